@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The modules of this build, in the order their migrations, routes,
+ * navigation and demo data are applied. A module is added here and
+ * nowhere else: the platform knows modules only through this list.
+ */
+#include "modules.h"
+#include "platform/platform.h"
+
+const struct module *const rudder_modules[] = {NULL};
+const size_t rudder_modules_count = 0;

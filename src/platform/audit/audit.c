@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The audit chain: appending and verifying (see audit.h).
+ */
+#include "audit.h"
+#include "platform/core/core.h"
+#include "platform/crypto/crypto.h"
+#include "platform/db/db.h"
+#include "platform/http/http.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char SQL_HEAD[] =
+	"SELECT last_id, hash, mac FROM audit_head WHERE one = 1";
+static const char SQL_INSERT[] =
+	"INSERT INTO audit_log (id, at, actor_id, actor_label, action, object, "
+	"detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+static const char SQL_HEAD_SET[] =
+	"INSERT INTO audit_head (one, last_id, hash, mac) VALUES (1, $1, $2, $3) "
+	"ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, "
+	"hash = excluded.hash, mac = excluded.mac";
+static const char SQL_ALL[] =
+	"SELECT id, at, coalesce(actor_id, 0), actor_label, action, object, "
+	"detail, prev_hash, hash FROM audit_log ORDER BY id";
+
+static __thread int64_t pending_last;
+
+static void put_u64(crypto_generichash_state *st, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	crypto_generichash_update(st, b, 8);
+}
+
+static void put_str(crypto_generichash_state *st, const char *s)
+{
+	size_t n = strlen(s);
+
+	put_u64(st, n);
+	crypto_generichash_update(st, (const unsigned char *)s, n);
+}
+
+static void row_hash(const unsigned char prev[MAC_LEN], int64_t id,
+		     int64_t at, int64_t actor, const char *label,
+		     const char *action, const char *object,
+		     const char *detail, unsigned char out[MAC_LEN])
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, keys_subkey(SUBKEY_AUDIT), 32, MAC_LEN);
+	crypto_generichash_update(&st, prev, MAC_LEN);
+	put_u64(&st, (uint64_t)id);
+	put_u64(&st, (uint64_t)at);
+	put_u64(&st, (uint64_t)actor);
+	put_str(&st, label);
+	put_str(&st, action);
+	put_str(&st, object);
+	put_str(&st, detail);
+	crypto_generichash_final(&st, out, MAC_LEN);
+}
+
+static void head_mac(int64_t last_id, const unsigned char hash[MAC_LEN],
+		     unsigned char out[MAC_LEN])
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, keys_subkey(SUBKEY_AUDIT), 32, MAC_LEN);
+	crypto_generichash_update(&st, (const unsigned char *)"head", 4);
+	put_u64(&st, (uint64_t)last_id);
+	crypto_generichash_update(&st, hash, MAC_LEN);
+	crypto_generichash_final(&st, out, MAC_LEN);
+}
+
+struct add_ctx {
+	int64_t actor;
+	const char *label, *action, *object;
+	char *detail;
+	int64_t id;
+};
+
+static int add_in_tx(struct db_conn *c, void *arg)
+{
+	struct add_ctx *a = arg;
+	unsigned char prev[MAC_LEN] = {0}, hash[MAC_LEN], mac[MAC_LEN];
+	int64_t last = 0, at = time_now();
+	struct db_stmt *st = db_prepare(c, SQL_HEAD);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		size_t len;
+		const void *h = db_col_blob(st, 1, &len);
+		last = db_col_int(st, 0);
+		if (len == MAC_LEN)
+			memcpy(prev, h, MAC_LEN);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_OK;
+	}
+	db_reset(st);
+	if (rc != DB_OK)
+		return rc;
+	a->id = last + 1;
+	row_hash(prev, a->id, at, a->actor, a->label, a->action, a->object,
+		 a->detail, hash);
+	if (a->actor)
+		rc = db_run(c, SQL_INSERT, "iiittttbb", a->id, at, a->actor,
+			    a->label, a->action, a->object, a->detail, prev,
+			    (size_t)MAC_LEN, hash, (size_t)MAC_LEN);
+	else
+		rc = db_run(c, SQL_INSERT, "iinttttbb", a->id, at,
+			    a->label, a->action, a->object, a->detail, prev,
+			    (size_t)MAC_LEN, hash, (size_t)MAC_LEN);
+	if (rc < 0)
+		return rc;
+	head_mac(a->id, hash, mac);
+	rc = db_run(c, SQL_HEAD_SET, "ibb", a->id, hash, (size_t)MAC_LEN, mac,
+		    (size_t)MAC_LEN);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
+	      const char *action, const char *object, json_t *detail)
+{
+	struct add_ctx a = {.actor = actor,
+			    .label = actor_label ? actor_label : "",
+			    .action = action,
+			    .object = object ? object : ""};
+	int rc;
+
+	a.detail = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS)
+			  : NULL;
+	json_decref(detail);
+	if (!a.detail)
+		a.detail = xstrdup("{}");
+	rc = db_in_tx(c) ? add_in_tx(c, &a) : db_tx(c, add_in_tx, &a);
+	free(a.detail);
+	if (rc == DB_OK)
+		pending_last = a.id;
+	else
+		log_error("audit", "cannot append %s: %d", action, rc);
+	return rc;
+}
+
+int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
+	     const char *object, json_t *detail)
+{
+	return audit_add(c, rq->user.id, rq->user.id ? "" : "anonymous",
+			 action, object, detail);
+}
+
+void audit_publish_pending(void)
+{
+	char id[24];
+
+	if (!pending_last)
+		return;
+	snprintf(id, sizeof(id), "%lld", (long long)pending_last);
+	pending_last = 0;
+	http_sse_publish("audit", "audit", id);
+}
+
+int audit_verify(struct db_conn *c, int64_t *rows_r, int64_t *bad_id_r,
+		 char *err, size_t cap)
+{
+	unsigned char prev[MAC_LEN] = {0}, want[MAC_LEN], mac[MAC_LEN];
+	struct db_stmt *st = db_prepare(c, SQL_ALL);
+	int64_t expect = 1, rows = 0;
+	int rc;
+
+	*bad_id_r = 0;
+	if (!st) {
+		snprintf(err, cap, "cannot read the audit log");
+		return -1;
+	}
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		size_t plen, hlen;
+		const void *p = db_col_blob(st, 7, &plen);
+		const void *h = db_col_blob(st, 8, &hlen);
+
+		if (id != expect) {
+			snprintf(err, cap,
+				 "row %lld is missing (the next row is %lld)",
+				 (long long)expect, (long long)id);
+			*bad_id_r = expect;
+			db_reset(st);
+			return -1;
+		}
+		if (plen != MAC_LEN || memcmp(p, prev, MAC_LEN) != 0) {
+			snprintf(err, cap,
+				 "row %lld does not follow the row before it",
+				 (long long)id);
+			*bad_id_r = id;
+			db_reset(st);
+			return -1;
+		}
+		row_hash(prev, id, db_col_int(st, 1), db_col_int(st, 2),
+			 db_col_text(st, 3), db_col_text(st, 4),
+			 db_col_text(st, 5), db_col_text(st, 6), want);
+		if (hlen != MAC_LEN || sodium_memcmp(h, want, MAC_LEN) != 0) {
+			snprintf(err, cap, "row %lld was altered", (long long)id);
+			*bad_id_r = id;
+			db_reset(st);
+			return -1;
+		}
+		memcpy(prev, want, MAC_LEN);
+		expect++;
+		rows++;
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		snprintf(err, cap, "cannot read the audit log");
+		return -1;
+	}
+	st = db_prepare(c, SQL_HEAD);
+	if (!st)
+		return -1;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		size_t hlen, mlen;
+		int64_t last = db_col_int(st, 0);
+		const void *h = db_col_blob(st, 1, &hlen);
+		const void *m = db_col_blob(st, 2, &mlen);
+		head_mac(last, h, mac);
+		if (hlen != MAC_LEN || mlen != MAC_LEN ||
+		    sodium_memcmp(m, mac, MAC_LEN) != 0) {
+			snprintf(err, cap, "the head of the log was altered");
+			rc = -1;
+		} else if (last != rows || memcmp(h, prev, MAC_LEN) != 0) {
+			snprintf(err, cap,
+				 "the log ends at row %lld but its head says "
+				 "%lld: rows were removed from the end",
+				 (long long)rows, (long long)last);
+			rc = -1;
+		} else {
+			rc = 0;
+		}
+	} else if (rc == DB_DONE) {
+		if (rows > 0) {
+			snprintf(err, cap, "the head of the log is missing");
+			rc = -1;
+		} else {
+			rc = 0;
+		}
+	} else {
+		snprintf(err, cap, "cannot read the audit head");
+		rc = -1;
+	}
+	db_reset(st);
+	*rows_r = rows;
+	return rc;
+}

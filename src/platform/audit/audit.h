@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * audit: the append-only, hash-chained log of what was done and by whom:
+ * sign-ins and failed sign-ins, grants and revocations, views and exports
+ * of personal data, backups, poll openings and closings.
+ *
+ * Row n's hash is a BLAKE2b keyed with the audit subkey over row n-1's
+ * hash and row n's fields; ids run 1, 2, 3 ... without gaps; audit_head
+ * keeps the last id and hash under a MAC. Altering, removing, inserting or
+ * reordering rows breaks the chain, and `rudder audit verify` says where.
+ * Without the data key nobody can forge a chain that verifies.
+ *
+ * Details are JSON that name objects by id ("user:12"), never by name,
+ * email or address.
+ */
+#ifndef RUDDER_AUDIT_H
+#define RUDDER_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db_conn;
+struct db;
+struct http_req;
+
+/* Appends an entry. Runs in the caller's transaction when there is one
+ * (so the entry commits or rolls back with the change it records), else
+ * in its own. detail is stolen (may be NULL). Returns DB_OK or an error. */
+int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
+	      const char *action, const char *object, json_t *detail);
+/* The same with the request's account as actor. */
+int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
+	     const char *object, json_t *detail);
+
+/* Checks the whole chain. Returns 0 when intact, with the count of rows;
+ * else -1 with the first bad row's id (0 when the head is at fault) and a
+ * reason in err. */
+int audit_verify(struct db_conn *c, int64_t *rows_r, int64_t *bad_id_r,
+		 char *err, size_t cap);
+
+/* Tells live viewers about entries written by this thread since the last
+ * call (called after each request; a no-op when there were none). */
+void audit_publish_pending(void);
+
+extern const struct route_table audit_routes;
+
+#endif

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Accounts, grants and one-time links: the SQL of the users, grants and
+ * account_tokens tables. Emails are sealed ("users.email") and found
+ * through a blind index of their normalized form.
+ */
+#include "auth.h"
+#include "platform/core/core.h"
+#include "platform/crypto/crypto.h"
+#include "platform/db/db.h"
+
+#include <string.h>
+
+#define EMAIL_CTX "users.email"
+#define TOTP_CTX "users.totp"
+
+static const char SQL_INSERT[] =
+	"INSERT INTO users (email_sealed, email_index, display_name, "
+	"password_hash, lang, status, created_at, updated_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
+static const char SQL_GET[] =
+	"SELECT id, email_sealed, display_name, lang, status, "
+	"password_hash IS NOT NULL, totp_sealed IS NOT NULL, created_at "
+	"FROM users WHERE id = $1";
+static const char SQL_FIND[] =
+	"SELECT id, email_sealed, display_name, lang, status, "
+	"password_hash IS NOT NULL, totp_sealed IS NOT NULL, created_at "
+	"FROM users WHERE email_index = $1";
+static const char SQL_SET_PW[] =
+	"UPDATE users SET password_hash = $1, updated_at = $2, "
+	"status = CASE WHEN status = 'invited' THEN 'active' ELSE status END "
+	"WHERE id = $3";
+static const char SQL_SET_STATUS[] =
+	"UPDATE users SET status = $1, updated_at = $2 WHERE id = $3";
+static const char SQL_UPDATE[] =
+	"UPDATE users SET display_name = $1, lang = $2, updated_at = $3 "
+	"WHERE id = $4";
+static const char SQL_REVOKE_ALL[] = "DELETE FROM sessions WHERE user_id = $1";
+
+static const char SQL_GRANT_ADD[] =
+	"INSERT INTO grants (user_id, role, scope_id, granted_by, created_at) "
+	"VALUES ($1, $2, $3, $4, $5) RETURNING id";
+static const char SQL_GRANT_DEL[] = "DELETE FROM grants WHERE id = $1";
+static const char SQL_GRANTS_OF[] =
+	"SELECT g.id, g.user_id, g.role, coalesce(g.scope_id, 0), "
+	"coalesce(s.name, ''), coalesce(s.path, '') "
+	"FROM grants g LEFT JOIN scopes s ON s.id = g.scope_id "
+	"WHERE g.user_id = $1 ORDER BY g.role, s.path";
+static const char SQL_GRANT_GET[] =
+	"SELECT g.id, g.user_id, g.role, coalesce(g.scope_id, 0), "
+	"coalesce(s.name, ''), coalesce(s.path, '') "
+	"FROM grants g LEFT JOIN scopes s ON s.id = g.scope_id WHERE g.id = $1";
+
+static const char SQL_TOKEN_ADD[] =
+	"INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at, "
+	"created_at) VALUES ($1, $2, 'set_password', $3, $4)";
+static const char SQL_TOKEN_OLD[] =
+	"UPDATE account_tokens SET used_at = $1 "
+	"WHERE user_id = $2 AND used_at IS NULL";
+static const char SQL_TOKEN_CHECK[] =
+	"SELECT user_id FROM account_tokens WHERE token_hash = $1 "
+	"AND used_at IS NULL AND expires_at > $2";
+static const char SQL_TOKEN_USE[] =
+	"UPDATE account_tokens SET used_at = $1 WHERE token_hash = $2 "
+	"AND used_at IS NULL";
+
+char *email_normalize(struct arena *a, const char *email)
+{
+	char *e = str_trim(arena_strdup(a, email));
+
+	str_ascii_lower(e);
+	return e;
+}
+
+static void email_index(struct arena *a, const char *email,
+			unsigned char out[BLIND_LEN])
+{
+	char *norm = email_normalize(a, email);
+	blind_index(EMAIL_CTX, norm, strlen(norm), out);
+}
+
+int account_create(struct db_conn *c, struct arena *a, const char *email,
+		   const char *display_name, const char *lang,
+		   const char *password, int64_t *id_r)
+{
+	unsigned char idx[BLIND_LEN];
+	size_t slen;
+	unsigned char *sealed;
+	char *norm = str_trim(arena_strdup(a, email));
+
+	sealed = seal_str(a, EMAIL_CTX, norm, &slen);
+	email_index(a, norm, idx);
+	return db_int(c, id_r, SQL_INSERT, "bbtttti", sealed, slen, idx,
+		      sizeof(idx), display_name,
+		      password ? password_hash(a, password) : NULL,
+		      lang ? lang : "", password ? "active" : "invited",
+		      (int64_t)time_now());
+}
+
+static int account_read(struct db_conn *c, struct arena *a, const char *sql,
+			const void *key, size_t keylen, int64_t id,
+			struct account *out)
+{
+	struct db_stmt *st = db_prepare(c, sql);
+	const void *blob;
+	size_t len;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	if (key)
+		db_bind_blob(st, 1, key, keylen);
+	else
+		db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = db_col_int(st, 0);
+		blob = db_col_blob(st, 1, &len);
+		out->email = unseal_str(a, EMAIL_CTX, blob, len);
+		if (!out->email)
+			out->email = "";
+		out->display_name = arena_strdup(a, db_col_text(st, 2));
+		out->lang = arena_strdup(a, db_col_text(st, 3));
+		out->status = arena_strdup(a, db_col_text(st, 4));
+		out->has_password = db_col_int(st, 5) != 0;
+		out->totp_enabled = db_col_int(st, 6) != 0;
+		out->created_at = db_col_int(st, 7);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int account_get(struct db_conn *c, struct arena *a, int64_t id,
+		struct account *out)
+{
+	return account_read(c, a, SQL_GET, NULL, 0, id, out);
+}
+
+int account_find_email(struct db_conn *c, struct arena *a, const char *email,
+		       struct account *out)
+{
+	unsigned char idx[BLIND_LEN];
+
+	email_index(a, email, idx);
+	return account_read(c, a, SQL_FIND, idx, sizeof(idx), 0, out);
+}
+
+int account_set_password(struct db_conn *c, struct arena *a, int64_t id,
+			 const char *password)
+{
+	int rc = db_run(c, SQL_SET_PW, "tii", password_hash(a, password),
+			(int64_t)time_now(), id);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+int account_set_status(struct db_conn *c, int64_t id, const char *status)
+{
+	int rc = db_run(c, SQL_SET_STATUS, "tii", status, (int64_t)time_now(),
+			id);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+int account_update(struct db_conn *c, int64_t id, const char *display_name,
+		   const char *lang)
+{
+	int rc = db_run(c, SQL_UPDATE, "ttii", display_name, lang,
+			(int64_t)time_now(), id);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+int account_revoke_sessions(struct db_conn *c, int64_t id)
+{
+	return db_run(c, SQL_REVOKE_ALL, "i", id);
+}
+
+int grant_add(struct db_conn *c, int64_t user, const char *role,
+	      int64_t scope, int64_t by, int64_t *id_r)
+{
+	int64_t id;
+
+	if (!id_r)
+		id_r = &id;
+	if (scope && by)
+		return db_int(c, id_r, SQL_GRANT_ADD, "itiii", user, role, scope,
+			      by, (int64_t)time_now());
+	if (scope)
+		return db_int(c, id_r, SQL_GRANT_ADD, "itini", user, role, scope,
+			      (int64_t)time_now());
+	if (by)
+		return db_int(c, id_r, SQL_GRANT_ADD, "itnii", user, role, by,
+			      (int64_t)time_now());
+	return db_int(c, id_r, SQL_GRANT_ADD, "itnni", user, role,
+		      (int64_t)time_now());
+}
+
+int grant_remove(struct db_conn *c, int64_t grant_id)
+{
+	int rc = db_run(c, SQL_GRANT_DEL, "i", grant_id);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+static void grant_read(struct db_stmt *st, struct arena *a, struct grant *g)
+{
+	g->id = db_col_int(st, 0);
+	g->user_id = db_col_int(st, 1);
+	g->role = arena_strdup(a, db_col_text(st, 2));
+	g->scope_id = db_col_int(st, 3);
+	g->scope_name = arena_strdup(a, db_col_text(st, 4));
+	g->scope_path = arena_strdup(a, db_col_text(st, 5));
+}
+
+int grants_of(struct db_conn *c, struct arena *a, int64_t user,
+	      struct grant **out_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_GRANTS_OF);
+	struct grant *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, user);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			struct grant *g = arena_alloc(a, nc * sizeof(*g));
+			if (n)
+				memcpy(g, arr, n * sizeof(*g));
+			arr = g;
+			cap = nc;
+		}
+		grant_read(st, a, &arr[n++]);
+	}
+	db_reset(st);
+	*out_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int grant_get(struct db_conn *c, struct arena *a, int64_t grant_id,
+	      struct grant *out)
+{
+	struct db_stmt *st = db_prepare(c, SQL_GRANT_GET);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, grant_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		grant_read(st, a, out);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+char *account_token_create(struct db_conn *c, struct arena *a, int64_t user,
+			   int64_t ttl)
+{
+	unsigned char h[MAC_LEN];
+	char *token = random_token(a, 32);
+	int64_t now = time_now();
+
+	/* a new link replaces any earlier one */
+	if (db_run(c, SQL_TOKEN_OLD, "ii", now, user) < 0)
+		return NULL;
+	plain_hash(token, strlen(token), h);
+	if (db_run(c, SQL_TOKEN_ADD, "biii", h, sizeof(h), user, now + ttl,
+		   now) < 0)
+		return NULL;
+	return token;
+}
+
+int64_t account_token_check(struct db_conn *c, const char *token)
+{
+	unsigned char h[MAC_LEN];
+	int64_t user = 0;
+
+	plain_hash(token, strlen(token), h);
+	if (db_int(c, &user, SQL_TOKEN_CHECK, "bi", h, sizeof(h),
+		   (int64_t)time_now()) != DB_OK)
+		return 0;
+	return user;
+}
+
+int account_token_use(struct db_conn *c, const char *token)
+{
+	unsigned char h[MAC_LEN];
+	int rc;
+
+	plain_hash(token, strlen(token), h);
+	rc = db_run(c, SQL_TOKEN_USE, "ib", (int64_t)time_now(), h, sizeof(h));
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+/* ---- the second factor's secret ---- */
+
+static const char SQL_TOTP_PENDING_SET[] =
+	"UPDATE users SET totp_pending_sealed = $1, updated_at = $2 WHERE id = $3";
+static const char SQL_TOTP_PENDING_GET[] =
+	"SELECT totp_pending_sealed FROM users WHERE id = $1 "
+	"AND totp_pending_sealed IS NOT NULL";
+static const char SQL_TOTP_GET[] =
+	"SELECT totp_sealed FROM users WHERE id = $1 AND totp_sealed IS NOT NULL";
+static const char SQL_TOTP_ENABLE[] =
+	"UPDATE users SET totp_sealed = totp_pending_sealed, "
+	"totp_pending_sealed = NULL, totp_last_step = $1, updated_at = $2 "
+	"WHERE id = $3 AND totp_pending_sealed IS NOT NULL";
+static const char SQL_TOTP_STEP[] =
+	"UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1";
+static const char SQL_TOTP_CLEAR[] =
+	"UPDATE users SET totp_sealed = NULL, totp_pending_sealed = NULL, "
+	"totp_last_step = 0, updated_at = $1 WHERE id = $2";
+
+int account_totp_set_pending(struct db_conn *c, struct arena *a, int64_t id,
+			     const char *secret)
+{
+	size_t len;
+	unsigned char *sealed = seal_str(a, TOTP_CTX, secret, &len);
+	int rc = db_run(c, SQL_TOTP_PENDING_SET, "bii", sealed, len,
+			(int64_t)time_now(), id);
+	return rc < 0 ? rc : DB_OK;
+}
+
+static char *totp_read(struct db_conn *c, struct arena *a, const char *sql,
+		       int64_t id)
+{
+	struct db_stmt *st = db_prepare(c, sql);
+	char *out = NULL;
+
+	if (!st)
+		return NULL;
+	db_bind_int(st, 1, id);
+	if (db_step(st) == DB_ROW) {
+		size_t len;
+		const void *blob = db_col_blob(st, 0, &len);
+		out = unseal_str(a, TOTP_CTX, blob, len);
+	}
+	db_reset(st);
+	return out;
+}
+
+char *account_totp_pending(struct db_conn *c, struct arena *a, int64_t id)
+{
+	return totp_read(c, a, SQL_TOTP_PENDING_GET, id);
+}
+
+char *account_totp_secret(struct db_conn *c, struct arena *a, int64_t id)
+{
+	return totp_read(c, a, SQL_TOTP_GET, id);
+}
+
+int account_totp_enable(struct db_conn *c, int64_t id, int64_t step)
+{
+	int rc = db_run(c, SQL_TOTP_ENABLE, "iii", step, (int64_t)time_now(),
+			id);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+int account_totp_use_step(struct db_conn *c, int64_t id, int64_t step)
+{
+	int rc = db_run(c, SQL_TOTP_STEP, "ii", step, id);
+	return rc < 0 ? rc : (rc == 0 ? DB_CONSTRAINT : DB_OK);
+}
+
+int account_totp_clear(struct db_conn *c, int64_t id)
+{
+	int rc = db_run(c, SQL_TOTP_CLEAR, "ii", (int64_t)time_now(), id);
+	return rc < 0 ? rc : DB_OK;
+}
+
+/* ---- listing ---- */
+
+static const char SQL_LIST[] =
+	"SELECT id, email_sealed, display_name, lang, status, "
+	"password_hash IS NOT NULL, totp_sealed IS NOT NULL, created_at "
+	"FROM users ORDER BY display_name, id";
+static const char SQL_ALL_GRANTS[] =
+	"SELECT g.id, g.user_id, g.role, coalesce(g.scope_id, 0), "
+	"coalesce(s.name, ''), coalesce(s.path, '') "
+	"FROM grants g LEFT JOIN scopes s ON s.id = g.scope_id "
+	"ORDER BY g.user_id, g.role, s.path";
+
+int account_list(struct db_conn *c, struct arena *a, struct account **out_r,
+		 struct grant ***grants_r, size_t **ngrants_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_LIST);
+	struct account *arr = NULL;
+	struct grant **grants;
+	size_t *ngr;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct account *ac;
+		const void *blob;
+		size_t len;
+
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct account *g = arena_alloc(a, nc * sizeof(*g));
+			if (n)
+				memcpy(g, arr, n * sizeof(*g));
+			arr = g;
+			cap = nc;
+		}
+		ac = &arr[n++];
+		ac->id = db_col_int(st, 0);
+		blob = db_col_blob(st, 1, &len);
+		ac->email = unseal_str(a, EMAIL_CTX, blob, len);
+		if (!ac->email)
+			ac->email = "";
+		ac->display_name = arena_strdup(a, db_col_text(st, 2));
+		ac->lang = arena_strdup(a, db_col_text(st, 3));
+		ac->status = arena_strdup(a, db_col_text(st, 4));
+		ac->has_password = db_col_int(st, 5) != 0;
+		ac->totp_enabled = db_col_int(st, 6) != 0;
+		ac->created_at = db_col_int(st, 7);
+	}
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc;
+	grants = arena_alloc(a, (n + 1) * sizeof(*grants));
+	ngr = arena_alloc(a, (n + 1) * sizeof(*ngr));
+	st = db_prepare(c, SQL_ALL_GRANTS);
+	if (!st)
+		return DB_ERROR;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct grant g;
+		grant_read(st, a, &g);
+		for (size_t i = 0; i < n; i++) {
+			if (arr[i].id != g.user_id)
+				continue;
+			struct grant *grown = arena_alloc(
+				a, (ngr[i] + 1) * sizeof(*grown));
+			if (ngr[i])
+				memcpy(grown, grants[i], ngr[i] * sizeof(*grown));
+			grown[ngr[i]++] = g;
+			grants[i] = grown;
+			break;
+		}
+	}
+	db_reset(st);
+	*out_r = arr;
+	*grants_r = grants;
+	*ngrants_r = ngr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}

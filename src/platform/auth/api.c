@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The accounts part of the JSON API (/api/v1/): the session (who am I,
+ * the CSRF token, signing in and out) and account management. The same
+ * rules as the pages; errors are {status, code, message}.
+ */
+#include "auth.h"
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/db/db.h"
+#include "platform/i18n/i18n.h"
+#include "platform/platform.h"
+
+#include <string.h>
+
+void api_session_get(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "csrf", json_string(auth_csrf_token(rq, rs)));
+	if (rq->user.id) {
+		json_object_set_new(
+			j, "user",
+			json_pack("{s:I, s:s, s:s, s:b, s:b}", "id",
+				  (json_int_t)rq->user.id, "display_name",
+				  rq->user.name ? rq->user.name : "", "lang",
+				  rq->lang, "second_factor",
+				  rq->user.second_factor, "needs_enrolment",
+				  rq->user.needs_enrolment));
+		json_object_set_new(j, "stage", json_string("full"));
+	} else {
+		json_object_set_new(j, "user", json_null());
+		json_object_set_new(j, "stage",
+				    json_string(session_pending_user(rq) ? "totp"
+									 : "none"));
+	}
+	http_json(rs, 200, j);
+}
+
+static void login_outcome(struct http_req *rq, struct http_resp *rs,
+			  enum login_result r, int64_t locked)
+{
+	switch (r) {
+	case LOGIN_OK:
+		/* the CSRF token follows the new session */
+		http_json(rs, 200,
+			  json_pack("{s:s, s:s}", "stage", "full", "csrf",
+				    auth_csrf_token(rq, rs)));
+		break;
+	case LOGIN_NEED_TOTP:
+		http_json(rs, 200,
+			  json_pack("{s:s, s:s}", "stage", "totp", "csrf",
+				    auth_csrf_token(rq, rs)));
+		break;
+	case LOGIN_WRONG:
+		http_error(rq, rs, 401, "wrong_credentials",
+			   N_("Wrong email or password."));
+		break;
+	case LOGIN_LOCKED: {
+		char *s = arena_printf(rq->arena, "%lld", (long long)locked);
+		http_set_header(rs, "Retry-After", s);
+		http_error(rq, rs, 429, "throttled",
+			   N_("Too many failed attempts. Try again later."));
+		break;
+	}
+	case LOGIN_UNAVAILABLE:
+		http_error(rq, rs, 503, "unavailable",
+			   N_("The database cannot be reached. Try again in a moment."));
+		break;
+	}
+}
+
+void api_session_login(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t locked;
+	enum login_result r = auth_try_login(rq, rs, http_field(rq, "email"),
+					     http_field(rq, "password"), &locked);
+	login_outcome(rq, rs, r, locked);
+}
+
+void api_session_totp(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t locked;
+	enum login_result r;
+
+	if (!session_pending_user(rq)) {
+		http_error(rq, rs, 409, "no_pending_login",
+			   N_("Sign in with your password first."));
+		return;
+	}
+	r = auth_try_totp(rq, http_field(rq, "code"), &locked);
+	if (r == LOGIN_WRONG) {
+		http_error(rq, rs, 401, "wrong_code", N_("That code is not right."));
+		return;
+	}
+	login_outcome(rq, rs, r, locked);
+}
+
+void api_session_logout(struct http_req *rq, struct http_resp *rs)
+{
+	struct db_conn *c = platform_conn();
+	int64_t uid = rq->user.id ? rq->user.id : session_pending_user(rq);
+
+	if (session_id(rq)) {
+		session_end(rq, rs, c);
+		if (uid)
+			audit_add(c, uid, "", "logout",
+				  arena_printf(rq->arena, "user:%lld",
+					       (long long)uid),
+				  NULL);
+	}
+	rs->status = 204;
+}
+
+void api_users_list(struct http_req *rq, struct http_resp *rs)
+{
+	http_json(rs, 200,
+		  json_pack("{s:o}", "users", admin_accounts_json(rq, true)));
+}
+
+void api_users_create(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id = 0;
+	char *link = NULL;
+	const char *why;
+	int status = admin_create_account(
+		rq, http_field(rq, "email"), http_field(rq, "display_name"),
+		http_field(rq, "lang"), http_field(rq, "role"),
+		http_field_int(rq, "scope_id", 0), &id, &link, &why);
+
+	if (status != 201) {
+		http_error(rq, rs, status,
+			   status == 409 ? "conflict"
+			   : status == 403 ? "forbidden"
+			   : status == 500 ? "internal"
+					   : "invalid",
+			   why);
+		return;
+	}
+	http_json(rs, 201,
+		  json_pack("{s:I, s:s}", "id", (json_int_t)id,
+			    "set_password_link", link));
+}
+
+void api_user_get(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id = http_param_int(rq, "id");
+	json_t *all = admin_accounts_json(rq, true), *u;
+	size_t i;
+
+	json_array_foreach(all, i, u) {
+		if (json_integer_value(json_object_get(u, "id")) == id) {
+			json_incref(u);
+			json_decref(all);
+			http_json(rs, 200, u);
+			return;
+		}
+	}
+	json_decref(all);
+	http_error(rq, rs, 404, "not_found", N_("There is no such account."));
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * auth: accounts, passwords, sessions, the second factor, login
+ * throttling, and authorization — roles granted over a scope, and the one
+ * gate, can().
+ *
+ * Roles are declared in code (struct role_def): the platform declares
+ * "admin" and "coordinator"; modules declare theirs. A grant gives a role
+ * to an account over the whole organization (scope 0) or over one scope
+ * and everything below it. A role that can see personal data requires a
+ * second factor (auth.require_totp).
+ */
+#ifndef RUDDER_AUTH_H
+#define RUDDER_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct db_conn;
+struct grant;
+struct http_req;
+struct http_resp;
+
+struct role_def {
+	const char *name;  /* "organizer" */
+	const char *label; /* msgid */
+	bool org_only;     /* may only be granted over the whole organization */
+	bool personal;     /* sees personal data: requires a second factor */
+	const char *const *perms; /* NULL-terminated */
+};
+
+/* Platform permissions */
+#define PERM_ACCOUNTS "accounts.manage" /* create accounts, grant roles */
+#define PERM_AUDIT "audit.read"
+#define PERM_SYSTEM "system.manage" /* outbox, webhooks, settings */
+
+/* ---- roles ---- */
+/* Adds roles (NULL-name-terminated array); called before serving. */
+void authz_add_roles(const struct role_def *roles);
+const struct role_def *authz_role(const char *name);
+/* All roles, in the order they were added. */
+const struct role_def *const *authz_roles(size_t *n_r);
+bool role_has_perm(const struct role_def *r, const char *perm);
+
+/* ---- scopes: the organization's tree ---- */
+struct scope {
+	int64_t id;
+	int64_t parent_id;
+	const char *name;
+	const char *path; /* "/1/7/" */
+	int depth;
+};
+/* Creates a scope under parent (0: at the top). DB_OK and *id_r, or
+ * DB_CONSTRAINT when a sibling has that name. */
+int scope_create(struct db_conn *c, int64_t parent, const char *name,
+		 int64_t *id_r);
+/* DB_OK, DB_NOTFOUND or an error. Strings are arena-owned. */
+int scope_get(struct db_conn *c, struct arena *a, int64_t id,
+	      struct scope *out);
+int scope_find(struct db_conn *c, struct arena *a, const char *name,
+	       struct scope *out);
+/* Every scope in tree order; arena-owned array. */
+int scope_list(struct db_conn *c, struct arena *a, struct scope **out_r,
+	       size_t *n_r);
+/* True when path inner lies in the subtree at outer. */
+bool scope_path_within(const char *inner, const char *outer);
+
+/* ---- the gate ---- */
+/* May the request's account use perm on something in scope_id (0: the
+ * organization itself)? Anonymous requests may not. */
+bool can(struct http_req *rq, const char *perm, int64_t scope_id);
+/* May it use perm somewhere (in at least one scope)? */
+bool can_any(struct http_req *rq, const char *perm);
+/* The scopes where the account holds perm: *org_r is true when it holds
+ * it over the whole organization (then the list is empty). Paths are
+ * arena-owned. For filtering queries. */
+void authz_scopes(struct http_req *rq, const char *perm, bool *org_r,
+		  const char ***paths_r, size_t *n_r);
+
+/* ---- passwords ---- */
+/* Argon2id string for password (cost from auth.password_cost). */
+char *password_hash(struct arena *a, const char *password);
+bool password_verify(const char *hash, const char *password);
+/* A password rule check: NULL when acceptable, else a msgid. */
+const char *password_weak(const char *password);
+
+/* ---- accounts (users table) ---- */
+struct account {
+	int64_t id;
+	const char *email; /* unsealed; arena-owned */
+	const char *display_name;
+	const char *lang;
+	const char *status;
+	bool has_password;
+	bool totp_enabled;
+	int64_t created_at;
+};
+/* Normalizes an email for its blind index (trim, lower-case). */
+char *email_normalize(struct arena *a, const char *email);
+/* Creates an account (status 'invited' unless password given). DB_OK with
+ * *id_r; DB_CONSTRAINT when the email is taken. Must run in a tx. */
+int account_create(struct db_conn *c, struct arena *a, const char *email,
+		   const char *display_name, const char *lang,
+		   const char *password, int64_t *id_r);
+int account_get(struct db_conn *c, struct arena *a, int64_t id,
+		struct account *out);
+int account_find_email(struct db_conn *c, struct arena *a, const char *email,
+		       struct account *out);
+int account_set_password(struct db_conn *c, struct arena *a, int64_t id,
+			 const char *password);
+int account_set_status(struct db_conn *c, int64_t id, const char *status);
+int account_update(struct db_conn *c, int64_t id, const char *display_name,
+		   const char *lang);
+/* The second factor's secret, sealed at rest ("users.totp"). */
+int account_totp_set_pending(struct db_conn *c, struct arena *a, int64_t id,
+			     const char *secret);
+/* The pending (enrolling) or active secret, arena-owned, or NULL. */
+char *account_totp_pending(struct db_conn *c, struct arena *a, int64_t id);
+char *account_totp_secret(struct db_conn *c, struct arena *a, int64_t id);
+/* Moves the pending secret into use and records the step just used. */
+int account_totp_enable(struct db_conn *c, int64_t id, int64_t step);
+/* Records that step was used; DB_CONSTRAINT when it (or a later one)
+ * already was: a replayed code. */
+int account_totp_use_step(struct db_conn *c, int64_t id, int64_t step);
+int account_totp_clear(struct db_conn *c, int64_t id);
+
+/* Every account with its grants, by display name (for account managers
+ * and the CLI). Arrays arena-owned; grants[i] has ngrants[i] entries. */
+int account_list(struct db_conn *c, struct arena *a, struct account **out_r,
+		 struct grant ***grants_r, size_t **ngrants_r, size_t *n_r);
+
+/* Ends every session of the account; returns how many. */
+int account_revoke_sessions(struct db_conn *c, int64_t id);
+
+struct grant {
+	int64_t id;
+	int64_t user_id;
+	const char *role;
+	int64_t scope_id; /* 0: organization */
+	const char *scope_name;
+	const char *scope_path; /* "" for the organization */
+};
+int grant_add(struct db_conn *c, int64_t user, const char *role,
+	      int64_t scope, int64_t by, int64_t *id_r);
+int grant_remove(struct db_conn *c, int64_t grant_id);
+int grants_of(struct db_conn *c, struct arena *a, int64_t user,
+	      struct grant **out_r, size_t *n_r);
+int grant_get(struct db_conn *c, struct arena *a, int64_t grant_id,
+	      struct grant *out);
+
+/* A one-time link token to set a password (valid `ttl` seconds). The
+ * token is returned once, arena-owned; only its hash is stored. */
+char *account_token_create(struct db_conn *c, struct arena *a, int64_t user,
+			   int64_t ttl);
+/* The account id a valid, unused token belongs to, or 0. */
+int64_t account_token_check(struct db_conn *c, const char *token);
+int account_token_use(struct db_conn *c, const char *token);
+
+/* ---- TOTP (RFC 6238, SHA-1, 6 digits, 30 s) ---- */
+/* A new random secret, base32 (arena-owned). */
+char *totp_new_secret(struct arena *a);
+/* Checks code against a base32 secret within one step either side; on
+ * success returns the step matched (for replay refusal), else -1. */
+int64_t totp_check(const char *secret_b32, const char *code, int64_t now);
+/* The code for a secret at a time (tests and the CLI). */
+int totp_code(const char *secret_b32, int64_t now, char out[7]);
+/* An inline SVG of a QR code for text (arena-owned, made only of our own
+ * markup: safe to output raw). */
+char *qr_svg(struct arena *a, const char *text);
+
+/* ---- sessions ---- */
+#define SESSION_COOKIE "rudder_session"
+#define CSRF_COOKIE "rudder_csrf"
+#define LANG_COOKIE "rudder_lang"
+
+/* Starts a session for user; sets the cookie. stage "totp" or "full". */
+int session_start(struct http_req *rq, struct http_resp *rs,
+		  struct db_conn *c, int64_t user, const char *stage);
+/* Ends the request's session and clears the cookie. */
+void session_end(struct http_req *rq, struct http_resp *rs, struct db_conn *c);
+/* Marks the request's session fully signed in with the second factor. */
+int session_complete(struct http_req *rq, struct db_conn *c);
+/* The id of the request's session row (0 if none). */
+int64_t session_id(struct http_req *rq);
+/* The user id of a session still owing its second factor (0 if none). */
+int64_t session_pending_user(struct http_req *rq);
+
+/* ---- throttling of failed logins ---- */
+/* Seconds the key is still locked (0 when not). kind: "account"/"client" */
+int64_t throttle_locked(struct db_conn *c, const char *kind, const char *id);
+/* Counts a failure; returns seconds locked now (0 if not locked). */
+int64_t throttle_fail(struct db_conn *c, const char *kind, const char *id,
+		      int64_t limit);
+void throttle_clear(struct db_conn *c, const char *kind, const char *id);
+
+/* ---- route table of the platform's account pages ---- */
+extern const struct route_table auth_routes;
+extern const struct role_def auth_roles[];
+
+#endif

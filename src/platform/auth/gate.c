@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The gate every request passes before its handler: find the session,
+ * choose the language, check the CSRF token on state-changing requests,
+ * and check the route's permission. Also sessions themselves, the CSRF
+ * token for forms, and the navigation a user may see.
+ *
+ * CSRF: a token is a keyed hash of the session token (signed in) or of a
+ * random cookie (not signed in, e.g. the login form), sent back in the
+ * form field _csrf or the X-CSRF-Token header. An Origin header naming
+ * another host is refused as well.
+ */
+#include "auth.h"
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/core/conf.h"
+#include "platform/crypto/crypto.h"
+#include "platform/db/db.h"
+#include "platform/i18n/i18n.h"
+#include "platform/platform.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+static const char SQL_SESSION[] =
+	"SELECT s.id, s.user_id, s.stage, s.last_seen_at, u.display_name, "
+	"u.lang, u.status, u.totp_sealed IS NOT NULL "
+	"FROM sessions s JOIN users u ON u.id = s.user_id "
+	"WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3";
+static const char SQL_TOUCH[] =
+	"UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
+static const char SQL_INSERT[] =
+	"INSERT INTO sessions (token_hash, user_id, stage, second_factor, agent, "
+	"created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, "
+	"$6, $7) RETURNING id";
+static const char SQL_DELETE[] = "DELETE FROM sessions WHERE id = $1";
+static const char SQL_COMPLETE[] =
+	"UPDATE sessions SET stage = 'full', second_factor = 1 WHERE id = $1";
+
+static struct auth_session *sess_of(struct http_req *rq)
+{
+	if (!rq->user.session)
+		rq->user.session =
+			arena_alloc(rq->arena, sizeof(struct auth_session));
+	return rq->user.session;
+}
+
+const char *auth_agent_label(const char *ua)
+{
+	if (!ua)
+		return "";
+	/* a coarse family only: enough to recognise a session, too little
+	 * to fingerprint anyone */
+	if (strstr(ua, "Firefox/"))
+		return "Firefox";
+	if (strstr(ua, "Edg/"))
+		return "Edge";
+	if (strstr(ua, "Chrome/") || strstr(ua, "Chromium/"))
+		return "Chrome";
+	if (strstr(ua, "Safari/"))
+		return "Safari";
+	if (str_starts(ua, "curl/"))
+		return "curl";
+	return "other";
+}
+
+const char *auth_safe_next(const char *next)
+{
+	/* only a path on this site: "/x", never "//host" or "/\host" */
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+	    strpbrk(next, "\r\n"))
+		return "/";
+	return next;
+}
+
+/* Reads the session cookie into rq->user. */
+static void load_session(struct http_req *rq, struct db_conn *c)
+{
+	const char *token = http_cookie(rq, SESSION_COOKIE);
+	struct auth_session *s = sess_of(rq);
+	unsigned char h[MAC_LEN];
+	struct db_stmt *st;
+	int64_t now = time_now();
+
+	if (!token || !c)
+		return;
+	plain_hash(token, strlen(token), h);
+	st = db_prepare(c, SQL_SESSION);
+	if (!st)
+		return;
+	db_bind_blob(st, 1, h, sizeof(h));
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, now - conf_int("auth.session_idle"));
+	if (db_step(st) == DB_ROW &&
+	    strcmp(db_col_text(st, 6), "active") == 0) {
+		int64_t last_seen = db_col_int(st, 3);
+		const char *lang = db_col_text(st, 5);
+
+		s->id = db_col_int(st, 0);
+		s->user_id = db_col_int(st, 1);
+		s->pending_totp = strcmp(db_col_text(st, 2), "totp") == 0;
+		s->totp_enabled = db_col_int(st, 7) != 0;
+		s->token = arena_strdup(rq->arena, token);
+		if (!s->pending_totp) {
+			rq->user.id = s->user_id;
+			rq->user.name = arena_strdup(rq->arena, db_col_text(st, 4));
+			rq->user.second_factor = s->totp_enabled;
+		}
+		if (*lang && i18n_known(lang)) {
+			size_t nl;
+			const struct lang_info *li = i18n_langs(&nl);
+			for (size_t i = 0; i < nl; i++)
+				if (strcmp(li[i].code, lang) == 0)
+					rq->lang = li[i].code;
+		}
+		db_reset(st);
+		if (now - last_seen > 60)
+			db_run(c, SQL_TOUCH, "ii", now, s->id);
+		return;
+	}
+	db_reset(st);
+}
+
+/* Does any role the user holds require a second factor? */
+static bool holds_personal_role(struct http_req *rq)
+{
+	size_t n;
+	const struct grant *g = auth_grants(rq, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct role_def *r = authz_role(g[i].role);
+		if (r && r->personal)
+			return true;
+	}
+	return false;
+}
+
+static const char *lang_choice(struct http_req *rq)
+{
+	const char *c = http_cookie(rq, LANG_COOKIE);
+	size_t nl;
+	const struct lang_info *li = i18n_langs(&nl);
+
+	for (size_t i = 0; c && i < nl; i++)
+		if (strcmp(li[i].code, c) == 0)
+			return li[i].code;
+	return NULL;
+}
+
+/* ---- CSRF ---- */
+
+static const char *csrf_for(struct http_req *rq, const char *base)
+{
+	unsigned char mac[MAC_LEN];
+	char *in = arena_printf(rq->arena, "csrf:%s", base);
+
+	keyed_hash(SUBKEY_CSRF, in, strlen(in), mac);
+	return arena_base64url(rq->arena, mac, 18);
+}
+
+const char *auth_csrf_token(struct http_req *rq, struct http_resp *rs)
+{
+	struct auth_session *s = sess_of(rq);
+	const char *base;
+
+	if (!keys_unlocked())
+		return "";
+	base = s->token ? s->token
+			: (s->anon ? s->anon : http_cookie(rq, CSRF_COOKIE));
+	if (!base) {
+		/* first form for this browser: give it a random cookie */
+		base = random_token(rq->arena, 24);
+		http_set_cookie(rq, rs, CSRF_COOKIE, base, -1);
+		s->anon = base;
+	}
+	return csrf_for(rq, base);
+}
+
+static bool csrf_ok(struct http_req *rq)
+{
+	struct auth_session *s = sess_of(rq);
+	const char *sent = NULL;
+	const char *base = s->token ? s->token : http_cookie(rq, CSRF_COOKIE);
+	const char *want;
+
+	for (size_t i = 0; i < rq->nform; i++)
+		if (strcmp(rq->form[i].key, "_csrf") == 0)
+			sent = rq->form[i].value;
+	if (!sent)
+		sent = http_header(rq, "X-CSRF-Token");
+	if (!sent || !base)
+		return false;
+	want = csrf_for(rq, base);
+	return strlen(sent) == strlen(want) &&
+	       sodium_memcmp(sent, want, strlen(want)) == 0;
+}
+
+/* An Origin header, when a browser sends one, must name this host. */
+static bool origin_ok(struct http_req *rq)
+{
+	const char *origin = http_header(rq, "Origin");
+	const char *host = http_header(rq, "Host");
+	const char *p;
+
+	if (!origin)
+		return true;
+	if (!host || strcmp(origin, "null") == 0)
+		return false;
+	p = strstr(origin, "://");
+	return p && strcasecmp(p + 3, host) == 0;
+}
+
+static void deny_login(struct http_req *rq, struct http_resp *rs)
+{
+	struct auth_session *s = rq->user.session;
+
+	if (rq->api) {
+		http_error(rq, rs, 401, "unauthenticated",
+			   N_("Sign in to use this."));
+		return;
+	}
+	if (s && s->pending_totp) {
+		http_redirect(rs, "/login/totp");
+		return;
+	}
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "/login?next=");
+	http_urlencode(&b, http_request_target(rq));
+	http_redirect(rs, arena_strdup(rq->arena, b.data));
+	buf_free(&b);
+}
+
+int auth_gate(struct http_req *rq, struct http_resp *rs)
+{
+	const struct route *rt = rq->route;
+	struct db_conn *c = platform_conn();
+	bool changes = rq->method != HTTP_GET && rq->method != HTTP_HEAD;
+	const char *chosen;
+
+	sess_of(rq);
+	if (!c) {
+		http_error(rq, rs, 503, "unavailable",
+			   N_("The database cannot be reached. Try again in a moment."));
+		return -1;
+	}
+	chosen = lang_choice(rq);
+	if (chosen)
+		rq->lang = chosen;
+	load_session(rq, c);
+	if (rq->user.id && conf_bool("auth.require_totp") &&
+	    !rq->user.second_factor && holds_personal_role(rq))
+		rq->user.needs_enrolment = true;
+
+	if (changes && !(rt->flags & ROUTE_NO_CSRF)) {
+		if (!origin_ok(rq) || !csrf_ok(rq)) {
+			http_error(rq, rs, 403, "csrf",
+				   N_("This form has expired or did not come from this site. Go back, reload the page and try again."));
+			return -1;
+		}
+	}
+	if (strcmp(rt->perm, PERM_PUBLIC) == 0)
+		return 0;
+	if (!rq->user.id) {
+		deny_login(rq, rs);
+		return -1;
+	}
+	if (rq->user.needs_enrolment && !(rt->flags & ROUTE_PRE_2FA)) {
+		if (rq->api) {
+			http_error(rq, rs, 403, "totp_required",
+				   N_("Your role requires a second factor. Set it up under Account, Two-step sign-in."));
+		} else {
+			http_flash(rq, rs,
+				   N_("Your role requires a second factor. Set it up to continue."));
+			http_redirect(rs, "/account/totp");
+		}
+		return -1;
+	}
+	if (strcmp(rt->perm, PERM_LOGIN) == 0)
+		return 0;
+	if (!can_any(rq, rt->perm)) {
+		http_error(rq, rs, 403, "forbidden",
+			   N_("You do not have permission to see this."));
+		return -1;
+	}
+	return 0;
+}
+
+void auth_after(struct http_req *rq, struct http_resp *rs)
+{
+	struct db_conn *c = platform_conn();
+
+	(void)rs;
+	if (c && db_in_tx(c)) {
+		log_error("http", "handler for %s left a transaction open",
+			  rq->route ? rq->route->pattern : "?");
+		abort();
+	}
+	audit_publish_pending();
+}
+
+/* ---- navigation ---- */
+
+void auth_nav(struct http_req *rq, json_t *page)
+{
+	json_t *nav = json_array();
+	size_t n;
+	const struct nav_item *items = platform_nav(&n);
+
+	if (!rq->user.id || rq->user.needs_enrolment) {
+		json_decref(nav);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct nav_item *it = &items[i];
+		bool allowed = strcmp(it->perm, PERM_LOGIN) == 0 ||
+			       strcmp(it->perm, PERM_PUBLIC) == 0 ||
+			       can_any(rq, it->perm);
+		if (!allowed)
+			continue;
+		json_array_append_new(
+			nav, json_pack("{s:s, s:s, s:b}", "href", it->href,
+				       "label", tr_rq(rq, it->label), "current",
+				       strcmp(it->href, "/") == 0
+					       ? strcmp(rq->path, "/") == 0
+					       : str_starts(rq->path, it->href)));
+	}
+	json_object_set_new(page, "nav", nav);
+}
+
+/* ---- sessions ---- */
+
+int session_start(struct http_req *rq, struct http_resp *rs,
+		  struct db_conn *c, int64_t user, const char *stage)
+{
+	char *token = random_token(rq->arena, 32);
+	unsigned char h[MAC_LEN];
+	int64_t now = time_now(), id = 0;
+	struct auth_session *s = sess_of(rq);
+	int rc;
+
+	plain_hash(token, strlen(token), h);
+	rc = db_int(c, &id, SQL_INSERT, "bitttii", h, sizeof(h), user, stage,
+		    (int64_t)(strcmp(stage, "full") == 0 && s->totp_enabled),
+		    auth_agent_label(http_header(rq, "User-Agent")), now,
+		    now + conf_int("auth.session_max"));
+	if (rc != DB_OK)
+		return rc;
+	/* a new token at every sign-in: no session fixation */
+	http_set_cookie(rq, rs, SESSION_COOKIE, token, -1);
+	s->id = id;
+	s->user_id = user;
+	s->token = token;
+	s->pending_totp = strcmp(stage, "totp") == 0;
+	return DB_OK;
+}
+
+void session_end(struct http_req *rq, struct http_resp *rs, struct db_conn *c)
+{
+	struct auth_session *s = sess_of(rq);
+
+	if (s->id)
+		db_run(c, SQL_DELETE, "i", s->id);
+	http_set_cookie(rq, rs, SESSION_COOKIE, "", 0);
+	s->id = 0;
+	s->token = NULL;
+}
+
+int session_complete(struct http_req *rq, struct db_conn *c)
+{
+	struct auth_session *s = sess_of(rq);
+	int rc;
+
+	if (!s->id)
+		return DB_NOTFOUND;
+	rc = db_run(c, SQL_COMPLETE, "i", s->id);
+	if (rc < 0)
+		return rc;
+	s->pending_totp = false;
+	return DB_OK;
+}
+
+int64_t session_id(struct http_req *rq)
+{
+	struct auth_session *s = rq->user.session;
+	return s ? s->id : 0;
+}
+
+int64_t session_pending_user(struct http_req *rq)
+{
+	struct auth_session *s = rq->user.session;
+	return s && s->pending_totp ? s->user_id : 0;
+}

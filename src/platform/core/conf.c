@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Settings: a fixed table of known keys, values as strings checked against
+ * their type when set. The ini file is parsed by inih (libinih); this file
+ * only maps its sections and keys onto the table. Values are written at
+ * start-up, before any thread runs, and only read afterwards.
+ */
+#include "conf.h"
+#include "core.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct conf_key keys[] = {
+	{"server.listen", CONF_STR, "127.0.0.1:8080",
+	 "address and port to listen on"},
+	{"server.base_url", CONF_STR, "",
+	 "public URL used in emails (default: http://LISTEN)"},
+	{"server.threads", CONF_INT, "4", "HTTP worker threads"},
+	{"server.max_connections", CONF_INT, "1024",
+	 "simultaneous connections"},
+	{"server.timeout", CONF_INT, "30", "idle connection timeout, seconds"},
+	{"server.max_body", CONF_INT, "1048576", "largest form body, bytes"},
+	{"server.max_upload", CONF_INT, "16777216",
+	 "largest multipart upload, bytes"},
+	{"server.behind_tls_proxy", CONF_BOOL, "false",
+	 "a TLS reverse proxy is in front: mark cookies Secure"},
+	{"server.trust_proxy", CONF_BOOL, "false",
+	 "take the client address for throttling from X-Forwarded-For"},
+	{"log.level", CONF_STR, "info", "debug, info, warn or error"},
+	{"auth.require_totp", CONF_BOOL, "true",
+	 "roles that can see personal data must use a second factor"},
+	{"auth.session_idle", CONF_INT, "43200",
+	 "a session ends after this many seconds unused"},
+	{"auth.session_max", CONF_INT, "1209600",
+	 "a session ends this many seconds after login"},
+	{"auth.password_cost", CONF_STR, "interactive",
+	 "Argon2id cost for passwords: interactive, moderate or sensitive"},
+	{"auth.throttle_account", CONF_INT, "5",
+	 "failed logins per account in 15 minutes before a lock"},
+	{"auth.throttle_client", CONF_INT, "30",
+	 "failed logins per client in 15 minutes before a lock"},
+	{"smtp.url", CONF_STR, "",
+	 "SMTP relay, e.g. smtp://127.0.0.1:25 or smtps://relay:465"},
+	{"smtp.from", CONF_STR, "rudder@localhost", "sender address"},
+	{"smtp.user", CONF_STR, "", "SMTP user name, if the relay wants one"},
+	{"smtp.password_file", CONF_STR, "", "file holding the SMTP password"},
+	{"outbox.max_attempts", CONF_INT, "8",
+	 "delivery attempts before a message is marked failed"},
+	{"outbox.retry_base", CONF_INT, "30",
+	 "seconds before the first retry; doubles each time"},
+	{"outbox.poll_ms", CONF_INT, "1000",
+	 "how often the delivery worker looks for due messages"},
+	{"outbox.timeout", CONF_INT, "20", "seconds per delivery attempt"},
+};
+
+#define NKEYS ARRAY_LEN(keys)
+
+static char *values[NKEYS]; /* defaults, then the file, then the env */
+static char *flags[NKEYS];  /* command-line flags: these win */
+
+static int key_index(const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct conf_key *conf_keys(size_t *n_r)
+{
+	*n_r = NKEYS;
+	return keys;
+}
+
+void conf_reset(void)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		free(values[i]);
+		values[i] = xstrdup(keys[i].def);
+	}
+}
+
+void conf_clear_flags(void)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		free(flags[i]);
+		flags[i] = NULL;
+	}
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (str_ieq(v, "true") || str_ieq(v, "yes") || str_ieq(v, "on") ||
+	    strcmp(v, "1") == 0)
+		*out = true;
+	else if (str_ieq(v, "false") || str_ieq(v, "no") ||
+		 str_ieq(v, "off") || strcmp(v, "0") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+static int set_into(char **slots, const char *name, const char *value,
+		    char *err, size_t cap)
+{
+	int i = key_index(name);
+	int64_t n;
+	bool b;
+
+	if (i < 0) {
+		snprintf(err, cap, "unknown setting '%s'", name);
+		return -1;
+	}
+	if (!text_is_line(value, strlen(value))) {
+		snprintf(err, cap, "setting '%s' holds control characters", name);
+		return -1;
+	}
+	switch (keys[i].type) {
+	case CONF_INT:
+		if (str_to_i64(value, &n) != 0 || n < 0) {
+			snprintf(err, cap,
+				 "setting '%s' wants a whole number >= 0, not '%s'",
+				 name, value);
+			return -1;
+		}
+		break;
+	case CONF_BOOL:
+		if (parse_bool(value, &b) != 0) {
+			snprintf(err, cap,
+				 "setting '%s' wants true or false, not '%s'",
+				 name, value);
+			return -1;
+		}
+		break;
+	case CONF_STR:
+		break;
+	}
+	if (!values[0])
+		conf_reset();
+	free(slots[i]);
+	slots[i] = xstrdup(value);
+	return 0;
+}
+
+int conf_set(const char *name, const char *value, char *err, size_t cap)
+{
+	return set_into(values, name, value, err, cap);
+}
+
+int conf_set_flag(const char *name, const char *value, char *err, size_t cap)
+{
+	return set_into(flags, name, value, err, cap);
+}
+
+struct ini_ctx {
+	char msg[256];
+	bool failed;
+};
+
+static int ini_cb(void *user, const char *section, const char *name,
+		  const char *value)
+{
+	struct ini_ctx *ctx = user;
+	char full[128];
+
+	if (ctx->failed)
+		return 1; /* report only the first problem */
+	snprintf(full, sizeof(full), "%s.%s", section, name);
+	if (conf_set(full, value, ctx->msg, sizeof(ctx->msg)) != 0) {
+		if (!*section)
+			snprintf(ctx->msg, sizeof(ctx->msg),
+				 "setting '%s' is outside any [section]", name);
+		ctx->failed = true;
+		return 0;
+	}
+	return 1;
+}
+
+int conf_load_file(const char *path, char *err, size_t cap)
+{
+	struct ini_ctx ctx = {.failed = false};
+	int rc;
+
+	if (!values[0])
+		conf_reset();
+	rc = ini_parse(path, ini_cb, &ctx);
+	if (rc == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, cap, "%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	if (rc != 0) {
+		snprintf(err, cap, "%s:%d: %s", path, rc,
+			 ctx.failed ? ctx.msg : "not a 'key = value' line");
+		return -1;
+	}
+	return 0;
+}
+
+int conf_load_env(char *err, size_t cap)
+{
+	extern char **environ;
+
+	if (!values[0])
+		conf_reset();
+	for (char **e = environ; *e; e++) {
+		const char *eq;
+		char name[128];
+		size_t n;
+		bool dot = false;
+
+		if (!str_starts(*e, "RUDDER_"))
+			continue;
+		eq = strchr(*e, '=');
+		if (!eq)
+			continue;
+		n = (size_t)(eq - (*e + 7));
+		if (n == 0 || n >= sizeof(name))
+			continue;
+		/* RUDDER_SERVER_LISTEN -> server.listen (first _ is the dot) */
+		for (size_t i = 0; i < n; i++) {
+			char c = (*e)[7 + i];
+			if (c == '_' && !dot) {
+				c = '.';
+				dot = true;
+			} else if (c >= 'A' && c <= 'Z') {
+				c = (char)(c - 'A' + 'a');
+			}
+			name[i] = c;
+		}
+		name[n] = '\0';
+		if (!dot)
+			continue; /* RUDDER_BIN and friends belong to others */
+		if (key_index(name) < 0) {
+			log_warn("conf", "ignoring %.*s: no setting '%s'",
+				 (int)(eq - *e), *e, name);
+			continue;
+		}
+		if (conf_set(name, eq + 1, err, cap) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+const char *conf_str(const char *name)
+{
+	int i = key_index(name);
+
+	if (i < 0) {
+		log_error("conf", "unknown setting %s asked for", name);
+		abort();
+	}
+	if (!values[0])
+		conf_reset();
+	return flags[i] ? flags[i] : values[i];
+}
+
+int64_t conf_int(const char *name)
+{
+	int64_t n = 0;
+
+	str_to_i64(conf_str(name), &n);
+	return n;
+}
+
+bool conf_bool(const char *name)
+{
+	bool b = false;
+
+	parse_bool(conf_str(name), &b);
+	return b;
+}

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The backend-independent half of db.h: per-thread connections, the
+ * prepared-statement cache, db_run/db_int, transactions with retry, and
+ * the migration runner over embedded sql/ assets.
+ */
+#include "db.h"
+#include "driver.h"
+#include "platform/core/assets.h"
+#include "platform/core/core.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define STMT_CACHE 128 /* slots per connection; open addressing */
+
+struct db {
+	const struct db_driver *drv;
+	char *target;
+	pthread_key_t key;
+	pthread_mutex_t lock; /* guards conns */
+	struct db_conn *conns;
+};
+
+struct db_stmt {
+	struct db_conn *conn;
+	struct db_driver_stmt *ds;
+	const char *sql; /* cache key: the address of the constant string */
+};
+
+struct db_conn {
+	struct db *db;
+	struct db_driver_conn *dc;
+	struct db_stmt cache[STMT_CACHE];
+	bool in_tx;
+	struct db_conn *next; /* in db->conns */
+};
+
+static atomic_uint_fast64_t busy_count;
+
+void db_count_busy(void)
+{
+	atomic_fetch_add(&busy_count, 1);
+}
+
+uint64_t db_busy_retries(void)
+{
+	return atomic_load(&busy_count);
+}
+
+static void conn_close(struct db_conn *c)
+{
+	for (size_t i = 0; i < STMT_CACHE; i++)
+		if (c->cache[i].ds)
+			c->db->drv->finalize(c->cache[i].ds);
+	c->db->drv->disconnect(c->dc);
+	free(c);
+}
+
+/* thread exit: unlink this thread's connection and close it */
+static void conn_release(void *p)
+{
+	struct db_conn *c = p;
+	struct db *db = c->db;
+
+	pthread_mutex_lock(&db->lock);
+	for (struct db_conn **pp = &db->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&db->lock);
+	conn_close(c);
+}
+
+struct db *db_open(const char *url, char *err, size_t cap)
+{
+	struct db *db;
+
+	if (!str_starts(url, "sqlite:") || url[7] == '\0') {
+		snprintf(err, cap,
+			 "unsupported database '%s' (expected sqlite:PATH)",
+			 url);
+		return NULL;
+	}
+	db = xcalloc(1, sizeof(*db));
+	db->drv = &db_driver_sqlite;
+	db->target = xstrdup(url + 7);
+	pthread_mutex_init(&db->lock, NULL);
+	if (pthread_key_create(&db->key, conn_release) != 0) {
+		snprintf(err, cap, "cannot create a thread key");
+		free(db->target);
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	/* connections of threads still alive are closed here; their key
+	 * slot is dropped with the key so the destructor never runs */
+	pthread_mutex_lock(&db->lock);
+	while (db->conns) {
+		struct db_conn *c = db->conns;
+		db->conns = c->next;
+		conn_close(c);
+	}
+	pthread_mutex_unlock(&db->lock);
+	pthread_setspecific(db->key, NULL);
+	pthread_key_delete(db->key);
+	pthread_mutex_destroy(&db->lock);
+	free(db->target);
+	free(db);
+}
+
+const char *db_backend(const struct db *db)
+{
+	return db->drv->name;
+}
+
+struct db_conn *db_conn(struct db *db)
+{
+	struct db_conn *c = pthread_getspecific(db->key);
+	char err[256];
+
+	if (c)
+		return c;
+	c = xcalloc(1, sizeof(*c));
+	c->db = db;
+	c->dc = db->drv->connect(db->target, err, sizeof(err));
+	if (!c->dc) {
+		log_error("db", "%s", err);
+		free(c);
+		return NULL;
+	}
+	pthread_mutex_lock(&db->lock);
+	c->next = db->conns;
+	db->conns = c;
+	pthread_mutex_unlock(&db->lock);
+	pthread_setspecific(db->key, c);
+	return c;
+}
+
+struct db_stmt *db_prepare(struct db_conn *c, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
+
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		struct db_stmt *s = &c->cache[(h + i) % STMT_CACHE];
+		if (s->sql == sql)
+			return s;
+		if (!s->sql) {
+			s->ds = c->db->drv->prepare(c->dc, sql);
+			if (!s->ds)
+				return NULL;
+			s->sql = sql;
+			s->conn = c;
+			return s;
+		}
+	}
+	/* the cache is full: more distinct statements than slots is our bug */
+	log_error("db", "statement cache full (%d)", STMT_CACHE);
+	abort();
+}
+
+void db_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+	st->conn->db->drv->bind_int(st->ds, idx, v);
+}
+
+void db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+	if (s)
+		st->conn->db->drv->bind_text(st->ds, idx, s, strlen(s));
+	else
+		st->conn->db->drv->bind_null(st->ds, idx);
+}
+
+void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
+{
+	st->conn->db->drv->bind_text(st->ds, idx, s, n);
+}
+
+void db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	st->conn->db->drv->bind_blob(st->ds, idx, p, n);
+}
+
+void db_bind_null(struct db_stmt *st, int idx)
+{
+	st->conn->db->drv->bind_null(st->ds, idx);
+}
+
+int db_step(struct db_stmt *st)
+{
+	return st->conn->db->drv->step(st->ds);
+}
+
+int db_col_count(struct db_stmt *st)
+{
+	return st->conn->db->drv->col_count(st->ds);
+}
+
+bool db_col_null(struct db_stmt *st, int col)
+{
+	return st->conn->db->drv->col_null(st->ds, col);
+}
+
+int64_t db_col_int(struct db_stmt *st, int col)
+{
+	return st->conn->db->drv->col_int(st->ds, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+	return st->conn->db->drv->col_text(st->ds, col);
+}
+
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len_r)
+{
+	return st->conn->db->drv->col_blob(st->ds, col, len_r);
+}
+
+void db_reset(struct db_stmt *st)
+{
+	if (st)
+		st->conn->db->drv->reset(st->ds);
+}
+
+static void bind_va(struct db_stmt *st, const char *types, va_list ap)
+{
+	for (int i = 0; types[i]; i++) {
+		switch (types[i]) {
+		case 'i':
+			db_bind_int(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 't':
+			db_bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			db_bind_blob(st, i + 1, p, n);
+			break;
+		}
+		case 'n':
+			db_bind_null(st, i + 1);
+			break;
+		default:
+			log_error("db", "bad bind type '%c'", types[i]);
+			abort();
+		}
+	}
+}
+
+int db_run(struct db_conn *c, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st = db_prepare(c, sql);
+	va_list ap;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	va_start(ap, types);
+	bind_va(st, types, ap);
+	va_end(ap);
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc;
+	return c->db->drv->changes(c->dc);
+}
+
+int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
+	   const char *types, ...)
+{
+	struct db_stmt *st = db_prepare(c, sql);
+	va_list ap;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	va_start(ap, types);
+	bind_va(st, types, ap);
+	va_end(ap);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out_r = db_col_int(st, 0);
+		/* finish the statement so a RETURNING write completes */
+		while ((rc = db_step(st)) == DB_ROW)
+			;
+		rc = rc == DB_DONE ? DB_OK : rc;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int db_exec_script(struct db_conn *c, const char *sql)
+{
+	return c->db->drv->exec(c->dc, sql);
+}
+
+const char *db_errmsg(struct db_conn *c)
+{
+	return c->db->drv->errmsg(c->dc);
+}
+
+bool db_in_tx(struct db_conn *c)
+{
+	return c->in_tx;
+}
+
+static void backoff(int attempt)
+{
+	struct timespec ts = {0, 0};
+	unsigned int r;
+
+	random_bytes(&r, sizeof(r));
+	ts.tv_nsec = (long)((5 << attempt) + (int)(r % 10)) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx)
+{
+	const struct db_driver *d = c->db->drv;
+	int rc = DB_ERROR;
+
+	if (c->in_tx) {
+		log_error("db", "nested transaction");
+		abort();
+	}
+	for (int attempt = 0; attempt < 6; attempt++) {
+		if (attempt > 0) {
+			db_count_busy();
+			backoff(attempt);
+		}
+		rc = d->begin(c->dc);
+		if (rc == DB_RETRY)
+			continue;
+		if (rc != DB_OK)
+			return rc;
+		c->in_tx = true;
+		rc = fn(c, ctx);
+		if (rc == DB_OK) {
+			rc = d->commit(c->dc);
+			if (rc == DB_OK) {
+				c->in_tx = false;
+				return DB_OK;
+			}
+		}
+		d->rollback(c->dc);
+		c->in_tx = false;
+		if (rc != DB_RETRY)
+			return rc;
+	}
+	return rc;
+}
+
+/* ---- migrations ---- */
+
+static const char SQL_MIG_TABLE[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" name TEXT PRIMARY KEY,"
+	" applied_at INTEGER NOT NULL) STRICT";
+static const char SQL_MIG_DONE[] =
+	"SELECT 1 FROM schema_migrations WHERE name = $1";
+static const char SQL_MIG_ADD[] =
+	"INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)";
+
+/* A migration named NNNN_x.sqlite or NNNN_x.pg is for one backend only;
+ * returns the name to record (without the suffix) or NULL to skip. */
+static char *migration_key(const struct db *db, const char *asset_name,
+			   size_t prefix_len)
+{
+	const char *base = asset_name + prefix_len;
+	const char *dot = strrchr(base, '.');
+	char *key;
+
+	if (dot) {
+		if (strcmp(dot + 1, db->drv->name) != 0)
+			return NULL;
+		key = xasprintf("%.*s%.*s", (int)prefix_len - 4, asset_name + 4,
+				(int)(dot - base), base);
+	} else {
+		key = xstrdup(asset_name + 4); /* without "sql/" */
+	}
+	return key;
+}
+
+struct mig_ctx {
+	const char *key;
+	const char *sql;
+};
+
+static int apply_one(struct db_conn *c, void *arg)
+{
+	struct mig_ctx *m = arg;
+	int rc = db_exec_script(c, m->sql);
+
+	if (rc != DB_OK)
+		return rc;
+	rc = db_run(c, SQL_MIG_ADD, "ti", m->key, (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+static int migrate(struct db *db, const char *const *groups, bool apply,
+		   char *err, size_t cap)
+{
+	struct db_conn *c = db_conn(db);
+	int applied = 0;
+
+	if (!c) {
+		snprintf(err, cap, "cannot open the database");
+		return -1;
+	}
+	if (db_exec_script(c, SQL_MIG_TABLE) != DB_OK) {
+		snprintf(err, cap, "cannot create schema_migrations: %s",
+			 db_errmsg(c));
+		return -1;
+	}
+	for (size_t g = 0; groups[g]; g++) {
+		char prefix[64];
+		size_t count, first;
+
+		snprintf(prefix, sizeof(prefix), "sql/%s/", groups[g]);
+		first = asset_range(prefix, &count);
+		for (size_t i = first; i < first + count; i++) {
+			const struct asset *a = &assets_table[i];
+			char *key = migration_key(db, a->name, strlen(prefix));
+			int64_t one;
+			int rc;
+
+			if (!key)
+				continue;
+			rc = db_int(c, &one, SQL_MIG_DONE, "t", key);
+			if (rc == DB_OK) {
+				free(key);
+				continue;
+			}
+			if (rc != DB_NOTFOUND) {
+				snprintf(err, cap, "cannot read migrations: %s",
+					 db_errmsg(c));
+				free(key);
+				return -1;
+			}
+			if (apply) {
+				struct mig_ctx m = {key, (const char *)a->data};
+				rc = db_tx(c, apply_one, &m);
+				if (rc != DB_OK) {
+					snprintf(err, cap, "migration %s failed: %s",
+						 key, db_errmsg(c));
+					free(key);
+					return -1;
+				}
+				log_info("db", "applied migration %s", key);
+			}
+			applied++;
+			free(key);
+		}
+	}
+	return applied;
+}
+
+int db_migrate(struct db *db, const char *const *groups, char *err, size_t cap)
+{
+	return migrate(db, groups, true, err, cap);
+}
+
+int db_pending(struct db *db, const char *const *groups)
+{
+	char err[256];
+	return migrate(db, groups, false, err, sizeof(err));
+}
+
+int db_snapshot(struct db *db, const char *path, char *err, size_t cap)
+{
+	struct db_conn *c = db_conn(db);
+
+	if (!c) {
+		snprintf(err, cap, "cannot open the database");
+		return -1;
+	}
+	return db->drv->snapshot(c->dc, path, err, cap);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * db: the one way rudder talks to its database.
+ *
+ * A struct db is an opened database (SQLite file or, later, PostgreSQL
+ * server) shared by all threads; each thread gets its own connection from
+ * db_conn(). SQL is constant strings with placeholders $1..$n; values are
+ * only ever bound, never spliced. Prepared statements are cached per
+ * connection, keyed by the address of the SQL string, so store code
+ * declares its SQL as static const strings.
+ *
+ * Result codes: DB_ROW / DB_DONE from stepping; DB_OK for success of a
+ * whole operation; negative values are failures:
+ *   DB_ERROR       hard error (our bug or a broken database), logged
+ *   DB_RETRY       busy or serialization conflict: the transaction may be
+ *                  run again (db_tx does this itself)
+ *   DB_CONSTRAINT  a UNIQUE/CHECK/FOREIGN KEY constraint refused the write
+ *   DB_UNAVAILABLE the database cannot be reached (answer 503)
+ */
+#ifndef RUDDER_DB_H
+#define RUDDER_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ROW = 1,
+	DB_DONE = 2,
+	DB_ERROR = -1,
+	DB_RETRY = -2,
+	DB_CONSTRAINT = -3,
+	DB_UNAVAILABLE = -4,
+	DB_NOTFOUND = -5, /* for callers: a lookup that found nothing */
+};
+
+struct db;
+struct db_conn;
+struct db_stmt;
+
+/* Opens a database by URL: "sqlite:/path/to/file.db". Returns NULL and an
+ * error message (err, cap bytes) on failure. Nothing connects until a
+ * thread asks for a connection, except that the URL is checked. */
+struct db *db_open(const char *url, char *err, size_t cap);
+void db_close(struct db *db); /* NULL is a no-op; closes every connection */
+const char *db_backend(const struct db *db); /* "sqlite" */
+
+/* This thread's connection, opened on first use and closed when the thread
+ * ends or the db closes. NULL when the database cannot be reached. */
+struct db_conn *db_conn(struct db *db);
+
+/* The cached prepared statement for sql on this connection, reset and with
+ * no bindings. NULL on a prepare error (logged: it is our bug). */
+struct db_stmt *db_prepare(struct db_conn *c, const char *sql);
+void db_bind_int(struct db_stmt *st, int idx, int64_t v);
+void db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
+void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n);
+void db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
+void db_bind_null(struct db_stmt *st, int idx);
+/* DB_ROW, DB_DONE or a negative code. */
+int db_step(struct db_stmt *st);
+int db_col_count(struct db_stmt *st);
+bool db_col_null(struct db_stmt *st, int col);
+int64_t db_col_int(struct db_stmt *st, int col);
+/* Borrowed until the next step or db_reset; "" for NULL. */
+const char *db_col_text(struct db_stmt *st, int col);
+const void *db_col_blob(struct db_stmt *st, int col, size_t *len_r);
+/* Ends use of a statement (resets it, drops bindings). Always call. */
+void db_reset(struct db_stmt *st);
+
+/* One statement with bound values and no result rows wanted. types holds
+ * one letter per value: i int64_t, t const char * (NULL binds NULL),
+ * b const void * then size_t, n nothing (binds NULL).
+ * Returns the number of rows changed (>= 0) or a negative code. */
+int db_run(struct db_conn *c, const char *sql, const char *types, ...);
+/* Like db_run for a statement returning one integer (RETURNING id,
+ * SELECT count(*)): DB_OK with *out_r set, DB_NOTFOUND, or negative. */
+int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
+	   const char *types, ...);
+/* Runs a script of several statements without parameters (migrations). */
+int db_exec_script(struct db_conn *c, const char *sql);
+
+/* Runs fn inside a write transaction, committing when fn returns DB_OK
+ * and rolling back otherwise. A DB_RETRY from fn or from COMMIT runs it
+ * again (a few times, with backoff). Returns what fn returned, or the
+ * commit's failure. Transactions do not nest. */
+typedef int (*db_tx_fn)(struct db_conn *c, void *ctx);
+int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx);
+bool db_in_tx(struct db_conn *c);
+
+/* Last error text of this connection (for logs; holds no values). */
+const char *db_errmsg(struct db_conn *c);
+
+/* Counters for /metrics. */
+uint64_t db_busy_retries(void);
+
+/* Migrations: applies every embedded sql/<group>/NNNN_name migration not
+ * yet applied, for each group in order ("platform" first, then modules).
+ * Returns the count applied or -1 (err holds why). */
+int db_migrate(struct db *db, const char *const *groups, char *err, size_t cap);
+/* Pending migrations count, without applying them. */
+int db_pending(struct db *db, const char *const *groups);
+
+/* An online, consistent copy of the database into a new SQLite file at
+ * path (used by backups). */
+int db_snapshot(struct db *db, const char *path, char *err, size_t cap);
+
+#endif

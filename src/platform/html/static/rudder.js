@@ -1,0 +1,76 @@
+/* rudder — small progressive enhancements. Every page works without
+ * this file; it only saves clicks and shows live updates. No inline
+ * script anywhere: the CSP allows only this file. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  document.addEventListener("DOMContentLoaded", function () {
+    /* the language switch submits itself */
+    var sel = document.getElementById("lang-select");
+    if (sel) {
+      sel.addEventListener("change", function () { sel.form.submit(); });
+    }
+
+    /* buttons that ask before doing something hard to undo */
+    document.querySelectorAll("[data-confirm]").forEach(function (el) {
+      el.addEventListener("click", function (ev) {
+        if (!window.confirm(el.getAttribute("data-confirm"))) {
+          ev.preventDefault();
+        }
+      });
+    });
+
+    /* copy buttons for one-time links */
+    document.querySelectorAll("[data-copy]").forEach(function (btn) {
+      btn.hidden = false;
+      btn.addEventListener("click", function () {
+        var src = document.getElementById(btn.getAttribute("data-copy"));
+        if (src && navigator.clipboard) {
+          navigator.clipboard.writeText(src.textContent.trim());
+          btn.textContent = btn.getAttribute("data-copied") || "OK";
+        }
+      });
+    });
+
+    /* the audit log grows while it is open */
+    var live = document.querySelector("[data-live-audit]");
+    if (live && window.EventSource) {
+      var tbody = live.querySelector("tbody");
+      var status = document.getElementById("live-status");
+      var es = new EventSource("/audit/stream");
+      var newest = function () {
+        var row = tbody.querySelector("tr[data-id]");
+        return row ? parseInt(row.getAttribute("data-id"), 10) : 0;
+      };
+      var cell = function (tr, label, text) {
+        var td = document.createElement("td");
+        td.setAttribute("data-label", label);
+        td.textContent = text;
+        tr.appendChild(td);
+      };
+      var labels = (live.getAttribute("data-labels") || "").split("|");
+      es.addEventListener("open", function () {
+        if (status) { status.hidden = false; }
+      });
+      es.addEventListener("audit", function () {
+        fetch("/api/v1/audit?after=" + newest(), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : { entries: [] }; })
+          .then(function (j) {
+            j.entries.slice().reverse().forEach(function (e) {
+              var tr = document.createElement("tr");
+              tr.setAttribute("data-id", String(e.id));
+              cell(tr, labels[0] || "", String(e.id));
+              cell(tr, labels[1] || "", e.when);
+              cell(tr, labels[2] || "", e.actor || e.actor_label);
+              cell(tr, labels[3] || "", e.action);
+              cell(tr, labels[4] || "", e.object);
+              cell(tr, labels[5] || "", JSON.stringify(e.detail));
+              tbody.insertBefore(tr, tbody.firstChild);
+            });
+          });
+      });
+      es.addEventListener("reset", function () { window.location.reload(); });
+    }
+  });
+})();

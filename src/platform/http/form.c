@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Request bodies: application/x-www-form-urlencoded and
+ * multipart/form-data parsers, and validation of the result against the
+ * fields a route declares.
+ *
+ * Written here because libmicrohttpd's post processor works only on a live
+ * connection, so it can neither be fed a body we already buffered (we
+ * buffer to enforce size limits before parsing) nor be fuzzed on its own.
+ * Both parsers are bounded: no recursion, linear in the input, every
+ * length checked. Harnesses: tests/fuzz/fuzz_form.c, fuzz_multipart.c.
+ */
+#include "http.h"
+#include "platform/i18n/i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_FIELDS 500
+#define MAX_PARTS 100
+#define MAX_PART_HEADERS 8192
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes %XX and '+' into an arena string; -1 on a bad escape, a NUL or
+ * invalid UTF-8. */
+static int url_decode(struct arena *a, const char *s, size_t n, char **out_r,
+		      size_t *len_r)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			out[o++] = ' ';
+		} else if (s[i] == '%') {
+			int hi, lo;
+			if (i + 2 >= n)
+				return -1;
+			hi = hexval(s[i + 1]);
+			lo = hexval(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			out[o++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	if (!utf8_valid(out, o))
+		return -1;
+	*out_r = out;
+	*len_r = o;
+	return 0;
+}
+
+static void kv_push(struct arena *a, struct kv **arr, size_t *n, size_t *cap,
+		    const char *k, const char *v, size_t vlen)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		struct kv *grown = arena_alloc(a, nc * sizeof(**arr));
+		if (*n)
+			memcpy(grown, *arr, *n * sizeof(**arr));
+		*arr = grown;
+		*cap = nc;
+	}
+	(*arr)[*n].key = k;
+	(*arr)[*n].value = v;
+	(*arr)[*n].len = vlen;
+	(*n)++;
+}
+
+int form_parse_urlencoded(struct arena *a, const char *s, size_t n,
+			  struct kv **out_r, size_t *n_r)
+{
+	struct kv *arr = NULL;
+	size_t count = 0, cap = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t end = i, eq;
+		char *k, *v;
+		size_t klen, vlen;
+
+		while (end < n && s[end] != '&')
+			end++;
+		if (end > i) {
+			eq = i;
+			while (eq < end && s[eq] != '=')
+				eq++;
+			if (count >= MAX_FIELDS)
+				return -1;
+			if (url_decode(a, s + i, eq - i, &k, &klen) != 0)
+				return -1;
+			if (eq < end) {
+				if (url_decode(a, s + eq + 1, end - eq - 1, &v,
+					       &vlen) != 0)
+					return -1;
+			} else {
+				v = arena_strdup(a, "");
+				vlen = 0;
+			}
+			if (klen == 0)
+				return -1;
+			kv_push(a, &arr, &count, &cap, k, v, vlen);
+		}
+		i = end + 1;
+	}
+	*out_r = arr;
+	*n_r = count;
+	return 0;
+}
+
+/* ---- multipart/form-data (RFC 7578) ---- */
+
+/* The value of parameter `name` in a header like
+ * `form-data; name="x"; filename="y"`, arena-owned, or NULL. */
+static char *header_param(struct arena *a, const char *h, size_t n,
+			  const char *name)
+{
+	size_t nl = strlen(name);
+	size_t i = 0;
+
+	while (i < n) {
+		/* move to the next ';' separated parameter */
+		while (i < n && h[i] != ';')
+			i++;
+		if (i >= n)
+			break;
+		i++;
+		while (i < n && (h[i] == ' ' || h[i] == '\t'))
+			i++;
+		if (n - i > nl && strncasecmp(h + i, name, nl) == 0 &&
+		    h[i + nl] == '=') {
+			size_t j = i + nl + 1;
+			if (j < n && h[j] == '"') {
+				struct buf b;
+				char *out;
+				buf_init(&b);
+				for (j++; j < n && h[j] != '"'; j++) {
+					if (h[j] == '\\' && j + 1 < n)
+						j++;
+					buf_putc(&b, h[j]);
+				}
+				if (j >= n) {
+					buf_free(&b);
+					return NULL; /* unterminated quote */
+				}
+				out = arena_strndup(a, b.data ? b.data : "",
+						    b.len);
+				buf_free(&b);
+				return out;
+			}
+			size_t k = j;
+			while (k < n && h[k] != ';' && h[k] != ' ')
+				k++;
+			return arena_strndup(a, h + j, k - j);
+		}
+	}
+	return NULL;
+}
+
+static const char *find(const char *hay, size_t n, const char *needle,
+			size_t nn)
+{
+	return memmem(hay, n, needle, nn);
+}
+
+int form_parse_multipart(struct arena *a, const char *content_type,
+			 const char *body, size_t n, struct kv **fields_r,
+			 size_t *nfields_r, struct upload **files_r,
+			 size_t *nfiles_r, char *err, size_t cap)
+{
+	const char *ct = content_type;
+	char *boundary;
+	char *delim;
+	size_t dlen;
+	const char *p, *end = body + n;
+	struct kv *fields = NULL;
+	size_t nfields = 0, capf = 0;
+	struct upload *files = NULL;
+	size_t nfiles = 0, capu = 0;
+	int parts = 0;
+
+	boundary = header_param(a, ct, strlen(ct), "boundary");
+	if (!boundary || !*boundary || strlen(boundary) > 70) {
+		snprintf(err, cap, "multipart body without a usable boundary");
+		return -1;
+	}
+	delim = arena_printf(a, "--%s", boundary);
+	dlen = strlen(delim);
+
+	/* the body starts with the first delimiter (a preamble is allowed) */
+	p = find(body, n, delim, dlen);
+	if (!p) {
+		snprintf(err, cap, "multipart body without its boundary");
+		return -1;
+	}
+	p += dlen;
+	for (;;) {
+		const char *hend, *next, *content;
+		char *disp = NULL, *ctype = NULL, *name, *filename;
+		size_t clen;
+
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			break; /* closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n') {
+			snprintf(err, cap, "malformed multipart delimiter");
+			return -1;
+		}
+		p += 2;
+		if (++parts > MAX_PARTS) {
+			snprintf(err, cap, "too many multipart parts");
+			return -1;
+		}
+		hend = find(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hend || hend - p > MAX_PART_HEADERS) {
+			snprintf(err, cap, "malformed multipart part headers");
+			return -1;
+		}
+		/* headers: one per line */
+		for (const char *line = p; line < hend;) {
+			const char *eol = find(line, (size_t)(hend - line),
+					       "\r\n", 2);
+			const char *colon;
+			size_t ll;
+			if (!eol)
+				eol = hend;
+			ll = (size_t)(eol - line);
+			colon = memchr(line, ':', ll);
+			if (colon) {
+				size_t kn = (size_t)(colon - line);
+				const char *v = colon + 1;
+				while (v < eol && (*v == ' ' || *v == '\t'))
+					v++;
+				if (kn == 19 &&
+				    strncasecmp(line, "Content-Disposition", 19) == 0)
+					disp = arena_strndup(a, v,
+							     (size_t)(eol - v));
+				else if (kn == 12 &&
+					 strncasecmp(line, "Content-Type", 12) == 0)
+					ctype = arena_strndup(a, v,
+							      (size_t)(eol - v));
+			}
+			line = eol + 2;
+		}
+		content = hend + 4;
+		/* the part ends at CRLF + delimiter */
+		{
+			char *needle = arena_printf(a, "\r\n%s", delim);
+			next = find(content, (size_t)(end - content), needle,
+				    dlen + 2);
+		}
+		if (!next) {
+			snprintf(err, cap, "multipart part is not terminated");
+			return -1;
+		}
+		clen = (size_t)(next - content);
+		if (!disp || strncasecmp(disp, "form-data", 9) != 0) {
+			snprintf(err, cap, "multipart part is not form-data");
+			return -1;
+		}
+		name = header_param(a, disp, strlen(disp), "name");
+		filename = header_param(a, disp, strlen(disp), "filename");
+		if (!name || !*name || !utf8_valid(name, strlen(name))) {
+			snprintf(err, cap, "multipart part without a name");
+			return -1;
+		}
+		if (filename) {
+			struct upload *u;
+			if (!utf8_valid(filename, strlen(filename))) {
+				snprintf(err, cap, "file name is not UTF-8");
+				return -1;
+			}
+			if (nfiles == capu) {
+				size_t nc = capu ? capu * 2 : 4;
+				struct upload *g = arena_alloc(a, nc * sizeof(*g));
+				if (nfiles)
+					memcpy(g, files, nfiles * sizeof(*g));
+				files = g;
+				capu = nc;
+			}
+			u = &files[nfiles++];
+			u->field = name;
+			u->filename = filename;
+			u->content_type = ctype ? ctype
+						: "application/octet-stream";
+			u->data = arena_memdup(a, content, clen);
+			u->len = clen;
+		} else {
+			char *v = arena_strndup(a, content, clen);
+			if (!utf8_valid(v, clen)) {
+				snprintf(err, cap, "field %s is not UTF-8", name);
+				return -1;
+			}
+			if (nfields >= MAX_FIELDS) {
+				snprintf(err, cap, "too many fields");
+				return -1;
+			}
+			kv_push(a, &fields, &nfields, &capf, name, v, clen);
+		}
+		p = next + 2 + dlen;
+	}
+	*fields_r = fields;
+	*nfields_r = nfields;
+	*files_r = files;
+	*nfiles_r = nfiles;
+	return 0;
+}
+
+/* ---- validation against declared fields ---- */
+
+static size_t default_max(enum field_type t)
+{
+	switch (t) {
+	case F_LINE: return 200;
+	case F_TEXT: return 20000;
+	case F_SECRET: return 1024;
+	case F_EMAIL: return 254;
+	case F_INT: return 20;
+	case F_BOOL: return 8;
+	case F_TOKEN: return 256;
+	case F_FILE: return SIZE_MAX;
+	}
+	return 200;
+}
+
+static bool is_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+		      *s == '.'))
+			return false;
+	return true;
+}
+
+static char *trimmed(struct arena *a, const char *v)
+{
+	return str_trim(arena_strdup(a, v));
+}
+
+int form_validate(struct arena *a, const struct field *decl, struct kv **kvp,
+		  size_t *nkv, const struct upload *files, size_t nfiles,
+		  const struct field **bad_r, const char **msgid_r)
+{
+	struct kv *kv = *kvp;
+	static const struct field csrf_field = {.name = "_csrf",
+						.type = F_TOKEN};
+
+	/* every submitted name must be declared, once unless multi */
+	for (size_t i = 0; i < *nkv; i++) {
+		const struct field *f = NULL;
+
+		if (strcmp(kv[i].key, "_csrf") == 0) {
+			f = &csrf_field;
+		} else {
+			for (const struct field *d = decl; d && d->name; d++)
+				if (strcmp(d->name, kv[i].key) == 0 &&
+				    d->type != F_FILE)
+					f = d;
+		}
+		if (!f) {
+			struct field *unk = arena_alloc(a, sizeof(*unk));
+			unk->name = kv[i].key;
+			*bad_r = unk;
+			*msgid_r = N_("is not a field of this form");
+			return -1;
+		}
+		if (!f->multi)
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(kv[j].key, kv[i].key) == 0) {
+					*bad_r = f;
+					*msgid_r = N_("was sent more than once");
+					return -1;
+				}
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		const struct field *f = NULL;
+		for (const struct field *d = decl; d && d->name; d++)
+			if (strcmp(d->name, files[i].field) == 0 &&
+			    d->type == F_FILE)
+				f = d;
+		if (!f) {
+			struct field *unk = arena_alloc(a, sizeof(*unk));
+			unk->name = files[i].field;
+			*bad_r = unk;
+			*msgid_r = N_("is not a field of this form");
+			return -1;
+		}
+	}
+	/* each declared field: present when required, well-formed */
+	for (const struct field *d = decl; d && d->name; d++) {
+		size_t max = d->max_len ? d->max_len : default_max(d->type);
+		bool seen = false;
+
+		if (d->type == F_FILE) {
+			for (size_t i = 0; i < nfiles; i++)
+				if (strcmp(files[i].field, d->name) == 0) {
+					seen = files[i].len > 0 ||
+					       files[i].filename[0];
+					if (files[i].len > max) {
+						*bad_r = d;
+						*msgid_r = N_("is too long");
+						return -1;
+					}
+				}
+			if (d->required && !seen) {
+				*bad_r = d;
+				*msgid_r = N_("is required");
+				return -1;
+			}
+			continue;
+		}
+		for (size_t i = 0; i < *nkv; i++) {
+			const char *v;
+			int64_t num;
+
+			if (strcmp(kv[i].key, d->name) != 0)
+				continue;
+			v = kv[i].value;
+			if (d->type != F_SECRET) {
+				v = trimmed(a, v);
+				kv[i].value = v;
+				kv[i].len = strlen(v);
+			}
+			if (kv[i].len > max) {
+				*bad_r = d;
+				*msgid_r = N_("is too long");
+				return -1;
+			}
+			if (kv[i].len == 0)
+				continue; /* empty counts as absent */
+			seen = true;
+			switch (d->type) {
+			case F_LINE:
+			case F_SECRET:
+				if (!text_is_line(v, kv[i].len)) {
+					*bad_r = d;
+					*msgid_r = N_("holds characters that are not allowed");
+					return -1;
+				}
+				break;
+			case F_TEXT:
+				if (!text_is_block(v, kv[i].len)) {
+					*bad_r = d;
+					*msgid_r = N_("holds characters that are not allowed");
+					return -1;
+				}
+				break;
+			case F_EMAIL:
+				if (!email_plausible(v)) {
+					*bad_r = d;
+					*msgid_r = N_("is not an email address");
+					return -1;
+				}
+				break;
+			case F_INT:
+				if (str_to_i64(v, &num) != 0) {
+					*bad_r = d;
+					*msgid_r = N_("is not a whole number");
+					return -1;
+				}
+				break;
+			case F_BOOL:
+				if (strcmp(v, "on") != 0 && strcmp(v, "1") != 0 &&
+				    strcmp(v, "true") != 0 &&
+				    strcmp(v, "0") != 0 &&
+				    strcmp(v, "false") != 0) {
+					*bad_r = d;
+					*msgid_r = N_("is not yes or no");
+					return -1;
+				}
+				break;
+			case F_TOKEN:
+				if (!is_token(v)) {
+					*bad_r = d;
+					*msgid_r = N_("holds characters that are not allowed");
+					return -1;
+				}
+				break;
+			case F_FILE:
+				break;
+			}
+		}
+		if (d->required && !seen && d->type != F_BOOL) {
+			*bad_r = d;
+			*msgid_r = N_("is required");
+			return -1;
+		}
+	}
+	*kvp = kv;
+	return 0;
+}

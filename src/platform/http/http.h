@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * http: rudder's own request and response types, route tables, and the
+ * server that drives them. Only files in src/platform/http/ include the
+ * HTTP library's header; handlers see only what is declared here.
+ *
+ * A request flows: listener -> route match (method, pattern) -> limits and
+ * body parsing -> field validation against the route's declared fields ->
+ * the gate (session, permission, CSRF; provided by auth) -> handler ->
+ * response with the security headers. Each request owns an arena that is
+ * freed when the response has been sent.
+ */
+#ifndef RUDDER_HTTP_H
+#define RUDDER_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform/core/core.h"
+
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_PATCH,
+	HTTP_DELETE,
+	HTTP_OPTIONS,
+	HTTP_OTHER,
+	HTTP__MAX
+};
+
+enum field_type {
+	F_LINE,   /* one line of text, trimmed, no control characters */
+	F_TEXT,   /* several lines of text, trimmed at the ends */
+	F_SECRET, /* a password: kept as typed, never echoed or logged */
+	F_EMAIL,  /* a plausible address, trimmed */
+	F_INT,    /* a whole number */
+	F_BOOL,   /* a checkbox: present and "on"/"1"/"true" means true */
+	F_TOKEN,  /* letters, digits, '-', '_' and '.' only */
+	F_FILE,   /* a multipart file part */
+};
+
+struct field {
+	const char *name;
+	enum field_type type;
+	bool required;
+	size_t max_len; /* bytes; 0 means a default per type */
+	const char *label; /* msgid naming the field in error messages */
+	bool multi;     /* may appear several times */
+};
+
+/* Route flags */
+#define ROUTE_API 0x01      /* JSON in, JSON errors out */
+#define ROUTE_NO_CSRF 0x02  /* state-changing without CSRF (say why!) */
+#define ROUTE_PRE_2FA 0x04  /* reachable before the second factor */
+#define ROUTE_SSE 0x08      /* answers with an event stream */
+#define ROUTE_UPLOAD 0x10   /* accepts multipart up to server.max_upload */
+
+/* Permissions every route declares. Modules add their own names. */
+#define PERM_PUBLIC "public" /* anyone, signed in or not */
+#define PERM_LOGIN "login"   /* any signed-in account */
+
+struct http_req;
+struct http_resp;
+typedef void (*http_handler)(struct http_req *rq, struct http_resp *rs);
+
+struct route {
+	enum http_method method;
+	/* "/admin/users/{id:int}": {name} matches one non-empty segment,
+	 * {name:int} a positive integer, {name*} the rest of the path */
+	const char *pattern;
+	http_handler handler;
+	const char *perm;
+	unsigned flags;
+	const struct field *fields; /* ends with {0}; NULL: no fields */
+	const char *summary;        /* one line, for `rudder routes` */
+};
+
+struct route_table {
+	const char *module;
+	const struct route *routes;
+	size_t n;
+};
+
+struct kv {
+	const char *key;
+	const char *value;
+	size_t len;
+};
+
+struct upload {
+	const char *field;
+	const char *filename;
+	const char *content_type;
+	const char *data;
+	size_t len;
+};
+
+/* What the gate learned about who is asking. */
+struct http_user {
+	int64_t id;            /* 0 when anonymous */
+	const char *name;      /* display name */
+	bool second_factor;    /* TOTP verified in this session */
+	bool needs_enrolment;  /* a role requires TOTP and none is set up */
+	void *session;         /* auth's own record */
+};
+
+struct http_req {
+	struct arena *arena;
+	enum http_method method;
+	const char *path; /* decoded, valid UTF-8 */
+	const struct route *route;
+	bool api;
+	bool tls; /* the client reached us over TLS (per configuration) */
+	const char *lang;
+	const char *client; /* address for throttling only: never logged */
+	struct http_user user;
+
+	struct kv *params;
+	size_t nparams;
+	struct kv *query;
+	size_t nquery;
+	struct kv *form;
+	size_t nform;
+	struct upload *files;
+	size_t nfiles;
+	json_t *json; /* a JSON body, when there was one (arena-owned) */
+
+	const char *body;
+	size_t body_len;
+	const char *content_type;
+
+	void *priv; /* the server's own state */
+};
+
+struct http_resp {
+	int status;
+	struct buf body;
+	const char *content_type;
+	struct kv headers[16];
+	size_t nheaders;
+	char *cookies[8];
+	size_t ncookies;
+	bool cacheable; /* static assets: skip the no-store default */
+	void *sse; /* set by http_sse_start */
+};
+
+/* ---- reading the request ---- */
+const char *http_param(struct http_req *rq, const char *name);
+int64_t http_param_int(struct http_req *rq, const char *name);
+const char *http_query(struct http_req *rq, const char *name);
+/* A declared form field, validated; NULL when absent. */
+const char *http_field(struct http_req *rq, const char *name);
+bool http_field_bool(struct http_req *rq, const char *name);
+int64_t http_field_int(struct http_req *rq, const char *name, int64_t def);
+/* All values of a multi field; arena-owned array. */
+const char **http_field_all(struct http_req *rq, const char *name,
+			    size_t *n_r);
+const struct upload *http_file(struct http_req *rq, const char *name);
+/* A request header (case-insensitive), or NULL. */
+const char *http_header(struct http_req *rq, const char *name);
+const char *http_cookie(struct http_req *rq, const char *name);
+/* The request's path and query as sent, for "next" redirects. */
+const char *http_request_target(struct http_req *rq);
+
+/* Appends s percent-encoded for a URL query or path segment. */
+void http_urlencode(struct buf *out, const char *s);
+
+/* ---- writing the response ---- */
+void http_set_header(struct http_resp *rs, const char *name,
+		     const char *value); /* value copied */
+/* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, Secure over TLS;
+ * max_age < 0 means a session cookie, 0 deletes it. */
+void http_set_cookie(struct http_req *rq, struct http_resp *rs,
+		     const char *name, const char *value, long max_age);
+void http_redirect(struct http_resp *rs, const char *location);
+/* JSON response; takes the reference to j. */
+void http_json(struct http_resp *rs, int status, json_t *j);
+void http_text(struct http_resp *rs, int status, const char *content_type,
+	       const char *text);
+/* An error: an HTML page in the user's language, or under /api/v1/ a JSON
+ * {status, code, message}. msgid is translated; code is a stable name. */
+void http_error(struct http_req *rq, struct http_resp *rs, int status,
+		const char *code, const char *msgid);
+/* Same, with a detail appended after the translated message (a field
+ * label, a line number): text, escaped on output. */
+void http_error_detail(struct http_req *rq, struct http_resp *rs, int status,
+		       const char *code, const char *msgid,
+		       const char *detail);
+/* Renders module template `name` inside the layout. data is borrowed;
+ * "page" is added to it (user, csrf, lang, languages, nav, flash). */
+void http_page(struct http_req *rq, struct http_resp *rs, int status,
+	       const char *name, const char *title_msgid, json_t *data);
+/* A one-time message shown on the next page (msgid, translated there). */
+void http_flash(struct http_req *rq, struct http_resp *rs, const char *msgid);
+const char *tr_rq(struct http_req *rq, const char *msgid);
+
+/* ---- the gate and page data, provided by auth (see platform.c) ---- */
+struct http_hooks {
+	/* Fills rq->user and rq->lang from the session; decides whether the
+	 * route may run. Returns 0 to go on, or fills rs and returns -1. */
+	int (*gate)(struct http_req *rq, struct http_resp *rs);
+	/* CSRF token for forms on this page (session- or cookie-bound). */
+	const char *(*csrf_token)(struct http_req *rq, struct http_resp *rs);
+	/* Adds the navigation the user may see to the page data. */
+	void (*nav)(struct http_req *rq, json_t *page);
+	/* Runs after every handler (e.g. to assert no open transaction). */
+	void (*after)(struct http_req *rq, struct http_resp *rs);
+};
+
+/* ---- navigation entries modules offer ---- */
+struct nav_item {
+	const char *href;
+	const char *label; /* msgid */
+	const char *perm;
+};
+
+/* ---- Server-Sent Events ----
+ * A handler on a ROUTE_SSE route calls http_sse_start with a channel name;
+ * the connection then receives every event published on that channel
+ * (from any thread) until the client goes away or the server stops. */
+void http_sse_start(struct http_req *rq, struct http_resp *rs,
+		    const char *channel);
+void http_sse_publish(const char *channel, const char *event,
+		      const char *data);
+
+/* ---- the server ---- */
+struct http_config {
+	const char *listen; /* "127.0.0.1:8080" or "[::1]:8080" */
+	unsigned threads;
+	unsigned max_connections;
+	unsigned timeout;
+	size_t max_body;
+	size_t max_upload;
+	bool tls_proxy;
+	bool trust_proxy;
+	const struct route_table *tables;
+	size_t ntables;
+	struct http_hooks hooks;
+};
+
+struct http_server;
+/* Starts listening; NULL with a message when the address is unusable. */
+struct http_server *http_start(const struct http_config *cfg, char *err,
+			       size_t cap);
+/* Stops accepting, waits up to grace_ms for requests in flight, stops. */
+void http_stop(struct http_server *s, int grace_ms);
+/* The port actually bound (for --listen 127.0.0.1:0). */
+int http_port(struct http_server *s);
+
+/* ---- routing, exposed for tests and `rudder routes` ---- */
+/* Matches path against pattern, filling params (arena-owned) on success. */
+bool route_match(struct arena *a, const char *pattern, const char *path,
+		 struct kv **params_r, size_t *n_r);
+/* Checks a pattern is well-formed; -1 with the reason. */
+int route_pattern_check(const char *pattern, char *err, size_t cap);
+
+/* ---- body parsers, exposed for tests and fuzzing ---- */
+/* application/x-www-form-urlencoded. -1 on malformed encoding. */
+int form_parse_urlencoded(struct arena *a, const char *s, size_t n,
+			  struct kv **out_r, size_t *n_r);
+/* multipart/form-data with the boundary from content_type. -1 on a
+ * malformed body (reason in err). */
+int form_parse_multipart(struct arena *a, const char *content_type,
+			 const char *body, size_t n, struct kv **fields_r,
+			 size_t *nfields_r, struct upload **files_r,
+			 size_t *nfiles_r, char *err, size_t cap);
+/* Validates fields against declarations; on failure fills bad_r with the
+ * field and msgid_r with why. */
+int form_validate(struct arena *a, const struct field *decl, struct kv **kv,
+		  size_t *nkv, const struct upload *files, size_t nfiles,
+		  const struct field **bad_r, const char **msgid_r);
+
+/* ---- metrics ---- */
+/* Appends the Prometheus text for HTTP and DB counters. */
+void http_metrics_text(struct buf *out);
+
+#endif

@@ -1,0 +1,776 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The HTTP server on libmicrohttpd: thread pool, limits, routing, body
+ * collection, dispatch, and turning a struct http_resp into a response.
+ *
+ * Two facts from DESIGN.md shape this file: the response is queued on the
+ * second call of the access handler (queueing on the first makes MHD close
+ * every connection), and the daemon runs a thread pool rather than a
+ * single epoll thread. Responses decided before the body arrives (413 for
+ * a declared Content-Length over the limit) are queued at once so the body
+ * is never read.
+ */
+#include "internal.h"
+#include "platform/db/db.h"
+#include "platform/i18n/i18n.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+struct flat_route {
+	const struct route *r;
+	const char *module;
+};
+
+struct http_server {
+	struct MHD_Daemon *d;
+	struct http_config cfg;
+	struct flat_route *routes;
+	size_t nroutes;
+	atomic_int inflight;
+	atomic_bool stopping;
+	int port;
+};
+
+const struct http_hooks *http_hooks_current;
+
+static const char *const method_names[HTTP__MAX] = {
+	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "OTHER"};
+
+static enum http_method parse_method(const char *m)
+{
+	for (int i = 0; i < HTTP_OTHER; i++)
+		if (strcmp(m, method_names[i]) == 0)
+			return (enum http_method)i;
+	return HTTP_OTHER;
+}
+
+/* Percent-decoding of the path and query arguments. A %00 would end the C
+ * string early, hiding the rest from every check, so it becomes a byte
+ * that is never valid UTF-8 and the request is refused. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r) {
+		if (*r == '%' && r[1] && r[2]) {
+			int hi = r[1], lo = r[2], h, l;
+			h = hi >= '0' && hi <= '9'   ? hi - '0'
+			    : hi >= 'a' && hi <= 'f' ? hi - 'a' + 10
+			    : hi >= 'A' && hi <= 'F' ? hi - 'A' + 10
+						     : -1;
+			l = lo >= '0' && lo <= '9'   ? lo - '0'
+			    : lo >= 'a' && lo <= 'f' ? lo - 'a' + 10
+			    : lo >= 'A' && lo <= 'F' ? lo - 'A' + 10
+						     : -1;
+			if (h >= 0 && l >= 0) {
+				int v = h * 16 + l;
+				*w++ = v == 0 ? (char)0xFF : (char)v;
+				r += 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* ---- request accessors ---- */
+
+static const char *kv_get(const struct kv *kv, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].key, name) == 0)
+			return kv[i].value;
+	return NULL;
+}
+
+const char *http_param(struct http_req *rq, const char *name)
+{
+	return kv_get(rq->params, rq->nparams, name);
+}
+
+int64_t http_param_int(struct http_req *rq, const char *name)
+{
+	int64_t v = 0;
+	const char *s = http_param(rq, name);
+
+	if (!s || str_to_i64(s, &v) != 0)
+		return 0;
+	return v;
+}
+
+const char *http_query(struct http_req *rq, const char *name)
+{
+	return kv_get(rq->query, rq->nquery, name);
+}
+
+const char *http_field(struct http_req *rq, const char *name)
+{
+	const char *v;
+
+	if (rq->method == HTTP_GET || rq->method == HTTP_HEAD)
+		v = kv_get(rq->query, rq->nquery, name);
+	else
+		v = kv_get(rq->form, rq->nform, name);
+	return v && *v ? v : NULL;
+}
+
+bool http_field_bool(struct http_req *rq, const char *name)
+{
+	const char *v = http_field(rq, name);
+
+	return v && (strcmp(v, "on") == 0 || strcmp(v, "1") == 0 ||
+		     strcmp(v, "true") == 0);
+}
+
+int64_t http_field_int(struct http_req *rq, const char *name, int64_t def)
+{
+	int64_t v;
+	const char *s = http_field(rq, name);
+
+	if (!s || str_to_i64(s, &v) != 0)
+		return def;
+	return v;
+}
+
+const char **http_field_all(struct http_req *rq, const char *name,
+			    size_t *n_r)
+{
+	bool get = rq->method == HTTP_GET || rq->method == HTTP_HEAD;
+	const struct kv *kv = get ? rq->query : rq->form;
+	size_t n = get ? rq->nquery : rq->nform, count = 0;
+	const char **out = arena_alloc(rq->arena, (n + 1) * sizeof(*out));
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].key, name) == 0 && kv[i].value[0])
+			out[count++] = kv[i].value;
+	*n_r = count;
+	return out;
+}
+
+const struct upload *http_file(struct http_req *rq, const char *name)
+{
+	for (size_t i = 0; i < rq->nfiles; i++)
+		if (strcmp(rq->files[i].field, name) == 0)
+			return &rq->files[i];
+	return NULL;
+}
+
+const char *http_header(struct http_req *rq, const char *name)
+{
+	struct req_ctx *ctx = rq->priv;
+
+	if (!ctx || !ctx->conn)
+		return NULL;
+	return MHD_lookup_connection_value(ctx->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(struct http_req *rq, const char *name)
+{
+	struct req_ctx *ctx = rq->priv;
+	const char *v;
+
+	if (!ctx || !ctx->conn)
+		return NULL;
+	v = MHD_lookup_connection_value(ctx->conn, MHD_COOKIE_KIND, name);
+	/* our cookies are base64url or short tokens: anything else is junk */
+	if (v) {
+		size_t n = strlen(v);
+		if (n == 0 || n > 512)
+			return NULL;
+		for (size_t i = 0; i < n; i++) {
+			char c = v[i];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+			      c == '.'))
+				return NULL;
+		}
+	}
+	return v;
+}
+
+const char *http_request_target(struct http_req *rq)
+{
+	struct req_ctx *ctx = rq->priv;
+	return ctx && ctx->target ? ctx->target : rq->path;
+}
+
+/* ---- building the MHD response ---- */
+
+static struct MHD_Response *make_response(struct req_ctx *ctx)
+{
+	struct http_resp *rs = &ctx->rs;
+	struct MHD_Response *r;
+	size_t len;
+	char *data;
+
+	if (rs->sse)
+		return sse_response(ctx);
+	data = buf_steal(&rs->body, &len);
+	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return NULL;
+	}
+	if (rs->content_type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					rs->content_type);
+	for (size_t i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(r, rs->headers[i].key,
+					rs->headers[i].value);
+	for (size_t i = 0; i < rs->ncookies; i++)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE,
+					rs->cookies[i]);
+	reply_security_headers(r, ctx);
+	return r;
+}
+
+static enum MHD_Result queue(struct req_ctx *ctx)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	if (ctx->rs.status == 0)
+		ctx->rs.status = 200;
+	r = make_response(ctx);
+	if (!r)
+		return MHD_NO;
+	rc = MHD_queue_response(ctx->conn, (unsigned)ctx->rs.status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* ---- routing ---- */
+
+static void find_route(struct req_ctx *ctx)
+{
+	struct http_server *s = ctx->srv;
+	struct http_req *rq = &ctx->rq;
+	enum http_method m = rq->method == HTTP_HEAD ? HTTP_GET : rq->method;
+	bool path_known = false;
+
+	for (size_t i = 0; i < s->nroutes; i++) {
+		const struct route *r = s->routes[i].r;
+		struct kv *params;
+		size_t np;
+
+		if (!route_match(rq->arena, r->pattern, rq->path, &params, &np))
+			continue;
+		if (r->method != m) {
+			path_known = true;
+			continue;
+		}
+		rq->route = r;
+		rq->params = params;
+		rq->nparams = np;
+		ctx->route_index = (int)i;
+		return;
+	}
+	if (path_known) {
+		struct buf allow;
+		buf_init(&allow);
+		for (size_t i = 0; i < s->nroutes; i++) {
+			const struct route *r = s->routes[i].r;
+			if (route_match(rq->arena, r->pattern, rq->path, NULL, NULL)) {
+				buf_printf(&allow, "%s%s", allow.len ? ", " : "",
+					   method_names[r->method]);
+				if (r->method == HTTP_GET)
+					buf_puts(&allow, ", HEAD");
+			}
+		}
+		http_set_header(&ctx->rs, "Allow", allow.data);
+		buf_free(&allow);
+		ctx->pending = 405;
+		ctx->pending_code = "method_not_allowed";
+		ctx->pending_msg = N_("This address does not accept that method.");
+	} else {
+		ctx->pending = 404;
+		ctx->pending_code = "not_found";
+		ctx->pending_msg = N_("There is nothing at this address.");
+	}
+}
+
+static const char *client_address(struct req_ctx *ctx)
+{
+	const union MHD_ConnectionInfo *ci;
+	char addr[INET6_ADDRSTRLEN] = "";
+
+	if (ctx->srv->cfg.trust_proxy) {
+		const char *xff = http_header(&ctx->rq, "X-Forwarded-For");
+		if (xff && *xff) {
+			const char *last = strrchr(xff, ',');
+			char *v = arena_strdup(ctx->rq.arena, last ? last + 1 : xff);
+			return str_trim(v);
+		}
+	}
+	ci = MHD_get_connection_info(ctx->conn,
+				     MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+				  &((const struct sockaddr_in *)sa)->sin_addr,
+				  addr, sizeof(addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((const struct sockaddr_in6 *)sa)->sin6_addr,
+				  addr, sizeof(addr));
+	}
+	return arena_strdup(ctx->rq.arena, addr);
+}
+
+struct arg_collect {
+	struct req_ctx *ctx;
+	struct kv *kv;
+	size_t n, cap;
+	bool bad;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
+				   const char *key, const char *value)
+{
+	struct arg_collect *ac = cls;
+	struct arena *a = ac->ctx->rq.arena;
+
+	(void)kind;
+	if (!value)
+		value = "";
+	if (!utf8_valid(key, strlen(key)) || !utf8_valid(value, strlen(value)) ||
+	    ac->n >= 200) {
+		ac->bad = true;
+		return MHD_NO;
+	}
+	if (ac->n == ac->cap) {
+		size_t nc = ac->cap ? ac->cap * 2 : 8;
+		struct kv *g = arena_alloc(a, nc * sizeof(*g));
+		if (ac->n)
+			memcpy(g, ac->kv, ac->n * sizeof(*g));
+		ac->kv = g;
+		ac->cap = nc;
+	}
+	ac->kv[ac->n].key = arena_strdup(a, key);
+	ac->kv[ac->n].value = arena_strdup(a, value);
+	ac->kv[ac->n].len = strlen(value);
+	ac->n++;
+	return MHD_YES;
+}
+
+/* JSON object members become fields so one validation path serves both. */
+static int json_to_fields(struct req_ctx *ctx)
+{
+	struct http_req *rq = &ctx->rq;
+	json_error_t jerr;
+	json_t *j, *v;
+	const char *k;
+	size_t n, i = 0;
+
+	j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j || !json_is_object(j)) {
+		json_decref(j);
+		return -1;
+	}
+	arena_defer(rq->arena, (void (*)(void *))json_decref, j);
+	rq->json = j;
+	n = json_object_size(j);
+	rq->form = arena_alloc(rq->arena, (n + 1) * sizeof(*rq->form));
+	json_object_foreach(j, k, v) {
+		const char *s;
+		if (json_is_string(v))
+			s = json_string_value(v);
+		else if (json_is_integer(v))
+			s = arena_printf(rq->arena, "%" JSON_INTEGER_FORMAT,
+					 json_integer_value(v));
+		else if (json_is_true(v))
+			s = "true";
+		else if (json_is_false(v))
+			s = "false";
+		else if (json_is_null(v))
+			s = "";
+		else
+			continue; /* arrays/objects: the handler reads rq->json */
+		if (json_is_string(v) && strlen(s) != json_string_length(v))
+			return -1; /* an embedded NUL */
+		rq->form[i].key = k;
+		rq->form[i].value = s;
+		rq->form[i].len = strlen(s);
+		i++;
+	}
+	rq->nform = i;
+	return 0;
+}
+
+static int parse_body(struct req_ctx *ctx)
+{
+	struct http_req *rq = &ctx->rq;
+	const char *ct = http_header(rq, "Content-Type");
+	char err[128];
+
+	rq->body = ctx->body.data ? ctx->body.data : "";
+	rq->body_len = ctx->body.len;
+	rq->content_type = ct;
+	if (rq->body_len == 0)
+		return 0;
+	if (!ct) {
+		ctx->pending = 415;
+		ctx->pending_code = "unsupported_media_type";
+		ctx->pending_msg = N_("The request body has no content type.");
+		return -1;
+	}
+	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+		if (form_parse_urlencoded(rq->arena, rq->body, rq->body_len,
+					  &rq->form, &rq->nform) != 0)
+			goto bad;
+	} else if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		if (form_parse_multipart(rq->arena, ct, rq->body, rq->body_len,
+					 &rq->form, &rq->nform, &rq->files,
+					 &rq->nfiles, err, sizeof(err)) != 0)
+			goto bad;
+	} else if (strncasecmp(ct, "application/json", 16) == 0) {
+		if (json_to_fields(ctx) != 0)
+			goto bad;
+	} else {
+		ctx->pending = 415;
+		ctx->pending_code = "unsupported_media_type";
+		ctx->pending_msg =
+			N_("The request body is of a type this address does not accept.");
+		return -1;
+	}
+	return 0;
+bad:
+	ctx->pending = 400;
+	ctx->pending_code = "malformed_body";
+	ctx->pending_msg = N_("The request body is malformed.");
+	return -1;
+}
+
+static void dispatch(struct req_ctx *ctx)
+{
+	struct http_req *rq = &ctx->rq;
+	struct http_resp *rs = &ctx->rs;
+	struct arg_collect ac = {.ctx = ctx};
+	const struct field *bad = NULL;
+	const char *why = NULL;
+	bool get = rq->method == HTTP_GET || rq->method == HTTP_HEAD;
+
+	rq->lang = i18n_negotiate(http_header(rq, "Accept-Language"));
+	if (ctx->too_large) {
+		http_error(rq, rs, 413, "too_large",
+			   N_("The request is larger than this server accepts."));
+		return;
+	}
+	if (ctx->pending) {
+		http_error(rq, rs, ctx->pending, ctx->pending_code,
+			   ctx->pending_msg);
+		return;
+	}
+	MHD_get_connection_values(ctx->conn, MHD_GET_ARGUMENT_KIND, collect_arg,
+				  &ac);
+	if (ac.bad) {
+		http_error(rq, rs, 400, "bad_query",
+			   N_("The address holds characters that are not allowed."));
+		return;
+	}
+	rq->query = ac.kv;
+	rq->nquery = ac.n;
+	/* the target for "next" links: the path and its query */
+	if (ac.n > 0) {
+		struct buf t;
+		buf_init(&t);
+		buf_puts(&t, rq->path);
+		for (size_t i = 0; i < ac.n; i++) {
+			buf_putc(&t, i ? '&' : '?');
+			http_urlencode(&t, ac.kv[i].key);
+			buf_putc(&t, '=');
+			http_urlencode(&t, ac.kv[i].value);
+		}
+		ctx->target = arena_strndup(rq->arena, t.data, t.len);
+		buf_free(&t);
+	}
+	if (!get && parse_body(ctx) != 0) {
+		http_error(rq, rs, ctx->pending, ctx->pending_code,
+			   ctx->pending_msg);
+		return;
+	}
+	/* declared fields: the query for GET, the body otherwise */
+	if (rq->route->fields || (!get && rq->nform + rq->nfiles > 0)) {
+		int rc = get ? form_validate(rq->arena, rq->route->fields,
+					     &rq->query, &rq->nquery, NULL, 0,
+					     &bad, &why)
+			     : form_validate(rq->arena, rq->route->fields,
+					     &rq->form, &rq->nform, rq->files,
+					     rq->nfiles, &bad, &why);
+		if (rc != 0) {
+			const char *label = bad->label ? tr(rq->lang, bad->label)
+						       : bad->name;
+			char *detail = arena_printf(rq->arena, "%s: %s", label,
+						    tr(rq->lang, why));
+			http_error_detail(rq, rs, 400, "invalid_field",
+					  N_("A field of the form is not valid."),
+					  detail);
+			return;
+		}
+	}
+	if (http_hooks_current && http_hooks_current->gate &&
+	    http_hooks_current->gate(rq, rs) != 0)
+		return;
+	rq->route->handler(rq, rs);
+	if (http_hooks_current && http_hooks_current->after)
+		http_hooks_current->after(rq, rs);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct req_ctx *ctx = *con_cls;
+
+	(void)version;
+	if (!ctx) {
+		const char *cl;
+
+		ctx = xcalloc(1, sizeof(*ctx));
+		*con_cls = ctx;
+		atomic_fetch_add(&s->inflight, 1);
+		ctx->srv = s;
+		ctx->conn = conn;
+		ctx->route_index = -1;
+		ctx->start_ms = time_now_ms();
+		ctx->rq.arena = arena_new();
+		ctx->rq.priv = ctx;
+		ctx->rq.method = parse_method(method);
+		ctx->rq.tls = s->cfg.tls_proxy;
+		ctx->rq.path = arena_strdup(ctx->rq.arena, url);
+		ctx->rq.api = str_starts(url, "/api/");
+		ctx->rq.lang = "en";
+		buf_init(&ctx->body);
+		buf_init(&ctx->rs.body);
+		ctx->rq.client = client_address(ctx);
+		ctx->limit = s->cfg.max_body;
+		if (!utf8_valid(url, strlen(url)) || url[0] != '/') {
+			ctx->pending = 400;
+			ctx->pending_code = "bad_path";
+			ctx->pending_msg = N_("The address holds characters that are not allowed.");
+		} else {
+			find_route(ctx);
+			if (ctx->rq.route && (ctx->rq.route->flags & ROUTE_UPLOAD))
+				ctx->limit = s->cfg.max_upload;
+		}
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl) {
+			int64_t n;
+			if (str_to_i64(cl, &n) == 0 && (uint64_t)n > ctx->limit) {
+				/* refuse before reading a byte of the body */
+				ctx->too_large = true;
+				ctx->started = true;
+				dispatch(ctx);
+				return queue(ctx);
+			}
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!ctx->too_large && !ctx->pending) {
+			if (ctx->body.len + *upload_data_size > ctx->limit) {
+				ctx->too_large = true;
+				buf_free(&ctx->body);
+			} else {
+				buf_append(&ctx->body, upload_data,
+					   *upload_data_size);
+			}
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (ctx->started)
+		return MHD_YES; /* already answered */
+	ctx->started = true;
+	dispatch(ctx);
+	return queue(ctx);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct req_ctx *ctx = *con_cls;
+
+	(void)conn;
+	(void)toe;
+	if (!ctx)
+		return;
+	metrics_record(ctx->route_index, ctx->rs.status ? ctx->rs.status : 499,
+		       time_now_ms() - ctx->start_ms);
+	buf_free(&ctx->body);
+	buf_free(&ctx->rs.body);
+	for (size_t i = 0; i < ctx->rs.ncookies; i++)
+		free(ctx->rs.cookies[i]);
+	arena_free(ctx->rq.arena);
+	free(ctx);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss,
+			socklen_t *len, char *err, size_t cap)
+{
+	char host[128];
+	const char *colon;
+	int64_t port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (!close || close[1] != ':')
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(close - listen - 1),
+			 listen + 1);
+		colon = close + 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon)
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen),
+			 listen);
+	}
+	if (str_to_i64(colon + 1, &port) != 0 || port < 0 || port > 65535)
+		goto bad;
+	{
+		struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+			in4->sin_family = AF_INET;
+			in4->sin_port = htons((uint16_t)port);
+			*len = sizeof(*in4);
+			return 0;
+		}
+		if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons((uint16_t)port);
+			*len = sizeof(*in6);
+			return 0;
+		}
+	}
+bad:
+	snprintf(err, cap,
+		 "cannot use '%s' as a listen address (want IP:PORT, e.g. "
+		 "127.0.0.1:8080 or [::1]:8080)",
+		 listen);
+	return -1;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* MHD messages may name client addresses: keep only the gist */
+	for (char *p = msg; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	if (strstr(msg, "client") || strstr(msg, "peer") ||
+	    strstr(msg, "address"))
+		return;
+	log_debug("mhd", "%s", msg);
+}
+
+struct http_server *http_start(const struct http_config *cfg, char *err,
+			       size_t cap)
+{
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	const union MHD_DaemonInfo *di;
+	const char **names;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+
+	s->cfg = *cfg;
+	if (parse_listen(cfg->listen, &ss, &sslen, err, cap) != 0) {
+		free(s);
+		return NULL;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	for (size_t t = 0; t < cfg->ntables; t++)
+		s->nroutes += cfg->tables[t].n;
+	s->routes = xcalloc(s->nroutes + 1, sizeof(*s->routes));
+	names = xcalloc(s->nroutes + 1, sizeof(*names));
+	{
+		size_t k = 0;
+		for (size_t t = 0; t < cfg->ntables; t++)
+			for (size_t i = 0; i < cfg->tables[t].n; i++) {
+				s->routes[k].r = &cfg->tables[t].routes[i];
+				s->routes[k].module = cfg->tables[t].module;
+				names[k] = cfg->tables[t].routes[i].pattern;
+				k++;
+			}
+	}
+	metrics_init(s->nroutes, names);
+	free(names);
+	sse_init();
+	http_hooks_current = &s->cfg.hooks;
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_END);
+	if (!s->d) {
+		snprintf(err, cap, "cannot listen on %s (in use, or not ours?)",
+			 cfg->listen);
+		sse_shutdown();
+		free(s->routes);
+		free(s);
+		return NULL;
+	}
+	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	return s;
+}
+
+int http_port(struct http_server *s)
+{
+	return s->port;
+}
+
+void http_stop(struct http_server *s, int grace_ms)
+{
+	int64_t until = time_now_ms() + grace_ms;
+	struct timespec ts = {0, 10 * 1000000L};
+
+	if (!s)
+		return;
+	atomic_store(&s->stopping, true);
+	MHD_quiesce_daemon(s->d);
+	/* live streams end so their connections can drain */
+	sse_stop_all();
+	while (atomic_load(&s->inflight) > 0 && time_now_ms() < until)
+		nanosleep(&ts, NULL);
+	if (atomic_load(&s->inflight) > 0)
+		log_warn("http", "%d requests still running at shutdown",
+			 atomic_load(&s->inflight));
+	MHD_stop_daemon(s->d);
+	sse_shutdown();
+	http_hooks_current = NULL;
+	free(s->routes);
+	free(s);
+}

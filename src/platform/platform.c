@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Opening a data directory (configuration, keys, database, migrations),
+ * the list of modules, the platform's own route tables and navigation,
+ * settings kept in the database, and the health and metrics endpoints.
+ */
+#include "platform.h"
+#include "platform/audit/audit.h"
+#include "platform/auth/internal.h"
+#include "platform/core/conf.h"
+#include "platform/crypto/crypto.h"
+#include "platform/html/tmpl.h"
+#include "platform/http/static.h"
+#include "platform/i18n/i18n.h"
+#include "platform/outbox/outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const struct module *const *modules;
+static size_t nmodules;
+static struct db *db;
+static char *dir;
+static char *base_url;
+
+void platform_set_modules(const struct module *const *mods, size_t n)
+{
+	modules = mods;
+	nmodules = n;
+	authz_add_roles(auth_roles);
+	for (size_t i = 0; i < n; i++)
+		authz_add_roles(mods[i]->roles);
+}
+
+const struct module *const *platform_modules(size_t *n_r)
+{
+	*n_r = nmodules;
+	return modules;
+}
+
+struct db *platform_db(void)
+{
+	return db;
+}
+
+const char *platform_dir(void)
+{
+	return dir;
+}
+
+struct db_conn *platform_conn(void)
+{
+	return db ? db_conn(db) : NULL;
+}
+
+const char *platform_base_url(void)
+{
+	return base_url ? base_url : "";
+}
+
+const char *const *platform_migration_groups(void)
+{
+	static const char *groups[64];
+
+	groups[0] = "platform";
+	for (size_t i = 0; i < nmodules && i < ARRAY_LEN(groups) - 2; i++)
+		groups[i + 1] = modules[i]->name;
+	groups[nmodules + 1] = NULL;
+	return groups;
+}
+
+int platform_open(const struct platform_open *o, char *err, size_t cap)
+{
+	char *conf_path, *url;
+	struct stat sb;
+	char msg[512];
+	int rc;
+
+	if (stat(o->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, cap,
+			 "%s: no such data directory (create one with 'rudder "
+			 "init --data %s')",
+			 o->dir, o->dir);
+		return -1;
+	}
+	if ((sb.st_mode & 077) != 0)
+		log_warn("platform",
+			 "%s is readable by others (mode %o): chmod 700 it",
+			 o->dir, sb.st_mode & 0777);
+	free(dir);
+	dir = xstrdup(o->dir);
+	conf_path = xasprintf("%s/rudder.conf", o->dir);
+	if (conf_load_file(conf_path, err, cap) != 0 ||
+	    conf_load_env(err, cap) != 0) {
+		free(conf_path);
+		return -1;
+	}
+	free(conf_path);
+	{
+		const char *lvl = conf_str("log.level");
+		log_set_level(strcmp(lvl, "debug") == 0  ? LOG_DEBUG
+			      : strcmp(lvl, "warn") == 0 ? LOG_WARN
+			      : strcmp(lvl, "error") == 0 ? LOG_ERROR
+							  : LOG_INFO);
+	}
+	free(base_url);
+	base_url = *conf_str("server.base_url")
+			   ? xstrdup(conf_str("server.base_url"))
+			   : xasprintf("http://%s", conf_str("server.listen"));
+	if (base_url[strlen(base_url) - 1] == '/')
+		base_url[strlen(base_url) - 1] = '\0';
+	if (i18n_init() != 0) {
+		snprintf(err, cap, "the message catalogs are damaged");
+		return -1;
+	}
+	if (tmpl_load_all(msg, sizeof(msg)) != 0) {
+		snprintf(err, cap, "%s", msg);
+		return -1;
+	}
+	if (o->passphrase &&
+	    keys_unlock(o->dir, o->passphrase, err, cap) != 0)
+		return -1;
+	url = xasprintf("sqlite:%s/rudder.db", o->dir);
+	db = db_open(url, err, cap);
+	free(url);
+	if (!db)
+		return -1;
+	if (!db_conn(db)) {
+		snprintf(err, cap, "cannot open the database in %s", o->dir);
+		return -1;
+	}
+	if (o->migrate) {
+		rc = db_migrate(db, platform_migration_groups(), err, cap);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void platform_close(void)
+{
+	db_close(db);
+	db = NULL;
+	keys_lock();
+}
+
+/* ---- settings ---- */
+
+static const char SQL_SETTING_GET[] = "SELECT value FROM settings WHERE name = $1";
+static const char SQL_SETTING_SET[] =
+	"INSERT INTO settings (name, value) VALUES ($1, $2) "
+	"ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+
+char *setting_get(struct db_conn *c, struct arena *a, const char *name,
+		  const char *def)
+{
+	struct db_stmt *st = c ? db_prepare(c, SQL_SETTING_GET) : NULL;
+	char *v = NULL;
+
+	if (st) {
+		db_bind_text(st, 1, name);
+		if (db_step(st) == DB_ROW)
+			v = arena_strdup(a, db_col_text(st, 0));
+		db_reset(st);
+	}
+	return v ? v : arena_strdup(a, def);
+}
+
+int setting_set(struct db_conn *c, const char *name, const char *value)
+{
+	int rc = db_run(c, SQL_SETTING_SET, "tt", name, value);
+	return rc < 0 ? rc : DB_OK;
+}
+
+/* ---- health and metrics ---- */
+
+static void healthz(struct http_req *rq, struct http_resp *rs)
+{
+	struct db_conn *c = platform_conn();
+	int64_t one = 0;
+
+	if (!c || db_int(c, &one, "SELECT 1", "") != DB_OK) {
+		http_text(rs, 503, "text/plain; charset=utf-8",
+			  "database unavailable\n");
+		return;
+	}
+	http_text(rs, 200, "text/plain; charset=utf-8", "ok\n");
+}
+
+/* Metrics answer only on loopback, and not through a proxy (which would
+ * add X-Forwarded-For): scraping is for the operator's own monitoring. */
+static void metrics(struct http_req *rq, struct http_resp *rs)
+{
+	const char *client = rq->client ? rq->client : "";
+
+	if ((strcmp(client, "127.0.0.1") != 0 && strcmp(client, "::1") != 0 &&
+	     !str_starts(client, "::ffff:127.")) ||
+	    http_header(rq, "X-Forwarded-For")) {
+		http_error(rq, rs, 404, "not_found",
+			   N_("There is nothing at this address."));
+		return;
+	}
+	rs->status = 200;
+	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	http_metrics_text(&rs->body);
+}
+
+static const struct route sys_routes[] = {
+	{HTTP_GET, "/healthz", healthz, PERM_PUBLIC, 0, NULL,
+	 "health check (database reachable)"},
+	{HTTP_GET, "/metrics", metrics, PERM_PUBLIC, 0, NULL,
+	 "Prometheus metrics, loopback only"},
+};
+static const struct route_table sys_table = {"system", sys_routes,
+					     ARRAY_LEN(sys_routes)};
+
+const struct route_table *platform_route_tables(size_t *n_r)
+{
+	static struct route_table tables[64];
+	static size_t n;
+
+	if (!n) {
+		tables[n++] = sys_table;
+		tables[n++] = http_static_routes;
+		tables[n++] = auth_routes;
+		tables[n++] = audit_routes;
+		tables[n++] = outbox_routes;
+		for (size_t i = 0; i < nmodules && n < ARRAY_LEN(tables); i++)
+			if (modules[i]->routes)
+				tables[n++] = *modules[i]->routes;
+	}
+	*n_r = n;
+	return tables;
+}
+
+/* ---- navigation ---- */
+
+static const struct nav_item platform_items[] = {
+	{"/", N_("Home"), PERM_LOGIN},
+	{"/admin/users", N_("Accounts"), PERM_ACCOUNTS},
+	{"/audit", N_("Audit log"), PERM_AUDIT},
+	{"/admin/outbox", N_("Outbox"), PERM_SYSTEM},
+	{"/admin/webhooks", N_("Webhooks"), PERM_SYSTEM},
+};
+
+const struct nav_item *platform_nav(size_t *n_r)
+{
+	static struct nav_item items[128];
+	static size_t n;
+
+	if (!n) {
+		/* Home first, modules next, administration last */
+		items[n++] = platform_items[0];
+		for (size_t i = 0; i < nmodules; i++)
+			for (const struct nav_item *it = modules[i]->nav;
+			     it && it->href && n < ARRAY_LEN(items); it++)
+				items[n++] = *it;
+		for (size_t i = 1; i < ARRAY_LEN(platform_items); i++)
+			items[n++] = platform_items[i];
+	}
+	*n_r = n;
+	return items;
+}
+
+const struct http_hooks *platform_http_hooks(void)
+{
+	static const struct http_hooks hooks = {
+		.gate = auth_gate,
+		.csrf_token = auth_csrf_token,
+		.nav = auth_nav,
+		.after = auth_after,
+	};
+	return &hooks;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * platform: ties the parts together for one opened data directory and
+ * describes what a module hands the platform. The platform knows modules
+ * only through struct module; src/modules.c lists them.
+ */
+#ifndef RUDDER_PLATFORM_H
+#define RUDDER_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform/auth/auth.h"
+#include "platform/db/db.h"
+#include "platform/http/http.h"
+
+struct module {
+	const char *name; /* also its migration group: sql/<name>/ */
+	const struct route_table *routes;
+	const struct nav_item *nav; /* ends with {0} */
+	const struct role_def *roles; /* ends with {0} */
+	/* loads the module's part of the demo organization */
+	int (*demo)(struct db_conn *c, char *err, size_t cap);
+	/* called once after the database is open and migrated */
+	int (*start)(void);
+};
+
+/* Registered by main (from src/modules.c) before anything else runs. */
+void platform_set_modules(const struct module *const *mods, size_t n);
+const struct module *const *platform_modules(size_t *n_r);
+
+/* Opening a data directory. */
+struct platform_open {
+	const char *dir;
+	const char *passphrase; /* NULL: do not unlock the keys */
+	bool migrate;           /* apply pending migrations */
+};
+/* Loads DIR/rudder.conf and the environment (flags were set before),
+ * unlocks the keys, opens the database and (optionally) migrates. */
+int platform_open(const struct platform_open *o, char *err, size_t cap);
+void platform_close(void);
+
+/* The opened database and directory (valid after platform_open). */
+struct db *platform_db(void);
+const char *platform_dir(void);
+/* This thread's connection (NULL if the database is unreachable). */
+struct db_conn *platform_conn(void);
+/* The public base URL, without a trailing slash. */
+const char *platform_base_url(void);
+
+/* Migration groups in order: "platform", then every module. */
+const char *const *platform_migration_groups(void);
+
+/* Navigation entries: the platform's, then each module's. */
+const struct nav_item *platform_nav(size_t *n_r);
+
+/* Every route table: the platform's, then each module's. */
+const struct route_table *platform_route_tables(size_t *n_r);
+
+/* Settings stored in the database (organization name and the like). */
+char *setting_get(struct db_conn *c, struct arena *a, const char *name,
+		  const char *def);
+int setting_set(struct db_conn *c, const char *name, const char *value);
+
+/* The HTTP gate, CSRF and navigation hooks (auth/gate.c). */
+const struct http_hooks *platform_http_hooks(void);
+
+#endif
