@@ -79,11 +79,15 @@ $(BUILD)/tools/embed: tools/embed.c
 
 $(BUILD)/gen/%.mo: src/platform/i18n/po/%.po
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	@msgfmt --check -o $@ $<
 
 $(BUILD)/gen/assets.c: $(BUILD)/tools/embed $(TEMPLATES) $(STATIC) $(MIGRATIONS) $(MO)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $@ $(TEMPLATES) $(STATIC) $(MIGRATIONS) $(MO)
+	@echo "  EMBED   $(words $(TEMPLATES) $(STATIC) $(MIGRATIONS) $(MO)) files"
+	@$(BUILD)/tools/embed $@ $(TEMPLATES) $(STATIC) $(MIGRATIONS) $(MO)
+
+$(BUILD)/tools/tmpl-pot: tools/tmpl-pot.c $(BUILD)/librudder.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- set-up ----
 
@@ -116,7 +120,7 @@ test-http: $(BUILD)/rudder $(BUILD)/tests/http
 test-browser: $(BUILD)/rudder
 	RUDDER_BIN=$(abspath $(BUILD)/rudder) tests/browser/run
 
-test-i18n: $(BUILD)/tools/embed
+test-i18n: $(BUILD)/tools/tmpl-pot
 	tests/i18n/check-catalogs $(BUILD)
 
 check: deps

@@ -341,12 +341,14 @@ int session_start(struct http_req *rq, struct http_resp *rs,
 	int rc;
 
 	plain_hash(token, strlen(token), h);
-	rc = db_int(c, &id, SQL_INSERT, "bitttii", h, sizeof(h), user, stage,
+	rc = db_int(c, &id, SQL_INSERT, "bititii", h, sizeof(h), user, stage,
 		    (int64_t)(strcmp(stage, "full") == 0 && s->totp_enabled),
 		    auth_agent_label(http_header(rq, "User-Agent")), now,
 		    now + conf_int("auth.session_max"));
-	if (rc != DB_OK)
+	if (rc != DB_OK) {
+		log_error("auth", "cannot start a session: %s", db_errmsg(c));
 		return rc;
+	}
 	/* a new token at every sign-in: no session fixation */
 	http_set_cookie(rq, rs, SESSION_COOKIE, token, -1);
 	s->id = id;

@@ -732,7 +732,6 @@ struct http_server *http_start(const struct http_config *cfg, char *err,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, cap, "cannot listen on %s (in use, or not ours?)",

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Unit tests: the SQLite driver, transactions, migrations, snapshots. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "platform/db/db.h"
+
+TestSuite(db, .init = (void (*)(void))fixture_open, .fini = fixture_close);
+
+static const char SQL_T[] =
+	"CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE, b BLOB) STRICT";
+static const char SQL_INS[] = "INSERT INTO t (v, b) VALUES ($1, $2) RETURNING id";
+static const char SQL_COUNT[] = "SELECT count(*) FROM t";
+static const char SQL_GET[] = "SELECT v, b FROM t WHERE id = $1";
+
+Test(db, bind_step_columns_and_constraints)
+{
+	struct db_conn *c = platform_conn();
+	int64_t id, n;
+	cr_assert_eq(db_exec_script(c, SQL_T), DB_OK);
+	cr_assert_eq(db_int(c, &id, SQL_INS, "tb", "Жанаозен", "\0\1", (size_t)2), DB_OK);
+	cr_assert_eq(db_int(c, &n, SQL_INS, "tb", "Жанаозен", "", (size_t)0), DB_CONSTRAINT);
+	struct db_stmt *st = db_prepare(c, SQL_GET);
+	db_bind_int(st, 1, id);
+	cr_assert_eq(db_step(st), DB_ROW);
+	cr_assert_str_eq(db_col_text(st, 0), "Жанаозен");
+	size_t len;
+	const unsigned char *b = db_col_blob(st, 1, &len);
+	cr_assert_eq(len, 2);
+	cr_assert_eq(b[1], 1);
+	cr_assert_eq(db_step(st), DB_DONE);
+	db_reset(st);
+	cr_assert_eq(db_int(c, &n, SQL_GET, "i", (int64_t)999), DB_NOTFOUND);
+	/* input never becomes SQL */
+	cr_assert_eq(db_int(c, &id, SQL_INS, "tn", "x'); DROP TABLE t; --"), DB_OK);
+	cr_assert_eq(db_int(c, &n, SQL_COUNT, ""), DB_OK);
+	cr_assert_eq(n, 2);
+}
+
+static int tx_fail(struct db_conn *c, void *arg)
+{
+	int64_t id;
+	(void)arg;
+	db_int(c, &id, SQL_INS, "tn", "rolled back");
+	return DB_CONSTRAINT;
+}
+
+static int tries;
+static int tx_retry(struct db_conn *c, void *arg)
+{
+	int64_t id;
+	(void)arg;
+	db_int(c, &id, SQL_INS, "tn", tries == 0 ? "first" : "second");
+	return ++tries < 2 ? DB_RETRY : DB_OK;
+}
+
+Test(db, transactions_roll_back_and_retry)
+{
+	struct db_conn *c = platform_conn();
+	int64_t n;
+	cr_assert_eq(db_exec_script(c, SQL_T), DB_OK);
+	cr_assert_eq(db_tx(c, tx_fail, NULL), DB_CONSTRAINT);
+	cr_assert_not(db_in_tx(c));
+	cr_assert_eq(db_int(c, &n, SQL_COUNT, ""), DB_OK);
+	cr_assert_eq(n, 0);
+	tries = 0;
+	cr_assert_eq(db_tx(c, tx_retry, NULL), DB_OK);
+	cr_assert_eq(db_int(c, &n, SQL_COUNT, ""), DB_OK);
+	cr_assert_eq(n, 1, "only the retried run commits");
+}
+
+static void *other_thread(void *arg)
+{
+	struct db_conn *c = db_conn(platform_db());
+	int64_t n = -1;
+	(void)arg;
+	db_int(c, &n, SQL_COUNT, "");
+	return (void *)(intptr_t)n;
+}
+
+Test(db, each_thread_gets_its_own_connection)
+{
+	struct db_conn *c = platform_conn();
+	pthread_t t;
+	void *res;
+	int64_t id;
+	cr_assert_eq(db_exec_script(c, SQL_T), DB_OK);
+	cr_assert_eq(db_int(c, &id, SQL_INS, "tn", "x"), DB_OK);
+	pthread_create(&t, NULL, other_thread, NULL);
+	pthread_join(t, &res);
+	cr_assert_eq((intptr_t)res, 1);
+	cr_assert_eq(db_conn(platform_db()), c);
+}
+
+Test(db, migrations_are_recorded_once)
+{
+	char err[256];
+	cr_assert_eq(db_pending(platform_db(), platform_migration_groups()), 0);
+	cr_assert_eq(db_migrate(platform_db(), platform_migration_groups(), err, sizeof(err)), 0);
+	int64_t n;
+	cr_assert_eq(db_int(platform_conn(), &n,
+			    "SELECT count(*) FROM schema_migrations WHERE name = 'platform/0001_platform'",
+			    ""),
+		     DB_OK);
+	cr_assert_eq(n, 1);
+}
+
+Test(db, snapshot_is_a_complete_copy)
+{
+	struct db_conn *c = platform_conn();
+	char err[256], path[128];
+	int64_t id;
+	cr_assert_eq(db_exec_script(c, SQL_T), DB_OK);
+	cr_assert_eq(db_int(c, &id, SQL_INS, "tn", "kept"), DB_OK);
+	snprintf(path, sizeof(path), "%s/snap.db", platform_dir());
+	cr_assert_eq(db_snapshot(platform_db(), path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(fixture_sh("test \"$(sqlite3 %s 'SELECT v FROM t')\" = kept", path), 0);
+	cr_assert_neq(access(path, F_OK), -1);
+}
