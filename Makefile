@@ -102,20 +102,22 @@ demo: deps
 
 CRITERION_LIBS := -lcriterion
 
-$(BUILD)/tests/unit: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/librudder.a
+$(BUILD)/bin/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/librudder.a
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRITERION_LIBS)
 
-$(BUILD)/tests/http: $(HTTP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/librudder.a
+$(BUILD)/bin/http-tests: $(HTTP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/librudder.a
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRITERION_LIBS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-unit test-i18n test-http test-browser
 
-test-unit: $(BUILD)/tests/unit
-	$(BUILD)/tests/unit --jobs $(JOBS)
+test-unit: $(BUILD)/bin/unit-tests
+	$(BUILD)/bin/unit-tests --jobs $(JOBS)
 
-test-http: $(BUILD)/rudder $(BUILD)/tests/http
-	RUDDER_BIN=$(abspath $(BUILD)/rudder) $(BUILD)/tests/http --jobs $(JOBS)
+test-http: $(BUILD)/rudder $(BUILD)/bin/http-tests
+	RUDDER_BIN=$(abspath $(BUILD)/rudder) $(BUILD)/bin/http-tests --jobs $(JOBS)
 
 test-browser: $(BUILD)/rudder
 	RUDDER_BIN=$(abspath $(BUILD)/rudder) tests/browser/run

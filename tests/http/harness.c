@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform/auth/auth.h"
+#include "platform/core/core.h"
+
+static const char *bin(void)
+{
+	const char *b = getenv("RUDDER_BIN");
+	return b ? b : "./rudder";
+}
+
+int sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static char *slurp_fd(int fd)
+{
+	struct buf b;
+	char chunk[4096];
+	ssize_t k;
+
+	buf_init(&b);
+	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_append(&b, chunk, (size_t)k);
+	buf_reserve(&b, 0);
+	return buf_steal(&b, NULL);
+}
+
+int run_rudder(const char *in, char **out_r, char **err_r, ...)
+{
+	const char *argv[64];
+	int n = 0, op[2], ep[2], ip[2], status;
+	va_list ap;
+	pid_t pid;
+	char *out, *err;
+
+	argv[n++] = bin();
+	va_start(ap, err_r);
+	for (const char *a; (a = va_arg(ap, const char *)) && n < 63;)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	cr_assert_eq(pipe(op), 0);
+	cr_assert_eq(pipe(ep), 0);
+	cr_assert_eq(pipe(ip), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		dup2(ip[0], 0);
+		dup2(op[1], 1);
+		dup2(ep[1], 2);
+		close(ip[1]);
+		close(op[0]);
+		close(ep[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(ip[0]);
+	close(op[1]);
+	close(ep[1]);
+	if (in && write(ip[1], in, strlen(in)) < 0) {
+		/* the child may not read it */
+	}
+	close(ip[1]);
+	out = slurp_fd(op[0]);
+	err = slurp_fd(ep[0]);
+	close(op[0]);
+	close(ep[0]);
+	waitpid(pid, &status, 0);
+	if (out_r)
+		*out_r = out;
+	else
+		free(out);
+	if (err_r)
+		*err_r = err;
+	else
+		free(err);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void srv_init(struct srv *s, bool demo)
+{
+	char *err = NULL, *apw;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->root, sizeof(s->root), "/tmp/rudder-http-XXXXXX");
+	cr_assert_not_null(mkdtemp(s->root));
+	snprintf(s->dir, sizeof(s->dir), "%s/data", s->root);
+	snprintf(s->pass, sizeof(s->pass), "%s/pass", s->root);
+	snprintf(s->log, sizeof(s->log), "%s/server.log", s->root);
+	snprintf(s->bkey, sizeof(s->bkey), "%s/backup.key", s->root);
+	s->demo = demo;
+	if (demo) {
+		rc = run_rudder(NULL, NULL, &err, "demo", "--data", s->dir,
+				"--no-serve", NULL);
+		cr_assert_eq(rc, 0, "rudder demo: %s", err);
+		sh("echo demo > %s", s->pass);
+		sh("cp %s/backup-key.demo %s", s->dir, s->bkey);
+	} else {
+		apw = xasprintf("%s/adminpw", s->root);
+		sh("echo '%s' > %s; echo '%s' > %s", PASSPHRASE, s->pass,
+		   ADMIN_PASSWORD, apw);
+		rc = run_rudder(NULL, NULL, &err, "init", "--data", s->dir,
+				"--admin-email", ADMIN_EMAIL,
+				"--admin-password-file", apw,
+				"--passphrase-file", s->pass, "--kdf",
+				"interactive", "--backup-key-out", s->bkey,
+				"--org-name", "Test Movement", NULL);
+		cr_assert_eq(rc, 0, "rudder init: %s", err);
+		free(apw);
+	}
+	free(err);
+}
+
+void srv_start(struct srv *s, const char *const *sets)
+{
+	const char *argv[64];
+	int n = 0, op[2], logfd, status;
+	char line[512];
+	size_t used = 0;
+	time_t deadline = time(NULL) + 20;
+
+	argv[n++] = bin();
+	argv[n++] = "serve";
+	argv[n++] = "--data";
+	argv[n++] = s->dir;
+	argv[n++] = "--passphrase-file";
+	argv[n++] = s->pass;
+	argv[n++] = "--listen";
+	argv[n++] = "127.0.0.1:0";
+	argv[n++] = "--threads";
+	argv[n++] = "4";
+	for (int i = 0; sets && sets[i] && n < 60; i++) {
+		argv[n++] = "--set";
+		argv[n++] = sets[i];
+	}
+	argv[n] = NULL;
+	cr_assert_eq(pipe(op), 0);
+	logfd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	cr_assert_geq(logfd, 0);
+	s->pid = fork();
+	cr_assert_geq(s->pid, 0);
+	if (s->pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, 0);
+		dup2(op[1], 1);
+		dup2(logfd, 2);
+		close(op[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(op[1]);
+	close(logfd);
+	/* wait for "rudder: serving on ... (port N)" */
+	while (time(NULL) < deadline && used < sizeof(line) - 1) {
+		ssize_t k = read(op[0], line + used, 1);
+		if (k <= 0)
+			break;
+		used++;
+		line[used] = '\0';
+		if (line[used - 1] == '\n') {
+			char *p = strstr(line, "(port ");
+			if (p) {
+				s->port = atoi(p + 6);
+				break;
+			}
+			used = 0;
+		}
+	}
+	close(op[0]);
+	if (!s->port) {
+		char *log = srv_log(s);
+		waitpid(s->pid, &status, WNOHANG);
+		cr_assert_fail("rudder serve did not start: %s", log);
+	}
+	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
+}
+
+int srv_stop(struct srv *s)
+{
+	int status;
+
+	if (s->pid <= 0)
+		return 0;
+	kill(s->pid, SIGTERM);
+	for (int i = 0; i < 300; i++) {
+		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+			s->pid = 0;
+			s->port = 0;
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		}
+		usleep(50000);
+	}
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, &status, 0);
+	s->pid = 0;
+	return -1;
+}
+
+void srv_destroy(struct srv *s)
+{
+	srv_stop(s);
+	if (s->root[0])
+		sh("rm -rf %s", s->root);
+}
+
+char *srv_log(struct srv *s)
+{
+	size_t n;
+	char *t = file_read(s->log, 1 << 24, &n);
+	return t ? t : xstrdup("");
+}
+
+/* ---- the client ---- */
+
+struct client {
+	CURL *h;
+	struct srv *s;
+	struct curl_slist *headers;
+};
+
+struct client *cl_new(struct srv *s)
+{
+	struct client *c = xcalloc(1, sizeof(*c));
+	c->h = curl_easy_init();
+	c->s = s;
+	curl_easy_setopt(c->h, CURLOPT_COOKIEFILE, ""); /* in-memory jar */
+	curl_easy_setopt(c->h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c->h, CURLOPT_USERAGENT, "curl/7.88 rudder-tests");
+	curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
+	return c;
+}
+
+void cl_free(struct client *c)
+{
+	if (!c)
+		return;
+	curl_slist_free_all(c->headers);
+	curl_easy_cleanup(c->h);
+	free(c);
+}
+
+void cl_header(struct client *c, const char *line)
+{
+	c->headers = curl_slist_append(c->headers, line);
+}
+
+static size_t on_body(char *p, size_t sz, size_t n, void *arg)
+{
+	buf_append(arg, p, sz * n);
+	return sz * n;
+}
+
+void resp_free(struct resp *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	free(r->headers);
+	free(r);
+}
+
+const char *resp_header(struct resp *r, const char *name)
+{
+	static char value[2048];
+	size_t nl = strlen(name);
+	const char *p = r->headers;
+
+	while (p && *p) {
+		const char *eol = strstr(p, "\r\n");
+		size_t ll = eol ? (size_t)(eol - p) : strlen(p);
+		if (ll > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(value, sizeof(value), "%.*s", (int)(ll - (size_t)(v - p)), v);
+			return value;
+		}
+		p = eol ? eol + 2 : NULL;
+	}
+	return NULL;
+}
+
+struct resp *cl_req(struct client *c, const char *method, const char *path,
+		    const char *content_type, const char *body, size_t len,
+		    const char *const *headers)
+{
+	struct resp *r = xcalloc(1, sizeof(*r));
+	struct buf b, h;
+	struct curl_slist *hl = NULL;
+	char *url = xasprintf("%s%s", c->s->base, path);
+	CURLcode rc;
+
+	buf_init(&b);
+	buf_init(&h);
+	for (struct curl_slist *x = c->headers; x; x = x->next)
+		hl = curl_slist_append(hl, x->data);
+	if (content_type) {
+		char *ct = xasprintf("Content-Type: %s", content_type);
+		hl = curl_slist_append(hl, ct);
+		free(ct);
+	}
+	for (int i = 0; headers && headers[i]; i++)
+		hl = curl_slist_append(hl, headers[i]);
+	hl = curl_slist_append(hl, "Expect:");
+	curl_easy_setopt(c->h, CURLOPT_URL, url);
+	curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c->h, CURLOPT_NOBODY, strcmp(method, "HEAD") == 0 ? 1L : 0L);
+	if (body) {
+		curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c->h, CURLOPT_POSTFIELDSIZE, (long)len);
+	} else {
+		curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(c->h, CURLOPT_HTTPGET, strcmp(method, "GET") == 0 ? 1L : 0L);
+		curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, method);
+	}
+	curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c->h, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c->h, CURLOPT_HEADERFUNCTION, on_body);
+	curl_easy_setopt(c->h, CURLOPT_HEADERDATA, &h);
+	rc = curl_easy_perform(c->h);
+	cr_assert_eq(rc, CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &r->status);
+	buf_reserve(&b, 0);
+	buf_reserve(&h, 0);
+	r->body = buf_steal(&b, &r->len);
+	r->headers = buf_steal(&h, NULL);
+	curl_slist_free_all(hl);
+	free(url);
+	return r;
+}
+
+struct resp *cl_get(struct client *c, const char *path)
+{
+	return cl_req(c, "GET", path, NULL, NULL, 0, NULL);
+}
+
+char *between(const char *hay, const char *start, const char *end)
+{
+	const char *a = hay ? strstr(hay, start) : NULL;
+	const char *b;
+
+	if (!a)
+		return NULL;
+	a += strlen(start);
+	b = strstr(a, end);
+	return b ? xstrndup(a, (size_t)(b - a)) : NULL;
+}
+
+char *urlenc(const char *s)
+{
+	struct buf b;
+	buf_init(&b);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.')
+			buf_putc(&b, (char)ch);
+		else
+			buf_printf(&b, "%%%02X", ch);
+	}
+	buf_reserve(&b, 0);
+	return buf_steal(&b, NULL);
+}
+
+char *cl_csrf(struct client *c)
+{
+	struct resp *r = cl_get(c, "/api/v1/session");
+	char *t = between(r->body, "\"csrf\":\"", "\"");
+	cr_assert_eq(r->status, 200);
+	cr_assert_not_null(t, "no csrf in %s", r->body);
+	resp_free(r);
+	return t;
+}
+
+struct resp *cl_post(struct client *c, const char *path, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+	struct resp *r;
+
+	buf_init(&b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (!strstr(b.data ? b.data : "", "_csrf=")) {
+		char *t = cl_csrf(c);
+		buf_printf(&b, "%s_csrf=%s", b.len ? "&" : "", t);
+		free(t);
+	}
+	buf_reserve(&b, 0);
+	r = cl_req(c, "POST", path, "application/x-www-form-urlencoded", b.data,
+		   b.len, NULL);
+	buf_free(&b);
+	return r;
+}
+
+void totp_now(const char *secret, char out[7])
+{
+	/* a code is refused when its step was used already: if the step is
+	 * about to end, wait for the next one */
+	static __thread int64_t last_step;
+	int64_t now = time_now();
+	/* the server takes one step either side, once each: after the
+	 * current step was used, the next step's code is still good */
+	while (now / 30 + 1 <= last_step || now % 30 > 27) {
+		sleep(1);
+		now = time_now();
+	}
+	if (now / 30 == last_step)
+		now += 30;
+	last_step = now / 30;
+	cr_assert_eq(totp_code(secret, now, out), 0);
+}
+
+long cl_login(struct client *c, const char *email, const char *password,
+	      const char *totp_secret)
+{
+	char *e = urlenc(email), *p = urlenc(password);
+	struct resp *r = cl_post(c, "/login", "email=%s&password=%s", e, p);
+	long status = r->status;
+	const char *loc = resp_header(r, "Location");
+
+	if (totp_secret && status == 303 && loc && str_starts(loc, "/login/totp")) {
+		char code[7];
+		totp_now(totp_secret, code);
+		resp_free(r);
+		r = cl_post(c, "/login/totp", "code=%s", code);
+		status = r->status;
+	}
+	resp_free(r);
+	free(e);
+	free(p);
+	return status;
+}
+
+char *cl_admin(struct client *c)
+{
+	struct resp *r;
+	char *secret, code[7];
+
+	cr_assert_eq(cl_login(c, ADMIN_EMAIL, ADMIN_PASSWORD, NULL), 303);
+	r = cl_get(c, "/account/totp");
+	cr_assert_eq(r->status, 200);
+	secret = between(r->body, "id=\"totp-secret\">", "<");
+	cr_assert_not_null(secret);
+	resp_free(r);
+	totp_now(secret, code);
+	r = cl_post(c, "/account/totp", "code=%s", code);
+	cr_assert_eq(r->status, 303, "enrol: %s", r->body);
+	resp_free(r);
+	return secret;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The HTTP test harness: a real `rudder serve` on a free loopback port
+ * with a fresh data directory, and a libcurl client with a cookie jar.
+ * Nothing here imitates rudder: every test talks HTTP to the real program.
+ */
+#ifndef RUDDER_TEST_HARNESS_H
+#define RUDDER_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ADMIN_EMAIL "admin@example.org"
+#define ADMIN_PASSWORD "admin password 1"
+#define PASSPHRASE "test passphrase"
+#define DEMO_PASSWORD "rudder-demo"
+
+struct srv {
+	char root[64];   /* /tmp/rudder-http-XXXXXX */
+	char dir[96];    /* root/data */
+	char pass[96];   /* root/pass */
+	char log[96];    /* root/server.log: the server's stderr */
+	char bkey[96];   /* root/backup.key */
+	pid_t pid;
+	int port;
+	char base[64];
+	bool demo;
+};
+
+/* A fresh data directory: `rudder init` (admin ADMIN_EMAIL with
+ * ADMIN_PASSWORD), or `rudder demo --no-serve` when demo is set. */
+void srv_init(struct srv *s, bool demo);
+/* Starts `rudder serve` with extra --set KEY=VALUE settings (NULL-ended
+ * list, may be NULL) and waits until it listens. */
+void srv_start(struct srv *s, const char *const *sets);
+/* SIGTERM, then waits; returns the exit status (-1 if it had to be
+ * killed). */
+int srv_stop(struct srv *s);
+/* Stops if running and removes the directory. */
+void srv_destroy(struct srv *s);
+/* The server's stderr so far (malloc'd). */
+char *srv_log(struct srv *s);
+
+/* Runs the rudder binary with arguments (a shell-free argv built from a
+ * NULL-ended list), stdin from in (or /dev/null). Returns the exit status;
+ * out_r/err_r get malloc'd output when not NULL. */
+int run_rudder(const char *in, char **out_r, char **err_r, ...)
+	__attribute__((sentinel));
+/* Runs a shell command line; returns its exit status. */
+int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct resp {
+	long status;
+	char *body;
+	size_t len;
+	char *headers; /* all response headers, as received */
+};
+const char *resp_header(struct resp *r, const char *name); /* static buf */
+void resp_free(struct resp *r);
+
+struct client;
+struct client *cl_new(struct srv *s);
+void cl_free(struct client *c);
+/* Sets a request header sent from now on ("Accept-Language: ru"). */
+void cl_header(struct client *c, const char *line);
+struct resp *cl_get(struct client *c, const char *path);
+/* POST application/x-www-form-urlencoded; the body is printf-formatted
+ * and already encoded. A fresh CSRF token is added unless the body
+ * holds "_csrf=" already. */
+struct resp *cl_post(struct client *c, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Any request; headers is a NULL-ended list of "Name: value" lines. */
+struct resp *cl_req(struct client *c, const char *method, const char *path,
+		    const char *content_type, const char *body, size_t len,
+		    const char *const *headers);
+/* The CSRF token for this client's cookies (GET /api/v1/session). */
+char *cl_csrf(struct client *c);
+/* Signs in with email and password (and the TOTP secret when not NULL);
+ * returns the status of the last answer (303 on success). */
+long cl_login(struct client *c, const char *email, const char *password,
+	      const char *totp_secret);
+/* Signs in as the administrator of a fresh (non-demo) server, enrolling
+ * the second factor; returns the TOTP secret (malloc'd). */
+char *cl_admin(struct client *c);
+/* The current TOTP code for a secret, waiting out a used step. */
+void totp_now(const char *secret, char out[7]);
+
+/* The text between start and end in hay (malloc'd), or NULL. */
+char *between(const char *hay, const char *start, const char *end);
+/* URL-encodes s (malloc'd). */
+char *urlenc(const char *s);
+
+#endif
