@@ -58,8 +58,15 @@ int cmd_routes(int argc, char **argv)
 		for (size_t k = 0; k < t[i].n; k++) {
 			const struct route *r = &t[i].routes[k];
 			json_t *fields = json_array();
+			static const char *const types[] = {
+				"line", "text", "secret", "email",
+				"int",  "bool", "token",  "file"};
 			for (const struct field *f = r->fields; f && f->name; f++)
-				json_array_append_new(fields, json_string(f->name));
+				json_array_append_new(
+					fields,
+					json_pack("{s:s, s:s, s:b}", "name", f->name,
+						  "type", types[f->type], "required",
+						  f->required));
 			if (as_json)
 				json_array_append_new(
 					arr,

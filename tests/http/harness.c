@@ -224,7 +224,8 @@ int srv_stop(struct srv *s)
 void srv_destroy(struct srv *s)
 {
 	srv_stop(s);
-	if (s->root[0])
+	/* RUDDER_KEEP=1 keeps data and logs for a look after a failure */
+	if (s->root[0] && !getenv("RUDDER_KEEP"))
 		sh("rm -rf %s", s->root);
 }
 

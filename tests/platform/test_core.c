@@ -55,6 +55,18 @@ Test(arena, printf_and_strdup)
 	arena_free(a);
 }
 
+Test(buf, an_empty_reserved_buf_is_an_empty_string)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_reserve(&b, 0);
+	cr_assert_not_null(b.data);
+	cr_assert_str_eq(b.data, "");
+	buf_printf(&b, "%s", "");
+	cr_assert_str_eq(b.data, "");
+	buf_free(&b);
+}
+
 Test(buf, grows_and_steals)
 {
 	struct buf b;

@@ -500,6 +500,10 @@ static void dispatch(struct req_ctx *ctx)
 			   ctx->pending_msg);
 		return;
 	}
+	/* who asks and whether they may, before any field is looked at */
+	if (http_hooks_current && http_hooks_current->gate &&
+	    http_hooks_current->gate(rq, rs) != 0)
+		return;
 	/* declared fields: the query for GET, the body otherwise */
 	if (rq->route->fields || (!get && rq->nform + rq->nfiles > 0)) {
 		int rc = get ? form_validate(rq->arena, rq->route->fields,
@@ -519,9 +523,6 @@ static void dispatch(struct req_ctx *ctx)
 			return;
 		}
 	}
-	if (http_hooks_current && http_hooks_current->gate &&
-	    http_hooks_current->gate(rq, rs) != 0)
-		return;
 	rq->route->handler(rq, rs);
 	if (http_hooks_current && http_hooks_current->after)
 		http_hooks_current->after(rq, rs);
