@@ -252,6 +252,8 @@ struct client *cl_new(struct srv *s)
 	curl_easy_setopt(c->h, CURLOPT_COOKIEFILE, ""); /* in-memory jar */
 	curl_easy_setopt(c->h, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(c->h, CURLOPT_USERAGENT, "curl/7.88 rudder-tests");
+	if (getenv("RUDDER_CURL_VERBOSE"))
+		curl_easy_setopt(c->h, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
 	return c;
 }
@@ -329,14 +331,16 @@ struct resp *cl_req(struct client *c, const char *method, const char *path,
 		hl = curl_slist_append(hl, headers[i]);
 	hl = curl_slist_append(hl, "Expect:");
 	curl_easy_setopt(c->h, CURLOPT_URL, url);
-	curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c->h, CURLOPT_NOBODY, strcmp(method, "HEAD") == 0 ? 1L : 0L);
-	if (body) {
-		curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, body);
+	/* back to a plain GET first: it clears any earlier body */
+	curl_easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, NULL);
+	if (strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(c->h, CURLOPT_NOBODY, 1L);
+	} else if (body) {
 		curl_easy_setopt(c->h, CURLOPT_POSTFIELDSIZE, (long)len);
-	} else {
-		curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, NULL);
-		curl_easy_setopt(c->h, CURLOPT_HTTPGET, strcmp(method, "GET") == 0 ? 1L : 0L);
+		curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, method);
+	} else if (strcmp(method, "GET") != 0) {
 		curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, method);
 	}
 	curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, hl);

@@ -140,7 +140,7 @@ struct http_resp {
 	int status;
 	struct buf body;
 	const char *content_type;
-	struct kv headers[16];
+	struct kv headers[16]; /* values are copies, freed with the response */
 	size_t nheaders;
 	char *cookies[8];
 	size_t ncookies;

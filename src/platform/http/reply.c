@@ -54,7 +54,7 @@ void http_set_header(struct http_resp *rs, const char *name, const char *value)
 	if (strpbrk(value, "\r\n"))
 		return;
 	rs->headers[rs->nheaders].key = name;
-	rs->headers[rs->nheaders].value = value;
+	rs->headers[rs->nheaders].value = xstrdup(value); /* freed with rs */
 	rs->nheaders++;
 }
 

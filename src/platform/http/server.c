@@ -617,6 +617,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	buf_free(&ctx->rs.body);
 	for (size_t i = 0; i < ctx->rs.ncookies; i++)
 		free(ctx->rs.cookies[i]);
+	for (size_t i = 0; i < ctx->rs.nheaders; i++)
+		free((char *)ctx->rs.headers[i].value);
 	arena_free(ctx->rq.arena);
 	free(ctx);
 	*con_cls = NULL;
@@ -730,6 +732,7 @@ struct http_server *http_start(const struct http_config *cfg, char *err,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
