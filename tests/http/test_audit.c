@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The audit log over HTTP, live over Server-Sent Events, and verified by
+ * `rudder audit verify` after tampering with the database file. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "platform/core/core.h"
+
+static struct srv S;
+static void up(void)
+{
+	srv_init(&S, false);
+	srv_start(&S, NULL);
+}
+static void down(void)
+{
+	cr_expect_eq(srv_stop(&S), 0);
+	srv_destroy(&S);
+}
+TestSuite(audit, .init = up, .fini = down, .timeout = 120);
+
+static int verify(char **out, char **err)
+{
+	return run_rudder(NULL, out, err, "audit", "verify", "--data", S.dir,
+			  "--passphrase-file", S.pass, NULL);
+}
+
+Test(audit, page_lists_entries_and_verify_passes)
+{
+	struct client *c = cl_new(&S);
+	char *secret = cl_admin(c), *out = NULL, *err = NULL;
+	struct resp *r = cl_get(c, "/audit");
+	cr_assert_eq(r->status, 200);
+	cr_assert(strstr(r->body, "system.init"));
+	cr_assert(strstr(r->body, "totp.enabled"));
+	cr_assert(strstr(r->body, "data-live-audit"));
+	resp_free(r);
+	r = cl_get(c, "/audit?action=login");
+	cr_assert(strstr(r->body, "<code>login</code>"));
+	cr_assert_null(strstr(r->body, "<code>system.init</code>"));
+	resp_free(r);
+	cr_assert_eq(verify(&out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "audit log intact"), "%s", out);
+	free(out);
+	free(err);
+	free(secret);
+	cl_free(c);
+}
+
+static void tamper_and_expect(const char *sql, const char *says)
+{
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(srv_stop(&S), 0);
+	cr_assert_eq(sh("sqlite3 %s/rudder.db \"%s\"", S.dir, sql), 0);
+	cr_assert_eq(verify(&out, &err), 1, "verify passed after: %s", sql);
+	cr_assert(strstr(err, "NOT intact") && strstr(err, says), "%s", err);
+	free(out);
+	free(err);
+	srv_start(&S, NULL);
+}
+
+Test(audit, an_altered_row_is_found)
+{
+	struct client *c = cl_new(&S);
+	free(cl_admin(c));
+	cl_free(c);
+	tamper_and_expect("UPDATE audit_log SET action = 'nothing' WHERE action = 'login'",
+			  "altered");
+}
+
+Test(audit, a_removed_row_is_found)
+{
+	struct client *c = cl_new(&S);
+	free(cl_admin(c));
+	cl_free(c);
+	tamper_and_expect("DELETE FROM audit_log WHERE id = 2", "row 2 is missing");
+}
+
+Test(audit, rows_removed_from_the_end_are_found)
+{
+	struct client *c = cl_new(&S);
+	free(cl_admin(c));
+	cl_free(c);
+	tamper_and_expect("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)",
+			  "removed from the end");
+}
+
+Test(audit, reordered_rows_are_found)
+{
+	struct client *c = cl_new(&S);
+	free(cl_admin(c));
+	cl_free(c);
+	tamper_and_expect("UPDATE audit_log SET id = -id WHERE id IN (2, 3); "
+			  "UPDATE audit_log SET id = 3 WHERE id = -2; "
+			  "UPDATE audit_log SET id = 2 WHERE id = -3",
+			  "row 2");
+}
+
+Test(audit, wrong_passphrase_cannot_verify)
+{
+	char *err = NULL;
+	sh("echo wrong > %s/wrongpass", S.root);
+	char *pf = xasprintf("%s/wrongpass", S.root);
+	cr_assert_eq(run_rudder(NULL, NULL, &err, "audit", "verify", "--data", S.dir,
+				"--passphrase-file", pf, NULL),
+		     1);
+	cr_assert(strstr(err, "wrong passphrase"), "%s", err);
+	free(pf);
+	free(err);
+}
+
+/* Reads an event stream until `want` shows up or time runs out. */
+static int stream_until(int fd, const char *want, int seconds)
+{
+	struct buf b;
+	char chunk[1024];
+	struct timeval tv = {1, 0};
+	int found = 0;
+	buf_init(&b);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (int i = 0; i < seconds && !found; i++) {
+		ssize_t k;
+		while ((k = recv(fd, chunk, sizeof(chunk), 0)) > 0) {
+			buf_append(&b, chunk, (size_t)k);
+			if (strstr(b.data, want)) {
+				found = 1;
+				break;
+			}
+		}
+		if (k == 0)
+			break;
+	}
+	buf_free(&b);
+	return found;
+}
+
+Test(audit, live_viewers_get_new_entries_as_events)
+{
+	struct client *c = cl_new(&S);
+	char *secret = cl_admin(c);
+	struct resp *r;
+
+	/* a second session whose cookie we hold, to open the stream on a
+	 * raw socket and keep it open ourselves */
+	struct client *d = cl_new(&S);
+	char code[7];
+	char *e = urlenc(ADMIN_EMAIL), *p = urlenc(ADMIN_PASSWORD);
+	r = cl_post(d, "/login", "email=%s&password=%s", e, p);
+	const char *set = resp_header(r, "Set-Cookie");
+	cr_assert_not_null(set);
+	char *token = between(set, "rudder_session=", ";");
+	resp_free(r);
+	totp_now(secret, code);
+	r = cl_post(d, "/login/totp", "code=%s", code);
+	cr_assert_eq(r->status, 303);
+	resp_free(r);
+
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)S.port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	char *req = xasprintf("GET /audit/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+			      "Cookie: rudder_session=%s\r\n\r\n", token);
+	cr_assert_gt(send(fd, req, strlen(req), 0), 0);
+	cr_assert(stream_until(fd, "text/event-stream", 5), "the stream did not open");
+	/* something auditable happens elsewhere */
+	struct client *x = cl_new(&S);
+	r = cl_post(x, "/login", "email=nobody%%40example.org&password=x");
+	resp_free(r);
+	cr_assert(stream_until(fd, "event: audit", 10), "no audit event arrived");
+	/* SIGTERM with the stream open: the server still stops cleanly */
+	cr_assert_eq(srv_stop(&S), 0);
+	close(fd);
+	srv_start(&S, NULL);
+	free(req);
+	free(token);
+	free(e);
+	free(p);
+	free(secret);
+	cl_free(x);
+	cl_free(d);
+	cl_free(c);
+}
