@@ -109,6 +109,7 @@ int serve_run(const char *cmd)
 		outbox_worker_stop();
 		return 1;
 	}
+	platform_listening(http_port(srv));
 	log_info("serve", "listening on port %d (%u threads)", http_port(srv),
 		 cfg.threads);
 	/* tests and scripts wait for this line on stdout */

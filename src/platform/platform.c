@@ -60,6 +60,19 @@ const char *platform_base_url(void)
 	return base_url ? base_url : "";
 }
 
+void platform_listening(int port)
+{
+	char host[128];
+	const char *listen = conf_str("server.listen");
+	const char *colon = strrchr(listen, ':');
+
+	if (*conf_str("server.base_url") || !colon)
+		return;
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+	free(base_url);
+	base_url = xasprintf("http://%s:%d", host, port);
+}
+
 const char *const *platform_migration_groups(void)
 {
 	static const char *groups[64];

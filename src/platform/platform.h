@@ -48,6 +48,9 @@ const char *platform_dir(void);
 struct db_conn *platform_conn(void);
 /* The public base URL, without a trailing slash. */
 const char *platform_base_url(void);
+/* Once listening: when server.base_url is not set, the URL follows the
+ * port actually bound (for --listen IP:0). */
+void platform_listening(int port);
 
 /* Migration groups in order: "platform", then every module. */
 const char *const *platform_migration_groups(void);

@@ -28,7 +28,9 @@ Test(login, right_password_sets_a_strict_cookie_and_signs_in)
 				 "%2Faudit");
 	const char *cookie;
 	cr_assert_eq(r->status, 303, "%s", r->body);
-	cr_assert_str_eq(resp_header(r, "Location"), "/audit");
+	/* the administrator sees personal data: a second factor first, and
+	 * then on to where they were going */
+	cr_assert_str_eq(resp_header(r, "Location"), "/account/totp?next=/audit");
 	cookie = resp_header(r, "Set-Cookie");
 	cr_assert_not_null(cookie);
 	cr_assert(strstr(cookie, "rudder_session="));
@@ -51,7 +53,7 @@ Test(login, next_never_leaves_the_site)
 				 "admin%40example.org", "admin+password+1",
 				 "%2F%2Fevil.example%2F");
 	cr_assert_eq(r->status, 303);
-	cr_assert_str_eq(resp_header(r, "Location"), "/");
+	cr_assert_str_eq(resp_header(r, "Location"), "/account/totp?next=/");
 	resp_free(r);
 	cl_free(c);
 }
@@ -91,6 +93,18 @@ Test(login, csrf_is_required_and_checked)
 	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded", body,
 		   strlen(body), no_origin);
 	cr_assert_eq(r->status, 403);
+	resp_free(r);
+	/* a cross-site fetch is refused even with "Origin: null" */
+	const char *cross[] = {"Origin: null", "Sec-Fetch-Site: cross-site", NULL};
+	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded", body,
+		   strlen(body), cross);
+	cr_assert_eq(r->status, 403);
+	resp_free(r);
+	/* while our own form under no-referrer sends "Origin: null" */
+	const char *own[] = {"Origin: null", "Sec-Fetch-Site: same-origin", NULL};
+	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded", body,
+		   strlen(body), own);
+	cr_assert_eq(r->status, 401, "a right token from our own page passes");
 	resp_free(r);
 	/* another browser's token does not work with this browser's cookie */
 	struct client *other = cl_new(&S);

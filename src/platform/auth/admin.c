@@ -26,6 +26,15 @@ static const char SQL_ADMIN_COUNT[] =
 	"SELECT count(*) FROM grants g JOIN users u ON u.id = g.user_id "
 	"WHERE g.role = 'admin' AND g.scope_id IS NULL AND u.status = 'active'";
 
+static const char *status_label(const char *status)
+{
+	if (strcmp(status, "invited") == 0)
+		return N_("invited");
+	if (strcmp(status, "active") == 0)
+		return N_("active");
+	return N_("disabled");
+}
+
 static const char *or_empty(const char *s)
 {
 	return s ? s : "";
@@ -236,9 +245,10 @@ json_t *admin_accounts_json(struct http_req *rq, bool with_email)
 		json_t *o;
 		if (!grants_within(rq, g[i], ng[i]))
 			continue;
-		o = json_pack("{s:I, s:s, s:s, s:b, s:o}", "id",
+		o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}", "id",
 			      (json_int_t)list[i].id, "display_name",
 			      list[i].display_name, "status", list[i].status,
+			      "status_label", tr_rq(rq, status_label(list[i].status)),
 			      "totp", list[i].totp_enabled, "grants",
 			      grants_json(rq, g[i], ng[i]));
 		if (with_email)
@@ -389,6 +399,8 @@ static void user_page(struct http_req *rq, struct http_resp *rs, int status,
 			 acc->id == rq->user.id);
 	json_object_set_new(data, "disabled",
 			    json_boolean(strcmp(acc->status, "disabled") == 0));
+	json_object_set_new(data, "status_label",
+			    json_string(tr_rq(rq, status_label(acc->status))));
 	grant_choices(rq, data);
 	if (error)
 		json_object_set_new(data, "error", json_string(tr_rq(rq, error)));

@@ -123,7 +123,7 @@ static void load_session(struct http_req *rq, struct db_conn *c)
 }
 
 /* Does any role the user holds require a second factor? */
-static bool holds_personal_role(struct http_req *rq)
+bool auth_holds_personal_role(struct http_req *rq)
 {
 	size_t n;
 	const struct grant *g = auth_grants(rq, &n);
@@ -196,16 +196,22 @@ static bool csrf_ok(struct http_req *rq)
 	       sodium_memcmp(sent, want, strlen(want)) == 0;
 }
 
-/* An Origin header, when a browser sends one, must name this host. */
+/* An Origin header, when a browser sends one, must name this host. Our
+ * Referrer-Policy (no-referrer) makes browsers send "Origin: null" even
+ * for our own forms; then Sec-Fetch-Site, when sent, must not say
+ * cross-site. The CSRF token remains the real check. */
 static bool origin_ok(struct http_req *rq)
 {
 	const char *origin = http_header(rq, "Origin");
 	const char *host = http_header(rq, "Host");
+	const char *site = http_header(rq, "Sec-Fetch-Site");
 	const char *p;
 
-	if (!origin)
+	if (site && strcmp(site, "cross-site") == 0)
+		return false;
+	if (!origin || strcmp(origin, "null") == 0)
 		return true;
-	if (!host || strcmp(origin, "null") == 0)
+	if (!host)
 		return false;
 	p = strstr(origin, "://");
 	return p && strcasecmp(p + 3, host) == 0;
@@ -250,7 +256,7 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 		rq->lang = chosen;
 	load_session(rq, c);
 	if (rq->user.id && conf_bool("auth.require_totp") &&
-	    !rq->user.second_factor && holds_personal_role(rq))
+	    !rq->user.second_factor && auth_holds_personal_role(rq))
 		rq->user.needs_enrolment = true;
 
 	if (changes && !(rt->flags & ROUTE_NO_CSRF)) {

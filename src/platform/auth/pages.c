@@ -211,7 +211,17 @@ void auth_login(struct http_req *rq, struct http_resp *rs)
 	switch (auth_try_login(rq, rs, http_field(rq, "email"),
 			       http_field(rq, "password"), &locked)) {
 	case LOGIN_OK:
-		http_redirect(rs, next);
+		/* a role that sees personal data goes to enrolment first */
+		if (conf_bool("auth.require_totp") && auth_holds_personal_role(rq)) {
+			struct buf b;
+			buf_init(&b);
+			buf_puts(&b, "/account/totp?next=");
+			http_urlencode(&b, next);
+			http_redirect(rs, arena_strdup(rq->arena, b.data));
+			buf_free(&b);
+		} else {
+			http_redirect(rs, next);
+		}
 		break;
 	case LOGIN_NEED_TOTP: {
 		struct buf b;
@@ -582,8 +592,9 @@ static void enrol_page(struct http_req *rq, struct http_resp *rs, int status,
 		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
 		return;
 	}
-	data = json_pack("{s:b, s:b}", "enabled", acc.totp_enabled, "required",
-			 totp_required(rq));
+	data = json_pack("{s:b, s:b, s:s}", "enabled", acc.totp_enabled,
+			 "required", totp_required(rq), "next",
+			 auth_safe_next(http_field(rq, "next")));
 	if (!acc.totp_enabled) {
 		char *secret = account_totp_pending(c, rq->arena, acc.id);
 		char *issuer, *uri;
@@ -644,7 +655,10 @@ void auth_enrol(struct http_req *rq, struct http_resp *rs)
 	audit_rq(rq, c, "totp.enabled", obj(rq->arena, "user", rq->user.id),
 		 NULL);
 	http_flash(rq, rs, N_("Two-step sign-in is on. You will need your phone to sign in."));
-	http_redirect(rs, "/account");
+	{
+		const char *next = auth_safe_next(http_field(rq, "next"));
+		http_redirect(rs, strcmp(next, "/") == 0 ? "/account" : next);
+	}
 }
 
 void auth_totp_disable(struct http_req *rq, struct http_resp *rs)

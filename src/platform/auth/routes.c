@@ -61,6 +61,7 @@ static const struct field password_fields[] = {
 };
 static const struct field enrol_fields[] = {
 	{"code", F_TOKEN, true, 10, N_("Code"), false},
+	{"next", F_LINE, false, 2000, NULL, false},
 	{0},
 };
 static const struct field disable_fields[] = {
@@ -128,7 +129,7 @@ static const struct route routes[] = {
 	{HTTP_POST, "/account/password", auth_password_save, PERM_LOGIN,
 	 ROUTE_PRE_2FA, password_fields, "change your password"},
 	{HTTP_GET, "/account/totp", auth_enrol_form, PERM_LOGIN, ROUTE_PRE_2FA,
-	 NULL, "two-step sign-in: set up or turn off"},
+	 next_fields, "two-step sign-in: set up or turn off"},
 	{HTTP_POST, "/account/totp", auth_enrol, PERM_LOGIN, ROUTE_PRE_2FA,
 	 enrol_fields, "confirm a new second factor"},
 	{HTTP_POST, "/account/totp/disable", auth_totp_disable, PERM_LOGIN, 0,
