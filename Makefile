@@ -49,7 +49,7 @@ UNIT_SRC  := $(shell find tests/platform -name '*.c' 2>/dev/null | sort) \
              $(shell find tests -mindepth 2 -path 'tests/*/unit_*.c' 2>/dev/null | sort)
 HTTP_SRC  := $(shell find tests/http -name '*.c' 2>/dev/null | sort)
 
-.PHONY: all deps demo test test-unit test-http test-browser test-i18n \
+.PHONY: all deps demo test test-unit test-http test-browser test-i18n test-fuzz-replay \
         check fuzz bench pot clean format
 
 all: rudder
@@ -62,7 +62,8 @@ $(BUILD)/rudder: $(BUILD)/src/main.o $(BUILD)/librudder.a
 
 $(BUILD)/librudder.a: $(OBJ_LIB)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILD)/%.o: %.c | $(BUILD)/gen/assets.c
 	@mkdir -p $(dir $@)
@@ -111,7 +112,7 @@ $(BUILD)/bin/http-tests: $(HTTP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/librudder.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRITERION_LIBS)
 
 test: deps
-	@$(MAKE) --no-print-directory test-unit test-i18n test-http test-browser
+	@$(MAKE) --no-print-directory test-unit test-fuzz-replay test-i18n test-http test-browser
 
 test-unit: $(BUILD)/bin/unit-tests
 	$(BUILD)/bin/unit-tests --jobs $(JOBS)
@@ -126,11 +127,22 @@ test-i18n: $(BUILD)/tools/tmpl-pot
 	tests/i18n/check-catalogs $(BUILD)
 
 check: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-unit test-http
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-unit test-fuzz-replay test-http
 
 # ---- fuzzing (clang + libFuzzer) ----
 
 FUZZ_SRC := $(shell find tests/fuzz -name 'fuzz_*.c' 2>/dev/null | sort)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/%.c=%)
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/bin/replay-%)
+
+$(BUILD)/bin/replay-%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/librudder.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# every harness over its kept corpus, without libFuzzer
+test-fuzz-replay: $(REPLAY_BIN)
+	@for n in $(FUZZ_NAMES); do printf '%s: ' $$n; \
+	  $(BUILD)/bin/replay-$$n tests/fuzz/corpus/$$n || exit 1; done
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
 
 fuzz: deps
@@ -164,5 +176,8 @@ format:
 
 clean:
 	rm -rf build rudder
+
+# objects made through pattern chains are kept, not rebuilt every time
+.SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -320,6 +320,58 @@ int form_parse_multipart(struct arena *a, const char *content_type,
 	return 0;
 }
 
+/* ---- JSON bodies ---- */
+
+int form_from_json(struct arena *a, const char *body, size_t n,
+		   struct kv **out_r, size_t *n_r, json_t **json_r)
+{
+	json_error_t jerr;
+	json_t *j, *v;
+	const char *k;
+	struct kv *kv;
+	size_t i = 0;
+
+	j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j || !json_is_object(j)) {
+		json_decref(j);
+		return -1;
+	}
+	arena_defer(a, (void (*)(void *))json_decref, j);
+	if (json_object_size(j) > MAX_FIELDS)
+		return -1;
+	kv = arena_alloc(a, (json_object_size(j) + 1) * sizeof(*kv));
+	json_object_foreach(j, k, v) {
+		const char *s;
+
+		if (!utf8_valid(k, strlen(k)))
+			return -1;
+		if (json_is_string(v)) {
+			s = json_string_value(v);
+			if (strlen(s) != json_string_length(v))
+				return -1; /* an embedded NUL */
+		} else if (json_is_integer(v)) {
+			s = arena_printf(a, "%" JSON_INTEGER_FORMAT,
+					 json_integer_value(v));
+		} else if (json_is_true(v)) {
+			s = "true";
+		} else if (json_is_false(v)) {
+			s = "false";
+		} else if (json_is_null(v)) {
+			s = "";
+		} else {
+			continue; /* arrays, objects, reals: the handler's */
+		}
+		kv[i].key = k;
+		kv[i].value = s;
+		kv[i].len = strlen(s);
+		i++;
+	}
+	*out_r = kv;
+	*n_r = i;
+	*json_r = j;
+	return 0;
+}
+
 /* ---- validation against declared fields ---- */
 
 static size_t default_max(enum field_type t)

@@ -268,6 +268,13 @@ int form_parse_multipart(struct arena *a, const char *content_type,
 			 const char *body, size_t n, struct kv **fields_r,
 			 size_t *nfields_r, struct upload **files_r,
 			 size_t *nfiles_r, char *err, size_t cap);
+/* A JSON object body: its scalar members become fields (strings as they
+ * are, numbers and booleans as text, null as empty) so that one validation
+ * path serves forms and the API; arrays and objects stay in *json_r for
+ * the handler. -1 unless the body is one JSON object without duplicate
+ * keys or NUL characters. json_r is arena-owned. */
+int form_from_json(struct arena *a, const char *body, size_t n,
+		   struct kv **out_r, size_t *n_r, json_t **json_r);
 /* Validates fields against declarations; on failure fills bad_r with the
  * field and msgid_r with why. */
 int form_validate(struct arena *a, const struct field *decl, struct kv **kv,

@@ -364,50 +364,6 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
-/* JSON object members become fields so one validation path serves both. */
-static int json_to_fields(struct req_ctx *ctx)
-{
-	struct http_req *rq = &ctx->rq;
-	json_error_t jerr;
-	json_t *j, *v;
-	const char *k;
-	size_t n, i = 0;
-
-	j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!j || !json_is_object(j)) {
-		json_decref(j);
-		return -1;
-	}
-	arena_defer(rq->arena, (void (*)(void *))json_decref, j);
-	rq->json = j;
-	n = json_object_size(j);
-	rq->form = arena_alloc(rq->arena, (n + 1) * sizeof(*rq->form));
-	json_object_foreach(j, k, v) {
-		const char *s;
-		if (json_is_string(v))
-			s = json_string_value(v);
-		else if (json_is_integer(v))
-			s = arena_printf(rq->arena, "%" JSON_INTEGER_FORMAT,
-					 json_integer_value(v));
-		else if (json_is_true(v))
-			s = "true";
-		else if (json_is_false(v))
-			s = "false";
-		else if (json_is_null(v))
-			s = "";
-		else
-			continue; /* arrays/objects: the handler reads rq->json */
-		if (json_is_string(v) && strlen(s) != json_string_length(v))
-			return -1; /* an embedded NUL */
-		rq->form[i].key = k;
-		rq->form[i].value = s;
-		rq->form[i].len = strlen(s);
-		i++;
-	}
-	rq->nform = i;
-	return 0;
-}
-
 static int parse_body(struct req_ctx *ctx)
 {
 	struct http_req *rq = &ctx->rq;
@@ -435,7 +391,8 @@ static int parse_body(struct req_ctx *ctx)
 					 &rq->nfiles, err, sizeof(err)) != 0)
 			goto bad;
 	} else if (strncasecmp(ct, "application/json", 16) == 0) {
-		if (json_to_fields(ctx) != 0)
+		if (form_from_json(rq->arena, rq->body, rq->body_len, &rq->form,
+				   &rq->nform, &rq->json) != 0)
 			goto bad;
 	} else {
 		ctx->pending = 415;

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* libFuzzer: JSON request bodies become fields, then validation. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform/http/http.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const struct field decl[] = {
+	{"email", F_EMAIL, true, 0, "Email", false},
+	{"display_name", F_LINE, true, 200, "Name", false},
+	{"scope_id", F_INT, false, 0, "Scope", false},
+	{"role", F_TOKEN, true, 64, "Role", false},
+	{0},
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct arena *a = arena_new();
+	struct kv *kv;
+	size_t n;
+	json_t *j;
+	const struct field *bad;
+	const char *why;
+
+	if (form_from_json(a, (const char *)data, size, &kv, &n, &j) == 0)
+		form_validate(a, decl, &kv, &n, NULL, 0, &bad, &why);
+	arena_free(a);
+	return 0;
+}
