@@ -127,7 +127,8 @@ test-i18n: $(BUILD)/tools/tmpl-pot
 	tests/i18n/check-catalogs $(BUILD)
 
 check: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-unit test-fuzz-replay test-http
+	@LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-unit test-fuzz-replay test-http
 
 # ---- fuzzing (clang + libFuzzer) ----
 

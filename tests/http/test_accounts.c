@@ -74,7 +74,9 @@ Test(accounts, grant_revoke_and_the_last_administrator)
 	cr_assert_not_null(gid);
 	resp_free(r);
 	r = cl_get(a, path);
-	char *gid2 = between(r->body, xasprintf("/admin/users/%s/grants/", id), "/revoke");
+	char *prefix = xasprintf("/admin/users/%s/grants/", id);
+	char *gid2 = between(r->body, prefix, "/revoke");
+	free(prefix);
 	resp_free(r);
 	char *rev = xasprintf("/admin/users/%s/grants/%s/revoke", id, gid2);
 	r = cl_post(a, rev, "%s", "");
