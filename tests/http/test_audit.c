@@ -48,6 +48,7 @@ Test(audit, page_lists_entries_and_verify_passes)
 	resp_free(r);
 	cr_assert_eq(verify(&out, &err), 0, "%s", err);
 	cr_assert(strstr(out, "audit log intact"), "%s", out);
+	cr_assert(strstr(out, "head: entry "), "%s", out);
 	free(out);
 	free(err);
 	free(secret);

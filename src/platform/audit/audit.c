@@ -155,6 +155,30 @@ int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
 			 action, object, detail);
 }
 
+int audit_head(struct db_conn *c, int64_t *last_r, char hex_r[65])
+{
+	struct db_stmt *st = db_prepare(c, SQL_HEAD);
+	int rc;
+
+	*last_r = 0;
+	strcpy(hex_r, "none");
+	if (!st)
+		return DB_ERROR;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		size_t len;
+		const void *h = db_col_blob(st, 1, &len);
+		*last_r = db_col_int(st, 0);
+		if (len == MAC_LEN)
+			hex_encode(h, MAC_LEN, hex_r);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
 void audit_publish_pending(void)
 {
 	char id[24];

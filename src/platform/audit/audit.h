@@ -38,6 +38,10 @@ int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
 int audit_verify(struct db_conn *c, int64_t *rows_r, int64_t *bad_id_r,
 		 char *err, size_t cap);
 
+/* The last entry's id and hash (hex, 65 bytes), to note elsewhere: a
+ * later verify that ends on another hash at that id shows a rewrite. */
+int audit_head(struct db_conn *c, int64_t *last_r, char hex_r[65]);
+
 /* Tells live viewers about entries written by this thread since the last
  * call (called after each request; a no-op when there were none). */
 void audit_publish_pending(void);
