@@ -55,7 +55,7 @@ HTTP_SRC  := $(shell find tests/http -name '*.c' 2>/dev/null | sort)
 all: rudder
 
 rudder: $(BUILD)/rudder
-	@if [ "$(BUILD)" = build ]; then cp $< $@; fi
+	@if [ "$(BUILD)" = build ]; then cp $< $@.tmp && mv -f $@.tmp $@; fi
 
 $(BUILD)/rudder: $(BUILD)/src/main.o $(BUILD)/librudder.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -86,7 +86,9 @@ static void outbox_page(struct http_req *rq, struct http_resp *rs)
 		json_object_set_new(counts, db_col_text(st, 0),
 				    json_integer(db_col_int(st, 1)));
 	db_reset(st);
-	data = json_pack("{s:o, s:o}", "messages", list, "counts", counts);
+	data = json_pack("{s:b, s:o, s:o}", "has_messages",
+			 json_array_size(list) > 0, "messages", list, "counts",
+			 counts);
 	http_page(rq, rs, 200, "outbox/list", N_("Outbox"), data);
 	json_decref(data);
 }
@@ -149,9 +151,17 @@ static json_t *hooks_list(struct db_conn *c)
 	return list;
 }
 
+/* The page's data: the list of hooks, and whether there is one. */
+static json_t *hooks_data(void)
+{
+	json_t *list = hooks_list(platform_conn());
+	return json_pack("{s:b, s:o}", "has_hooks", json_array_size(list) > 0,
+			 "hooks", list);
+}
+
 static void webhooks_page(struct http_req *rq, struct http_resp *rs)
 {
-	json_t *data = json_pack("{s:o}", "hooks", hooks_list(platform_conn()));
+	json_t *data = hooks_data();
 
 	http_page(rq, rs, 200, "outbox/webhooks", N_("Webhooks"), data);
 	json_decref(data);
@@ -192,10 +202,12 @@ static void webhook_create(struct http_req *rq, struct http_resp *rs)
 	if (!h.events)
 		h.events = "*";
 	if (!str_starts(h.url, "https://") && !str_starts(h.url, "http://")) {
-		data = json_pack("{s:o, s:s, s:s, s:s, s:s}", "hooks",
-				 hooks_list(platform_conn()), "error",
-				 tr_rq(rq, "A webhook address starts with https:// or http://."),
-				 "name", h.name, "url", h.url, "events", h.events);
+		data = hooks_data();
+		json_object_set_new(data, "error", json_string(tr_rq(
+			rq, "A webhook address starts with https:// or http://.")));
+		json_object_set_new(data, "name", json_string(h.name));
+		json_object_set_new(data, "url", json_string(h.url));
+		json_object_set_new(data, "events", json_string(h.events));
 		http_page(rq, rs, 422, "outbox/webhooks", N_("Webhooks"), data);
 		json_decref(data);
 		return;
@@ -203,10 +215,12 @@ static void webhook_create(struct http_req *rq, struct http_resp *rs)
 	h.secret = random_token(rq->arena, 32);
 	rc = db_tx(platform_conn(), hook_add_tx, &h);
 	if (rc == DB_CONSTRAINT) {
-		data = json_pack("{s:o, s:s, s:s, s:s, s:s}", "hooks",
-				 hooks_list(platform_conn()), "error",
-				 tr_rq(rq, "A webhook with that name exists already."),
-				 "name", h.name, "url", h.url, "events", h.events);
+		data = hooks_data();
+		json_object_set_new(data, "error", json_string(tr_rq(
+			rq, "A webhook with that name exists already.")));
+		json_object_set_new(data, "name", json_string(h.name));
+		json_object_set_new(data, "url", json_string(h.url));
+		json_object_set_new(data, "events", json_string(h.events));
 		http_page(rq, rs, 409, "outbox/webhooks", N_("Webhooks"), data);
 		json_decref(data);
 		return;
@@ -216,8 +230,9 @@ static void webhook_create(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	/* the secret is shown once, now, and never again */
-	data = json_pack("{s:o, s:s, s:s}", "hooks", hooks_list(platform_conn()),
-			 "created_name", h.name, "secret", h.secret);
+	data = hooks_data();
+	json_object_set_new(data, "created_name", json_string(h.name));
+	json_object_set_new(data, "secret", json_string(h.secret));
 	http_page(rq, rs, 201, "outbox/webhooks", N_("Webhooks"), data);
 	json_decref(data);
 }
