@@ -6,17 +6,18 @@
 #include <getopt.h>
 #include <stdio.h>
 
-static const char USAGE[] = "--data DIR [--status]";
+static const char USAGE[] = "--data DIR [--passphrase-file F] [--status]";
 
 int cmd_migrate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, NULL, 'd'},
+		{"passphrase-file", required_argument, NULL, 'P'},
 		{"status", no_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *dir = NULL;
+	const char *dir = NULL, *passfile = NULL;
 	bool status = false;
 	char err[512];
 	int c, n;
@@ -25,12 +26,14 @@ int cmd_migrate(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
+		case 'P': passfile = optarg; break;
 		case 's': status = true; break;
 		case 'h':
 			printf("usage: rudder migrate %s\n\n"
-			       "Applies the database migrations this rudder carries "
-			       "and the database\nlacks. With --status, only counts "
-			       "them. Needs no passphrase.\n",
+			       "Unlocks the data directory and applies the database "
+			       "migrations this\nrudder carries and the database "
+			       "lacks (rudder serve does the same at\nstart). With "
+			       "--status, only counts them.\n",
 			       USAGE);
 			return 0;
 		default:
@@ -46,7 +49,7 @@ int cmd_migrate(int argc, char **argv)
 		cli_err("migrate", "no data directory: give --data DIR");
 		return EXIT_USAGE;
 	}
-	if (cli_open("migrate", dir, NULL, false, false) != 0)
+	if (cli_open("migrate", dir, passfile, true, false) != 0)
 		return 1;
 	if (status) {
 		n = db_pending(platform_db(), platform_migration_groups());

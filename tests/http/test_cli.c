@@ -278,7 +278,8 @@ Test(cli, backup_while_serving_and_restore)
 Test(cli, migrate_and_passphrase)
 {
 	char *out = NULL, *err = NULL, *np = xasprintf("%s/newpass", S.root);
-	cr_assert_eq(run_rudder(NULL, &out, &err, "migrate", "--data", S.dir, "--status", NULL), 0);
+	cr_assert_eq(run_rudder(NULL, &out, &err, "migrate", "--data", S.dir, "--passphrase-file",
+				S.pass, "--status", NULL), 0, "%s", err);
 	cr_assert(strstr(out, "0 pending"), "%s", out);
 	free(out);
 	free(err);

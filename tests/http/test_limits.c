@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -231,6 +232,38 @@ Test(limits, errors_speak_the_users_language)
 	cr_assert(strstr(r->body, "Бұл мекенжайда ештеңе жоқ."), "%s", r->body);
 	resp_free(r);
 	cl_free(c);
+}
+
+Test(limits, sigterm_lets_a_request_in_flight_finish)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)S.port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	char reply[4096];
+	/* a raw client with a cookie of its own and no valid token: the
+	 * answer is a 403, which is enough to see the request was handled */
+	const char *raw_cookie = "rudder_csrf=rawcookie0123456789abcdefghij";
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	const char *body = "email=nobody%40example.org&password=x&_csrf=none";
+	char *head = xasprintf("POST /login HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
+			       "Content-Type: application/x-www-form-urlencoded\r\n"
+			       "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+			       raw_cookie, strlen(body));
+	cr_assert_gt(send(fd, head, strlen(head), 0), 0);
+	cr_assert_gt(send(fd, body, 10, 0), 0); /* half the body */
+	usleep(200000);
+	kill(S.pid, SIGTERM); /* stop while the request is open */
+	usleep(300000);
+	cr_assert_gt(send(fd, body + 10, strlen(body) - 10, 0), 0);
+	ssize_t k = recv(fd, reply, sizeof(reply) - 1, MSG_WAITALL);
+	cr_assert_gt(k, 12, "no answer for the request in flight");
+	reply[k] = '\0';
+	/* answered (a refused token is still an answer), not dropped */
+	cr_assert(str_starts(reply, "HTTP/1.1 403"), "%.40s", reply);
+	close(fd);
+	cr_assert_eq(srv_stop(&S), 0, "it exits cleanly once the request is done");
+	srv_start(&S, NULL);
+	free(head);
 }
 
 Test(limits, slow_clients_do_not_block_others)
