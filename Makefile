@@ -88,7 +88,7 @@ $(BUILD)/gen/assets.c: $(BUILD)/tools/embed $(TEMPLATES) $(STATIC) $(MIGRATIONS)
 	@$(BUILD)/tools/embed $@ $(TEMPLATES) $(STATIC) $(MIGRATIONS) $(MO)
 
 $(BUILD)/tools/tmpl-pot: tools/tmpl-pot.c $(BUILD)/librudder.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.a,$^) $(PKG_LIBS)
 
 # ---- set-up ----
 
