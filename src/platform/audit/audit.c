@@ -75,6 +75,32 @@ static void head_mac(int64_t last_id, const unsigned char hash[MAC_LEN],
 	crypto_generichash_final(&st, out, MAC_LEN);
 }
 
+/* The head row: last id and hash (zeros and 0 when the log is empty). */
+static int read_head(struct db_conn *c, int64_t *last_r,
+		     unsigned char hash_r[MAC_LEN])
+{
+	struct db_stmt *st = db_prepare(c, SQL_HEAD);
+	int rc;
+
+	*last_r = 0;
+	memset(hash_r, 0, MAC_LEN);
+	if (!st)
+		return DB_ERROR;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		size_t len;
+		const void *h = db_col_blob(st, 1, &len);
+		*last_r = db_col_int(st, 0);
+		if (len == MAC_LEN)
+			memcpy(hash_r, h, MAC_LEN);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
 struct add_ctx {
 	int64_t actor;
 	const char *label, *action, *object;
@@ -85,25 +111,10 @@ struct add_ctx {
 static int add_in_tx(struct db_conn *c, void *arg)
 {
 	struct add_ctx *a = arg;
-	unsigned char prev[MAC_LEN] = {0}, hash[MAC_LEN], mac[MAC_LEN];
-	int64_t last = 0, at = time_now();
-	struct db_stmt *st = db_prepare(c, SQL_HEAD);
-	int rc;
+	unsigned char prev[MAC_LEN], hash[MAC_LEN], mac[MAC_LEN];
+	int64_t last, at = time_now();
+	int rc = read_head(c, &last, prev);
 
-	if (!st)
-		return DB_ERROR;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t len;
-		const void *h = db_col_blob(st, 1, &len);
-		last = db_col_int(st, 0);
-		if (len == MAC_LEN)
-			memcpy(prev, h, MAC_LEN);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_OK;
-	}
-	db_reset(st);
 	if (rc != DB_OK)
 		return rc;
 	a->id = last + 1;
@@ -157,25 +168,13 @@ int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
 
 int audit_head(struct db_conn *c, int64_t *last_r, char hex_r[65])
 {
-	struct db_stmt *st = db_prepare(c, SQL_HEAD);
-	int rc;
+	unsigned char h[MAC_LEN];
+	int rc = read_head(c, last_r, h);
 
-	*last_r = 0;
-	strcpy(hex_r, "none");
-	if (!st)
-		return DB_ERROR;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t len;
-		const void *h = db_col_blob(st, 1, &len);
-		*last_r = db_col_int(st, 0);
-		if (len == MAC_LEN)
-			hex_encode(h, MAC_LEN, hex_r);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_OK;
-	}
-	db_reset(st);
+	if (*last_r)
+		hex_encode(h, MAC_LEN, hex_r);
+	else
+		strcpy(hex_r, "none");
 	return rc;
 }
 

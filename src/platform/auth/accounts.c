@@ -97,13 +97,33 @@ int account_create(struct db_conn *c, struct arena *a, const char *email,
 		      (int64_t)time_now());
 }
 
+/* Columns: id, email_sealed, display_name, lang, status, has password,
+ * has TOTP, created_at (the order every account query selects). */
+static void account_row(struct db_stmt *st, struct arena *a,
+			struct account *out)
+{
+	const void *blob;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	out->id = db_col_int(st, 0);
+	blob = db_col_blob(st, 1, &len);
+	out->email = unseal_str(a, EMAIL_CTX, blob, len);
+	if (!out->email)
+		out->email = "";
+	out->display_name = arena_strdup(a, db_col_text(st, 2));
+	out->lang = arena_strdup(a, db_col_text(st, 3));
+	out->status = arena_strdup(a, db_col_text(st, 4));
+	out->has_password = db_col_int(st, 5) != 0;
+	out->totp_enabled = db_col_int(st, 6) != 0;
+	out->created_at = db_col_int(st, 7);
+}
+
 static int account_read(struct db_conn *c, struct arena *a, const char *sql,
 			const void *key, size_t keylen, int64_t id,
 			struct account *out)
 {
 	struct db_stmt *st = db_prepare(c, sql);
-	const void *blob;
-	size_t len;
 	int rc;
 
 	if (!st)
@@ -114,18 +134,7 @@ static int account_read(struct db_conn *c, struct arena *a, const char *sql,
 		db_bind_int(st, 1, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->id = db_col_int(st, 0);
-		blob = db_col_blob(st, 1, &len);
-		out->email = unseal_str(a, EMAIL_CTX, blob, len);
-		if (!out->email)
-			out->email = "";
-		out->display_name = arena_strdup(a, db_col_text(st, 2));
-		out->lang = arena_strdup(a, db_col_text(st, 3));
-		out->status = arena_strdup(a, db_col_text(st, 4));
-		out->has_password = db_col_int(st, 5) != 0;
-		out->totp_enabled = db_col_int(st, 6) != 0;
-		out->created_at = db_col_int(st, 7);
+		account_row(st, a, out);
 		rc = DB_OK;
 	} else if (rc == DB_DONE) {
 		rc = DB_NOTFOUND;
@@ -225,14 +234,7 @@ int grants_of(struct db_conn *c, struct arena *a, int64_t user,
 		return DB_ERROR;
 	db_bind_int(st, 1, user);
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			struct grant *g = arena_alloc(a, nc * sizeof(*g));
-			if (n)
-				memcpy(g, arr, n * sizeof(*g));
-			arr = g;
-			cap = nc;
-		}
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
 		grant_read(st, a, &arr[n++]);
 	}
 	db_reset(st);
@@ -401,36 +403,15 @@ int account_list(struct db_conn *c, struct arena *a, struct account **out_r,
 	if (!st)
 		return DB_ERROR;
 	while ((rc = db_step(st)) == DB_ROW) {
-		struct account *ac;
-		const void *blob;
-		size_t len;
-
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct account *g = arena_alloc(a, nc * sizeof(*g));
-			if (n)
-				memcpy(g, arr, n * sizeof(*g));
-			arr = g;
-			cap = nc;
-		}
-		ac = &arr[n++];
-		ac->id = db_col_int(st, 0);
-		blob = db_col_blob(st, 1, &len);
-		ac->email = unseal_str(a, EMAIL_CTX, blob, len);
-		if (!ac->email)
-			ac->email = "";
-		ac->display_name = arena_strdup(a, db_col_text(st, 2));
-		ac->lang = arena_strdup(a, db_col_text(st, 3));
-		ac->status = arena_strdup(a, db_col_text(st, 4));
-		ac->has_password = db_col_int(st, 5) != 0;
-		ac->totp_enabled = db_col_int(st, 6) != 0;
-		ac->created_at = db_col_int(st, 7);
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		account_row(st, a, &arr[n++]);
 	}
 	db_reset(st);
 	if (rc != DB_DONE)
 		return rc;
 	grants = arena_alloc(a, (n + 1) * sizeof(*grants));
 	ngr = arena_alloc(a, (n + 1) * sizeof(*ngr));
+	size_t *capgr = arena_alloc(a, (n + 1) * sizeof(*capgr));
 	st = db_prepare(c, SQL_ALL_GRANTS);
 	if (!st)
 		return DB_ERROR;
@@ -440,12 +421,9 @@ int account_list(struct db_conn *c, struct arena *a, struct account **out_r,
 		for (size_t i = 0; i < n; i++) {
 			if (arr[i].id != g.user_id)
 				continue;
-			struct grant *grown = arena_alloc(
-				a, (ngr[i] + 1) * sizeof(*grown));
-			if (ngr[i])
-				memcpy(grown, grants[i], ngr[i] * sizeof(*grown));
-			grown[ngr[i]++] = g;
-			grants[i] = grown;
+			grants[i] = arena_grow(a, grants[i], ngr[i], &capgr[i],
+					       sizeof(*grants[i]));
+			grants[i][ngr[i]++] = g;
 			break;
 		}
 	}

@@ -175,14 +175,7 @@ int scope_list(struct db_conn *c, struct arena *a, struct scope **out_r,
 	if (!st)
 		return DB_ERROR;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct scope *g = arena_alloc(a, nc * sizeof(*g));
-			if (n)
-				memcpy(g, arr, n * sizeof(*g));
-			arr = g;
-			cap = nc;
-		}
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
 		scope_read(st, a, &arr[n++]);
 	}
 	db_reset(st);

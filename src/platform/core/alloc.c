@@ -212,6 +212,22 @@ void arena_defer(struct arena *a, void (*fn)(void *), void *arg)
 	a->hooks = h;
 }
 
+void *arena_grow(struct arena *a, void *old, size_t n, size_t *cap,
+		 size_t elem)
+{
+	void *grown;
+	size_t nc;
+
+	if (n < *cap)
+		return old;
+	nc = *cap ? *cap * 2 : 8;
+	grown = arena_alloc(a, nc * elem);
+	if (n)
+		memcpy(grown, old, n * elem);
+	*cap = nc;
+	return grown;
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->total;

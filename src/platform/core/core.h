@@ -37,6 +37,12 @@ char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 void *arena_memdup(struct arena *a, const void *p, size_t n);
 void arena_defer(struct arena *a, void (*fn)(void *), void *arg);
+/* Growing arrays in an arena: returns an array with room for at least
+ * n + 1 elements of elem bytes, holding the first n of old; *cap is the
+ * capacity, doubled as needed. Usage: arr = arena_grow(a, arr, n, &cap,
+ * sizeof(*arr)); arr[n++] = x; */
+void *arena_grow(struct arena *a, void *old, size_t n, size_t *cap,
+		 size_t elem);
 size_t arena_used(const struct arena *a);
 
 /* ---- buf: a growable byte string, always NUL-terminated ---- */

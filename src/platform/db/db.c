@@ -270,7 +270,7 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 
 	if (!st)
 		return DB_ERROR;
-	va_start(ap, types);
+	va_start(ap, types); /* the same binding as db_int */
 	bind_va(st, types, ap);
 	va_end(ap);
 	while ((rc = db_step(st)) == DB_ROW)

@@ -68,14 +68,7 @@ static int url_decode(struct arena *a, const char *s, size_t n, char **out_r,
 static void kv_push(struct arena *a, struct kv **arr, size_t *n, size_t *cap,
 		    const char *k, const char *v, size_t vlen)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		struct kv *grown = arena_alloc(a, nc * sizeof(**arr));
-		if (*n)
-			memcpy(grown, *arr, *n * sizeof(**arr));
-		*arr = grown;
-		*cap = nc;
-	}
+	*arr = arena_grow(a, *arr, *n, cap, sizeof(**arr));
 	(*arr)[*n].key = k;
 	(*arr)[*n].value = v;
 	(*arr)[*n].len = vlen;
@@ -284,14 +277,7 @@ int form_parse_multipart(struct arena *a, const char *content_type,
 				snprintf(err, cap, "file name is not UTF-8");
 				return -1;
 			}
-			if (nfiles == capu) {
-				size_t nc = capu ? capu * 2 : 4;
-				struct upload *g = arena_alloc(a, nc * sizeof(*g));
-				if (nfiles)
-					memcpy(g, files, nfiles * sizeof(*g));
-				files = g;
-				capu = nc;
-			}
+			files = arena_grow(a, files, nfiles, &capu, sizeof(*files));
 			u = &files[nfiles++];
 			u->field = name;
 			u->filename = filename;

@@ -349,14 +349,7 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
 		ac->bad = true;
 		return MHD_NO;
 	}
-	if (ac->n == ac->cap) {
-		size_t nc = ac->cap ? ac->cap * 2 : 8;
-		struct kv *g = arena_alloc(a, nc * sizeof(*g));
-		if (ac->n)
-			memcpy(g, ac->kv, ac->n * sizeof(*g));
-		ac->kv = g;
-		ac->cap = nc;
-	}
+	ac->kv = arena_grow(a, ac->kv, ac->n, &ac->cap, sizeof(*ac->kv));
 	ac->kv[ac->n].key = arena_strdup(a, key);
 	ac->kv[ac->n].value = arena_strdup(a, value);
 	ac->kv[ac->n].len = strlen(value);

@@ -190,6 +190,21 @@ static int hook_add_tx(struct db_conn *c, void *arg)
 			NULL);
 }
 
+/* The webhooks page again, with the form as it was sent and why not. */
+static void hook_form_again(struct http_req *rq, struct http_resp *rs,
+			    int status, const struct hook_add *h,
+			    const char *msgid)
+{
+	json_t *data = hooks_data();
+
+	json_object_set_new(data, "error", json_string(tr_rq(rq, msgid)));
+	json_object_set_new(data, "name", json_string(h->name));
+	json_object_set_new(data, "url", json_string(h->url));
+	json_object_set_new(data, "events", json_string(h->events));
+	http_page(rq, rs, status, "outbox/webhooks", N_("Webhooks"), data);
+	json_decref(data);
+}
+
 static void webhook_create(struct http_req *rq, struct http_resp *rs)
 {
 	struct hook_add h = {.rq = rq};
@@ -202,27 +217,15 @@ static void webhook_create(struct http_req *rq, struct http_resp *rs)
 	if (!h.events)
 		h.events = "*";
 	if (!str_starts(h.url, "https://") && !str_starts(h.url, "http://")) {
-		data = hooks_data();
-		json_object_set_new(data, "error", json_string(tr_rq(
-			rq, "A webhook address starts with https:// or http://.")));
-		json_object_set_new(data, "name", json_string(h.name));
-		json_object_set_new(data, "url", json_string(h.url));
-		json_object_set_new(data, "events", json_string(h.events));
-		http_page(rq, rs, 422, "outbox/webhooks", N_("Webhooks"), data);
-		json_decref(data);
+		hook_form_again(rq, rs, 422, &h,
+				N_("A webhook address starts with https:// or http://."));
 		return;
 	}
 	h.secret = random_token(rq->arena, 32);
 	rc = db_tx(platform_conn(), hook_add_tx, &h);
 	if (rc == DB_CONSTRAINT) {
-		data = hooks_data();
-		json_object_set_new(data, "error", json_string(tr_rq(
-			rq, "A webhook with that name exists already.")));
-		json_object_set_new(data, "name", json_string(h.name));
-		json_object_set_new(data, "url", json_string(h.url));
-		json_object_set_new(data, "events", json_string(h.events));
-		http_page(rq, rs, 409, "outbox/webhooks", N_("Webhooks"), data);
-		json_decref(data);
+		hook_form_again(rq, rs, 409, &h,
+				N_("A webhook with that name exists already."));
 		return;
 	}
 	if (rc != DB_OK) {
