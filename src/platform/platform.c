@@ -281,6 +281,7 @@ const struct http_hooks *platform_http_hooks(void)
 {
 	static const struct http_hooks hooks = {
 		.gate = auth_gate,
+		.lang = auth_lang_early,
 		.csrf_token = auth_csrf_token,
 		.nav = auth_nav,
 		.after = auth_after,

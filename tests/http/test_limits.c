@@ -231,6 +231,13 @@ Test(limits, errors_speak_the_users_language)
 	r = cl_get(c, "/api/v1/nothing");
 	cr_assert(strstr(r->body, "Бұл мекенжайда ештеңе жоқ."), "%s", r->body);
 	resp_free(r);
+	/* a language chosen with the switcher wins over the browser's, even
+	 * on pages that do not exist */
+	r = cl_post(c, "/lang", "lang=ru&next=%%2F");
+	resp_free(r);
+	r = cl_get(c, "/no/such/page");
+	cr_assert(strstr(r->body, "По этому адресу ничего нет."), "%s", r->body);
+	resp_free(r);
 	cl_free(c);
 }
 

@@ -192,6 +192,9 @@ Test(login, second_factor_is_then_required_and_codes_do_not_replay)
 	cr_assert_eq(r->status, 303);
 	cr_assert_str_eq(resp_header(r, "Location"), "/login/totp");
 	resp_free(r);
+	/* a half-finished sign-in does not last */
+	cr_assert_eq(sh("test $(sqlite3 %s/rudder.db \"SELECT max(expires_at) - max(created_at) "
+			"FROM sessions WHERE stage = 'totp'\") -le 600", S.dir), 0);
 	r = cl_post(c, "/login/totp", "code=000000");
 	cr_assert_eq(r->status, 401);
 	resp_free(r);

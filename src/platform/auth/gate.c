@@ -36,7 +36,11 @@ static const char SQL_INSERT[] =
 	"$6, $7) RETURNING id";
 static const char SQL_DELETE[] = "DELETE FROM sessions WHERE id = $1";
 static const char SQL_COMPLETE[] =
-	"UPDATE sessions SET stage = 'full', second_factor = 1 WHERE id = $1";
+	"UPDATE sessions SET stage = 'full', second_factor = 1, expires_at = $2 "
+	"WHERE id = $1";
+
+/* A session still owing its second factor lives ten minutes at most. */
+#define PENDING_TTL 600
 
 static struct auth_session *sess_of(struct http_req *rq)
 {
@@ -238,6 +242,14 @@ static void deny_login(struct http_req *rq, struct http_resp *rs)
 	buf_free(&b);
 }
 
+void auth_lang_early(struct http_req *rq)
+{
+	const char *chosen = lang_choice(rq);
+
+	if (chosen)
+		rq->lang = chosen;
+}
+
 int auth_gate(struct http_req *rq, struct http_resp *rs)
 {
 	const struct route *rt = rq->route;
@@ -350,7 +362,9 @@ int session_start(struct http_req *rq, struct http_resp *rs,
 	rc = db_int(c, &id, SQL_INSERT, "bititii", h, sizeof(h), user, stage,
 		    (int64_t)(strcmp(stage, "full") == 0 && s->totp_enabled),
 		    auth_agent_label(http_header(rq, "User-Agent")), now,
-		    now + conf_int("auth.session_max"));
+		    now + (strcmp(stage, "totp") == 0
+				   ? PENDING_TTL
+				   : conf_int("auth.session_max")));
 	if (rc != DB_OK) {
 		log_error("auth", "cannot start a session: %s", db_errmsg(c));
 		return rc;
@@ -382,7 +396,8 @@ int session_complete(struct http_req *rq, struct db_conn *c)
 
 	if (!s->id)
 		return DB_NOTFOUND;
-	rc = db_run(c, SQL_COMPLETE, "i", s->id);
+	rc = db_run(c, SQL_COMPLETE, "ii", s->id,
+		    time_now() + conf_int("auth.session_max"));
 	if (rc < 0)
 		return rc;
 	s->pending_totp = false;

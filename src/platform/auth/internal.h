@@ -25,6 +25,7 @@ const struct grant *auth_grants(struct http_req *rq, size_t *n_r);
 /* gate.c */
 bool auth_holds_personal_role(struct http_req *rq);
 int auth_gate(struct http_req *rq, struct http_resp *rs);
+void auth_lang_early(struct http_req *rq);
 const char *auth_csrf_token(struct http_req *rq, struct http_resp *rs);
 void auth_nav(struct http_req *rq, json_t *page);
 void auth_after(struct http_req *rq, struct http_resp *rs);

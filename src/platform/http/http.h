@@ -203,6 +203,9 @@ struct http_hooks {
 	/* Fills rq->user and rq->lang from the session; decides whether the
 	 * route may run. Returns 0 to go on, or fills rs and returns -1. */
 	int (*gate)(struct http_req *rq, struct http_resp *rs);
+	/* Sets rq->lang from what the user chose (a cookie), for answers
+	 * given before the gate runs. */
+	void (*lang)(struct http_req *rq);
 	/* CSRF token for forms on this page (session- or cookie-bound). */
 	const char *(*csrf_token)(struct http_req *rq, struct http_resp *rs);
 	/* Adds the navigation the user may see to the page data. */

@@ -412,6 +412,8 @@ static void dispatch(struct req_ctx *ctx)
 	bool get = rq->method == HTTP_GET || rq->method == HTTP_HEAD;
 
 	rq->lang = i18n_negotiate(http_header(rq, "Accept-Language"));
+	if (http_hooks_current && http_hooks_current->lang)
+		http_hooks_current->lang(rq);
 	if (ctx->too_large) {
 		http_error(rq, rs, 413, "too_large",
 			   N_("The request is larger than this server accepts."));
