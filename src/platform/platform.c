@@ -277,11 +277,65 @@ const struct nav_item *platform_nav(size_t *n_r)
 	return items;
 }
 
+struct invoke {
+	struct http_req *rq;
+	struct http_resp *rs;
+	http_handler handler;
+	int runs;
+};
+
+static int invoke_tx(struct db_conn *c, void *arg)
+{
+	struct invoke *x = arg;
+
+	(void)c;
+	if (x->runs++ > 0)
+		http_resp_reset(x->rs); /* a conflict: start the answer again */
+	x->handler(x->rq, x->rs);
+	/* a server error undoes what the request wrote; a refusal (4xx)
+	 * keeps it, so failed sign-ins are still counted and audited */
+	return x->rs->status >= 500 ? DB_ERROR : DB_OK;
+}
+
+/* A state-changing request is one transaction: all its writes and their
+ * audit entries commit together, or none do. */
+static void invoke(struct http_req *rq, struct http_resp *rs,
+		   http_handler handler)
+{
+	struct db_conn *c = platform_conn();
+	struct invoke x = {rq, rs, handler, 0};
+	unsigned lost;
+	int rc;
+
+	if (rq->method == HTTP_GET || rq->method == HTTP_HEAD || !c ||
+	    (rq->route->flags & ROUTE_SSE)) {
+		handler(rq, rs);
+		return;
+	}
+	lost = db_unavailable_count(c);
+	rc = db_tx_deferred(c, invoke_tx, &x);
+	if (db_unavailable_count(c) != lost || rc == DB_UNAVAILABLE) {
+		http_resp_reset(rs);
+		http_error(rq, rs, 503, "unavailable",
+			   N_("The database cannot be reached. Try again in a moment."));
+	} else if (rc == DB_RETRY) {
+		http_resp_reset(rs);
+		http_error(rq, rs, 503, "busy",
+			   N_("The server is too busy just now. Try again in a moment."));
+	} else if (rc != DB_OK && rs->status < 500) {
+		/* the commit itself failed */
+		http_resp_reset(rs);
+		http_error(rq, rs, 500, "internal",
+			   N_("Something went wrong on our side."));
+	}
+}
+
 const struct http_hooks *platform_http_hooks(void)
 {
 	static const struct http_hooks hooks = {
 		.gate = auth_gate,
 		.lang = auth_lang_early,
+		.invoke = invoke,
 		.csrf_token = auth_csrf_token,
 		.nav = auth_nav,
 		.after = auth_after,

@@ -38,8 +38,21 @@ struct db_conn {
 	struct db_driver_conn *dc;
 	struct db_stmt cache[STMT_CACHE];
 	bool in_tx;
+	int savepoints;      /* nested db_tx depth */
+	unsigned retries;    /* DB_RETRY results seen (see db_seen) */
+	unsigned unavailable; /* DB_UNAVAILABLE results seen */
 	struct db_conn *next; /* in db->conns */
 };
+
+/* Notes failures that decide a whole transaction's fate. */
+static int seen(struct db_conn *c, int rc)
+{
+	if (rc == DB_RETRY)
+		c->retries++;
+	else if (rc == DB_UNAVAILABLE)
+		c->unavailable++;
+	return rc;
+}
 
 static atomic_uint_fast64_t busy_count;
 
@@ -202,7 +215,7 @@ void db_bind_null(struct db_stmt *st, int idx)
 
 int db_step(struct db_stmt *st)
 {
-	return st->conn->db->drv->step(st->ds);
+	return seen(st->conn, st->conn->db->drv->step(st->ds));
 }
 
 int db_col_count(struct db_stmt *st)
@@ -309,7 +322,7 @@ int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 
 int db_exec_script(struct db_conn *c, const char *sql)
 {
-	return c->db->drv->exec(c->dc, sql);
+	return seen(c, c->db->drv->exec(c->dc, sql));
 }
 
 const char *db_errmsg(struct db_conn *c)
@@ -332,29 +345,56 @@ static void backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
-int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx)
+/* A db_tx inside another: a savepoint, released when fn succeeds and
+ * rolled back to when it does not; the outer transaction decides. */
+static int savepoint(struct db_conn *c, db_tx_fn fn, void *ctx)
+{
+	char sql[64];
+	int rc, depth = ++c->savepoints;
+
+	snprintf(sql, sizeof(sql), "SAVEPOINT sp%d", depth);
+	rc = db_exec_script(c, sql);
+	if (rc == DB_OK) {
+		rc = fn(c, ctx);
+		if (rc != DB_OK) {
+			snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT sp%d", depth);
+			db_exec_script(c, sql);
+		}
+		snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT sp%d", depth);
+		db_exec_script(c, sql);
+	}
+	c->savepoints--;
+	return rc;
+}
+
+static int run_tx(struct db_conn *c, db_tx_fn fn, void *ctx, bool write_now)
 {
 	const struct db_driver *d = c->db->drv;
 	int rc = DB_ERROR;
 
-	if (c->in_tx) {
-		log_error("db", "nested transaction");
-		abort();
-	}
+	if (c->in_tx)
+		return savepoint(c, fn, ctx);
 	for (int attempt = 0; attempt < 6; attempt++) {
+		unsigned retries_before;
+
 		if (attempt > 0) {
 			db_count_busy();
 			backoff(attempt);
 		}
-		rc = d->begin(c->dc);
+		rc = seen(c, d->begin(c->dc, write_now));
 		if (rc == DB_RETRY)
 			continue;
 		if (rc != DB_OK)
 			return rc;
 		c->in_tx = true;
+		retries_before = c->retries;
 		rc = fn(c, ctx);
+		/* a conflict inside, even one fn turned into another error,
+		 * means the whole transaction runs again */
+		if (c->retries != retries_before && rc != DB_UNAVAILABLE)
+			rc = DB_RETRY;
 		if (rc == DB_OK) {
-			rc = d->commit(c->dc);
+			rc = seen(c, d->commit(c->dc));
 			if (rc == DB_OK) {
 				c->in_tx = false;
 				return DB_OK;
@@ -366,6 +406,21 @@ int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx)
 			return rc;
 	}
 	return rc;
+}
+
+int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx)
+{
+	return run_tx(c, fn, ctx, true);
+}
+
+int db_tx_deferred(struct db_conn *c, db_tx_fn fn, void *ctx)
+{
+	return run_tx(c, fn, ctx, false);
+}
+
+unsigned db_unavailable_count(struct db_conn *c)
+{
+	return c->unavailable;
 }
 
 /* ---- migrations ---- */

@@ -82,12 +82,21 @@ int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 int db_exec_script(struct db_conn *c, const char *sql);
 
 /* Runs fn inside a write transaction, committing when fn returns DB_OK
- * and rolling back otherwise. A DB_RETRY from fn or from COMMIT runs it
- * again (a few times, with backoff). Returns what fn returned, or the
- * commit's failure. Transactions do not nest. */
+ * and rolling back otherwise. A conflict (DB_RETRY from any statement in
+ * it, from fn or from COMMIT) runs it again, a few times, with backoff:
+ * fn must be safe to run more than once. Returns what fn returned, or the
+ * commit's failure. Inside another transaction, db_tx is a savepoint:
+ * fn's writes are undone when it fails, and the outer transaction
+ * decides the rest. */
 typedef int (*db_tx_fn)(struct db_conn *c, void *ctx);
 int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx);
+/* The same, but taking the write lock only at the first write (SQLite:
+ * a plain BEGIN), so slow reading work (a password check) does not hold
+ * up other writers. */
+int db_tx_deferred(struct db_conn *c, db_tx_fn fn, void *ctx);
 bool db_in_tx(struct db_conn *c);
+/* How many times this connection found the database unreachable. */
+unsigned db_unavailable_count(struct db_conn *c);
 
 /* Last error text of this connection (for logs; holds no values). */
 const char *db_errmsg(struct db_conn *c);

@@ -37,8 +37,9 @@ struct db_driver {
 	void (*reset)(struct db_driver_stmt *st);
 	int (*changes)(struct db_driver_conn *c);
 	int (*exec)(struct db_driver_conn *c, const char *sql);
-	/* BEGIN for writing (SQLite: IMMEDIATE) */
-	int (*begin)(struct db_driver_conn *c);
+	/* BEGIN: for writing at once (SQLite IMMEDIATE), or deferred until
+	 * the first write (a request that reads first) */
+	int (*begin)(struct db_driver_conn *c, bool write_now);
 	int (*commit)(struct db_driver_conn *c);
 	int (*rollback)(struct db_driver_conn *c);
 	const char *(*errmsg)(struct db_driver_conn *c);

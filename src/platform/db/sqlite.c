@@ -244,9 +244,9 @@ static int sq_exec(struct db_driver_conn *c, const char *sql)
 	return m;
 }
 
-static int sq_begin(struct db_driver_conn *c)
+static int sq_begin(struct db_driver_conn *c, bool write_now)
 {
-	return sq_exec(c, "BEGIN IMMEDIATE");
+	return sq_exec(c, write_now ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 static int sq_commit(struct db_driver_conn *c)

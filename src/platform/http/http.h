@@ -194,6 +194,9 @@ void http_error_detail(struct http_req *rq, struct http_resp *rs, int status,
  * "page" is added to it (user, csrf, lang, languages, nav, flash). */
 void http_page(struct http_req *rq, struct http_resp *rs, int status,
 	       const char *name, const char *title_msgid, json_t *data);
+/* Forgets everything written to the response so far (for a handler run
+ * again after a transaction conflict). */
+void http_resp_reset(struct http_resp *rs);
 /* A one-time message shown on the next page (msgid, translated there). */
 void http_flash(struct http_req *rq, struct http_resp *rs, const char *msgid);
 const char *tr_rq(struct http_req *rq, const char *msgid);
@@ -210,6 +213,11 @@ struct http_hooks {
 	const char *(*csrf_token)(struct http_req *rq, struct http_resp *rs);
 	/* Adds the navigation the user may see to the page data. */
 	void (*nav)(struct http_req *rq, json_t *page);
+	/* Runs the handler: the platform wraps a state-changing request in one
+	 * transaction, run again from the start on a conflict (then the
+	 * response is reset first). NULL: call the handler directly. */
+	void (*invoke)(struct http_req *rq, struct http_resp *rs,
+		       http_handler handler);
 	/* Runs after every handler (e.g. to assert no open transaction). */
 	void (*after)(struct http_req *rq, struct http_resp *rs);
 };

@@ -74,6 +74,21 @@ void http_set_cookie(struct http_req *rq, struct http_resp *rs,
 	rs->cookies[rs->ncookies++] = buf_steal(&b, NULL);
 }
 
+void http_resp_reset(struct http_resp *rs)
+{
+	for (size_t i = 0; i < rs->ncookies; i++)
+		free(rs->cookies[i]);
+	for (size_t i = 0; i < rs->nheaders; i++)
+		free((char *)rs->headers[i].value);
+	rs->ncookies = 0;
+	rs->nheaders = 0;
+	rs->status = 0;
+	rs->content_type = NULL;
+	rs->cacheable = false;
+	rs->sse = NULL;
+	buf_reset(&rs->body);
+}
+
 void http_redirect(struct http_resp *rs, const char *location)
 {
 	rs->status = 303;

@@ -475,7 +475,10 @@ static void dispatch(struct req_ctx *ctx)
 			return;
 		}
 	}
-	rq->route->handler(rq, rs);
+	if (http_hooks_current && http_hooks_current->invoke)
+		http_hooks_current->invoke(rq, rs, rq->route->handler);
+	else
+		rq->route->handler(rq, rs);
 	if (http_hooks_current && http_hooks_current->after)
 		http_hooks_current->after(rq, rs);
 }
