@@ -48,8 +48,9 @@ MO        := $(LANGS:%=$(BUILD)/gen/%.mo)
 UNIT_SRC  := $(shell find tests/platform -name '*.c' 2>/dev/null | sort) \
              $(shell find tests -mindepth 2 -path 'tests/*/unit_*.c' 2>/dev/null | sort)
 HTTP_SRC  := $(shell find tests/http -name '*.c' 2>/dev/null | sort)
+MULTI_SRC := $(shell find tests/multi -name '*.c' 2>/dev/null | sort) tests/http/harness.c
 
-.PHONY: all deps demo test test-unit test-http test-browser test-i18n test-fuzz-replay \
+.PHONY: all deps demo test test-sqlite test-pg test-unit test-http test-browser test-i18n test-fuzz-replay \
         check fuzz bench pot clean format
 
 all: rudder
@@ -111,11 +112,24 @@ $(BUILD)/bin/http-tests: $(HTTP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/librudder.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRITERION_LIBS)
 
+$(BUILD)/bin/multi-tests: $(MULTI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/librudder.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRITERION_LIBS)
+
+# everything, on SQLite and then on PostgreSQL
 test: deps
+	@$(MAKE) --no-print-directory test-sqlite test-pg
+
+# the quicker run: SQLite only
+test-sqlite:
 	@$(MAKE) --no-print-directory test-unit test-fuzz-replay test-i18n test-http test-browser
 
+test-pg: $(BUILD)/rudder $(BUILD)/bin/unit-tests $(BUILD)/bin/http-tests $(BUILD)/bin/multi-tests
+	tests/pg/run $(BUILD)
+
 test-unit: $(BUILD)/bin/unit-tests
-	$(BUILD)/bin/unit-tests --jobs $(JOBS)
+	$(BUILD)/bin/unit-tests --jobs $(JOBS) --filter '!(pg/*)'
+
 
 test-http: $(BUILD)/rudder $(BUILD)/bin/http-tests
 	RUDDER_BIN=$(abspath $(BUILD)/rudder) $(BUILD)/bin/http-tests --jobs $(JOBS)

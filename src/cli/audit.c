@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char USAGE[] = "verify --data DIR [--passphrase-file F]";
+static const char USAGE[] =
+	"verify --data DIR [--passphrase-file F] [--db URL]";
 
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, NULL, 'd'},
+		{"db", required_argument, NULL, 'B'},
 		{"passphrase-file", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -27,6 +29,10 @@ int cmd_audit(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
+		case 'B':
+			if (cli_set("audit", "db.url", optarg) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'P': passfile = optarg; break;
 		case 'h':
 			printf("usage: rudder audit %s\n\n"

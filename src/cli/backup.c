@@ -65,16 +65,64 @@ static int put_file(struct backup_writer *w, const char *name,
 	return k < 0 ? -1 : 0;
 }
 
+/* The settings to put in a backup. A backup is always an SQLite database,
+ * so one taken from PostgreSQL must not send the restored copy back to
+ * that server: its [db] url is commented out. Returns a path (malloc'd)
+ * to read, maybe a temporary file (*tmp_r set). */
+static char *conf_for_backup(const char *dir, bool *tmp_r)
+{
+	char *path = xasprintf("%s/rudder.conf", dir), *text, *out_path;
+	struct buf b;
+	bool in_db = false;
+	size_t n;
+
+	*tmp_r = false;
+	if (strcmp(db_backend(platform_db()), "sqlite") == 0)
+		return path;
+	text = file_read(path, 1 << 20, &n);
+	if (!text)
+		return path;
+	buf_init(&b);
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		size_t k = nl ? (size_t)(nl - line) : strlen(line);
+		const char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[')
+			in_db = strncmp(p, "[db]", 4) == 0;
+		if (in_db && strncmp(p, "url", 3) == 0)
+			buf_puts(&b, "# (this backup was taken from PostgreSQL; restored, "
+				     "it runs on SQLite: see rudder migrate-db)\n# ");
+		buf_append(&b, line, k);
+		buf_putc(&b, '\n');
+		line = nl ? nl + 1 : NULL;
+	}
+	out_path = xasprintf("%s/.backup-%ld.conf", dir, (long)getpid());
+	if (file_write_atomic(out_path, b.data, b.len, 0600) == 0) {
+		*tmp_r = true;
+		free(path);
+		path = out_path;
+	} else {
+		free(out_path);
+	}
+	buf_free(&b);
+	free(text);
+	return path;
+}
+
 int cmd_backup(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, NULL, 'd'},
+		{"db", required_argument, NULL, 'B'},
 		{"to", required_argument, NULL, 't'},
 		{"passphrase-file", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	static const char USAGE[] = "--data DIR --to FILE [--passphrase-file F]";
+	static const char USAGE[] =
+		"--data DIR --to FILE [--passphrase-file F] [--db URL]";
 	const char *dir = NULL, *to = NULL, *passfile = NULL;
 	char err[512], *snap, *tmp_out;
 	struct backup_writer *w;
@@ -84,6 +132,10 @@ int cmd_backup(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
+		case 'B':
+			if (cli_set("backup", "db.url", optarg) != 0)
+				return EXIT_USAGE;
+			break;
 		case 't': to = optarg; break;
 		case 'P': passfile = optarg; break;
 		case 'h':
@@ -133,9 +185,14 @@ int cmd_backup(int argc, char **argv)
 	w = backup_writer_new(fd, keys_backup_pk());
 	backup_writer_put(w, ARCHIVE_MAGIC, strlen(ARCHIVE_MAGIC));
 	for (size_t i = 0; i < ARRAY_LEN(archive_files); i++) {
-		char *path = i == 0 ? xstrdup(snap)
-				    : xasprintf("%s/%s", dir, archive_files[i]);
-		if (put_file(w, archive_files[i], path) != 0 && i < 2) {
+		bool tmp = false;
+		char *path = i == 0   ? xstrdup(snap)
+			     : i == 2 ? conf_for_backup(dir, &tmp)
+				      : xasprintf("%s/%s", dir, archive_files[i]);
+		int rc2 = put_file(w, archive_files[i], path);
+		if (tmp)
+			unlink(path);
+		if (rc2 != 0 && i < 2) {
 			cli_err("backup", "cannot read %s", path);
 			free(path);
 			backup_writer_finish(w);
@@ -353,6 +410,7 @@ int cmd_passphrase(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, NULL, 'd'},
+		{"db", required_argument, NULL, 'B'},
 		{"passphrase-file", required_argument, NULL, 'P'},
 		{"new-passphrase-file", required_argument, NULL, 'N'},
 		{"kdf", required_argument, NULL, 'k'},
@@ -371,6 +429,10 @@ int cmd_passphrase(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
+		case 'B':
+			if (cli_set("passphrase", "db.url", optarg) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'P': passfile = optarg; break;
 		case 'N': newfile = optarg; break;
 		case 'k':

@@ -24,6 +24,7 @@ static const struct cli_command commands[] = {
 	{"serve", cmd_serve, "unlock a data directory and serve it over HTTP"},
 	{"demo", cmd_demo, "set up a demo organization and serve it"},
 	{"migrate", cmd_migrate, "apply pending database migrations"},
+	{"migrate-db", cmd_migrate_db, "copy an organization from SQLite to PostgreSQL"},
 	{"user", cmd_user, "add, list and change accounts and their roles"},
 	{"audit", cmd_audit, "verify the audit log"},
 	{"backup", cmd_backup, "write a sealed backup of a data directory"},

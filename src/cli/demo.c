@@ -25,7 +25,8 @@
 #define DEMO_PASSWORD "rudder-demo"
 
 static const char USAGE[] =
-	"[--data DIR] [--listen IP:PORT] [--no-serve] [--set KEY=VALUE]...";
+	"[--data DIR] [--listen IP:PORT] [--no-serve] [--db URL]\n"
+	"       [--set KEY=VALUE]...";
 
 /* The organization's tree: regions, cities and cells. */
 static const struct {
@@ -131,6 +132,7 @@ int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, NULL, 'd'},
+		{"db", required_argument, NULL, 'B'},
 		{"listen", required_argument, NULL, 'l'},
 		{"no-serve", no_argument, NULL, 'n'},
 		{"set", required_argument, NULL, 's'},
@@ -147,6 +149,10 @@ int cmd_demo(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
+		case 'B':
+			if (cli_set("demo", "db.url", optarg) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'n': serve = false; break;
 		case 'l':
 			if (cli_set("demo", "server.listen", optarg) != 0)

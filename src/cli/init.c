@@ -28,7 +28,7 @@ static const char USAGE[] =
 	"--data DIR [--admin-email EMAIL] [--admin-name NAME]\n"
 	"       [--admin-password-file F] [--passphrase-file F]\n"
 	"       [--backup-key-out F] [--kdf interactive|moderate|sensitive]\n"
-	"       [--org-name NAME]";
+	"       [--org-name NAME] [--db postgres://...]";
 
 static const char HELP[] =
 	"Creates a data directory: the database, the sealed data key and the\n"
@@ -46,6 +46,9 @@ static const char HELP[] =
 	"  --kdf COST               Argon2id cost of the passphrase (default\n"
 	"                           moderate)\n"
 	"  --org-name NAME          the organization's name\n"
+	"  --db URL                 keep the data in PostgreSQL (postgres://user@\n"
+	"                           host/name) instead of DIR/rudder.db; written\n"
+	"                           to DIR/rudder.conf for every later command\n"
 	"Without --admin-email and on a terminal, rudder asks.\n";
 
 static const char CONF_TEMPLATE[] =
@@ -75,6 +78,8 @@ int init_write_conf(const char *dir, const char *extra)
 	}
 	if (extra)
 		buf_puts(&b, extra);
+	if (*conf_str("db.url"))
+		buf_printf(&b, "\n[db]\nurl = %s\n", conf_str("db.url"));
 	rc = file_write_atomic(path, b.data, b.len, 0600);
 	buf_free(&b);
 	free(path);
@@ -215,6 +220,7 @@ int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, NULL, 'd'},
+		{"db", required_argument, NULL, 'B'},
 		{"admin-email", required_argument, NULL, 'e'},
 		{"admin-name", required_argument, NULL, 'n'},
 		{"admin-password-file", required_argument, NULL, 'p'},
@@ -234,6 +240,10 @@ int cmd_init(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.dir = optarg; break;
+		case 'B':
+			if (cli_set("init", "db.url", optarg) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'e': o.admin_email = optarg; break;
 		case 'n': o.admin_name = optarg; break;
 		case 'p': pwfile = optarg; break;

@@ -19,7 +19,7 @@
 
 static const char USAGE[] =
 	"--data DIR [--listen IP:PORT] [--passphrase-file F] [--threads N]\n"
-	"       [--set SECTION.KEY=VALUE]...";
+	"       [--db URL] [--set SECTION.KEY=VALUE]...";
 
 static void print_help(void)
 {
@@ -34,6 +34,7 @@ static void print_help(void)
 	       "  --passphrase-file F   the passphrase, first line of F; without\n"
 	       "                        it rudder asks on a terminal\n"
 	       "  --threads N           HTTP worker threads (server.threads)\n"
+	       "  --db URL              the database (db.url): postgres://...\n"
 	       "  --set KEY=VALUE       any setting below\n\n"
 	       "Settings (DIR/rudder.conf, RUDDER_SECTION_KEY, or --set):\n",
 	       USAGE);
@@ -99,6 +100,10 @@ int serve_run(const char *cmd)
 				return 1;
 			}
 	}
+	if (platform_events_start() != 0) {
+		cli_err(cmd, "cannot listen for events from other processes");
+		return 1;
+	}
 	if (outbox_worker_start() != 0) {
 		cli_err(cmd, "cannot start the delivery worker");
 		return 1;
@@ -123,6 +128,7 @@ int serve_run(const char *cmd)
 	log_info("serve", "stopping (signal %d)", sig);
 	http_stop(srv, 10000);
 	outbox_worker_stop();
+	platform_events_stop();
 	platform_close();
 	log_info("serve", "stopped");
 	return 0;
@@ -132,6 +138,7 @@ int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, NULL, 'd'},
+		{"db", required_argument, NULL, 'B'},
 		{"listen", required_argument, NULL, 'l'},
 		{"passphrase-file", required_argument, NULL, 'P'},
 		{"threads", required_argument, NULL, 't'},
@@ -146,6 +153,10 @@ int cmd_serve(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
+		case 'B':
+			if (cli_set("serve", "db.url", optarg) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'P': passfile = optarg; break;
 		case 'l':
 			if (cli_set("serve", "server.listen", optarg) != 0)

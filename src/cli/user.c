@@ -26,7 +26,7 @@ static const char USAGE[] =
 	"       rudder user grant EMAIL ROLE [--branch NAME]\n"
 	"       rudder user revoke EMAIL ROLE [--branch NAME]\n"
 	"       rudder user disable|enable EMAIL\n"
-	"  each with --data DIR [--passphrase-file F]";
+	"  each with --data DIR [--passphrase-file F] [--db URL]";
 
 struct user_opts {
 	const char *dir, *passfile, *name, *role, *branch, *lang, *pwfile;
@@ -310,6 +310,7 @@ int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data", required_argument, NULL, 'd'},
+		{"db", required_argument, NULL, 'B'},
 		{"passphrase-file", required_argument, NULL, 'P'},
 		{"name", required_argument, NULL, 'n'},
 		{"role", required_argument, NULL, 'r'},
@@ -328,6 +329,10 @@ int cmd_user(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.dir = optarg; break;
+		case 'B':
+			if (cli_set("user", "db.url", optarg) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'P': o.passfile = optarg; break;
 		case 'n': o.name = optarg; break;
 		case 'r': o.role = optarg; break;

@@ -55,6 +55,65 @@ struct db_conn *platform_conn(void)
 	return db ? db_conn(db) : NULL;
 }
 
+struct db_conn *platform_conn_fresh(void)
+{
+	return db ? db_conn_fresh(db) : NULL;
+}
+
+/* ---- live events across processes ----
+ * On PostgreSQL an event goes out with NOTIFY and comes back, in every
+ * process, through a listener thread that delivers it to the local
+ * streams. On SQLite there is one process and events go straight there.
+ * Payload: channel, event and data separated by the unit separator. */
+
+#define EVENT_CHANNEL "rudder_events"
+static struct listener *listener;
+
+static void fanout(const char *channel, const char *event, const char *data)
+{
+	struct db_conn *c = platform_conn();
+	char *payload = xasprintf("%s\x1f%s\x1f%s", channel, event, data);
+
+	if (!c || strlen(payload) > 7900 ||
+	    db_notify(c, EVENT_CHANNEL, payload) != DB_OK) {
+		log_warn("platform", "an event could not be shared; delivering "
+				     "it here only");
+		http_sse_deliver(channel, event, data);
+	}
+	free(payload);
+}
+
+static void received(const char *payload, void *arg)
+{
+	char *copy = xstrdup(payload);
+	char *a = strchr(copy, '\x1f'), *b = a ? strchr(a + 1, '\x1f') : NULL;
+
+	(void)arg;
+	if (a && b) {
+		*a = *b = '\0';
+		http_sse_deliver(copy, a + 1, b + 1);
+	}
+	free(copy);
+}
+
+int platform_events_start(void)
+{
+	if (!db || !db_can_notify(db))
+		return 0;
+	listener = db_listen(db, EVENT_CHANNEL, received, NULL);
+	if (!listener)
+		return -1;
+	http_sse_set_fanout(fanout);
+	return 0;
+}
+
+void platform_events_stop(void)
+{
+	http_sse_set_fanout(NULL);
+	db_listen_stop(listener);
+	listener = NULL;
+}
+
 const char *platform_base_url(void)
 {
 	return base_url ? base_url : "";
@@ -135,7 +194,9 @@ int platform_open(const struct platform_open *o, char *err, size_t cap)
 	if (o->passphrase &&
 	    keys_unlock(o->dir, o->passphrase, err, cap) != 0)
 		return -1;
-	url = xasprintf("sqlite:%s/rudder.db", o->dir);
+	db_set_groups(platform_migration_groups());
+	url = *conf_str("db.url") ? xstrdup(conf_str("db.url"))
+				  : xasprintf("sqlite:%s/rudder.db", o->dir);
 	db = db_open(url, err, cap);
 	free(url);
 	if (!db)

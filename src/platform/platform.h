@@ -46,6 +46,11 @@ struct db *platform_db(void);
 const char *platform_dir(void);
 /* This thread's connection (NULL if the database is unreachable). */
 struct db_conn *platform_conn(void);
+/* The same, replacing a lost connection first (where work begins). */
+struct db_conn *platform_conn_fresh(void);
+/* Live events shared between processes (PostgreSQL); a no-op on SQLite. */
+int platform_events_start(void);
+void platform_events_stop(void);
 /* The public base URL, without a trailing slash. */
 const char *platform_base_url(void);
 /* Once listening: when server.base_url is not set, the URL follows the

@@ -2,6 +2,8 @@
 #include "harness.h"
 
 #include <criterion/criterion.h>
+#include <ctype.h>
+#include <libpq-fe.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -101,6 +103,27 @@ int run_rudder(const char *in, char **out_r, char **err_r, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+bool on_pg(void)
+{
+	const char *pg = getenv("RUDDER_TEST_PG");
+	return pg && *pg;
+}
+
+static void pg_admin(const char *sql)
+{
+	char *url = xasprintf("%s/postgres", getenv("RUDDER_TEST_PG"));
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql,
+		     PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+	free(url);
+}
+
 void srv_init(struct srv *s, bool demo)
 {
 	char *err = NULL, *apw;
@@ -109,14 +132,27 @@ void srv_init(struct srv *s, bool demo)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->root, sizeof(s->root), "/tmp/rudder-http-XXXXXX");
 	cr_assert_not_null(mkdtemp(s->root));
+	if (on_pg()) {
+		/* a database of its own, named after the directory */
+		snprintf(s->dbname, sizeof(s->dbname), "t_%s", s->root + 17);
+		for (char *p = s->dbname; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		char *sql = xasprintf("CREATE DATABASE %s", s->dbname);
+		pg_admin(sql);
+		free(sql);
+		snprintf(s->db, sizeof(s->db), "%s/%s", getenv("RUDDER_TEST_PG"),
+			 s->dbname);
+	}
 	snprintf(s->dir, sizeof(s->dir), "%s/data", s->root);
 	snprintf(s->pass, sizeof(s->pass), "%s/pass", s->root);
 	snprintf(s->log, sizeof(s->log), "%s/server.log", s->root);
 	snprintf(s->bkey, sizeof(s->bkey), "%s/backup.key", s->root);
 	s->demo = demo;
 	if (demo) {
-		rc = run_rudder(NULL, NULL, &err, "demo", "--data", s->dir,
-				"--no-serve", NULL);
+		rc = s->db[0] ? run_rudder(NULL, NULL, &err, "demo", "--data", s->dir,
+					   "--no-serve", "--db", s->db, NULL)
+			      : run_rudder(NULL, NULL, &err, "demo", "--data", s->dir,
+					   "--no-serve", NULL);
 		cr_assert_eq(rc, 0, "rudder demo: %s", err);
 		sh("echo demo > %s", s->pass);
 		sh("cp %s/backup-key.demo %s", s->dir, s->bkey);
@@ -129,7 +165,8 @@ void srv_init(struct srv *s, bool demo)
 				"--admin-password-file", apw,
 				"--passphrase-file", s->pass, "--kdf",
 				"interactive", "--backup-key-out", s->bkey,
-				"--org-name", "Test Movement", NULL);
+				"--org-name", "Test Movement",
+				s->db[0] ? "--db" : NULL, s->db, NULL);
 		cr_assert_eq(rc, 0, "rudder init: %s", err);
 		free(apw);
 	}
@@ -227,6 +264,12 @@ void srv_destroy(struct srv *s)
 	/* RUDDER_KEEP=1 keeps data and logs for a look after a failure */
 	if (s->root[0] && !getenv("RUDDER_KEEP"))
 		sh("rm -rf %s", s->root);
+	if (s->dbname[0] && !getenv("RUDDER_KEEP")) {
+		char *sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)",
+				      s->dbname);
+		pg_admin(sql);
+		free(sql);
+	}
 }
 
 char *srv_log(struct srv *s)
@@ -234,6 +277,38 @@ char *srv_log(struct srv *s)
 	size_t n;
 	char *t = file_read(s->log, 1 << 24, &n);
 	return t ? t : xstrdup("");
+}
+
+char *srv_sql(struct srv *s, const char *fmt, ...)
+{
+	char sql[2048], *out = NULL, *path = xasprintf("%s/sql.in", s->root);
+	char *cmd;
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	cr_assert_eq(file_write_atomic(path, sql, strlen(sql), 0600), 0);
+	if (s->db[0])
+		cmd = xasprintf("psql -qAtX -v ON_ERROR_STOP=1 '%s' -f %s > %s.out", s->db,
+				path, path);
+	else
+		cmd = xasprintf("sqlite3 -bail %s/rudder.db < %s > %s.out", s->dir,
+				path, path);
+	if (sh("%s", cmd) == 0) {
+		char *p = xasprintf("%s.out", path);
+		out = file_read(p, 1 << 20, &n);
+		free(p);
+		if (out) {
+			char *nl = strchr(out, '\n');
+			if (nl)
+				*nl = '\0';
+		}
+	}
+	free(cmd);
+	free(path);
+	return out;
 }
 
 /* ---- the client ---- */

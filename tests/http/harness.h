@@ -26,7 +26,13 @@ struct srv {
 	int port;
 	char base[64];
 	bool demo;
+	char db[160];   /* postgres://... when the suite runs on PostgreSQL */
+	char dbname[32];
 };
+
+/* The suite runs on PostgreSQL when RUDDER_TEST_PG names a server
+ * (postgres://user@host:port); each test then gets a database of its own. */
+bool on_pg(void);
 
 /* A fresh data directory: `rudder init` (admin ADMIN_EMAIL with
  * ADMIN_PASSWORD), or `rudder demo --no-serve` when demo is set. */
@@ -41,6 +47,11 @@ int srv_stop(struct srv *s);
 void srv_destroy(struct srv *s);
 /* The server's stderr so far (malloc'd). */
 char *srv_log(struct srv *s);
+/* Runs SQL on the server's database with its backend's own shell tool
+ * (sqlite3 or psql); returns the first line of output (malloc'd), or NULL
+ * when the tool fails. For tests that look at or tamper with rows. */
+char *srv_sql(struct srv *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Runs the rudder binary with arguments (a shell-free argv built from a
  * NULL-ended list), stdin from in (or /dev/null). Returns the exit status;

@@ -153,18 +153,11 @@ Test(authz, every_route_refuses_anonymous_requests)
 
 static int64_t scope_id(const char *name)
 {
-	char *out = NULL;
 	int64_t id = 0;
-	char *cmd = xasprintf("sqlite3 %s/rudder.db \"SELECT id FROM scopes WHERE name LIKE '%s'\" > %s/q.out",
-			      S.dir, name, S.root);
-	cr_assert_eq(sh("%s", cmd), 0);
-	char *p = xasprintf("%s/q.out", S.root);
-	size_t n;
-	out = file_read(p, 100, &n);
+	char *out = srv_sql(&S, "SELECT id FROM scopes WHERE name LIKE '%s'", name);
+	cr_assert_not_null(out);
 	str_to_i64(str_trim(out), &id);
 	free(out);
-	free(p);
-	free(cmd);
 	cr_assert_gt(id, 0);
 	return id;
 }

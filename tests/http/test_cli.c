@@ -129,8 +129,14 @@ Test(cli, init_refuses_a_used_directory_and_weak_input)
 	cr_assert_eq(stat(S.dir, &sb), 0);
 	cr_assert_eq(sb.st_mode & 0777, 0700);
 	char *db = xasprintf("%s/rudder.db", S.dir);
-	cr_assert_eq(stat(db, &sb), 0);
-	cr_assert_eq(sb.st_mode & 077, 0);
+	if (on_pg()) {
+		cr_assert_neq(stat(db, &sb), 0,
+			      "a data directory on PostgreSQL holds no SQLite database");
+		cr_assert_eq(sh("grep -q '^url = postgres://' %s/rudder.conf", S.dir), 0);
+	} else {
+		cr_assert_eq(stat(db, &sb), 0);
+		cr_assert_eq(sb.st_mode & 077, 0);
+	}
 	cr_assert_eq(sh("grep -q 'rudder-backup-key:' %s", S.bkey), 0);
 	cr_assert_neq(sh("grep -rq 'rudder-backup-key' %s", S.dir), 0,
 		      "the backup secret key is not kept in the data directory");
@@ -258,8 +264,15 @@ Test(cli, backup_while_serving_and_restore)
 				"--passphrase-file", S.pass, NULL), 0, "%s", err);
 	free(out);
 	free(err);
-	/* serve the restored copy and sign in there */
+	/* serve the restored copy and sign in there; a backup is an SQLite
+	 * database whatever the server ran on */
+	char *rdb = xasprintf("%s/rudder.db", restored);
+	cr_assert_eq(stat(rdb, &sb), 0);
+	free(rdb);
+	cr_assert_neq(sh("grep -q '^url = postgres' %s/rudder.conf", restored), 0,
+		      "a restored copy does not reach back to the old server");
 	snprintf(S.dir, sizeof(S.dir), "%s", restored);
+	S.db[0] = '\0';
 	srv_start(&S, NULL);
 	c = cl_new(&S);
 	cr_assert_eq(cl_login(c, ADMIN_EMAIL, ADMIN_PASSWORD, secret), 303);

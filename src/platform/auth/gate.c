@@ -253,7 +253,7 @@ void auth_lang_early(struct http_req *rq)
 int auth_gate(struct http_req *rq, struct http_resp *rs)
 {
 	const struct route *rt = rq->route;
-	struct db_conn *c = platform_conn();
+	struct db_conn *c = platform_conn_fresh();
 	bool changes = rq->method != HTTP_GET && rq->method != HTTP_HEAD;
 	const char *chosen;
 
@@ -263,10 +263,19 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 			   N_("The database cannot be reached. Try again in a moment."));
 		return -1;
 	}
+	((struct auth_session *)rq->user.session)->lost_at_start =
+		db_unavailable_count(c);
 	chosen = lang_choice(rq);
 	if (chosen)
 		rq->lang = chosen;
 	load_session(rq, c);
+	if (db_unavailable_count(c) !=
+	    ((struct auth_session *)rq->user.session)->lost_at_start) {
+		/* not "you are signed out": the database did not answer */
+		http_error(rq, rs, 503, "unavailable",
+			   N_("The database cannot be reached. Try again in a moment."));
+		return -1;
+	}
 	if (rq->user.id && conf_bool("auth.require_totp") &&
 	    !rq->user.second_factor && auth_holds_personal_role(rq))
 		rq->user.needs_enrolment = true;
@@ -308,8 +317,16 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 void auth_after(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
+	struct auth_session *s = rq->user.session;
 
-	(void)rs;
+	/* whatever the handler made of a database that stopped answering,
+	 * the answer is 503: nothing it showed can be trusted */
+	if (c && s && db_unavailable_count(c) != s->lost_at_start &&
+	    rs->status != 503) {
+		http_resp_reset(rs);
+		http_error(rq, rs, 503, "unavailable",
+			   N_("The database cannot be reached. Try again in a moment."));
+	}
 	if (c && db_in_tx(c)) {
 		log_error("http", "handler for %s left a transaction open",
 			  rq->route ? rq->route->pattern : "?");

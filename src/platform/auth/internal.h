@@ -17,6 +17,7 @@ struct auth_session {
 	struct grant *grants;
 	size_t ngrants;
 	bool grants_loaded;
+	unsigned lost_at_start; /* db_unavailable_count when the gate ran */
 };
 
 /* authz.c: the account's grants, read once per request */

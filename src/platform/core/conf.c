@@ -30,6 +30,8 @@ static const struct conf_key keys[] = {
 	 "a TLS reverse proxy is in front: mark cookies Secure"},
 	{"server.trust_proxy", CONF_BOOL, "false",
 	 "take the client address for throttling from X-Forwarded-For"},
+	{"db.url", CONF_STR, "",
+	 "the database: empty for DIR/rudder.db, or postgres://user@host/name"},
 	{"log.level", CONF_STR, "info", "debug, info, warn or error"},
 	{"auth.require_totp", CONF_BOOL, "true",
 	 "roles that can see personal data must use a second factor"},
@@ -235,7 +237,8 @@ int conf_load_env(char *err, size_t cap)
 			name[i] = c;
 		}
 		name[n] = '\0';
-		if (!dot)
+		if (!dot || str_starts(*e, "RUDDER_TEST_") ||
+		    str_starts(*e, "RUDDER_CURL_"))
 			continue; /* RUDDER_BIN and friends belong to others */
 		if (key_index(name) < 0) {
 			log_warn("conf", "ignoring %.*s: no setting '%s'",

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define STMT_CACHE 128 /* slots per connection; open addressing */
 
@@ -44,6 +45,11 @@ struct db_conn {
 	struct db_conn *next; /* in db->conns */
 };
 
+static bool lost(struct db_conn *c)
+{
+	return c->db->drv->broken && c->db->drv->broken(c->dc);
+}
+
 /* Notes failures that decide a whole transaction's fate. */
 static int seen(struct db_conn *c, int rc)
 {
@@ -55,6 +61,12 @@ static int seen(struct db_conn *c, int rc)
 }
 
 static atomic_uint_fast64_t busy_count;
+static const char *const *registered_groups;
+
+void db_set_groups(const char *const *groups)
+{
+	registered_groups = groups;
+}
 
 void db_count_busy(void)
 {
@@ -95,16 +107,26 @@ static void conn_release(void *p)
 struct db *db_open(const char *url, char *err, size_t cap)
 {
 	struct db *db;
+	const struct db_driver *drv;
+	const char *target;
 
-	if (!str_starts(url, "sqlite:") || url[7] == '\0') {
+	if (str_starts(url, "sqlite:") && url[7] != '\0') {
+		drv = &db_driver_sqlite;
+		target = url + 7;
+	} else if (str_starts(url, "postgres://") ||
+		   str_starts(url, "postgresql://")) {
+		drv = &db_driver_pg;
+		target = url;
+	} else {
 		snprintf(err, cap,
-			 "unsupported database '%s' (expected sqlite:PATH)",
+			 "cannot use '%s' as a database (expected sqlite:PATH "
+			 "or postgres://...)",
 			 url);
 		return NULL;
 	}
 	db = xcalloc(1, sizeof(*db));
-	db->drv = &db_driver_sqlite;
-	db->target = xstrdup(url + 7);
+	db->drv = drv;
+	db->target = xstrdup(target);
 	pthread_mutex_init(&db->lock, NULL);
 	if (pthread_key_create(&db->key, conn_release) != 0) {
 		snprintf(err, cap, "cannot create a thread key");
@@ -140,6 +162,25 @@ const char *db_backend(const struct db *db)
 	return db->drv->name;
 }
 
+/* Closes this thread's connection (it was lost) so the next db_conn()
+ * makes a new one. */
+static void conn_drop(struct db *db, struct db_conn *c)
+{
+	pthread_setspecific(db->key, NULL);
+	conn_release(c);
+}
+
+struct db_conn *db_conn_fresh(struct db *db)
+{
+	struct db_conn *c = pthread_getspecific(db->key);
+
+	if (c && !c->in_tx && db->drv->broken && db->drv->broken(c->dc)) {
+		log_warn("db", "the database connection was lost; reconnecting");
+		conn_drop(db, c);
+	}
+	return db_conn(db);
+}
+
 struct db_conn *db_conn(struct db *db)
 {
 	struct db_conn *c = pthread_getspecific(db->key);
@@ -173,8 +214,12 @@ struct db_stmt *db_prepare(struct db_conn *c, const char *sql)
 			return s;
 		if (!s->sql) {
 			s->ds = c->db->drv->prepare(c->dc, sql);
-			if (!s->ds)
+			if (!s->ds) {
+				/* a lost connection shows first here */
+				if (c->db->drv->broken && c->db->drv->broken(c->dc))
+					seen(c, DB_UNAVAILABLE);
 				return NULL;
+			}
 			s->sql = sql;
 			s->conn = c;
 			return s;
@@ -183,6 +228,27 @@ struct db_stmt *db_prepare(struct db_conn *c, const char *sql)
 	/* the cache is full: more distinct statements than slots is our bug */
 	log_error("db", "statement cache full (%d)", STMT_CACHE);
 	abort();
+}
+
+struct db_stmt *db_prepare_once(struct db_conn *c, const char *sql)
+{
+	struct db_driver_stmt *ds = c->db->drv->prepare(c->dc, sql);
+	struct db_stmt *st;
+
+	if (!ds)
+		return NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->conn = c;
+	st->ds = ds;
+	return st;
+}
+
+void db_finalize(struct db_stmt *st)
+{
+	if (!st)
+		return;
+	st->conn->db->drv->finalize(st->ds);
+	free(st);
 }
 
 void db_bind_int(struct db_stmt *st, int idx, int64_t v)
@@ -282,7 +348,7 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 	int rc;
 
 	if (!st)
-		return DB_ERROR;
+		return lost(c) ? DB_UNAVAILABLE : DB_ERROR;
 	va_start(ap, types); /* the same binding as db_int */
 	bind_va(st, types, ap);
 	va_end(ap);
@@ -302,7 +368,7 @@ int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 	int rc;
 
 	if (!st)
-		return DB_ERROR;
+		return lost(c) ? DB_UNAVAILABLE : DB_ERROR;
 	va_start(ap, types);
 	bind_va(st, types, ap);
 	va_end(ap);
@@ -418,6 +484,18 @@ int db_tx_deferred(struct db_conn *c, db_tx_fn fn, void *ctx)
 	return run_tx(c, fn, ctx, false);
 }
 
+const char *db_conn_backend(struct db_conn *c)
+{
+	return c->db->drv->name;
+}
+
+int db_after_copy(struct db_conn *c, const char *table)
+{
+	if (!c->db->drv->after_copy)
+		return DB_OK;
+	return seen(c, c->db->drv->after_copy(c->dc, table));
+}
+
 unsigned db_unavailable_count(struct db_conn *c)
 {
 	return c->unavailable;
@@ -462,8 +540,19 @@ struct mig_ctx {
 static int apply_one(struct db_conn *c, void *arg)
 {
 	struct mig_ctx *m = arg;
-	int rc = db_exec_script(c, m->sql);
+	int64_t one;
+	int rc;
 
+	/* another process may have applied it while we waited for the lock */
+	if (c->db->drv->lock_migrations &&
+	    (rc = seen(c, c->db->drv->lock_migrations(c->dc))) != DB_OK)
+		return rc;
+	rc = db_int(c, &one, SQL_MIG_DONE, "t", m->key);
+	if (rc == DB_OK)
+		return DB_OK;
+	if (rc != DB_NOTFOUND)
+		return rc;
+	rc = db_exec_script(c, m->sql);
 	if (rc != DB_OK)
 		return rc;
 	rc = db_run(c, SQL_MIG_ADD, "ti", m->key, (int64_t)time_now());
@@ -476,7 +565,9 @@ static int migrate(struct db *db, const char *const *groups, bool apply,
 	struct db_conn *c = db_conn(db);
 	int applied = 0;
 
-	if (!c) {
+	if (!groups)
+		groups = registered_groups;
+	if (!c || !groups) {
 		snprintf(err, cap, "cannot open the database");
 		return -1;
 	}
@@ -542,10 +633,106 @@ int db_pending(struct db *db, const char *const *groups)
 int db_snapshot(struct db *db, const char *path, char *err, size_t cap)
 {
 	struct db_conn *c = db_conn(db);
+	char *url;
+	struct db *dst;
+	int rc;
 
 	if (!c) {
 		snprintf(err, cap, "cannot open the database");
 		return -1;
 	}
-	return db->drv->snapshot(c->dc, path, err, cap);
+	if (db->drv->snapshot)
+		return db->drv->snapshot(c->dc, path, err, cap);
+	/* another backend: copy every table into a new SQLite file */
+	url = xasprintf("sqlite:%s", path);
+	dst = db_open(url, err, cap);
+	free(url);
+	if (!dst)
+		return -1;
+	rc = db_copy(db, dst, NULL, err, cap);
+	db_close(dst);
+	return rc;
+}
+
+/* ---- events between processes ---- */
+
+bool db_can_notify(const struct db *db)
+{
+	return db->drv->notify != NULL;
+}
+
+int db_notify(struct db_conn *c, const char *channel, const char *payload)
+{
+	if (!c->db->drv->notify)
+		return DB_ERROR;
+	return seen(c, c->db->drv->notify(c->dc, channel, payload));
+}
+
+struct listener {
+	struct db *db;
+	char channel[64];
+	void (*cb)(const char *payload, void *arg);
+	void *arg;
+	pthread_t thread;
+	atomic_bool stop;
+};
+
+static void *listen_main(void *p)
+{
+	struct listener *l = p;
+
+	while (!atomic_load(&l->stop)) {
+		char err[256], sql[96];
+		struct db_driver_conn *dc = l->db->drv->connect(l->db->target,
+								 err, sizeof(err));
+		if (!dc) {
+			log_warn("db", "event listener: %s", err);
+			sleep(1);
+			continue;
+		}
+		snprintf(sql, sizeof(sql), "LISTEN %s", l->channel);
+		if (l->db->drv->exec(dc, sql) == DB_OK) {
+			while (!atomic_load(&l->stop) &&
+			       l->db->drv->wait_notify(dc, 250, l->cb, l->arg) == DB_OK)
+				;
+		}
+		l->db->drv->disconnect(dc);
+		if (!atomic_load(&l->stop)) {
+			log_warn("db", "event listener lost its connection; reconnecting");
+			sleep(1);
+		}
+	}
+	return NULL;
+}
+
+struct listener *db_listen(struct db *db, const char *channel,
+			   void (*cb)(const char *payload, void *arg),
+			   void *arg)
+{
+	struct listener *l;
+
+	if (!db->drv->wait_notify)
+		return NULL;
+	for (const char *p = channel; *p; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z')))
+			return NULL; /* an identifier of ours, never input */
+	l = xcalloc(1, sizeof(*l));
+	l->db = db;
+	snprintf(l->channel, sizeof(l->channel), "%s", channel);
+	l->cb = cb;
+	l->arg = arg;
+	if (pthread_create(&l->thread, NULL, listen_main, l) != 0) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void db_listen_stop(struct listener *l)
+{
+	if (!l)
+		return;
+	atomic_store(&l->stop, true);
+	pthread_join(l->thread, NULL);
+	free(l);
 }

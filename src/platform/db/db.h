@@ -49,10 +49,17 @@ const char *db_backend(const struct db *db); /* "sqlite" */
 /* This thread's connection, opened on first use and closed when the thread
  * ends or the db closes. NULL when the database cannot be reached. */
 struct db_conn *db_conn(struct db *db);
+/* The same, first replacing a connection that was lost (call where a unit
+ * of work begins: a request, a worker's round). */
+struct db_conn *db_conn_fresh(struct db *db);
 
 /* The cached prepared statement for sql on this connection, reset and with
  * no bindings. NULL on a prepare error (logged: it is our bug). */
 struct db_stmt *db_prepare(struct db_conn *c, const char *sql);
+/* A statement not cached, for SQL built at run time from the schema's own
+ * names (db_copy); values are still only bound. Free with db_finalize. */
+struct db_stmt *db_prepare_once(struct db_conn *c, const char *sql);
+void db_finalize(struct db_stmt *st);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);
 void db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
 void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n);
@@ -105,8 +112,10 @@ const char *db_errmsg(struct db_conn *c);
 uint64_t db_busy_retries(void);
 
 /* Migrations: applies every embedded sql/<group>/NNNN_name migration not
- * yet applied, for each group in order ("platform" first, then modules).
+ * yet applied, for each group in order ("platform" first, then modules);
+ * groups NULL means those set with db_set_groups.
  * Returns the count applied or -1 (err holds why). */
+void db_set_groups(const char *const *groups);
 int db_migrate(struct db *db, const char *const *groups, char *err, size_t cap);
 /* Pending migrations count, without applying them. */
 int db_pending(struct db *db, const char *const *groups);
@@ -114,5 +123,26 @@ int db_pending(struct db *db, const char *const *groups);
 /* An online, consistent copy of the database into a new SQLite file at
  * path (used by backups). */
 int db_snapshot(struct db *db, const char *path, char *err, size_t cap);
+
+/* Copies every table of src into dst, which must have the same schema
+ * (migrated) and no rows. Checks row counts and a hash of every table's
+ * contents on both sides afterwards. When report is not NULL it is called
+ * for each table with its row count. Returns 0 or -1 with a reason. */
+int db_copy(struct db *src, struct db *dst,
+	    void (*report)(const char *table, int64_t rows), char *err,
+	    size_t cap);
+
+/* ---- events between processes (PostgreSQL LISTEN/NOTIFY) ---- */
+struct listener;
+bool db_can_notify(const struct db *db);
+/* Sends payload on channel; with a transaction open, at its commit. */
+int db_notify(struct db_conn *c, const char *channel, const char *payload);
+/* Starts a thread with its own connection that calls cb for every payload
+ * sent on channel (by any process, this one too), reconnecting when the
+ * connection is lost. NULL when the backend has no events. */
+struct listener *db_listen(struct db *db, const char *channel,
+			   void (*cb)(const char *payload, void *arg),
+			   void *arg);
+void db_listen_stop(struct listener *l);
 
 #endif

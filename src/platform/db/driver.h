@@ -43,12 +43,30 @@ struct db_driver {
 	int (*commit)(struct db_driver_conn *c);
 	int (*rollback)(struct db_driver_conn *c);
 	const char *(*errmsg)(struct db_driver_conn *c);
-	/* online copy into an SQLite file */
+	/* online copy into an SQLite file; NULL: db.c copies table by table */
 	int (*snapshot)(struct db_driver_conn *c, const char *path, char *err,
 			size_t cap);
+	/* the connection is lost (it will be replaced); NULL: never */
+	bool (*broken)(struct db_driver_conn *c);
+	/* events between processes; NULL when the backend has none */
+	int (*notify)(struct db_driver_conn *c, const char *channel,
+		      const char *payload);
+	int (*wait_notify)(struct db_driver_conn *c, int timeout_ms,
+			   void (*cb)(const char *payload, void *arg),
+			   void *arg);
+	/* taken inside a migration's transaction; NULL: not needed */
+	int (*lock_migrations)(struct db_driver_conn *c);
+	/* after rows with explicit ids were copied into table; NULL: none */
+	int (*after_copy)(struct db_driver_conn *c, const char *table);
 };
 
 extern const struct db_driver db_driver_sqlite;
+extern const struct db_driver db_driver_pg;
+
+/* For copy.c: the backend of a connection, and the per-table step after
+ * a copy (identities continue after the copied ids). */
+const char *db_conn_backend(struct db_conn *c);
+int db_after_copy(struct db_conn *c, const char *table);
 
 /* Counts a busy wait, for /metrics (drivers call it). */
 void db_count_busy(void);

@@ -237,6 +237,13 @@ void http_sse_start(struct http_req *rq, struct http_resp *rs,
 		    const char *channel);
 void http_sse_publish(const char *channel, const char *event,
 		      const char *data);
+/* With several processes, an event must reach the streams of all of
+ * them: when a fan-out is set, http_sse_publish hands events to it, and
+ * whatever receives them (in every process) calls http_sse_deliver. */
+void http_sse_set_fanout(void (*fanout)(const char *channel, const char *event,
+					 const char *data));
+void http_sse_deliver(const char *channel, const char *event,
+		      const char *data);
 
 /* ---- the server ---- */
 struct http_config {

@@ -73,7 +73,24 @@ static void wake(struct sse_sub *s)
 	}
 }
 
+static void (*fanout_fn)(const char *, const char *, const char *);
+
+void http_sse_set_fanout(void (*fanout)(const char *channel, const char *event,
+					 const char *data))
+{
+	fanout_fn = fanout;
+}
+
 void http_sse_publish(const char *channel, const char *event,
+		      const char *data)
+{
+	if (fanout_fn)
+		fanout_fn(channel, event, data);
+	else
+		http_sse_deliver(channel, event, data);
+}
+
+void http_sse_deliver(const char *channel, const char *event,
 		      const char *data)
 {
 	struct buf b;

@@ -32,10 +32,13 @@ static const char SQL_INSERT[] =
 	"ON CONFLICT (idem_key) DO NOTHING";
 static const char SQL_HOOKS[] =
 	"SELECT id, events FROM webhooks WHERE active = 1 ORDER BY id";
+/* The outer conditions repeat the inner ones: when two processes pick the
+ * same row, the second finds it claimed once the first's lock is gone. */
 static const char SQL_CLAIM[] =
 	"UPDATE outbox SET claimed_until = $1 WHERE id = ("
 	" SELECT id FROM outbox WHERE status = 'pending' AND next_at <= $2"
 	" AND claimed_until < $2 ORDER BY next_at, id LIMIT 1) "
+	"AND status = 'pending' AND claimed_until < $2 "
 	"RETURNING id, kind, idem_key, target_sealed, payload_sealed, attempts";
 static const char SQL_SENT[] =
 	"UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
@@ -471,7 +474,7 @@ static void *worker_main(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&wlock);
-		c = platform_conn();
+		c = platform_conn_fresh();
 		if (c)
 			outbox_run_once(c);
 	}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Several `rudder serve` processes on one PostgreSQL database, behind a
+ * real nginx that sends requests to them in turn: signing in, a form with
+ * its CSRF token and a live update all work whichever process a request
+ * reaches. And a database connection killed mid-run: the request fails
+ * with 503, the next one reconnects, and no acknowledged write is lost.
+ * These run in the PostgreSQL phase of `make test` (tests/pg/run).
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../http/harness.h"
+#include "platform/core/core.h"
+
+static struct srv A, B, N; /* two rudders, and nginx seen as a server */
+static pid_t nginx_pid;
+
+static int free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	bind(fd, (struct sockaddr *)&a, sizeof(a));
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static void start_nginx(void)
+{
+	int port = free_port();
+	char *conf = xasprintf("%s/nginx.conf", A.root);
+	char *text = xasprintf(
+		"daemon off;\nworker_processes 1;\npid %s/nginx.pid;\n"
+		"error_log %s/nginx.err;\nevents { worker_connections 256; }\n"
+		"http {\n access_log off;\n client_body_temp_path %s;\n"
+		" proxy_temp_path %s;\n"
+		" upstream rudder { server 127.0.0.1:%d; server 127.0.0.1:%d; }\n"
+		" server {\n  listen 127.0.0.1:%d;\n"
+		"  location / {\n   proxy_pass http://rudder;\n"
+		"   proxy_set_header Host $host:$server_port;\n"
+		"   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+		"   proxy_buffering off;\n   proxy_http_version 1.1;\n"
+		"   proxy_set_header Connection \"\";\n  }\n }\n}\n",
+		A.root, A.root, A.root, A.root, A.port, B.port, port);
+	cr_assert_eq(file_write_atomic(conf, text, strlen(text), 0644), 0);
+	nginx_pid = fork();
+	if (nginx_pid == 0) {
+		execlp("nginx", "nginx", "-c", conf, "-p", A.root, (char *)NULL);
+		_exit(127);
+	}
+	memset(&N, 0, sizeof(N));
+	N.port = port;
+	snprintf(N.base, sizeof(N.base), "http://127.0.0.1:%d", port);
+	/* wait until nginx accepts connections */
+	for (int i = 0; i < 100; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		int ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+		close(fd);
+		if (ok)
+			break;
+		usleep(50000);
+	}
+	free(conf);
+	free(text);
+}
+
+static void up(void)
+{
+	cr_assert(on_pg(), "these tests run on PostgreSQL: use tests/pg/run");
+	srv_init(&A, false);
+	B = A;
+	snprintf(B.log, sizeof(B.log), "%s/server-b.log", A.root);
+	srv_start(&A, NULL);
+	srv_start(&B, NULL);
+	start_nginx();
+}
+
+static void down(void)
+{
+	if (nginx_pid > 0) {
+		kill(nginx_pid, SIGTERM);
+		waitpid(nginx_pid, NULL, 0);
+	}
+	cr_expect_eq(srv_stop(&B), 0);
+	B.root[0] = '\0';
+	B.dbname[0] = '\0';
+	cr_expect_eq(srv_stop(&A), 0);
+	srv_destroy(&A);
+}
+
+TestSuite(multi, .init = up, .fini = down, .timeout = 180);
+
+static long route_count(struct srv *s, const char *route)
+{
+	struct client *c = cl_new(s);
+	struct resp *r = cl_get(c, "/metrics");
+	char *needle = xasprintf("rudder_http_requests_total{route=\"%s\",", route);
+	long total = 0;
+	for (const char *p = strstr(r->body, needle); p; p = strstr(p + 1, needle))
+		total += atol(strchr(p, '}') + 2);
+	free(needle);
+	resp_free(r);
+	cl_free(c);
+	return total;
+}
+
+Test(multi, sign_in_forms_and_csrf_work_whichever_process_answers)
+{
+	struct client *c = cl_new(&N);
+	char *secret = cl_admin(c); /* GET /login, POST /login, enrolment */
+	struct resp *r;
+	/* a few form posts, each with its token, alternate between them */
+	for (int i = 0; i < 6; i++) {
+		r = cl_post(c, "/admin/users",
+			    "display_name=Via+nginx+%d&email=n%d%%40example.org&role=coordinator&scope=0",
+			    i, i);
+		cr_assert_eq(r->status, 201, "post %d: %ld", i, r->status);
+		resp_free(r);
+	}
+	r = cl_get(c, "/admin/users");
+	cr_assert_eq(r->status, 200);
+	for (int i = 0; i < 6; i++) {
+		char *e = xasprintf("n%d@example.org", i);
+		cr_assert(strstr(r->body, e), "%s is missing", e);
+		free(e);
+	}
+	resp_free(r);
+	/* both processes took part: their own counters say so */
+	long a = route_count(&A, "/admin/users"), b = route_count(&B, "/admin/users");
+	cr_assert_gt(a, 0, "process A served no form");
+	cr_assert_gt(b, 0, "process B served no form");
+	free(secret);
+	cl_free(c);
+}
+
+static int stream_until(int fd, const char *want, int seconds)
+{
+	struct buf b;
+	char chunk[1024];
+	struct timeval tv = {1, 0};
+	int found = 0;
+	buf_init(&b);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (int i = 0; i < seconds && !found; i++) {
+		ssize_t k;
+		while ((k = recv(fd, chunk, sizeof(chunk), 0)) > 0) {
+			buf_append(&b, chunk, (size_t)k);
+			if (strstr(b.data, want)) {
+				found = 1;
+				break;
+			}
+		}
+		if (k == 0)
+			break;
+	}
+	buf_free(&b);
+	return found;
+}
+
+Test(multi, a_live_view_on_one_process_sees_what_happens_on_the_other)
+{
+	struct client *c = cl_new(&A);
+	char *secret = cl_admin(c);
+	struct resp *r;
+	/* a second session with a cookie we hold, for a raw stream on A */
+	struct client *d = cl_new(&A);
+	char *e = urlenc(ADMIN_EMAIL), *p = urlenc(ADMIN_PASSWORD), code[7];
+	r = cl_post(d, "/login", "email=%s&password=%s", e, p);
+	char *token = between(resp_header(r, "Set-Cookie"), "rudder_session=", ";");
+	resp_free(r);
+	totp_now(secret, code);
+	r = cl_post(d, "/login/totp", "code=%s", code);
+	cr_assert_eq(r->status, 303);
+	resp_free(r);
+
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)A.port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	char *req = xasprintf("GET /audit/stream HTTP/1.1\r\nHost: x\r\nCookie: rudder_session=%s\r\n\r\n",
+			      token);
+	cr_assert_gt(send(fd, req, strlen(req), 0), 0);
+	cr_assert(stream_until(fd, "text/event-stream", 5));
+	/* something auditable happens on B */
+	struct client *x = cl_new(&B);
+	r = cl_post(x, "/login", "email=nobody%%40example.org&password=x");
+	cr_assert_eq(r->status, 401);
+	resp_free(r);
+	cr_assert(stream_until(fd, "event: audit", 10),
+		  "the event on B never reached the stream on A");
+	close(fd);
+	free(req);
+	free(token);
+	free(e);
+	free(p);
+	free(secret);
+	cl_free(x);
+	cl_free(d);
+	cl_free(c);
+}
+
+Test(multi, a_lost_connection_fails_with_503_reconnects_and_loses_nothing)
+{
+	struct client *c = cl_new(&A);
+	char *secret = cl_admin(c);
+	char *acked[64];
+	int nacked = 0, refused = 0;
+	struct resp *r;
+	char *csrf = cl_csrf(c); /* fetched once: the session outlives the kills */
+
+	for (int round = 0; round < 5; round++) {
+		/* kill every connection rudder holds to its database */
+		char *killed = srv_sql(&A,
+			"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+			"WHERE datname = current_database() AND pid <> pg_backend_pid()");
+		cr_assert_not_null(killed);
+		cr_assert_gt(atoi(killed), 0, "no connection was killed");
+		free(killed);
+		for (int k = 0; k < 3; k++) {
+			char *email = xasprintf("r%d-%d@example.org", round, k);
+			char *enc = urlenc(email);
+			r = cl_post(c, "/admin/users",
+				    "display_name=Round+%d&email=%s&role=coordinator&scope=0&_csrf=%s",
+				    round, enc, csrf);
+			free(enc);
+			if (r->status == 201) {
+				acked[nacked++] = email;
+			} else {
+				cr_assert_eq(r->status, 503,
+					     "round %d: %ld is neither done nor 503: %s",
+					     round, r->status, r->body);
+				cr_assert(strstr(r->body, "database cannot be reached") ||
+						  strstr(r->body, "too busy"),
+					  "%s", r->body);
+				refused++;
+				free(email); /* counted below: it must not be there */
+			}
+			resp_free(r);
+		}
+	}
+	cr_assert_gt(refused, 0, "killing the connections never showed");
+	cr_assert_gt(nacked, 5, "it never recovered");
+	/* every acknowledged account is there */
+	r = cl_get(c, "/api/v1/users");
+	if (r->status == 503) { /* the last kill may still show once */
+		resp_free(r);
+		r = cl_get(c, "/api/v1/users");
+	}
+	cr_assert_eq(r->status, 200);
+	for (int i = 0; i < nacked; i++) {
+		cr_assert(strstr(r->body, acked[i]), "acknowledged %s was lost", acked[i]);
+		free(acked[i]);
+	}
+	resp_free(r);
+	/* and nothing that was refused */
+	char *n = srv_sql(&A, "SELECT count(*) FROM users WHERE display_name LIKE 'Round %%'");
+	cr_assert_eq(atoi(n), nacked, "%s accounts for %d acknowledged", n, nacked);
+	free(n);
+	free(csrf);
+	free(secret);
+	cl_free(c);
+}
