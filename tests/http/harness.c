@@ -109,7 +109,7 @@ bool on_pg(void)
 	return pg && *pg;
 }
 
-static void pg_admin(const char *sql)
+void pg_admin(const char *sql)
 {
 	char *url = xasprintf("%s/postgres", getenv("RUDDER_TEST_PG"));
 	PGconn *c = PQconnectdb(url);
@@ -124,7 +124,19 @@ static void pg_admin(const char *sql)
 	free(url);
 }
 
+static void init_on(struct srv *s, bool demo, bool pg);
+
 void srv_init(struct srv *s, bool demo)
+{
+	init_on(s, demo, on_pg());
+}
+
+void srv_init_sqlite(struct srv *s, bool demo)
+{
+	init_on(s, demo, false);
+}
+
+static void init_on(struct srv *s, bool demo, bool pg)
 {
 	char *err = NULL, *apw;
 	int rc;
@@ -132,7 +144,7 @@ void srv_init(struct srv *s, bool demo)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->root, sizeof(s->root), "/tmp/rudder-http-XXXXXX");
 	cr_assert_not_null(mkdtemp(s->root));
-	if (on_pg()) {
+	if (pg) {
 		/* a database of its own, named after the directory */
 		snprintf(s->dbname, sizeof(s->dbname), "t_%s", s->root + 17);
 		for (char *p = s->dbname; *p; p++)

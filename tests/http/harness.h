@@ -37,6 +37,10 @@ bool on_pg(void);
 /* A fresh data directory: `rudder init` (admin ADMIN_EMAIL with
  * ADMIN_PASSWORD), or `rudder demo --no-serve` when demo is set. */
 void srv_init(struct srv *s, bool demo);
+/* The same on SQLite whatever the suite runs on. */
+void srv_init_sqlite(struct srv *s, bool demo);
+/* Runs an SQL command on the PostgreSQL server's maintenance database. */
+void pg_admin(const char *sql);
 /* Starts `rudder serve` with extra --set KEY=VALUE settings (NULL-ended
  * list, may be NULL) and waits until it listens. */
 void srv_start(struct srv *s, const char *const *sets);
