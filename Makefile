@@ -142,7 +142,7 @@ test-i18n: $(BUILD)/tools/tmpl-pot
 
 check: deps
 	@LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
-	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-unit test-fuzz-replay test-http
+	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-unit test-fuzz-replay test-http test-pg
 
 # ---- fuzzing (clang + libFuzzer) ----
 
