@@ -18,6 +18,7 @@
 #include "platform/core/core.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
+#include "platform/backup.h"
 #include "platform/platform.h"
 
 #include <errno.h>
@@ -30,86 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ARCHIVE_MAGIC "RUDDERARCHIVE1\n"
 #define MAX_FILE (64ULL << 30)
-
-static const char *const archive_files[] = {"rudder.db", "keys.json",
-					    "rudder.conf"};
-
-static int put_file(struct backup_writer *w, const char *name,
-		    const char *path)
-{
-	unsigned char hdr[10];
-	size_t nl = strlen(name);
-	struct stat sb;
-	char chunk[65536];
-	ssize_t k;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	hdr[0] = (unsigned char)(nl >> 8);
-	hdr[1] = (unsigned char)nl;
-	backup_writer_put(w, hdr, 2);
-	backup_writer_put(w, name, nl);
-	for (int i = 0; i < 8; i++)
-		hdr[i] = (unsigned char)((uint64_t)sb.st_size >> (56 - 8 * i));
-	backup_writer_put(w, hdr, 8);
-	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
-		if (backup_writer_put(w, chunk, (size_t)k) != 0)
-			break;
-	close(fd);
-	return k < 0 ? -1 : 0;
-}
-
-/* The settings to put in a backup. A backup is always an SQLite database,
- * so one taken from PostgreSQL must not send the restored copy back to
- * that server: its [db] url is commented out. Returns a path (malloc'd)
- * to read, maybe a temporary file (*tmp_r set). */
-static char *conf_for_backup(const char *dir, bool *tmp_r)
-{
-	char *path = xasprintf("%s/rudder.conf", dir), *text, *out_path;
-	struct buf b;
-	bool in_db = false;
-	size_t n;
-
-	*tmp_r = false;
-	if (strcmp(db_backend(platform_db()), "sqlite") == 0)
-		return path;
-	text = file_read(path, 1 << 20, &n);
-	if (!text)
-		return path;
-	buf_init(&b);
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		size_t k = nl ? (size_t)(nl - line) : strlen(line);
-		const char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '[')
-			in_db = strncmp(p, "[db]", 4) == 0;
-		if (in_db && strncmp(p, "url", 3) == 0)
-			buf_puts(&b, "# (this backup was taken from PostgreSQL; restored, "
-				     "it runs on SQLite: see rudder migrate-db)\n# ");
-		buf_append(&b, line, k);
-		buf_putc(&b, '\n');
-		line = nl ? nl + 1 : NULL;
-	}
-	out_path = xasprintf("%s/.backup-%ld.conf", dir, (long)getpid());
-	if (file_write_atomic(out_path, b.data, b.len, 0600) == 0) {
-		*tmp_r = true;
-		free(path);
-		path = out_path;
-	} else {
-		free(out_path);
-	}
-	buf_free(&b);
-	free(text);
-	return path;
-}
 
 int cmd_backup(int argc, char **argv)
 {
@@ -124,9 +46,8 @@ int cmd_backup(int argc, char **argv)
 	static const char USAGE[] =
 		"--data DIR --to FILE [--passphrase-file F] [--db URL]";
 	const char *dir = NULL, *to = NULL, *passfile = NULL;
-	char err[512], *snap, *tmp_out;
-	struct backup_writer *w;
-	int c, fd, rc = 1;
+	char err[512];
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -161,70 +82,13 @@ int cmd_backup(int argc, char **argv)
 	}
 	if (cli_open("backup", dir, passfile, true, false) != 0)
 		return 1;
-	snap = xasprintf("%s/.backup-%ld.db", dir, (long)getpid());
-	unlink(snap);
-	if (db_snapshot(platform_db(), snap, err, sizeof(err)) != 0) {
+	rc = platform_backup_file(to, "cli", err, sizeof(err));
+	if (rc != 0)
 		cli_err("backup", "%s", err);
-		unlink(snap);
-		free(snap);
-		platform_close();
-		return 1;
-	}
-	chmod(snap, 0600);
-	if (strcmp(to, "-") == 0) {
-		tmp_out = NULL;
-		fd = STDOUT_FILENO;
-	} else {
-		tmp_out = xasprintf("%s.tmp", to);
-		fd = open(tmp_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			cli_err("backup", "cannot write %s: %s", to, strerror(errno));
-			goto out;
-		}
-	}
-	w = backup_writer_new(fd, keys_backup_pk());
-	backup_writer_put(w, ARCHIVE_MAGIC, strlen(ARCHIVE_MAGIC));
-	for (size_t i = 0; i < ARRAY_LEN(archive_files); i++) {
-		bool tmp = false;
-		char *path = i == 0   ? xstrdup(snap)
-			     : i == 2 ? conf_for_backup(dir, &tmp)
-				      : xasprintf("%s/%s", dir, archive_files[i]);
-		int rc2 = put_file(w, archive_files[i], path);
-		if (tmp)
-			unlink(path);
-		if (rc2 != 0 && i < 2) {
-			cli_err("backup", "cannot read %s", path);
-			free(path);
-			backup_writer_finish(w);
-			goto out;
-		}
-		free(path);
-	}
-	{
-		unsigned char end[2] = {0, 0};
-		backup_writer_put(w, end, 2);
-	}
-	if (backup_writer_finish(w) != 0 ||
-	    (tmp_out && (fsync(fd) != 0 || close(fd) != 0))) {
-		cli_err("backup", "writing %s failed: %s", to, strerror(errno));
-		goto out;
-	}
-	if (tmp_out && rename(tmp_out, to) != 0) {
-		cli_err("backup", "cannot rename to %s: %s", to, strerror(errno));
-		goto out;
-	}
-	audit_add(platform_conn(), 0, "cli", "backup.created", "", NULL);
-	if (tmp_out)
+	else if (strcmp(to, "-") != 0)
 		fprintf(stderr, "rudder backup: wrote %s\n", to);
-	rc = 0;
-out:
-	if (rc != 0 && tmp_out)
-		unlink(tmp_out);
-	unlink(snap);
-	free(snap);
-	free(tmp_out);
 	platform_close();
-	return rc;
+	return rc == 0 ? 0 : 1;
 }
 
 /* ---- restore ---- */

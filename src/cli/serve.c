@@ -8,6 +8,7 @@
 #include "serve.h"
 #include "platform/core/conf.h"
 #include "platform/core/core.h"
+#include "platform/backup.h"
 #include "platform/outbox/outbox.h"
 #include "platform/platform.h"
 
@@ -104,6 +105,10 @@ int serve_run(const char *cmd)
 		cli_err(cmd, "cannot listen for events from other processes");
 		return 1;
 	}
+	if (backup_scheduler_start() != 0) {
+		cli_err(cmd, "cannot start scheduled backups (backup.dir)");
+		return 1;
+	}
 	if (outbox_worker_start() != 0) {
 		cli_err(cmd, "cannot start the delivery worker");
 		return 1;
@@ -128,6 +133,7 @@ int serve_run(const char *cmd)
 	log_info("serve", "stopping (signal %d)", sig);
 	http_stop(srv, 10000);
 	outbox_worker_stop();
+	backup_scheduler_stop();
 	platform_events_stop();
 	platform_close();
 	log_info("serve", "stopped");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "platform/core/core.h"
@@ -286,6 +287,43 @@ Test(cli, backup_while_serving_and_restore)
 	free(secret);
 	free(bk);
 	free(restored);
+}
+
+Test(cli, the_server_makes_its_own_backups_on_a_schedule)
+{
+	char *bdir = xasprintf("%s/backups", S.root), *sets0 = xasprintf("backup.dir=%s", bdir);
+	const char *sets[] = {sets0, "backup.every=1", "backup.keep=2", NULL};
+	char *out = NULL, *err = NULL;
+	sh("mkdir -m 700 %s", bdir);
+	srv_start(&S, sets);
+	sleep(4);
+	cr_assert_eq(srv_stop(&S), 0);
+	char *count = NULL;
+	cr_assert_eq(sh("test $(ls %s | grep -c '^rudder-.*\\.rudder$') -eq 2", bdir), 0,
+		     "two kept, older ones pruned");
+	cr_assert_eq(sh("ls %s | grep -q tmp", bdir), 1, "no half-written backup left");
+	/* one of them restores */
+	char *restored = xasprintf("%s/from-schedule", S.root);
+	cr_assert_eq(sh("cp $(ls -d %s/rudder-*.rudder | tail -1) %s/latest.rudder", bdir, S.root), 0);
+	char *latest = xasprintf("%s/latest.rudder", S.root);
+	cr_assert_eq(run_rudder(NULL, &out, &err, "restore", "--from", latest, "--backup-key", S.bkey,
+				"--data", restored, NULL), 0, "%s", err);
+	free(out);
+	free(err);
+	cr_assert_eq(run_rudder(NULL, &out, &err, "audit", "verify", "--data", restored,
+				"--passphrase-file", S.pass, NULL), 0, "%s", err);
+	free(out);
+	free(err);
+	/* and the audit log says who made them */
+	char *n = srv_sql(&S, "SELECT count(*) FROM audit_log WHERE action = 'backup.created' "
+			      "AND actor_label = 'schedule'");
+	cr_assert_geq(atoi(n), 3, "%s scheduled backups audited", n);
+	free(n);
+	free(count);
+	free(latest);
+	free(restored);
+	free(sets0);
+	free(bdir);
 }
 
 Test(cli, migrate_and_passphrase)
