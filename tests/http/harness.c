@@ -7,7 +7,10 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,6 +324,103 @@ char *srv_sql(struct srv *s, const char *fmt, ...)
 	free(cmd);
 	free(path);
 	return out;
+}
+
+int free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static int connect_port(int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void wait_port(int port)
+{
+	for (int i = 0; i < 100; i++) {
+		int fd = connect_port(port);
+		if (fd >= 0) {
+			close(fd);
+			return;
+		}
+		usleep(100000);
+	}
+	cr_assert_fail("nothing came up on port %d", port);
+}
+
+int open_stream(struct srv *s, const char *path, const char *token)
+{
+	int fd = connect_port(s->port);
+	char *req;
+
+	cr_assert_geq(fd, 0);
+	req = xasprintf("GET %s HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+			"Cookie: rudder_session=%s\r\n\r\n", path, token);
+	cr_assert_gt(send(fd, req, strlen(req), 0), 0);
+	free(req);
+	return fd;
+}
+
+int stream_until(int fd, const char *want, int seconds)
+{
+	struct buf b;
+	char chunk[1024];
+	struct timeval tv = {1, 0};
+	int found = 0;
+
+	buf_init(&b);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (int i = 0; i < seconds && !found; i++) {
+		ssize_t k;
+		while ((k = recv(fd, chunk, sizeof(chunk), 0)) > 0) {
+			buf_append(&b, chunk, (size_t)k);
+			if (strstr(b.data, want)) {
+				found = 1;
+				break;
+			}
+		}
+		if (k == 0)
+			break;
+	}
+	buf_free(&b);
+	return found;
+}
+
+char *admin_session_token(struct srv *s, const char *secret)
+{
+	struct client *d = cl_new(s);
+	char *e = urlenc(ADMIN_EMAIL), *p = urlenc(ADMIN_PASSWORD), code[7];
+	struct resp *r = cl_post(d, "/login", "email=%s&password=%s", e, p);
+	char *token = between(resp_header(r, "Set-Cookie"), "rudder_session=", ";");
+
+	cr_assert_not_null(token);
+	resp_free(r);
+	totp_now(secret, code);
+	r = cl_post(d, "/login/totp", "code=%s", code);
+	cr_assert_eq(r->status, 303);
+	resp_free(r);
+	free(e);
+	free(p);
+	cl_free(d);
+	return token;
 }
 
 /* ---- the client ---- */

@@ -101,6 +101,18 @@ char *cl_admin(struct client *c);
 /* The current TOTP code for a secret, waiting out a used step. */
 void totp_now(const char *secret, char out[7]);
 
+/* A port nothing listens on now; waiting for something to listen. */
+int free_port(void);
+void wait_port(int port);
+/* Opens the audit event stream of s on a raw socket with a session cookie
+ * (so the test holds the stream itself); returns the socket. */
+int open_stream(struct srv *s, const char *path, const char *session_token);
+/* Reads fd until want arrives (1) or seconds pass (0). */
+int stream_until(int fd, const char *want, int seconds);
+/* Signs in as the administrator with the TOTP secret and returns the
+ * session cookie's value (malloc'd). */
+char *admin_session_token(struct srv *s, const char *totp_secret);
+
 /* The text between start and end in hay (malloc'd), or NULL. */
 char *between(const char *hay, const char *start, const char *end);
 /* URL-encodes s (malloc'd). */

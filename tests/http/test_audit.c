@@ -119,59 +119,14 @@ Test(audit, wrong_passphrase_cannot_verify)
 	free(err);
 }
 
-/* Reads an event stream until `want` shows up or time runs out. */
-static int stream_until(int fd, const char *want, int seconds)
-{
-	struct buf b;
-	char chunk[1024];
-	struct timeval tv = {1, 0};
-	int found = 0;
-	buf_init(&b);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	for (int i = 0; i < seconds && !found; i++) {
-		ssize_t k;
-		while ((k = recv(fd, chunk, sizeof(chunk), 0)) > 0) {
-			buf_append(&b, chunk, (size_t)k);
-			if (strstr(b.data, want)) {
-				found = 1;
-				break;
-			}
-		}
-		if (k == 0)
-			break;
-	}
-	buf_free(&b);
-	return found;
-}
-
 Test(audit, live_viewers_get_new_entries_as_events)
 {
 	struct client *c = cl_new(&S);
 	char *secret = cl_admin(c);
+	char *token = admin_session_token(&S, secret);
+	int fd = open_stream(&S, "/audit/stream", token);
 	struct resp *r;
 
-	/* a second session whose cookie we hold, to open the stream on a
-	 * raw socket and keep it open ourselves */
-	struct client *d = cl_new(&S);
-	char code[7];
-	char *e = urlenc(ADMIN_EMAIL), *p = urlenc(ADMIN_PASSWORD);
-	r = cl_post(d, "/login", "email=%s&password=%s", e, p);
-	const char *set = resp_header(r, "Set-Cookie");
-	cr_assert_not_null(set);
-	char *token = between(set, "rudder_session=", ";");
-	resp_free(r);
-	totp_now(secret, code);
-	r = cl_post(d, "/login/totp", "code=%s", code);
-	cr_assert_eq(r->status, 303);
-	resp_free(r);
-
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)S.port)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	char *req = xasprintf("GET /audit/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
-			      "Cookie: rudder_session=%s\r\n\r\n", token);
-	cr_assert_gt(send(fd, req, strlen(req), 0), 0);
 	cr_assert(stream_until(fd, "text/event-stream", 5), "the stream did not open");
 	/* something auditable happens elsewhere */
 	struct client *x = cl_new(&S);
@@ -182,12 +137,8 @@ Test(audit, live_viewers_get_new_entries_as_events)
 	cr_assert_eq(srv_stop(&S), 0);
 	close(fd);
 	srv_start(&S, NULL);
-	free(req);
 	free(token);
-	free(e);
-	free(p);
 	free(secret);
 	cl_free(x);
-	cl_free(d);
 	cl_free(c);
 }

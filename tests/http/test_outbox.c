@@ -26,34 +26,6 @@ static struct srv S;
 static int smtp_port;
 static pid_t helper;
 
-static int free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-static void wait_port(int port)
-{
-	for (int i = 0; i < 100; i++) {
-		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-		int ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-		close(fd);
-		if (ok)
-			return;
-		usleep(100000);
-	}
-	cr_assert_fail("nothing came up on port %d", port);
-}
-
 static pid_t spawn(char *const argv[])
 {
 	pid_t pid = fork();

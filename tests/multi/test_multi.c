@@ -24,19 +24,6 @@
 static struct srv A, B, N; /* two rudders, and nginx seen as a server */
 static pid_t nginx_pid;
 
-static int free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	bind(fd, (struct sockaddr *)&a, sizeof(a));
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static void start_nginx(void)
 {
 	int port = free_port();
@@ -63,17 +50,7 @@ static void start_nginx(void)
 	memset(&N, 0, sizeof(N));
 	N.port = port;
 	snprintf(N.base, sizeof(N.base), "http://127.0.0.1:%d", port);
-	/* wait until nginx accepts connections */
-	for (int i = 0; i < 100; i++) {
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-		int ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-		close(fd);
-		if (ok)
-			break;
-		usleep(50000);
-	}
+	wait_port(port);
 	free(conf);
 	free(text);
 }
@@ -147,53 +124,14 @@ Test(multi, sign_in_forms_and_csrf_work_whichever_process_answers)
 	cl_free(c);
 }
 
-static int stream_until(int fd, const char *want, int seconds)
-{
-	struct buf b;
-	char chunk[1024];
-	struct timeval tv = {1, 0};
-	int found = 0;
-	buf_init(&b);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	for (int i = 0; i < seconds && !found; i++) {
-		ssize_t k;
-		while ((k = recv(fd, chunk, sizeof(chunk), 0)) > 0) {
-			buf_append(&b, chunk, (size_t)k);
-			if (strstr(b.data, want)) {
-				found = 1;
-				break;
-			}
-		}
-		if (k == 0)
-			break;
-	}
-	buf_free(&b);
-	return found;
-}
-
 Test(multi, a_live_view_on_one_process_sees_what_happens_on_the_other)
 {
 	struct client *c = cl_new(&A);
 	char *secret = cl_admin(c);
+	char *token = admin_session_token(&A, secret);
+	int fd = open_stream(&A, "/audit/stream", token);
 	struct resp *r;
-	/* a second session with a cookie we hold, for a raw stream on A */
-	struct client *d = cl_new(&A);
-	char *e = urlenc(ADMIN_EMAIL), *p = urlenc(ADMIN_PASSWORD), code[7];
-	r = cl_post(d, "/login", "email=%s&password=%s", e, p);
-	char *token = between(resp_header(r, "Set-Cookie"), "rudder_session=", ";");
-	resp_free(r);
-	totp_now(secret, code);
-	r = cl_post(d, "/login/totp", "code=%s", code);
-	cr_assert_eq(r->status, 303);
-	resp_free(r);
 
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)A.port)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	char *req = xasprintf("GET /audit/stream HTTP/1.1\r\nHost: x\r\nCookie: rudder_session=%s\r\n\r\n",
-			      token);
-	cr_assert_gt(send(fd, req, strlen(req), 0), 0);
 	cr_assert(stream_until(fd, "text/event-stream", 5));
 	/* something auditable happens on B */
 	struct client *x = cl_new(&B);
@@ -203,13 +141,9 @@ Test(multi, a_live_view_on_one_process_sees_what_happens_on_the_other)
 	cr_assert(stream_until(fd, "event: audit", 10),
 		  "the event on B never reached the stream on A");
 	close(fd);
-	free(req);
 	free(token);
-	free(e);
-	free(p);
 	free(secret);
 	cl_free(x);
-	cl_free(d);
 	cl_free(c);
 }
 
