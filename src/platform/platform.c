@@ -338,6 +338,38 @@ const struct nav_item *platform_nav(size_t *n_r)
 	return items;
 }
 
+/* ---- work after commit ---- */
+
+#define ON_COMMIT_MAX 32
+static __thread struct {
+	void (*fn)(void *);
+	void *arg;
+} pending[ON_COMMIT_MAX];
+static __thread int npending;
+static __thread bool in_request_tx;
+
+void platform_on_commit(void (*fn)(void *), void *arg)
+{
+	if (!in_request_tx || npending == ON_COMMIT_MAX) {
+		fn(arg);
+		return;
+	}
+	pending[npending].fn = fn;
+	pending[npending].arg = arg;
+	npending++;
+}
+
+/* After commit: run what waited; after a rollback: forget it (the
+ * arguments are static or arena-owned, by contract). */
+static void run_pending(bool committed)
+{
+	int n = npending;
+
+	npending = 0;
+	for (int i = 0; committed && i < n; i++)
+		pending[i].fn(pending[i].arg);
+}
+
 struct invoke {
 	struct http_req *rq;
 	struct http_resp *rs;
@@ -350,8 +382,10 @@ static int invoke_tx(struct db_conn *c, void *arg)
 	struct invoke *x = arg;
 
 	(void)c;
-	if (x->runs++ > 0)
+	if (x->runs++ > 0) {
 		http_resp_reset(x->rs); /* a conflict: start the answer again */
+		npending = 0;
+	}
 	x->handler(x->rq, x->rs);
 	/* a server error undoes what the request wrote; a refusal (4xx)
 	 * keeps it, so failed sign-ins are still counted and audited */
@@ -374,7 +408,11 @@ static void invoke(struct http_req *rq, struct http_resp *rs,
 		return;
 	}
 	lost = db_unavailable_count(c);
+	in_request_tx = true;
+	npending = 0;
 	rc = db_tx_deferred(c, invoke_tx, &x);
+	in_request_tx = false;
+	run_pending(rc == DB_OK);
 	if (db_unavailable_count(c) != lost || rc == DB_UNAVAILABLE) {
 		http_resp_reset(rs);
 		http_error(rq, rs, 503, "unavailable",

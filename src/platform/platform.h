@@ -66,6 +66,13 @@ const struct nav_item *platform_nav(size_t *n_r);
 /* Every route table: the platform's, then each module's. */
 const struct route_table *platform_route_tables(size_t *n_r);
 
+/* Runs fn(arg) once the current request's transaction has committed, and
+ * never if it rolls back; outside a request transaction, at once. For work
+ * that must not see uncommitted data (refreshing a cache, telling other
+ * processes). arg must live as long as the request: static, or in the
+ * request's arena (fn may not run at all, so it cannot own arg). */
+void platform_on_commit(void (*fn)(void *), void *arg);
+
 /* Settings stored in the database (organization name and the like). */
 char *setting_get(struct db_conn *c, struct arena *a, const char *name,
 		  const char *def);

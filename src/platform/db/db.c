@@ -386,6 +386,11 @@ int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 	return rc;
 }
 
+int db_changes(struct db_conn *c)
+{
+	return c->db->drv->changes(c->dc);
+}
+
 int db_exec_script(struct db_conn *c, const char *sql)
 {
 	return seen(c, c->db->drv->exec(c->dc, sql));

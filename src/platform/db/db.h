@@ -85,6 +85,8 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...);
  * SELECT count(*)): DB_OK with *out_r set, DB_NOTFOUND, or negative. */
 int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 	   const char *types, ...);
+/* Rows changed by the last statement on this connection. */
+int db_changes(struct db_conn *c);
 /* Runs a script of several statements without parameters (migrations). */
 int db_exec_script(struct db_conn *c, const char *sql);
 

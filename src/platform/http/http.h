@@ -244,6 +244,11 @@ void http_sse_set_fanout(void (*fanout)(const char *channel, const char *event,
 					 const char *data));
 void http_sse_deliver(const char *channel, const char *event,
 		      const char *data);
+/* Code of this process that wants the events of a channel too (a module
+ * keeping a cache current): fn runs on delivery, in whatever thread
+ * delivers. Register before serving. */
+void http_sse_on(const char *channel,
+		 void (*fn)(const char *event, const char *data));
 
 /* ---- the server ---- */
 struct http_config {

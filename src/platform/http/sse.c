@@ -75,6 +75,23 @@ static void wake(struct sse_sub *s)
 
 static void (*fanout_fn)(const char *, const char *, const char *);
 
+static struct {
+	char channel[64];
+	void (*fn)(const char *event, const char *data);
+} hooks[16];
+static size_t nhooks;
+
+void http_sse_on(const char *channel,
+		 void (*fn)(const char *event, const char *data))
+{
+	if (nhooks < ARRAY_LEN(hooks)) {
+		snprintf(hooks[nhooks].channel, sizeof(hooks[nhooks].channel),
+			 "%s", channel);
+		hooks[nhooks].fn = fn;
+		nhooks++;
+	}
+}
+
 void http_sse_set_fanout(void (*fanout)(const char *channel, const char *event,
 					 const char *data))
 {
@@ -93,6 +110,9 @@ void http_sse_publish(const char *channel, const char *event,
 void http_sse_deliver(const char *channel, const char *event,
 		      const char *data)
 {
+	for (size_t i = 0; i < nhooks; i++)
+		if (strcmp(hooks[i].channel, channel) == 0)
+			hooks[i].fn(event, data);
 	struct buf b;
 	struct channel *c;
 
