@@ -47,7 +47,8 @@ MO        := $(LANGS:%=$(BUILD)/gen/%.mo)
 
 UNIT_SRC  := $(shell find tests/platform -name '*.c' 2>/dev/null | sort) \
              $(shell find tests -mindepth 2 -path 'tests/*/unit_*.c' 2>/dev/null | sort)
-HTTP_SRC  := $(shell find tests/http -name '*.c' 2>/dev/null | sort)
+HTTP_SRC  := $(shell find tests/http -name '*.c' 2>/dev/null | sort) \
+             $(shell find tests -mindepth 2 -path 'tests/*/http_*.c' 2>/dev/null | sort)
 MULTI_SRC := $(shell find tests/multi -name '*.c' 2>/dev/null | sort) tests/http/harness.c
 
 .PHONY: all deps demo test test-sqlite test-pg test-unit test-http test-browser test-i18n test-fuzz-replay \

@@ -5,7 +5,8 @@
  * nowhere else: the platform knows modules only through this list.
  */
 #include "modules.h"
+#include "members/members.h"
 #include "platform/platform.h"
 
-const struct module *const rudder_modules[] = {NULL};
-const size_t rudder_modules_count = 0;
+const struct module *const rudder_modules[] = {&members_module};
+const size_t rudder_modules_count = ARRAY_LEN(rudder_modules);

@@ -17,16 +17,24 @@ export function check(cond, msg) {
   if (!cond) throw new Error("check failed: " + msg);
 }
 
-export async function startServer() {
+// A fresh data directory made by `rudder init`, or with { demo: true } by
+// `rudder demo --no-serve` (passphrase "demo", every password
+// DEMO_PASSWORD), then `rudder serve` on a free port.
+export async function startServer(opts = {}) {
   const root = mkdtempSync(join(tmpdir(), "rudder-browser-"));
   const dir = join(root, "data");
-  writeFileSync(join(root, "pass"), "browser passphrase\n");
-  writeFileSync(join(root, "adminpw"), ADMIN.password + "\n");
-  execFileSync(BIN, ["init", "--data", dir, "--admin-email", ADMIN.email,
-    "--admin-password-file", join(root, "adminpw"), "--passphrase-file",
-    join(root, "pass"), "--kdf", "interactive", "--backup-key-out",
-    join(root, "backup.key"), "--org-name", "Socialist Movement Kazakhstan"],
-    { stdio: ["ignore", "ignore", "inherit"] });
+  if (opts.demo) {
+    writeFileSync(join(root, "pass"), "demo\n");
+    execFileSync(BIN, ["demo", "--data", dir, "--no-serve"], { stdio: ["ignore", "ignore", "inherit"] });
+  } else {
+    writeFileSync(join(root, "pass"), "browser passphrase\n");
+    writeFileSync(join(root, "adminpw"), ADMIN.password + "\n");
+    execFileSync(BIN, ["init", "--data", dir, "--admin-email", ADMIN.email,
+      "--admin-password-file", join(root, "adminpw"), "--passphrase-file",
+      join(root, "pass"), "--kdf", "interactive", "--backup-key-out",
+      join(root, "backup.key"), "--org-name", "Socialist Movement Kazakhstan"],
+      { stdio: ["ignore", "ignore", "inherit"] });
+  }
   const proc = spawn(BIN, ["serve", "--data", dir, "--passphrase-file",
     join(root, "pass"), "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise((ok, fail) => {
@@ -49,6 +57,17 @@ export async function startServer() {
       check(code === 0, "rudder serve exits cleanly, got " + code);
     },
   };
+}
+
+export const DEMO_PASSWORD = "rudder-demo";
+
+// Signs in on the login page (no second factor: the demo does not ask).
+export async function signIn(page, base, email, password = DEMO_PASSWORD) {
+  await page.goto(base + "/login");
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]:has-text('Sign in'), main button[type=submit]");
+  await page.waitForURL((u) => u.pathname !== "/login");
 }
 
 export async function browser() {

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The members JSON API under /api/v1/: the same checks, scopes and audit
+ * entries as the pages (docs/api/openapi.yaml describes it).
+ */
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/i18n/i18n.h"
+#include "platform/platform.h"
+
+#include <string.h>
+
+static void field_invalid(struct http_req *rq, struct http_resp *rs,
+			  const char *field, const char *why)
+{
+	json_t *j = json_pack("{s:i, s:s, s:s, s:s}", "status", 422, "code",
+			      "invalid_field", "message",
+			      arena_printf(rq->arena, "%s: %s",
+					   members_field_label(rq, field),
+					   tr_rq(rq, why)),
+			      "field", field);
+	http_json(rs, 422, j);
+}
+
+void api_members_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct mindex_hit *hits;
+	size_t n, total, page;
+	json_t *arr;
+
+	if (members_query(rq, &hits, &n, &total, &page) != 0) {
+		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr, json_pack("{s:I, s:s, s:I, s:s, s:s}", "id",
+				       (json_int_t)hits[i].id, "display_name",
+				       hits[i].display_name, "branch_id",
+				       (json_int_t)hits[i].branch_id, "branch",
+				       members_branch_name(rq, hits[i].branch_id),
+				       "status",
+				       mstatus_name((enum mstatus)hits[i].status)));
+	http_json(rs, 200,
+		  json_pack("{s:I, s:I, s:I, s:o}", "total", (json_int_t)total,
+			    "page", (json_int_t)page, "page_size",
+			    (json_int_t)MEMBERS_PAGE_SIZE, "people", arr));
+}
+
+/* "unions": [1, 2] in the body: each must exist. NULL/0 when absent;
+ * -1 when not an array of known ids. */
+static int json_unions(struct http_req *rq, bool *given_r, int64_t **ids_r,
+		       size_t *n_r)
+{
+	json_t *arr = rq->json ? json_object_get(rq->json, "unions") : NULL;
+	json_t *v;
+	size_t i;
+	struct union_org u;
+
+	*given_r = arr != NULL;
+	*ids_r = NULL;
+	*n_r = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return -1;
+	*ids_r = arena_alloc(rq->arena, (json_array_size(arr) + 1) * sizeof(int64_t));
+	json_array_foreach(arr, i, v) {
+		if (!json_is_integer(v) ||
+		    union_get(platform_conn(), rq->arena, json_integer_value(v),
+			      &u) != DB_OK)
+			return -1;
+		(*ids_r)[(*n_r)++] = json_integer_value(v);
+	}
+	return 0;
+}
+
+/* Writes in (after the checks) and answers with the person. */
+static void write_and_answer(struct http_req *rq, struct http_resp *rs,
+			     struct person_input *in, int64_t *uids,
+			     size_t nu, int64_t id)
+{
+	const char *field, *why;
+	struct person p;
+	int rc;
+
+	if ((why = members_write_check(rq, in, &field))) {
+		field_invalid(rq, rs, field, why);
+		return;
+	}
+	rc = members_write(rq, in, uids, nu, &id);
+	if (rc == DB_CONSTRAINT) {
+		http_error(rq, rs, 409, "conflict",
+			   N_("Someone with this phone or email is registered already."));
+		return;
+	}
+	if (rc != DB_OK ||
+	    person_get(platform_conn(), rq->arena, id, true, &p) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_json(rs, rq->method == HTTP_POST ? 201 : 200,
+		  members_person_json(rq, &p, true));
+}
+
+void api_members_create(struct http_req *rq, struct http_resp *rs)
+{
+	struct person_input in;
+	int64_t *uids;
+	size_t nu;
+	bool given;
+
+	members_input_from_form(rq, &in);
+	if (json_unions(rq, &given, &uids, &nu) != 0) {
+		field_invalid(rq, rs, "unions", N_("is not a known union"));
+		return;
+	}
+	write_and_answer(rq, rs, &in, uids, nu, 0);
+}
+
+void api_members_get(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+
+	if (members_load(rq, rs, PERM_MEMBERS_READ, true, &p) != 0)
+		return;
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 arena_printf(rq->arena, "person:%lld", (long long)p.id), NULL);
+	http_json(rs, 200, members_person_json(rq, &p, true));
+}
+
+/* A field of the body when present, else what the person has. */
+static const char *keep(struct http_req *rq, const char *name,
+			const char *current)
+{
+	const char *v = http_field(rq, name);
+	return v ? v : current;
+}
+
+static bool keep_bool(struct http_req *rq, const char *name, bool current)
+{
+	return http_field(rq, name) ? http_field_bool(rq, name) : current;
+}
+
+void api_members_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	struct person_input in = {0};
+	int64_t *uids;
+	size_t nu;
+	bool given;
+
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
+		return;
+	if (p.erased_at) {
+		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
+		return;
+	}
+	in.display_name = keep(rq, "display_name", p.display_name);
+	in.legal_name = keep(rq, "legal_name", p.legal_name);
+	in.phone = keep(rq, "phone", p.phone);
+	in.email = keep(rq, "email", p.email);
+	in.address = keep(rq, "address", p.address);
+	in.birth_date = keep(rq, "birth_date", p.birth_date);
+	in.workplace = keep(rq, "workplace", p.workplace);
+	in.notes = keep(rq, "notes", p.notes);
+	in.joined_on = keep(rq, "joined", p.joined_on);
+	in.branch_id = http_field(rq, "branch") ? http_field_int(rq, "branch", 0)
+						: p.branch_id;
+	in.consent_phone = keep_bool(rq, "consent_phone", p.consent_phone);
+	in.consent_sms = keep_bool(rq, "consent_sms", p.consent_sms);
+	in.consent_email = keep_bool(rq, "consent_email", p.consent_email);
+	if (json_unions(rq, &given, &uids, &nu) != 0) {
+		field_invalid(rq, rs, "unions", N_("is not a known union"));
+		return;
+	}
+	if (!given &&
+	    person_unions(platform_conn(), rq->arena, p.id, &uids, &nu) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	write_and_answer(rq, rs, &in, uids, nu, p.id);
+}
+
+void api_branches(struct http_req *rq, struct http_resp *rs)
+{
+	http_json(rs, 200, json_pack("{s:o}", "branches", members_branches_json(rq)));
+}
+
+void api_unions(struct http_req *rq, struct http_resp *rs)
+{
+	http_json(rs, 200, json_pack("{s:o}", "unions", members_unions_json(rq)));
+}

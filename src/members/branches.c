@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Branches and affiliated organizations. A branch is a platform scope
+ * (the tree roles are granted over) with a kind; an organizer adds
+ * branches under their own. Affiliated unions and groups belong to the
+ * whole organization: everyone with members.read sees the list, only an
+ * organization-wide writer adds to it, and a union's page lists only the
+ * members within the reader's branches.
+ */
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/auth/auth.h"
+#include "platform/i18n/i18n.h"
+#include "platform/platform.h"
+
+#include <string.h>
+
+/* cells first: most branches added are cells inside a region */
+static const char *const branch_kinds[] = {"cell", "city", "region",
+					   "branch"};
+static const char *const branch_kind_labels[] = {N_("Cell"), N_("City"),
+						 N_("Region"), N_("Branch")};
+static const char *const union_kinds[] = {"union", "group"};
+static const char *const union_kind_labels[] = {N_("Trade union"),
+						N_("Group")};
+
+static const char *kind_label(const char *const *names,
+			      const char *const *labels, size_t n,
+			      const char *kind)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], kind) == 0)
+			return labels[i];
+	return NULL;
+}
+
+static json_t *kind_options(struct http_req *rq, const char *const *names,
+			    const char *const *labels, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "name", names[i],
+						     "label", tr_rq(rq, labels[i])));
+	return arr;
+}
+
+json_t *members_branch_json(struct http_req *rq, const struct branch *b)
+{
+	const char *kl = kind_label(branch_kinds, branch_kind_labels,
+				    ARRAY_LEN(branch_kinds), b->kind);
+
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:i, s:I}", "id",
+			 (json_int_t)b->id, "parent_id", (json_int_t)b->parent_id,
+			 "name", b->name, "kind", b->kind, "kind_label",
+			 kl ? tr_rq(rq, kl) : b->kind, "depth", b->depth,
+			 "members", (json_int_t)b->members);
+}
+
+/* The branches the caller may read, in tree order. */
+json_t *members_branches_json(struct http_req *rq)
+{
+	struct mscope s;
+	struct branch *b;
+	size_t n;
+	json_t *arr = json_array();
+
+	mscope_for(rq, PERM_MEMBERS_READ, &s);
+	if (branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n; i++)
+		if (mscope_has(&s, b[i].id))
+			json_array_append_new(arr, members_branch_json(rq, &b[i]));
+	return arr;
+}
+
+static void list_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const char *error)
+{
+	struct mscope w;
+	json_t *parents, *data;
+
+	mscope_for(rq, PERM_MEMBERS_WRITE, &w);
+	parents = members_branch_options(rq, &w, http_field_int(rq, "parent", 0));
+	data = json_pack("{s:o, s:o, s:o, s:b, s:b}", "branches",
+			 members_branches_json(rq), "parents", parents, "kinds",
+			 kind_options(rq, branch_kinds, branch_kind_labels,
+				      ARRAY_LEN(branch_kinds)),
+			 "may_add", w.any, "may_add_top", w.org);
+	if (error) {
+		json_object_set_new(data, "error", json_string(error));
+		json_object_set_new(data, "name",
+				    json_string(http_field(rq, "name")));
+	}
+	http_page(rq, rs, status, "members/branches", N_("Branches"), data);
+	json_decref(data);
+}
+
+void branches_list(struct http_req *rq, struct http_resp *rs)
+{
+	list_page(rq, rs, 200, NULL);
+}
+
+/* Creations run in a savepoint of their own: a duplicate name is a
+ * constraint, and must leave the request's transaction usable. */
+struct add {
+	const char *name, *kind, *description;
+	int64_t parent, id;
+};
+
+static int branch_tx(struct db_conn *c, void *arg)
+{
+	struct add *x = arg;
+	return branch_create(c, x->parent, x->name, x->kind, &x->id);
+}
+
+static int union_tx(struct db_conn *c, void *arg)
+{
+	struct add *x = arg;
+	return union_create(c, x->name, x->kind, x->description, &x->id);
+}
+
+void branches_create(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t parent = http_field_int(rq, "parent", 0), id;
+	const char *kind = http_field(rq, "kind");
+	struct branch pb;
+	int rc;
+
+	if (!kind || !*kind)
+		kind = parent ? "cell" : "region";
+	if (!can(rq, PERM_MEMBERS_WRITE, parent)) {
+		http_error(rq, rs, 403, "forbidden",
+			   parent ? N_("You can only add branches inside your own branches.")
+				  : N_("Only an organization-wide organizer can add a top-level branch."));
+		return;
+	}
+	if (parent && branch_get(platform_conn(), rq->arena, parent, &pb) != DB_OK) {
+		list_page(rq, rs, 422, tr_rq(rq, N_("There is no such branch.")));
+		return;
+	}
+	if (!kind_label(branch_kinds, branch_kind_labels, ARRAY_LEN(branch_kinds),
+			kind)) {
+		list_page(rq, rs, 422, tr_rq(rq, N_("That kind of branch does not exist.")));
+		return;
+	}
+	struct add x = {.name = http_field(rq, "name"), .kind = kind,
+			.parent = parent};
+	rc = db_tx(platform_conn(), branch_tx, &x);
+	id = x.id;
+	if (rc == DB_CONSTRAINT) {
+		list_page(rq, rs, 409, tr_rq(rq, N_("A branch with that name exists already.")));
+		return;
+	}
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), "branch.created",
+			      arena_printf(rq->arena, "scope:%lld", (long long)id),
+			      json_pack("{s:I}", "parent", (json_int_t)parent));
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_flash(rq, rs, N_("The branch was added."));
+	http_redirect(rs, arena_printf(rq->arena, "/branches/%lld", (long long)id));
+}
+
+void branches_show(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id = http_param_int(rq, "id");
+	struct branch b, *all;
+	size_t n;
+	json_t *children = json_array(), *data;
+
+	if (!id || branch_get(platform_conn(), rq->arena, id, &b) != DB_OK ||
+	    !can(rq, PERM_MEMBERS_READ, id)) {
+		json_decref(children);
+		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
+		return;
+	}
+	if (branch_list(platform_conn(), rq->arena, &all, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++)
+			if (all[i].parent_id == id)
+				json_array_append_new(children,
+						      members_branch_json(rq, &all[i]));
+	data = json_pack("{s:o, s:o, s:b}", "branch", members_branch_json(rq, &b),
+			 "children", children, "may_add",
+			 can(rq, PERM_MEMBERS_WRITE, id));
+	json_object_set_new(data, "kinds",
+			    kind_options(rq, branch_kinds, branch_kind_labels,
+					 ARRAY_LEN(branch_kinds)));
+	if (b.parent_id && can(rq, PERM_MEMBERS_READ, b.parent_id))
+		json_object_set_new(data, "parent",
+				    json_pack("{s:I, s:s}", "id", (json_int_t)b.parent_id,
+					      "name", members_branch_name(rq, b.parent_id)));
+	http_page(rq, rs, 200, "members/branch", N_("Branch"), data);
+	json_decref(data);
+}
+
+/* ---- affiliated organizations ---- */
+
+json_t *members_union_json(struct http_req *rq, const struct union_org *u)
+{
+	const char *kl = kind_label(union_kinds, union_kind_labels,
+				    ARRAY_LEN(union_kinds), u->kind);
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)u->id,
+			 "name", u->name, "kind", u->kind, "kind_label",
+			 kl ? tr_rq(rq, kl) : u->kind, "description",
+			 u->description);
+}
+
+json_t *members_unions_json(struct http_req *rq)
+{
+	struct union_org *u;
+	size_t n;
+	json_t *arr = json_array();
+
+	if (union_list(platform_conn(), rq->arena, &u, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, members_union_json(rq, &u[i]));
+	return arr;
+}
+
+static void unions_page(struct http_req *rq, struct http_resp *rs, int status,
+			const char *error)
+{
+	json_t *data = json_pack(
+		"{s:o, s:o, s:b}", "unions", members_unions_json(rq), "kinds",
+		kind_options(rq, union_kinds, union_kind_labels,
+			     ARRAY_LEN(union_kinds)),
+		"may_add", can(rq, PERM_MEMBERS_WRITE, 0));
+
+	if (error) {
+		json_object_set_new(data, "error", json_string(error));
+		json_object_set_new(data, "name", json_string(http_field(rq, "name")));
+		json_object_set_new(data, "description",
+				    json_string(http_field(rq, "description")
+							? http_field(rq, "description")
+							: ""));
+	}
+	http_page(rq, rs, status, "members/unions", N_("Unions"), data);
+	json_decref(data);
+}
+
+void unions_list(struct http_req *rq, struct http_resp *rs)
+{
+	unions_page(rq, rs, 200, NULL);
+}
+
+void unions_create(struct http_req *rq, struct http_resp *rs)
+{
+	const char *kind = http_field(rq, "kind");
+	int64_t id;
+	int rc;
+
+	if (!can(rq, PERM_MEMBERS_WRITE, 0)) {
+		http_error(rq, rs, 403, "forbidden",
+			   N_("Only an organization-wide organizer can add an affiliated organization."));
+		return;
+	}
+	if (!kind || !*kind)
+		kind = "union";
+	if (!kind_label(union_kinds, union_kind_labels, ARRAY_LEN(union_kinds),
+			kind)) {
+		unions_page(rq, rs, 422, tr_rq(rq, N_("That kind of organization does not exist.")));
+		return;
+	}
+	struct add x = {.name = http_field(rq, "name"), .kind = kind,
+			.description = http_field(rq, "description")};
+	rc = db_tx(platform_conn(), union_tx, &x);
+	id = x.id;
+	if (rc == DB_CONSTRAINT) {
+		unions_page(rq, rs, 409, tr_rq(rq, N_("An organization with that name exists already.")));
+		return;
+	}
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), "union.created",
+			      arena_printf(rq->arena, "union:%lld", (long long)id),
+			      NULL);
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_flash(rq, rs, N_("The organization was added."));
+	http_redirect(rs, arena_printf(rq->arena, "/unions/%lld", (long long)id));
+}
+
+void unions_show(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id = http_param_int(rq, "id");
+	struct union_org u;
+	struct mscope s;
+	struct mindex_query q = {0};
+	struct mindex_hit *hits;
+	size_t n, total;
+	json_t *people = json_array(), *data;
+
+	if (!id || union_get(platform_conn(), rq->arena, id, &u) != DB_OK) {
+		json_decref(people);
+		http_error(rq, rs, 404, "not_found", N_("There is no such organization."));
+		return;
+	}
+	/* the members of it the reader may see, and no count of the rest */
+	mscope_for(rq, PERM_MEMBERS_READ, &s);
+	q.org = s.org;
+	q.visible = s.bits;
+	q.nvisible = s.nbits;
+	q.status = -1;
+	q.union_id = id;
+	q.limit = 200;
+	if (mindex_query(rq->arena, &q, &hits, &n, &total) == 0)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+				people,
+				json_pack("{s:I, s:s, s:s, s:s}", "id",
+					  (json_int_t)hits[i].id, "display_name",
+					  hits[i].display_name, "branch",
+					  members_branch_name(rq, hits[i].branch_id),
+					  "status_label",
+					  tr_rq(rq, mstatus_label((enum mstatus)hits[i].status))));
+	else
+		total = 0;
+	data = json_pack("{s:o, s:o, s:I, s:b}", "union", members_union_json(rq, &u),
+			 "people", people, "total", (json_int_t)total, "more",
+			 total > n);
+	http_page(rq, rs, 200, "members/union", N_("Union"), data);
+	json_decref(data);
+}

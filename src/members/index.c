@@ -1,0 +1,798 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The in-memory member index (see index.h).
+ *
+ * Records live in one array; a record's searchable text (folded display
+ * name, legal name, phone digits, email, separated by 0x1f) and display
+ * name live in two string arenas. The records present at the last build
+ * ("base") are sorted by folded display name in order[] and indexed by
+ * trigram: for each of 2^20 buckets (a hash of three bytes), the ascending
+ * positions of the records whose text holds such a trigram, delta-encoded
+ * as varints. Records added since ("overlay") are checked one by one; a
+ * changed record gets a new position and its old one is marked dead. When
+ * the overlay grows past OVERLAY_MAX, a background thread builds a fresh
+ * index from the database and swaps it in.
+ *
+ * A query walks the sorted records (merging the sorted overlay), testing
+ * visibility and filters, and for a text query a bitmap of candidates from
+ * the rarest trigram of the fragment, then the text itself. Everything is
+ * under one read-write lock.
+ */
+#include "index.h"
+#include "members.h"
+#include "platform/core/core.h"
+#include "platform/crypto/crypto.h"
+#include "platform/db/db.h"
+#include "platform/platform.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NBUCKETS (1u << 20)
+#define OVERLAY_MAX 20000
+#define SEP '\x1f'
+#define GONE UINT32_MAX
+
+struct rec {
+	int64_t id;
+	uint32_t branch;
+	uint32_t text;   /* offset in texts */
+	uint32_t name;   /* offset in names */
+	uint32_t unions; /* offset in unions */
+	uint16_t text_len;
+	uint8_t nunions;
+	uint8_t status;
+	uint8_t dead;
+};
+
+struct idx {
+	struct rec *recs;
+	size_t n, cap, base_n, dead_n;
+	char *texts;
+	size_t texts_len, texts_cap;
+	char *names;
+	size_t names_len, names_cap;
+	uint32_t *unions;
+	size_t unions_len, unions_cap;
+	uint32_t *order; /* base positions by name */
+	int64_t *hkeys;  /* id -> position, open addressing */
+	uint32_t *hvals;
+	size_t hcap, hused;
+	uint32_t *boff; /* NBUCKETS + 1 offsets into post */
+	uint8_t *post;
+};
+
+static struct idx *cur;
+static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t rebuild_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool rebuilding;
+static int64_t *replay; /* ids changed while a rebuild ran */
+static size_t nreplay, capreplay;
+
+/* ---- folding ---- */
+
+static uint32_t fold_cp(uint32_t cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if (cp >= 0x410 && cp <= 0x42F) /* А-Я */
+		return cp + 32;
+	if (cp >= 0x400 && cp <= 0x40F) /* Ѐ-Џ, incl. Ё, І */
+		return cp + 80;
+	/* Kazakh and others in the Cyrillic supplement: even = capital */
+	if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
+	    (cp >= 0x4D0 && cp <= 0x4FF))
+		return (cp & 1) ? cp : cp + 1;
+	if (cp == 0x4C0)
+		return 0x4CF;
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) /* Latin-1 capitals */
+		return cp + 32;
+	return cp;
+}
+
+static void put_cp(struct buf *b, uint32_t cp)
+{
+	char o[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		o[0] = (char)(0xF0 | (cp >> 18));
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	buf_append(b, o, n);
+}
+
+static void fold_into(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		uint32_t cp;
+		size_t k;
+		if (*p < 0x80) {
+			cp = *p;
+			k = 1;
+		} else if ((*p & 0xE0) == 0xC0 && p[1]) {
+			cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+			k = 2;
+		} else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+			cp = ((uint32_t)(*p & 0x0F) << 12) |
+			     ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+			k = 3;
+		} else if ((*p & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
+			cp = ((uint32_t)(*p & 0x07) << 18) |
+			     ((uint32_t)(p[1] & 0x3F) << 12) |
+			     ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+			k = 4;
+		} else {
+			p++;
+			continue;
+		}
+		put_cp(b, fold_cp(cp));
+		p += k;
+	}
+}
+
+char *text_fold(struct arena *a, const char *s)
+{
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	fold_into(&b, s ? s : "");
+	buf_reserve(&b, 0);
+	out = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* The searchable text of a person. */
+static void person_text(struct buf *b, const char *display, const char *legal,
+			const char *phone, const char *email)
+{
+	fold_into(b, display);
+	buf_putc(b, SEP);
+	fold_into(b, legal ? legal : "");
+	buf_putc(b, SEP);
+	for (const char *p = phone ? phone : ""; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			buf_putc(b, *p);
+	buf_putc(b, SEP);
+	fold_into(b, email ? email : "");
+}
+
+/* ---- building blocks ---- */
+
+static uint32_t bucket_of(const unsigned char *t)
+{
+	uint32_t h = (uint32_t)t[0] * 2654435761u ^ (uint32_t)t[1] * 40503u ^
+		     (uint32_t)t[2] * 2246822519u;
+	h ^= h >> 15;
+	return h & (NBUCKETS - 1);
+}
+
+static void idx_free(struct idx *x)
+{
+	if (!x)
+		return;
+	free(x->recs);
+	free(x->texts);
+	free(x->names);
+	free(x->unions);
+	free(x->order);
+	free(x->hkeys);
+	free(x->hvals);
+	free(x->boff);
+	free(x->post);
+	free(x);
+}
+
+static size_t hslot(const struct idx *x, int64_t id)
+{
+	uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 20) & (x->hcap - 1);
+}
+
+static void hput(struct idx *x, int64_t id, uint32_t pos);
+
+static void hgrow(struct idx *x)
+{
+	int64_t *ok = x->hkeys;
+	uint32_t *ov = x->hvals;
+	size_t oc = x->hcap;
+
+	x->hcap = oc ? oc * 2 : 1024;
+	x->hkeys = xcalloc(x->hcap, sizeof(*x->hkeys));
+	x->hvals = xcalloc(x->hcap, sizeof(*x->hvals));
+	x->hused = 0;
+	for (size_t i = 0; i < oc; i++)
+		if (ok[i])
+			hput(x, ok[i], ov[i]);
+	free(ok);
+	free(ov);
+}
+
+static void hput(struct idx *x, int64_t id, uint32_t pos)
+{
+	size_t i;
+
+	if ((x->hused + 1) * 2 > x->hcap)
+		hgrow(x);
+	for (i = hslot(x, id); x->hkeys[i] && x->hkeys[i] != id;
+	     i = (i + 1) & (x->hcap - 1))
+		;
+	if (!x->hkeys[i])
+		x->hused++;
+	x->hkeys[i] = id;
+	x->hvals[i] = pos;
+}
+
+static uint32_t hget(const struct idx *x, int64_t id)
+{
+	if (!x->hcap)
+		return GONE;
+	for (size_t i = hslot(x, id); x->hkeys[i];
+	     i = (i + 1) & (x->hcap - 1))
+		if (x->hkeys[i] == id)
+			return x->hvals[i];
+	return GONE;
+}
+
+static uint32_t append_str(char **arr, size_t *len, size_t *cap,
+			   const char *s, size_t n)
+{
+	uint32_t off = (uint32_t)*len;
+
+	if (*len + n + 1 > *cap) {
+		while (*len + n + 1 > *cap)
+			*cap = *cap ? *cap * 2 : 1 << 16;
+		*arr = xrealloc(*arr, *cap);
+	}
+	memcpy(*arr + *len, s, n);
+	(*arr)[*len + n] = '\0';
+	*len += n + 1;
+	return off;
+}
+
+/* Adds a record at the end; returns its position. */
+static uint32_t add_rec(struct idx *x, int64_t id, int64_t branch, int status,
+			const char *display, const char *text, size_t tlen,
+			const int64_t *unions, size_t nunions)
+{
+	struct rec *r;
+
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 1024;
+		x->recs = xrealloc(x->recs, x->cap * sizeof(*x->recs));
+	}
+	if (tlen > 0xFFFF)
+		tlen = 0xFFFF;
+	if (nunions > 0xFF)
+		nunions = 0xFF;
+	r = &x->recs[x->n];
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	r->branch = (uint32_t)branch;
+	r->status = (uint8_t)status;
+	r->text = append_str(&x->texts, &x->texts_len, &x->texts_cap, text, tlen);
+	r->text_len = (uint16_t)tlen;
+	r->name = append_str(&x->names, &x->names_len, &x->names_cap, display,
+			     strlen(display));
+	r->unions = (uint32_t)x->unions_len;
+	r->nunions = (uint8_t)nunions;
+	if (x->unions_len + nunions > x->unions_cap) {
+		while (x->unions_len + nunions > x->unions_cap)
+			x->unions_cap = x->unions_cap ? x->unions_cap * 2 : 4096;
+		x->unions = xrealloc(x->unions, x->unions_cap * sizeof(*x->unions));
+	}
+	for (size_t i = 0; i < nunions; i++)
+		x->unions[x->unions_len++] = (uint32_t)unions[i];
+	hput(x, id, (uint32_t)x->n);
+	return (uint32_t)x->n++;
+}
+
+/* Compares records by their folded display name (the text up to the
+ * first separator), then by id. */
+static int cmp_pos(const void *pa, const void *pb, void *arg)
+{
+	const struct idx *x = arg;
+	const struct rec *a = &x->recs[*(const uint32_t *)pa];
+	const struct rec *b = &x->recs[*(const uint32_t *)pb];
+	const unsigned char *ta = (const unsigned char *)x->texts + a->text;
+	const unsigned char *tb = (const unsigned char *)x->texts + b->text;
+
+	for (;; ta++, tb++) {
+		unsigned ca = *ta == SEP ? 0 : *ta, cb = *tb == SEP ? 0 : *tb;
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		if (!ca)
+			break;
+	}
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Distinct buckets of a text's trigrams, sorted, into out (cap). */
+static size_t buckets_of(const char *t, size_t n, uint32_t *out, size_t cap)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i + 3 <= n && k < cap; i++)
+		out[k++] = bucket_of((const unsigned char *)t + i);
+	/* sort and dedupe: small arrays, insertion sort */
+	for (size_t i = 1; i < k; i++) {
+		uint32_t v = out[i];
+		size_t j = i;
+		while (j > 0 && out[j - 1] > v) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = v;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++)
+		if (m == 0 || out[m - 1] != out[i])
+			out[m++] = out[i];
+	return m;
+}
+
+static size_t varint_len(uint32_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static void build_postings(struct idx *x)
+{
+	uint32_t *last = xcalloc(NBUCKETS, sizeof(*last));
+	uint32_t *fill = NULL;
+	uint32_t bk[1024];
+	size_t total = 0;
+
+	x->boff = xcalloc(NBUCKETS + 1, sizeof(*x->boff));
+	/* pass 1: bytes per bucket (positions count up, deltas from +1) */
+	for (size_t p = 0; p < x->base_n; p++) {
+		const struct rec *r = &x->recs[p];
+		size_t nb = buckets_of(x->texts + r->text, r->text_len, bk, 1024);
+		for (size_t i = 0; i < nb; i++) {
+			x->boff[bk[i] + 1] += (uint32_t)varint_len((uint32_t)p + 1 - last[bk[i]]);
+			last[bk[i]] = (uint32_t)p + 1;
+		}
+	}
+	for (size_t b = 0; b < NBUCKETS; b++)
+		x->boff[b + 1] += x->boff[b];
+	total = x->boff[NBUCKETS];
+	x->post = xmalloc(total ? total : 1);
+	fill = xmalloc(NBUCKETS * sizeof(*fill));
+	memcpy(fill, x->boff, NBUCKETS * sizeof(*fill));
+	memset(last, 0, NBUCKETS * sizeof(*last));
+	/* pass 2: the varints */
+	for (size_t p = 0; p < x->base_n; p++) {
+		const struct rec *r = &x->recs[p];
+		size_t nb = buckets_of(x->texts + r->text, r->text_len, bk, 1024);
+		for (size_t i = 0; i < nb; i++) {
+			uint32_t d = (uint32_t)p + 1 - last[bk[i]];
+			last[bk[i]] = (uint32_t)p + 1;
+			while (d >= 0x80) {
+				x->post[fill[bk[i]]++] = (uint8_t)(d | 0x80);
+				d >>= 7;
+			}
+			x->post[fill[bk[i]]++] = (uint8_t)d;
+		}
+	}
+	free(fill);
+	free(last);
+}
+
+/* ---- loading from the database ---- */
+
+static const char SQL_ALL[] =
+	"SELECT id, branch_id, status, display_name, legal_name_sealed, "
+	"phone_sealed, email_sealed FROM people WHERE erased_at IS NULL "
+	"ORDER BY id";
+static const char SQL_ONE[] =
+	"SELECT id, branch_id, status, display_name, legal_name_sealed, "
+	"phone_sealed, email_sealed FROM people WHERE erased_at IS NULL "
+	"AND id = $1";
+static const char SQL_ALL_UNIONS[] =
+	"SELECT person_id, union_id FROM person_unions ORDER BY person_id";
+static const char SQL_ONE_UNIONS[] =
+	"SELECT person_id, union_id FROM person_unions WHERE person_id = $1";
+
+static char *open_col(struct arena *a, struct db_stmt *st, int col,
+		      const char *ctx)
+{
+	size_t len;
+	const void *b;
+
+	if (db_col_null(st, col))
+		return NULL;
+	b = db_col_blob(st, col, &len);
+	return unseal_str(a, ctx, b, len);
+}
+
+/* One row of SQL_ALL/SQL_ONE into the index. */
+static void add_row(struct idx *x, struct db_stmt *st, struct buf *t,
+		    const int64_t *unions, size_t nunions)
+{
+	struct arena *a = arena_new();
+	enum mstatus s = MS_ACTIVE;
+	const char *display = db_col_text(st, 3);
+
+	mstatus_parse(db_col_text(st, 2), &s);
+	buf_reset(t);
+	person_text(t, display, open_col(a, st, 4, "people.legal_name"),
+		    open_col(a, st, 5, "people.phone"),
+		    open_col(a, st, 6, "people.email"));
+	add_rec(x, db_col_int(st, 0), db_col_int(st, 1), (int)s, display,
+		t->data ? t->data : "", t->len, unions, nunions);
+	arena_free(a);
+}
+
+static struct idx *build(struct db_conn *c)
+{
+	struct idx *x = xcalloc(1, sizeof(*x));
+	struct db_stmt *st;
+	struct buf t;
+	int rc;
+
+	buf_init(&t);
+	st = db_prepare(c, SQL_ALL);
+	if (!st) {
+		idx_free(x);
+		return NULL;
+	}
+	while ((rc = db_step(st)) == DB_ROW)
+		add_row(x, st, &t, NULL, 0);
+	db_reset(st);
+	buf_free(&t);
+	if (rc != DB_DONE) {
+		idx_free(x);
+		return NULL;
+	}
+	/* unions: collected per person, then laid out again */
+	{
+		int64_t *pu = NULL;
+		size_t npu = 0, cappu = 0;
+		uint32_t *start, *count;
+		st = db_prepare(c, SQL_ALL_UNIONS);
+		while (st && db_step(st) == DB_ROW) {
+			if (npu + 2 > cappu) {
+				cappu = cappu ? cappu * 2 : 4096;
+				pu = xrealloc(pu, cappu * sizeof(*pu));
+			}
+			pu[npu++] = db_col_int(st, 0);
+			pu[npu++] = db_col_int(st, 1);
+		}
+		db_reset(st);
+		start = xcalloc(x->n + 1, sizeof(*start));
+		count = xcalloc(x->n + 1, sizeof(*count));
+		free(x->unions);
+		x->unions = xmalloc((npu / 2 + 1) * sizeof(*x->unions));
+		x->unions_cap = npu / 2 + 1;
+		x->unions_len = 0;
+		for (size_t i = 0; i < npu; i += 2) {
+			uint32_t pos = hget(x, pu[i]);
+			if (pos == GONE)
+				continue;
+			if (count[pos] == 0)
+				start[pos] = (uint32_t)x->unions_len;
+			/* rows come ordered by person: each person's unions
+			 * are contiguous */
+			x->unions[x->unions_len++] = (uint32_t)pu[i + 1];
+			count[pos]++;
+		}
+		for (size_t p = 0; p < x->n; p++) {
+			x->recs[p].unions = start[p];
+			x->recs[p].nunions = (uint8_t)(count[p] > 0xFF ? 0xFF : count[p]);
+		}
+		free(start);
+		free(count);
+		free(pu);
+	}
+	x->base_n = x->n;
+	x->order = xmalloc((x->n + 1) * sizeof(*x->order));
+	for (size_t i = 0; i < x->n; i++)
+		x->order[i] = (uint32_t)i;
+	qsort_r(x->order, x->n, sizeof(*x->order), cmp_pos, x);
+	build_postings(x);
+	return x;
+}
+
+int mindex_load(struct db_conn *c)
+{
+	struct idx *x = build(c);
+
+	if (!x)
+		return -1;
+	pthread_rwlock_wrlock(&lock);
+	idx_free(cur);
+	cur = x;
+	pthread_rwlock_unlock(&lock);
+	return 0;
+}
+
+void mindex_free(void)
+{
+	pthread_rwlock_wrlock(&lock);
+	idx_free(cur);
+	cur = NULL;
+	pthread_rwlock_unlock(&lock);
+}
+
+size_t mindex_count(void)
+{
+	size_t n;
+
+	pthread_rwlock_rdlock(&lock);
+	n = cur ? cur->n - cur->dead_n : 0;
+	pthread_rwlock_unlock(&lock);
+	return n;
+}
+
+/* ---- keeping current ---- */
+
+static void refresh_in(struct idx *x, struct db_conn *c, int64_t id);
+
+static void *rebuild_main(void *arg)
+{
+	struct db_conn *c = platform_conn_fresh();
+	struct idx *x;
+
+	(void)arg;
+	x = c ? build(c) : NULL;
+	pthread_mutex_lock(&rebuild_lock);
+	if (x) {
+		/* changes made while building were recorded: apply them */
+		for (size_t i = 0; i < nreplay; i++)
+			refresh_in(x, c, replay[i]);
+		pthread_rwlock_wrlock(&lock);
+		idx_free(cur);
+		cur = x;
+		pthread_rwlock_unlock(&lock);
+		log_info("members", "the member index was rebuilt");
+	}
+	nreplay = 0;
+	rebuilding = false;
+	pthread_mutex_unlock(&rebuild_lock);
+	return NULL;
+}
+
+/* Reads person id and puts them in x (as an overlay record). */
+static void refresh_in(struct idx *x, struct db_conn *c, int64_t id)
+{
+	struct db_stmt *st = db_prepare(c, SQL_ONE);
+	struct buf t;
+	int64_t unions[255];
+	size_t nu = 0;
+	uint32_t old;
+
+	if (!st)
+		return;
+	buf_init(&t);
+	{
+		struct db_stmt *u = db_prepare(c, SQL_ONE_UNIONS);
+		db_bind_int(u, 1, id);
+		while (u && db_step(u) == DB_ROW && nu < 255)
+			unions[nu++] = db_col_int(u, 1);
+		db_reset(u);
+	}
+	db_bind_int(st, 1, id);
+	old = hget(x, id);
+	if (old != GONE && !x->recs[old].dead) {
+		x->recs[old].dead = 1;
+		x->dead_n++;
+	}
+	if (db_step(st) == DB_ROW)
+		add_row(x, st, &t, unions, nu);
+	else if (old != GONE)
+		hput(x, id, GONE);
+	db_reset(st);
+	buf_free(&t);
+}
+
+void mindex_refresh(struct db_conn *c, int64_t id)
+{
+	bool start = false;
+
+	pthread_mutex_lock(&rebuild_lock);
+	if (rebuilding && nreplay < 1000000) {
+		if (nreplay == capreplay) {
+			capreplay = capreplay ? capreplay * 2 : 1024;
+			replay = xrealloc(replay, capreplay * sizeof(*replay));
+		}
+		replay[nreplay++] = id;
+	}
+	pthread_mutex_unlock(&rebuild_lock);
+
+	pthread_rwlock_wrlock(&lock);
+	if (cur) {
+		refresh_in(cur, c, id);
+		start = cur->n - cur->base_n > OVERLAY_MAX;
+	}
+	pthread_rwlock_unlock(&lock);
+
+	if (start) {
+		pthread_mutex_lock(&rebuild_lock);
+		if (!rebuilding) {
+			pthread_t th;
+			rebuilding = true;
+			if (pthread_create(&th, NULL, rebuild_main, NULL) == 0)
+				pthread_detach(th);
+			else
+				rebuilding = false;
+		}
+		pthread_mutex_unlock(&rebuild_lock);
+	}
+}
+
+/* ---- queries ---- */
+
+static bool bit(const uint8_t *map, size_t n, uint32_t i)
+{
+	return i < n && (map[i >> 3] >> (i & 7)) & 1;
+}
+
+static bool rec_ok(const struct idx *x, const struct rec *r,
+		   const struct mindex_query *q)
+{
+	if (r->dead)
+		return false;
+	if (!q->org && !bit(q->visible, q->nvisible, r->branch))
+		return false;
+	if (q->in_branch && !bit(q->in_branch, q->nin_branch, r->branch))
+		return false;
+	if (q->status >= 0 && r->status != q->status)
+		return false;
+	if (q->union_id) {
+		bool found = false;
+		for (size_t i = 0; i < r->nunions && !found; i++)
+			found = x->unions[r->unions + i] == (uint32_t)q->union_id;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* The fragment as the index holds text: folded, and a phone-looking
+ * fragment reduced to its digits (a leading 8 read as 7). */
+static char *query_text(struct arena *a, const char *in)
+{
+	bool phoneish = true;
+	size_t digits = 0;
+	char *out, *o;
+
+	for (const char *p = in; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != ' ' && *p != '-' && *p != '+' && *p != '(' &&
+			 *p != ')')
+			phoneish = false;
+	}
+	if (!phoneish || digits == 0)
+		return str_trim(text_fold(a, in));
+	out = o = arena_alloc(a, digits + 1);
+	for (const char *p = in; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			*o++ = *p;
+	*o = '\0';
+	if (out[0] == '8' && digits >= 4)
+		out[0] = '7';
+	return out;
+}
+
+int mindex_query(struct arena *a, const struct mindex_query *q,
+		 struct mindex_hit **hits_r, size_t *n_r, size_t *total_r)
+{
+	struct mindex_hit *hits;
+	uint8_t *cand = NULL;
+	uint32_t *overlay = NULL;
+	size_t no = 0, total = 0, nh = 0, io = 0, ib = 0;
+	const char *frag = NULL;
+	size_t flen = 0;
+	struct idx *x;
+
+	hits = arena_alloc(a, (q->limit + 1) * sizeof(*hits));
+	pthread_rwlock_rdlock(&lock);
+	x = cur;
+	if (!x) {
+		pthread_rwlock_unlock(&lock);
+		*hits_r = hits;
+		*n_r = *total_r = 0;
+		return -1;
+	}
+	if (q->text && *q->text) {
+		frag = query_text(a, q->text);
+		flen = strlen(frag);
+	}
+	/* candidates from the rarest trigram of the fragment */
+	if (flen >= 3) {
+		uint32_t bk[256];
+		size_t nb = buckets_of(frag, flen, bk, 256), best = 0;
+		for (size_t i = 1; i < nb; i++)
+			if (x->boff[bk[i] + 1] - x->boff[bk[i]] <
+			    x->boff[bk[best] + 1] - x->boff[bk[best]])
+				best = i;
+		cand = xcalloc(x->base_n / 8 + 1, 1);
+		if (nb) {
+			uint32_t pos = 0, d = 0;
+			int shift = 0;
+			for (uint32_t k = x->boff[bk[best]];
+			     k < x->boff[bk[best] + 1]; k++) {
+				d |= (uint32_t)(x->post[k] & 0x7F) << shift;
+				if (x->post[k] & 0x80) {
+					shift += 7;
+					continue;
+				}
+				pos += d;
+				cand[(pos - 1) >> 3] |= (uint8_t)(1u << ((pos - 1) & 7));
+				d = 0;
+				shift = 0;
+			}
+		}
+	}
+	/* the overlay, sorted like the base */
+	if (x->n > x->base_n) {
+		overlay = xmalloc((x->n - x->base_n) * sizeof(*overlay));
+		for (size_t p = x->base_n; p < x->n; p++)
+			if (!x->recs[p].dead)
+				overlay[no++] = (uint32_t)p;
+		qsort_r(overlay, no, sizeof(*overlay), cmp_pos, x);
+	}
+	/* walk base and overlay in name order */
+	while (ib < x->base_n || io < no) {
+		uint32_t pos;
+		bool from_base;
+		if (io >= no ||
+		    (ib < x->base_n && cmp_pos(&x->order[ib], &overlay[io], x) < 0)) {
+			pos = x->order[ib++];
+			from_base = true;
+		} else {
+			pos = overlay[io++];
+			from_base = false;
+		}
+		const struct rec *r = &x->recs[pos];
+		if (frag && from_base && cand &&
+		    !((cand[pos >> 3] >> (pos & 7)) & 1))
+			continue;
+		if (!rec_ok(x, r, q))
+			continue;
+		if (frag && flen &&
+		    !memmem(x->texts + r->text, r->text_len, frag, flen))
+			continue;
+		if (total >= q->offset && nh < q->limit) {
+			hits[nh].id = r->id;
+			hits[nh].branch_id = r->branch;
+			hits[nh].status = r->status;
+			hits[nh].display_name = arena_strdup(a, x->names + r->name);
+			nh++;
+		}
+		total++;
+	}
+	pthread_rwlock_unlock(&lock);
+	free(cand);
+	free(overlay);
+	*hits_r = hits;
+	*n_r = nh;
+	*total_r = total;
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The in-memory member index: search by any fragment of a name, phone or
+ * email, and lists sorted by name, for a million people, while the disk
+ * holds only ciphertext. Built from the database when rudder serve starts
+ * (it opens the sealed names, phones and emails), kept current as people
+ * change, and held only in the memory of the unlocked process.
+ * See docs/members.md.
+ */
+#ifndef RUDDER_MEMBERS_INDEX_H
+#define RUDDER_MEMBERS_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct db_conn;
+
+struct mindex_query {
+	const char *text;          /* a fragment; NULL or "" lists */
+	bool org;                  /* every branch is visible */
+	const uint8_t *visible;    /* else: bitmap by branch id */
+	size_t nvisible;           /* bits in visible */
+	const uint8_t *in_branch;  /* filter: bitmap by branch id, or NULL */
+	size_t nin_branch;
+	int status;                /* -1: any, else enum mstatus */
+	int64_t union_id;          /* 0: any */
+	size_t offset, limit;      /* the page */
+};
+
+struct mindex_hit {
+	int64_t id;
+	int64_t branch_id;
+	int status;
+	const char *display_name; /* arena-owned copy */
+};
+
+/* Builds the index from the database (replacing any). -1 on failure. */
+int mindex_load(struct db_conn *c);
+/* Reads one person again after a change (or removes them when gone or
+ * erased). Cheap; the index rebuilds itself in the background when many
+ * changes have piled up. */
+void mindex_refresh(struct db_conn *c, int64_t id);
+/* The page of people matching q, sorted by display name, and how many
+ * match in all. */
+int mindex_query(struct arena *a, const struct mindex_query *q,
+		 struct mindex_hit **hits_r, size_t *n_r, size_t *total_r);
+/* People in the index (for tests and metrics). */
+size_t mindex_count(void);
+/* Frees everything (at shutdown). */
+void mindex_free(void);
+
+/* Lower-cases UTF-8 for Latin, Cyrillic and Kazakh letters; other
+ * characters are kept. Result arena-owned. */
+char *text_fold(struct arena *a, const char *s);
+
+#endif

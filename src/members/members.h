@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * members: the member registry — branches, affiliated organizations,
+ * people with sealed personal data, status history and dues. This header
+ * is the module's C API, the only thing other modules include.
+ * See docs/members.md.
+ */
+#ifndef RUDDER_MEMBERS_H
+#define RUDDER_MEMBERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct db_conn;
+struct module;
+
+#define PERM_MEMBERS_READ "members.read"
+#define PERM_MEMBERS_WRITE "members.write"
+#define PERM_MEMBERS_VET "members.vet"
+#define PERM_MEMBERS_EXPORT "members.export"
+
+extern const struct module members_module;
+
+enum mstatus {
+	MS_APPLICANT,
+	MS_ACTIVE,
+	MS_LAPSED,
+	MS_SUSPENDED,
+	MS_LEFT,
+	MS__MAX
+};
+const char *mstatus_name(enum mstatus s);
+/* msgid for showing a status */
+const char *mstatus_label(enum mstatus s);
+int mstatus_parse(const char *s, enum mstatus *out_r);
+
+struct person {
+	int64_t id;
+	int64_t branch_id;
+	int64_t account_id;
+	const char *display_name;
+	enum mstatus status;
+	const char *joined_on;
+	bool consent_phone, consent_sms, consent_email;
+	/* sealed fields: NULL unless read with unseal set, "" when empty */
+	const char *legal_name, *phone, *email, *address, *birth_date,
+		*workplace, *notes;
+	int64_t created_at, updated_at, erased_at;
+};
+
+/* What a form, the API or an import row gives for a person. Strings may
+ * be NULL (absent) or "" (empty). */
+struct person_input {
+	const char *display_name;
+	const char *legal_name, *phone, *email, *address, *birth_date,
+		*workplace, *notes;
+	const char *status;    /* NULL: "active" */
+	const char *joined_on; /* YYYY-MM-DD or "" */
+	int64_t branch_id;
+	bool consent_phone, consent_sms, consent_email;
+};
+
+/* Checks and normalizes an input in place (phone to +digits, email
+ * trimmed). NULL when acceptable, else a msgid, with the field's name in
+ * *field_r ("phone"). */
+const char *person_check(struct arena *a, struct person_input *in,
+			 const char **field_r);
+/* Phone "+7 701 123-45-67" / "8 701 1234567" -> "+77011234567", or NULL. */
+char *phone_normalize(struct arena *a, const char *in);
+/* A real calendar date YYYY-MM-DD, not in the future when past_only. */
+bool date_valid(const char *s, bool past_only);
+
+/* Creates a person (after person_check). DB_OK and *id_r; DB_CONSTRAINT
+ * when the email or phone belongs to someone else already. */
+int person_create(struct db_conn *c, struct arena *a,
+		  const struct person_input *in, int64_t by, int64_t *id_r);
+int person_update(struct db_conn *c, struct arena *a, int64_t id,
+		  const struct person_input *in, int64_t by);
+/* Reads a person; sealed fields are opened only when unseal is set. */
+int person_get(struct db_conn *c, struct arena *a, int64_t id, bool unseal,
+	       struct person *out);
+/* The person with this email or phone (either may be NULL), or
+ * DB_NOTFOUND. */
+int person_find_contact(struct db_conn *c, struct arena *a,
+			const char *email, const char *phone, int64_t *id_r);
+int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
+		      enum mstatus to, int64_t by, const char *note);
+struct status_change {
+	const char *from, *to; /* status names; from "" for the first */
+	int64_t at;
+	const char *by; /* the account's display name, "" for the system */
+	const char *note;
+};
+/* A person's status history, newest first (notes opened). */
+int person_history(struct db_conn *c, struct arena *a, int64_t id,
+		   struct status_change **out_r, size_t *n_r);
+/* Erases a person's personal data (sealed fields, contacts, unions),
+ * keeps the row (status left) so history and votes stay, anonymous. */
+int person_erase(struct db_conn *c, int64_t id);
+
+/* ---- branches (platform scopes with a kind) ---- */
+struct branch {
+	int64_t id;
+	int64_t parent_id;
+	const char *name;
+	const char *path;
+	const char *kind;
+	int depth;
+	int64_t members; /* active members in this branch itself */
+};
+/* Makes a scope a branch (idempotent). */
+int branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind);
+int branch_create(struct db_conn *c, int64_t parent, const char *name,
+		  const char *kind, int64_t *id_r);
+int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
+		size_t *n_r);
+int branch_get(struct db_conn *c, struct arena *a, int64_t id,
+	       struct branch *out);
+/* The branch with this name (case-sensitive), or DB_NOTFOUND. */
+int branch_find(struct db_conn *c, struct arena *a, const char *name,
+		struct branch *out);
+
+/* ---- affiliated organizations ---- */
+struct union_org {
+	int64_t id;
+	const char *name;
+	const char *kind;
+	const char *description;
+	int64_t members;
+};
+int union_create(struct db_conn *c, const char *name, const char *kind,
+		 const char *description, int64_t *id_r);
+int union_list(struct db_conn *c, struct arena *a, struct union_org **out_r,
+	       size_t *n_r);
+int union_get(struct db_conn *c, struct arena *a, int64_t id,
+	      struct union_org *out);
+int union_find(struct db_conn *c, struct arena *a, const char *name,
+	       struct union_org *out);
+/* A person's unions: set replaces them all. */
+int person_set_unions(struct db_conn *c, int64_t person,
+		      const int64_t *unions, size_t n);
+int person_unions(struct db_conn *c, struct arena *a, int64_t person,
+		  int64_t **ids_r, size_t *n_r);
+int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
+		  bool is_rep, const char *title);
+
+/* ---- dues ---- */
+struct due {
+	int64_t id;
+	int64_t amount; /* minor units */
+	const char *currency, *period, *paid_on;
+};
+/* period: YYYY or YYYY-MM; paid_on: a date; amount > 0. NULL or a msgid. */
+const char *due_check(int64_t amount, const char *currency,
+		      const char *period, const char *paid_on);
+int dues_add(struct db_conn *c, int64_t person, int64_t amount,
+	     const char *currency, const char *period, const char *paid_on,
+	     int64_t by);
+int dues_list(struct db_conn *c, struct arena *a, int64_t person,
+	      struct due **out_r, size_t *n_r);
+
+#endif

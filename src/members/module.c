@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The members module as the platform sees it: its roles, navigation,
+ * routes, demo data, and at start the in-memory index, kept current in
+ * every process through the "members" event channel.
+ */
+#include "internal.h"
+#include "platform/i18n/i18n.h"
+#include "platform/platform.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHANNEL "members"
+
+static const char *const organizer_perms[] = {
+	PERM_MEMBERS_READ, PERM_MEMBERS_WRITE, PERM_MEMBERS_VET,
+	PERM_MEMBERS_EXPORT, NULL};
+static const char *const registrar_perms[] = {
+	PERM_MEMBERS_READ, PERM_MEMBERS_WRITE, PERM_MEMBERS_EXPORT, NULL};
+
+static const struct role_def roles[] = {
+	{"organizer", N_("Organizer"), false, true, organizer_perms},
+	{"registrar", N_("Registrar"), false, true, registrar_perms},
+	{0},
+};
+
+static const struct nav_item nav[] = {
+	{"/members", N_("Members"), PERM_MEMBERS_READ},
+	{"/branches", N_("Branches"), PERM_MEMBERS_READ},
+	{"/unions", N_("Unions"), PERM_MEMBERS_READ},
+	{0},
+};
+
+/* Another process (or this one) changed a person: read them again. */
+static void on_event(const char *event, const char *data)
+{
+	int64_t id;
+
+	if (strcmp(event, "person") == 0 && str_to_i64(data, &id) == 0) {
+		struct db_conn *c = platform_conn_fresh();
+		if (c)
+			mindex_refresh(c, id);
+	}
+}
+
+static void after_commit(void *arg)
+{
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)(intptr_t)arg);
+	/* here at once (the next page must show it), and to the others;
+	 * on SQLite the event comes straight back, and the second refresh
+	 * of the same person changes nothing */
+	on_event("person", id);
+	http_sse_publish(CHANNEL, "person", id);
+}
+
+void members_changed(struct http_req *rq, int64_t person)
+{
+	(void)rq;
+	platform_on_commit(after_commit, (void *)(intptr_t)person);
+}
+
+static int start(void)
+{
+	struct db_conn *c = platform_conn();
+	int64_t t0 = time_now_ms();
+
+	http_sse_on(CHANNEL, on_event);
+	if (!c || mindex_load(c) != 0) {
+		log_error("members", "cannot build the member index");
+		return -1;
+	}
+	log_info("members", "member index: %zu people in %lld ms", mindex_count(),
+		 (long long)(time_now_ms() - t0));
+	return 0;
+}
+
+const struct module members_module = {
+	.name = "members",
+	.routes = &members_routes,
+	.nav = nav,
+	.roles = roles,
+	.demo = members_demo,
+	.start = start,
+};

@@ -1,0 +1,708 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The member pages: search and list, a person's record (every view
+ * audited), new and edit forms, status changes and dues. A person outside
+ * the caller's branches does not exist for them (404), and a form that
+ * does not pass comes back with what was typed and why.
+ */
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/auth/auth.h"
+#include "platform/i18n/i18n.h"
+#include "platform/platform.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static char *obj(struct arena *a, int64_t id)
+{
+	return arena_printf(a, "person:%lld", (long long)id);
+}
+
+/* ---- shared with the API ---- */
+
+const char *members_field_label(struct http_req *rq, const char *name)
+{
+	for (const struct field *f = rq->route ? rq->route->fields : NULL;
+	     f && f->name; f++)
+		if (strcmp(f->name, name) == 0 && f->label)
+			return tr_rq(rq, f->label);
+	return name;
+}
+
+char *members_money(struct arena *a, int64_t minor, const char *currency)
+{
+	return arena_printf(a, "%lld.%02lld %s", (long long)(minor / 100),
+			    (long long)(minor % 100), currency);
+}
+
+int members_money_parse(const char *s, int64_t *out_r)
+{
+	int64_t whole = 0, frac = 0;
+	int nfrac = -1, digits = 0;
+
+	if (!s)
+		return -1;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (nfrac >= 0) {
+				if (++nfrac > 2)
+					return -1;
+				frac = frac * 10 + (*s - '0');
+			} else {
+				if (++digits > 12)
+					return -1;
+				whole = whole * 10 + (*s - '0');
+			}
+		} else if ((*s == '.' || *s == ',') && nfrac < 0 && digits) {
+			nfrac = 0;
+		} else if (*s != ' ' || nfrac >= 0) {
+			return -1;
+		}
+	}
+	if (!digits || nfrac == 0)
+		return -1;
+	if (nfrac == 1)
+		frac *= 10;
+	*out_r = whole * 100 + frac;
+	return 0;
+}
+
+void members_input_from_form(struct http_req *rq, struct person_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->display_name = http_field(rq, "display_name");
+	in->legal_name = http_field(rq, "legal_name");
+	in->phone = http_field(rq, "phone");
+	in->email = http_field(rq, "email");
+	in->address = http_field(rq, "address");
+	in->birth_date = http_field(rq, "birth_date");
+	in->workplace = http_field(rq, "workplace");
+	in->notes = http_field(rq, "notes");
+	in->status = http_field(rq, "status");
+	in->joined_on = http_field(rq, "joined");
+	in->branch_id = http_field_int(rq, "branch", 0);
+	in->consent_phone = http_field_bool(rq, "consent_phone");
+	in->consent_sms = http_field_bool(rq, "consent_sms");
+	in->consent_email = http_field_bool(rq, "consent_email");
+}
+
+/* Unions named in the form (ids), each checked to exist. -1 when one
+ * does not. */
+static int form_unions(struct http_req *rq, int64_t **ids_r, size_t *n_r)
+{
+	size_t n;
+	const char **v = http_field_all(rq, "unions", &n);
+	int64_t *ids = arena_alloc(rq->arena, (n + 1) * sizeof(*ids));
+	struct union_org u;
+
+	for (size_t i = 0; i < n; i++)
+		if (str_to_i64(v[i], &ids[i]) != 0 ||
+		    union_get(platform_conn(), rq->arena, ids[i], &u) != DB_OK)
+			return -1;
+	*ids_r = ids;
+	*n_r = n;
+	return 0;
+}
+
+const char *members_write_check(struct http_req *rq, struct person_input *in,
+				const char **field_r)
+{
+	const char *why = person_check(rq->arena, in, field_r);
+	struct branch b;
+
+	if (why)
+		return why;
+	*field_r = "branch";
+	if (branch_get(platform_conn(), rq->arena, in->branch_id, &b) != DB_OK ||
+	    !can(rq, PERM_MEMBERS_WRITE, in->branch_id))
+		return N_("is not one of your branches");
+	*field_r = NULL;
+	return NULL;
+}
+
+int members_load(struct http_req *rq, struct http_resp *rs, const char *perm,
+		 bool unseal, struct person *p)
+{
+	int64_t id = http_param_int(rq, "id");
+
+	if (!id || person_get(platform_conn(), rq->arena, id, unseal, p) != DB_OK ||
+	    !can(rq, perm, p->branch_id)) {
+		http_error(rq, rs, 404, "not_found", N_("There is no such member."));
+		return -1;
+	}
+	return 0;
+}
+
+const char *members_branch_name(struct http_req *rq, int64_t id)
+{
+	struct branch b;
+
+	if (branch_get(platform_conn(), rq->arena, id, &b) != DB_OK)
+		return "";
+	return b.name;
+}
+
+json_t *members_person_json(struct http_req *rq, const struct person *p,
+			    bool sealed)
+{
+	int64_t *uids;
+	size_t nu;
+	json_t *unions = json_array();
+	json_t *o = json_pack(
+		"{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "id",
+		(json_int_t)p->id, "display_name", p->display_name, "branch_id",
+		(json_int_t)p->branch_id, "branch", members_branch_name(rq, p->branch_id),
+		"status", mstatus_name(p->status), "status_label",
+		tr_rq(rq, mstatus_label(p->status)), "joined", p->joined_on,
+		"consent_phone", p->consent_phone, "consent_sms", p->consent_sms,
+		"consent_email", p->consent_email, "erased", p->erased_at != 0);
+
+	if (person_unions(platform_conn(), rq->arena, p->id, &uids, &nu) == DB_OK)
+		for (size_t i = 0; i < nu; i++) {
+			struct union_org u;
+			if (union_get(platform_conn(), rq->arena, uids[i], &u) == DB_OK)
+				json_array_append_new(
+					unions, json_pack("{s:I, s:s}", "id",
+							  (json_int_t)u.id, "name",
+							  u.name));
+		}
+	json_object_set_new(o, "unions", unions);
+	if (sealed) {
+		json_object_set_new(o, "legal_name", json_string(or_empty(p->legal_name)));
+		json_object_set_new(o, "phone", json_string(or_empty(p->phone)));
+		json_object_set_new(o, "email", json_string(or_empty(p->email)));
+		json_object_set_new(o, "address", json_string(or_empty(p->address)));
+		json_object_set_new(o, "birth_date", json_string(or_empty(p->birth_date)));
+		json_object_set_new(o, "workplace", json_string(or_empty(p->workplace)));
+		json_object_set_new(o, "notes", json_string(or_empty(p->notes)));
+	}
+	return o;
+}
+
+/* ---- options for selects ---- */
+
+json_t *members_branch_options(struct http_req *rq, const struct mscope *s,
+			       int64_t selected)
+{
+	json_t *arr = json_array();
+	struct branch *b;
+	size_t n;
+
+	if (branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n; i++) {
+		struct buf label;
+		if (!mscope_has(s, b[i].id))
+			continue;
+		buf_init(&label);
+		for (int d = 0; d < b[i].depth; d++)
+			buf_puts(&label, "\u2003");
+		buf_puts(&label, b[i].name);
+		json_array_append_new(
+			arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)b[i].id,
+				       "name", label.data, "selected",
+				       b[i].id == selected));
+		buf_free(&label);
+	}
+	return arr;
+}
+
+json_t *members_union_options(struct http_req *rq, const int64_t *selected,
+			      size_t nselected)
+{
+	json_t *arr = json_array();
+	struct union_org *u;
+	size_t n;
+
+	if (union_list(platform_conn(), rq->arena, &u, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n; i++) {
+		bool sel = false;
+		for (size_t k = 0; k < nselected; k++)
+			sel |= selected[k] == u[i].id;
+		json_array_append_new(
+			arr, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)u[i].id,
+				       "name", u[i].name, "selected", sel));
+	}
+	return arr;
+}
+
+json_t *members_status_options(struct http_req *rq, const char *selected)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; i < MS__MAX; i++)
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:b}", "name",
+				       mstatus_name((enum mstatus)i), "label",
+				       tr_rq(rq, mstatus_label((enum mstatus)i)),
+				       "selected",
+				       selected && strcmp(selected,
+							  mstatus_name((enum mstatus)i)) == 0));
+	return arr;
+}
+
+/* ---- the list ---- */
+
+/* Runs the query the list page and the API share. -1 when a filter
+ * names something outside the caller's reach. */
+int members_query(struct http_req *rq, struct mindex_hit **hits_r,
+		  size_t *n_r, size_t *total_r, size_t *page_r)
+{
+	struct mscope s;
+	struct mindex_query q = {0};
+	int64_t branch = http_field_int(rq, "branch", 0);
+	int64_t page = http_field_int(rq, "page", 1);
+	const char *status = http_field(rq, "status");
+	enum mstatus st;
+
+	mscope_for(rq, PERM_MEMBERS_READ, &s);
+	q.text = http_field(rq, "q");
+	q.org = s.org;
+	q.visible = s.bits;
+	q.nvisible = s.nbits;
+	q.status = -1;
+	if (status && *status) {
+		if (mstatus_parse(status, &st) != 0)
+			return -1;
+		q.status = (int)st;
+	}
+	q.union_id = http_field_int(rq, "union", 0);
+	if (branch) {
+		uint8_t *bits;
+		size_t nbits;
+		if (!can(rq, PERM_MEMBERS_READ, branch))
+			return -1;
+		mscope_subtree(rq, branch, &bits, &nbits);
+		q.in_branch = bits;
+		q.nin_branch = nbits;
+	}
+	if (page < 1 || page > 100000)
+		page = 1;
+	q.offset = (size_t)(page - 1) * MEMBERS_PAGE_SIZE;
+	q.limit = MEMBERS_PAGE_SIZE;
+	*page_r = (size_t)page;
+	return mindex_query(rq->arena, &q, hits_r, n_r, total_r);
+}
+
+/* "/members?q=..&branch=..&page=N" keeping the filters */
+static char *page_link(struct http_req *rq, size_t page)
+{
+	static const char *const keep[] = {"q", "branch", "status", "union"};
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	buf_puts(&b, "/members?");
+	for (size_t i = 0; i < ARRAY_LEN(keep); i++) {
+		const char *v = http_field(rq, keep[i]);
+		if (!v || !*v)
+			continue;
+		buf_printf(&b, "%s=", keep[i]);
+		http_urlencode(&b, v);
+		buf_putc(&b, '&');
+	}
+	buf_printf(&b, "page=%zu", page);
+	out = arena_strndup(rq->arena, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+void members_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct mindex_hit *hits;
+	size_t n, total, page;
+	struct mscope s;
+	json_t *rows = json_array(), *data;
+	int64_t uid = http_field_int(rq, "union", 0);
+
+	if (members_query(rq, &hits, &n, &total, &page) != 0) {
+		json_decref(rows);
+		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			rows, json_pack("{s:I, s:s, s:s, s:s}", "id",
+					(json_int_t)hits[i].id, "display_name",
+					hits[i].display_name, "branch",
+					members_branch_name(rq, hits[i].branch_id),
+					"status_label",
+					tr_rq(rq, mstatus_label((enum mstatus)hits[i].status))));
+	mscope_for(rq, PERM_MEMBERS_READ, &s);
+	data = json_pack("{s:o, s:I, s:s, s:o, s:o, s:o, s:b}", "people", rows,
+			 "total", (json_int_t)total, "q",
+			 or_empty(http_field(rq, "q")), "branches",
+			 members_branch_options(rq, &s, http_field_int(rq, "branch", 0)),
+			 "statuses",
+			 members_status_options(rq, http_field(rq, "status")),
+			 "unions", members_union_options(rq, &uid, uid ? 1 : 0),
+			 "may_write", can_any(rq, PERM_MEMBERS_WRITE));
+	json_object_set_new(data, "any", json_boolean(n > 0));
+	if (page > 1)
+		json_object_set_new(data, "prev", json_string(page_link(rq, page - 1)));
+	if (page * MEMBERS_PAGE_SIZE < total)
+		json_object_set_new(data, "next", json_string(page_link(rq, page + 1)));
+	if (total > MEMBERS_PAGE_SIZE)
+		json_object_set_new(
+			data, "pages",
+			json_string(arena_printf(rq->arena, "%zu / %zu", page,
+						 (total + MEMBERS_PAGE_SIZE - 1) / MEMBERS_PAGE_SIZE)));
+	http_page(rq, rs, 200, "members/list", N_("Members"), data);
+	json_decref(data);
+}
+
+/* ---- the record ---- */
+
+static json_t *history_json(struct http_req *rq, int64_t id)
+{
+	struct status_change *h;
+	size_t n;
+	json_t *arr = json_array();
+	char when[32];
+
+	if (person_history(platform_conn(), rq->arena, id, &h, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n; i++) {
+		enum mstatus from, to;
+		time_format(h[i].at, when, sizeof(when));
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:s, s:s, s:s, s:s}", "when", when, "from",
+				  mstatus_parse(h[i].from, &from) == 0
+					  ? tr_rq(rq, mstatus_label(from))
+					  : "",
+				  "to",
+				  mstatus_parse(h[i].to, &to) == 0
+					  ? tr_rq(rq, mstatus_label(to))
+					  : h[i].to,
+				  "by", h[i].by, "note", h[i].note));
+	}
+	return arr;
+}
+
+static json_t *dues_json(struct http_req *rq, int64_t id)
+{
+	struct due *d;
+	size_t n;
+	json_t *arr = json_array();
+
+	if (dues_list(platform_conn(), rq->arena, id, &d, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s}", "amount",
+				       members_money(rq->arena, d[i].amount,
+						     d[i].currency),
+				       "period", d[i].period, "paid_on",
+				       d[i].paid_on));
+	return arr;
+}
+
+static void show_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const struct person *p, const char *error)
+{
+	json_t *data = json_pack("{s:o}", "person",
+				 members_person_json(rq, p, true));
+	char today[11];
+	time_t now = (time_t)time_now();
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	json_object_set_new(data, "history", history_json(rq, p->id));
+	json_object_set_new(data, "dues", dues_json(rq, p->id));
+	json_object_set_new(data, "has_dues",
+			    json_boolean(json_array_size(json_object_get(data, "dues")) > 0));
+	json_object_set_new(data, "may_write",
+			    json_boolean(can(rq, PERM_MEMBERS_WRITE, p->branch_id) &&
+					 !p->erased_at));
+	json_object_set_new(data, "statuses",
+			    members_status_options(rq, mstatus_name(p->status)));
+	json_object_set_new(data, "today", json_string(today));
+	json_object_set_new(data, "period", json_string(arena_strndup(rq->arena, today, 7)));
+	if (error)
+		json_object_set_new(data, "error", json_string(error));
+	http_page(rq, rs, status, "members/person", N_("Member"), data);
+	json_decref(data);
+}
+
+void members_show(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+
+	if (members_load(rq, rs, PERM_MEMBERS_READ, true, &p) != 0)
+		return;
+	/* who looked at whom: the reading is the sensitive act */
+	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, p.id), NULL);
+	show_page(rq, rs, 200, &p, NULL);
+}
+
+/* ---- new and edit ---- */
+
+static void form_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const struct person *p, const char *error)
+{
+	struct mscope s;
+	json_t *data, *v;
+	int64_t *uids = NULL;
+	size_t nu = 0;
+	bool from_form = error != NULL;
+
+	mscope_for(rq, PERM_MEMBERS_WRITE, &s);
+	if (from_form) {
+		struct person_input in;
+		members_input_from_form(rq, &in);
+		v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}",
+			      "display_name", or_empty(in.display_name),
+			      "legal_name", or_empty(in.legal_name), "phone",
+			      or_empty(in.phone), "email", or_empty(in.email),
+			      "address", or_empty(in.address), "birth_date",
+			      or_empty(in.birth_date), "workplace",
+			      or_empty(in.workplace), "notes", or_empty(in.notes),
+			      "joined", or_empty(in.joined_on), "consent_phone",
+			      in.consent_phone, "consent_sms", in.consent_sms,
+			      "consent_email", in.consent_email);
+		if (form_unions(rq, &uids, &nu) != 0)
+			nu = 0;
+		data = json_pack("{s:o, s:o, s:o}", "v", v, "branches",
+				 members_branch_options(rq, &s, in.branch_id),
+				 "statuses", members_status_options(rq, in.status));
+	} else if (p) {
+		v = members_person_json(rq, p, true);
+		person_unions(platform_conn(), rq->arena, p->id, &uids, &nu);
+		data = json_pack("{s:o, s:o}", "v", v, "branches",
+				 members_branch_options(rq, &s, p->branch_id));
+	} else {
+		data = json_pack("{s:{}, s:o, s:o}", "v", "branches",
+				 members_branch_options(rq, &s, 0), "statuses",
+				 members_status_options(rq, "active"));
+	}
+	json_object_set_new(data, "unions", members_union_options(rq, uids, nu));
+	if (p) {
+		json_object_set_new(data, "id", json_integer(p->id));
+		json_object_set_new(data, "action",
+				    json_string(arena_printf(rq->arena, "/members/%lld",
+							     (long long)p->id)));
+		json_object_set_new(data, "back",
+				    json_string(arena_printf(rq->arena, "/members/%lld",
+							     (long long)p->id)));
+	} else {
+		json_object_set_new(data, "action", json_string("/members"));
+		json_object_set_new(data, "back", json_string("/members"));
+		json_object_set_new(data, "is_new", json_true());
+	}
+	if (error)
+		json_object_set_new(data, "error", json_string(error));
+	http_page(rq, rs, status, "members/form",
+		  p ? N_("Edit member") : N_("New member"), data);
+	json_decref(data);
+}
+
+void members_new(struct http_req *rq, struct http_resp *rs)
+{
+	form_page(rq, rs, 200, NULL, NULL);
+}
+
+void members_edit(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
+		return;
+	if (p.erased_at) {
+		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
+		return;
+	}
+	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, p.id), NULL);
+	form_page(rq, rs, 200, &p, NULL);
+}
+
+/* "Phone: is not a phone number" in the user's language */
+static char *field_error(struct http_req *rq, const char *field,
+			 const char *why)
+{
+	return arena_printf(rq->arena, "%s: %s", members_field_label(rq, field),
+			    tr_rq(rq, why));
+}
+
+/* A person written in a savepoint of its own, so that a duplicate phone
+ * or email (a constraint) leaves the request's transaction usable. */
+struct write {
+	struct http_req *rq;
+	struct person_input in;
+	int64_t *uids;
+	size_t nu;
+	int64_t id; /* 0: a new person */
+};
+
+static int write_tx(struct db_conn *c, void *arg)
+{
+	struct write *w = arg;
+	struct http_req *rq = w->rq;
+	bool create = w->id == 0;
+	int rc = create ? person_create(c, rq->arena, &w->in, rq->user.id, &w->id)
+			: person_update(c, rq->arena, w->id, &w->in, rq->user.id);
+
+	if (rc == DB_OK)
+		rc = person_set_unions(c, w->id, w->uids, w->nu);
+	if (rc == DB_OK)
+		rc = audit_rq(rq, c, create ? "person.created" : "person.updated",
+			      obj(rq->arena, w->id),
+			      json_pack("{s:I}", "branch", (json_int_t)w->in.branch_id));
+	return rc;
+}
+
+int members_write(struct http_req *rq, const struct person_input *in,
+		  int64_t *uids, size_t nu, int64_t *id_io)
+{
+	struct write w = {.rq = rq, .in = *in, .uids = uids, .nu = nu,
+			  .id = *id_io};
+	int rc = db_tx(platform_conn(), write_tx, &w);
+
+	if (rc == DB_OK) {
+		members_changed(rq, w.id);
+		*id_io = w.id;
+	}
+	return rc;
+}
+
+/* Checks the form and writes the person: 0, or an answer given. */
+static int write_person(struct http_req *rq, struct http_resp *rs,
+			const struct person *p, int64_t *id_r)
+{
+	struct write w = {.rq = rq, .id = p ? p->id : 0};
+	const char *field, *why;
+	int rc;
+
+	members_input_from_form(rq, &w.in);
+	if ((why = members_write_check(rq, &w.in, &field))) {
+		form_page(rq, rs, 422, p, field_error(rq, field, why));
+		return -1;
+	}
+	if (form_unions(rq, &w.uids, &w.nu) != 0) {
+		form_page(rq, rs, 422, p,
+			  field_error(rq, "unions", N_("is not a known union")));
+		return -1;
+	}
+	rc = members_write(rq, &w.in, w.uids, w.nu, &w.id);
+	if (rc == DB_CONSTRAINT) {
+		form_page(rq, rs, 409, p,
+			  tr_rq(rq, N_("Someone with this phone or email is registered already.")));
+		return -1;
+	}
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return -1;
+	}
+	*id_r = w.id;
+	return 0;
+}
+
+void members_create(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id;
+
+	if (write_person(rq, rs, NULL, &id) != 0)
+		return;
+	http_flash(rq, rs, N_("The member was added."));
+	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)id));
+}
+
+void members_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	int64_t id;
+
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, &p) != 0)
+		return;
+	if (p.erased_at) {
+		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
+		return;
+	}
+	if (write_person(rq, rs, &p, &id) != 0)
+		return;
+	http_flash(rq, rs, N_("The changes were saved."));
+	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)id));
+}
+
+/* ---- status and dues ---- */
+
+void members_status(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	enum mstatus to;
+	int rc;
+
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, &p) != 0)
+		return;
+	if (p.erased_at) {
+		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
+		return;
+	}
+	if (mstatus_parse(http_field(rq, "status"), &to) != 0) {
+		http_error_detail(rq, rs, 422, "invalid_field",
+				  N_("A field of the form is not valid."),
+				  field_error(rq, "status", N_("is not a membership status")));
+		return;
+	}
+	rc = person_set_status(platform_conn(), rq->arena, p.id, to, rq->user.id,
+			       http_field(rq, "note"));
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), "person.status",
+			      obj(rq->arena, p.id),
+			      json_pack("{s:s, s:s}", "from", mstatus_name(p.status),
+					"to", mstatus_name(to)));
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	members_changed(rq, p.id);
+	http_flash(rq, rs, N_("The status was changed."));
+	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
+}
+
+void members_dues(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	int64_t amount = 0;
+	const char *currency = http_field(rq, "currency");
+	const char *why;
+	int rc;
+
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
+		return;
+	if (!currency || !*currency)
+		currency = "KZT";
+	if (members_money_parse(http_field(rq, "amount"), &amount) != 0)
+		why = N_("The amount must be a number, like 2000 or 2000.50.");
+	else
+		why = due_check(amount, currency, http_field(rq, "period"),
+				http_field(rq, "paid_on"));
+	if (why) {
+		audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, p.id),
+			 NULL);
+		show_page(rq, rs, 422, &p, tr_rq(rq, why));
+		return;
+	}
+	rc = dues_add(platform_conn(), p.id, amount, currency,
+		      http_field(rq, "period"), http_field(rq, "paid_on"),
+		      rq->user.id);
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), "person.dues", obj(rq->arena, p.id),
+			      json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)amount,
+					"currency", currency, "period",
+					http_field(rq, "period")));
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_flash(rq, rs, N_("The payment was recorded."));
+	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
+}

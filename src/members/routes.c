@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The members module's routes: every one names its permission, and the
+ * fields it accepts. Checks that need the database (a branch in the
+ * caller's scope, a phone that parses) happen in the handlers, which
+ * answer a form with its errors rather than a bare 400.
+ */
+#include "internal.h"
+#include "platform/i18n/i18n.h"
+
+#define PERSON_FIELDS                                                        \
+	{"display_name", F_LINE, false, 200, N_("Name"), false},             \
+	{"legal_name", F_LINE, false, 300, N_("Legal name"), false},         \
+	{"phone", F_LINE, false, 40, N_("Phone"), false},                    \
+	{"email", F_LINE, false, 254, N_("Email"), false},                   \
+	{"address", F_TEXT, false, 500, N_("Address"), false},               \
+	{"birth_date", F_LINE, false, 10, N_("Date of birth"), false},       \
+	{"workplace", F_LINE, false, 300, N_("Workplace"), false},           \
+	{"notes", F_TEXT, false, 5000, N_("Notes"), false},                  \
+	{"joined", F_LINE, false, 10, N_("Joined"), false},                  \
+	{"branch", F_INT, false, 0, N_("Branch"), false},                    \
+	{"unions", F_INT, false, 0, N_("Unions"), true},                     \
+	{"consent_phone", F_BOOL, false, 0, N_("Calls"), false},             \
+	{"consent_sms", F_BOOL, false, 0, N_("Text messages"), false},       \
+	{"consent_email", F_BOOL, false, 0, N_("Email"), false}
+
+static const struct field create_fields[] = {
+	PERSON_FIELDS,
+	{"status", F_TOKEN, false, 16, N_("Status"), false},
+	{0},
+};
+static const struct field update_fields[] = {
+	PERSON_FIELDS,
+	{0},
+};
+static const struct field list_fields[] = {
+	{"q", F_LINE, false, 200, N_("Search"), false},
+	{"branch", F_INT, false, 0, N_("Branch"), false},
+	{"status", F_TOKEN, false, 16, N_("Status"), false},
+	{"union", F_INT, false, 0, N_("Union"), false},
+	{"page", F_INT, false, 0, N_("Page"), false},
+	{0},
+};
+static const struct field status_fields[] = {
+	{"status", F_TOKEN, true, 16, N_("Status"), false},
+	{"note", F_TEXT, false, 1000, N_("Note"), false},
+	{0},
+};
+static const struct field dues_fields[] = {
+	{"amount", F_LINE, false, 20, N_("Amount"), false},
+	{"currency", F_TOKEN, false, 3, N_("Currency"), false},
+	{"period", F_LINE, false, 7, N_("Period"), false},
+	{"paid_on", F_LINE, false, 10, N_("Paid on"), false},
+	{0},
+};
+static const struct field branch_fields[] = {
+	{"name", F_LINE, true, 200, N_("Name"), false},
+	{"parent", F_INT, false, 0, N_("Part of"), false},
+	{"kind", F_TOKEN, false, 16, N_("Kind"), false},
+	{0},
+};
+static const struct field union_fields[] = {
+	{"name", F_LINE, true, 200, N_("Name"), false},
+	{"kind", F_TOKEN, false, 16, N_("Kind"), false},
+	{"description", F_TEXT, false, 2000, N_("Description"), false},
+	{0},
+};
+
+static const struct route routes[] = {
+	{HTTP_GET, "/members", members_list, PERM_MEMBERS_READ, 0, list_fields,
+	 "search and list members"},
+	{HTTP_GET, "/members/new", members_new, PERM_MEMBERS_WRITE, 0, NULL,
+	 "form for a new member"},
+	{HTTP_POST, "/members", members_create, PERM_MEMBERS_WRITE, 0,
+	 create_fields, "add a member"},
+	{HTTP_GET, "/members/{id:int}", members_show, PERM_MEMBERS_READ, 0, NULL,
+	 "a member's record (audited)"},
+	{HTTP_GET, "/members/{id:int}/edit", members_edit, PERM_MEMBERS_WRITE, 0,
+	 NULL, "form to edit a member"},
+	{HTTP_POST, "/members/{id:int}", members_update, PERM_MEMBERS_WRITE, 0,
+	 update_fields, "change a member's record"},
+	{HTTP_POST, "/members/{id:int}/status", members_status,
+	 PERM_MEMBERS_WRITE, 0, status_fields, "change a membership status"},
+	{HTTP_POST, "/members/{id:int}/dues", members_dues, PERM_MEMBERS_WRITE, 0,
+	 dues_fields, "record dues paid"},
+	{HTTP_GET, "/branches", branches_list, PERM_MEMBERS_READ, 0, NULL,
+	 "the branch tree"},
+	{HTTP_POST, "/branches", branches_create, PERM_MEMBERS_WRITE, 0,
+	 branch_fields, "add a branch"},
+	{HTTP_GET, "/branches/{id:int}", branches_show, PERM_MEMBERS_READ, 0,
+	 NULL, "a branch and its sub-branches"},
+	{HTTP_GET, "/unions", unions_list, PERM_MEMBERS_READ, 0, NULL,
+	 "affiliated unions and groups"},
+	{HTTP_POST, "/unions", unions_create, PERM_MEMBERS_WRITE, 0,
+	 union_fields, "add an affiliated union or group"},
+	{HTTP_GET, "/unions/{id:int}", unions_show, PERM_MEMBERS_READ, 0, NULL,
+	 "an affiliated union and its members in reach"},
+
+	{HTTP_GET, "/api/v1/members", api_members_list, PERM_MEMBERS_READ,
+	 ROUTE_API, list_fields, "search and list members"},
+	{HTTP_POST, "/api/v1/members", api_members_create, PERM_MEMBERS_WRITE,
+	 ROUTE_API, create_fields, "add a member"},
+	{HTTP_GET, "/api/v1/members/{id:int}", api_members_get,
+	 PERM_MEMBERS_READ, ROUTE_API, NULL, "a member's record (audited)"},
+	{HTTP_PATCH, "/api/v1/members/{id:int}", api_members_update,
+	 PERM_MEMBERS_WRITE, ROUTE_API, update_fields,
+	 "change some of a member's record"},
+	{HTTP_GET, "/api/v1/branches", api_branches, PERM_MEMBERS_READ,
+	 ROUTE_API, NULL, "the branches in reach"},
+	{HTTP_GET, "/api/v1/unions", api_unions, PERM_MEMBERS_READ, ROUTE_API,
+	 NULL, "affiliated unions and groups"},
+};
+
+const struct route_table members_routes = {"members", routes,
+					   ARRAY_LEN(routes)};

@@ -1,0 +1,818 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The member registry's SQL: people (sealed fields in and out), status
+ * history, unions, dues, branches. Checks of input that make sense without
+ * HTTP live here too, so the pages, the API and the importer agree.
+ */
+#include "members.h"
+#include "platform/auth/auth.h"
+#include "platform/core/core.h"
+#include "platform/crypto/crypto.h"
+#include "platform/db/db.h"
+#include "platform/i18n/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const status_names[MS__MAX] = {
+	"applicant", "active", "lapsed", "suspended", "left"};
+static const char *const status_labels[MS__MAX] = {
+	N_("applicant"), N_("active"), N_("lapsed"), N_("suspended"),
+	N_("left")};
+
+const char *mstatus_name(enum mstatus s)
+{
+	return s < MS__MAX ? status_names[s] : "active";
+}
+
+const char *mstatus_label(enum mstatus s)
+{
+	return s < MS__MAX ? status_labels[s] : status_labels[MS_ACTIVE];
+}
+
+int mstatus_parse(const char *s, enum mstatus *out_r)
+{
+	for (int i = 0; s && i < MS__MAX; i++)
+		if (strcmp(s, status_names[i]) == 0) {
+			*out_r = (enum mstatus)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* ---- checks ---- */
+
+char *phone_normalize(struct arena *a, const char *in)
+{
+	char digits[24];
+	size_t n = 0;
+	bool plus = false;
+
+	for (const char *p = in; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n >= sizeof(digits) - 1)
+				return NULL;
+			digits[n++] = *p;
+		} else if (*p == '+' && n == 0 && !plus) {
+			plus = true;
+		} else if (*p != ' ' && *p != '-' && *p != '(' && *p != ')' &&
+			   *p != '.') {
+			return NULL;
+		}
+	}
+	digits[n] = '\0';
+	/* Kazakhstan's domestic 8 7xx... is +7 7xx... */
+	if (!plus && n == 11 && digits[0] == '8')
+		return arena_printf(a, "+7%s", digits + 1);
+	if (!plus && n == 11 && digits[0] == '7')
+		return arena_printf(a, "+%s", digits);
+	if (!plus && n == 10 && digits[0] == '7')
+		return arena_printf(a, "+7%s", digits);
+	if (plus && n >= 8 && n <= 15)
+		return arena_printf(a, "+%s", digits);
+	return NULL;
+}
+
+bool date_valid(const char *s, bool past_only)
+{
+	int y, m, d;
+	char extra;
+	struct tm tm = {0};
+	time_t t;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+		return false;
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	{
+		struct tm back;
+		gmtime_r(&t, &back);
+		if (back.tm_mday != d || back.tm_mon != m - 1)
+			return false; /* 2026-02-30 */
+	}
+	/* "today" somewhere: the organization's day may run ahead of UTC */
+	return !past_only || t - 12 * 3600 <= time(NULL) + 14 * 3600;
+}
+
+static bool ok_line(const char *s, size_t max)
+{
+	return !s || (strlen(s) <= max && text_is_line(s, strlen(s)));
+}
+
+const char *person_check(struct arena *a, struct person_input *in,
+			 const char **field_r)
+{
+	enum mstatus st;
+
+	*field_r = "display_name";
+	if (!in->display_name || !*in->display_name)
+		return N_("is required");
+	if (!ok_line(in->display_name, 200))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "legal_name";
+	if (!ok_line(in->legal_name, 300))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "phone";
+	if (in->phone && *in->phone) {
+		char *p = phone_normalize(a, in->phone);
+		if (!p)
+			return N_("is not a phone number (like +7 701 123 45 67)");
+		in->phone = p;
+	}
+	*field_r = "email";
+	if (in->email && *in->email) {
+		char *e = str_trim(arena_strdup(a, in->email));
+		if (!email_plausible(e))
+			return N_("is not an email address");
+		in->email = e;
+	}
+	*field_r = "address";
+	if (in->address && (strlen(in->address) > 500 ||
+			    !text_is_block(in->address, strlen(in->address))))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "birth_date";
+	if (in->birth_date && *in->birth_date && !date_valid(in->birth_date, true))
+		return N_("is not a date in the past (YYYY-MM-DD)");
+	*field_r = "workplace";
+	if (!ok_line(in->workplace, 300))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "notes";
+	if (in->notes && (strlen(in->notes) > 5000 ||
+			  !text_is_block(in->notes, strlen(in->notes))))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "status";
+	if (in->status && *in->status && mstatus_parse(in->status, &st) != 0)
+		return N_("is not a membership status");
+	*field_r = "joined";
+	if (in->joined_on && *in->joined_on && !date_valid(in->joined_on, true))
+		return N_("is not a date in the past (YYYY-MM-DD)");
+	*field_r = "branch";
+	if (in->branch_id <= 0)
+		return N_("is required");
+	*field_r = NULL;
+	return NULL;
+}
+
+/* ---- people ---- */
+
+static const char SQL_INSERT[] =
+	"INSERT INTO people (display_name, branch_id, status, joined_on, "
+	"consent_phone, consent_sms, consent_email, legal_name_sealed, "
+	"phone_sealed, email_sealed, address_sealed, birth_date_sealed, "
+	"workplace_sealed, notes_sealed, email_index, phone_index, created_at, "
+	"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+	"$13, $14, $15, $16, $17, $17) RETURNING id";
+static const char SQL_UPDATE[] =
+	"UPDATE people SET display_name = $1, branch_id = $2, joined_on = $3, "
+	"consent_phone = $4, consent_sms = $5, consent_email = $6, "
+	"legal_name_sealed = $7, phone_sealed = $8, email_sealed = $9, "
+	"address_sealed = $10, birth_date_sealed = $11, workplace_sealed = $12, "
+	"notes_sealed = $13, email_index = $14, phone_index = $15, "
+	"updated_at = $16 WHERE id = $17 AND erased_at IS NULL";
+static const char SQL_GET[] =
+	"SELECT id, branch_id, coalesce(account_id, 0), display_name, status, "
+	"joined_on, consent_phone, consent_sms, consent_email, legal_name_sealed, "
+	"phone_sealed, email_sealed, address_sealed, birth_date_sealed, "
+	"workplace_sealed, notes_sealed, created_at, updated_at, "
+	"coalesce(erased_at, 0) FROM people WHERE id = $1";
+static const char SQL_BY_EMAIL[] = "SELECT id FROM people WHERE email_index = $1";
+static const char SQL_BY_PHONE[] = "SELECT id FROM people WHERE phone_index = $1";
+static const char SQL_STATUS_GET[] = "SELECT status FROM people WHERE id = $1";
+static const char SQL_STATUS_SET[] =
+	"UPDATE people SET status = $1, updated_at = $2 WHERE id = $3";
+static const char SQL_HISTORY_ADD[] =
+	"INSERT INTO status_history (person_id, from_status, to_status, at, "
+	"by_user, note_sealed) VALUES ($1, $2, $3, $4, $5, $6)";
+static const char SQL_ERASE[] =
+	"UPDATE people SET display_name = $1, status = 'left', "
+	"legal_name_sealed = NULL, phone_sealed = NULL, email_sealed = NULL, "
+	"address_sealed = NULL, birth_date_sealed = NULL, workplace_sealed = NULL, "
+	"notes_sealed = NULL, email_index = NULL, phone_index = NULL, "
+	"consent_phone = 0, consent_sms = 0, consent_email = 0, account_id = NULL, "
+	"updated_at = $2, erased_at = $2 WHERE id = $3";
+static const char SQL_ERASE_NOTES[] =
+	"UPDATE status_history SET note_sealed = NULL WHERE person_id = $1";
+static const char SQL_ERASE_UNIONS[] =
+	"DELETE FROM person_unions WHERE person_id = $1";
+
+/* A sealed column value, or NULL for an absent or empty string. */
+struct sealed {
+	unsigned char *p;
+	size_t n;
+};
+
+static struct sealed seal_field(struct arena *a, const char *field,
+				const char *value)
+{
+	struct sealed s = {NULL, 0};
+	char ctx[48];
+
+	if (!value || !*value)
+		return s;
+	snprintf(ctx, sizeof(ctx), "people.%s", field);
+	s.p = seal_str(a, ctx, value, &s.n);
+	return s;
+}
+
+static void bind_sealed(struct db_stmt *st, int idx, struct sealed s)
+{
+	if (s.p)
+		db_bind_blob(st, idx, s.p, s.n);
+	else
+		db_bind_null(st, idx);
+}
+
+static void bind_index(struct db_stmt *st, int idx, const char *ctx,
+		       const char *value, bool lower)
+{
+	unsigned char bi[BLIND_LEN];
+	char *norm;
+
+	if (!value || !*value) {
+		db_bind_null(st, idx);
+		return;
+	}
+	norm = xstrdup(value);
+	if (lower)
+		str_ascii_lower(norm);
+	blind_index(ctx, norm, strlen(norm), bi);
+	free(norm);
+	db_bind_blob(st, idx, bi, sizeof(bi));
+}
+
+static int bind_person(struct db_stmt *st, struct arena *a,
+		       const struct person_input *in, int first_sealed)
+{
+	const char *fields[] = {"legal_name", "phone", "email", "address",
+				"birth_date", "workplace", "notes"};
+	const char *values[] = {in->legal_name, in->phone, in->email,
+				in->address, in->birth_date, in->workplace,
+				in->notes};
+
+	for (int i = 0; i < 7; i++)
+		bind_sealed(st, first_sealed + i, seal_field(a, fields[i], values[i]));
+	bind_index(st, first_sealed + 7, "people.email", in->email, true);
+	bind_index(st, first_sealed + 8, "people.phone", in->phone, false);
+	return first_sealed + 9;
+}
+
+/* A line of status history; by 0 is the command line or the system. */
+static int history_add(struct db_conn *c, int64_t person, const char *from,
+		       const char *to, int64_t by, const struct sealed *note)
+{
+	struct db_stmt *st = db_prepare(c, SQL_HISTORY_ADD);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, person);
+	db_bind_text(st, 2, from);
+	db_bind_text(st, 3, to);
+	db_bind_int(st, 4, time_now());
+	if (by)
+		db_bind_int(st, 5, by);
+	else
+		db_bind_null(st, 5);
+	if (note && note->p)
+		db_bind_blob(st, 6, note->p, note->n);
+	else
+		db_bind_null(st, 6);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int person_create(struct db_conn *c, struct arena *a,
+		  const struct person_input *in, int64_t by, int64_t *id_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_INSERT);
+	enum mstatus status = MS_ACTIVE;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	if (in->status && *in->status)
+		mstatus_parse(in->status, &status);
+	db_bind_text(st, 1, in->display_name);
+	db_bind_int(st, 2, in->branch_id);
+	db_bind_text(st, 3, mstatus_name(status));
+	db_bind_text(st, 4, in->joined_on ? in->joined_on : "");
+	db_bind_int(st, 5, in->consent_phone);
+	db_bind_int(st, 6, in->consent_sms);
+	db_bind_int(st, 7, in->consent_email);
+	bind_person(st, a, in, 8);
+	db_bind_int(st, 17, time_now());
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id_r = db_col_int(st, 0);
+		while ((rc = db_step(st)) == DB_ROW)
+			;
+	}
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc;
+	return history_add(c, *id_r, "", mstatus_name(status), by, NULL);
+}
+
+int person_update(struct db_conn *c, struct arena *a, int64_t id,
+		  const struct person_input *in, int64_t by)
+{
+	struct db_stmt *st = db_prepare(c, SQL_UPDATE);
+	int rc;
+
+	(void)by;
+	if (!st)
+		return DB_ERROR;
+	db_bind_text(st, 1, in->display_name);
+	db_bind_int(st, 2, in->branch_id);
+	db_bind_text(st, 3, in->joined_on ? in->joined_on : "");
+	db_bind_int(st, 4, in->consent_phone);
+	db_bind_int(st, 5, in->consent_sms);
+	db_bind_int(st, 6, in->consent_email);
+	bind_person(st, a, in, 7);
+	db_bind_int(st, 16, time_now());
+	db_bind_int(st, 17, id);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc;
+	return db_changes(c) == 0 ? DB_NOTFOUND : DB_OK;
+}
+
+static const char *open_field(struct arena *a, struct db_stmt *st, int col,
+			      const char *field)
+{
+	char ctx[48];
+	size_t len;
+	const void *blob;
+	char *v;
+
+	if (db_col_null(st, col))
+		return "";
+	snprintf(ctx, sizeof(ctx), "people.%s", field);
+	blob = db_col_blob(st, col, &len);
+	v = unseal_str(a, ctx, blob, len);
+	return v ? v : "";
+}
+
+int person_get(struct db_conn *c, struct arena *a, int64_t id, bool unseal,
+	       struct person *out)
+{
+	struct db_stmt *st = db_prepare(c, SQL_GET);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = db_col_int(st, 0);
+		out->branch_id = db_col_int(st, 1);
+		out->account_id = db_col_int(st, 2);
+		out->display_name = arena_strdup(a, db_col_text(st, 3));
+		mstatus_parse(db_col_text(st, 4), &out->status);
+		out->joined_on = arena_strdup(a, db_col_text(st, 5));
+		out->consent_phone = db_col_int(st, 6) != 0;
+		out->consent_sms = db_col_int(st, 7) != 0;
+		out->consent_email = db_col_int(st, 8) != 0;
+		if (unseal) {
+			out->legal_name = open_field(a, st, 9, "legal_name");
+			out->phone = open_field(a, st, 10, "phone");
+			out->email = open_field(a, st, 11, "email");
+			out->address = open_field(a, st, 12, "address");
+			out->birth_date = open_field(a, st, 13, "birth_date");
+			out->workplace = open_field(a, st, 14, "workplace");
+			out->notes = open_field(a, st, 15, "notes");
+		}
+		out->created_at = db_col_int(st, 16);
+		out->updated_at = db_col_int(st, 17);
+		out->erased_at = db_col_int(st, 18);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int person_find_contact(struct db_conn *c, struct arena *a,
+			const char *email, const char *phone, int64_t *id_r)
+{
+	unsigned char bi[BLIND_LEN];
+	int rc = DB_NOTFOUND;
+
+	(void)a;
+	if (email && *email) {
+		char *e = xstrdup(email);
+		str_ascii_lower(e);
+		blind_index("people.email", e, strlen(e), bi);
+		free(e);
+		rc = db_int(c, id_r, SQL_BY_EMAIL, "b", bi, sizeof(bi));
+		if (rc != DB_NOTFOUND)
+			return rc;
+	}
+	if (phone && *phone) {
+		blind_index("people.phone", phone, strlen(phone), bi);
+		rc = db_int(c, id_r, SQL_BY_PHONE, "b", bi, sizeof(bi));
+	}
+	return rc;
+}
+
+int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
+		      enum mstatus to, int64_t by, const char *note)
+{
+	struct db_stmt *st = db_prepare(c, SQL_STATUS_GET);
+	char *from = NULL;
+	struct sealed s;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, id);
+	if (db_step(st) == DB_ROW)
+		from = arena_strdup(a, db_col_text(st, 0));
+	db_reset(st);
+	if (!from)
+		return DB_NOTFOUND;
+	if (strcmp(from, mstatus_name(to)) == 0)
+		return DB_OK;
+	rc = db_run(c, SQL_STATUS_SET, "tii", mstatus_name(to),
+		    (int64_t)time_now(), id);
+	if (rc < 0)
+		return rc;
+	s = seal_field(a, "status_note", note);
+	return history_add(c, id, from, mstatus_name(to), by, &s);
+}
+
+static const char SQL_HISTORY[] =
+	"SELECT h.from_status, h.to_status, h.at, coalesce(u.display_name, ''), "
+	"h.note_sealed FROM status_history h LEFT JOIN users u ON u.id = h.by_user "
+	"WHERE h.person_id = $1 ORDER BY h.id DESC";
+
+int person_history(struct db_conn *c, struct arena *a, int64_t id,
+		   struct status_change **out_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_HISTORY);
+	struct status_change *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		arr[n].from = arena_strdup(a, db_col_text(st, 0));
+		arr[n].to = arena_strdup(a, db_col_text(st, 1));
+		arr[n].at = db_col_int(st, 2);
+		arr[n].by = arena_strdup(a, db_col_text(st, 3));
+		arr[n].note = open_field(a, st, 4, "status_note");
+		n++;
+	}
+	db_reset(st);
+	*out_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int person_erase(struct db_conn *c, int64_t id)
+{
+	char name[48];
+	int rc;
+
+	snprintf(name, sizeof(name), "former member %lld", (long long)id);
+	rc = db_run(c, SQL_ERASE, "tii", name, (int64_t)time_now(), id);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return DB_NOTFOUND;
+	if (db_run(c, SQL_ERASE_NOTES, "i", id) < 0 ||
+	    db_run(c, SQL_ERASE_UNIONS, "i", id) < 0)
+		return DB_ERROR;
+	return DB_OK;
+}
+
+/* ---- branches ---- */
+
+static const char SQL_BRANCH_ENSURE[] =
+	"INSERT INTO branches (scope_id, kind, created_at) VALUES ($1, $2, $3) "
+	"ON CONFLICT (scope_id) DO NOTHING";
+static const char SQL_BRANCH_LIST[] =
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, "
+	"(SELECT count(*) FROM people p WHERE p.branch_id = s.id "
+	" AND p.status = 'active') "
+	"FROM branches b JOIN scopes s ON s.id = b.scope_id ORDER BY s.path";
+static const char SQL_BRANCH_GET[] =
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, "
+	"(SELECT count(*) FROM people p WHERE p.branch_id = s.id "
+	" AND p.status = 'active') "
+	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.id = $1";
+static const char SQL_BRANCH_FIND[] =
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, 0 "
+	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.name = $1 "
+	"ORDER BY s.path LIMIT 1";
+
+int branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind)
+{
+	int rc = db_run(c, SQL_BRANCH_ENSURE, "iti", scope_id,
+			kind ? kind : "branch", (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int branch_create(struct db_conn *c, int64_t parent, const char *name,
+		  const char *kind, int64_t *id_r)
+{
+	int rc = scope_create(c, parent, name, id_r);
+
+	if (rc != DB_OK)
+		return rc;
+	return branch_ensure(c, *id_r, kind);
+}
+
+static void branch_read(struct db_stmt *st, struct arena *a, struct branch *b)
+{
+	int slashes = 0;
+
+	b->id = db_col_int(st, 0);
+	b->parent_id = db_col_int(st, 1);
+	b->name = arena_strdup(a, db_col_text(st, 2));
+	b->path = arena_strdup(a, db_col_text(st, 3));
+	b->kind = arena_strdup(a, db_col_text(st, 4));
+	b->members = db_col_int(st, 5);
+	for (const char *p = b->path; *p; p++)
+		slashes += *p == '/';
+	b->depth = slashes > 2 ? slashes - 2 : 0;
+}
+
+int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
+		size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_BRANCH_LIST);
+	struct branch *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		branch_read(st, a, &arr[n++]);
+	}
+	db_reset(st);
+	*out_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+static int branch_one(struct db_conn *c, struct arena *a, const char *sql,
+		      int64_t id, const char *name, struct branch *out)
+{
+	struct db_stmt *st = db_prepare(c, sql);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	if (name)
+		db_bind_text(st, 1, name);
+	else
+		db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		branch_read(st, a, out);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int branch_get(struct db_conn *c, struct arena *a, int64_t id,
+	       struct branch *out)
+{
+	return branch_one(c, a, SQL_BRANCH_GET, id, NULL, out);
+}
+
+int branch_find(struct db_conn *c, struct arena *a, const char *name,
+		struct branch *out)
+{
+	return branch_one(c, a, SQL_BRANCH_FIND, 0, name, out);
+}
+
+/* ---- unions ---- */
+
+static const char SQL_UNION_ADD[] =
+	"INSERT INTO unions (name, kind, description, created_at) "
+	"VALUES ($1, $2, $3, $4) RETURNING id";
+static const char SQL_UNION_LIST[] =
+	"SELECT u.id, u.name, u.kind, u.description, "
+	"(SELECT count(*) FROM person_unions pu WHERE pu.union_id = u.id) "
+	"FROM unions u ORDER BY u.name";
+static const char SQL_UNION_GET[] =
+	"SELECT u.id, u.name, u.kind, u.description, "
+	"(SELECT count(*) FROM person_unions pu WHERE pu.union_id = u.id) "
+	"FROM unions u WHERE u.id = $1";
+static const char SQL_UNION_FIND[] =
+	"SELECT u.id, u.name, u.kind, u.description, 0 FROM unions u "
+	"WHERE lower(u.name) = lower($1)";
+static const char SQL_PU_CLEAR[] = "DELETE FROM person_unions WHERE person_id = $1";
+static const char SQL_PU_ADD[] =
+	"INSERT INTO person_unions (person_id, union_id) VALUES ($1, $2) "
+	"ON CONFLICT (person_id, union_id) DO NOTHING";
+static const char SQL_PU_LIST[] =
+	"SELECT union_id FROM person_unions WHERE person_id = $1 ORDER BY union_id";
+static const char SQL_PU_REP[] =
+	"UPDATE person_unions SET is_rep = $1, title = $2 "
+	"WHERE union_id = $3 AND person_id = $4";
+
+int union_create(struct db_conn *c, const char *name, const char *kind,
+		 const char *description, int64_t *id_r)
+{
+	return db_int(c, id_r, SQL_UNION_ADD, "ttti", name,
+		      kind ? kind : "union", description ? description : "",
+		      (int64_t)time_now());
+}
+
+static void union_read(struct db_stmt *st, struct arena *a,
+		       struct union_org *u)
+{
+	u->id = db_col_int(st, 0);
+	u->name = arena_strdup(a, db_col_text(st, 1));
+	u->kind = arena_strdup(a, db_col_text(st, 2));
+	u->description = arena_strdup(a, db_col_text(st, 3));
+	u->members = db_col_int(st, 4);
+}
+
+int union_list(struct db_conn *c, struct arena *a, struct union_org **out_r,
+	       size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_UNION_LIST);
+	struct union_org *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		union_read(st, a, &arr[n++]);
+	}
+	db_reset(st);
+	*out_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+static int union_one(struct db_conn *c, struct arena *a, const char *sql,
+		     int64_t id, const char *name, struct union_org *out)
+{
+	struct db_stmt *st = db_prepare(c, sql);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	if (name)
+		db_bind_text(st, 1, name);
+	else
+		db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		union_read(st, a, out);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int union_get(struct db_conn *c, struct arena *a, int64_t id,
+	      struct union_org *out)
+{
+	return union_one(c, a, SQL_UNION_GET, id, NULL, out);
+}
+
+int union_find(struct db_conn *c, struct arena *a, const char *name,
+	       struct union_org *out)
+{
+	return union_one(c, a, SQL_UNION_FIND, 0, name, out);
+}
+
+int person_set_unions(struct db_conn *c, int64_t person,
+		      const int64_t *unions, size_t n)
+{
+	if (db_run(c, SQL_PU_CLEAR, "i", person) < 0)
+		return DB_ERROR;
+	for (size_t i = 0; i < n; i++)
+		if (db_run(c, SQL_PU_ADD, "ii", person, unions[i]) < 0)
+			return DB_ERROR;
+	return DB_OK;
+}
+
+int person_unions(struct db_conn *c, struct arena *a, int64_t person,
+		  int64_t **ids_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_PU_LIST);
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, person);
+	while ((rc = db_step(st)) == DB_ROW) {
+		ids = arena_grow(a, ids, n, &cap, sizeof(*ids));
+		ids[n++] = db_col_int(st, 0);
+	}
+	db_reset(st);
+	*ids_r = ids;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
+		  bool is_rep, const char *title)
+{
+	int rc = db_run(c, SQL_PU_REP, "itii", (int64_t)is_rep,
+			title ? title : "", union_id, person);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+/* ---- dues ---- */
+
+static const char SQL_DUES_ADD[] =
+	"INSERT INTO dues (person_id, amount, currency, period, paid_on, "
+	"recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char SQL_DUES_LIST[] =
+	"SELECT id, amount, currency, period, paid_on FROM dues "
+	"WHERE person_id = $1 ORDER BY paid_on DESC, id DESC";
+
+const char *due_check(int64_t amount, const char *currency,
+		      const char *period, const char *paid_on)
+{
+	int y, m;
+	char extra;
+
+	if (amount <= 0 || amount > 100000000000LL)
+		return N_("The amount must be more than nothing.");
+	if (!currency || strlen(currency) != 3 || currency[0] < 'A' ||
+	    currency[0] > 'Z' || currency[1] < 'A' || currency[1] > 'Z' ||
+	    currency[2] < 'A' || currency[2] > 'Z')
+		return N_("A currency is three capital letters, like KZT.");
+	if (!period ||
+	    !((strlen(period) == 4 && sscanf(period, "%4d%c", &y, &extra) == 1 &&
+	       y >= 1990 && y <= 2200) ||
+	      (strlen(period) == 7 &&
+	       sscanf(period, "%4d-%2d%c", &y, &m, &extra) == 2 && y >= 1990 &&
+	       m >= 1 && m <= 12)))
+		return N_("A period is a year (2026) or a month (2026-11).");
+	if (!paid_on || !date_valid(paid_on, true))
+		return N_("The payment date must be a date, not in the future (YYYY-MM-DD).");
+	return NULL;
+}
+
+int dues_add(struct db_conn *c, int64_t person, int64_t amount,
+	     const char *currency, const char *period, const char *paid_on,
+	     int64_t by)
+{
+	int rc = by ? db_run(c, SQL_DUES_ADD, "iitttii", person, amount, currency,
+			     period, paid_on, by, (int64_t)time_now())
+		    : db_run(c, SQL_DUES_ADD, "iitttni", person, amount, currency,
+			     period, paid_on, (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int dues_list(struct db_conn *c, struct arena *a, int64_t person,
+	      struct due **out_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_DUES_LIST);
+	struct due *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, person);
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		arr[n].id = db_col_int(st, 0);
+		arr[n].amount = db_col_int(st, 1);
+		arr[n].currency = arena_strdup(a, db_col_text(st, 2));
+		arr[n].period = arena_strdup(a, db_col_text(st, 3));
+		arr[n].paid_on = arena_strdup(a, db_col_text(st, 4));
+		n++;
+	}
+	db_reset(st);
+	*out_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}

@@ -1,0 +1,92 @@
+// The member registry in a real browser on the demo organization: an
+// Aktau organizer searches, opens a record, adds a member and records
+// dues — on a desktop, on a narrow phone screen, and with JavaScript off.
+// Screenshots in build/test-output/browser/members-*.png.
+import { browser, check, shot, signIn, startServer, watch } from "../browser/lib.mjs";
+
+const srv = await startServer({ demo: true });
+const b = await browser();
+let failed = false;
+
+async function addMember(page, name, phone) {
+  await page.goto(srv.base + "/members/new");
+  await page.fill("#display_name", name);
+  await page.fill("#legal_name", name + " Legal");
+  await page.fill("#phone", phone);
+  await page.selectOption("#branch", { index: 1 });
+  await page.check("input[name=consent_sms]");
+  await page.click("form[action='/members'] button[type=submit]");
+  await page.waitForURL(/\/members\/\d+$/);
+  check((await page.textContent("h1")).includes(name), "the new record opens");
+  check(await page.isVisible(".flash"), "a message says it was added");
+}
+
+try {
+  // ---- desktop ----
+  const ctx = await b.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await ctx.newPage();
+  const problems = watch(page, "desktop");
+  await signIn(page, srv.base, "aktau@example.org");
+  await page.click("nav.main a[href='/members']");
+  await page.waitForURL("**/members");
+  const rows = await page.locator("table.stack tbody tr").count();
+  check(rows > 3, "the Aktau organizer sees the Aktau members: " + rows);
+  const branches = await page.locator("table.stack tbody td:nth-child(2)").allTextContents();
+  check(branches.every((t) => t.startsWith("Aktau")), "only Aktau people: " + branches.join(", "));
+  await shot(page, "members-01-list");
+  await page.fill("#q", "555");
+  await page.click("form[role=search] button[type=submit]");
+  await page.waitForURL(/q=555/);
+  await page.locator("table.stack tbody a").first().click();
+  await page.waitForURL(/\/members\/\d+$/);
+  check(/\+7\d{10}/.test(await page.textContent("dl.facts")), "the sealed phone is shown, opened");
+  await shot(page, "members-02-person");
+  await page.fill("#amount", "1500");
+  await Promise.all([
+    page.waitForNavigation(),
+    page.click("form[action$='/dues'] button[type=submit]"),
+  ]);
+  const dues = await page.textContent("section[aria-labelledby=h-dues]");
+  check(dues.includes("1500.00 KZT"), "the payment is listed: " + dues);
+  await addMember(page, "Browser Person", "+7 701 000 11 22");
+  await shot(page, "members-03-added");
+  await page.goto(srv.base + "/branches");
+  await shot(page, "members-04-branches");
+  check(problems.length === 0, problems.join("\n"));
+  await ctx.close();
+
+  // ---- a narrow phone screen ----
+  const phone = await b.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
+  const pp = await phone.newPage();
+  const pproblems = watch(pp, "phone");
+  await signIn(pp, srv.base, "aktau@example.org");
+  await pp.goto(srv.base + "/members");
+  const width = await pp.evaluate(() => document.documentElement.scrollWidth);
+  check(width <= 360, "the list fits a phone without sideways scrolling: " + width);
+  await shot(pp, "members-05-phone-list");
+  await pp.locator("table.stack tbody a").first().click();
+  await pp.waitForURL(/\/members\/\d+$/);
+  const w2 = await pp.evaluate(() => document.documentElement.scrollWidth);
+  check(w2 <= 360, "a record fits a phone: " + w2);
+  await shot(pp, "members-06-phone-person");
+  check(pproblems.length === 0, pproblems.join("\n"));
+  await phone.close();
+
+  // ---- JavaScript off ----
+  const nojs = await b.newContext({ javaScriptEnabled: false, viewport: { width: 1024, height: 768 } });
+  const np = await nojs.newPage();
+  await signIn(np, srv.base, "karaganda@example.org");
+  await np.goto(srv.base + "/members?q=555");
+  check(await np.locator("table.stack tbody tr").count() > 0, "search works without JavaScript");
+  await addMember(np, "No Script Person", "+7 702 000 11 22");
+  await shot(np, "members-07-nojs");
+  await nojs.close();
+  console.log("browser: members flow passed");
+} catch (e) {
+  failed = true;
+  console.error(e);
+} finally {
+  await b.close();
+  await srv.stop();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Unit tests of the member registry: input checks, the sealed store and
+ * the in-memory index, on a real database with real keys. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <time.h>
+
+#include "../platform/fixture.h"
+#include "members/internal.h"
+#include "modules.h"
+#include "platform/auth/auth.h"
+#include "platform/db/db.h"
+
+static void up(void)
+{
+	platform_set_modules(rudder_modules, rudder_modules_count);
+	fixture_open();
+}
+static void down(void)
+{
+	mindex_free();
+	fixture_close();
+}
+TestSuite(members, .init = up, .fini = down);
+
+Test(members, phones_are_normalized_or_refused)
+{
+	struct arena *a = arena_new();
+	cr_assert_str_eq(phone_normalize(a, "+7 701 123-45-67"), "+77011234567");
+	cr_assert_str_eq(phone_normalize(a, "8 (701) 123 45 67"), "+77011234567");
+	cr_assert_str_eq(phone_normalize(a, "77011234567"), "+77011234567");
+	cr_assert_str_eq(phone_normalize(a, "7011234567"), "+77011234567");
+	cr_assert_str_eq(phone_normalize(a, "+44 20 7946 0958"), "+442079460958");
+	cr_assert_null(phone_normalize(a, "12345"));
+	cr_assert_null(phone_normalize(a, "+7 701 abc"));
+	cr_assert_null(phone_normalize(a, "++77011234567"));
+	cr_assert_null(phone_normalize(a, "+1234567890123456"));
+	arena_free(a);
+}
+
+Test(members, dates_must_be_real_and_past)
+{
+	cr_assert(date_valid("1990-02-28", true));
+	cr_assert(date_valid("2000-02-29", true));
+	cr_assert_not(date_valid("1999-02-29", true));
+	cr_assert_not(date_valid("2026-02-30", false));
+	cr_assert_not(date_valid("2026-13-01", false));
+	cr_assert_not(date_valid("2026-1-01", false));
+	cr_assert_not(date_valid("2026-01-01x", false));
+	cr_assert_not(date_valid("2199-01-01", true));
+	cr_assert(date_valid("2199-01-01", false));
+	{
+		/* today counts as past wherever the organization is */
+		char d[16];
+		time_t now = time(NULL), later = now + 3 * 86400;
+		strftime(d, sizeof(d), "%Y-%m-%d", gmtime(&now));
+		cr_assert(date_valid(d, true), "%s", d);
+		strftime(d, sizeof(d), "%Y-%m-%d", gmtime(&later));
+		cr_assert_not(date_valid(d, true), "%s", d);
+	}
+}
+
+Test(members, money_is_read_in_minor_units)
+{
+	int64_t v = 0;
+	cr_assert_eq(members_money_parse("2000", &v), 0);
+	cr_assert_eq(v, 200000);
+	cr_assert_eq(members_money_parse("2 000,5", &v), 0);
+	cr_assert_eq(v, 200050);
+	cr_assert_eq(members_money_parse("0.07", &v), 0);
+	cr_assert_eq(v, 7);
+	cr_assert_neq(members_money_parse("2000.", &v), 0);
+	cr_assert_neq(members_money_parse("20.001", &v), 0);
+	cr_assert_neq(members_money_parse("-5", &v), 0);
+	cr_assert_neq(members_money_parse("1e5", &v), 0);
+	cr_assert_neq(members_money_parse("", &v), 0);
+	cr_assert_neq(members_money_parse("9999999999999", &v), 0);
+	cr_assert_not_null(due_check(0, "KZT", "2026-11", "2026-11-01"));
+	cr_assert_not_null(due_check(100, "kzt", "2026-11", "2026-11-01"));
+	cr_assert_not_null(due_check(100, "KZT", "2026-13", "2026-11-01"));
+	cr_assert_not_null(due_check(100, "KZT", "2026-11", "2999-11-01"));
+	cr_assert_null(due_check(100, "KZT", "2026", "2026-11-01"));
+}
+
+Test(members, person_check_names_the_field)
+{
+	struct arena *a = arena_new();
+	struct person_input in = {.display_name = "Asel", .phone = "8 701 555 12 34",
+				  .email = "  Asel@Example.org ", .branch_id = 1};
+	const char *field;
+
+	cr_assert_null(person_check(a, &in, &field));
+	cr_assert_str_eq(in.phone, "+77015551234");
+	cr_assert_str_eq(in.email, "Asel@Example.org");
+	in.display_name = "";
+	cr_assert_not_null(person_check(a, &in, &field));
+	cr_assert_str_eq(field, "display_name");
+	in.display_name = "Asel\x01";
+	cr_assert_not_null(person_check(a, &in, &field));
+	in.display_name = "Asel";
+	in.email = "not an address";
+	cr_assert_not_null(person_check(a, &in, &field));
+	cr_assert_str_eq(field, "email");
+	in.email = NULL;
+	in.birth_date = "2100-01-01";
+	cr_assert_not_null(person_check(a, &in, &field));
+	cr_assert_str_eq(field, "birth_date");
+	in.birth_date = NULL;
+	in.status = "emperor";
+	cr_assert_not_null(person_check(a, &in, &field));
+	cr_assert_str_eq(field, "status");
+	in.status = NULL;
+	in.branch_id = 0;
+	cr_assert_not_null(person_check(a, &in, &field));
+	cr_assert_str_eq(field, "branch");
+	arena_free(a);
+}
+
+Test(members, folding_covers_cyrillic_and_kazakh)
+{
+	struct arena *a = arena_new();
+	cr_assert_str_eq(text_fold(a, "ҚАЗАҚСТАН Әлем"), "қазақстан әлем");
+	cr_assert_str_eq(text_fold(a, "ЁЛКА Ivanov"), "ёлка ivanov");
+	cr_assert_str_eq(text_fold(a, "ҒҰҮҺІӨҢ"), "ғұүһіөң");
+	arena_free(a);
+}
+
+/* ---- the store and the index ---- */
+
+struct world {
+	int64_t region, cell, other;
+	int64_t miners, students;
+};
+
+static int64_t add(struct db_conn *c, struct arena *a, const char *name,
+		   const char *legal, const char *phone, const char *email,
+		   int64_t branch, const char *status)
+{
+	struct person_input in = {.display_name = name, .legal_name = legal,
+				  .phone = phone, .email = email,
+				  .branch_id = branch, .status = status};
+	const char *field;
+	int64_t id = 0;
+
+	cr_assert_null(person_check(a, &in, &field), "%s", field);
+	cr_assert_eq(person_create(c, a, &in, 0, &id), DB_OK);
+	return id;
+}
+
+static void world(struct world *w, struct arena *a)
+{
+	struct db_conn *c = platform_conn();
+	cr_assert_eq(branch_create(c, 0, "Karaganda", "region", &w->region), DB_OK);
+	cr_assert_eq(branch_create(c, w->region, "Shakhtinsk", "cell", &w->cell), DB_OK);
+	cr_assert_eq(branch_create(c, 0, "Almaty", "region", &w->other), DB_OK);
+	cr_assert_eq(union_create(c, "Miners", "union", "", &w->miners), DB_OK);
+	cr_assert_eq(union_create(c, "Students", "group", "", &w->students), DB_OK);
+	add(c, a, "Галина", "Галина Петровна Ким", "+7 701 555 00 01",
+	    "galina@example.org", w->region, NULL);
+	add(c, a, "Bolat", "Bolat Sadykov", "8 702 555 00 02", NULL, w->cell, NULL);
+	add(c, a, "Қайрат", "Қайрат Омаров", NULL, "kairat@example.org", w->cell,
+	    "lapsed");
+	add(c, a, "Aliya", "Aliya Nurpeisova", "+7 705 555 00 04", NULL, w->other,
+	    NULL);
+}
+
+static void query(const char *text, bool org, const uint8_t *vis, size_t nvis,
+		  int status, int64_t union_id, size_t want, const char *first)
+{
+	struct arena *a = arena_new();
+	struct mindex_query q = {.text = text, .org = org, .visible = vis,
+				 .nvisible = nvis, .status = status,
+				 .union_id = union_id, .limit = 10};
+	struct mindex_hit *h;
+	size_t n, total;
+
+	cr_assert_eq(mindex_query(a, &q, &h, &n, &total), 0);
+	cr_assert_eq(total, want, "%s: %zu found, not %zu", text ? text : "(all)",
+		     total, want);
+	if (first)
+		cr_assert_str_eq(h[0].display_name, first);
+	arena_free(a);
+}
+
+Test(members, sealed_fields_open_and_contacts_match)
+{
+	struct arena *a = arena_new();
+	struct world w;
+	struct person p;
+	int64_t id = 0;
+
+	world(&w, a);
+	cr_assert_eq(person_find_contact(platform_conn(), a, "GALINA@example.org",
+					 NULL, &id),
+		     DB_OK, "emails match whatever their case");
+	cr_assert_eq(person_get(platform_conn(), a, id, true, &p), DB_OK);
+	cr_assert_str_eq(p.legal_name, "Галина Петровна Ким");
+	cr_assert_str_eq(p.phone, "+77015550001");
+	cr_assert_eq(person_get(platform_conn(), a, id, false, &p), DB_OK);
+	cr_assert_null(p.legal_name, "not opened unless asked");
+	cr_assert_eq(person_find_contact(platform_conn(), a, NULL, "+77025550002", &id),
+		     DB_OK);
+	cr_assert_eq(person_find_contact(platform_conn(), a, "nobody@example.org",
+					 "+70000000000", &id),
+		     DB_NOTFOUND);
+	/* the same phone twice is a constraint */
+	{
+		struct person_input dup = {.display_name = "Twin", .phone = "+77025550002",
+					   .branch_id = w.cell};
+		cr_assert_eq(person_create(platform_conn(), a, &dup, 0, &id), DB_CONSTRAINT);
+	}
+	arena_free(a);
+}
+
+Test(members, status_history_and_erasure)
+{
+	struct arena *a = arena_new();
+	struct world w;
+	struct status_change *h;
+	struct person p;
+	size_t n;
+	int64_t id = 0;
+
+	world(&w, a);
+	cr_assert_eq(person_find_contact(platform_conn(), a, NULL, "+77025550002", &id), DB_OK);
+	cr_assert_eq(person_set_status(platform_conn(), a, id, MS_SUSPENDED, 0,
+				       "broke the strike"),
+		     DB_OK);
+	cr_assert_eq(person_history(platform_conn(), a, id, &h, &n), DB_OK);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(h[0].to, "suspended");
+	cr_assert_str_eq(h[0].from, "active");
+	cr_assert_str_eq(h[0].note, "broke the strike");
+	cr_assert_eq(person_erase(platform_conn(), id), DB_OK);
+	cr_assert_eq(person_get(platform_conn(), a, id, true, &p), DB_OK);
+	cr_assert_neq(p.erased_at, 0);
+	cr_assert_eq(p.status, MS_LEFT);
+	cr_assert_str_eq(p.phone, "");
+	cr_assert_str_eq(p.legal_name, "");
+	cr_assert_null(strstr(p.display_name, "Bolat"));
+	cr_assert_eq(person_history(platform_conn(), a, id, &h, &n), DB_OK);
+	cr_assert_str_eq(h[0].note, "", "notes go with the rest");
+	cr_assert_eq(person_find_contact(platform_conn(), a, NULL, "+77025550002", &id),
+		     DB_NOTFOUND, "the phone can be used again");
+	arena_free(a);
+}
+
+Test(members, index_finds_fragments_within_scope)
+{
+	struct arena *a = arena_new();
+	struct world w;
+	uint8_t karaganda[8] = {0};
+
+	world(&w, a);
+	cr_assert_eq(mindex_load(platform_conn()), 0);
+	cr_assert_eq(mindex_count(), 4);
+	karaganda[w.region >> 3] |= (uint8_t)(1u << (w.region & 7));
+	karaganda[w.cell >> 3] |= (uint8_t)(1u << (w.cell & 7));
+
+	query(NULL, true, NULL, 0, -1, 0, 4, "Aliya");
+	query(NULL, false, karaganda, 64, -1, 0, 3, "Bolat");
+	query("555", true, NULL, 0, -1, 0, 3, NULL);     /* phone digits */
+	query("555", false, karaganda, 64, -1, 0, 2, NULL); /* not Aliya */
+	query("8 702 555", true, NULL, 0, -1, 0, 1, "Bolat"); /* 8 read as 7 */
+	query("ПЕТРОВНА", true, NULL, 0, -1, 0, 1, "Галина"); /* legal name, folded */
+	query("қайр", true, NULL, 0, -1, 0, 1, "Қайрат");
+	query("КАЙРАТ", true, NULL, 0, -1, 0, 0, NULL); /* Қ is not К */
+	query("kairat@", true, NULL, 0, -1, 0, 1, NULL);
+	query("ga", true, NULL, 0, -1, 0, 1, "Галина"); /* two letters: scan */
+	query(NULL, true, NULL, 0, MS_LAPSED, 0, 1, "Қайрат");
+	query("nobody", true, NULL, 0, -1, 0, 0, NULL);
+	arena_free(a);
+}
+
+Test(members, index_follows_changes_and_pages)
+{
+	struct arena *a = arena_new();
+	struct world w;
+	struct person_input in = {0};
+	struct mindex_query q = {.org = true, .status = -1, .limit = 2};
+	struct mindex_hit *h;
+	size_t n, total;
+	int64_t id = 0, u;
+
+	world(&w, a);
+	cr_assert_eq(mindex_load(platform_conn()), 0);
+	/* a new person, then a rename, reach queries without a rebuild */
+	id = add(platform_conn(), a, "Zhanna", "Zhanna Ermekova", "+7 707 555 77 77",
+		 NULL, w.cell, NULL);
+	mindex_refresh(platform_conn(), id);
+	query("zhanna", true, NULL, 0, -1, 0, 1, "Zhanna");
+	in.display_name = "Abai";
+	in.legal_name = "Abai Ermekov";
+	in.branch_id = w.other;
+	cr_assert_eq(person_update(platform_conn(), a, id, &in, 0), DB_OK);
+	u = w.miners;
+	cr_assert_eq(person_set_unions(platform_conn(), id, &u, 1), DB_OK);
+	mindex_refresh(platform_conn(), id);
+	query("zhanna", true, NULL, 0, -1, 0, 0, NULL);
+	query("abai", true, NULL, 0, -1, 0, 1, "Abai");
+	query("7777", true, NULL, 0, -1, 0, 0, NULL); /* the phone was cleared */
+	query(NULL, true, NULL, 0, -1, w.miners, 1, "Abai");
+	/* pages in name order, the overlay merged in */
+	cr_assert_eq(mindex_query(a, &q, &h, &n, &total), 0);
+	cr_assert_eq(total, 5);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(h[0].display_name, "Abai");
+	cr_assert_str_eq(h[1].display_name, "Aliya");
+	q.offset = 4;
+	cr_assert_eq(mindex_query(a, &q, &h, &n, &total), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(h[0].display_name, "Қайрат");
+	/* erased people leave the index */
+	cr_assert_eq(person_erase(platform_conn(), id), DB_OK);
+	mindex_refresh(platform_conn(), id);
+	query("abai", true, NULL, 0, -1, 0, 0, NULL);
+	arena_free(a);
+}
