@@ -286,44 +286,116 @@ void unions_create(struct http_req *rq, struct http_resp *rs)
 	http_redirect(rs, arena_printf(rq->arena, "/unions/%lld", (long long)id));
 }
 
-void unions_show(struct http_req *rq, struct http_resp *rs)
+static void union_page(struct http_req *rq, struct http_resp *rs, int status,
+		       const struct union_org *u, const char *error)
 {
-	int64_t id = http_param_int(rq, "id");
-	struct union_org u;
 	struct mscope s;
 	struct mindex_query q = {0};
 	struct mindex_hit *hits;
-	size_t n, total;
-	json_t *people = json_array(), *data;
+	struct union_rep *reps;
+	size_t n, total, nr;
+	json_t *people = json_array(), *rj = json_array(), *data;
+	bool may_write_any = false;
 
-	if (!id || union_get(platform_conn(), rq->arena, id, &u) != DB_OK) {
-		json_decref(people);
-		http_error(rq, rs, 404, "not_found", N_("There is no such organization."));
-		return;
-	}
 	/* the members of it the reader may see, and no count of the rest */
 	mscope_for(rq, PERM_MEMBERS_READ, &s);
 	q.org = s.org;
 	q.visible = s.bits;
 	q.nvisible = s.nbits;
 	q.status = -1;
-	q.union_id = id;
+	q.union_id = u->id;
 	q.limit = 200;
-	if (mindex_query(rq->arena, &q, &hits, &n, &total) == 0)
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(
-				people,
-				json_pack("{s:I, s:s, s:s, s:s}", "id",
-					  (json_int_t)hits[i].id, "display_name",
-					  hits[i].display_name, "branch",
-					  members_branch_name(rq, hits[i].branch_id),
-					  "status_label",
-					  tr_rq(rq, mstatus_label((enum mstatus)hits[i].status))));
-	else
-		total = 0;
-	data = json_pack("{s:o, s:o, s:I, s:b}", "union", members_union_json(rq, &u),
-			 "people", people, "total", (json_int_t)total, "more",
-			 total > n);
-	http_page(rq, rs, 200, "members/union", N_("Union"), data);
+	if (mindex_query(rq->arena, &q, &hits, &n, &total) != 0)
+		n = total = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool w = can(rq, PERM_MEMBERS_WRITE, hits[i].branch_id);
+		may_write_any |= w;
+		json_array_append_new(
+			people,
+			json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
+				  (json_int_t)hits[i].id, "display_name",
+				  hits[i].display_name, "branch",
+				  members_branch_name(rq, hits[i].branch_id),
+				  "status_label",
+				  tr_rq(rq, mstatus_label((enum mstatus)hits[i].status)),
+				  "writable", w));
+	}
+	if (union_reps(platform_conn(), rq->arena, u->id, &reps, &nr) == DB_OK)
+		for (size_t i = 0; i < nr; i++)
+			if (mscope_has(&s, reps[i].branch_id))
+				json_array_append_new(
+					rj, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
+						      (json_int_t)reps[i].person,
+						      "display_name", reps[i].display_name,
+						      "title", reps[i].title, "branch",
+						      members_branch_name(rq, reps[i].branch_id),
+						      "writable",
+						      can(rq, PERM_MEMBERS_WRITE,
+							  reps[i].branch_id)));
+	data = json_pack("{s:o, s:o, s:o, s:I, s:b, s:b}", "union",
+			 members_union_json(rq, u), "people", people, "reps", rj,
+			 "total", (json_int_t)total, "more", total > n,
+			 "may_write", may_write_any);
+	if (error)
+		json_object_set_new(data, "error", json_string(error));
+	http_page(rq, rs, status, "members/union", N_("Union"), data);
 	json_decref(data);
+}
+
+static int load_union(struct http_req *rq, struct http_resp *rs,
+		      struct union_org *u)
+{
+	int64_t id = http_param_int(rq, "id");
+
+	if (!id || union_get(platform_conn(), rq->arena, id, u) != DB_OK) {
+		http_error(rq, rs, 404, "not_found", N_("There is no such organization."));
+		return -1;
+	}
+	return 0;
+}
+
+void unions_show(struct http_req *rq, struct http_resp *rs)
+{
+	struct union_org u;
+
+	if (load_union(rq, rs, &u) == 0)
+		union_page(rq, rs, 200, &u, NULL);
+}
+
+/* Makes a member of the union its representative, or no longer. */
+void unions_rep(struct http_req *rq, struct http_resp *rs)
+{
+	struct union_org u;
+	struct person p;
+	int64_t pid = http_field_int(rq, "person", 0);
+	bool is_rep = !http_field_bool(rq, "remove");
+	const char *title = http_field(rq, "title");
+	int rc;
+
+	if (load_union(rq, rs, &u) != 0)
+		return;
+	/* someone outside the officer's branches does not exist for them */
+	if (person_get(platform_conn(), rq->arena, pid, false, &p) != DB_OK ||
+	    !can(rq, PERM_MEMBERS_WRITE, p.branch_id) || p.erased_at) {
+		http_error(rq, rs, 404, "not_found", N_("There is no such member."));
+		return;
+	}
+	rc = union_set_rep(platform_conn(), u.id, p.id, is_rep,
+			   is_rep && title && *title ? title : "");
+	if (rc == DB_NOTFOUND) {
+		union_page(rq, rs, 422, &u,
+			   tr_rq(rq, N_("Only a member of the union can represent it.")));
+		return;
+	}
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), is_rep ? "union.rep.added" : "union.rep.removed",
+			      arena_printf(rq->arena, "union:%lld", (long long)u.id),
+			      json_pack("{s:I}", "person", (json_int_t)p.id));
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_flash(rq, rs, is_rep ? N_("The representative was named.")
+				  : N_("The representative was removed."));
+	http_redirect(rs, arena_printf(rq->arena, "/unions/%lld", (long long)u.id));
 }

@@ -83,6 +83,7 @@ void branches_show(struct http_req *rq, struct http_resp *rs);
 void unions_list(struct http_req *rq, struct http_resp *rs);
 void unions_create(struct http_req *rq, struct http_resp *rs);
 void unions_show(struct http_req *rq, struct http_resp *rs);
+void unions_rep(struct http_req *rq, struct http_resp *rs);
 void api_members_list(struct http_req *rq, struct http_resp *rs);
 void api_members_create(struct http_req *rq, struct http_resp *rs);
 void api_members_get(struct http_req *rq, struct http_resp *rs);

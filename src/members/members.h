@@ -143,8 +143,19 @@ int person_set_unions(struct db_conn *c, int64_t person,
 		      const int64_t *unions, size_t n);
 int person_unions(struct db_conn *c, struct arena *a, int64_t person,
 		  int64_t **ids_r, size_t *n_r);
+/* Marks a member of the union as its representative (or not); title
+ * like "shop steward". DB_NOTFOUND when the person is not in the union. */
 int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
 		  bool is_rep, const char *title);
+struct union_rep {
+	int64_t person;
+	int64_t branch_id;
+	const char *display_name;
+	const char *title;
+};
+/* The union's representatives, by name (erased people left out). */
+int union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
+	       struct union_rep **out_r, size_t *n_r);
 
 /* ---- dues ---- */
 struct due {

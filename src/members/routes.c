@@ -66,6 +66,13 @@ static const struct field union_fields[] = {
 	{0},
 };
 
+static const struct field rep_fields[] = {
+	{"person", F_INT, true, 0, N_("Member"), false},
+	{"title", F_LINE, false, 100, N_("Title"), false},
+	{"remove", F_BOOL, false, 0, NULL, false},
+	{0},
+};
+
 static const struct route routes[] = {
 	{HTTP_GET, "/members", members_list, PERM_MEMBERS_READ, 0, list_fields,
 	 "search and list members"},
@@ -95,6 +102,8 @@ static const struct route routes[] = {
 	 union_fields, "add an affiliated union or group"},
 	{HTTP_GET, "/unions/{id:int}", unions_show, PERM_MEMBERS_READ, 0, NULL,
 	 "an affiliated union and its members in reach"},
+	{HTTP_POST, "/unions/{id:int}/reps", unions_rep, PERM_MEMBERS_WRITE, 0,
+	 rep_fields, "name or remove a union's representative"},
 
 	{HTTP_GET, "/api/v1/members", api_members_list, PERM_MEMBERS_READ,
 	 ROUTE_API, list_fields, "search and list members"},

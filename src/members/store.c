@@ -747,6 +747,36 @@ int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
 	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
+static const char SQL_REPS[] =
+	"SELECT p.id, p.branch_id, p.display_name, pu.title FROM person_unions pu "
+	"JOIN people p ON p.id = pu.person_id WHERE pu.union_id = $1 "
+	"AND pu.is_rep = 1 AND p.erased_at IS NULL ORDER BY p.display_name";
+
+int union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
+	       struct union_rep **out_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_REPS);
+	struct union_rep *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, union_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		arr[n].person = db_col_int(st, 0);
+		arr[n].branch_id = db_col_int(st, 1);
+		arr[n].display_name = arena_strdup(a, db_col_text(st, 2));
+		arr[n].title = arena_strdup(a, db_col_text(st, 3));
+		n++;
+	}
+	db_reset(st);
+	*out_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
 /* ---- dues ---- */
 
 static const char SQL_DUES_ADD[] =

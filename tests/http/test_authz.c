@@ -186,6 +186,8 @@ static const struct {
 	/* affiliated unions belong to the whole organization; their page
 	 * lists only members in reach (tests/members/http_members.c) */
 	{"/unions/{id:int}", SHARED},
+	/* the union is shared; the member named in the body (1) is not */
+	{"/unions/{id:int}/reps", "1"},
 };
 
 Test(authz, every_route_refuses_the_wrong_scope)

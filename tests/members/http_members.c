@@ -416,13 +416,61 @@ Test(members_http, branches_grow_only_inside_ones_own)
 	cl_free(c);
 }
 
-/* The raw database holds no personal data in plain text: neither what
- * the demo loaded nor what was typed in. */
+Test(members_http, union_representatives_are_named_within_reach)
+{
+	struct client *c = as("aktau@example.org");
+	char *oil = sql1("SELECT id FROM unions WHERE name LIKE '%s'", "Independent oil%");
+	char *aktau = branch_id("Aktau");
+	/* an Aktau member of the oil union, one outside it, one elsewhere */
+	char *in = sql1("SELECT p.id FROM people p JOIN person_unions pu ON pu.person_id = p.id "
+			"JOIN scopes s ON s.id = p.branch_id WHERE pu.union_id = %s AND "
+			"s.path LIKE '/%s/%%' AND pu.is_rep = 0 ORDER BY p.id LIMIT 1", oil, aktau);
+	char *out = sql1("SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
+			 "WHERE s.path LIKE '/%s/%%' AND p.id NOT IN (SELECT person_id FROM "
+			 "person_unions WHERE union_id = %s) ORDER BY p.id LIMIT 1", aktau, oil);
+	char *far = sql1("SELECT p.id FROM people p JOIN person_unions pu ON pu.person_id = p.id "
+			 "JOIN scopes s ON s.id = p.branch_id WHERE pu.union_id = %s AND "
+			 "s.path NOT LIKE '/%s/%%' ORDER BY p.id LIMIT 1", oil, aktau);
+	char *path = xasprintf("/unions/%s/reps", oil), *page = xasprintf("/unions/%s", oil);
+	struct resp *r;
+
+	r = cl_post(c, path, "person=%s&title=Port+steward", in);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_get(c, page);
+	cr_assert(strstr(r->body, "Port steward"));
+	resp_free(r);
+	r = cl_post(c, path, "person=%s&title=X", out);
+	cr_assert_eq(r->status, 422, "not in the union");
+	resp_free(r);
+	r = cl_post(c, path, "person=%s&title=X", far);
+	cr_assert_eq(r->status, 404, "a Zhanaozen member is out of reach");
+	resp_free(r);
+	r = cl_post(c, path, "person=%s&remove=1", in);
+	cr_assert_eq(r->status, 303);
+	resp_free(r);
+	r = cl_get(c, page);
+	cr_assert_null(strstr(r->body, "Port steward"));
+	resp_free(r);
+	free(oil);
+	free(aktau);
+	free(in);
+	free(out);
+	free(far);
+	free(path);
+	free(page);
+	cl_free(c);
+}
+
+/* No personal data in plain text anywhere rudder writes: the database
+ * (SQLite file and WAL, or a PostgreSQL dump), the server's log, and a
+ * backup — all under S.root. */
 static bool in_raw_data(const char *needle)
 {
-	if (on_pg())
-		return sh("pg_dump --data-only '%s' 2>/dev/null | grep -aqF -- '%s'", S.db, needle) == 0;
-	return sh("grep -raqF -- '%s' '%s'", needle, S.dir) == 0;
+	if (on_pg() &&
+	    sh("pg_dump --data-only '%s' 2>/dev/null | grep -aqF -- '%s'", S.db, needle) == 0)
+		return true;
+	return sh("grep -raqF -- '%s' '%s'", needle, S.root) == 0;
 }
 
 Test(members_http, nothing_personal_is_stored_in_plain_text)
@@ -452,7 +500,15 @@ Test(members_http, nothing_personal_is_stored_in_plain_text)
 	json_decref(j);
 	resp_free(r);
 	cl_free(c);
-	cr_assert_eq(srv_stop(&S), 0); /* the WAL checkpointed into the file */
+	{
+		char *bk = xasprintf("%s/members.backup", S.root), *err = NULL;
+		cr_assert_eq(run_rudder(NULL, NULL, &err, "backup", "--data", S.dir,
+					"--passphrase-file", S.pass, "--to", bk, NULL),
+			     0, "%s", err);
+		free(err);
+		free(bk);
+	}
+	cr_assert_eq(srv_stop(&S), 0);
 	for (size_t i = 0; i < sizeof(needles) / sizeof(*needles); i++)
 		cr_assert_not(in_raw_data(needles[i]), "\"%s\" is in the raw data", needles[i]);
 	/* demo people: legal names, phones, emails */
