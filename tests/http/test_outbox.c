@@ -133,6 +133,12 @@ Test(outbox, invitation_email_arrives_after_a_failed_first_attempt)
 	wait_port(smtp_port);
 	row = outbox_row(c, "invitation", ">sent</span>");
 	free(row);
+	/* once sent, the row keeps neither the recipient nor the content */
+	row = srv_sql(&S, "SELECT length(target_sealed) + length(payload_sealed) "
+		      "FROM outbox WHERE label = 'invitation'");
+	cr_assert_not_null(row);
+	cr_assert_str_eq(str_trim(row), "0");
+	free(row);
 
 	mail = find_mail(maildir);
 	cr_assert(strstr(mail, "To: <aigerim@example.kz>"), "%s", mail);

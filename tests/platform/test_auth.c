@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Unit tests: passwords, TOTP, throttling, accounts, scopes. */
 #include <criterion/criterion.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "fixture.h"
 #include "platform/auth/auth.h"
 #include "platform/core/conf.h"
+#include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 
 TestSuite(auth, .init = (void (*)(void))fixture_open, .fini = fixture_close);
@@ -140,5 +142,49 @@ Test(auth, scopes_form_a_tree)
 	size_t n;
 	cr_assert_eq(scope_list(c, a, &list, &n), DB_OK);
 	cr_assert_eq(n, 4);
+	arena_free(a);
+}
+
+Test(auth, personal_keys_follow_the_password_not_the_data_key)
+{
+	struct arena *a = arena_new();
+	struct db_conn *c = platform_conn();
+	unsigned char sk[PERSONAL_SK_LEN], sk2[PERSONAL_SK_LEN];
+	unsigned char pk[PERSONAL_PK_LEN], pk2[PERSONAL_PK_LEN], derived[PERSONAL_PK_LEN];
+	int64_t id, invited;
+
+	cr_assert_eq(account_create(c, a, "k@example.org", "K", "", "first password 1", &id), DB_OK);
+	cr_assert_eq(personal_key_public(c, id, pk), DB_OK, "a password brings a key");
+	cr_assert_eq(personal_keys_open(c, id, "first password 1", sk), DB_OK);
+	crypto_scalarmult_base(derived, sk);
+	cr_assert_eq(memcmp(derived, pk, sizeof(pk)), 0);
+	cr_assert_eq(personal_keys_open(c, id, "first password 2", sk2), DB_ERROR,
+		     "the data key alone (unlocked here) does not open it");
+	/* a change keeps the key, wrapped anew */
+	cr_assert_eq(personal_keys_store(c, a, id, "second password 1", sk), DB_OK);
+	cr_assert_eq(personal_keys_open(c, id, "first password 1", sk2), DB_ERROR);
+	cr_assert_eq(personal_keys_open(c, id, "second password 1", sk2), DB_OK);
+	cr_assert_eq(memcmp(sk, sk2, sizeof(sk)), 0);
+	/* a reset (no old password) replaces it */
+	cr_assert_eq(account_set_password(c, a, id, "third password 1"), DB_OK);
+	cr_assert_eq(personal_key_public(c, id, pk2), DB_OK);
+	cr_assert_neq(memcmp(pk, pk2, sizeof(pk)), 0);
+	/* no password, no key */
+	cr_assert_eq(account_create(c, a, "i@example.org", "I", "", NULL, &invited), DB_OK);
+	cr_assert_eq(personal_key_public(c, invited, pk2), DB_NOTFOUND);
+	arena_free(a);
+}
+
+Test(auth, token_sealed_values_open_only_with_the_token)
+{
+	struct arena *a = arena_new();
+	size_t len;
+	char out[16];
+	unsigned char *s = token_seal(a, "tok-1", "secret", 6, &len);
+	cr_assert_eq(token_open("tok-1", s, len, out, sizeof(out)), 6);
+	cr_assert_eq(memcmp(out, "secret", 6), 0);
+	cr_assert_eq(token_open("tok-2", s, len, out, sizeof(out)), -1);
+	s[len - 1] ^= 1;
+	cr_assert_eq(token_open("tok-1", s, len, out, sizeof(out)), -1);
 	arena_free(a);
 }

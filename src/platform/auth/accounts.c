@@ -88,13 +88,18 @@ int account_create(struct db_conn *c, struct arena *a, const char *email,
 	unsigned char *sealed;
 	char *norm = str_trim(arena_strdup(a, email));
 
+	int rc;
+
 	sealed = seal_str(a, EMAIL_CTX, norm, &slen);
 	email_index(a, norm, idx);
-	return db_int(c, id_r, SQL_INSERT, "bbtttti", sealed, slen, idx,
-		      sizeof(idx), display_name,
-		      password ? password_hash(a, password) : NULL,
-		      lang ? lang : "", password ? "active" : "invited",
-		      (int64_t)time_now());
+	rc = db_int(c, id_r, SQL_INSERT, "bbtttti", sealed, slen, idx,
+		    sizeof(idx), display_name,
+		    password ? password_hash(a, password) : NULL,
+		    lang ? lang : "", password ? "active" : "invited",
+		    (int64_t)time_now());
+	if (rc == DB_OK && password)
+		rc = personal_keys_store(c, a, *id_r, password, NULL);
+	return rc;
 }
 
 /* Columns: id, email_sealed, display_name, lang, status, has password,
@@ -163,7 +168,14 @@ int account_set_password(struct db_conn *c, struct arena *a, int64_t id,
 {
 	int rc = db_run(c, SQL_SET_PW, "tii", password_hash(a, password),
 			(int64_t)time_now(), id);
-	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return DB_NOTFOUND;
+	/* a password set without the old one (a link, the command line)
+	 * cannot open the old personal key: a new one replaces it */
+	return personal_keys_store(c, a, id, password, NULL);
 }
 
 int account_set_status(struct db_conn *c, int64_t id, const char *status)

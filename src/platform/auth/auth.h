@@ -131,6 +131,21 @@ int account_totp_clear(struct db_conn *c, int64_t id);
 int account_list(struct db_conn *c, struct arena *a, struct account **out_r,
 		 struct grant ***grants_r, size_t **ngrants_r, size_t *n_r);
 
+/* ---- personal keys (crypto.h): not opened by the data key ----
+ * Setting a password (account_create with one, account_set_password)
+ * makes a new keypair; changing it keeps the key (open, then store). */
+int personal_keys_store(struct db_conn *c, struct arena *a, int64_t user,
+			const char *password, const unsigned char *sk);
+/* DB_OK and sk; DB_NOTFOUND when the account has none; DB_ERROR when the
+ * password does not open it. */
+int personal_keys_open(struct db_conn *c, int64_t user, const char *password,
+		       unsigned char *sk);
+int personal_key_public(struct db_conn *c, int64_t user, unsigned char *pk);
+/* The signed-in account's secret key, from this session (opened at
+ * sign-in with the password); -1 when the session holds none. */
+int auth_personal_key(struct http_req *rq, unsigned char *sk,
+		      unsigned char *pk);
+
 /* Ends every session of the account; returns how many. */
 int account_revoke_sessions(struct db_conn *c, int64_t id);
 

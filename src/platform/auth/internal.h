@@ -7,6 +7,10 @@
 #include "platform/http/http.h"
 
 /* What the gate knows about the request's session (rq->user.session). */
+/* At sign-in: the personal key into the new session (keys.c). */
+void auth_session_keys(struct http_req *rq, struct db_conn *c, int64_t user,
+		       const char *password);
+
 struct auth_session {
 	int64_t id;
 	int64_t user_id;

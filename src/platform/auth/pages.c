@@ -6,6 +6,7 @@
  */
 #include "auth.h"
 #include "internal.h"
+#include "platform/crypto/crypto.h"
 #include "platform/audit/audit.h"
 #include "platform/core/conf.h"
 #include "platform/db/db.h"
@@ -13,6 +14,7 @@
 #include "platform/platform.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <string.h>
 
 static const char SQL_PW_HASH[] =
@@ -103,6 +105,7 @@ enum login_result auth_try_login(struct http_req *rq, struct http_resp *rs,
 	if (session_start(rq, rs, c, acc.id,
 			  acc.totp_enabled ? "totp" : "full") != DB_OK)
 		return LOGIN_UNAVAILABLE;
+	auth_session_keys(rq, c, acc.id, password);
 	if (acc.totp_enabled) {
 		audit_add(c, acc.id, "", "login.password",
 			  obj(rq->arena, "user", acc.id), NULL);
@@ -552,9 +555,18 @@ void auth_password_save(struct http_req *rq, struct http_resp *rs)
 			      tr_rq(rq, "The two passwords are not the same."));
 		return;
 	}
-	if (account_set_password(c, rq->arena, rq->user.id, p1) != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
-		return;
+	/* the personal key stays the same, wrapped by the new password */
+	{
+		unsigned char sk[PERSONAL_SK_LEN];
+		int krc = personal_keys_open(c, rq->user.id, cur, sk);
+		int rc = account_set_password(c, rq->arena, rq->user.id, p1);
+		if (rc == DB_OK && krc == DB_OK)
+			rc = personal_keys_store(c, rq->arena, rq->user.id, p1, sk);
+		sodium_memzero(sk, sizeof(sk));
+		if (rc != DB_OK) {
+			http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+			return;
+		}
 	}
 	/* other sessions end: whoever knew the old password is out */
 	db_run(c, SQL_REVOKE_OTHERS, "ii", rq->user.id, session_id(rq));

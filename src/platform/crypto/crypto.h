@@ -47,6 +47,8 @@ enum subkey {
 
 /* Parses "interactive"/"moderate"/"sensitive"; -1 when unknown. */
 int kdf_cost_parse(const char *s, enum kdf_cost *out_r);
+/* Argon2id limits for a cost. */
+void kdf_params(enum kdf_cost cost, unsigned long long *ops, size_t *mem);
 
 /* Creates DIR/keys.json with a new data key wrapped by the passphrase and
  * a new backup keypair; the backup secret key is written to backup_sk_r
@@ -112,5 +114,31 @@ long backup_reader_get(struct backup_reader *r, void *buf, size_t cap);
 void backup_reader_free(struct backup_reader *r);
 /* Derives the public key of a backup secret key. */
 void backup_pk_of(const unsigned char *sk, unsigned char *pk);
+
+/* ---- personal keys: what the data key cannot open ----
+ * Each account may hold an X25519 keypair whose secret half is wrapped by
+ * a key derived from the account's password (Argon2id), so that data
+ * sealed to it (a module's write-only queue) is readable only inside that
+ * person's session, never with the server's passphrase alone.
+ * Wrapped: 0x01 | cost | 16-byte salt | 24-byte nonce | secretbox(sk). */
+#define PERSONAL_PK_LEN 32
+#define PERSONAL_SK_LEN 32
+/* A new keypair. */
+void personal_keypair(unsigned char pk[PERSONAL_PK_LEN],
+		      unsigned char sk[PERSONAL_SK_LEN]);
+/* sk wrapped under password; arena-owned, *len_r bytes. */
+unsigned char *personal_wrap(struct arena *a, const char *password,
+			     const unsigned char sk[PERSONAL_SK_LEN],
+			     enum kdf_cost cost, size_t *len_r);
+/* 0 and sk, or -1 (wrong password, damaged value). */
+int personal_unwrap(const char *password, const void *wrapped, size_t len,
+		    unsigned char sk[PERSONAL_SK_LEN]);
+/* Seals n bytes under a key derived from a session token (which the server
+ * stores only hashed): nonce | secretbox. Arena-owned. */
+unsigned char *token_seal(struct arena *a, const char *token,
+			  const void *plain, size_t n, size_t *len_r);
+/* Plaintext length into out (cap >= len - overhead), or -1. */
+long token_open(const char *token, const void *sealed, size_t len, void *out,
+		size_t cap);
 
 #endif

@@ -45,8 +45,7 @@ int kdf_cost_parse(const char *s, enum kdf_cost *out_r)
 	return 0;
 }
 
-static void kdf_params(enum kdf_cost cost, unsigned long long *ops,
-		       size_t *mem)
+void kdf_params(enum kdf_cost cost, unsigned long long *ops, size_t *mem)
 {
 	switch (cost) {
 	case KDF_INTERACTIVE:

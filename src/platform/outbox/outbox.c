@@ -40,9 +40,12 @@ static const char SQL_CLAIM[] =
 	" AND claimed_until < $2 ORDER BY next_at, id LIMIT 1) "
 	"AND status = 'pending' AND claimed_until < $2 "
 	"RETURNING id, kind, idem_key, target_sealed, payload_sealed, attempts";
+/* A sent message keeps no recipient and no content: what was sent to
+ * whom is not left for a seized server to tell. */
 static const char SQL_SENT[] =
 	"UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
-	"sent_at = $1, last_error = '', claimed_until = 0 WHERE id = $2";
+	"sent_at = $1, last_error = '', claimed_until = 0, target_sealed = $3, "
+	"payload_sealed = $3 WHERE id = $2";
 static const char SQL_RETRY[] =
 	"UPDATE outbox SET attempts = attempts + 1, next_at = $1, "
 	"last_error = $2, claimed_until = 0, status = $3 WHERE id = $4";
@@ -421,7 +424,7 @@ int outbox_run_once(struct db_conn *c)
 					  sizeof(err));
 		}
 		if (rc == 0) {
-			db_run(c, SQL_SENT, "ii", (int64_t)time_now(), id);
+			db_run(c, SQL_SENT, "iib", (int64_t)time_now(), id, "", (size_t)0);
 			log_info("outbox", "delivered message %lld (%s)",
 				 (long long)id, kind);
 		} else {
