@@ -30,6 +30,8 @@ static const struct cli_command commands[] = {
 	{"backup", cmd_backup, "write a sealed backup of a data directory"},
 	{"restore", cmd_restore, "restore a sealed backup into a new directory"},
 	{"passphrase", cmd_passphrase, "change the passphrase of a data directory"},
+	{"import", cmd_import, "import into a module (rudder import members FILE.csv)"},
+	{"export", cmd_export, "export from a module (rudder export members)"},
 	{"routes", cmd_routes, "list every HTTP route and its permission"},
 	{"version", cmd_version, "print the version"},
 };

@@ -163,6 +163,55 @@ static int demo_person(struct db_conn *c, struct arena *a, int i,
 	return rc;
 }
 
+/* Applications waiting to be vetted, sealed to the intake key like any
+ * other (the first in Almaty, for the tests' foreign object). */
+static const struct {
+	const char *branch, *json;
+} demo_apps[] = {
+	{"Almaty", "{\"display_name\":\"Arman\",\"legal_name\":\"Arman Seitkali\","
+		   "\"phone\":\"+77015550311\",\"email\":\"arman.s@example.org\","
+		   "\"workplace\":\"Almaty metro depot\",\"message\":\"I read about the "
+		   "drivers' strike and want to help.\",\"consent_phone\":true,"
+		   "\"consent_sms\":true,\"consent_email\":true}"},
+	{"Aktau", "{\"display_name\":\"Roza\",\"legal_name\":\"Roza Utemisova\","
+		  "\"phone\":\"+77025550412\",\"email\":\"\",\"workplace\":"
+		  "\"Karazhanbasmunai, canteen\",\"message\":\"My brother is in the oil "
+		  "workers' cell.\",\"consent_phone\":true,\"consent_sms\":false,"
+		  "\"consent_email\":false}"},
+	{"Aktau", "{\"display_name\":\"Yerbol\",\"legal_name\":\"\","
+		  "\"phone\":\"\",\"email\":\"yerbol.k@example.org\",\"workplace\":"
+		  "\"Port of Aktau\",\"message\":\"\",\"consent_phone\":false,"
+		  "\"consent_sms\":false,\"consent_email\":true}"},
+	{"Karaganda", "{\"display_name\":\"Svetlana\",\"legal_name\":\"Svetlana "
+		      "Morozova\",\"phone\":\"+77055550513\",\"email\":\"\","
+		      "\"workplace\":\"Shakhtinsk hospital, nurse\",\"message\":\"\","
+		      "\"consent_phone\":true,\"consent_sms\":true,\"consent_email\":false}"},
+};
+
+static int demo_applications(struct db_conn *c, struct arena *a)
+{
+	unsigned char pk[INTAKE_KEY_LEN];
+	int rc = DB_OK;
+
+	if (intake_ensure(c) != 0 || intake_public(c, pk) != 0)
+		return DB_ERROR;
+	for (size_t i = 0; i < ARRAY_LEN(demo_apps) && rc == DB_OK; i++) {
+		struct branch b;
+		size_t len;
+		unsigned char *s;
+		int64_t id;
+		if (branch_find(c, a, demo_apps[i].branch, &b) != DB_OK)
+			return DB_ERROR;
+		s = intake_seal(a, pk, demo_apps[i].json, strlen(demo_apps[i].json), &len);
+		rc = db_int(c, &id,
+			    "INSERT INTO applications (branch_id, intake_sealed, lang, "
+			    "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+			    "ibti", b.id, s, len, i % 2 ? "kk" : "ru",
+			    (int64_t)time_now() - 3600 * (int64_t)(10 - i));
+	}
+	return rc;
+}
+
 int members_demo(struct db_conn *c, char *err, size_t cap)
 {
 	struct arena *a = arena_new();
@@ -187,6 +236,8 @@ int members_demo(struct db_conn *c, char *err, size_t cap)
 	if (rc == DB_OK)
 		rc = grant_by_email(c, a, "karaganda@example.org", "registrar",
 				    "Karaganda");
+	if (rc == DB_OK)
+		rc = demo_applications(c, a);
 	if (rc != DB_OK)
 		snprintf(err, cap, "cannot load the demo members (%d)", rc);
 	arena_free(a);

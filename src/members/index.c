@@ -631,18 +631,22 @@ void mindex_refresh(struct db_conn *c, int64_t id)
 	}
 	pthread_rwlock_unlock(&lock);
 
-	if (start) {
-		pthread_mutex_lock(&rebuild_lock);
-		if (!rebuilding) {
-			pthread_t th;
-			rebuilding = true;
-			if (pthread_create(&th, NULL, rebuild_main, NULL) == 0)
-				pthread_detach(th);
-			else
-				rebuilding = false;
-		}
-		pthread_mutex_unlock(&rebuild_lock);
+	if (start)
+		mindex_rebuild();
+}
+
+void mindex_rebuild(void)
+{
+	pthread_mutex_lock(&rebuild_lock);
+	if (!rebuilding) {
+		pthread_t th;
+		rebuilding = true;
+		if (pthread_create(&th, NULL, rebuild_main, NULL) == 0)
+			pthread_detach(th);
+		else
+			rebuilding = false;
 	}
+	pthread_mutex_unlock(&rebuild_lock);
 }
 
 /* ---- queries ---- */

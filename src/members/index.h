@@ -42,6 +42,9 @@ int mindex_load(struct db_conn *c);
  * erased). Cheap; the index rebuilds itself in the background when many
  * changes have piled up. */
 void mindex_refresh(struct db_conn *c, int64_t id);
+/* Rebuilds the index from the database in the background (after an
+ * import by another process); queries meanwhile see the old one. */
+void mindex_rebuild(void);
 /* The page of people matching q, sorted by display name, and how many
  * match in all. */
 int mindex_query(struct arena *a, const struct mindex_query *q,

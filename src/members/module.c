@@ -30,6 +30,8 @@ static const struct nav_item nav[] = {
 	{"/members", N_("Members"), PERM_MEMBERS_READ},
 	{"/branches", N_("Branches"), PERM_MEMBERS_READ},
 	{"/unions", N_("Unions"), PERM_MEMBERS_READ},
+	{"/applications", N_("Applications"), PERM_MEMBERS_VET},
+	{"/join", N_("Join"), PERM_PUBLIC},
 	{0},
 };
 
@@ -63,23 +65,45 @@ void members_changed(struct http_req *rq, int64_t person)
 	platform_on_commit(after_commit, (void *)(intptr_t)person);
 }
 
+static _Atomic int64_t generation;
+
+void members_index_current(void)
+{
+	struct db_conn *c = platform_conn();
+	int64_t g = c ? members_generation(c) : 0;
+
+	/* people changed where no event reached us (an import from the
+	 * command line): read them all again, in the background */
+	if (c && g != generation) {
+		generation = g;
+		mindex_rebuild();
+	}
+}
+
 static int start(void)
 {
 	struct db_conn *c = platform_conn();
 	int64_t t0 = time_now_ms();
 
 	http_sse_on(CHANNEL, on_event);
+	if (c)
+		generation = members_generation(c);
 	if (!c || mindex_load(c) != 0) {
 		log_error("members", "cannot build the member index");
 		return -1;
 	}
 	log_info("members", "member index: %zu people in %lld ms", mindex_count(),
 		 (long long)(time_now_ms() - t0));
+	/* the intake key, as soon as some vetting officer can hold it */
+	if (intake_ensure(c) != 0)
+		log_info("members", "no vetting officer has a personal key yet: "
+				    "online applications wait for one to sign in");
 	return 0;
 }
 
 const struct module members_module = {
 	.name = "members",
+	.commands = members_commands,
 	.routes = &members_routes,
 	.nav = nav,
 	.roles = roles,

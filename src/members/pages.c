@@ -262,6 +262,7 @@ int members_query(struct http_req *rq, struct mindex_hit **hits_r,
 	const char *status = http_field(rq, "status");
 	enum mstatus st;
 
+	members_index_current();
 	mscope_for(rq, PERM_MEMBERS_READ, &s);
 	q.text = http_field(rq, "q");
 	q.org = s.org;
@@ -345,6 +346,8 @@ void members_list(struct http_req *rq, struct http_resp *rs)
 			 "unions", members_union_options(rq, &uid, uid ? 1 : 0),
 			 "may_write", can_any(rq, PERM_MEMBERS_WRITE));
 	json_object_set_new(data, "any", json_boolean(n > 0));
+	json_object_set_new(data, "may_export",
+			    json_boolean(can_any(rq, PERM_MEMBERS_EXPORT)));
 	if (page > 1)
 		json_object_set_new(data, "prev", json_string(page_link(rq, page - 1)));
 	if (page * MEMBERS_PAGE_SIZE < total)

@@ -73,6 +73,44 @@ static const struct field rep_fields[] = {
 	{0},
 };
 
+static const struct field join_fields[] = {
+	{"display_name", F_LINE, false, 200, N_("Name"), false},
+	{"legal_name", F_LINE, false, 300, N_("Legal name"), false},
+	{"phone", F_LINE, false, 40, N_("Phone"), false},
+	{"email", F_LINE, false, 254, N_("Email"), false},
+	{"workplace", F_LINE, false, 300, N_("Workplace"), false},
+	{"branch", F_INT, false, 0, N_("Branch"), false},
+	{"message", F_TEXT, false, 2000, N_("Message"), false},
+	{"consent_phone", F_BOOL, false, 0, N_("Calls"), false},
+	{"consent_sms", F_BOOL, false, 0, N_("Text messages"), false},
+	{"consent_email", F_BOOL, false, 0, N_("Email"), false},
+	{"website", F_LINE, false, 200, NULL, false}, /* for bots only */
+	{"t", F_LINE, false, 64, NULL, false},
+	{0},
+};
+static const struct field review_fields[] = {
+	{"decision", F_TOKEN, true, 10, N_("Decision"), false},
+	{"note", F_TEXT, false, 2000, N_("Note"), false},
+	{0},
+};
+static const struct field approvals_fields[] = {
+	{"approvals", F_INT, true, 0, N_("Approvals"), false},
+	{0},
+};
+
+static const struct field upload_fields[] = {
+	{"file", F_FILE, false, 0, N_("File"), false},
+	{0},
+};
+static const struct field import_run_fields[] = {
+	{"all_or_nothing", F_BOOL, false, 0, NULL, false},
+	{0},
+};
+static const struct field export_fields[] = {
+	{"branch", F_INT, false, 0, N_("Branch"), false},
+	{0},
+};
+
 static const struct route routes[] = {
 	{HTTP_GET, "/members", members_list, PERM_MEMBERS_READ, 0, list_fields,
 	 "search and list members"},
@@ -80,6 +118,20 @@ static const struct route routes[] = {
 	 "form for a new member"},
 	{HTTP_POST, "/members", members_create, PERM_MEMBERS_WRITE, 0,
 	 create_fields, "add a member"},
+	{HTTP_GET, "/members/import", import_form, PERM_MEMBERS_WRITE, 0, NULL,
+	 "upload a CSV of members"},
+	{HTTP_POST, "/members/import", import_preview, PERM_MEMBERS_WRITE,
+	 ROUTE_UPLOAD, upload_fields, "check an uploaded CSV and preview it"},
+	{HTTP_POST, "/members/import/{id:int}/run", import_run,
+	 PERM_MEMBERS_WRITE, 0, import_run_fields, "import a previewed CSV"},
+	{HTTP_GET, "/members/export", export_form, PERM_MEMBERS_EXPORT, 0, NULL,
+	 "export members; requests waiting for approval"},
+	{HTTP_POST, "/members/export", export_start, PERM_MEMBERS_EXPORT, 0,
+	 export_fields, "export a branch, or ask to export more"},
+	{HTTP_POST, "/members/export/{id:int}/approve", export_approve,
+	 PERM_MEMBERS_EXPORT, 0, NULL, "approve another officer's export"},
+	{HTTP_POST, "/members/export/{id:int}/download", export_download,
+	 PERM_MEMBERS_EXPORT, 0, NULL, "download an approved export, once"},
 	{HTTP_GET, "/members/{id:int}", members_show, PERM_MEMBERS_READ, 0, NULL,
 	 "a member's record (audited)"},
 	{HTTP_GET, "/members/{id:int}/edit", members_edit, PERM_MEMBERS_WRITE, 0,
@@ -104,6 +156,20 @@ static const struct route routes[] = {
 	 "an affiliated union and its members in reach"},
 	{HTTP_POST, "/unions/{id:int}/reps", unions_rep, PERM_MEMBERS_WRITE, 0,
 	 rep_fields, "name or remove a union's representative"},
+	{HTTP_GET, "/join", join_form, PERM_PUBLIC, 0, NULL,
+	 "the public application form"},
+	{HTTP_POST, "/join", join_submit, PERM_PUBLIC, 0, join_fields,
+	 "apply to join (sealed to the intake key)"},
+	{HTTP_GET, "/applications", applications_list, PERM_MEMBERS_VET, 0, NULL,
+	 "applications waiting in the officer's branches"},
+	{HTTP_POST, "/applications/settings", applications_settings,
+	 PERM_MEMBERS_VET, 0, approvals_fields,
+	 "how many officers must approve an application"},
+	{HTTP_GET, "/applications/{id:int}", applications_show, PERM_MEMBERS_VET,
+	 0, NULL, "an application, opened with the intake key (audited)"},
+	{HTTP_POST, "/applications/{id:int}/review", applications_review,
+	 PERM_MEMBERS_VET, 0, review_fields,
+	 "approve, reject or note an application"},
 
 	{HTTP_GET, "/api/v1/members", api_members_list, PERM_MEMBERS_READ,
 	 ROUTE_API, list_fields, "search and list members"},

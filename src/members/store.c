@@ -4,12 +4,13 @@
  * history, unions, dues, branches. Checks of input that make sense without
  * HTTP live here too, so the pages, the API and the importer agree.
  */
-#include "members.h"
+#include "internal.h"
 #include "platform/auth/auth.h"
 #include "platform/core/core.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
+#include "platform/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -845,4 +846,26 @@ int dues_list(struct db_conn *c, struct arena *a, int64_t person,
 	*out_r = arr;
 	*n_r = n;
 	return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- the generation of people, for other processes' indexes ---- */
+
+void members_generation_bump(struct db_conn *c)
+{
+	struct arena *a = arena_new();
+	int64_t g = 0;
+
+	str_to_i64(setting_get(c, a, "members.generation", "0"), &g);
+	setting_set(c, "members.generation", arena_printf(a, "%lld", (long long)g + 1));
+	arena_free(a);
+}
+
+int64_t members_generation(struct db_conn *c)
+{
+	struct arena *a = arena_new();
+	int64_t g = 0;
+
+	str_to_i64(setting_get(c, a, "members.generation", "0"), &g);
+	arena_free(a);
+	return g;
 }

@@ -15,8 +15,22 @@
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 
+/* A command a module adds to the command line: `rudder VERB MODULE ...`
+ * (rudder import members FILE). The command line opens and unlocks the
+ * data directory first (--data, --passphrase-file, --db are its own);
+ * run gets the rest, argv[0] being "VERB MODULE", and returns the exit
+ * status (0 done, 1 some of it failed, 2 unusable arguments or input). */
+struct module_command {
+	const char *verb;
+	const char *usage;   /* what follows "rudder VERB MODULE" */
+	const char *summary; /* one line */
+	const char *help;    /* the rest of --help */
+	int (*run)(int argc, char **argv);
+};
+
 struct module {
 	const char *name; /* also its migration group: sql/<name>/ */
+	const struct module_command *commands; /* ends with {0}; may be NULL */
 	const struct route_table *routes;
 	const struct nav_item *nav; /* ends with {0} */
 	const struct role_def *roles; /* ends with {0} */

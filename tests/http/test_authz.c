@@ -188,6 +188,14 @@ static const struct {
 	{"/unions/{id:int}", SHARED},
 	/* the union is shared; the member named in the body (1) is not */
 	{"/unions/{id:int}/reps", "1"},
+	/* the demo's first application is to Almaty */
+	{"/applications/{id:int}", "1"},
+	{"/applications/{id:int}/review", "1"},
+	/* no upload or export request exists in the demo: 404; taking
+	 * another officer's is refused in tests/members/http_transfer.c */
+	{"/members/import/{id:int}/run", "1"},
+	{"/members/export/{id:int}/approve", "1"},
+	{"/members/export/{id:int}/download", "1"},
 };
 
 Test(authz, every_route_refuses_the_wrong_scope)

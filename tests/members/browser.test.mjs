@@ -81,6 +81,36 @@ try {
   await addMember(np, "No Script Person", "+7 702 000 11 22");
   await shot(np, "members-07-nojs");
   await nojs.close();
+
+  // ---- a stranger applies (no JavaScript, phone width); Aktau vets ----
+  const anon = await b.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const ap = await anon.newPage();
+  await ap.goto(srv.base + "/");
+  await ap.click("nav.main a[href='/join']");
+  await ap.fill("#display_name", "Browser Applicant");
+  await ap.fill("#phone", "+7 701 000 33 44");
+  await ap.selectOption("#branch", { label: "Aktau" });
+  await ap.fill("#message", "I work at the port.");
+  const hp = await ap.locator("#website").boundingBox();
+  check(!hp || hp.x + hp.width <= 0, "the bots' field is off screen: " + JSON.stringify(hp));
+  await shot(ap, "members-08-join-phone");
+  await ap.waitForTimeout(3200); // the form's minimum age
+  await ap.click("form[action='/join'] button[type=submit]");
+  await ap.waitForSelector("h1");
+  await shot(ap, "members-09-join-done");
+  check(!(await ap.content()).includes("Browser Applicant"), "the thank-you page echoes nothing");
+  await anon.close();
+  const vet = await b.newContext({ viewport: { width: 1280, height: 860 } });
+  const vp = await vet.newPage();
+  await signIn(vp, srv.base, "aktau@example.org");
+  await vp.goto(srv.base + "/applications");
+  await vp.click("text=Browser Applicant >> xpath=ancestor::tr >> a");
+  await vp.waitForURL(/\/applications\/\d+$/);
+  check((await vp.textContent("dl.facts")).includes("+77010003344"), "the officer reads the sealed application");
+  await shot(vp, "members-10-application");
+  await Promise.all([vp.waitForNavigation(), vp.click("button[value=approve]")]);
+  check(/\/members\/\d+$/.test(vp.url()), "accepting opens the new member: " + vp.url());
+  await vet.close();
   console.log("browser: members flow passed");
 } catch (e) {
   failed = true;

@@ -343,15 +343,18 @@ void auth_nav(struct http_req *rq, json_t *page)
 	size_t n;
 	const struct nav_item *items = platform_nav(&n);
 
-	if (!rq->user.id || rq->user.needs_enrolment) {
+	if (rq->user.needs_enrolment) {
 		json_decref(nav);
 		return;
 	}
+	/* a visitor sees the public entries (a join form); an account sees
+	 * what its roles open, and not the visitors' entries */
 	for (size_t i = 0; i < n; i++) {
 		const struct nav_item *it = &items[i];
-		bool allowed = strcmp(it->perm, PERM_LOGIN) == 0 ||
-			       strcmp(it->perm, PERM_PUBLIC) == 0 ||
-			       can_any(rq, it->perm);
+		bool pub = strcmp(it->perm, PERM_PUBLIC) == 0;
+		bool allowed = !rq->user.id ? pub
+			       : !pub && (strcmp(it->perm, PERM_LOGIN) == 0 ||
+					  can_any(rq, it->perm));
 		if (!allowed)
 			continue;
 		json_array_append_new(
@@ -361,6 +364,7 @@ void auth_nav(struct http_req *rq, json_t *page)
 					       ? strcmp(rq->path, "/") == 0
 					       : str_starts(rq->path, it->href)));
 	}
+	json_object_set_new(page, "has_nav", json_boolean(json_array_size(nav) > 0));
 	json_object_set_new(page, "nav", nav);
 }
 

@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Joining: the public form at /join, and the vetting of what arrives.
+ *
+ * The form works without JavaScript and keeps bots out without anyone
+ * else's CAPTCHA: a field people cannot see (filled only by bots, who are
+ * then thanked and ignored), a signed time token (a form sent within
+ * seconds of being shown, or a day later, is refused), and a limit per
+ * client. Only regions and cities are offered, never workplace cells.
+ *
+ * What arrives is sealed to the intake key (intake.c) at once; no email
+ * goes out on arrival (the address would wait in the outbox under the
+ * data key). A branch's vetting officers read it in their own sessions,
+ * add notes, and accept or reject it; with members.approvals set to 2,
+ * two different officers must approve. Accepting makes a person; either
+ * way the sealed submission is wiped and the applicant, if they gave an
+ * email, is told through the outbox in the language they used.
+ */
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/auth/auth.h"
+#include "platform/crypto/crypto.h"
+#include "platform/i18n/i18n.h"
+#include "platform/outbox/outbox.h"
+#include "platform/platform.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define JOIN_MIN_SECONDS 3
+#define JOIN_MAX_SECONDS 86400
+#define JOIN_PER_CLIENT 10
+
+static const char SQL_APP_ADD[] =
+	"INSERT INTO applications (branch_id, intake_sealed, lang, created_at) "
+	"VALUES ($1, $2, $3, $4) RETURNING id";
+static const char SQL_APP_LIST[] =
+	"SELECT a.id, a.branch_id, a.state, a.created_at, a.intake_sealed, "
+	"(SELECT count(DISTINCT r.user_id) FROM application_reviews r "
+	" WHERE r.application_id = a.id AND r.decision = 'approve') "
+	"FROM applications a ORDER BY CASE a.state WHEN 'new' THEN 0 ELSE 1 END, "
+	"a.id DESC LIMIT 500";
+static const char SQL_APP_GET[] =
+	"SELECT id, branch_id, state, created_at, intake_sealed, lang, "
+	"coalesce(person_id, 0) FROM applications WHERE id = $1";
+static const char SQL_REVIEWS[] =
+	"SELECT r.decision, r.at, u.display_name, r.note_sealed, r.user_id "
+	"FROM application_reviews r JOIN users u ON u.id = r.user_id "
+	"WHERE r.application_id = $1 ORDER BY r.id";
+static const char SQL_REVIEW_ADD[] =
+	"INSERT INTO application_reviews (application_id, user_id, decision, "
+	"note_sealed, at) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_APPROVED_BY[] =
+	"SELECT count(*) FROM application_reviews WHERE application_id = $1 "
+	"AND decision = 'approve' AND user_id = $2";
+static const char SQL_APPROVALS[] =
+	"SELECT count(DISTINCT user_id) FROM application_reviews "
+	"WHERE application_id = $1 AND decision = 'approve'";
+static const char SQL_DECIDE[] =
+	"UPDATE applications SET state = $1, decided_at = $2, decided_by = $3, "
+	"person_id = $4, intake_sealed = $5 WHERE id = $6 AND state = 'new'";
+
+static const char *const state_labels[][2] = {
+	{"new", N_("waiting")},
+	{"accepted", N_("accepted")},
+	{"rejected", N_("not accepted")},
+};
+
+static const char *state_label(struct http_req *rq, const char *state)
+{
+	for (size_t i = 0; i < ARRAY_LEN(state_labels); i++)
+		if (strcmp(state_labels[i][0], state) == 0)
+			return tr_rq(rq, state_labels[i][1]);
+	return state;
+}
+
+/* ---- the time token ---- */
+
+static char *join_token(struct arena *a, int64_t at)
+{
+	unsigned char mac[MAC_LEN];
+	char *msg = arena_printf(a, "join|%lld", (long long)at);
+	char hex[33];
+
+	keyed_hash(SUBKEY_CSRF, msg, strlen(msg), mac);
+	sodium_bin2hex(hex, sizeof(hex), mac, 16);
+	return arena_printf(a, "%lld.%s", (long long)at, hex);
+}
+
+/* NULL when the token is good and old enough, else why not. */
+static const char *join_token_check(struct arena *a, const char *t)
+{
+	int64_t at;
+	const char *dot = t ? strchr(t, '.') : NULL;
+	char *good;
+
+	if (!dot || str_to_i64(arena_strndup(a, t, (size_t)(dot - t)), &at) != 0)
+		return N_("This form has expired. It is shown again: send it once more.");
+	good = join_token(a, at);
+	if (strlen(good) != strlen(t) || sodium_memcmp(good, t, strlen(t)) != 0 ||
+	    time_now() - at > JOIN_MAX_SECONDS)
+		return N_("This form has expired. It is shown again: send it once more.");
+	if (time_now() - at < JOIN_MIN_SECONDS)
+		return N_("That was very fast. Check the form and send it again.");
+	return NULL;
+}
+
+/* ---- the public form ---- */
+
+/* Regions and cities the form offers (never cells). */
+static json_t *join_branches(struct http_req *rq, int64_t selected)
+{
+	struct branch *b;
+	size_t n;
+	json_t *arr = json_array();
+
+	if (branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(b[i].kind, "cell") != 0)
+			json_array_append_new(
+				arr, json_pack("{s:I, s:s, s:b}", "id",
+					       (json_int_t)b[i].id, "name", b[i].name,
+					       "selected", b[i].id == selected));
+	return arr;
+}
+
+static bool join_branch_ok(struct http_req *rq, int64_t id)
+{
+	struct branch b;
+	return branch_get(platform_conn(), rq->arena, id, &b) == DB_OK &&
+	       strcmp(b.kind, "cell") != 0;
+}
+
+static void join_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const char *error)
+{
+	unsigned char pk[INTAKE_KEY_LEN];
+	bool open = intake_public(platform_conn(), pk) == 0 ||
+		    intake_ensure(platform_conn()) == 0;
+	json_t *data = json_pack("{s:o, s:s, s:b, s:s}", "branches",
+				 join_branches(rq, http_field_int(rq, "branch", 0)),
+				 "t", join_token(rq->arena, time_now()), "open",
+				 open, "org",
+				 setting_get(platform_conn(), rq->arena, "org.name",
+					     "rudder"));
+	static const char *const keep[] = {"display_name", "legal_name", "phone",
+					   "email", "workplace", "message"};
+
+	if (error) {
+		json_object_set_new(data, "error", json_string(error));
+		for (size_t i = 0; i < ARRAY_LEN(keep); i++) {
+			const char *v = http_field(rq, keep[i]);
+			json_object_set_new(data, keep[i], json_string(v ? v : ""));
+		}
+		json_object_set_new(data, "consent_phone",
+				    json_boolean(http_field_bool(rq, "consent_phone")));
+		json_object_set_new(data, "consent_sms",
+				    json_boolean(http_field_bool(rq, "consent_sms")));
+		json_object_set_new(data, "consent_email",
+				    json_boolean(http_field_bool(rq, "consent_email")));
+	}
+	http_page(rq, rs, status, "members/join", N_("Join"), data);
+	json_decref(data);
+}
+
+void join_form(struct http_req *rq, struct http_resp *rs)
+{
+	join_page(rq, rs, 200, NULL);
+}
+
+static void join_done(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *data = json_object();
+
+	http_page(rq, rs, 200, "members/join_done", N_("Thank you"), data);
+	json_decref(data);
+}
+
+void join_submit(struct http_req *rq, struct http_resp *rs)
+{
+	struct db_conn *c = platform_conn();
+	const char *client = rq->client ? rq->client : "";
+	struct person_input in = {0};
+	unsigned char pk[INTAKE_KEY_LEN], *sealed;
+	const char *why, *field;
+	json_t *j;
+	char *plain;
+	size_t slen;
+	int64_t id;
+
+	/* a field no person sees: whoever fills it is thanked and ignored */
+	if (http_field(rq, "website") && *http_field(rq, "website")) {
+		join_done(rq, rs);
+		return;
+	}
+	if (throttle_locked(c, "join", client)) {
+		join_page(rq, rs, 429,
+			  tr_rq(rq, N_("Too many applications came from here. Try again later.")));
+		return;
+	}
+	if ((why = join_token_check(rq->arena, http_field(rq, "t")))) {
+		join_page(rq, rs, 422, tr_rq(rq, why));
+		return;
+	}
+	in.display_name = http_field(rq, "display_name");
+	in.legal_name = http_field(rq, "legal_name");
+	in.phone = http_field(rq, "phone");
+	in.email = http_field(rq, "email");
+	in.workplace = http_field(rq, "workplace");
+	in.branch_id = http_field_int(rq, "branch", 0);
+	if ((why = person_check(rq->arena, &in, &field))) {
+		join_page(rq, rs, 422,
+			  arena_printf(rq->arena, "%s: %s",
+				       members_field_label(rq, field), tr_rq(rq, why)));
+		return;
+	}
+	if ((!in.phone || !*in.phone) && (!in.email || !*in.email)) {
+		join_page(rq, rs, 422,
+			  tr_rq(rq, N_("Give a phone number or an email address, so that we can reach you.")));
+		return;
+	}
+	if (!join_branch_ok(rq, in.branch_id)) {
+		join_page(rq, rs, 422,
+			  arena_printf(rq->arena, "%s: %s",
+				       members_field_label(rq, "branch"),
+				       tr_rq(rq, N_("is required"))));
+		return;
+	}
+	if (intake_public(c, pk) != 0 && (intake_ensure(c) != 0 || intake_public(c, pk) != 0)) {
+		join_page(rq, rs, 503,
+			  tr_rq(rq, N_("Applications cannot be received online yet. Please contact the organization directly.")));
+		return;
+	}
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "display_name",
+		      in.display_name, "legal_name", in.legal_name ? in.legal_name : "",
+		      "phone", in.phone ? in.phone : "", "email", in.email ? in.email : "",
+		      "workplace", in.workplace ? in.workplace : "", "message",
+		      http_field(rq, "message") ? http_field(rq, "message") : "",
+		      "consent_phone", http_field_bool(rq, "consent_phone"),
+		      "consent_sms", http_field_bool(rq, "consent_sms"),
+		      "consent_email", http_field_bool(rq, "consent_email"));
+	plain = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	sealed = intake_seal(rq->arena, pk, plain, strlen(plain), &slen);
+	sodium_memzero(plain, strlen(plain));
+	free(plain);
+	if (db_int(c, &id, SQL_APP_ADD, "ibti", in.branch_id, sealed, slen, rq->lang,
+		   (int64_t)time_now()) != DB_OK ||
+	    audit_rq(rq, c, "application.received",
+		     arena_printf(rq->arena, "application:%lld", (long long)id),
+		     json_pack("{s:I}", "branch", (json_int_t)in.branch_id)) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	/* every application counts, so that no one floods the queue */
+	throttle_fail(c, "join", client, JOIN_PER_CLIENT);
+	http_sse_publish("applications", "new",
+			 arena_printf(rq->arena, "%lld", (long long)id));
+	join_done(rq, rs);
+}
+
+/* ---- vetting ---- */
+
+struct application {
+	int64_t id, branch_id, created_at, person_id;
+	const char *state, *lang;
+	const void *sealed;
+	size_t sealed_len;
+};
+
+static int app_get(struct http_req *rq, int64_t id, struct application *out)
+{
+	struct db_stmt *st = db_prepare(platform_conn(), SQL_APP_GET);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		out->id = db_col_int(st, 0);
+		out->branch_id = db_col_int(st, 1);
+		out->state = arena_strdup(rq->arena, db_col_text(st, 2));
+		out->created_at = db_col_int(st, 3);
+		out->sealed = db_col_blob(st, 4, &out->sealed_len);
+		out->sealed = arena_memdup(rq->arena, out->sealed, out->sealed_len);
+		out->lang = arena_strdup(rq->arena, db_col_text(st, 5));
+		out->person_id = db_col_int(st, 6);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+/* The submission as JSON, or NULL (no key in this session, or wiped). */
+static json_t *app_open(struct http_req *rq, const struct application *ap,
+			const unsigned char *sk, const unsigned char *pk)
+{
+	char *plain;
+
+	if (!sk || ap->sealed_len == 0)
+		return NULL;
+	plain = intake_open(rq->arena, sk, pk, ap->sealed, ap->sealed_len);
+	return plain ? json_loads(plain, 0, NULL) : NULL;
+}
+
+static const char *jstr(json_t *j, const char *k)
+{
+	const char *v = json_string_value(json_object_get(j, k));
+	return v ? v : "";
+}
+
+static int approvals_needed(struct http_req *rq)
+{
+	char *v = setting_get(platform_conn(), rq->arena, "members.approvals", "1");
+	return strcmp(v, "2") == 0 ? 2 : 1;
+}
+
+void applications_list(struct http_req *rq, struct http_resp *rs)
+{
+	struct db_conn *c = platform_conn();
+	unsigned char sk[INTAKE_KEY_LEN], pk[INTAKE_KEY_LEN];
+	bool holds;
+	struct mscope s;
+	struct db_stmt *st;
+	json_t *rows = json_array(), *data;
+	char when[32];
+
+	intake_ensure(c);
+	holds = intake_secret(rq, sk, pk) == 0;
+	if (holds)
+		intake_share(c, sk); /* officers granted since get their copy */
+	mscope_for(rq, PERM_MEMBERS_VET, &s);
+	st = db_prepare(c, SQL_APP_LIST);
+	while (st && db_step(st) == DB_ROW) {
+		struct application ap = {0};
+		json_t *o, *sub;
+		ap.id = db_col_int(st, 0);
+		ap.branch_id = db_col_int(st, 1);
+		if (!mscope_has(&s, ap.branch_id))
+			continue;
+		ap.state = db_col_text(st, 2);
+		ap.sealed = db_col_blob(st, 4, &ap.sealed_len);
+		time_format(db_col_int(st, 3), when, sizeof(when));
+		sub = holds ? app_open(rq, &ap, sk, pk) : NULL;
+		o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)ap.id,
+			      "branch", members_branch_name(rq, ap.branch_id), "when",
+			      when, "state_label", state_label(rq, ap.state), "waiting",
+			      strcmp(ap.state, "new") == 0, "approvals",
+			      (json_int_t)db_col_int(st, 5));
+		if (sub)
+			json_object_set_new(o, "name", json_string(jstr(sub, "display_name")));
+		json_decref(sub);
+		json_array_append_new(rows, o);
+	}
+	if (st)
+		db_reset(st);
+	sodium_memzero(sk, sizeof(sk));
+	data = json_pack("{s:o, s:b, s:i, s:b}", "applications", rows, "holds_key",
+			 holds, "needed", approvals_needed(rq), "may_set",
+			 can(rq, PERM_MEMBERS_VET, 0));
+	json_object_set_new(data, "two", json_boolean(approvals_needed(rq) == 2));
+	http_page(rq, rs, 200, "members/applications", N_("Applications"), data);
+	json_decref(data);
+}
+
+static int load_app(struct http_req *rq, struct http_resp *rs,
+		    struct application *ap)
+{
+	int64_t id = http_param_int(rq, "id");
+
+	if (!id || app_get(rq, id, ap) != DB_OK ||
+	    !can(rq, PERM_MEMBERS_VET, ap->branch_id)) {
+		http_error(rq, rs, 404, "not_found", N_("There is no such application."));
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *reviews_json(struct http_req *rq, int64_t id)
+{
+	struct db_stmt *st = db_prepare(platform_conn(), SQL_REVIEWS);
+	json_t *arr = json_array();
+	char when[32];
+
+	if (st)
+		db_bind_int(st, 1, id);
+	while (st && db_step(st) == DB_ROW) {
+		const char *d = db_col_text(st, 0);
+		char *note = NULL;
+		if (!db_col_null(st, 3)) {
+			size_t len;
+			const void *b = db_col_blob(st, 3, &len);
+			note = unseal_str(rq->arena, "application_reviews.note", b, len);
+		}
+		time_format(db_col_int(st, 1), when, sizeof(when));
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:s}", "decision",
+				       strcmp(d, "approve") == 0  ? tr_rq(rq, N_("approved"))
+				       : strcmp(d, "reject") == 0 ? tr_rq(rq, N_("rejected"))
+								  : tr_rq(rq, N_("note")),
+				       "when", when, "by", db_col_text(st, 2), "note",
+				       note ? note : ""));
+	}
+	if (st)
+		db_reset(st);
+	return arr;
+}
+
+static void app_page(struct http_req *rq, struct http_resp *rs, int status,
+		     const struct application *ap, const char *error)
+{
+	unsigned char sk[INTAKE_KEY_LEN], pk[INTAKE_KEY_LEN];
+	bool holds = intake_secret(rq, sk, pk) == 0;
+	json_t *sub = holds ? app_open(rq, ap, sk, pk) : NULL;
+	char when[32];
+	int64_t mine = 0;
+	json_t *data;
+
+	sodium_memzero(sk, sizeof(sk));
+	time_format(ap->created_at, when, sizeof(when));
+	db_int(platform_conn(), &mine, SQL_APPROVED_BY, "ii", ap->id, rq->user.id);
+	data = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:o, s:b, s:i}", "id",
+			 (json_int_t)ap->id, "branch",
+			 members_branch_name(rq, ap->branch_id), "when", when,
+			 "state_label", state_label(rq, ap->state), "waiting",
+			 strcmp(ap->state, "new") == 0, "holds_key", holds, "reviews",
+			 reviews_json(rq, ap->id), "approved_by_me", mine > 0,
+			 "needed", approvals_needed(rq));
+	if (sub)
+		json_object_set_new(data, "sub", sub);
+	if (ap->person_id)
+		json_object_set_new(data, "person_id", json_integer(ap->person_id));
+	if (error)
+		json_object_set_new(data, "error", json_string(error));
+	http_page(rq, rs, status, "members/application", N_("Application"), data);
+	json_decref(data);
+}
+
+void applications_show(struct http_req *rq, struct http_resp *rs)
+{
+	struct application ap;
+
+	if (load_app(rq, rs, &ap) != 0)
+		return;
+	audit_rq(rq, platform_conn(), "application.viewed",
+		 arena_printf(rq->arena, "application:%lld", (long long)ap.id), NULL);
+	app_page(rq, rs, 200, &ap, NULL);
+}
+
+/* Tells the applicant, in the language they used, when they gave an
+ * email. The message names no one but the organization. */
+static int tell(struct http_req *rq, struct db_conn *c,
+		const struct application *ap, json_t *sub, bool accepted)
+{
+	const char *to = jstr(sub, "email");
+	const char *lang = *ap->lang ? ap->lang : rq->lang;
+	char *org = setting_get(c, rq->arena, "org.name", "rudder");
+	struct buf body;
+	int rc;
+
+	if (!*to)
+		return DB_OK;
+	buf_init(&body);
+	buf_printf(&body, "%s\n\n%s\n", tr(lang, "Hello,"),
+		   accepted ? tr(lang, "Your application to join was accepted. Welcome! An organizer of your branch will contact you.")
+			    : tr(lang, "Your application to join was not accepted. If you think this is a mistake, contact the organization directly."));
+	rc = outbox_email(c, rq->arena, to, org, body.data, "application decision",
+			  arena_printf(rq->arena, "application-%lld", (long long)ap->id));
+	buf_free(&body);
+	return rc;
+}
+
+struct decide {
+	struct http_req *rq;
+	struct application *ap;
+	const char *decision, *note;
+	json_t *sub;
+	int needed;
+	const char *why; /* a refusal, msgid */
+	int status;
+	int64_t person;
+};
+
+static int decide_tx(struct db_conn *c, void *arg)
+{
+	struct decide *d = arg;
+	struct http_req *rq = d->rq;
+	unsigned char *ns = NULL;
+	size_t nlen = 0;
+	int64_t approvals = 0;
+	int rc;
+	bool accept = false, reject = strcmp(d->decision, "reject") == 0;
+
+	if (d->note && *d->note)
+		ns = seal_str(rq->arena, "application_reviews.note", d->note, &nlen);
+	rc = ns ? db_run(c, SQL_REVIEW_ADD, "iitbi", d->ap->id, rq->user.id,
+			 d->decision, ns, nlen, (int64_t)time_now())
+		: db_run(c, SQL_REVIEW_ADD, "iitni", d->ap->id, rq->user.id,
+			 d->decision, (int64_t)time_now());
+	if (rc < 0)
+		return rc;
+	if (strcmp(d->decision, "approve") == 0) {
+		if ((rc = db_int(c, &approvals, SQL_APPROVALS, "i", d->ap->id)) != DB_OK)
+			return rc;
+		accept = approvals >= d->needed;
+	}
+	if (!accept && !reject)
+		return audit_rq(rq, c, arena_printf(rq->arena, "application.%s", d->decision),
+				arena_printf(rq->arena, "application:%lld", (long long)d->ap->id),
+				NULL);
+	if (!d->sub) {
+		d->status = 409;
+		d->why = N_("Deciding needs the intake key, and your session does not hold it.");
+		return DB_CONSTRAINT;
+	}
+	if (accept) {
+		struct person_input in = {0};
+		const char *field;
+		in.display_name = jstr(d->sub, "display_name");
+		in.legal_name = jstr(d->sub, "legal_name");
+		in.phone = jstr(d->sub, "phone");
+		in.email = jstr(d->sub, "email");
+		in.workplace = jstr(d->sub, "workplace");
+		in.notes = jstr(d->sub, "message");
+		in.branch_id = d->ap->branch_id;
+		in.status = "active";
+		{
+			char today[11];
+			time_t now = (time_t)time_now();
+			struct tm tm;
+			gmtime_r(&now, &tm);
+			strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+			in.joined_on = arena_strdup(rq->arena, today);
+		}
+		in.consent_phone = json_is_true(json_object_get(d->sub, "consent_phone"));
+		in.consent_sms = json_is_true(json_object_get(d->sub, "consent_sms"));
+		in.consent_email = json_is_true(json_object_get(d->sub, "consent_email"));
+		if (person_check(rq->arena, &in, &field)) {
+			d->status = 422;
+			d->why = N_("The application does not make a valid record; add a note and reject it, or register the person by hand.");
+			return DB_CONSTRAINT;
+		}
+		rc = person_create(c, rq->arena, &in, rq->user.id, &d->person);
+		if (rc == DB_CONSTRAINT) {
+			d->status = 409;
+			d->why = N_("Someone with this phone or email is registered already.");
+			return rc;
+		}
+		if (rc != DB_OK)
+			return rc;
+	}
+	/* decided: the sealed submission goes; what was accepted lives on
+	 * in the person's record, sealed with the data key */
+	rc = d->person ? db_run(c, SQL_DECIDE, "tiiibi", accept ? "accepted" : "rejected",
+				(int64_t)time_now(), rq->user.id, d->person, "", (size_t)0,
+				d->ap->id)
+		       : db_run(c, SQL_DECIDE, "tiinbi", accept ? "accepted" : "rejected",
+				(int64_t)time_now(), rq->user.id, "", (size_t)0, d->ap->id);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		d->status = 409;
+		d->why = N_("This application was decided already.");
+		return DB_CONSTRAINT;
+	}
+	if ((rc = tell(rq, c, d->ap, d->sub, accept)) != DB_OK)
+		return rc;
+	return audit_rq(rq, c, accept ? "application.accepted" : "application.rejected",
+			arena_printf(rq->arena, "application:%lld", (long long)d->ap->id),
+			d->person ? json_pack("{s:I}", "person", (json_int_t)d->person)
+				  : NULL);
+}
+
+void applications_review(struct http_req *rq, struct http_resp *rs)
+{
+	struct application ap;
+	unsigned char sk[INTAKE_KEY_LEN], pk[INTAKE_KEY_LEN];
+	const char *decision = http_field(rq, "decision");
+	struct decide d = {.rq = rq, .ap = &ap, .decision = decision,
+			   .note = http_field(rq, "note")};
+	int64_t mine = 0;
+	int rc;
+
+	if (load_app(rq, rs, &ap) != 0)
+		return;
+	if (strcmp(decision, "approve") != 0 && strcmp(decision, "reject") != 0 &&
+	    strcmp(decision, "note") != 0) {
+		app_page(rq, rs, 422, &ap, tr_rq(rq, N_("Choose approve, reject or a note.")));
+		return;
+	}
+	if (strcmp(ap.state, "new") != 0) {
+		app_page(rq, rs, 409, &ap, tr_rq(rq, N_("This application was decided already.")));
+		return;
+	}
+	if (strcmp(decision, "note") == 0 && (!d.note || !*d.note)) {
+		app_page(rq, rs, 422, &ap, tr_rq(rq, N_("Write the note first.")));
+		return;
+	}
+	db_int(platform_conn(), &mine, SQL_APPROVED_BY, "ii", ap.id, rq->user.id);
+	if (strcmp(decision, "approve") == 0 && mine > 0) {
+		app_page(rq, rs, 409, &ap,
+			 tr_rq(rq, N_("You approved it already: another organizer must approve it too.")));
+		return;
+	}
+	if (intake_secret(rq, sk, pk) == 0)
+		d.sub = app_open(rq, &ap, sk, pk);
+	sodium_memzero(sk, sizeof(sk));
+	d.needed = approvals_needed(rq);
+	rc = db_tx(platform_conn(), decide_tx, &d);
+	json_decref(d.sub);
+	if (d.why) {
+		app_page(rq, rs, d.status, &ap, tr_rq(rq, d.why));
+		return;
+	}
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	if (d.person)
+		members_changed(rq, d.person);
+	outbox_wake();
+	http_flash(rq, rs, d.person ? N_("Accepted: the new member is registered.")
+			   : strcmp(decision, "reject") == 0 ? N_("The application was rejected.")
+							     : N_("Saved."));
+	http_redirect(rs, d.person ? arena_printf(rq->arena, "/members/%lld", (long long)d.person)
+				   : arena_printf(rq->arena, "/applications/%lld", (long long)ap.id));
+}
+
+void applications_settings(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t n = http_field_int(rq, "approvals", 0);
+
+	if (!can(rq, PERM_MEMBERS_VET, 0)) {
+		http_error(rq, rs, 403, "forbidden",
+			   N_("Only an organization-wide organizer can change how applications are approved."));
+		return;
+	}
+	if (n != 1 && n != 2) {
+		http_error(rq, rs, 422, "invalid_field", N_("Choose one or two approvals."));
+		return;
+	}
+	if (setting_set(platform_conn(), "members.approvals", n == 2 ? "2" : "1") != DB_OK ||
+	    audit_rq(rq, platform_conn(), "members.approvals", "setting:members.approvals",
+		     json_pack("{s:I}", "approvals", (json_int_t)n)) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_flash(rq, rs, N_("Saved."));
+	http_redirect(rs, "/applications");
+}

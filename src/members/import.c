@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * CSV import of members, shared by `rudder import members` and the import
+ * page. Two steps:
+ *
+ *   import_parse  reads the file (no database): the header names columns
+ *                 in any order, unknown or repeated ones make the file
+ *                 unusable; every row is checked and normalized, and a
+ *                 row repeating an earlier row's phone or email refused;
+ *   import_apply  in one transaction: branch and union names resolved,
+ *                 the caller's reach checked, a row matched to an
+ *                 existing person by email or phone (then updated, or
+ *                 left alone when nothing differs), else created. With
+ *                 all_or_nothing any refusal undoes everything; with
+ *                 dry_run everything is undone after the report is made.
+ *
+ * Every refusal names the row's line and the column, so the same file
+ * can be corrected and imported again; importing it twice changes
+ * nothing the second time.
+ */
+#include "internal.h"
+#include "platform/i18n/i18n.h"
+#include "platform/platform.h"
+
+#include <string.h>
+
+static const char *const col_names[COL__MAX] = {
+	"display_name", "legal_name", "phone", "email", "address", "birth_date",
+	"workplace", "branch", "affiliations", "status", "joined"};
+
+const char *import_col_name(int col)
+{
+	return col >= 0 && col < COL__MAX ? col_names[col] : "";
+}
+
+struct parse {
+	struct import_plan *p;
+	bool header_done;
+	size_t ncols;
+};
+
+static void refuse(struct import_row *r, int col, const char *msgid)
+{
+	if (!r->error) {
+		r->error = msgid;
+		r->error_col = col;
+	}
+}
+
+static char *cell(struct arena *a, const struct csv_row *row, int idx)
+{
+	if (idx < 0 || (size_t)idx >= row->n)
+		return NULL;
+	return str_trim(arena_strdup(a, csv_unguard(row->fields[idx])));
+}
+
+static int unusable(struct import_plan *p, size_t line, const char *msgid,
+		    const char *detail)
+{
+	p->fatal = msgid;
+	p->fatal_line = line;
+	p->fatal_detail = detail;
+	return 1;
+}
+
+static int on_header(struct parse *x, const struct csv_row *row)
+{
+	struct import_plan *p = x->p;
+
+	for (int c = 0; c < COL__MAX; c++)
+		p->col[c] = -1;
+	if (row->too_many)
+		return unusable(p, row->line, N_("the header has too many columns"), NULL);
+	for (size_t i = 0; i < row->n; i++) {
+		char *name = str_trim(arena_strdup(p->a, csv_unguard(row->fields[i])));
+		int found = -1;
+		str_ascii_lower(name);
+		for (int c = 0; c < COL__MAX; c++)
+			if (strcmp(name, col_names[c]) == 0)
+				found = c;
+		if (found < 0)
+			return unusable(p, row->line,
+					N_("unknown column (the columns are display_name, legal_name, phone, email, address, birth_date, workplace, branch, affiliations, status, joined):"),
+					text_is_line(name, strlen(name)) && strlen(name) < 80
+						? name
+						: "?");
+		if (p->col[found] >= 0)
+			return unusable(p, row->line, N_("a column is named twice:"),
+					col_names[found]);
+		p->col[found] = (int)i;
+	}
+	if (p->col[COL_DISPLAY] < 0 && p->col[COL_LEGAL] < 0)
+		return unusable(p, row->line,
+				N_("a column display_name or legal_name is needed"), NULL);
+	if (p->col[COL_BRANCH] < 0)
+		return unusable(p, row->line, N_("a column branch is needed"), NULL);
+	x->ncols = row->n;
+	x->header_done = true;
+	return 0;
+}
+
+/* Repeats are looked up in a hash of contacts, not by scanning: a
+ * million rows must not cost a million squared. */
+struct seen {
+	uint64_t *h;
+	size_t *line;
+	size_t cap, n;
+};
+
+static uint64_t fnv(const char *s, bool fold)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (fold && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+static size_t seen_find(struct seen *s, uint64_t h)
+{
+	size_t i = (size_t)h & (s->cap - 1);
+	while (s->h[i] && s->h[i] != h)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+/* The line of an earlier row with this key, or 0 (and records it). */
+static size_t seen_put(struct seen *s, uint64_t h, size_t line)
+{
+	size_t i;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct seen o = *s;
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->h = xcalloc(s->cap, sizeof(*s->h));
+		s->line = xcalloc(s->cap, sizeof(*s->line));
+		s->n = 0;
+		for (size_t k = 0; k < o.cap; k++)
+			if (o.h[k]) {
+				size_t j = seen_find(s, o.h[k]);
+				s->h[j] = o.h[k];
+				s->line[j] = o.line[k];
+				s->n++;
+			}
+		free(o.h);
+		free(o.line);
+	}
+	i = seen_find(s, h);
+	if (s->h[i])
+		return s->line[i];
+	s->h[i] = h;
+	s->line[i] = line;
+	s->n++;
+	return 0;
+}
+
+struct parse_full {
+	struct parse x;
+	struct seen emails, phones;
+};
+
+static int on_data(struct parse_full *f, const struct csv_row *row)
+{
+	struct import_plan *p = f->x.p;
+	struct arena *a = p->a;
+	struct import_row *r;
+	const int *col = p->col;
+	const char *field, *why;
+	char *aff;
+
+	/* a line with nothing on it is not a row */
+	if (row->n == 1 && row->lens[0] == 0)
+		return 0;
+	p->rows = arena_grow(a, p->rows, p->n, &p->cap, sizeof(*p->rows));
+	r = &p->rows[p->n];
+	memset(r, 0, sizeof(*r));
+	r->line = row->line;
+	if (row->too_many || row->n > f->x.ncols) {
+		refuse(r, -1, N_("has more cells than the header has columns"));
+		goto done;
+	}
+	if (row->too_long) {
+		refuse(r, -1, N_("has a cell far too long"));
+		goto done;
+	}
+	r->in.display_name = cell(a, row, col[COL_DISPLAY]);
+	r->in.legal_name = cell(a, row, col[COL_LEGAL]);
+	r->in.phone = cell(a, row, col[COL_PHONE]);
+	r->in.email = cell(a, row, col[COL_EMAIL]);
+	r->in.address = cell(a, row, col[COL_ADDRESS]);
+	r->in.birth_date = cell(a, row, col[COL_BIRTH]);
+	r->in.workplace = cell(a, row, col[COL_WORKPLACE]);
+	r->in.status = cell(a, row, col[COL_STATUS]);
+	r->in.joined_on = cell(a, row, col[COL_JOINED]);
+	r->branch = cell(a, row, col[COL_BRANCH]);
+	if ((!r->in.display_name || !*r->in.display_name) && r->in.legal_name)
+		r->in.display_name = r->in.legal_name;
+	for (int c = 0; c < COL__MAX; c++) {
+		const char *v = cell(a, row, col[c]);
+		if (v && !text_is_block(v, strlen(v))) {
+			refuse(r, c, N_("is not valid UTF-8 text"));
+			goto done;
+		}
+	}
+	r->in.branch_id = 1; /* resolved later; person_check wants one */
+	if ((why = person_check(a, &r->in, &field))) {
+		int c = COL_DISPLAY;
+		for (int k = 0; k < COL__MAX; k++)
+			if (strcmp(col_names[k], field) == 0)
+				c = k;
+		if (strcmp(field, "joined") == 0)
+			c = COL_JOINED;
+		refuse(r, c, why);
+		goto done;
+	}
+	r->in.branch_id = 0;
+	if (!r->branch || !*r->branch) {
+		refuse(r, COL_BRANCH, N_("is required"));
+		goto done;
+	}
+	if (!text_is_line(r->branch, strlen(r->branch)))
+		refuse(r, COL_BRANCH, N_("holds characters that are not allowed or is too long"));
+	/* affiliations: union names separated by ";" */
+	aff = cell(a, row, col[COL_AFFIL]);
+	if (aff && *aff) {
+		size_t cap = 0;
+		for (char *save = NULL, *t = strtok_r(aff, ";", &save); t;
+		     t = strtok_r(NULL, ";", &save)) {
+			t = str_trim(t);
+			if (!*t)
+				continue;
+			r->unions = arena_grow(a, r->unions, r->nunions, &cap,
+					       sizeof(*r->unions));
+			r->unions[r->nunions++] = t;
+		}
+	}
+	if (!r->error && r->in.email && *r->in.email) {
+		size_t earlier = seen_put(&f->emails, fnv(r->in.email, true), r->line);
+		if (earlier) {
+			refuse(r, COL_EMAIL, N_("repeats the email of an earlier row"));
+			r->ref_line = earlier;
+		}
+	}
+	if (!r->error && r->in.phone && *r->in.phone) {
+		size_t earlier = seen_put(&f->phones, fnv(r->in.phone, false), r->line);
+		if (earlier) {
+			refuse(r, COL_PHONE, N_("repeats the phone of an earlier row"));
+			r->ref_line = earlier;
+		}
+	}
+done:
+	if (r->error)
+		p->refused++;
+	p->n++;
+	return 0;
+}
+
+static int on_row(void *arg, const struct csv_row *row)
+{
+	struct parse_full *f = arg;
+
+	if (!f->x.header_done)
+		return on_header(&f->x, row);
+	return on_data(f, row);
+}
+
+int import_parse(struct arena *a, const char *data, size_t n,
+		 struct import_plan *p)
+{
+	struct parse_full f = {.x = {.p = p}};
+	const char *why = NULL;
+	size_t line = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->a = a;
+	if (csv_read(data, n, on_row, &f, &why, &line) != 0 && !p->fatal)
+		unusable(p, line, why, NULL);
+	free(f.emails.h);
+	free(f.emails.line);
+	free(f.phones.h);
+	free(f.phones.line);
+	if (!p->fatal && !f.x.header_done)
+		unusable(p, 0, N_("the file is empty: it needs a header row naming the columns"),
+			 NULL);
+	return p->fatal ? -1 : 0;
+}
+
+/* ---- applying ---- */
+
+struct apply {
+	struct import_plan *p;
+	const struct import_opts *o;
+};
+
+/* Is the stored person already what the row says? */
+static bool same(struct db_conn *c, struct arena *a, const struct person *e,
+		 const struct person_input *in, const int64_t *uids, size_t nu)
+{
+	int64_t *have;
+	size_t nh;
+	enum mstatus st = MS_ACTIVE;
+	const char *pairs[][2] = {
+		{e->display_name, in->display_name}, {e->legal_name, in->legal_name},
+		{e->phone, in->phone},               {e->email, in->email},
+		{e->address, in->address},           {e->birth_date, in->birth_date},
+		{e->workplace, in->workplace},       {e->joined_on, in->joined_on},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(pairs); i++)
+		if (strcmp(pairs[i][0] ? pairs[i][0] : "", pairs[i][1] ? pairs[i][1] : "") != 0)
+			return false;
+	if (in->status && *in->status)
+		mstatus_parse(in->status, &st);
+	if (e->branch_id != in->branch_id || e->status != st)
+		return false;
+	if (person_unions(c, a, e->id, &have, &nh) != DB_OK || nh != nu)
+		return false;
+	for (size_t i = 0; i < nu; i++) {
+		bool found = false;
+		for (size_t k = 0; k < nh; k++)
+			found |= have[k] == uids[i];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* One row in a savepoint: a refusal must not spoil the transaction. */
+struct one {
+	struct import_row *r;
+	const struct import_opts *o;
+	const int *col;
+	struct arena *plan_arena; /* outlives the row: kept values go here */
+	int64_t *uids;
+	size_t nu;
+};
+
+/* Columns the file does not have keep what the person has. */
+static void keep_absent(struct one *x, struct db_conn *c, struct arena *a,
+			const struct person *e)
+{
+	struct person_input *in = &x->r->in;
+	const int *col = x->col;
+
+	if (col[COL_DISPLAY] < 0 && col[COL_LEGAL] >= 0 && e->display_name)
+		in->display_name = e->display_name;
+	if (col[COL_LEGAL] < 0)
+		in->legal_name = e->legal_name;
+	if (col[COL_PHONE] < 0)
+		in->phone = e->phone;
+	if (col[COL_EMAIL] < 0)
+		in->email = e->email;
+	if (col[COL_ADDRESS] < 0)
+		in->address = e->address;
+	if (col[COL_BIRTH] < 0)
+		in->birth_date = e->birth_date;
+	if (col[COL_WORKPLACE] < 0)
+		in->workplace = e->workplace;
+	if (col[COL_JOINED] < 0)
+		in->joined_on = e->joined_on;
+	if (col[COL_STATUS] < 0)
+		in->status = mstatus_name(e->status);
+	in->notes = e->notes; /* notes are never imported */
+	in->consent_phone = e->consent_phone;
+	in->consent_sms = e->consent_sms;
+	in->consent_email = e->consent_email;
+	if (col[COL_AFFIL] < 0) {
+		int64_t *have;
+		size_t nh;
+		if (person_unions(c, a, e->id, &have, &nh) == DB_OK) {
+			x->uids = arena_memdup(x->plan_arena, have,
+					       (nh + 1) * sizeof(*have));
+			x->nu = nh;
+		}
+	}
+}
+
+static int row_tx(struct db_conn *c, void *arg)
+{
+	struct one *x = arg;
+	struct import_row *r = x->r;
+	struct arena *a = arena_new();
+	int64_t by_email = 0, by_phone = 0;
+	int rc = DB_OK;
+	struct person e;
+	enum mstatus st = MS_ACTIVE;
+
+	if (r->in.status && *r->in.status)
+		mstatus_parse(r->in.status, &st);
+	if (r->in.email && *r->in.email)
+		person_find_contact(c, a, r->in.email, NULL, &by_email);
+	if (r->in.phone && *r->in.phone)
+		person_find_contact(c, a, NULL, r->in.phone, &by_phone);
+	if (by_email && by_phone && by_email != by_phone) {
+		refuse(r, COL_PHONE, N_("belongs to another member than the email does"));
+		arena_free(a);
+		return DB_CONSTRAINT;
+	}
+	r->id = by_email ? by_email : by_phone;
+	if (r->id) {
+		/* in the plan's arena: kept values outlive this row */
+		if (person_get(c, x->plan_arena, r->id, true, &e) != DB_OK) {
+			arena_free(a);
+			return DB_ERROR;
+		}
+		if (x->o->may_write && !x->o->may_write(x->o->arg, e.branch_id)) {
+			refuse(r, COL_EMAIL, N_("belongs to a member outside your branches"));
+			arena_free(a);
+			return DB_CONSTRAINT;
+		}
+		keep_absent(x, c, x->plan_arena, &e);
+		if (r->in.status && *r->in.status)
+			mstatus_parse(r->in.status, &st);
+		if (same(c, a, &e, &r->in, x->uids, x->nu)) {
+			r->action = IMPORT_UNCHANGED;
+			arena_free(a);
+			return DB_OK;
+		}
+		rc = person_update(c, a, r->id, &r->in, x->o->by);
+		if (rc == DB_OK && e.status != st)
+			rc = person_set_status(c, a, r->id, st, x->o->by, "import");
+		r->action = IMPORT_UPDATED;
+	} else {
+		rc = person_create(c, a, &r->in, x->o->by, &r->id);
+		r->action = IMPORT_CREATED;
+	}
+	if (rc == DB_OK)
+		rc = person_set_unions(c, r->id, x->uids, x->nu);
+	if (rc == DB_CONSTRAINT)
+		refuse(r, COL_PHONE, N_("Someone with this phone or email is registered already."));
+	arena_free(a);
+	return rc;
+}
+
+/* Names to ids, remembered: a file names a few branches many times. */
+struct names {
+	const char **name;
+	int64_t *id;
+	size_t n, cap;
+};
+
+static int64_t name_id(struct names *m, struct arena *a, const char *name,
+		       struct db_conn *c, bool branch)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->name[i], name) == 0)
+			return m->id[i];
+	int64_t id = 0;
+	if (branch) {
+		struct branch b;
+		if (branch_find(c, a, name, &b) == DB_OK)
+			id = b.id;
+	} else {
+		struct union_org u;
+		if (union_find(c, a, name, &u) == DB_OK)
+			id = u.id;
+	}
+	if (m->n == m->cap) {
+		size_t cap = m->cap;
+		m->name = arena_grow(a, m->name, m->n, &cap, sizeof(*m->name));
+		m->id = arena_grow(a, m->id, m->n, &m->cap, sizeof(*m->id));
+	}
+	m->name[m->n] = arena_strdup(a, name);
+	m->id[m->n++] = id;
+	return id;
+}
+
+static int apply_tx(struct db_conn *c, void *arg)
+{
+	struct apply *ap = arg;
+	struct import_plan *p = ap->p;
+	struct names branches = {0}, unions = {0};
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct import_row *r = &p->rows[i];
+		struct one x = {.r = r, .o = ap->o, .col = p->col, .plan_arena = p->a};
+		int rc;
+
+		if (r->error)
+			continue;
+		r->in.branch_id = name_id(&branches, p->a, r->branch, c, true);
+		if (!r->in.branch_id) {
+			refuse(r, COL_BRANCH, N_("is not a branch"));
+		} else if (ap->o->may_write && !ap->o->may_write(ap->o->arg, r->in.branch_id)) {
+			refuse(r, COL_BRANCH, N_("is not one of your branches"));
+		}
+		x.uids = arena_alloc(p->a, (r->nunions + 1) * sizeof(int64_t));
+		for (size_t k = 0; k < r->nunions && !r->error; k++) {
+			x.uids[x.nu] = name_id(&unions, p->a, r->unions[k], c, false);
+			if (!x.uids[x.nu])
+				refuse(r, COL_AFFIL, N_("is not a known union"));
+			x.nu++;
+		}
+		if (r->error) {
+			p->refused++;
+			continue;
+		}
+		rc = db_tx(c, row_tx, &x);
+		if (rc == DB_CONSTRAINT || r->error) {
+			if (!r->error)
+				refuse(r, COL_PHONE, N_("Someone with this phone or email is registered already."));
+			r->action = 0;
+			p->refused++;
+			continue;
+		}
+		if (rc != DB_OK)
+			return rc;
+		p->counts[r->action]++;
+	}
+	if (ap->o->dry_run || (ap->o->all_or_nothing && p->refused))
+		return DB_NOTFOUND; /* undo it all; the report stands */
+	return DB_OK;
+}
+
+int import_apply(struct db_conn *c, struct import_plan *p,
+		 const struct import_opts *o)
+{
+	struct apply ap = {.p = p, .o = o};
+	int rc = db_tx(c, apply_tx, &ap);
+
+	if (rc == DB_NOTFOUND && (o->dry_run || (o->all_or_nothing && p->refused))) {
+		p->undone = true;
+		return DB_OK;
+	}
+	if (rc == DB_OK)
+		members_generation_bump(c);
+	return rc;
+}
+
+char *import_fatal(struct arena *a, const char *lang,
+		   const struct import_plan *p)
+{
+	const char *msg = tr(lang, p->fatal);
+	const char *d = p->fatal_detail;
+
+	if (p->fatal_line)
+		return arena_printf(a, "%s %zu: %s%s%s%s", tr(lang, "line"), p->fatal_line,
+				    msg, d ? " \"" : "", d ? d : "", d ? "\"" : "");
+	return arena_printf(a, "%s%s%s%s", msg, d ? " \"" : "", d ? d : "", d ? "\"" : "");
+}
+
+char *import_message(struct arena *a, const char *lang,
+		     const struct import_row *r)
+{
+	const char *msg = tr(lang, r->error);
+	if (r->ref_line)
+		return arena_printf(a, "%s (%s %zu)", msg, tr(lang, "line"), r->ref_line);
+	return arena_strdup(a, msg);
+}

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Import and export on the web.
+ *
+ * Import: the file is uploaded, checked as a dry run within the officer's
+ * branches and shown as a preview (every refusal by line and column, and
+ * what would be created or updated); it waits sealed in import_uploads
+ * (the uploader's only, for an hour) until the officer confirms.
+ *
+ * Export: one branch (with the branches under it) is downloaded at once;
+ * anything more — everything in an officer's reach over several branches
+ * or the whole organization — waits for a second officer who may export
+ * at least as much to approve it, then downloads once, within a day.
+ * Every export is an audit entry.
+ */
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/auth/auth.h"
+#include "platform/crypto/crypto.h"
+#include "platform/i18n/i18n.h"
+#include "platform/platform.h"
+
+#include <string.h>
+
+#define UPLOAD_TTL 3600
+#define EXPORT_TTL 86400
+#define PREVIEW_ROWS 50
+
+static const char SQL_UP_ADD[] =
+	"INSERT INTO import_uploads (user_id, data_sealed, created_at) "
+	"VALUES ($1, $2, $3) RETURNING id";
+static const char SQL_UP_GET[] =
+	"SELECT data_sealed FROM import_uploads WHERE id = $1 AND user_id = $2 "
+	"AND created_at > $3";
+static const char SQL_UP_DEL[] =
+	"DELETE FROM import_uploads WHERE id = $1 OR created_at <= $2";
+static const char SQL_EX_ADD[] =
+	"INSERT INTO export_requests (requested_by, scopes, created_at) "
+	"VALUES ($1, $2, $3) RETURNING id";
+static const char SQL_EX_GET[] =
+	"SELECT e.id, e.requested_by, e.scopes, e.state, e.created_at, "
+	"coalesce(e.approved_at, 0), u.display_name FROM export_requests e "
+	"JOIN users u ON u.id = e.requested_by WHERE e.id = $1";
+static const char SQL_EX_LIST[] =
+	"SELECT e.id FROM export_requests e WHERE e.created_at > $1 "
+	"ORDER BY e.id DESC LIMIT 50";
+static const char SQL_EX_APPROVE[] =
+	"UPDATE export_requests SET state = 'approved', approved_by = $1, "
+	"approved_at = $2 WHERE id = $3 AND state = 'pending'";
+static const char SQL_EX_DONE[] =
+	"UPDATE export_requests SET state = 'done', done_at = $1 "
+	"WHERE id = $2 AND state = 'approved'";
+
+/* ---- import ---- */
+
+static bool may_write(void *arg, int64_t branch)
+{
+	return can(arg, PERM_MEMBERS_WRITE, branch);
+}
+
+void import_form(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *data = json_object();
+
+	http_page(rq, rs, 200, "members/import", N_("Import members"), data);
+	json_decref(data);
+}
+
+static json_t *report_json(struct http_req *rq, const struct import_plan *p)
+{
+	json_t *refused = json_array(), *rows = json_array();
+	size_t shown = 0;
+	static const char *const action_labels[] = {"", N_("new"), N_("changed"),
+						    N_("unchanged")};
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct import_row *r = &p->rows[i];
+		if (r->error) {
+			json_array_append_new(
+				refused,
+				json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->line,
+					  "column",
+					  r->error_col >= 0 ? import_col_name(r->error_col) : "",
+					  "message", import_message(rq->arena, rq->lang, r)));
+		} else if (shown < PREVIEW_ROWS && r->action) {
+			json_array_append_new(
+				rows, json_pack("{s:I, s:s, s:s, s:s}", "line",
+						(json_int_t)r->line, "name",
+						r->in.display_name, "branch", r->branch,
+						"action", tr_rq(rq, action_labels[r->action])));
+			shown++;
+		}
+	}
+	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:b}", "refused", refused,
+			 "rows", rows, "total", (json_int_t)p->n, "created",
+			 (json_int_t)p->counts[IMPORT_CREATED], "updated",
+			 (json_int_t)p->counts[IMPORT_UPDATED], "unchanged",
+			 (json_int_t)p->counts[IMPORT_UNCHANGED], "nrefused",
+			 (json_int_t)p->refused, "more", p->n > shown + p->refused);
+}
+
+static void import_error(struct http_req *rq, struct http_resp *rs, int status,
+			 const char *msg)
+{
+	json_t *data = json_pack("{s:s}", "error", msg);
+
+	http_page(rq, rs, status, "members/import", N_("Import members"), data);
+	json_decref(data);
+}
+
+void import_preview(struct http_req *rq, struct http_resp *rs)
+{
+	const struct upload *f = http_file(rq, "file");
+	struct db_conn *c = platform_conn();
+	struct import_opts o = {.dry_run = true, .by = rq->user.id,
+				.may_write = may_write, .arg = rq};
+	struct import_plan p;
+	unsigned char *sealed;
+	size_t slen;
+	int64_t id;
+	json_t *data;
+
+	if (!f || f->len == 0) {
+		import_error(rq, rs, 422, tr_rq(rq, N_("Choose a CSV file to import.")));
+		return;
+	}
+	if (import_parse(rq->arena, f->data, f->len, &p) != 0) {
+		import_error(rq, rs, 422,
+			     arena_printf(rq->arena, "%s %s",
+					  tr_rq(rq, N_("This file cannot be imported:")),
+					  import_fatal(rq->arena, rq->lang, &p)));
+		return;
+	}
+	if (import_apply(c, &p, &o) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	sealed = seal_str(rq->arena, "import_uploads.data",
+			  arena_strndup(rq->arena, f->data, f->len), &slen);
+	db_run(c, SQL_UP_DEL, "ii", (int64_t)0, (int64_t)time_now() - UPLOAD_TTL);
+	if (db_int(c, &id, SQL_UP_ADD, "ibi", rq->user.id, sealed, slen,
+		   (int64_t)time_now()) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	data = json_pack("{s:o, s:I, s:s}", "report", report_json(rq, &p), "upload",
+			 (json_int_t)id, "filename", f->filename ? f->filename : "");
+	http_page(rq, rs, 200, "members/import_preview", N_("Import members"), data);
+	json_decref(data);
+}
+
+static void reload_index(void *arg)
+{
+	struct db_conn *c = platform_conn_fresh();
+
+	(void)arg;
+	if (c)
+		mindex_load(c);
+}
+
+void import_run(struct http_req *rq, struct http_resp *rs)
+{
+	struct db_conn *c = platform_conn();
+	int64_t id = http_param_int(rq, "id");
+	struct import_opts o = {.all_or_nothing = http_field_bool(rq, "all_or_nothing"),
+				.by = rq->user.id, .may_write = may_write, .arg = rq};
+	struct import_plan p;
+	struct db_stmt *st = db_prepare(c, SQL_UP_GET);
+	char *text = NULL;
+	json_t *data;
+
+	if (!st) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, rq->user.id);
+	db_bind_int(st, 3, time_now() - UPLOAD_TTL);
+	if (db_step(st) == DB_ROW) {
+		size_t len;
+		const void *b = db_col_blob(st, 0, &len);
+		text = unseal_str(rq->arena, "import_uploads.data", b, len);
+	}
+	db_reset(st);
+	if (!text) {
+		http_error(rq, rs, 404, "not_found",
+			   N_("This upload is gone (imported already, or older than an hour). Upload the file again."));
+		return;
+	}
+	/* an import undone (all or nothing) keeps the upload for another try */
+	if (import_parse(rq->arena, text, strlen(text), &p) != 0 ||
+	    import_apply(c, &p, &o) != DB_OK ||
+	    db_run(c, SQL_UP_DEL, "ii", p.undone ? (int64_t)0 : id,
+		   (int64_t)time_now() - UPLOAD_TTL) < 0) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	if (!p.undone) {
+		audit_rq(rq, c, "members.imported", "",
+			 json_pack("{s:I, s:I, s:I, s:I}", "created",
+				   (json_int_t)p.counts[IMPORT_CREATED], "updated",
+				   (json_int_t)p.counts[IMPORT_UPDATED], "unchanged",
+				   (json_int_t)p.counts[IMPORT_UNCHANGED], "refused",
+				   (json_int_t)p.refused));
+		platform_on_commit(reload_index, NULL);
+	}
+	data = json_pack("{s:o, s:b}", "report", report_json(rq, &p), "undone", p.undone);
+	http_page(rq, rs, 200, "members/import_done", N_("Import members"), data);
+	json_decref(data);
+}
+
+/* ---- export ---- */
+
+/* The branches a request may export from, as text ("" = organization). */
+static char *reach_text(struct http_req *rq)
+{
+	bool org;
+	const char **paths;
+	size_t n;
+	struct buf b;
+	char *out;
+
+	authz_scopes(rq, PERM_MEMBERS_EXPORT, &org, &paths, &n);
+	if (org)
+		return "";
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		/* "/1/7/" -> 7 */
+		const char *end = paths[i] + strlen(paths[i]) - 1, *p = end;
+		while (p > paths[i] && p[-1] != '/')
+			p--;
+		buf_printf(&b, "%s%.*s", b.len ? "," : "", (int)(end - p), p);
+	}
+	out = arena_strndup(rq->arena, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* May rq export everything the scopes text names? */
+static bool covers(struct http_req *rq, const char *scopes)
+{
+	char *copy, *save = NULL;
+
+	if (!*scopes)
+		return can(rq, PERM_MEMBERS_EXPORT, 0);
+	copy = arena_strdup(rq->arena, scopes);
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int64_t id;
+		if (str_to_i64(t, &id) != 0 || !can(rq, PERM_MEMBERS_EXPORT, id))
+			return false;
+	}
+	return true;
+}
+
+struct exreq {
+	int64_t id, by, created_at, approved_at;
+	const char *scopes, *state, *by_name;
+};
+
+static int exreq_get(struct http_req *rq, int64_t id, struct exreq *e)
+{
+	struct db_stmt *st = db_prepare(platform_conn(), SQL_EX_GET);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		e->id = db_col_int(st, 0);
+		e->by = db_col_int(st, 1);
+		e->scopes = arena_strdup(rq->arena, db_col_text(st, 2));
+		e->state = arena_strdup(rq->arena, db_col_text(st, 3));
+		e->created_at = db_col_int(st, 4);
+		e->approved_at = db_col_int(st, 5);
+		e->by_name = arena_strdup(rq->arena, db_col_text(st, 6));
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+static const char *scopes_label(struct http_req *rq, const char *scopes)
+{
+	struct buf b;
+	char *copy, *save = NULL, *out;
+
+	if (!*scopes)
+		return tr_rq(rq, N_("the whole organization"));
+	buf_init(&b);
+	copy = arena_strdup(rq->arena, scopes);
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int64_t id = 0;
+		str_to_i64(t, &id);
+		buf_printf(&b, "%s%s", b.len ? ", " : "", members_branch_name(rq, id));
+	}
+	out = arena_strndup(rq->arena, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* Requests the officer may see: their own, and those they may approve. */
+static json_t *requests_json(struct http_req *rq)
+{
+	struct db_stmt *st = db_prepare(platform_conn(), SQL_EX_LIST);
+	json_t *arr = json_array();
+	int64_t ids[50];
+	size_t n = 0;
+	char when[32];
+
+	if (!st)
+		return arr;
+	db_bind_int(st, 1, time_now() - 30 * 86400);
+	while (db_step(st) == DB_ROW && n < ARRAY_LEN(ids))
+		ids[n++] = db_col_int(st, 0);
+	db_reset(st);
+	for (size_t i = 0; i < n; i++) {
+		struct exreq e;
+		bool mine;
+		if (exreq_get(rq, ids[i], &e) != DB_OK)
+			continue;
+		mine = e.by == rq->user.id;
+		if (!mine && !covers(rq, e.scopes))
+			continue;
+		time_format(e.created_at, when, sizeof(when));
+		json_array_append_new(
+			arr,
+			json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b}", "id", (json_int_t)e.id,
+				  "by", e.by_name, "when", when, "reach",
+				  scopes_label(rq, e.scopes), "may_approve",
+				  !mine && strcmp(e.state, "pending") == 0,
+				  "may_download",
+				  mine && strcmp(e.state, "approved") == 0 &&
+					  time_now() - e.approved_at < EXPORT_TTL,
+				  "pending", strcmp(e.state, "pending") == 0));
+	}
+	return arr;
+}
+
+void export_form(struct http_req *rq, struct http_resp *rs)
+{
+	struct mscope s;
+	json_t *data;
+
+	mscope_for(rq, PERM_MEMBERS_EXPORT, &s);
+	data = json_pack("{s:o, s:o}", "branches", members_branch_options(rq, &s, 0),
+			 "requests", requests_json(rq));
+	http_page(rq, rs, 200, "members/export", N_("Export members"), data);
+	json_decref(data);
+}
+
+static void send_csv(struct http_req *rq, struct http_resp *rs, bool org,
+		     const uint8_t *bits, size_t nbits, const char *what,
+		     const char *object)
+{
+	struct buf out;
+	size_t n;
+
+	buf_init(&out);
+	if (members_export_csv(platform_conn(), rq->arena, org, bits, nbits, &out, &n) !=
+		    DB_OK ||
+	    audit_rq(rq, platform_conn(), "members.exported", object,
+		     json_pack("{s:I, s:s}", "people", (json_int_t)n, "reach", what)) !=
+		    DB_OK) {
+		buf_free(&out);
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	buf_reserve(&out, 0);
+	http_text(rs, 200, "text/csv; charset=utf-8", out.data ? out.data : "");
+	http_set_header(rs, "Content-Disposition", "attachment; filename=\"members.csv\"");
+	buf_free(&out);
+}
+
+void export_start(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t branch = http_field_int(rq, "branch", 0), id;
+	char *reach;
+
+	if (branch) {
+		struct branch b;
+		uint8_t *bits;
+		size_t nbits;
+		/* one branch and what is under it: at once */
+		if (branch_get(platform_conn(), rq->arena, branch, &b) != DB_OK ||
+		    !can(rq, PERM_MEMBERS_EXPORT, branch)) {
+			http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
+			return;
+		}
+		mscope_subtree(rq, branch, &bits, &nbits);
+		send_csv(rq, rs, false, bits, nbits, b.name,
+			 arena_printf(rq->arena, "scope:%lld", (long long)branch));
+		return;
+	}
+	/* more than a branch: a second officer approves first */
+	reach = reach_text(rq);
+	if (db_int(platform_conn(), &id, SQL_EX_ADD, "iti", rq->user.id, reach,
+		   (int64_t)time_now()) != DB_OK ||
+	    audit_rq(rq, platform_conn(), "members.export.requested",
+		     arena_printf(rq->arena, "export:%lld", (long long)id), NULL) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_flash(rq, rs, N_("Requested. Another officer who may export these members must approve it; then download it here."));
+	http_redirect(rs, "/members/export");
+}
+
+static int load_request(struct http_req *rq, struct http_resp *rs,
+			struct exreq *e)
+{
+	int64_t id = http_param_int(rq, "id");
+
+	if (!id || exreq_get(rq, id, e) != DB_OK ||
+	    (e->by != rq->user.id && !covers(rq, e->scopes))) {
+		http_error(rq, rs, 404, "not_found", N_("There is no such export."));
+		return -1;
+	}
+	return 0;
+}
+
+void export_approve(struct http_req *rq, struct http_resp *rs)
+{
+	struct exreq e;
+
+	if (load_request(rq, rs, &e) != 0)
+		return;
+	if (e.by == rq->user.id) {
+		http_error(rq, rs, 403, "forbidden",
+			   N_("Another officer must approve your export."));
+		return;
+	}
+	if (db_run(platform_conn(), SQL_EX_APPROVE, "iii", rq->user.id,
+		   (int64_t)time_now(), e.id) != 1) {
+		http_error(rq, rs, 409, "conflict", N_("This export is not waiting for approval."));
+		return;
+	}
+	audit_rq(rq, platform_conn(), "members.export.approved",
+		 arena_printf(rq->arena, "export:%lld", (long long)e.id), NULL);
+	http_flash(rq, rs, N_("Approved. The officer who asked can download it for a day."));
+	http_redirect(rs, "/members/export");
+}
+
+void export_download(struct http_req *rq, struct http_resp *rs)
+{
+	struct exreq e;
+	struct mscope s;
+
+	if (load_request(rq, rs, &e) != 0)
+		return;
+	if (e.by != rq->user.id || strcmp(e.state, "approved") != 0 ||
+	    time_now() - e.approved_at >= EXPORT_TTL) {
+		http_error(rq, rs, 409, "conflict",
+			   N_("This export cannot be downloaded: it is not approved, was downloaded already, or is older than a day."));
+		return;
+	}
+	if (db_run(platform_conn(), SQL_EX_DONE, "ii", (int64_t)time_now(), e.id) != 1) {
+		http_error(rq, rs, 409, "conflict", N_("This export was downloaded already."));
+		return;
+	}
+	/* what the requester may export now, never more than was approved */
+	mscope_for(rq, PERM_MEMBERS_EXPORT, &s);
+	if (*e.scopes && s.org) {
+		http_error(rq, rs, 409, "conflict",
+			   N_("Your reach changed since the request. Ask again."));
+		return;
+	}
+	send_csv(rq, rs, s.org, s.bits, s.nbits, scopes_label(rq, e.scopes),
+		 arena_printf(rq->arena, "export:%lld", (long long)e.id));
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * CSV import and export: `rudder import members` and `rudder export
+ * members` on a real data directory (exit statuses, reports by line and
+ * column, dry runs and all-or-nothing that write nothing, a round trip
+ * that changes nothing, formula cells made harmless), and the same on the
+ * web with a preview, scopes, and exports of more than a branch waiting
+ * for a second officer.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../http/harness.h"
+#include "platform/core/core.h"
+
+static struct srv S;
+static void up(void)
+{
+	srv_init(&S, true);
+	srv_start(&S, NULL);
+}
+static void down(void)
+{
+	cr_expect_eq(srv_stop(&S), 0);
+	srv_destroy(&S);
+}
+TestSuite(transfer, .init = up, .fini = down, .timeout = 180);
+
+static char *write_file(const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", S.root, name);
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* rudder import members PATH [flags...] */
+static int import(const char *path, const char *flag, char **out, char **err)
+{
+	if (flag)
+		return run_rudder(NULL, out, err, "import", "members", path, flag, "--data",
+				  S.dir, "--passphrase-file", S.pass, NULL);
+	return run_rudder(NULL, out, err, "import", "members", path, "--data", S.dir,
+			  "--passphrase-file", S.pass, NULL);
+}
+
+static long people(void)
+{
+	char *n = srv_sql(&S, "SELECT count(*) FROM people");
+	long v;
+	cr_assert_not_null(n);
+	v = atol(n);
+	free(n);
+	return v;
+}
+
+static const char GOOD[] =
+	"\xEF\xBB\xBF" "legal_name,display_name,phone,email,branch,affiliations,status,joined,address\r\n"
+	"Olzhas Bekov,Olzhas,+7 701 777 00 01,olzhas@example.org,Aktau,"
+	"Independent oil workers' union of Mangystau,active,2024-05-01,\"Microdistrict 5,\r\nhouse 2\"\r\n"
+	"\"=HYPERLINK(\"\"x\"\")\",Formula,8 701 777 00 02,,Aktau,,lapsed,,\r\n";
+
+Test(transfer, the_command_line_imports_reports_and_round_trips)
+{
+	char *good = write_file("good.csv", GOOD), *out = NULL, *err = NULL, *exp;
+	long before = people();
+	FILE *f;
+
+	/* a dry run reports and writes nothing */
+	cr_assert_eq(import(good, "--dry-run", &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "2 to create"), "%s", out);
+	cr_assert_eq(people(), before);
+	free(out);
+	free(err);
+	cr_assert_eq(import(good, NULL, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "2 created"), "%s", out);
+	cr_assert_eq(people(), before + 2);
+	free(out);
+	free(err);
+	/* the same file again changes nothing */
+	cr_assert_eq(import(good, NULL, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "2 unchanged"), "%s", out);
+	free(out);
+	free(err);
+	/* the server's index learns of a change made by another process */
+	{
+		struct client *c = cl_new(&S);
+		struct resp *r;
+		int tries = 0;
+		cr_assert_eq(cl_login(c, "admin@example.org", DEMO_PASSWORD, NULL), 303);
+		do {
+			r = cl_get(c, "/api/v1/members?q=olzhas");
+			if (strstr(r->body, "\"total\":1"))
+				break;
+			resp_free(r);
+			r = NULL;
+			usleep(200000);
+		} while (++tries < 25);
+		cr_assert_not_null(r, "the index never saw the import");
+		resp_free(r);
+		cl_free(c);
+	}
+
+	/* export: formulas guarded, the multi-line address quoted */
+	cr_assert_eq(run_rudder(NULL, &out, &err, "export", "members", "--branch", "Aktau",
+				"--data", S.dir, "--passphrase-file", S.pass, NULL),
+		     0, "%s", err);
+	cr_assert(str_starts(out, "display_name,legal_name,phone,email,address,birth_date,"
+				  "workplace,branch,affiliations,status,joined\r\n"));
+	cr_assert(strstr(out, "\"'=HYPERLINK(\"\"x\"\")\""), "a formula cannot run:\n%s", out);
+	cr_assert(strstr(out, "\"'+77017770001\""));
+	cr_assert(strstr(out, "\"Microdistrict 5,\r\nhouse 2\""));
+	cr_assert_null(strstr(out, "Karaganda"), "--branch Aktau exports Aktau only");
+	exp = write_file("export.csv", out);
+	free(out);
+	free(err);
+	/* and it imports again without a change */
+	cr_assert_eq(import(exp, NULL, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, " 0 created, 0 updated"), "%s", out);
+	free(out);
+	free(err);
+	out = srv_sql(&S, "SELECT count(*) FROM audit_log WHERE action IN "
+		      "('members.imported', 'members.exported')");
+	cr_assert_geq(atol(out), 4, "imports and exports are audited");
+	free(out);
+	free(good);
+	free(exp);
+	(void)f;
+}
+
+Test(transfer, bad_rows_are_named_and_nothing_is_half_written)
+{
+	char *bad = write_file("bad.csv",
+			       "display_name,phone,email,branch,birth_date,affiliations\n"
+			       "Fine,+77017770101,,Aktau,,\n"
+			       "Bad phone,12,,Aktau,,\n"
+			       "\"Two\nlines\",+77017770102,,Aktau,,\n"
+			       "Again,+77017770101,,Aktau,,\n"
+			       "Lost,+77017770103,,Atlantis,,\n"
+			       "Union,+77017770104,,Aktau,,No such union\n"
+			       "Future,+77017770105,,Aktau,2999-01-01,\n"
+			       "Bad \xff,+77017770106,,Aktau,,\n"
+			       "Dup mail,,x@example.org,Aktau,,\n"
+			       "Dup mail 2,,X@example.org,Aktau,,\n");
+	char *out = NULL, *err = NULL;
+	long before = people();
+	static const char *const want[] = {
+		"bad.csv:3: phone:", "bad.csv:4: display_name:", "bad.csv:6: phone: repeats",
+		"bad.csv:7: branch:", "bad.csv:8: affiliations:", "bad.csv:9: birth_date:",
+		"bad.csv:10: display_name: is not valid UTF-8", "bad.csv:12: email: repeats"};
+
+	cr_assert_eq(import(bad, "--all-or-nothing", &out, &err), 1);
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+		cr_assert(strstr(err, want[i]), "missing \"%s\" in:\n%s", want[i], err);
+	cr_assert(strstr(out, "nothing was written"), "%s", out);
+	cr_assert_eq(people(), before, "all or nothing: nothing");
+	free(out);
+	free(err);
+	cr_assert_eq(import(bad, NULL, &out, &err), 1);
+	cr_assert(strstr(out, "2 created"), "the good rows go in: %s", out);
+	cr_assert_eq(people(), before + 2);
+	free(out);
+	free(err);
+	/* unusable files and arguments: 2, naming the file and the line */
+	{
+		char *unk = write_file("unk.csv", "display_name,branch,shoe_size\nx,Aktau,44\n");
+		char *open = write_file("open.csv", "display_name,branch\n\"x,Aktau\n");
+		char *bin = write_file("bin.csv", "display_name");
+		FILE *f = fopen(bin, "ab");
+		fputc(0, f);
+		fclose(f);
+		cr_assert_eq(import(unk, NULL, &out, &err), 2);
+		cr_assert(strstr(err, "unk.csv: line 1: unknown column"), "%s", err);
+		cr_assert(strstr(err, "\"shoe_size\""), "%s", err);
+		free(out);
+		free(err);
+		cr_assert_eq(import(open, NULL, &out, &err), 2);
+		cr_assert(strstr(err, "line 2: a quoted cell is not closed"), "%s", err);
+		free(out);
+		free(err);
+		cr_assert_eq(import(bin, NULL, &out, &err), 2);
+		cr_assert(strstr(err, "not a text file"), "%s", err);
+		free(out);
+		free(err);
+		cr_assert_eq(import("/nonexistent.csv", NULL, &out, &err), 2);
+		free(out);
+		free(err);
+		cr_assert_eq(import(unk, "--frobnicate", &out, &err), 2);
+		free(out);
+		free(err);
+		free(unk);
+		free(open);
+		free(bin);
+	}
+	free(bad);
+}
+
+static char *csrf_of(struct client *c)
+{
+	return cl_csrf(c);
+}
+
+/* POSTs a multipart upload of text as "file". */
+static struct resp *upload(struct client *c, const char *text)
+{
+	char *t = csrf_of(c), *h = xasprintf("X-CSRF-Token: %s", t);
+	const char *hs[] = {h, NULL};
+	char *body = xasprintf("--XX\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n%s\r\n"
+			       "--XX\r\nContent-Disposition: form-data; name=\"file\"; "
+			       "filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n%s\r\n--XX--\r\n",
+			       t, text);
+	struct resp *r = cl_req(c, "POST", "/members/import", "multipart/form-data; boundary=XX",
+				body, strlen(body), hs);
+	free(t);
+	free(h);
+	free(body);
+	return r;
+}
+
+Test(transfer, the_web_import_previews_within_the_officers_branches)
+{
+	struct client *c = cl_new(&S);
+	struct resp *r;
+	char *up, *path;
+	long before = people();
+
+	cr_assert_eq(cl_login(c, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
+	r = upload(c, "display_name,phone,branch\nWeb A,+77017770201,Aktau\n"
+		      "Web B,+77017770202,Almaty\n");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "data-created=\"1\""), "%s", r->body);
+	cr_assert(strstr(r->body, "data-refused=\"1\""), "Almaty is not this officer's");
+	resp_free(r);
+	cr_assert_eq(people(), before, "a preview writes no one");
+	up = srv_sql(&S, "SELECT max(id) FROM import_uploads");
+	path = xasprintf("/members/import/%s/run", str_trim(up));
+	r = cl_post(c, path, "all_or_nothing=on");
+	cr_assert_eq(r->status, 200);
+	cr_assert_eq(people(), before, "all or nothing, with a refusal");
+	resp_free(r);
+	/* the upload stays until imported */
+	r = cl_post(c, path, "%s", "");
+	cr_assert_eq(r->status, 200, "%ld %s", r->status, r->body);
+	cr_assert(strstr(r->body, "data-created=\"1\""));
+	resp_free(r);
+	cr_assert_eq(people(), before + 1);
+	r = cl_post(c, path, "%s", "");
+	cr_assert_eq(r->status, 404, "imported already");
+	resp_free(r);
+	r = cl_get(c, "/members?q=web+a");
+	cr_assert(strstr(r->body, "data-total=\"1\""), "the index has them at once");
+	resp_free(r);
+	/* a file that is not CSV gets a clear answer */
+	r = upload(c, "display_name,branch,nonsense\n");
+	cr_assert_eq(r->status, 422);
+	cr_assert(strstr(r->body, "error-box") && strstr(r->body, "&quot;nonsense&quot;"), "%s", r->body);
+	resp_free(r);
+	/* someone else's upload does not exist for this officer */
+	cl_free(c);
+	c = cl_new(&S);
+	cr_assert_eq(cl_login(c, "coordinator@example.org", DEMO_PASSWORD, NULL), 303);
+	r = upload(c, "display_name,phone,branch\nWeb C,+77017770203,Almaty\n");
+	resp_free(r);
+	cl_free(c);
+	c = cl_new(&S);
+	cr_assert_eq(cl_login(c, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
+	free(up);
+	free(path);
+	up = srv_sql(&S, "SELECT max(id) FROM import_uploads");
+	path = xasprintf("/members/import/%s/run", str_trim(up));
+	r = cl_post(c, path, "%s", "");
+	cr_assert_eq(r->status, 404);
+	resp_free(r);
+	free(up);
+	free(path);
+	cl_free(c);
+}
+
+Test(transfer, exporting_more_than_a_branch_needs_a_second_officer)
+{
+	struct client *ak = cl_new(&S), *co = cl_new(&S);
+	char *almaty = srv_sql(&S, "SELECT id FROM scopes WHERE name = 'Almaty'");
+	char *aktau = srv_sql(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *id, *path;
+	struct resp *r;
+
+	cr_assert_eq(cl_login(ak, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
+	cr_assert_eq(cl_login(co, "coordinator@example.org", DEMO_PASSWORD, NULL), 303);
+	/* one branch: at once, and audited */
+	r = cl_post(ak, "/members/export", "branch=%s", str_trim(aktau));
+	cr_assert_eq(r->status, 200);
+	cr_assert(strstr(resp_header(r, "Content-Type"), "text/csv"));
+	cr_assert(strstr(r->body, "Aktau"));
+	cr_assert_null(strstr(r->body, "Zhanaozen"));
+	resp_free(r);
+	r = cl_post(ak, "/members/export", "branch=%s", str_trim(almaty));
+	cr_assert_eq(r->status, 404, "another branch is out of reach");
+	resp_free(r);
+	/* the whole organization: asked, approved by another, downloaded once */
+	r = cl_post(co, "/members/export", "branch=0");
+	cr_assert_eq(r->status, 303);
+	resp_free(r);
+	id = srv_sql(&S, "SELECT max(id) FROM export_requests");
+	path = xasprintf("/members/export/%s/download", str_trim(id));
+	r = cl_post(co, path, "%s", "");
+	cr_assert_eq(r->status, 409, "not approved yet");
+	resp_free(r);
+	free(path);
+	path = xasprintf("/members/export/%s/approve", id);
+	r = cl_post(co, path, "%s", "");
+	cr_assert_eq(r->status, 403, "not by the one who asked");
+	resp_free(r);
+	r = cl_post(ak, path, "%s", "");
+	cr_assert_eq(r->status, 404, "an Aktau organizer cannot approve the whole organization");
+	resp_free(r);
+	{
+		struct client *ad = cl_new(&S);
+		cr_assert_eq(cl_login(ad, "admin@example.org", DEMO_PASSWORD, NULL), 303);
+		r = cl_post(ad, path, "%s", "");
+		cr_assert_eq(r->status, 303);
+		resp_free(r);
+		cl_free(ad);
+	}
+	free(path);
+	path = xasprintf("/members/export/%s/download", id);
+	r = cl_post(co, path, "%s", "");
+	cr_assert_eq(r->status, 200);
+	cr_assert(strstr(r->body, "Zhanaozen") && strstr(r->body, "Aktau"));
+	resp_free(r);
+	r = cl_post(co, path, "%s", "");
+	cr_assert_eq(r->status, 409, "once");
+	resp_free(r);
+	free(path);
+	free(id);
+	id = srv_sql(&S, "SELECT count(*) FROM audit_log WHERE action = 'members.exported'");
+	cr_assert_eq(atol(id), 2);
+	free(id);
+	free(almaty);
+	free(aktau);
+	cl_free(ak);
+	cl_free(co);
+}
