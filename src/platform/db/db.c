@@ -501,6 +501,12 @@ int db_after_copy(struct db_conn *c, const char *table)
 	return seen(c, c->db->drv->after_copy(c->dc, table));
 }
 
+void db_bulk(struct db_conn *c, bool on)
+{
+	if (c->db->drv->bulk)
+		c->db->drv->bulk(c->dc, on);
+}
+
 unsigned db_unavailable_count(struct db_conn *c)
 {
 	return c->unavailable;

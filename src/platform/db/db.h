@@ -104,6 +104,11 @@ int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx);
  * up other writers. */
 int db_tx_deferred(struct db_conn *c, db_tx_fn fn, void *ctx);
 bool db_in_tx(struct db_conn *c);
+/* A transaction that writes a great deal comes next (on) or is over
+ * (off): SQLite keeps up to 256 MiB of pages in memory meanwhile instead
+ * of spilling them to the WAL and reading them back. Costs memory only
+ * while on; PostgreSQL needs nothing. */
+void db_bulk(struct db_conn *c, bool on);
 /* How many times this connection found the database unreachable. */
 unsigned db_unavailable_count(struct db_conn *c);
 

@@ -58,6 +58,8 @@ struct db_driver {
 	int (*lock_migrations)(struct db_driver_conn *c);
 	/* after rows with explicit ids were copied into table; NULL: none */
 	int (*after_copy)(struct db_driver_conn *c, const char *table);
+	/* a long write ahead (on) or over (off); NULL: nothing to do */
+	void (*bulk)(struct db_driver_conn *c, bool on);
 };
 
 extern const struct db_driver db_driver_sqlite;

@@ -74,6 +74,10 @@ static struct db_driver_conn *sq_connect(const char *target, char *err,
 		"PRAGMA foreign_keys=ON;"
 		"PRAGMA synchronous=FULL;"
 		"PRAGMA secure_delete=ON;"
+		/* statement journals (one per savepoint) and temporary
+		 * b-trees stay in memory: no file, and no write call per
+		 * page changed inside a savepoint */
+		"PRAGMA temp_store=MEMORY;"
 		"PRAGMA trusted_schema=OFF;";
 	struct db_driver_conn *c;
 	sqlite3 *h = NULL;
@@ -244,6 +248,13 @@ static int sq_exec(struct db_driver_conn *c, const char *sql)
 	return m;
 }
 
+/* A big transaction: its pages stay in the cache (up to 256 MiB) until
+ * the commit writes each once; then back to SQLite's default (2 MB). */
+static void sq_bulk(struct db_driver_conn *c, bool on)
+{
+	sq_exec(c, on ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000");
+}
+
 static int sq_begin(struct db_driver_conn *c, bool write_now)
 {
 	return sq_exec(c, write_now ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -330,4 +341,5 @@ const struct db_driver db_driver_sqlite = {
 	.rollback = sq_rollback,
 	.errmsg = sq_errmsg,
 	.snapshot = sq_snapshot,
+	.bulk = sq_bulk,
 };
