@@ -24,27 +24,29 @@ static void field_invalid(struct http_req *rq, struct http_resp *rs,
 
 void api_members_list(struct http_req *rq, struct http_resp *rs)
 {
-	struct mindex_hit *hits;
-	size_t n, total, page;
+	struct mindex_page pg;
+	size_t page;
 	json_t *arr;
 
-	if (members_query(rq, &hits, &n, &total, &page) != 0) {
+	if (members_query(rq, &pg, &page) != 0) {
 		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
 		return;
 	}
 	arr = json_array();
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < pg.n; i++) {
+		const struct mindex_hit *h = &pg.hits[i];
 		json_array_append_new(
 			arr, json_pack("{s:I, s:s, s:I, s:s, s:s}", "id",
-				       (json_int_t)hits[i].id, "display_name",
-				       hits[i].display_name, "branch_id",
-				       (json_int_t)hits[i].branch_id, "branch",
-				       members_branch_name(rq, hits[i].branch_id),
-				       "status",
-				       mstatus_name((enum mstatus)hits[i].status)));
+				       (json_int_t)h->id, "display_name",
+				       h->display_name, "branch_id",
+				       (json_int_t)h->branch_id, "branch",
+				       members_branch_name(rq, h->branch_id),
+				       "status", mstatus_name((enum mstatus)h->status)));
+	}
 	http_json(rs, 200,
-		  json_pack("{s:I, s:I, s:I, s:o}", "total", (json_int_t)total,
-			    "page", (json_int_t)page, "page_size",
+		  json_pack("{s:I, s:b, s:I, s:I, s:o}", "total",
+			    (json_int_t)pg.total, "total_is_lower_bound",
+			    pg.at_least, "page", (json_int_t)page, "page_size",
 			    (json_int_t)MEMBERS_PAGE_SIZE, "people", arr));
 }
 

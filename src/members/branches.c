@@ -45,6 +45,20 @@ static json_t *kind_options(struct http_req *rq, const char *const *names,
 	return arr;
 }
 
+/* Active members of branch id, from the index. */
+static int64_t active_in(int64_t id)
+{
+	static __thread int64_t counts[4096];
+	static __thread int64_t at;
+
+	/* counted once a second at most per thread: a page lists many */
+	if (time_now_ms() - at > 1000) {
+		mindex_count_active(counts, ARRAY_LEN(counts));
+		at = time_now_ms();
+	}
+	return id >= 0 && (size_t)id < ARRAY_LEN(counts) ? counts[id] : 0;
+}
+
 json_t *members_branch_json(struct http_req *rq, const struct branch *b)
 {
 	const char *kl = kind_label(branch_kinds, branch_kind_labels,
@@ -54,7 +68,7 @@ json_t *members_branch_json(struct http_req *rq, const struct branch *b)
 			 (json_int_t)b->id, "parent_id", (json_int_t)b->parent_id,
 			 "name", b->name, "kind", b->kind, "kind_label",
 			 kl ? tr_rq(rq, kl) : b->kind, "depth", b->depth,
-			 "members", (json_int_t)b->members);
+			 "members", (json_int_t)active_in(b->id));
 }
 
 /* The branches the caller may read, in tree order. */
@@ -291,6 +305,7 @@ static void union_page(struct http_req *rq, struct http_resp *rs, int status,
 {
 	struct mscope s;
 	struct mindex_query q = {0};
+	struct mindex_page pg;
 	struct mindex_hit *hits;
 	struct union_rep *reps;
 	size_t n, total, nr;
@@ -305,8 +320,11 @@ static void union_page(struct http_req *rq, struct http_resp *rs, int status,
 	q.status = -1;
 	q.union_id = u->id;
 	q.limit = 200;
-	if (mindex_query(rq->arena, &q, &hits, &n, &total) != 0)
-		n = total = 0;
+	if (mindex_query(rq->arena, &q, &pg) != 0)
+		pg.n = pg.total = 0;
+	hits = pg.hits;
+	n = pg.n;
+	total = pg.total;
 	for (size_t i = 0; i < n; i++) {
 		bool w = can(rq, PERM_MEMBERS_WRITE, hits[i].branch_id);
 		may_write_any |= w;

@@ -65,7 +65,9 @@ static int import_cmd(int argc, char **argv)
 		return 2;
 	}
 	free(data);
+	db_bulk(c, true);
 	rc = import_apply(c, &p, &o);
+	db_bulk(c, false);
 	if (rc != DB_OK) {
 		fprintf(stderr, "rudder %s: %s: the database refused the import (%s); "
 				"nothing was written\n",

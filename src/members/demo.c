@@ -212,6 +212,34 @@ static int demo_applications(struct db_conn *c, struct arena *a)
 	return rc;
 }
 
+/* A member with self-service, to show /me (the demo's password). */
+static int demo_member(struct db_conn *c, struct arena *a, int64_t oil_union)
+{
+	struct person_input in = {
+		.display_name = "Saule M.", .legal_name = "Saule Mukhanova",
+		.phone = "+7 702 555 77 10", .email = "member@example.org",
+		.workplace = "Karazhanbasmunai, laboratory", .joined_on = "2019-04-12",
+		.status = "active", .consent_email = true, .consent_sms = true};
+	struct branch b;
+	const char *field;
+	int64_t pid, uid;
+	int rc;
+
+	if (branch_find(c, a, "Aktau: oil workers' cell", &b) != DB_OK)
+		return DB_ERROR;
+	in.branch_id = b.id;
+	if (person_check(a, &in, &field) || person_create(c, a, &in, 0, &pid) != DB_OK ||
+	    person_set_unions(c, pid, &oil_union, 1) != DB_OK ||
+	    dues_add(c, pid, 150000, "KZT", "2026-11", "2026-11-03", 0) != DB_OK)
+		return DB_ERROR;
+	rc = account_create(c, a, "member@example.org", "Saule (member)", "kk",
+			    "rudder-demo", &uid);
+	if (rc != DB_OK)
+		return rc;
+	rc = db_run(c, "UPDATE people SET account_id = $1 WHERE id = $2", "ii", uid, pid);
+	return rc == 1 ? DB_OK : DB_ERROR;
+}
+
 int members_demo(struct db_conn *c, char *err, size_t cap)
 {
 	struct arena *a = arena_new();
@@ -238,6 +266,8 @@ int members_demo(struct db_conn *c, char *err, size_t cap)
 				    "Karaganda");
 	if (rc == DB_OK)
 		rc = demo_applications(c, a);
+	if (rc == DB_OK)
+		rc = demo_member(c, a, union_ids[0]);
 	if (rc != DB_OK)
 		snprintf(err, cap, "cannot load the demo members (%d)", rc);
 	arena_free(a);

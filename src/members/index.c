@@ -56,6 +56,10 @@ struct idx {
 	uint32_t *unions;
 	size_t unions_len, unions_cap;
 	uint32_t *order; /* base positions by name */
+	uint32_t *rank;  /* base position -> its place in order */
+	/* live people by branch and status: counts[branch * MS__MAX + s] */
+	int64_t *counts;
+	size_t ncount_branches;
 	int64_t *hkeys;  /* id -> position, open addressing */
 	uint32_t *hvals;
 	size_t hcap, hused;
@@ -196,11 +200,25 @@ static void idx_free(struct idx *x)
 	free(x->names);
 	free(x->unions);
 	free(x->order);
+	free(x->rank);
+	free(x->counts);
 	free(x->hkeys);
 	free(x->hvals);
 	free(x->boff);
 	free(x->post);
 	free(x);
+}
+
+static void count(struct idx *x, const struct rec *r, int delta)
+{
+	if (r->branch >= x->ncount_branches) {
+		size_t n = (size_t)r->branch + 64;
+		x->counts = xrealloc(x->counts, n * MS__MAX * sizeof(*x->counts));
+		memset(x->counts + x->ncount_branches * MS__MAX, 0,
+		       (n - x->ncount_branches) * MS__MAX * sizeof(*x->counts));
+		x->ncount_branches = n;
+	}
+	x->counts[(size_t)r->branch * MS__MAX + r->status] += delta;
 }
 
 static size_t hslot(const struct idx *x, int64_t id)
@@ -514,6 +532,25 @@ static struct idx *build(struct db_conn *c)
 	for (size_t i = 0; i < x->n; i++)
 		x->order[i] = (uint32_t)i;
 	qsort_r(x->order, x->n, sizeof(*x->order), cmp_pos, x);
+	/* the base is laid out in name order: a position is a rank, and
+	 * every posting list runs in name order, so a search can stop at
+	 * the end of its page */
+	{
+		struct rec *sorted = xmalloc((x->n + 1) * sizeof(*sorted));
+		for (size_t i = 0; i < x->n; i++) {
+			sorted[i] = x->recs[x->order[i]];
+			hput(x, sorted[i].id, (uint32_t)i);
+			x->order[i] = (uint32_t)i;
+		}
+		free(x->recs);
+		x->recs = sorted;
+		x->cap = x->n + 1;
+	}
+	x->rank = xmalloc((x->n + 1) * sizeof(*x->rank));
+	for (size_t i = 0; i < x->n; i++)
+		x->rank[x->order[i]] = (uint32_t)i;
+	for (size_t i = 0; i < x->n; i++)
+		count(x, &x->recs[i], 1);
 	build_postings(x);
 	return x;
 }
@@ -601,9 +638,12 @@ static void refresh_in(struct idx *x, struct db_conn *c, int64_t id)
 	if (old != GONE && !x->recs[old].dead) {
 		x->recs[old].dead = 1;
 		x->dead_n++;
+		count(x, &x->recs[old], -1);
 	}
-	if (db_step(st) == DB_ROW)
+	if (db_step(st) == DB_ROW) {
 		add_row(x, st, &t, unions, nu);
+		count(x, &x->recs[x->n - 1], 1);
+	}
 	else if (old != GONE)
 		hput(x, id, GONE);
 	db_reset(st);
@@ -647,6 +687,15 @@ void mindex_rebuild(void)
 			rebuilding = false;
 	}
 	pthread_mutex_unlock(&rebuild_lock);
+}
+
+void mindex_count_active(int64_t *counts, size_t n)
+{
+	memset(counts, 0, n * sizeof(*counts));
+	pthread_rwlock_rdlock(&lock);
+	for (size_t b = 0; cur && b < cur->ncount_branches && b < n; b++)
+		counts[b] = cur->counts[b * MS__MAX + MS_ACTIVE];
+	pthread_rwlock_unlock(&lock);
 }
 
 /* ---- queries ---- */
@@ -704,99 +753,181 @@ static char *query_text(struct arena *a, const char *in)
 	return out;
 }
 
+/* The total from the per-branch counts, when the query has no text and
+ * no union filter: then a page is found without walking everyone. */
+static bool total_from_counts(const struct idx *x, const struct mindex_query *q,
+			      size_t *total_r)
+{
+	size_t total = 0;
+
+	if ((q->text && *q->text) || q->union_id)
+		return false;
+	for (size_t b = 0; b < x->ncount_branches; b++) {
+		if (!q->org && !bit(q->visible, q->nvisible, (uint32_t)b))
+			continue;
+		if (q->in_branch && !bit(q->in_branch, q->nin_branch, (uint32_t)b))
+			continue;
+		for (int st = 0; st < MS__MAX; st++)
+			if (q->status < 0 || q->status == st)
+				total += (size_t)x->counts[b * MS__MAX + (size_t)st];
+	}
+	*total_r = total;
+	return true;
+}
+
+static void hit(struct arena *a, const struct idx *x, uint32_t pos,
+		struct mindex_hit *h)
+{
+	const struct rec *r = &x->recs[pos];
+
+	h->id = r->id;
+	h->branch_id = r->branch;
+	h->status = r->status;
+	h->display_name = arena_strdup(a, x->names + r->name);
+}
+
+/* Live overlay positions in name order (malloc'd). */
+static uint32_t *overlay_sorted(struct idx *x, size_t *n_r)
+{
+	uint32_t *o = NULL;
+	size_t n = 0;
+
+	if (x->n > x->base_n) {
+		o = xmalloc((x->n - x->base_n) * sizeof(*o));
+		for (size_t p = x->base_n; p < x->n; p++)
+			if (!x->recs[p].dead)
+				o[n++] = (uint32_t)p;
+		qsort_r(o, n, sizeof(*o), cmp_pos, x);
+	}
+	*n_r = n;
+	return o;
+}
+
+static bool text_ok(const struct idx *x, const struct rec *r, const char *frag,
+		    size_t flen)
+{
+	return !flen || memmem(x->texts + r->text, r->text_len, frag, flen);
+}
+
+/* A fragment of three bytes or more: the rarest trigram's postings give
+ * the candidates in name order (the base is laid out so), each checked;
+ * the page is read off as they come, merged with the overlay's matches,
+ * and the counting stops at q->count_cap when one is set. */
+static void query_text3(struct arena *a, struct idx *x,
+			const struct mindex_query *q, const char *frag,
+			size_t flen, const uint32_t *ov, size_t nov,
+			struct mindex_page *pg)
+{
+	struct mindex_hit *hits = pg->hits;
+	uint32_t bk[256];
+	size_t nb = buckets_of(frag, flen, bk, 256), best = 0, total = 0, nh = 0;
+	size_t io = 0, seen = 0;
+	uint32_t *om = xmalloc((nov + 1) * sizeof(*om));
+	size_t nom = 0, cap = q->count_cap ? q->count_cap : SIZE_MAX;
+	bool stopped = false;
+
+	for (size_t i = 0; i < nov; i++)
+		if (rec_ok(x, &x->recs[ov[i]], q) && text_ok(x, &x->recs[ov[i]], frag, flen))
+			om[nom++] = ov[i];
+	total = nom;
+	for (size_t i = 1; i < nb; i++)
+		if (x->boff[bk[i] + 1] - x->boff[bk[i]] <
+		    x->boff[bk[best] + 1] - x->boff[bk[best]])
+			best = i;
+	if (nb) {
+		uint32_t pos = 0, d = 0;
+		int shift = 0;
+		for (uint32_t k = x->boff[bk[best]]; k < x->boff[bk[best] + 1]; k++) {
+			if (nh == q->limit && total >= cap) {
+				stopped = true;
+				break;
+			}
+			d |= (uint32_t)(x->post[k] & 0x7F) << shift;
+			if (x->post[k] & 0x80) {
+				shift += 7;
+				continue;
+			}
+			pos += d;
+			d = 0;
+			shift = 0;
+			uint32_t p = pos - 1;
+			const struct rec *r = &x->recs[p];
+			if (!rec_ok(x, r, q) || !text_ok(x, r, frag, flen))
+				continue;
+			total++;
+			while (io < nom && cmp_pos(&om[io], &p, x) < 0) {
+				if (seen++ >= q->offset && nh < q->limit)
+					hit(a, x, om[io], &hits[nh++]);
+				io++;
+			}
+			if (seen++ >= q->offset && nh < q->limit)
+				hit(a, x, p, &hits[nh++]);
+		}
+	}
+	while (io < nom && nh < q->limit) {
+		if (seen++ >= q->offset)
+			hit(a, x, om[io], &hits[nh++]);
+		io++;
+	}
+	free(om);
+	pg->n = nh;
+	pg->total = total;
+	pg->at_least = stopped;
+}
+
 int mindex_query(struct arena *a, const struct mindex_query *q,
-		 struct mindex_hit **hits_r, size_t *n_r, size_t *total_r)
+		 struct mindex_page *pg)
 {
 	struct mindex_hit *hits;
-	uint8_t *cand = NULL;
-	uint32_t *overlay = NULL;
-	size_t no = 0, total = 0, nh = 0, io = 0, ib = 0;
+	uint32_t *overlay;
+	size_t no = 0, total = 0, nh = 0, io = 0, ib = 0, seen = 0;
 	const char *frag = NULL;
 	size_t flen = 0;
+	bool counted;
 	struct idx *x;
 
 	hits = arena_alloc(a, (q->limit + 1) * sizeof(*hits));
+	memset(pg, 0, sizeof(*pg));
+	pg->hits = hits;
 	pthread_rwlock_rdlock(&lock);
 	x = cur;
 	if (!x) {
 		pthread_rwlock_unlock(&lock);
-		*hits_r = hits;
-		*n_r = *total_r = 0;
 		return -1;
 	}
 	if (q->text && *q->text) {
 		frag = query_text(a, q->text);
 		flen = strlen(frag);
 	}
-	/* candidates from the rarest trigram of the fragment */
+	overlay = overlay_sorted(x, &no);
 	if (flen >= 3) {
-		uint32_t bk[256];
-		size_t nb = buckets_of(frag, flen, bk, 256), best = 0;
-		for (size_t i = 1; i < nb; i++)
-			if (x->boff[bk[i] + 1] - x->boff[bk[i]] <
-			    x->boff[bk[best] + 1] - x->boff[bk[best]])
-				best = i;
-		cand = xcalloc(x->base_n / 8 + 1, 1);
-		if (nb) {
-			uint32_t pos = 0, d = 0;
-			int shift = 0;
-			for (uint32_t k = x->boff[bk[best]];
-			     k < x->boff[bk[best] + 1]; k++) {
-				d |= (uint32_t)(x->post[k] & 0x7F) << shift;
-				if (x->post[k] & 0x80) {
-					shift += 7;
-					continue;
-				}
-				pos += d;
-				cand[(pos - 1) >> 3] |= (uint8_t)(1u << ((pos - 1) & 7));
-				d = 0;
-				shift = 0;
-			}
-		}
+		query_text3(a, x, q, frag, flen, overlay, no, pg);
+		pthread_rwlock_unlock(&lock);
+		free(overlay);
+		return 0;
 	}
-	/* the overlay, sorted like the base */
-	if (x->n > x->base_n) {
-		overlay = xmalloc((x->n - x->base_n) * sizeof(*overlay));
-		for (size_t p = x->base_n; p < x->n; p++)
-			if (!x->recs[p].dead)
-				overlay[no++] = (uint32_t)p;
-		qsort_r(overlay, no, sizeof(*overlay), cmp_pos, x);
-	}
-	/* walk base and overlay in name order */
-	while (ib < x->base_n || io < no) {
+	/* otherwise a walk in name order, base and overlay merged; it stops
+	 * at the end of the page when the total is known from the counts */
+	counted = total_from_counts(x, q, &total);
+	while ((ib < x->base_n || io < no) && !(counted && nh == q->limit)) {
 		uint32_t pos;
-		bool from_base;
 		if (io >= no ||
-		    (ib < x->base_n && cmp_pos(&x->order[ib], &overlay[io], x) < 0)) {
+		    (ib < x->base_n && cmp_pos(&x->order[ib], &overlay[io], x) < 0))
 			pos = x->order[ib++];
-			from_base = true;
-		} else {
+		else
 			pos = overlay[io++];
-			from_base = false;
-		}
 		const struct rec *r = &x->recs[pos];
-		if (frag && from_base && cand &&
-		    !((cand[pos >> 3] >> (pos & 7)) & 1))
+		if (!rec_ok(x, r, q) || !text_ok(x, r, frag, flen))
 			continue;
-		if (!rec_ok(x, r, q))
-			continue;
-		if (frag && flen &&
-		    !memmem(x->texts + r->text, r->text_len, frag, flen))
-			continue;
-		if (total >= q->offset && nh < q->limit) {
-			hits[nh].id = r->id;
-			hits[nh].branch_id = r->branch;
-			hits[nh].status = r->status;
-			hits[nh].display_name = arena_strdup(a, x->names + r->name);
-			nh++;
-		}
-		total++;
+		if (seen >= q->offset && nh < q->limit)
+			hit(a, x, pos, &hits[nh++]);
+		seen++;
 	}
+	if (!counted)
+		total = seen;
 	pthread_rwlock_unlock(&lock);
-	free(cand);
 	free(overlay);
-	*hits_r = hits;
-	*n_r = nh;
-	*total_r = total;
+	pg->n = nh;
+	pg->total = total;
 	return 0;
 }

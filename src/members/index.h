@@ -27,6 +27,8 @@ struct mindex_query {
 	int status;                /* -1: any, else enum mstatus */
 	int64_t union_id;          /* 0: any */
 	size_t offset, limit;      /* the page */
+	size_t count_cap;          /* a text search counts up to this (0:
+				    * all); the total is then "at least" */
 };
 
 struct mindex_hit {
@@ -45,10 +47,19 @@ void mindex_refresh(struct db_conn *c, int64_t id);
 /* Rebuilds the index from the database in the background (after an
  * import by another process); queries meanwhile see the old one. */
 void mindex_rebuild(void);
+struct mindex_page {
+	struct mindex_hit *hits; /* arena-owned */
+	size_t n;                /* on this page */
+	size_t total;            /* matching in all, or at least this many */
+	bool at_least;           /* counting stopped at q->count_cap */
+};
+
 /* The page of people matching q, sorted by display name, and how many
  * match in all. */
 int mindex_query(struct arena *a, const struct mindex_query *q,
-		 struct mindex_hit **hits_r, size_t *n_r, size_t *total_r);
+		 struct mindex_page *page_r);
+/* Active people per branch id (counts[branch], n slots). */
+void mindex_count_active(int64_t *counts, size_t n);
 /* People in the index (for tests and metrics). */
 size_t mindex_count(void);
 /* Frees everything (at shutdown). */

@@ -31,6 +31,8 @@ void members_changed(struct http_req *rq, int64_t person);
 void members_index_current(void);
 
 #define MEMBERS_PAGE_SIZE 50
+/* a text search counts matches up to this many, then says "more than" */
+#define MEMBERS_COUNT_CAP 1000
 
 /* Shared by the pages and the API (pages.c) */
 const char *members_field_label(struct http_req *rq, const char *name);
@@ -54,8 +56,7 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
 			    bool sealed);
 /* The search/list query from the request's q, branch, status, union and
  * page; -1 when a filter names a branch outside the caller's reach. */
-int members_query(struct http_req *rq, struct mindex_hit **hits_r,
-		  size_t *n_r, size_t *total_r, size_t *page_r);
+int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r);
 const char *members_branch_name(struct http_req *rq, int64_t id);
 
 /* branches.c */
@@ -209,6 +210,14 @@ void export_form(struct http_req *rq, struct http_resp *rs);
 void export_start(struct http_req *rq, struct http_resp *rs);
 void export_approve(struct http_req *rq, struct http_resp *rs);
 void export_download(struct http_req *rq, struct http_resp *rs);
+
+/* self.c: self-service */
+void me_show(struct http_req *rq, struct http_resp *rs);
+void me_update(struct http_req *rq, struct http_resp *rs);
+void me_data(struct http_req *rq, struct http_resp *rs);
+void me_leave_form(struct http_req *rq, struct http_resp *rs);
+void me_leave(struct http_req *rq, struct http_resp *rs);
+void members_invite(struct http_req *rq, struct http_resp *rs);
 
 extern const struct route_table members_routes;
 extern const struct module_command members_commands[];

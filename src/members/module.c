@@ -31,6 +31,7 @@ static const struct nav_item nav[] = {
 	{"/branches", N_("Branches"), PERM_MEMBERS_READ},
 	{"/unions", N_("Unions"), PERM_MEMBERS_READ},
 	{"/applications", N_("Applications"), PERM_MEMBERS_VET},
+	{"/me", N_("My membership"), PERM_LOGIN},
 	{"/join", N_("Join"), PERM_PUBLIC},
 	{0},
 };

@@ -11,6 +11,7 @@
 #include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,13 +140,39 @@ int members_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 	return 0;
 }
 
+/* Branch names, cached for the process: a page names a branch per row.
+ * Branches are only ever added, so a miss reloads the list. */
+static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **names;
+static size_t nnames;
+
 const char *members_branch_name(struct http_req *rq, int64_t id)
 {
-	struct branch b;
+	const char *out = NULL;
 
-	if (branch_get(platform_conn(), rq->arena, id, &b) != DB_OK)
-		return "";
-	return b.name;
+	pthread_mutex_lock(&names_lock);
+	if (id <= 0 || (size_t)id >= nnames || !names[id]) {
+		struct arena *a = arena_new();
+		struct branch *b;
+		size_t n, max = 0;
+		if (branch_list(platform_conn(), a, &b, &n) == DB_OK) {
+			for (size_t i = 0; i < n; i++)
+				if ((size_t)b[i].id + 1 > max)
+					max = (size_t)b[i].id + 1;
+			for (size_t i = 0; i < nnames; i++)
+				free(names[i]);
+			free(names);
+			names = xcalloc(max + 1, sizeof(*names));
+			nnames = max;
+			for (size_t i = 0; i < n; i++)
+				names[b[i].id] = xstrdup(b[i].name);
+		}
+		arena_free(a);
+	}
+	if (id > 0 && (size_t)id < nnames && names[id])
+		out = arena_strdup(rq->arena, names[id]);
+	pthread_mutex_unlock(&names_lock);
+	return out ? out : "";
 }
 
 json_t *members_person_json(struct http_req *rq, const struct person *p,
@@ -252,8 +279,7 @@ json_t *members_status_options(struct http_req *rq, const char *selected)
 
 /* Runs the query the list page and the API share. -1 when a filter
  * names something outside the caller's reach. */
-int members_query(struct http_req *rq, struct mindex_hit **hits_r,
-		  size_t *n_r, size_t *total_r, size_t *page_r)
+int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r)
 {
 	struct mscope s;
 	struct mindex_query q = {0};
@@ -288,8 +314,9 @@ int members_query(struct http_req *rq, struct mindex_hit **hits_r,
 		page = 1;
 	q.offset = (size_t)(page - 1) * MEMBERS_PAGE_SIZE;
 	q.limit = MEMBERS_PAGE_SIZE;
+	q.count_cap = MEMBERS_COUNT_CAP;
 	*page_r = (size_t)page;
-	return mindex_query(rq->arena, &q, hits_r, n_r, total_r);
+	return mindex_query(rq->arena, &q, pg);
 }
 
 /* "/members?q=..&branch=..&page=N" keeping the filters */
@@ -317,17 +344,21 @@ static char *page_link(struct http_req *rq, size_t page)
 
 void members_list(struct http_req *rq, struct http_resp *rs)
 {
+	struct mindex_page pg;
 	struct mindex_hit *hits;
 	size_t n, total, page;
 	struct mscope s;
 	json_t *rows = json_array(), *data;
 	int64_t uid = http_field_int(rq, "union", 0);
 
-	if (members_query(rq, &hits, &n, &total, &page) != 0) {
+	if (members_query(rq, &pg, &page) != 0) {
 		json_decref(rows);
 		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
 		return;
 	}
+	hits = pg.hits;
+	n = pg.n;
+	total = pg.total;
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
 			rows, json_pack("{s:I, s:s, s:s, s:s}", "id",
@@ -346,13 +377,17 @@ void members_list(struct http_req *rq, struct http_resp *rs)
 			 "unions", members_union_options(rq, &uid, uid ? 1 : 0),
 			 "may_write", can_any(rq, PERM_MEMBERS_WRITE));
 	json_object_set_new(data, "any", json_boolean(n > 0));
+	json_object_set_new(data, "at_least", json_boolean(pg.at_least));
 	json_object_set_new(data, "may_export",
 			    json_boolean(can_any(rq, PERM_MEMBERS_EXPORT)));
 	if (page > 1)
 		json_object_set_new(data, "prev", json_string(page_link(rq, page - 1)));
-	if (page * MEMBERS_PAGE_SIZE < total)
+	if (pg.at_least || page * MEMBERS_PAGE_SIZE < total)
 		json_object_set_new(data, "next", json_string(page_link(rq, page + 1)));
-	if (total > MEMBERS_PAGE_SIZE)
+	if (pg.at_least)
+		json_object_set_new(data, "pages",
+				    json_string(arena_printf(rq->arena, "%zu", page)));
+	else if (total > MEMBERS_PAGE_SIZE)
 		json_object_set_new(
 			data, "pages",
 			json_string(arena_printf(rq->arena, "%zu / %zu", page,
@@ -429,6 +464,7 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_object_set_new(data, "statuses",
 			    members_status_options(rq, mstatus_name(p->status)));
 	json_object_set_new(data, "today", json_string(today));
+	json_object_set_new(data, "self_service", json_boolean(p->account_id != 0));
 	json_object_set_new(data, "period", json_string(arena_strndup(rq->arena, today, 7)));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));

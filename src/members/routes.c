@@ -111,6 +111,22 @@ static const struct field export_fields[] = {
 	{0},
 };
 
+static const struct field me_fields[] = {
+	{"display_name", F_LINE, false, 200, N_("Name"), false},
+	{"phone", F_LINE, false, 40, N_("Phone"), false},
+	{"email", F_LINE, false, 254, N_("Email"), false},
+	{"address", F_TEXT, false, 500, N_("Address"), false},
+	{"workplace", F_LINE, false, 300, N_("Workplace"), false},
+	{"consent_phone", F_BOOL, false, 0, N_("Calls"), false},
+	{"consent_sms", F_BOOL, false, 0, N_("Text messages"), false},
+	{"consent_email", F_BOOL, false, 0, N_("Email"), false},
+	{0},
+};
+static const struct field leave_fields[] = {
+	{"password", F_SECRET, true, 1024, N_("Password"), false},
+	{0},
+};
+
 static const struct route routes[] = {
 	{HTTP_GET, "/members", members_list, PERM_MEMBERS_READ, 0, list_fields,
 	 "search and list members"},
@@ -142,6 +158,19 @@ static const struct route routes[] = {
 	 PERM_MEMBERS_WRITE, 0, status_fields, "change a membership status"},
 	{HTTP_POST, "/members/{id:int}/dues", members_dues, PERM_MEMBERS_WRITE, 0,
 	 dues_fields, "record dues paid"},
+	{HTTP_POST, "/members/{id:int}/invite", members_invite,
+	 PERM_MEMBERS_WRITE, 0, NULL,
+	 "open self-service to a member (an account, or a link to one)"},
+	{HTTP_GET, "/me", me_show, PERM_LOGIN, 0, NULL,
+	 "my membership record (audited)"},
+	{HTTP_POST, "/me", me_update, PERM_LOGIN, 0, me_fields,
+	 "correct my name, contacts and consents"},
+	{HTTP_GET, "/me/data.json", me_data, PERM_LOGIN, 0, NULL,
+	 "everything held about me, as JSON (audited)"},
+	{HTTP_GET, "/me/leave", me_leave_form, PERM_LOGIN, 0, NULL,
+	 "confirm leaving"},
+	{HTTP_POST, "/me/leave", me_leave, PERM_LOGIN, 0, leave_fields,
+	 "leave: my personal data and account erased"},
 	{HTTP_GET, "/branches", branches_list, PERM_MEMBERS_READ, 0, NULL,
 	 "the branch tree"},
 	{HTTP_POST, "/branches", branches_create, PERM_MEMBERS_WRITE, 0,

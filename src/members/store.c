@@ -507,15 +507,13 @@ int person_erase(struct db_conn *c, int64_t id)
 static const char SQL_BRANCH_ENSURE[] =
 	"INSERT INTO branches (scope_id, kind, created_at) VALUES ($1, $2, $3) "
 	"ON CONFLICT (scope_id) DO NOTHING";
+/* Member counts come from the in-memory index (mindex_count_active):
+ * counting in SQL would read every person of a big branch. */
 static const char SQL_BRANCH_LIST[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, "
-	"(SELECT count(*) FROM people p WHERE p.branch_id = s.id "
-	" AND p.status = 'active') "
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, 0 "
 	"FROM branches b JOIN scopes s ON s.id = b.scope_id ORDER BY s.path";
 static const char SQL_BRANCH_GET[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, "
-	"(SELECT count(*) FROM people p WHERE p.branch_id = s.id "
-	" AND p.status = 'active') "
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, 0 "
 	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.id = $1";
 static const char SQL_BRANCH_FIND[] =
 	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, 0 "
@@ -615,13 +613,9 @@ static const char SQL_UNION_ADD[] =
 	"INSERT INTO unions (name, kind, description, created_at) "
 	"VALUES ($1, $2, $3, $4) RETURNING id";
 static const char SQL_UNION_LIST[] =
-	"SELECT u.id, u.name, u.kind, u.description, "
-	"(SELECT count(*) FROM person_unions pu WHERE pu.union_id = u.id) "
-	"FROM unions u ORDER BY u.name";
+	"SELECT u.id, u.name, u.kind, u.description, 0 FROM unions u ORDER BY u.name";
 static const char SQL_UNION_GET[] =
-	"SELECT u.id, u.name, u.kind, u.description, "
-	"(SELECT count(*) FROM person_unions pu WHERE pu.union_id = u.id) "
-	"FROM unions u WHERE u.id = $1";
+	"SELECT u.id, u.name, u.kind, u.description, 0 FROM unions u WHERE u.id = $1";
 static const char SQL_UNION_FIND[] =
 	"SELECT u.id, u.name, u.kind, u.description, 0 FROM unions u "
 	"WHERE lower(u.name) = lower($1)";

@@ -181,6 +181,7 @@ static const struct {
 	{"/members/{id:int}/edit", "1"},
 	{"/members/{id:int}/status", "1"},
 	{"/members/{id:int}/dues", "1"},
+	{"/members/{id:int}/invite", "1"},
 	{"/api/v1/members/{id:int}", "1"},
 	{"/branches/{id:int}", "1"},
 	/* affiliated unions belong to the whole organization; their page

@@ -171,10 +171,13 @@ static void query(const char *text, bool org, const uint8_t *vis, size_t nvis,
 	struct mindex_query q = {.text = text, .org = org, .visible = vis,
 				 .nvisible = nvis, .status = status,
 				 .union_id = union_id, .limit = 10};
+	struct mindex_page pg;
 	struct mindex_hit *h;
-	size_t n, total;
+	size_t total;
 
-	cr_assert_eq(mindex_query(a, &q, &h, &n, &total), 0);
+	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	h = pg.hits;
+	total = pg.total;
 	cr_assert_eq(total, want, "%s: %zu found, not %zu", text ? text : "(all)",
 		     total, want);
 	if (first)
@@ -278,8 +281,7 @@ Test(members, index_follows_changes_and_pages)
 	struct world w;
 	struct person_input in = {0};
 	struct mindex_query q = {.org = true, .status = -1, .limit = 2};
-	struct mindex_hit *h;
-	size_t n, total;
+	struct mindex_page pg;
 	int64_t id = 0, u;
 
 	world(&w, a);
@@ -289,6 +291,35 @@ Test(members, index_follows_changes_and_pages)
 		 NULL, w.cell, NULL);
 	mindex_refresh(platform_conn(), id);
 	query("zhanna", true, NULL, 0, -1, 0, 1, "Zhanna");
+	/* a text search pages in name order with the overlay merged in */
+	q.text = "555";
+	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(pg.total, 4);
+	cr_assert(!pg.at_least);
+	cr_assert_eq(pg.n, 2);
+	cr_assert_str_eq(pg.hits[0].display_name, "Aliya");
+	cr_assert_str_eq(pg.hits[1].display_name, "Bolat");
+	q.offset = 2;
+	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(pg.n, 2);
+	cr_assert_str_eq(pg.hits[0].display_name, "Zhanna");
+	cr_assert_str_eq(pg.hits[1].display_name, "Галина");
+	/* with a cap, counting stops once the page is full: "at least" */
+	q.offset = 0;
+	q.limit = 1;
+	q.count_cap = 2;
+	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(pg.n, 1);
+	cr_assert_str_eq(pg.hits[0].display_name, "Aliya");
+	cr_assert(pg.at_least);
+	cr_assert(pg.total >= 2 && pg.total < 4, "total %zu", pg.total);
+	q.count_cap = 10; /* a cap not reached counts exactly */
+	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert(!pg.at_least);
+	cr_assert_eq(pg.total, 4);
+	q.text = NULL;
+	q.limit = 2;
+	q.count_cap = 0;
 	in.display_name = "Abai";
 	in.legal_name = "Abai Ermekov";
 	in.branch_id = w.other;
@@ -301,15 +332,15 @@ Test(members, index_follows_changes_and_pages)
 	query("7777", true, NULL, 0, -1, 0, 0, NULL); /* the phone was cleared */
 	query(NULL, true, NULL, 0, -1, w.miners, 1, "Abai");
 	/* pages in name order, the overlay merged in */
-	cr_assert_eq(mindex_query(a, &q, &h, &n, &total), 0);
-	cr_assert_eq(total, 5);
-	cr_assert_eq(n, 2);
-	cr_assert_str_eq(h[0].display_name, "Abai");
-	cr_assert_str_eq(h[1].display_name, "Aliya");
+	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(pg.total, 5);
+	cr_assert_eq(pg.n, 2);
+	cr_assert_str_eq(pg.hits[0].display_name, "Abai");
+	cr_assert_str_eq(pg.hits[1].display_name, "Aliya");
 	q.offset = 4;
-	cr_assert_eq(mindex_query(a, &q, &h, &n, &total), 0);
-	cr_assert_eq(n, 1);
-	cr_assert_str_eq(h[0].display_name, "Қайрат");
+	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(pg.n, 1);
+	cr_assert_str_eq(pg.hits[0].display_name, "Қайрат");
 	/* erased people leave the index */
 	cr_assert_eq(person_erase(platform_conn(), id), DB_OK);
 	mindex_refresh(platform_conn(), id);

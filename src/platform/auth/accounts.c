@@ -193,6 +193,51 @@ int account_update(struct db_conn *c, int64_t id, const char *display_name,
 	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
+bool account_password_ok(struct db_conn *c, struct arena *a, int64_t id,
+			 const char *password)
+{
+	struct db_stmt *st = db_prepare(c, "SELECT password_hash FROM users "
+					   "WHERE id = $1 AND status = 'active'");
+	char *h = NULL;
+
+	if (!st || !password)
+		return false;
+	db_bind_int(st, 1, id);
+	if (db_step(st) == DB_ROW && !db_col_null(st, 0))
+		h = arena_strdup(a, db_col_text(st, 0));
+	db_reset(st);
+	return h && password_verify(h, password);
+}
+
+/* What an erased account keeps: a row (audit entries name it), disabled,
+ * with an address that is no one's and no way in. */
+int account_erase(struct db_conn *c, struct arena *a, int64_t id)
+{
+	char *placeholder = arena_printf(a, "erased-%lld@invalid", (long long)id);
+	unsigned char idx[BLIND_LEN], *sealed;
+	size_t slen;
+	int rc;
+
+	sealed = seal_str(a, EMAIL_CTX, placeholder, &slen);
+	email_index(a, placeholder, idx);
+	rc = db_run(c,
+		    "UPDATE users SET email_sealed = $1, email_index = $2, "
+		    "display_name = 'former account', password_hash = NULL, lang = '', "
+		    "totp_sealed = NULL, totp_pending_sealed = NULL, status = 'disabled', "
+		    "updated_at = $3 WHERE id = $4",
+		    "bbii", sealed, slen, idx, sizeof(idx), (int64_t)time_now(), id);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return DB_NOTFOUND;
+	if (db_run(c, "DELETE FROM sessions WHERE user_id = $1", "i", id) < 0 ||
+	    db_run(c, "DELETE FROM grants WHERE user_id = $1", "i", id) < 0 ||
+	    db_run(c, "DELETE FROM account_tokens WHERE user_id = $1", "i", id) < 0 ||
+	    db_run(c, "DELETE FROM user_keys WHERE user_id = $1", "i", id) < 0)
+		return DB_ERROR;
+	return DB_OK;
+}
+
 int account_revoke_sessions(struct db_conn *c, int64_t id)
 {
 	return db_run(c, SQL_REVOKE_ALL, "i", id);

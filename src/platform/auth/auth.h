@@ -146,6 +146,14 @@ int personal_key_public(struct db_conn *c, int64_t user, unsigned char *pk);
 int auth_personal_key(struct http_req *rq, unsigned char *sk,
 		      unsigned char *pk);
 
+/* Is this the active account's password? */
+bool account_password_ok(struct db_conn *c, struct arena *a, int64_t id,
+			 const char *password);
+/* Erases an account that leaves: email replaced by a placeholder no one
+ * owns, name, password, second factor, sessions, roles, links and
+ * personal key gone, status disabled. The row stays for the audit log. */
+int account_erase(struct db_conn *c, struct arena *a, int64_t id);
+
 /* Ends every session of the account; returns how many. */
 int account_revoke_sessions(struct db_conn *c, int64_t id);
 

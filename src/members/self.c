@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Self-service: a member whose account is linked to their record sees and
+ * corrects it at /me, downloads everything rudder holds about them as
+ * JSON, and can leave: their personal data and their account are erased,
+ * while the record that a member existed (status history without notes,
+ * dues as amounts, and in time their anonymous votes) stays.
+ *
+ * An organizer links a record to an account with "invite to
+ * self-service": a new account gets a one-time link to choose a password
+ * (through the outbox), an existing account with the same email is
+ * linked as it is.
+ */
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/auth/auth.h"
+#include "platform/i18n/i18n.h"
+#include "platform/outbox/outbox.h"
+#include "platform/platform.h"
+
+#include <string.h>
+
+#define LINK_TTL (7 * 24 * 3600)
+
+static const char SQL_BY_ACCOUNT[] =
+	"SELECT id FROM people WHERE account_id = $1 AND erased_at IS NULL";
+static const char SQL_LINK[] =
+	"UPDATE people SET account_id = $1 WHERE id = $2 AND account_id IS NULL";
+
+static char *obj(struct arena *a, int64_t id)
+{
+	return arena_printf(a, "person:%lld", (long long)id);
+}
+
+/* The signed-in account's own record, or 404 page. */
+static int load_me(struct http_req *rq, struct http_resp *rs, bool unseal,
+		   struct person *p)
+{
+	int64_t id = 0;
+
+	if (db_int(platform_conn(), &id, SQL_BY_ACCOUNT, "i", rq->user.id) != DB_OK ||
+	    person_get(platform_conn(), rq->arena, id, unseal, p) != DB_OK) {
+		json_t *data = json_object();
+		http_page(rq, rs, 200, "members/me_none", N_("My membership"), data);
+		json_decref(data);
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *dues_of(struct http_req *rq, int64_t id)
+{
+	struct due *d;
+	size_t n;
+	json_t *arr = json_array();
+
+	if (dues_list(platform_conn(), rq->arena, id, &d, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+				arr, json_pack("{s:I, s:s, s:s, s:s}", "amount_minor",
+					       (json_int_t)d[i].amount, "currency",
+					       d[i].currency, "period", d[i].period,
+					       "paid_on", d[i].paid_on));
+	return arr;
+}
+
+static json_t *history_of(struct http_req *rq, int64_t id)
+{
+	struct status_change *h;
+	size_t n;
+	json_t *arr = json_array();
+	char when[32];
+
+	if (person_history(platform_conn(), rq->arena, id, &h, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++) {
+			time_format_iso(h[i].at, when, sizeof(when));
+			json_array_append_new(
+				arr, json_pack("{s:s, s:s, s:s, s:s}", "at", when, "from",
+					       h[i].from, "to", h[i].to, "note", h[i].note));
+		}
+	return arr;
+}
+
+static void me_page(struct http_req *rq, struct http_resp *rs, int status,
+		    const struct person *p, const char *error)
+{
+	json_t *data = json_pack("{s:o, s:o}", "person", members_person_json(rq, p, true),
+				 "dues", dues_of(rq, p->id));
+	json_t *dues = json_object_get(data, "dues"), *d;
+	size_t i;
+
+	/* amounts as people read them */
+	json_array_foreach(dues, i, d)
+		json_object_set_new(
+			d, "amount",
+			json_string(members_money(rq->arena,
+						  json_integer_value(json_object_get(d, "amount_minor")),
+						  json_string_value(json_object_get(d, "currency")))));
+	if (error)
+		json_object_set_new(data, "error", json_string(error));
+	http_page(rq, rs, status, "members/me", N_("My membership"), data);
+	json_decref(data);
+}
+
+void me_show(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+
+	if (load_me(rq, rs, true, &p) != 0)
+		return;
+	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, p.id),
+		 json_pack("{s:b}", "self", 1));
+	me_page(rq, rs, 200, &p, NULL);
+}
+
+/* A member changes their name, contacts, address, workplace and
+ * consents; the rest stays as the organizers keep it. */
+void me_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	struct person_input in = {0};
+	const char *field, *why;
+	int64_t *uids, id;
+	size_t nu;
+	int rc;
+
+	if (load_me(rq, rs, true, &p) != 0)
+		return;
+	in.display_name = http_field(rq, "display_name");
+	in.phone = http_field(rq, "phone");
+	in.email = http_field(rq, "email");
+	in.address = http_field(rq, "address");
+	in.workplace = http_field(rq, "workplace");
+	in.consent_phone = http_field_bool(rq, "consent_phone");
+	in.consent_sms = http_field_bool(rq, "consent_sms");
+	in.consent_email = http_field_bool(rq, "consent_email");
+	in.legal_name = p.legal_name;
+	in.birth_date = p.birth_date;
+	in.notes = p.notes;
+	in.joined_on = p.joined_on;
+	in.branch_id = p.branch_id;
+	if ((why = person_check(rq->arena, &in, &field))) {
+		me_page(rq, rs, 422, &p,
+			arena_printf(rq->arena, "%s: %s", members_field_label(rq, field),
+				     tr_rq(rq, why)));
+		return;
+	}
+	if (person_unions(platform_conn(), rq->arena, p.id, &uids, &nu) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	id = p.id;
+	rc = members_write(rq, &in, uids, nu, &id);
+	if (rc == DB_CONSTRAINT) {
+		me_page(rq, rs, 409, &p,
+			tr_rq(rq, N_("Someone with this phone or email is registered already.")));
+		return;
+	}
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_flash(rq, rs, N_("The changes were saved."));
+	http_redirect(rs, "/me");
+}
+
+void me_data(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	struct account acc;
+	json_t *j;
+	char when[32];
+
+	if (load_me(rq, rs, true, &p) != 0)
+		return;
+	j = json_pack("{s:o, s:o, s:o}", "person", members_person_json(rq, &p, true),
+		      "status_history", history_of(rq, p.id), "dues", dues_of(rq, p.id));
+	if (account_get(platform_conn(), rq->arena, rq->user.id, &acc) == DB_OK) {
+		time_format_iso(acc.created_at, when, sizeof(when));
+		json_object_set_new(j, "account",
+				    json_pack("{s:s, s:s, s:s, s:s, s:b}", "display_name",
+					      acc.display_name, "email", acc.email, "language",
+					      acc.lang, "created_at", when, "two_step_sign_in",
+					      acc.totp_enabled));
+	}
+	time_format_iso(time_now(), when, sizeof(when));
+	json_object_set_new(j, "exported_at", json_string(when));
+	json_object_set_new(j, "note",
+			    json_string(tr_rq(rq, N_("Everything this organization's rudder holds about you. The audit log also records when your record was opened and by whom."))));
+	audit_rq(rq, platform_conn(), "person.downloaded", obj(rq->arena, p.id), NULL);
+	http_json(rs, 200, j);
+	http_set_header(rs, "Content-Disposition", "attachment; filename=\"my-data.json\"");
+}
+
+void me_leave_form(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	json_t *data;
+
+	if (load_me(rq, rs, false, &p) != 0)
+		return;
+	data = json_object();
+	http_page(rq, rs, 200, "members/me_leave", N_("Leave"), data);
+	json_decref(data);
+}
+
+struct leave {
+	struct http_req *rq;
+	int64_t person, account;
+};
+
+/* The entry first, while the account still has a name; then the status
+ * history says the member left (the history stays, without notes), and
+ * the record and the account lose everything personal — all or none. */
+static int leave_tx(struct db_conn *c, void *arg)
+{
+	struct leave *l = arg;
+	struct arena *a = l->rq->arena;
+	int rc;
+
+	if ((rc = audit_rq(l->rq, c, "person.left", obj(a, l->person), NULL)) != DB_OK ||
+	    (rc = person_set_status(c, a, l->person, MS_LEFT, l->account, NULL)) != DB_OK ||
+	    (rc = person_erase(c, l->person)) != DB_OK)
+		return rc;
+	return account_erase(c, a, l->account);
+}
+
+void me_leave(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	struct db_conn *c = platform_conn();
+	struct leave l = {.rq = rq, .account = rq->user.id};
+	json_t *data;
+
+	if (load_me(rq, rs, false, &p) != 0)
+		return;
+	if (!account_password_ok(c, rq->arena, l.account, http_field(rq, "password"))) {
+		data = json_pack("{s:s}", "error",
+				 tr_rq(rq, N_("That is not your password.")));
+		http_page(rq, rs, 422, "members/me_leave", N_("Leave"), data);
+		json_decref(data);
+		return;
+	}
+	l.person = p.id;
+	if (db_tx(c, leave_tx, &l) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	members_changed(rq, p.id);
+	http_set_cookie(rq, rs, "rudder_session", "", 0);
+	data = json_object();
+	http_page(rq, rs, 200, "members/me_gone", N_("Goodbye"), data);
+	json_decref(data);
+}
+
+/* ---- an organizer opens self-service to a member ---- */
+
+void members_invite(struct http_req *rq, struct http_resp *rs)
+{
+	struct db_conn *c = platform_conn();
+	struct person p;
+	struct account acc;
+	int64_t uid = 0;
+	bool existing;
+	int rc;
+
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
+		return;
+	if (p.erased_at || p.account_id) {
+		http_error(rq, rs, 409, "conflict",
+			   N_("This member has self-service already, or left."));
+		return;
+	}
+	if (!*p.email) {
+		http_error(rq, rs, 422, "invalid_field",
+			   N_("Self-service needs the member's email: add it to the record first."));
+		return;
+	}
+	existing = account_find_email(c, rq->arena, p.email, &acc) == DB_OK;
+	if (existing) {
+		uid = acc.id;
+	} else {
+		char *token, *link, *org;
+		struct buf body;
+		rc = account_create(c, rq->arena, p.email, p.display_name, "", NULL, &uid);
+		token = rc == DB_OK ? account_token_create(c, rq->arena, uid, LINK_TTL) : NULL;
+		if (!token) {
+			http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+			return;
+		}
+		link = arena_printf(rq->arena, "%s/account/set-password?token=%s",
+				    platform_base_url(), token);
+		org = setting_get(c, rq->arena, "org.name", "rudder");
+		buf_init(&body);
+		buf_printf(&body, "%s\n\n%s\n\n%s\n\n%s\n", tr(rq->lang, "Hello,"),
+			   tr(rq->lang, "You can now see and correct your membership record yourself. Open this link within 7 days to choose your password:"),
+			   link, tr(rq->lang, "If you did not expect this message, ignore it."));
+		rc = outbox_email(c, rq->arena, p.email, org, body.data, "membership invitation",
+				  arena_printf(rq->arena, "self-%lld-%s", (long long)p.id,
+					       random_token(rq->arena, 9)));
+		buf_free(&body);
+		if (rc != DB_OK) {
+			http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+			return;
+		}
+		outbox_wake();
+	}
+	{
+		int64_t other = 0;
+		if (db_int(c, &other, SQL_BY_ACCOUNT, "i", uid) == DB_OK) {
+			http_error(rq, rs, 409, "conflict",
+				   N_("That account is linked to another member already."));
+			return;
+		}
+	}
+	if (db_run(c, SQL_LINK, "ii", uid, p.id) != 1) {
+		http_error(rq, rs, 409, "conflict",
+			   N_("That account is linked to another member already."));
+		return;
+	}
+	audit_rq(rq, c, "person.invited", obj(rq->arena, p.id),
+		 json_pack("{s:I, s:b}", "account", (json_int_t)uid, "existing", existing));
+	http_flash(rq, rs, existing ? N_("Linked to the existing account with this email.")
+				    : N_("An invitation to choose a password was emailed."));
+	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
+}
