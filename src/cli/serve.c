@@ -90,6 +90,10 @@ int serve_run(const char *cmd)
 	cfg.trust_proxy = conf_bool("server.trust_proxy");
 	cfg.tables = platform_route_tables(&cfg.ntables);
 	cfg.hooks = *platform_http_hooks();
+	if (http_listen_ok(cfg.listen, err, sizeof(err)) != 0) {
+		cli_err(cmd, "%s", err);
+		return 1;
+	}
 
 	{
 		size_t n;

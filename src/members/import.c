@@ -22,6 +22,7 @@
 #include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static const char *const col_names[COL__MAX] = {
@@ -290,6 +291,116 @@ int import_parse(struct arena *a, const char *data, size_t n,
 
 /* ---- applying ---- */
 
+/* Sealing rows on a second thread while the first writes them: rows go
+ * in chunks; the sealer fills chunk k+1 (into one of two arenas) while
+ * the writer uses chunk k, and waits before reusing an arena the writer
+ * may still read. Only rows that become new people use the result. */
+#define SEAL_CHUNK 2048
+
+struct sealer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct import_plan *p;
+	struct arena *arena[2];
+	size_t ready;    /* rows [0, ready) are sealed */
+	size_t consumed; /* the writer is done with rows [0, consumed) */
+	bool stop, running;
+};
+
+static void *sealer_main(void *arg)
+{
+	struct sealer *sl = arg;
+	struct import_plan *p = sl->p;
+
+	for (size_t first = 0, k = 0; first < p->n; first += SEAL_CHUNK, k++) {
+		size_t end = first + SEAL_CHUNK < p->n ? first + SEAL_CHUNK : p->n;
+		struct arena *a;
+
+		/* the arena last held chunk k-2: wait until it is written */
+		pthread_mutex_lock(&sl->mu);
+		while (!sl->stop && k >= 2 && sl->consumed < (k - 1) * SEAL_CHUNK)
+			pthread_cond_wait(&sl->cv, &sl->mu);
+		bool stop = sl->stop;
+		pthread_mutex_unlock(&sl->mu);
+		if (stop)
+			break;
+		a = sl->arena[k % 2];
+		if (k >= 2) {
+			arena_free(a);
+			a = sl->arena[k % 2] = arena_new();
+		}
+		for (size_t i = first; i < end; i++) {
+			struct import_row *r = &p->rows[i];
+			struct person_sealed *ps;
+			if (r->error) {
+				r->sealed = NULL;
+				continue;
+			}
+			ps = arena_alloc(a, sizeof(*ps));
+			person_seal(a, &r->in, ps);
+			r->sealed = ps;
+		}
+		pthread_mutex_lock(&sl->mu);
+		sl->ready = end;
+		pthread_cond_broadcast(&sl->cv);
+		pthread_mutex_unlock(&sl->mu);
+	}
+	return NULL;
+}
+
+static void sealer_start(struct sealer *sl, struct import_plan *p)
+{
+	memset(sl, 0, sizeof(*sl));
+	sl->p = p;
+	pthread_mutex_init(&sl->mu, NULL);
+	pthread_cond_init(&sl->cv, NULL);
+	sl->arena[0] = arena_new();
+	sl->arena[1] = arena_new();
+	/* without a thread, rows are sealed as they are written */
+	sl->running = pthread_create(&sl->th, NULL, sealer_main, sl) == 0;
+}
+
+/* Row i's sealing, waited for; NULL when there is none. */
+static const struct person_sealed *sealer_get(struct sealer *sl, size_t i)
+{
+	if (!sl->running)
+		return NULL;
+	pthread_mutex_lock(&sl->mu);
+	while (sl->ready <= i)
+		pthread_cond_wait(&sl->cv, &sl->mu);
+	pthread_mutex_unlock(&sl->mu);
+	return sl->p->rows[i].sealed;
+}
+
+/* The writer is done with rows [0, n). */
+static void sealer_done(struct sealer *sl, size_t n)
+{
+	if (!sl->running || (n % SEAL_CHUNK && n != sl->p->n))
+		return;
+	pthread_mutex_lock(&sl->mu);
+	sl->consumed = n;
+	pthread_cond_broadcast(&sl->cv);
+	pthread_mutex_unlock(&sl->mu);
+}
+
+static void sealer_stop(struct sealer *sl)
+{
+	if (sl->running) {
+		pthread_mutex_lock(&sl->mu);
+		sl->stop = true;
+		pthread_cond_broadcast(&sl->cv);
+		pthread_mutex_unlock(&sl->mu);
+		pthread_join(sl->th, NULL);
+	}
+	for (size_t i = 0; i < sl->p->n; i++)
+		sl->p->rows[i].sealed = NULL;
+	arena_free(sl->arena[0]);
+	arena_free(sl->arena[1]);
+	pthread_mutex_destroy(&sl->mu);
+	pthread_cond_destroy(&sl->cv);
+}
+
 struct apply {
 	struct import_plan *p;
 	const struct import_opts *o;
@@ -390,10 +501,18 @@ static int row_tx(struct db_conn *c, void *arg)
 
 	if (r->in.status && *r->in.status)
 		mstatus_parse(r->in.status, &st);
-	if (r->in.email && *r->in.email)
-		person_find_contact(c, a, r->in.email, NULL, &by_email);
-	if (r->in.phone && *r->in.phone)
-		person_find_contact(c, a, NULL, r->in.phone, &by_phone);
+	if (r->sealed) {
+		rc = person_find_sealed(c, r->sealed, &by_email, &by_phone);
+		if (rc != DB_OK) {
+			arena_free(a);
+			return rc;
+		}
+	} else {
+		if (r->in.email && *r->in.email)
+			person_find_contact(c, a, r->in.email, NULL, &by_email);
+		if (r->in.phone && *r->in.phone)
+			person_find_contact(c, a, NULL, r->in.phone, &by_phone);
+	}
 	if (by_email && by_phone && by_email != by_phone) {
 		refuse(r, COL_PHONE, N_("belongs to another member than the email does"));
 		arena_free(a);
@@ -424,11 +543,14 @@ static int row_tx(struct db_conn *c, void *arg)
 			rc = person_set_status(c, a, r->id, st, x->o->by, "import");
 		r->action = IMPORT_UPDATED;
 	} else {
-		rc = person_create(c, a, &r->in, x->o->by, &r->id);
+		rc = r->sealed ? person_create_sealed(c, &r->in, r->sealed, x->o->by, &r->id)
+			       : person_create(c, a, &r->in, x->o->by, &r->id);
 		r->action = IMPORT_CREATED;
 	}
 	if (rc == DB_OK)
-		rc = person_set_unions(c, r->id, x->uids, x->nu);
+		rc = r->action == IMPORT_CREATED
+			     ? person_add_unions(c, r->id, x->uids, x->nu)
+			     : person_set_unions(c, r->id, x->uids, x->nu);
 	if (rc == DB_CONSTRAINT)
 		refuse(r, COL_PHONE, N_("Someone with this phone or email is registered already."));
 	arena_free(a);
@@ -473,12 +595,16 @@ static int apply_tx(struct db_conn *c, void *arg)
 	struct apply *ap = arg;
 	struct import_plan *p = ap->p;
 	struct names branches = {0}, unions = {0};
+	struct sealer sl;
+	int failed = DB_OK;
 
-	for (size_t i = 0; i < p->n; i++) {
+	sealer_start(&sl, p);
+	for (size_t i = 0; i < p->n; sealer_done(&sl, ++i)) {
 		struct import_row *r = &p->rows[i];
 		struct one x = {.r = r, .o = ap->o, .col = p->col, .plan_arena = p->a};
 		int rc;
 
+		r->sealed = sealer_get(&sl, i);
 		if (r->error)
 			continue;
 		r->in.branch_id = name_id(&branches, p->a, r->branch, c, true);
@@ -506,10 +632,15 @@ static int apply_tx(struct db_conn *c, void *arg)
 			p->refused++;
 			continue;
 		}
-		if (rc != DB_OK)
-			return rc;
+		if (rc != DB_OK) {
+			failed = rc;
+			break;
+		}
 		p->counts[r->action]++;
 	}
+	sealer_stop(&sl);
+	if (failed != DB_OK)
+		return failed;
 	if (ap->o->dry_run || (ap->o->all_or_nothing && p->refused))
 		return DB_NOTFOUND; /* undo it all; the report stands */
 	return DB_OK;

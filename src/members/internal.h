@@ -147,8 +147,29 @@ enum {
 	COL_WORKPLACE, COL_BRANCH, COL_AFFIL, COL_STATUS, COL_JOINED, COL__MAX
 };
 enum { IMPORT_CREATED = 1, IMPORT_UPDATED, IMPORT_UNCHANGED };
+/* A person's sealed columns and blind indexes, computed apart from the
+ * database (an import seals on a second thread while the first writes). */
+struct person_sealed {
+	struct {
+		unsigned char *p; /* NULL: the field is empty */
+		size_t n;
+	} f[7]; /* legal name, phone, email, address, birth date, workplace, notes */
+	unsigned char email_bi[16], phone_bi[16];
+	bool email, phone; /* the blind indexes are set */
+};
+void person_seal(struct arena *a, const struct person_input *in,
+		 struct person_sealed *out);
+/* person_create with the sealing done. */
+int person_create_sealed(struct db_conn *c, const struct person_input *in,
+			 const struct person_sealed *s, int64_t by, int64_t *id_r);
+/* person_find_contact by blind indexes already computed: the person with
+ * that email, and the one with that phone (0 when none). */
+int person_find_sealed(struct db_conn *c, const struct person_sealed *s,
+		       int64_t *by_email, int64_t *by_phone);
+
 struct import_row {
 	size_t line;
+	const struct person_sealed *sealed; /* while an import runs */
 	struct person_input in;
 	const char *branch;
 	const char **unions;

@@ -139,9 +139,12 @@ int union_get(struct db_conn *c, struct arena *a, int64_t id,
 	      struct union_org *out);
 int union_find(struct db_conn *c, struct arena *a, const char *name,
 	       struct union_org *out);
-/* A person's unions: set replaces them all. */
+/* A person's unions: set replaces them all; add adds to them (a person
+ * just made has none). */
 int person_set_unions(struct db_conn *c, int64_t person,
 		      const int64_t *unions, size_t n);
+int person_add_unions(struct db_conn *c, int64_t person, const int64_t *unions,
+		      size_t n);
 int person_unions(struct db_conn *c, struct arena *a, int64_t person,
 		  int64_t **ids_r, size_t *n_r);
 /* Marks a member of the union as its representative (or not); title

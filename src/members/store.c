@@ -231,38 +231,66 @@ static void bind_sealed(struct db_stmt *st, int idx, struct sealed s)
 		db_bind_null(st, idx);
 }
 
-static void bind_index(struct db_stmt *st, int idx, const char *ctx,
-		       const char *value, bool lower)
+static bool make_index(const char *ctx, const char *value, bool lower,
+		       unsigned char bi[BLIND_LEN])
 {
-	unsigned char bi[BLIND_LEN];
 	char *norm;
 
-	if (!value || !*value) {
-		db_bind_null(st, idx);
-		return;
-	}
+	if (!value || !*value)
+		return false;
 	norm = xstrdup(value);
 	if (lower)
 		str_ascii_lower(norm);
 	blind_index(ctx, norm, strlen(norm), bi);
 	free(norm);
-	db_bind_blob(st, idx, bi, sizeof(bi));
+	return true;
 }
+
+static void bind_index(struct db_stmt *st, int idx, const char *ctx,
+		       const char *value, bool lower)
+{
+	unsigned char bi[BLIND_LEN];
+
+	if (make_index(ctx, value, lower, bi))
+		db_bind_blob(st, idx, bi, sizeof(bi));
+	else
+		db_bind_null(st, idx);
+}
+
+static const char *const SEALED_FIELDS[] = {"legal_name", "phone", "email",
+					     "address", "birth_date", "workplace",
+					     "notes"};
 
 static int bind_person(struct db_stmt *st, struct arena *a,
 		       const struct person_input *in, int first_sealed)
 {
-	const char *fields[] = {"legal_name", "phone", "email", "address",
-				"birth_date", "workplace", "notes"};
 	const char *values[] = {in->legal_name, in->phone, in->email,
 				in->address, in->birth_date, in->workplace,
 				in->notes};
 
 	for (int i = 0; i < 7; i++)
-		bind_sealed(st, first_sealed + i, seal_field(a, fields[i], values[i]));
+		bind_sealed(st, first_sealed + i,
+			    seal_field(a, SEALED_FIELDS[i], values[i]));
 	bind_index(st, first_sealed + 7, "people.email", in->email, true);
 	bind_index(st, first_sealed + 8, "people.phone", in->phone, false);
 	return first_sealed + 9;
+}
+
+void person_seal(struct arena *a, const struct person_input *in,
+		 struct person_sealed *out)
+{
+	const char *values[] = {in->legal_name, in->phone, in->email,
+				in->address, in->birth_date, in->workplace,
+				in->notes};
+	_Static_assert(sizeof(out->email_bi) == BLIND_LEN, "blind index size");
+
+	for (int i = 0; i < 7; i++) {
+		struct sealed f = seal_field(a, SEALED_FIELDS[i], values[i]);
+		out->f[i].p = f.p;
+		out->f[i].n = f.n;
+	}
+	out->email = make_index("people.email", in->email, true, out->email_bi);
+	out->phone = make_index("people.phone", in->phone, false, out->phone_bi);
 }
 
 /* A line of status history; by 0 is the command line or the system. */
@@ -294,6 +322,15 @@ static int history_add(struct db_conn *c, int64_t person, const char *from,
 int person_create(struct db_conn *c, struct arena *a,
 		  const struct person_input *in, int64_t by, int64_t *id_r)
 {
+	struct person_sealed s;
+
+	person_seal(a, in, &s);
+	return person_create_sealed(c, in, &s, by, id_r);
+}
+
+int person_create_sealed(struct db_conn *c, const struct person_input *in,
+			 const struct person_sealed *s, int64_t by, int64_t *id_r)
+{
 	struct db_stmt *st = db_prepare(c, SQL_INSERT);
 	enum mstatus status = MS_ACTIVE;
 	int rc;
@@ -309,7 +346,16 @@ int person_create(struct db_conn *c, struct arena *a,
 	db_bind_int(st, 5, in->consent_phone);
 	db_bind_int(st, 6, in->consent_sms);
 	db_bind_int(st, 7, in->consent_email);
-	bind_person(st, a, in, 8);
+	for (int i = 0; i < 7; i++)
+		bind_sealed(st, 8 + i, (struct sealed){s->f[i].p, s->f[i].n});
+	if (s->email)
+		db_bind_blob(st, 15, s->email_bi, BLIND_LEN);
+	else
+		db_bind_null(st, 15);
+	if (s->phone)
+		db_bind_blob(st, 16, s->phone_bi, BLIND_LEN);
+	else
+		db_bind_null(st, 16);
 	db_bind_int(st, 17, time_now());
 	rc = db_step(st);
 	if (rc == DB_ROW) {
@@ -412,20 +458,33 @@ int person_find_contact(struct db_conn *c, struct arena *a,
 	int rc = DB_NOTFOUND;
 
 	(void)a;
-	if (email && *email) {
-		char *e = xstrdup(email);
-		str_ascii_lower(e);
-		blind_index("people.email", e, strlen(e), bi);
-		free(e);
+	if (make_index("people.email", email, true, bi)) {
 		rc = db_int(c, id_r, SQL_BY_EMAIL, "b", bi, sizeof(bi));
 		if (rc != DB_NOTFOUND)
 			return rc;
 	}
-	if (phone && *phone) {
-		blind_index("people.phone", phone, strlen(phone), bi);
+	if (make_index("people.phone", phone, false, bi))
 		rc = db_int(c, id_r, SQL_BY_PHONE, "b", bi, sizeof(bi));
-	}
 	return rc;
+}
+
+int person_find_sealed(struct db_conn *c, const struct person_sealed *s,
+		       int64_t *by_email, int64_t *by_phone)
+{
+	int rc;
+
+	*by_email = *by_phone = 0;
+	if (s->email) {
+		rc = db_int(c, by_email, SQL_BY_EMAIL, "b", s->email_bi, sizeof(s->email_bi));
+		if (rc != DB_OK && rc != DB_NOTFOUND)
+			return rc;
+	}
+	if (s->phone) {
+		rc = db_int(c, by_phone, SQL_BY_PHONE, "b", s->phone_bi, sizeof(s->phone_bi));
+		if (rc != DB_OK && rc != DB_NOTFOUND)
+			return rc;
+	}
+	return DB_OK;
 }
 
 int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
@@ -707,6 +766,12 @@ int person_set_unions(struct db_conn *c, int64_t person,
 {
 	if (db_run(c, SQL_PU_CLEAR, "i", person) < 0)
 		return DB_ERROR;
+	return person_add_unions(c, person, unions, n);
+}
+
+int person_add_unions(struct db_conn *c, int64_t person, const int64_t *unions,
+		      size_t n)
+{
 	for (size_t i = 0; i < n; i++)
 		if (db_run(c, SQL_PU_ADD, "ii", person, unions[i]) < 0)
 			return DB_ERROR;

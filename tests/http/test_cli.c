@@ -74,6 +74,7 @@ Test(cli, never_asks_when_stdin_is_not_a_terminal)
 Test(cli, serve_explains_what_is_wrong)
 {
 	char *err = NULL;
+	int rc;
 	char *wrong = xasprintf("%s/wrong", S.root);
 	sh("echo nope > %s", wrong);
 	cr_assert_eq(run_rudder(NULL, NULL, &err, "serve", "--data", S.dir,
@@ -88,8 +89,9 @@ Test(cli, serve_explains_what_is_wrong)
 				"/nonexistent/file", NULL), 1);
 	cr_assert(strstr(err, "/nonexistent/file"), "%s", err);
 	free(err);
-	cr_assert_eq(run_rudder(NULL, NULL, &err, "serve", "--data", S.dir, "--passphrase-file",
-				S.pass, "--listen", "localhost", NULL), 1);
+	rc = run_rudder(NULL, NULL, &err, "serve", "--data", S.dir, "--passphrase-file",
+			S.pass, "--listen", "localhost", NULL);
+	cr_assert_eq(rc, 1, "exit %d: %s", rc, err);
 	cr_assert(strstr(err, "listen address"), "%s", err);
 	free(err);
 	/* a bad setting in rudder.conf names the file and the line */

@@ -1,8 +1,10 @@
 // The member registry in a real browser on the demo organization: an
 // Aktau organizer searches, opens a record, adds a member and records
-// dues — on a desktop, on a narrow phone screen, and with JavaScript off.
+// dues — on a desktop, on a narrow phone screen, and with JavaScript off;
+// a stranger applies and is accepted; a member corrects her own record,
+// downloads it and leaves.
 // Screenshots in build/test-output/browser/members-*.png.
-import { browser, check, shot, signIn, startServer, watch } from "../browser/lib.mjs";
+import { DEMO_PASSWORD, browser, check, shot, signIn, startServer, watch } from "../browser/lib.mjs";
 
 const srv = await startServer({ demo: true });
 const b = await browser();
@@ -111,6 +113,32 @@ try {
   await Promise.all([vp.waitForNavigation(), vp.click("button[value=approve]")]);
   check(/\/members\/\d+$/.test(vp.url()), "accepting opens the new member: " + vp.url());
   await vet.close();
+
+  // ---- a member on a phone, JavaScript off: her record, a correction,
+  // her data, leaving ----
+  const mem = await b.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const mp = await mem.newPage();
+  await signIn(mp, srv.base, "member@example.org");
+  check(await mp.locator("nav.main a[href='/me']").count() === 1, "the menu leads to her membership");
+  await mp.goto(srv.base + "/me");
+  check(/\+7\d{10}/.test(await mp.inputValue("#phone")), "she sees her own phone, opened");
+  const mw = await mp.evaluate(() => document.documentElement.scrollWidth);
+  check(mw <= 360, "her page fits a phone: " + mw);
+  await shot(mp, "members-11-me-phone");
+  await mp.fill("#workplace", "Port of Aktau, crane 4");
+  await Promise.all([mp.waitForNavigation(), mp.click("form[action='/me'] button[type=submit]")]);
+  check(await mp.inputValue("#workplace") === "Port of Aktau, crane 4", "her correction is kept");
+  const data = await mp.request.get(srv.base + "/me/data.json");
+  check(data.status() === 200, "her data downloads: " + data.status());
+  const mine = await data.json();
+  check(mine.person && mine.person.workplace === "Port of Aktau, crane 4", "the download holds her record");
+  await mp.goto(srv.base + "/me/leave");
+  await mp.fill("#password", DEMO_PASSWORD);
+  await Promise.all([mp.waitForNavigation(), mp.click("form[action='/me/leave'] button[type=submit]")]);
+  await shot(mp, "members-12-left");
+  await mp.goto(srv.base + "/me");
+  check(/\/login/.test(mp.url()), "after leaving she is signed out: " + mp.url());
+  await mem.close();
   console.log("browser: members flow passed");
 } catch (e) {
   failed = true;

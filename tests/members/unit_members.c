@@ -347,3 +347,53 @@ Test(members, index_follows_changes_and_pages)
 	query("abai", true, NULL, 0, -1, 0, 0, NULL);
 	arena_free(a);
 }
+
+/* An import larger than a few sealing chunks (the sealer runs ahead of
+ * the writer on a second thread and reuses its arenas): every row lands
+ * with its own sealed fields, a refused row in the middle is skipped,
+ * and importing the same file again changes nothing. */
+Test(members, a_large_import_seals_every_row_as_its_own)
+{
+	struct arena *a = arena_new();
+	struct world w;
+	struct import_plan p;
+	struct import_opts o = {0};
+	struct buf csv;
+	struct person got;
+	int64_t id;
+	const size_t n = 7000;
+
+	world(&w, a);
+	buf_init(&csv);
+	buf_puts(&csv, "display_name,legal_name,phone,email,branch,affiliations\n");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&csv, "P%zu,Legal %zu,+7701%07zu,p%zu@example.org,%s,%s\n", i, i,
+			   i, i, i == 4321 ? "Nowhere" : "Shakhtinsk",
+			   i % 3 ? "" : "Miners");
+	cr_assert_eq(import_parse(a, csv.data, csv.len, &p), 0);
+	cr_assert_eq(import_apply(platform_conn(), &p, &o), DB_OK);
+	cr_assert_eq(p.counts[IMPORT_CREATED], n - 1);
+	cr_assert_eq(p.refused, 1);
+	cr_assert_str_eq(p.rows[4321].error, "is not a branch");
+	for (size_t i = 0; i < n; i += 997) {
+		char phone[32], legal[32];
+		if (i == 4321)
+			continue;
+		snprintf(phone, sizeof(phone), "+7701%07zu", i);
+		snprintf(legal, sizeof(legal), "Legal %zu", i);
+		cr_assert_eq(person_find_contact(platform_conn(), a, NULL, phone, &id), DB_OK,
+			     "row %zu", i);
+		cr_assert_eq(person_get(platform_conn(), a, id, true, &got), DB_OK);
+		cr_assert_str_eq(got.legal_name, legal);
+		cr_assert_str_eq(got.phone, phone);
+	}
+	cr_assert_eq(person_find_contact(platform_conn(), a, "p6999@example.org", NULL, &id),
+		     DB_OK, "the last row, in the last chunk");
+	cr_assert_eq(import_parse(a, csv.data, csv.len, &p), 0);
+	cr_assert_eq(import_apply(platform_conn(), &p, &o), DB_OK);
+	cr_assert_eq(p.counts[IMPORT_UNCHANGED], n - 1, "%zu unchanged",
+		     p.counts[IMPORT_UNCHANGED]);
+	cr_assert_eq(p.counts[IMPORT_CREATED], 0);
+	buf_free(&csv);
+	arena_free(a);
+}

@@ -2,6 +2,7 @@
 /* Unit tests: the SQLite driver, transactions, migrations, snapshots. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -38,6 +39,32 @@ Test(db, bind_step_columns_and_constraints)
 	cr_assert_eq(db_int(c, &id, SQL_INS, "tn", "x'); DROP TABLE t; --"), DB_OK);
 	cr_assert_eq(db_int(c, &n, SQL_COUNT, ""), DB_OK);
 	cr_assert_eq(n, 2);
+}
+
+/* A connection keeps every statement it has prepared, however many: the
+ * modules together have more than the table's first size. */
+static char many_sql[700][32];
+
+Test(db, the_statement_cache_grows_and_keeps_what_callers_hold)
+{
+	struct db_conn *c = platform_conn();
+	struct db_stmt *first;
+	int64_t v;
+
+	for (size_t i = 0; i < 700; i++)
+		snprintf(many_sql[i], sizeof(many_sql[i]), "SELECT %zu", i);
+	first = db_prepare(c, many_sql[0]);
+	cr_assert_not_null(first);
+	cr_assert_eq(db_step(first), DB_ROW); /* held across the growth */
+	for (size_t i = 1; i < 700; i++) {
+		cr_assert_eq(db_int(c, &v, many_sql[i], ""), DB_OK);
+		cr_assert_eq(v, (int64_t)i);
+	}
+	cr_assert_eq(db_col_int(first, 0), 0);
+	db_reset(first);
+	cr_assert_eq(db_prepare(c, many_sql[0]), first, "found again, not prepared twice");
+	cr_assert_eq(db_int(c, &v, many_sql[699], ""), DB_OK);
+	cr_assert_eq(v, 699);
 }
 
 static int tx_fail(struct db_conn *c, void *arg)

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STMT_CACHE 128 /* slots per connection; open addressing */
+#define STMT_SLOTS 256 /* first size of a connection's statement table */
 
 struct db {
 	const struct db_driver *drv;
@@ -37,7 +37,11 @@ struct db_stmt {
 struct db_conn {
 	struct db *db;
 	struct db_driver_conn *dc;
-	struct db_stmt cache[STMT_CACHE];
+	/* prepared statements by the address of their constant SQL: open
+	 * addressing over pointers, doubled when three quarters full, so a
+	 * statement a caller holds never moves */
+	struct db_stmt **cache;
+	size_t nslots, nused;
 	bool in_tx;
 	int savepoints;      /* nested db_tx depth */
 	unsigned retries;    /* DB_RETRY results seen (see db_seen) */
@@ -80,9 +84,12 @@ uint64_t db_busy_retries(void)
 
 static void conn_close(struct db_conn *c)
 {
-	for (size_t i = 0; i < STMT_CACHE; i++)
-		if (c->cache[i].ds)
-			c->db->drv->finalize(c->cache[i].ds);
+	for (size_t i = 0; i < c->nslots; i++)
+		if (c->cache[i]) {
+			c->db->drv->finalize(c->cache[i]->ds);
+			free(c->cache[i]);
+		}
+	free(c->cache);
 	c->db->drv->disconnect(c->dc);
 	free(c);
 }
@@ -204,30 +211,53 @@ struct db_conn *db_conn(struct db *db)
 	return c;
 }
 
+static size_t slot_of(const struct db_conn *c, const char *sql)
+{
+	size_t i = ((uintptr_t)sql >> 3) % c->nslots;
+
+	while (c->cache[i] && c->cache[i]->sql != sql)
+		i = (i + 1) % c->nslots;
+	return i;
+}
+
+static void cache_grow(struct db_conn *c)
+{
+	struct db_stmt **old = c->cache;
+	size_t n = c->nslots;
+
+	c->nslots = n ? n * 2 : STMT_SLOTS;
+	c->cache = xcalloc(c->nslots, sizeof(*c->cache));
+	for (size_t i = 0; i < n; i++)
+		if (old[i])
+			c->cache[slot_of(c, old[i]->sql)] = old[i];
+	free(old);
+}
+
 struct db_stmt *db_prepare(struct db_conn *c, const char *sql)
 {
-	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
+	struct db_driver_stmt *ds;
+	struct db_stmt *s;
+	size_t i;
 
-	for (size_t i = 0; i < STMT_CACHE; i++) {
-		struct db_stmt *s = &c->cache[(h + i) % STMT_CACHE];
-		if (s->sql == sql)
-			return s;
-		if (!s->sql) {
-			s->ds = c->db->drv->prepare(c->dc, sql);
-			if (!s->ds) {
-				/* a lost connection shows first here */
-				if (c->db->drv->broken && c->db->drv->broken(c->dc))
-					seen(c, DB_UNAVAILABLE);
-				return NULL;
-			}
-			s->sql = sql;
-			s->conn = c;
-			return s;
-		}
+	if ((c->nused + 1) * 4 > c->nslots * 3)
+		cache_grow(c);
+	i = slot_of(c, sql);
+	if (c->cache[i])
+		return c->cache[i];
+	ds = c->db->drv->prepare(c->dc, sql);
+	if (!ds) {
+		/* a lost connection shows first here */
+		if (c->db->drv->broken && c->db->drv->broken(c->dc))
+			seen(c, DB_UNAVAILABLE);
+		return NULL;
 	}
-	/* the cache is full: more distinct statements than slots is our bug */
-	log_error("db", "statement cache full (%d)", STMT_CACHE);
-	abort();
+	s = xcalloc(1, sizeof(*s));
+	s->ds = ds;
+	s->sql = sql;
+	s->conn = c;
+	c->cache[i] = s;
+	c->nused++;
+	return s;
 }
 
 struct db_stmt *db_prepare_once(struct db_conn *c, const char *sql)
@@ -416,23 +446,47 @@ static void backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
+/* Savepoint statements by depth, prepared once per connection: an import
+ * runs one per row. Deeper nesting is compiled each time. */
+static const char *const SP_BEGIN[] = {"", "SAVEPOINT sp1", "SAVEPOINT sp2",
+					"SAVEPOINT sp3"};
+static const char *const SP_UNDO[] = {"", "ROLLBACK TO SAVEPOINT sp1",
+				       "ROLLBACK TO SAVEPOINT sp2",
+				       "ROLLBACK TO SAVEPOINT sp3"};
+static const char *const SP_RELEASE[] = {"", "RELEASE SAVEPOINT sp1",
+					  "RELEASE SAVEPOINT sp2",
+					  "RELEASE SAVEPOINT sp3"};
+
+static int sp_run(struct db_conn *c, const char *const *sqls, const char *fmt,
+		  int depth)
+{
+	char sql[64];
+	struct db_stmt *st;
+	int rc;
+
+	if (depth >= (int)ARRAY_LEN(SP_BEGIN)) {
+		snprintf(sql, sizeof(sql), fmt, depth);
+		return db_exec_script(c, sql);
+	}
+	if (!(st = db_prepare(c, sqls[depth])))
+		return lost(c) ? DB_UNAVAILABLE : DB_ERROR;
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
 /* A db_tx inside another: a savepoint, released when fn succeeds and
  * rolled back to when it does not; the outer transaction decides. */
 static int savepoint(struct db_conn *c, db_tx_fn fn, void *ctx)
 {
-	char sql[64];
 	int rc, depth = ++c->savepoints;
 
-	snprintf(sql, sizeof(sql), "SAVEPOINT sp%d", depth);
-	rc = db_exec_script(c, sql);
+	rc = sp_run(c, SP_BEGIN, "SAVEPOINT sp%d", depth);
 	if (rc == DB_OK) {
 		rc = fn(c, ctx);
-		if (rc != DB_OK) {
-			snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT sp%d", depth);
-			db_exec_script(c, sql);
-		}
-		snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT sp%d", depth);
-		db_exec_script(c, sql);
+		if (rc != DB_OK)
+			sp_run(c, SP_UNDO, "ROLLBACK TO SAVEPOINT sp%d", depth);
+		sp_run(c, SP_RELEASE, "RELEASE SAVEPOINT sp%d", depth);
 	}
 	c->savepoints--;
 	return rc;

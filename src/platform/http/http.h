@@ -266,6 +266,9 @@ struct http_config {
 };
 
 struct http_server;
+/* 0 when listen reads as IP:PORT; else -1 with a message (checked before
+ * anything starts, so a typo fails at once). */
+int http_listen_ok(const char *listen, char *err, size_t cap);
 /* Starts listening; NULL with a message when the address is unusable. */
 struct http_server *http_start(const struct http_config *cfg, char *err,
 			       size_t cap);

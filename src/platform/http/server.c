@@ -628,6 +628,14 @@ bad:
 	return -1;
 }
 
+int http_listen_ok(const char *listen, char *err, size_t cap)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	return parse_listen(listen ? listen : "", &ss, &len, err, cap);
+}
+
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
