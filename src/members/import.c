@@ -598,6 +598,21 @@ static int apply_tx(struct db_conn *c, void *arg)
 	struct sealer sl;
 	int failed = DB_OK;
 
+	/* a transaction run again (after a conflict) starts from the parse's
+	 * verdicts, not from the last attempt's */
+	p->refused = 0;
+	memset(p->counts, 0, sizeof(p->counts));
+	for (size_t i = 0; i < p->n; i++) {
+		struct import_row *r = &p->rows[i];
+		if (r->late) {
+			r->error = NULL;
+			r->error_col = 0;
+			r->ref_line = 0;
+			r->late = false;
+		}
+		r->action = 0;
+		p->refused += r->error != NULL;
+	}
 	sealer_start(&sl, p);
 	for (size_t i = 0; i < p->n; sealer_done(&sl, ++i)) {
 		struct import_row *r = &p->rows[i];
@@ -621,6 +636,7 @@ static int apply_tx(struct db_conn *c, void *arg)
 			x.nu++;
 		}
 		if (r->error) {
+			r->late = true;
 			p->refused++;
 			continue;
 		}
@@ -629,6 +645,7 @@ static int apply_tx(struct db_conn *c, void *arg)
 			if (!r->error)
 				refuse(r, COL_PHONE, N_("Someone with this phone or email is registered already."));
 			r->action = 0;
+			r->late = true;
 			p->refused++;
 			continue;
 		}

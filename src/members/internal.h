@@ -177,6 +177,7 @@ struct import_row {
 	const char *error; /* msgid of the first refusal, or NULL */
 	int error_col;     /* COL_*, -1 for the whole row */
 	size_t ref_line;   /* the earlier row it repeats */
+	bool late;         /* refused while applying, not by the parse */
 	int action;        /* IMPORT_* once applied */
 	int64_t id;
 };

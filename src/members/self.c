@@ -248,6 +248,8 @@ void me_leave(struct http_req *rq, struct http_resp *rs)
 	}
 	members_changed(rq, p.id);
 	http_set_cookie(rq, rs, "rudder_session", "", 0);
+	/* the goodbye is shown to no one signed in: the account is gone */
+	memset(&rq->user, 0, sizeof(rq->user));
 	data = json_object();
 	http_page(rq, rs, 200, "members/me_gone", N_("Goodbye"), data);
 	json_decref(data);

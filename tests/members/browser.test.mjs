@@ -136,6 +136,7 @@ try {
   await mp.fill("#password", DEMO_PASSWORD);
   await Promise.all([mp.waitForNavigation(), mp.click("form[action='/me/leave'] button[type=submit]")]);
   await shot(mp, "members-12-left");
+  check(await mp.locator("nav.main a[href='/me']").count() === 0, "the goodbye page shows no one signed in");
   await mp.goto(srv.base + "/me");
   check(/\/login/.test(mp.url()), "after leaving she is signed out: " + mp.url());
   await mem.close();
