@@ -122,9 +122,16 @@ static void print_logins(void)
 	       "  every demo password: %s\n"
 	       "  admin@example.org        Administrator (whole organization)\n",
 	       DEMO_PASSPHRASE, DEMO_PASSWORD);
+	size_t n;
+	const struct module *const *mods = platform_modules(&n);
+
 	for (size_t i = 0; i < ARRAY_LEN(demo_accounts); i++)
 		printf("  %-24s %s\n", demo_accounts[i].email,
 		       demo_accounts[i].name);
+	for (size_t m = 0; m < n; m++)
+		for (size_t i = 0; mods[m]->demo_logins && mods[m]->demo_logins[i][0]; i++)
+			printf("  %-24s %s\n", mods[m]->demo_logins[i][0],
+			       mods[m]->demo_logins[i][1]);
 	printf("\n");
 }
 

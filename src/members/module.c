@@ -102,8 +102,14 @@ static int start(void)
 	return 0;
 }
 
+static const char *const demo_logins[][2] = {
+	{"member@example.org", "Saule (a member, Aktau oil workers' cell)"},
+	{NULL, NULL},
+};
+
 const struct module members_module = {
 	.name = "members",
+	.demo_logins = demo_logins,
 	.commands = members_commands,
 	.routes = &members_routes,
 	.nav = nav,

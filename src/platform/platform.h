@@ -36,6 +36,9 @@ struct module {
 	const struct role_def *roles; /* ends with {0} */
 	/* loads the module's part of the demo organization */
 	int (*demo)(struct db_conn *c, char *err, size_t cap);
+	/* the demo logins it adds, {email, who} pairs ending with {0}; NULL:
+	 * none (printed by `rudder demo` with the platform's) */
+	const char *const (*demo_logins)[2];
 	/* called once after the database is open and migrated */
 	int (*start)(void);
 };

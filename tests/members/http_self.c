@@ -187,3 +187,20 @@ Test(self_service, an_organizer_invites_a_member)
 	free(aktau);
 	cl_free(c);
 }
+
+/* `rudder demo` names the member's login with the officers' (the module
+ * adds it to the platform's list). */
+Test(self_service, the_demo_prints_the_members_login)
+{
+	char *out = NULL, *err = NULL;
+	int rc = S.db[0] ? run_rudder(NULL, &out, &err, "demo", "--data", S.dir,
+				      "--no-serve", "--db", S.db, NULL)
+			 : run_rudder(NULL, &out, &err, "demo", "--data", S.dir,
+				      "--no-serve", NULL);
+
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(out, "aktau@example.org"), "%s", out);
+	cr_assert(strstr(out, "member@example.org"), "%s", out);
+	free(out);
+	free(err);
+}
