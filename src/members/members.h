@@ -107,9 +107,7 @@ struct branch {
 	const char *name;
 	const char *path;
 	const char *kind;
-	int depth;
-	int64_t members; /* active members in this branch itself (0 from the
-			  * store; the pages fill it from the index) */
+	int depth; /* member counts come from the index: mindex_count_active */
 };
 /* Makes a scope a branch (idempotent). */
 int branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind);
@@ -129,7 +127,6 @@ struct union_org {
 	const char *name;
 	const char *kind;
 	const char *description;
-	int64_t members; /* not counted by the store (0) */
 };
 int union_create(struct db_conn *c, const char *name, const char *kind,
 		 const char *description, int64_t *id_r);

@@ -566,16 +566,16 @@ int person_erase(struct db_conn *c, int64_t id)
 static const char SQL_BRANCH_ENSURE[] =
 	"INSERT INTO branches (scope_id, kind, created_at) VALUES ($1, $2, $3) "
 	"ON CONFLICT (scope_id) DO NOTHING";
-/* Member counts come from the in-memory index (mindex_count_active):
- * counting in SQL would read every person of a big branch. */
+/* No member counts here: they come from the in-memory index
+ * (mindex_count_active); counting in SQL reads every person of a branch. */
 static const char SQL_BRANCH_LIST[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, 0 "
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
 	"FROM branches b JOIN scopes s ON s.id = b.scope_id ORDER BY s.path";
 static const char SQL_BRANCH_GET[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, 0 "
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
 	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.id = $1";
 static const char SQL_BRANCH_FIND[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, 0 "
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
 	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.name = $1 "
 	"ORDER BY s.path LIMIT 1";
 
@@ -596,34 +596,23 @@ int branch_create(struct db_conn *c, int64_t parent, const char *name,
 	return branch_ensure(c, *id_r, kind);
 }
 
-static void branch_read(struct db_stmt *st, struct arena *a, struct branch *b)
-{
-	int slashes = 0;
+/* Reads the current row of st into out (a struct of the caller's). */
+typedef void (*row_reader)(struct db_stmt *st, struct arena *a, void *out);
 
-	b->id = db_col_int(st, 0);
-	b->parent_id = db_col_int(st, 1);
-	b->name = arena_strdup(a, db_col_text(st, 2));
-	b->path = arena_strdup(a, db_col_text(st, 3));
-	b->kind = arena_strdup(a, db_col_text(st, 4));
-	b->members = db_col_int(st, 5);
-	for (const char *p = b->path; *p; p++)
-		slashes += *p == '/';
-	b->depth = slashes > 2 ? slashes - 2 : 0;
-}
-
-int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
-		size_t *n_r)
+/* Every row of sql, as an arena array of elements of size bytes. */
+static int read_rows(struct db_conn *c, struct arena *a, const char *sql,
+		     size_t size, row_reader fn, void **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_BRANCH_LIST);
-	struct branch *arr = NULL;
+	struct db_stmt *st = db_prepare(c, sql);
+	char *arr = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
 
 	if (!st)
 		return DB_ERROR;
 	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		branch_read(st, a, &arr[n++]);
+		arr = arena_grow(a, arr, n, &cap, size);
+		fn(st, a, arr + size * n++);
 	}
 	db_reset(st);
 	*out_r = arr;
@@ -631,8 +620,9 @@ int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-static int branch_one(struct db_conn *c, struct arena *a, const char *sql,
-		      int64_t id, const char *name, struct branch *out)
+/* The one row of sql for $1 = name (when given) or id; DB_NOTFOUND. */
+static int read_one(struct db_conn *c, struct arena *a, const char *sql,
+		    int64_t id, const char *name, row_reader fn, void *out)
 {
 	struct db_stmt *st = db_prepare(c, sql);
 	int rc;
@@ -645,7 +635,7 @@ static int branch_one(struct db_conn *c, struct arena *a, const char *sql,
 		db_bind_int(st, 1, id);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		branch_read(st, a, out);
+		fn(st, a, out);
 		rc = DB_OK;
 	} else if (rc == DB_DONE) {
 		rc = DB_NOTFOUND;
@@ -654,16 +644,41 @@ static int branch_one(struct db_conn *c, struct arena *a, const char *sql,
 	return rc;
 }
 
+static void branch_read(struct db_stmt *st, struct arena *a, void *out)
+{
+	struct branch *b = out;
+	int slashes = 0;
+
+	b->id = db_col_int(st, 0);
+	b->parent_id = db_col_int(st, 1);
+	b->name = arena_strdup(a, db_col_text(st, 2));
+	b->path = arena_strdup(a, db_col_text(st, 3));
+	b->kind = arena_strdup(a, db_col_text(st, 4));
+	for (const char *p = b->path; *p; p++)
+		slashes += *p == '/';
+	b->depth = slashes > 2 ? slashes - 2 : 0;
+}
+
+int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
+		size_t *n_r)
+{
+	void *arr = NULL;
+	int rc = read_rows(c, a, SQL_BRANCH_LIST, sizeof(**out_r), branch_read, &arr, n_r);
+
+	*out_r = arr;
+	return rc;
+}
+
 int branch_get(struct db_conn *c, struct arena *a, int64_t id,
 	       struct branch *out)
 {
-	return branch_one(c, a, SQL_BRANCH_GET, id, NULL, out);
+	return read_one(c, a, SQL_BRANCH_GET, id, NULL, branch_read, out);
 }
 
 int branch_find(struct db_conn *c, struct arena *a, const char *name,
 		struct branch *out)
 {
-	return branch_one(c, a, SQL_BRANCH_FIND, 0, name, out);
+	return read_one(c, a, SQL_BRANCH_FIND, 0, name, branch_read, out);
 }
 
 /* ---- unions ---- */
@@ -672,11 +687,11 @@ static const char SQL_UNION_ADD[] =
 	"INSERT INTO unions (name, kind, description, created_at) "
 	"VALUES ($1, $2, $3, $4) RETURNING id";
 static const char SQL_UNION_LIST[] =
-	"SELECT u.id, u.name, u.kind, u.description, 0 FROM unions u ORDER BY u.name";
+	"SELECT u.id, u.name, u.kind, u.description FROM unions u ORDER BY u.name";
 static const char SQL_UNION_GET[] =
-	"SELECT u.id, u.name, u.kind, u.description, 0 FROM unions u WHERE u.id = $1";
+	"SELECT u.id, u.name, u.kind, u.description FROM unions u WHERE u.id = $1";
 static const char SQL_UNION_FIND[] =
-	"SELECT u.id, u.name, u.kind, u.description, 0 FROM unions u "
+	"SELECT u.id, u.name, u.kind, u.description FROM unions u "
 	"WHERE lower(u.name) = lower($1)";
 static const char SQL_PU_CLEAR[] = "DELETE FROM person_unions WHERE person_id = $1";
 static const char SQL_PU_ADD[] =
@@ -696,69 +711,36 @@ int union_create(struct db_conn *c, const char *name, const char *kind,
 		      (int64_t)time_now());
 }
 
-static void union_read(struct db_stmt *st, struct arena *a,
-		       struct union_org *u)
+static void union_read(struct db_stmt *st, struct arena *a, void *out)
 {
+	struct union_org *u = out;
+
 	u->id = db_col_int(st, 0);
 	u->name = arena_strdup(a, db_col_text(st, 1));
 	u->kind = arena_strdup(a, db_col_text(st, 2));
 	u->description = arena_strdup(a, db_col_text(st, 3));
-	u->members = db_col_int(st, 4);
 }
 
 int union_list(struct db_conn *c, struct arena *a, struct union_org **out_r,
 	       size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_UNION_LIST);
-	struct union_org *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	void *arr = NULL;
+	int rc = read_rows(c, a, SQL_UNION_LIST, sizeof(**out_r), union_read, &arr, n_r);
 
-	if (!st)
-		return DB_ERROR;
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		union_read(st, a, &arr[n++]);
-	}
-	db_reset(st);
 	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-static int union_one(struct db_conn *c, struct arena *a, const char *sql,
-		     int64_t id, const char *name, struct union_org *out)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	if (name)
-		db_bind_text(st, 1, name);
-	else
-		db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		union_read(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
 	return rc;
 }
 
 int union_get(struct db_conn *c, struct arena *a, int64_t id,
 	      struct union_org *out)
 {
-	return union_one(c, a, SQL_UNION_GET, id, NULL, out);
+	return read_one(c, a, SQL_UNION_GET, id, NULL, union_read, out);
 }
 
 int union_find(struct db_conn *c, struct arena *a, const char *name,
 	       struct union_org *out)
 {
-	return union_one(c, a, SQL_UNION_FIND, 0, name, out);
+	return read_one(c, a, SQL_UNION_FIND, 0, name, union_read, out);
 }
 
 int person_set_unions(struct db_conn *c, int64_t person,
