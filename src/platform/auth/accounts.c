@@ -361,32 +361,16 @@ int account_token_use(struct db_conn *c, const char *token)
 
 /* ---- the second factor's secret ---- */
 
-static const char SQL_TOTP_PENDING_SET[] =
-	"UPDATE users SET totp_pending_sealed = $1, updated_at = $2 WHERE id = $3";
-static const char SQL_TOTP_PENDING_GET[] =
-	"SELECT totp_pending_sealed FROM users WHERE id = $1 "
-	"AND totp_pending_sealed IS NOT NULL";
 static const char SQL_TOTP_GET[] =
 	"SELECT totp_sealed FROM users WHERE id = $1 AND totp_sealed IS NOT NULL";
 static const char SQL_TOTP_ENABLE[] =
-	"UPDATE users SET totp_sealed = totp_pending_sealed, "
-	"totp_pending_sealed = NULL, totp_last_step = $1, updated_at = $2 "
-	"WHERE id = $3 AND totp_pending_sealed IS NOT NULL";
+	"UPDATE users SET totp_sealed = $1, totp_pending_sealed = NULL, "
+	"totp_last_step = $2, updated_at = $3 WHERE id = $4";
 static const char SQL_TOTP_STEP[] =
 	"UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1";
 static const char SQL_TOTP_CLEAR[] =
 	"UPDATE users SET totp_sealed = NULL, totp_pending_sealed = NULL, "
 	"totp_last_step = 0, updated_at = $1 WHERE id = $2";
-
-int account_totp_set_pending(struct db_conn *c, struct arena *a, int64_t id,
-			     const char *secret)
-{
-	size_t len;
-	unsigned char *sealed = seal_str(a, TOTP_CTX, secret, &len);
-	int rc = db_run(c, SQL_TOTP_PENDING_SET, "bii", sealed, len,
-			(int64_t)time_now(), id);
-	return rc < 0 ? rc : DB_OK;
-}
 
 static char *totp_read(struct db_conn *c, struct arena *a, const char *sql,
 		       int64_t id)
@@ -406,20 +390,18 @@ static char *totp_read(struct db_conn *c, struct arena *a, const char *sql,
 	return out;
 }
 
-char *account_totp_pending(struct db_conn *c, struct arena *a, int64_t id)
-{
-	return totp_read(c, a, SQL_TOTP_PENDING_GET, id);
-}
-
 char *account_totp_secret(struct db_conn *c, struct arena *a, int64_t id)
 {
 	return totp_read(c, a, SQL_TOTP_GET, id);
 }
 
-int account_totp_enable(struct db_conn *c, int64_t id, int64_t step)
+int account_totp_enable(struct db_conn *c, struct arena *a, int64_t id,
+			const char *secret, int64_t step)
 {
-	int rc = db_run(c, SQL_TOTP_ENABLE, "iii", step, (int64_t)time_now(),
-			id);
+	size_t len;
+	unsigned char *sealed = seal_str(a, TOTP_CTX, secret, &len);
+	int rc = db_run(c, SQL_TOTP_ENABLE, "biii", sealed, len, step,
+			(int64_t)time_now(), id);
 	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 

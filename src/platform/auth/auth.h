@@ -113,14 +113,12 @@ int account_set_password(struct db_conn *c, struct arena *a, int64_t id,
 int account_set_status(struct db_conn *c, int64_t id, const char *status);
 int account_update(struct db_conn *c, int64_t id, const char *display_name,
 		   const char *lang);
-/* The second factor's secret, sealed at rest ("users.totp"). */
-int account_totp_set_pending(struct db_conn *c, struct arena *a, int64_t id,
-			     const char *secret);
-/* The pending (enrolling) or active secret, arena-owned, or NULL. */
-char *account_totp_pending(struct db_conn *c, struct arena *a, int64_t id);
+/* The second factor's secret, sealed at rest ("users.totp"); the active
+ * one, arena-owned, or NULL. */
 char *account_totp_secret(struct db_conn *c, struct arena *a, int64_t id);
-/* Moves the pending secret into use and records the step just used. */
-int account_totp_enable(struct db_conn *c, int64_t id, int64_t step);
+/* Puts secret into use (it was just confirmed with the code of step). */
+int account_totp_enable(struct db_conn *c, struct arena *a, int64_t id,
+			const char *secret, int64_t step);
 /* Records that step was used; DB_CONSTRAINT when it (or a later one)
  * already was: a replayed code. */
 int account_totp_use_step(struct db_conn *c, int64_t id, int64_t step);
@@ -205,6 +203,17 @@ int session_start(struct http_req *rq, struct http_resp *rs,
 void session_end(struct http_req *rq, struct http_resp *rs, struct db_conn *c);
 /* Marks the request's session fully signed in with the second factor. */
 int session_complete(struct http_req *rq, struct db_conn *c);
+/* The request's session no longer holds a second factor (it was turned
+ * off). */
+int session_factor_dropped(struct http_req *rq, struct db_conn *c);
+/* Ends every session of user but the request's own; how many, or < 0. */
+int session_end_others(struct http_req *rq, struct db_conn *c, int64_t user);
+/* A second factor being set up waits in the session that shows it
+ * ("sessions.totp_pending"), never on the account: another session of
+ * the account never sees it. The secret is arena-owned, or NULL. */
+int session_totp_pending_set(struct http_req *rq, struct db_conn *c,
+			     const char *secret);
+char *session_totp_pending(struct http_req *rq, struct db_conn *c);
 /* The id of the request's session row (0 if none). */
 int64_t session_id(struct http_req *rq);
 /* The user id of a session still owing its second factor (0 if none). */

@@ -25,7 +25,7 @@
 
 static const char SQL_SESSION[] =
 	"SELECT s.id, s.user_id, s.stage, s.last_seen_at, u.display_name, "
-	"u.lang, u.status, u.totp_sealed IS NOT NULL "
+	"u.lang, u.status, u.totp_sealed IS NOT NULL, s.second_factor "
 	"FROM sessions s JOIN users u ON u.id = s.user_id "
 	"WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3";
 static const char SQL_TOUCH[] =
@@ -36,8 +36,14 @@ static const char SQL_INSERT[] =
 	"$6, $7) RETURNING id";
 static const char SQL_DELETE[] = "DELETE FROM sessions WHERE id = $1";
 static const char SQL_COMPLETE[] =
-	"UPDATE sessions SET stage = 'full', second_factor = 1, expires_at = $2 "
+	"UPDATE sessions SET stage = 'full', second_factor = 1, "
+	"totp_pending_sealed = NULL, expires_at = $2 WHERE id = $1";
+
+static const char SQL_FACTOR_OFF[] =
+	"UPDATE sessions SET second_factor = 0, totp_pending_sealed = NULL "
 	"WHERE id = $1";
+static const char SQL_END_OTHERS[] =
+	"DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
 
 /* A session still owing its second factor lives ten minutes at most. */
 #define PENDING_TTL 600
@@ -103,13 +109,18 @@ static void load_session(struct http_req *rq, struct db_conn *c)
 
 		s->id = db_col_int(st, 0);
 		s->user_id = db_col_int(st, 1);
-		s->pending_totp = strcmp(db_col_text(st, 2), "totp") == 0;
 		s->totp_enabled = db_col_int(st, 7) != 0;
+		s->second_factor = db_col_int(st, 8) != 0;
+		/* What this session proved, never what the account has: an
+		 * account whose second factor was set up elsewhere still owes
+		 * it here (a password alone opens nothing more). */
+		s->pending_totp = strcmp(db_col_text(st, 2), "totp") == 0 ||
+				  (s->totp_enabled && !s->second_factor);
 		s->token = arena_strdup(rq->arena, token);
 		if (!s->pending_totp) {
 			rq->user.id = s->user_id;
 			rq->user.name = arena_strdup(rq->arena, db_col_text(st, 4));
-			rq->user.second_factor = s->totp_enabled;
+			rq->user.second_factor = s->second_factor;
 		}
 		if (*lang && i18n_known(lang)) {
 			size_t nl;
@@ -380,9 +391,10 @@ int session_start(struct http_req *rq, struct http_resp *rs,
 	int rc;
 
 	plain_hash(token, strlen(token), h);
+	/* no session starts with a second factor: it is proved afterwards,
+	 * in this session (session_complete) */
 	rc = db_int(c, &id, SQL_INSERT, "bititii", h, sizeof(h), user, stage,
-		    (int64_t)(strcmp(stage, "full") == 0 && s->totp_enabled),
-		    auth_agent_label(http_header(rq, "User-Agent")), now,
+		    (int64_t)0, auth_agent_label(http_header(rq, "User-Agent")), now,
 		    now + (strcmp(stage, "totp") == 0
 				   ? PENDING_TTL
 				   : conf_int("auth.session_max")));
@@ -396,6 +408,7 @@ int session_start(struct http_req *rq, struct http_resp *rs,
 	s->user_id = user;
 	s->token = token;
 	s->pending_totp = strcmp(stage, "totp") == 0;
+	s->second_factor = false;
 	return DB_OK;
 }
 
@@ -422,7 +435,70 @@ int session_complete(struct http_req *rq, struct db_conn *c)
 	if (rc < 0)
 		return rc;
 	s->pending_totp = false;
+	s->second_factor = true;
+	rq->user.second_factor = true;
 	return DB_OK;
+}
+
+int session_factor_dropped(struct http_req *rq, struct db_conn *c)
+{
+	struct auth_session *s = sess_of(rq);
+	int rc;
+
+	if (!s->id)
+		return DB_NOTFOUND;
+	rc = db_run(c, SQL_FACTOR_OFF, "i", s->id);
+	if (rc < 0)
+		return rc;
+	s->second_factor = false;
+	rq->user.second_factor = false;
+	return DB_OK;
+}
+
+int session_end_others(struct http_req *rq, struct db_conn *c, int64_t user)
+{
+	return db_run(c, SQL_END_OTHERS, "ii", user, session_id(rq));
+}
+
+#define PENDING_CTX "sessions.totp_pending"
+
+static const char SQL_PENDING_SET[] =
+	"UPDATE sessions SET totp_pending_sealed = $1 WHERE id = $2";
+static const char SQL_PENDING_GET[] =
+	"SELECT totp_pending_sealed FROM sessions WHERE id = $1 "
+	"AND totp_pending_sealed IS NOT NULL";
+
+int session_totp_pending_set(struct http_req *rq, struct db_conn *c,
+			     const char *secret)
+{
+	struct auth_session *s = sess_of(rq);
+	size_t len;
+	unsigned char *sealed;
+	int rc;
+
+	if (!s->id)
+		return DB_NOTFOUND;
+	sealed = seal_str(rq->arena, PENDING_CTX, secret, &len);
+	rc = db_run(c, SQL_PENDING_SET, "bi", sealed, len, s->id);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+char *session_totp_pending(struct http_req *rq, struct db_conn *c)
+{
+	struct auth_session *s = sess_of(rq);
+	struct db_stmt *st;
+	char *out = NULL;
+
+	if (!s->id || !(st = db_prepare(c, SQL_PENDING_GET)))
+		return NULL;
+	db_bind_int(st, 1, s->id);
+	if (db_step(st) == DB_ROW) {
+		size_t len;
+		const void *blob = db_col_blob(st, 0, &len);
+		out = unseal_str(rq->arena, PENDING_CTX, blob, len);
+	}
+	db_reset(st);
+	return out;
 }
 
 int64_t session_id(struct http_req *rq)

@@ -15,7 +15,8 @@ struct auth_session {
 	int64_t id;
 	int64_t user_id;
 	bool pending_totp; /* stage 'totp': the second factor is owed */
-	bool totp_enabled;
+	bool totp_enabled;  /* the account has a second factor */
+	bool second_factor; /* this session proved it (or enrolled it) */
 	const char *token; /* the cookie value, for the CSRF token */
 	const char *anon;  /* a CSRF cookie made during this request */
 	struct grant *grants;

@@ -608,14 +608,13 @@ static void enrol_page(struct http_req *rq, struct http_resp *rs, int status,
 			 "required", totp_required(rq), "next",
 			 auth_safe_next(http_field(rq, "next")));
 	if (!acc.totp_enabled) {
-		char *secret = account_totp_pending(c, rq->arena, acc.id);
+		char *secret = session_totp_pending(rq, c);
 		char *issuer, *uri;
 		struct buf b;
 
 		if (!secret) {
 			secret = totp_new_secret(rq->arena);
-			if (account_totp_set_pending(c, rq->arena, acc.id,
-						     secret) != DB_OK) {
+			if (session_totp_pending_set(rq, c, secret) != DB_OK) {
 				json_decref(data);
 				http_error(rq, rs, 500, "db",
 					   N_("Something went wrong on our side."));
@@ -651,16 +650,30 @@ void auth_enrol(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	const char *code = http_field(rq, "code");
-	char *secret = account_totp_pending(c, rq->arena, rq->user.id);
+	char *secret = session_totp_pending(rq, c);
 	int64_t step = secret && code ? totp_check(secret, code, time_now()) : -1;
+	struct account acc;
 
+	if (account_get(c, rq->arena, rq->user.id, &acc) != DB_OK) {
+		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		return;
+	}
+	if (acc.totp_enabled) {
+		/* set up meanwhile in another session, which ended this one's
+		 * reason to be here: nothing to confirm */
+		http_redirect(rs, "/account/totp");
+		return;
+	}
 	if (step < 0) {
 		enrol_page(rq, rs, 422,
 			   tr_rq(rq, "That code is not right. Check the time on your phone and use the newest code."));
 		return;
 	}
-	if (account_totp_enable(c, rq->user.id, step) != DB_OK ||
-	    session_complete(rq, c) != DB_OK) {
+	/* this session proved the new factor; every other session of the
+	 * account proved at most the password, and ends */
+	if (account_totp_enable(c, rq->arena, rq->user.id, secret, step) != DB_OK ||
+	    session_complete(rq, c) != DB_OK ||
+	    session_end_others(rq, c, rq->user.id) < 0) {
 		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
 		return;
 	}
@@ -688,13 +701,15 @@ void auth_totp_disable(struct http_req *rq, struct http_resp *rs)
 		enrol_page(rq, rs, 422, tr_rq(rq, "Your current password is not right."));
 		return;
 	}
-	if (account_totp_clear(c, rq->user.id) != DB_OK) {
+	if (account_totp_clear(c, rq->user.id) != DB_OK ||
+	    session_factor_dropped(rq, c) != DB_OK ||
+	    session_end_others(rq, c, rq->user.id) < 0) {
 		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
 		return;
 	}
 	audit_rq(rq, c, "totp.disabled", obj(rq->arena, "user", rq->user.id),
 		 NULL);
-	http_flash(rq, rs, N_("Two-step sign-in is off."));
+	http_flash(rq, rs, N_("Two-step sign-in is off. Your other sessions were signed out."));
 	http_redirect(rs, "/account");
 }
 
