@@ -545,7 +545,13 @@ static int decide_tx(struct db_conn *c, void *arg)
 			d->why = N_("The application does not make a valid record; add a note and reject it, or register the person by hand.");
 			return DB_CONSTRAINT;
 		}
-		rc = person_create(c, rq->arena, &in, rq->user.id, &d->person);
+		{
+			/* a clash with someone the officer may not see is a
+			 * review, not an answer (contacts.c) */
+			struct contact_view v = contact_view_of(rq);
+			d->person = 0;
+			rc = person_put(c, rq->arena, &in, &v, rq->user.id, &d->person);
+		}
 		if (rc == DB_CONSTRAINT) {
 			d->status = 409;
 			d->why = N_("Someone with this phone or email is registered already.");

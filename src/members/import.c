@@ -482,19 +482,28 @@ static void keep_absent(struct one *x, struct db_conn *c, struct arena *a,
 		int64_t *have;
 		size_t nh;
 		if (person_unions(c, a, e->id, &have, &nh) == DB_OK) {
-			x->uids = arena_memdup(x->plan_arena, have,
-					       (nh + 1) * sizeof(*have));
+			/* none is an empty array, not NULL to copy from */
+			x->uids = arena_alloc(x->plan_arena, (nh + 1) * sizeof(*have));
+			if (nh)
+				memcpy(x->uids, have, nh * sizeof(*have));
 			x->nu = nh;
 		}
 	}
 }
 
+/* One row: it matches a person the importer sees by email or phone (and
+ * updates them), or makes a new one. People the importer may not see
+ * never match and never refuse a row: the row goes in as if they did not
+ * exist, and a contact review waits for an officer who sees both
+ * (contacts.c). */
 static int row_tx(struct db_conn *c, void *arg)
 {
 	struct one *x = arg;
 	struct import_row *r = x->r;
 	struct arena *a = arena_new();
-	int64_t by_email = 0, by_phone = 0;
+	struct contact_view v = {x->o->may_read, x->o->arg};
+	struct contact_plan plan;
+	int64_t by_email, by_phone;
 	int rc = DB_OK;
 	struct person e;
 	enum mstatus st = MS_ACTIVE;
@@ -502,56 +511,71 @@ static int row_tx(struct db_conn *c, void *arg)
 	if (r->in.status && *r->in.status)
 		mstatus_parse(r->in.status, &st);
 	if (r->sealed) {
-		rc = person_find_sealed(c, r->sealed, &by_email, &by_phone);
-		if (rc != DB_OK) {
-			arena_free(a);
-			return rc;
-		}
+		const unsigned char *bi[CONTACT__MAX] = {
+			r->sealed->email ? r->sealed->email_bi : NULL,
+			r->sealed->phone ? r->sealed->phone_bi : NULL};
+		rc = contacts_plan(c, a, bi, 0, &v, &plan);
 	} else {
-		if (r->in.email && *r->in.email)
-			person_find_contact(c, a, r->in.email, NULL, &by_email);
-		if (r->in.phone && *r->in.phone)
-			person_find_contact(c, a, NULL, r->in.phone, &by_phone);
+		rc = contacts_plan_input(c, a, &r->in, 0, &v, &plan);
 	}
+	if (rc != DB_OK)
+		goto out;
+	by_email = plan.seen[CONTACT_EMAIL];
+	by_phone = plan.seen[CONTACT_PHONE];
 	if (by_email && by_phone && by_email != by_phone) {
 		refuse(r, COL_PHONE, N_("belongs to another member than the email does"));
-		arena_free(a);
-		return DB_CONSTRAINT;
+		rc = DB_CONSTRAINT;
+		goto out;
 	}
 	r->id = by_email ? by_email : by_phone;
-	if (r->id) {
-		/* in the plan's arena: kept values outlive this row */
-		if (person_get(c, x->plan_arena, r->id, true, &e) != DB_OK) {
-			arena_free(a);
-			return DB_ERROR;
-		}
-		if (x->o->may_write && !x->o->may_write(x->o->arg, e.branch_id)) {
-			refuse(r, COL_EMAIL, N_("belongs to a member outside your branches"));
-			arena_free(a);
-			return DB_CONSTRAINT;
-		}
-		keep_absent(x, c, x->plan_arena, &e);
-		if (r->in.status && *r->in.status)
-			mstatus_parse(r->in.status, &st);
-		if (same(c, a, &e, &r->in, x->uids, x->nu)) {
-			r->action = IMPORT_UNCHANGED;
-			arena_free(a);
-			return DB_OK;
-		}
-		rc = person_update(c, a, r->id, &r->in, x->o->by);
-		if (rc == DB_OK && e.status != st)
-			rc = person_set_status(c, a, r->id, st, x->o->by, "import");
-		r->action = IMPORT_UPDATED;
-	} else {
+	if (!r->id) {
+		/* new: holders the importer does not see get a review */
+		contacts_apply(&plan, &r->in);
 		rc = r->sealed ? person_create_sealed(c, &r->in, r->sealed, x->o->by, &r->id)
 			       : person_create(c, a, &r->in, x->o->by, &r->id);
+		if (rc == DB_OK)
+			rc = contacts_settle(c, r->id, &plan, x->o->by);
+		if (rc == DB_OK)
+			rc = person_add_unions(c, r->id, x->uids, x->nu);
 		r->action = IMPORT_CREATED;
+		goto out;
 	}
+	/* in the plan's arena: kept values outlive this row */
+	if (person_get(c, x->plan_arena, r->id, true, &e) != DB_OK) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	if (x->o->may_write && !x->o->may_write(x->o->arg, e.branch_id)) {
+		refuse(r, COL_EMAIL, N_("belongs to a member you may not change"));
+		rc = DB_CONSTRAINT;
+		goto out;
+	}
+	keep_absent(x, c, x->plan_arena, &e);
+	if (r->in.status && *r->in.status)
+		mstatus_parse(r->in.status, &st);
+	if (same(c, a, &e, &r->in, x->uids, x->nu)) {
+		r->action = IMPORT_UNCHANGED;
+		goto out;
+	}
+	/* the values as they will stand, against everyone else */
+	if ((rc = contacts_plan_input(c, a, &r->in, r->id, &v, &plan)) != DB_OK)
+		goto out;
+	if (plan.seen[CONTACT_EMAIL] || plan.seen[CONTACT_PHONE]) {
+		refuse(r, COL_PHONE, N_("Someone with this phone or email is registered already."));
+		rc = DB_CONSTRAINT;
+		goto out;
+	}
+	contacts_apply(&plan, &r->in);
+	rc = person_update(c, a, r->id, &r->in, x->o->by);
 	if (rc == DB_OK)
-		rc = r->action == IMPORT_CREATED
-			     ? person_add_unions(c, r->id, x->uids, x->nu)
-			     : person_set_unions(c, r->id, x->uids, x->nu);
-	if (rc == DB_CONSTRAINT)
+		rc = contacts_settle(c, r->id, &plan, x->o->by);
+	if (rc == DB_OK && e.status != st)
+		rc = person_set_status(c, a, r->id, st, x->o->by, "import");
+	if (rc == DB_OK)
+		rc = person_set_unions(c, r->id, x->uids, x->nu);
+	r->action = IMPORT_UPDATED;
+out:
+	if (rc == DB_CONSTRAINT && !r->error)
 		refuse(r, COL_PHONE, N_("Someone with this phone or email is registered already."));
 	arena_free(a);
 	return rc;

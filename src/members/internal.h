@@ -58,6 +58,9 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
  * page; -1 when a filter names a branch outside the caller's reach. */
 int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r);
 const char *members_branch_name(struct http_req *rq, int64_t id);
+/* Writes a text search (q) to the audit log: by whom, the text sealed,
+ * how many found. Nothing for a list without q. */
+void members_search_audit(struct http_req *rq, const struct mindex_page *pg);
 
 /* branches.c */
 json_t *members_branch_json(struct http_req *rq, const struct branch *b);
@@ -167,6 +170,90 @@ int person_create_sealed(struct db_conn *c, const struct person_input *in,
 int person_find_sealed(struct db_conn *c, const struct person_sealed *s,
 		       int64_t *by_email, int64_t *by_phone);
 
+/* ---- contacts: one phone or email, two people (contacts.c) ----
+ * An officer's answer never depends on people outside their scope. A
+ * phone or email that belongs to someone the writer may see is refused
+ * (409: they can look that person up anyway). One that belongs only to
+ * people the writer may not see is taken as if it were new: the value is
+ * stored, its blind index kept as an alias (people.*_alias_index), and
+ * a contact review waits for an officer who sees both people, who merges
+ * them or keeps them apart (reviews.c). */
+enum { CONTACT_EMAIL, CONTACT_PHONE, CONTACT__MAX };
+const char *contact_field_name(int field);
+/* The blind index of a value as the store keeps it; false when empty. */
+bool person_contact_index(int field, const char *value, unsigned char bi[16]);
+struct contact_holder {
+	int64_t id, branch_id;
+	bool first; /* holds the unique index (not an alias) */
+};
+/* Everyone but self who holds the value (bi), first holders first;
+ * arena array. */
+int person_holders(struct db_conn *c, struct arena *a, int field,
+		   const unsigned char *bi, int64_t self,
+		   struct contact_holder **out_r, size_t *n_r);
+
+/* Whose people may the writer see? NULL sees: everyone (the command
+ * line). */
+struct contact_view {
+	bool (*sees)(void *arg, int64_t branch);
+	void *arg;
+};
+/* The view of a request's account: members.read over the branch. */
+struct contact_view contact_view_of(struct http_req *rq);
+struct contact_plan {
+	int64_t seen[CONTACT__MAX];   /* a holder the writer sees; 0: none */
+	int64_t hidden[CONTACT__MAX]; /* one the writer does not see */
+	bool taken[CONTACT__MAX];     /* the unique index is someone's */
+};
+/* What writing in (as person self; 0 for a new one) meets. bi[f] is the
+ * value's blind index or NULL when the field is empty. */
+int contacts_plan(struct db_conn *c, struct arena *a,
+		  const unsigned char *const bi[CONTACT__MAX], int64_t self,
+		  const struct contact_view *v, struct contact_plan *out);
+/* The same from the input's own values. */
+int contacts_plan_input(struct db_conn *c, struct arena *a,
+			const struct person_input *in, int64_t self,
+			const struct contact_view *v, struct contact_plan *out);
+/* Sets the input's alias flags from the plan. */
+void contacts_apply(const struct contact_plan *p, struct person_input *in);
+/* Once person is written: a review for each holder the writer could not
+ * see, and reviews of fields that no longer clash closed. */
+int contacts_settle(struct db_conn *c, int64_t person,
+		    const struct contact_plan *p, int64_t by);
+/* Writes a person (new when *id_io is 0) by these rules: DB_CONSTRAINT
+ * when a holder the writer sees has the phone or email. */
+int person_put(struct db_conn *c, struct arena *a, struct person_input *in,
+	       const struct contact_view *v, int64_t by, int64_t *id_io);
+
+struct contact_review {
+	int64_t id, person_id, other_id;
+	int field; /* CONTACT_* */
+	const char *state; /* open, merged, apart, moot */
+	int64_t opened_by, opened_at;
+	const char *opened_by_name;
+};
+/* Opens a review of person's field against other (none twice). */
+int review_open(struct db_conn *c, int64_t person, int64_t other, int field,
+		int64_t by);
+/* Closes person's open reviews of field: the clash is gone. */
+int review_moot(struct db_conn *c, int64_t person, int field);
+/* Open reviews (of one person when person is not 0), oldest first. */
+int reviews_open(struct db_conn *c, struct arena *a, int64_t person,
+		 struct contact_review **out_r, size_t *n_r);
+/* How many reviews are open in the whole organization. */
+int reviews_open_count(struct db_conn *c, int64_t *n_r);
+int review_get(struct db_conn *c, struct arena *a, int64_t id,
+	       struct contact_review *out);
+/* open -> state ("merged", "apart"); DB_NOTFOUND when not open. */
+int review_resolve(struct db_conn *c, int64_t id, const char *state,
+		   int64_t by);
+/* Makes one record of two: keep takes what it lacks from drop (contacts,
+ * sealed fields, consents, the earlier joining date), drop's history,
+ * dues, unions, account and applications; drop is deleted. The branch is
+ * branch (0: keep's). DB_CONSTRAINT when both have accounts. */
+int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
+		 int64_t drop, int64_t branch, int64_t by);
+
 struct import_row {
 	size_t line;
 	const struct person_sealed *sealed; /* while an import runs */
@@ -199,6 +286,8 @@ struct import_opts {
 	bool dry_run, all_or_nothing;
 	int64_t by; /* account, 0 for the command line */
 	bool (*may_write)(void *arg, int64_t branch); /* NULL: everywhere */
+	/* whose people the importer sees (contacts.c); NULL: everyone */
+	bool (*may_read)(void *arg, int64_t branch);
 	void *arg;
 };
 const char *import_col_name(int col);
@@ -232,6 +321,14 @@ void export_form(struct http_req *rq, struct http_resp *rs);
 void export_start(struct http_req *rq, struct http_resp *rs);
 void export_approve(struct http_req *rq, struct http_resp *rs);
 void export_download(struct http_req *rq, struct http_resp *rs);
+
+/* reviews.c: records sharing a phone or email */
+void reviews_list(struct http_req *rq, struct http_resp *rs);
+void reviews_show(struct http_req *rq, struct http_resp *rs);
+void reviews_resolve(struct http_req *rq, struct http_resp *rs);
+/* The open reviews (of one person, or all when 0) the caller may decide:
+ * both records in their branches. */
+json_t *members_reviews_json(struct http_req *rq, int64_t person);
 
 /* self.c: self-service */
 void me_show(struct http_req *rq, struct http_resp *rs);

@@ -60,6 +60,10 @@ struct person_input {
 	const char *joined_on; /* YYYY-MM-DD or "" */
 	int64_t branch_id;
 	bool consent_phone, consent_sms, consent_email;
+	/* the email (phone) is someone else's too: its blind index is kept
+	 * as an alias, the unique one being the first holder's (set by the
+	 * contact rules, src/members/contacts.c, never by callers) */
+	bool email_alias, phone_alias;
 };
 
 /* Checks and normalizes an input in place (phone to +digits, email

@@ -342,6 +342,36 @@ static char *page_link(struct http_req *rq, size_t page)
 	return out;
 }
 
+void members_search_audit(struct http_req *rq, const struct mindex_page *pg)
+{
+	const char *q = http_field(rq, "q");
+
+	/* a lookup by name, phone or email is a reading of the registry:
+	 * who looked for what (sealed) and how much they found */
+	if (!q || !*q)
+		return;
+	audit_rq(rq, platform_conn(), "members.searched", "",
+		 json_pack("{s:s, s:I, s:b}", "q_sealed", audit_seal(rq->arena, q),
+			   "found", (json_int_t)pg->total, "more", pg->at_least));
+}
+
+/* Open reviews the caller may decide, for a notice (cheap when none). */
+static size_t reviews_waiting(struct http_req *rq)
+{
+	int64_t n = 0;
+	json_t *r;
+	size_t k;
+
+	if (!can_any(rq, PERM_MEMBERS_WRITE) ||
+	    reviews_open_count(platform_conn(), &n) != DB_OK ||
+	    n == 0)
+		return 0;
+	r = members_reviews_json(rq, 0);
+	k = json_array_size(r);
+	json_decref(r);
+	return k;
+}
+
 void members_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct mindex_page pg;
@@ -356,6 +386,7 @@ void members_list(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
 		return;
 	}
+	members_search_audit(rq, &pg);
 	hits = pg.hits;
 	n = pg.n;
 	total = pg.total;
@@ -380,6 +411,7 @@ void members_list(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(data, "at_least", json_boolean(pg.at_least));
 	json_object_set_new(data, "may_export",
 			    json_boolean(can_any(rq, PERM_MEMBERS_EXPORT)));
+	json_object_set_new(data, "reviews", json_integer((json_int_t)reviews_waiting(rq)));
 	if (page > 1)
 		json_object_set_new(data, "prev", json_string(page_link(rq, page - 1)));
 	if (pg.at_least || page * MEMBERS_PAGE_SIZE < total)
@@ -465,6 +497,7 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 			    members_status_options(rq, mstatus_name(p->status)));
 	json_object_set_new(data, "today", json_string(today));
 	json_object_set_new(data, "self_service", json_boolean(p->account_id != 0));
+	json_object_set_new(data, "reviews", members_reviews_json(rq, p->id));
 	json_object_set_new(data, "period", json_string(arena_strndup(rq->arena, today, 7)));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
@@ -572,22 +605,28 @@ static char *field_error(struct http_req *rq, const char *field,
 }
 
 /* A person written in a savepoint of its own, so that a duplicate phone
- * or email (a constraint) leaves the request's transaction usable. */
+ * or email (a constraint) leaves the request's transaction usable. The
+ * phone and email follow the contact rules (contacts.c): a clash with
+ * someone the writer may not see answers as if there were none. */
 struct write {
 	struct http_req *rq;
 	struct person_input in;
 	int64_t *uids;
 	size_t nu;
-	int64_t id; /* 0: a new person */
+	int64_t given; /* 0: a new person */
+	int64_t id;    /* the person written */
 };
 
 static int write_tx(struct db_conn *c, void *arg)
 {
 	struct write *w = arg;
 	struct http_req *rq = w->rq;
-	bool create = w->id == 0;
-	int rc = create ? person_create(c, rq->arena, &w->in, rq->user.id, &w->id)
-			: person_update(c, rq->arena, w->id, &w->in, rq->user.id);
+	bool create = w->given == 0;
+	struct contact_view v = contact_view_of(rq);
+	int rc;
+
+	w->id = w->given; /* run again after a conflict: from the start */
+	rc = person_put(c, rq->arena, &w->in, &v, rq->user.id, &w->id);
 
 	if (rc == DB_OK)
 		rc = person_set_unions(c, w->id, w->uids, w->nu);
@@ -602,8 +641,13 @@ int members_write(struct http_req *rq, const struct person_input *in,
 		  int64_t *uids, size_t nu, int64_t *id_io)
 {
 	struct write w = {.rq = rq, .in = *in, .uids = uids, .nu = nu,
-			  .id = *id_io};
+			  .given = *id_io};
 	int rc = db_tx(platform_conn(), write_tx, &w);
+
+	/* another writer took the value between our look and our write:
+	 * look again (a clash with someone unseen must not become a 409) */
+	if (rc == DB_CONSTRAINT)
+		rc = db_tx(platform_conn(), write_tx, &w);
 
 	if (rc == DB_OK) {
 		members_changed(rq, w.id);
@@ -616,7 +660,7 @@ int members_write(struct http_req *rq, const struct person_input *in,
 static int write_person(struct http_req *rq, struct http_resp *rs,
 			const struct person *p, int64_t *id_r)
 {
-	struct write w = {.rq = rq, .id = p ? p->id : 0};
+	struct write w = {.rq = rq, .given = p ? p->id : 0};
 	const char *field, *why;
 	int rc;
 
@@ -630,6 +674,7 @@ static int write_person(struct http_req *rq, struct http_resp *rs,
 			  field_error(rq, "unions", N_("is not a known union")));
 		return -1;
 	}
+	w.id = w.given;
 	rc = members_write(rq, &w.in, w.uids, w.nu, &w.id);
 	if (rc == DB_CONSTRAINT) {
 		form_page(rq, rs, 409, p,

@@ -98,6 +98,12 @@ static const struct field approvals_fields[] = {
 	{0},
 };
 
+static const struct field resolve_fields[] = {
+	{"decision", F_TOKEN, true, 10, N_("Decision"), false},
+	{"branch", F_INT, false, 0, N_("Branch"), false},
+	{0},
+};
+
 static const struct field upload_fields[] = {
 	{"file", F_FILE, false, 0, N_("File"), false},
 	{0},
@@ -148,6 +154,12 @@ static const struct route routes[] = {
 	 PERM_MEMBERS_EXPORT, 0, NULL, "approve another officer's export"},
 	{HTTP_POST, "/members/export/{id:int}/download", export_download,
 	 PERM_MEMBERS_EXPORT, 0, NULL, "download an approved export, once"},
+	{HTTP_GET, "/members/reviews", reviews_list, PERM_MEMBERS_WRITE, 0, NULL,
+	 "records sharing a phone or email, for an officer who sees both"},
+	{HTTP_GET, "/members/reviews/{id:int}", reviews_show, PERM_MEMBERS_WRITE,
+	 0, NULL, "two records side by side (audited)"},
+	{HTTP_POST, "/members/reviews/{id:int}", reviews_resolve,
+	 PERM_MEMBERS_WRITE, 0, resolve_fields, "merge two records or keep them apart"},
 	{HTTP_GET, "/members/{id:int}", members_show, PERM_MEMBERS_READ, 0, NULL,
 	 "a member's record (audited)"},
 	{HTTP_GET, "/members/{id:int}/edit", members_edit, PERM_MEMBERS_WRITE, 0,

@@ -168,16 +168,18 @@ static const char SQL_INSERT[] =
 	"INSERT INTO people (display_name, branch_id, status, joined_on, "
 	"consent_phone, consent_sms, consent_email, legal_name_sealed, "
 	"phone_sealed, email_sealed, address_sealed, birth_date_sealed, "
-	"workplace_sealed, notes_sealed, email_index, phone_index, created_at, "
-	"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-	"$13, $14, $15, $16, $17, $17) RETURNING id";
+	"workplace_sealed, notes_sealed, email_index, phone_index, "
+	"email_alias_index, phone_alias_index, created_at, updated_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+	"$15, $16, $17, $18, $19, $19) RETURNING id";
 static const char SQL_UPDATE[] =
 	"UPDATE people SET display_name = $1, branch_id = $2, joined_on = $3, "
 	"consent_phone = $4, consent_sms = $5, consent_email = $6, "
 	"legal_name_sealed = $7, phone_sealed = $8, email_sealed = $9, "
 	"address_sealed = $10, birth_date_sealed = $11, workplace_sealed = $12, "
 	"notes_sealed = $13, email_index = $14, phone_index = $15, "
-	"updated_at = $16 WHERE id = $17 AND erased_at IS NULL";
+	"email_alias_index = $16, phone_alias_index = $17, "
+	"updated_at = $18 WHERE id = $19 AND erased_at IS NULL";
 static const char SQL_GET[] =
 	"SELECT id, branch_id, coalesce(account_id, 0), display_name, status, "
 	"joined_on, consent_phone, consent_sms, consent_email, legal_name_sealed, "
@@ -186,6 +188,16 @@ static const char SQL_GET[] =
 	"coalesce(erased_at, 0) FROM people WHERE id = $1";
 static const char SQL_BY_EMAIL[] = "SELECT id FROM people WHERE email_index = $1";
 static const char SQL_BY_PHONE[] = "SELECT id FROM people WHERE phone_index = $1";
+/* Everyone but $2 holding the value, as its first holder or as an alias
+ * (contacts.c), first holders first. */
+static const char SQL_HOLDERS_EMAIL[] =
+	"SELECT id, branch_id, email_index IS NOT NULL FROM people "
+	"WHERE (email_index = $1 OR email_alias_index = $1) AND id <> $2 "
+	"ORDER BY email_index IS NULL, id";
+static const char SQL_HOLDERS_PHONE[] =
+	"SELECT id, branch_id, phone_index IS NOT NULL FROM people "
+	"WHERE (phone_index = $1 OR phone_alias_index = $1) AND id <> $2 "
+	"ORDER BY phone_index IS NULL, id";
 static const char SQL_STATUS_GET[] = "SELECT status FROM people WHERE id = $1";
 static const char SQL_STATUS_SET[] =
 	"UPDATE people SET status = $1, updated_at = $2 WHERE id = $3";
@@ -197,6 +209,7 @@ static const char SQL_ERASE[] =
 	"legal_name_sealed = NULL, phone_sealed = NULL, email_sealed = NULL, "
 	"address_sealed = NULL, birth_date_sealed = NULL, workplace_sealed = NULL, "
 	"notes_sealed = NULL, email_index = NULL, phone_index = NULL, "
+	"email_alias_index = NULL, phone_alias_index = NULL, "
 	"consent_phone = 0, consent_sms = 0, consent_email = 0, account_id = NULL, "
 	"updated_at = $2, erased_at = $2 WHERE id = $3";
 static const char SQL_ERASE_NOTES[] =
@@ -246,15 +259,23 @@ static bool make_index(const char *ctx, const char *value, bool lower,
 	return true;
 }
 
-static void bind_index(struct db_stmt *st, int idx, const char *ctx,
-		       const char *value, bool lower)
+bool person_contact_index(int field, const char *value,
+			  unsigned char bi[BLIND_LEN])
 {
-	unsigned char bi[BLIND_LEN];
+	return field == CONTACT_EMAIL ? make_index("people.email", value, true, bi)
+				      : make_index("people.phone", value, false, bi);
+}
 
-	if (make_index(ctx, value, lower, bi))
-		db_bind_blob(st, idx, bi, sizeof(bi));
+/* Binds a blind index as the first holder's ($idx) or as an alias
+ * ($alias_idx), the other NULL. */
+static void bind_index(struct db_stmt *st, int idx, int alias_idx,
+		       const unsigned char *bi, bool alias)
+{
+	db_bind_null(st, alias ? idx : alias_idx);
+	if (bi)
+		db_bind_blob(st, alias ? alias_idx : idx, bi, BLIND_LEN);
 	else
-		db_bind_null(st, idx);
+		db_bind_null(st, alias ? alias_idx : idx);
 }
 
 static const char *const SEALED_FIELDS[] = {"legal_name", "phone", "email",
@@ -268,12 +289,18 @@ static int bind_person(struct db_stmt *st, struct arena *a,
 				in->address, in->birth_date, in->workplace,
 				in->notes};
 
+	unsigned char ebi[BLIND_LEN], pbi[BLIND_LEN];
+	bool e = person_contact_index(CONTACT_EMAIL, in->email, ebi);
+	bool p = person_contact_index(CONTACT_PHONE, in->phone, pbi);
+
 	for (int i = 0; i < 7; i++)
 		bind_sealed(st, first_sealed + i,
 			    seal_field(a, SEALED_FIELDS[i], values[i]));
-	bind_index(st, first_sealed + 7, "people.email", in->email, true);
-	bind_index(st, first_sealed + 8, "people.phone", in->phone, false);
-	return first_sealed + 9;
+	bind_index(st, first_sealed + 7, first_sealed + 9, e ? ebi : NULL,
+		   in->email_alias);
+	bind_index(st, first_sealed + 8, first_sealed + 10, p ? pbi : NULL,
+		   in->phone_alias);
+	return first_sealed + 11;
 }
 
 void person_seal(struct arena *a, const struct person_input *in,
@@ -348,15 +375,9 @@ int person_create_sealed(struct db_conn *c, const struct person_input *in,
 	db_bind_int(st, 7, in->consent_email);
 	for (int i = 0; i < 7; i++)
 		bind_sealed(st, 8 + i, (struct sealed){s->f[i].p, s->f[i].n});
-	if (s->email)
-		db_bind_blob(st, 15, s->email_bi, BLIND_LEN);
-	else
-		db_bind_null(st, 15);
-	if (s->phone)
-		db_bind_blob(st, 16, s->phone_bi, BLIND_LEN);
-	else
-		db_bind_null(st, 16);
-	db_bind_int(st, 17, time_now());
+	bind_index(st, 15, 17, s->email ? s->email_bi : NULL, in->email_alias);
+	bind_index(st, 16, 18, s->phone ? s->phone_bi : NULL, in->phone_alias);
+	db_bind_int(st, 19, time_now());
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		*id_r = db_col_int(st, 0);
@@ -385,8 +406,8 @@ int person_update(struct db_conn *c, struct arena *a, int64_t id,
 	db_bind_int(st, 5, in->consent_sms);
 	db_bind_int(st, 6, in->consent_email);
 	bind_person(st, a, in, 7);
-	db_bind_int(st, 16, time_now());
-	db_bind_int(st, 17, id);
+	db_bind_int(st, 18, time_now());
+	db_bind_int(st, 19, id);
 	rc = db_step(st);
 	db_reset(st);
 	if (rc != DB_DONE)
@@ -485,6 +506,35 @@ int person_find_sealed(struct db_conn *c, const struct person_sealed *s,
 			return rc;
 	}
 	return DB_OK;
+}
+
+int person_holders(struct db_conn *c, struct arena *a, int field,
+		   const unsigned char *bi, int64_t self,
+		   struct contact_holder **out_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, field == CONTACT_EMAIL ? SQL_HOLDERS_EMAIL
+								  : SQL_HOLDERS_PHONE);
+	struct contact_holder *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*out_r = NULL;
+	*n_r = 0;
+	if (!st)
+		return DB_ERROR;
+	db_bind_blob(st, 1, bi, BLIND_LEN);
+	db_bind_int(st, 2, self);
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		arr[n].id = db_col_int(st, 0);
+		arr[n].branch_id = db_col_int(st, 1);
+		arr[n].first = db_col_int(st, 2) != 0;
+		n++;
+	}
+	db_reset(st);
+	*out_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
 }
 
 int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
@@ -909,4 +959,245 @@ int64_t members_generation(struct db_conn *c)
 	str_to_i64(setting_get(c, a, "members.generation", "0"), &g);
 	arena_free(a);
 	return g;
+}
+
+/* ---- contact reviews (contacts.c says when they open) ---- */
+
+static const char SQL_REVIEW_OPEN_FIND[] =
+	"SELECT id FROM contact_reviews WHERE person_id = $1 AND field = $2 "
+	"AND state = 'open'";
+static const char SQL_REVIEW_ADD[] =
+	"INSERT INTO contact_reviews (person_id, other_id, field, opened_by, "
+	"opened_at) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_REVIEW_MOOT[] =
+	"UPDATE contact_reviews SET state = 'moot', resolved_at = $3 "
+	"WHERE person_id = $1 AND field = $2 AND state = 'open'";
+static const char SQL_REVIEWS_OPEN[] =
+	"SELECT r.id, r.person_id, r.other_id, r.field, r.state, "
+	"coalesce(r.opened_by, 0), r.opened_at, coalesce(u.display_name, '') "
+	"FROM contact_reviews r LEFT JOIN users u ON u.id = r.opened_by "
+	"WHERE r.state = 'open' ORDER BY r.id";
+static const char SQL_REVIEW_GET[] =
+	"SELECT r.id, r.person_id, r.other_id, r.field, r.state, "
+	"coalesce(r.opened_by, 0), r.opened_at, coalesce(u.display_name, '') "
+	"FROM contact_reviews r LEFT JOIN users u ON u.id = r.opened_by "
+	"WHERE r.id = $1";
+static const char SQL_REVIEWS_OF[] =
+	"SELECT r.id, r.person_id, r.other_id, r.field, r.state, "
+	"coalesce(r.opened_by, 0), r.opened_at, coalesce(u.display_name, '') "
+	"FROM contact_reviews r LEFT JOIN users u ON u.id = r.opened_by "
+	"WHERE r.state = 'open' AND (r.person_id = $1 OR r.other_id = $1) "
+	"ORDER BY r.id";
+static const char SQL_REVIEW_RESOLVE[] =
+	"UPDATE contact_reviews SET state = $1, resolved_by = $2, "
+	"resolved_at = $3 WHERE id = $4 AND state = 'open'";
+
+static void review_row(struct db_stmt *st, struct arena *a, void *out)
+{
+	struct contact_review *r = out;
+
+	r->id = db_col_int(st, 0);
+	r->person_id = db_col_int(st, 1);
+	r->other_id = db_col_int(st, 2);
+	r->field = strcmp(db_col_text(st, 3), "email") == 0 ? CONTACT_EMAIL
+							     : CONTACT_PHONE;
+	r->state = arena_strdup(a, db_col_text(st, 4));
+	r->opened_by = db_col_int(st, 5);
+	r->opened_at = db_col_int(st, 6);
+	r->opened_by_name = arena_strdup(a, db_col_text(st, 7));
+}
+
+const char *contact_field_name(int field)
+{
+	return field == CONTACT_EMAIL ? "email" : "phone";
+}
+
+int review_open(struct db_conn *c, int64_t person, int64_t other, int field,
+		int64_t by)
+{
+	int64_t id;
+	int rc = db_int(c, &id, SQL_REVIEW_OPEN_FIND, "it", person,
+			contact_field_name(field));
+
+	if (rc == DB_OK)
+		return DB_OK; /* waiting already */
+	if (rc != DB_NOTFOUND)
+		return rc;
+	rc = by ? db_run(c, SQL_REVIEW_ADD, "iitii", person, other,
+			 contact_field_name(field), by, (int64_t)time_now())
+		: db_run(c, SQL_REVIEW_ADD, "iitni", person, other,
+			 contact_field_name(field), (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int review_moot(struct db_conn *c, int64_t person, int field)
+{
+	int rc = db_run(c, SQL_REVIEW_MOOT, "iti", person,
+			contact_field_name(field), (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int reviews_open(struct db_conn *c, struct arena *a, int64_t person,
+		 struct contact_review **out_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, person ? SQL_REVIEWS_OF : SQL_REVIEWS_OPEN);
+	struct contact_review *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	if (person)
+		db_bind_int(st, 1, person);
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		review_row(st, a, &arr[n++]);
+	}
+	db_reset(st);
+	*out_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+static const char SQL_REVIEWS_COUNT[] =
+	"SELECT count(*) FROM contact_reviews WHERE state = 'open'";
+
+int reviews_open_count(struct db_conn *c, int64_t *n_r)
+{
+	return db_int(c, n_r, SQL_REVIEWS_COUNT, "");
+}
+
+int review_get(struct db_conn *c, struct arena *a, int64_t id,
+	       struct contact_review *out)
+{
+	struct db_stmt *st = db_prepare(c, SQL_REVIEW_GET);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		review_row(st, a, out);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int review_resolve(struct db_conn *c, int64_t id, const char *state, int64_t by)
+{
+	int rc = db_run(c, SQL_REVIEW_RESOLVE, "tiii", state, by,
+			(int64_t)time_now(), id);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
+/* ---- merging two records of one person ---- */
+
+static const char SQL_DROP_CONTACTS[] =
+	"UPDATE people SET email_index = NULL, phone_index = NULL, "
+	"email_alias_index = NULL, phone_alias_index = NULL, account_id = NULL "
+	"WHERE id = $1";
+static const char SQL_SET_ACCOUNT[] =
+	"UPDATE people SET account_id = $1 WHERE id = $2";
+static const char SQL_MOVE_HISTORY[] =
+	"UPDATE status_history SET person_id = $1 WHERE person_id = $2";
+static const char SQL_MOVE_DUES[] =
+	"UPDATE dues SET person_id = $1 WHERE person_id = $2";
+static const char SQL_MOVE_UNIONS[] =
+	"INSERT INTO person_unions (person_id, union_id, is_rep, title) "
+	"SELECT $1, union_id, is_rep, title FROM person_unions "
+	"WHERE person_id = $2 ON CONFLICT DO NOTHING";
+static const char SQL_MOVE_APPS[] =
+	"UPDATE applications SET person_id = $1 WHERE person_id = $2";
+static const char SQL_MOVE_REVIEWS_P[] =
+	"UPDATE contact_reviews SET person_id = $1 WHERE person_id = $2 "
+	"AND state = 'open'";
+static const char SQL_MOVE_REVIEWS_O[] =
+	"UPDATE contact_reviews SET other_id = $1 WHERE other_id = $2 "
+	"AND state = 'open'";
+static const char SQL_REVIEWS_SELF[] =
+	"UPDATE contact_reviews SET state = 'moot', resolved_at = $1 "
+	"WHERE person_id = other_id AND state = 'open'";
+static const char SQL_PERSON_DEL[] = "DELETE FROM people WHERE id = $1";
+
+static const char *either(const char *a, const char *b)
+{
+	return a && *a ? a : b;
+}
+
+/* Does anyone but self hold this value as its first holder? */
+static int first_taken(struct db_conn *c, struct arena *a, int field,
+		       const char *value, int64_t self, bool *taken_r)
+{
+	unsigned char bi[BLIND_LEN];
+	struct contact_holder *h;
+	size_t n;
+	int rc;
+
+	*taken_r = false;
+	if (!person_contact_index(field, value, bi))
+		return DB_OK;
+	if ((rc = person_holders(c, a, field, bi, self, &h, &n)) != DB_OK)
+		return rc;
+	*taken_r = n > 0 && h[0].first;
+	return DB_OK;
+}
+
+int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
+		 int64_t drop, int64_t branch, int64_t by)
+{
+	struct person k, d;
+	struct person_input in = {0};
+	int64_t account;
+	int rc;
+
+	if ((rc = person_get(c, a, keep, true, &k)) != DB_OK ||
+	    (rc = person_get(c, a, drop, true, &d)) != DB_OK)
+		return rc;
+	if (k.erased_at || d.erased_at || keep == drop)
+		return DB_NOTFOUND;
+	if (k.account_id && d.account_id)
+		return DB_CONSTRAINT; /* two accounts: not one person's */
+	account = k.account_id ? k.account_id : d.account_id;
+	in.display_name = k.display_name;
+	in.legal_name = either(k.legal_name, d.legal_name);
+	in.phone = either(k.phone, d.phone);
+	in.email = either(k.email, d.email);
+	in.address = either(k.address, d.address);
+	in.birth_date = either(k.birth_date, d.birth_date);
+	in.workplace = either(k.workplace, d.workplace);
+	in.notes = *k.notes && *d.notes ? arena_printf(a, "%s\n\n%s", k.notes, d.notes)
+					: either(k.notes, d.notes);
+	in.joined_on = !*k.joined_on ? d.joined_on
+		       : !*d.joined_on ? k.joined_on
+		       : strcmp(k.joined_on, d.joined_on) <= 0 ? k.joined_on
+							      : d.joined_on;
+	in.branch_id = branch ? branch : k.branch_id;
+	in.consent_phone = k.consent_phone || d.consent_phone;
+	in.consent_sms = k.consent_sms || d.consent_sms;
+	in.consent_email = k.consent_email || d.consent_email;
+	/* the dropped record lets go of its contacts and account first, so
+	 * the kept one can hold them */
+	if ((rc = db_run(c, SQL_DROP_CONTACTS, "i", drop)) < 0)
+		return rc;
+	if ((rc = first_taken(c, a, CONTACT_EMAIL, in.email, keep, &in.email_alias)) != DB_OK ||
+	    (rc = first_taken(c, a, CONTACT_PHONE, in.phone, keep, &in.phone_alias)) != DB_OK ||
+	    (rc = person_update(c, a, keep, &in, by)) != DB_OK)
+		return rc;
+	if (account && (rc = db_run(c, SQL_SET_ACCOUNT, "ii", account, keep)) < 0)
+		return rc;
+	if ((rc = db_run(c, SQL_MOVE_HISTORY, "ii", keep, drop)) < 0 ||
+	    (rc = db_run(c, SQL_MOVE_DUES, "ii", keep, drop)) < 0 ||
+	    (rc = db_run(c, SQL_MOVE_UNIONS, "ii", keep, drop)) < 0 ||
+	    (rc = db_run(c, SQL_MOVE_APPS, "ii", keep, drop)) < 0 ||
+	    (rc = db_run(c, SQL_MOVE_REVIEWS_P, "ii", keep, drop)) < 0 ||
+	    (rc = db_run(c, SQL_MOVE_REVIEWS_O, "ii", keep, drop)) < 0 ||
+	    (rc = db_run(c, SQL_REVIEWS_SELF, "i", (int64_t)time_now())) < 0 ||
+	    (rc = db_run(c, SQL_ERASE_UNIONS, "i", drop)) < 0 ||
+	    (rc = db_run(c, SQL_PERSON_DEL, "i", drop)) < 0)
+		return rc;
+	return DB_OK;
 }

@@ -58,6 +58,11 @@ static bool may_write(void *arg, int64_t branch)
 	return can(arg, PERM_MEMBERS_WRITE, branch);
 }
 
+static bool may_read(void *arg, int64_t branch)
+{
+	return can(arg, PERM_MEMBERS_READ, branch);
+}
+
 void import_form(struct http_req *rq, struct http_resp *rs)
 {
 	json_t *data = json_object();
@@ -113,7 +118,8 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 	const struct upload *f = http_file(rq, "file");
 	struct db_conn *c = platform_conn();
 	struct import_opts o = {.dry_run = true, .by = rq->user.id,
-				.may_write = may_write, .arg = rq};
+				.may_write = may_write, .may_read = may_read,
+				.arg = rq};
 	struct import_plan p;
 	unsigned char *sealed;
 	size_t slen;
@@ -132,6 +138,17 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (import_apply(c, &p, &o) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	/* a preview is a lookup of every row's phone and email: audited,
+	 * with what it would do (the counts are all the officer saw) */
+	if (audit_rq(rq, c, "members.import.previewed", "",
+		     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)p.n,
+			       "created", (json_int_t)p.counts[IMPORT_CREATED], "updated",
+			       (json_int_t)p.counts[IMPORT_UPDATED], "unchanged",
+			       (json_int_t)p.counts[IMPORT_UNCHANGED], "refused",
+			       (json_int_t)p.refused)) != DB_OK) {
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}
@@ -163,7 +180,8 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 	struct db_conn *c = platform_conn();
 	int64_t id = http_param_int(rq, "id");
 	struct import_opts o = {.all_or_nothing = http_field_bool(rq, "all_or_nothing"),
-				.by = rq->user.id, .may_write = may_write, .arg = rq};
+				.by = rq->user.id, .may_write = may_write, .may_read = may_read,
+				.arg = rq};
 	struct import_plan p;
 	struct db_stmt *st = db_prepare(c, SQL_UP_GET);
 	char *text = NULL;

@@ -27,6 +27,41 @@ static const char SQL_ALL[] =
 
 static __thread int64_t pending_last;
 
+#define DETAIL_CTX "audit.detail"
+
+char *audit_seal(struct arena *a, const char *text)
+{
+	size_t n;
+	unsigned char *sealed = seal_str(a, DETAIL_CTX, text, &n);
+
+	return arena_base64url(a, sealed, n);
+}
+
+void audit_open_detail(struct arena *a, json_t *detail)
+{
+	const char *key;
+	json_t *v, *opened = json_object();
+	void *tmp;
+
+	json_object_foreach_safe(detail, tmp, key, v) {
+		size_t kl = strlen(key);
+		unsigned char buf[4096];
+		long n;
+		char *plain;
+
+		if (kl <= 7 || strcmp(key + kl - 7, "_sealed") != 0 ||
+		    !json_is_string(v))
+			continue;
+		n = base64url_decode(json_string_value(v), buf, sizeof(buf));
+		plain = n > 0 ? unseal_str(a, DETAIL_CTX, buf, (size_t)n) : NULL;
+		json_object_set_new(opened, arena_strndup(a, key, kl - 7),
+				    json_string(plain ? plain : "?"));
+		json_object_del(detail, key);
+	}
+	json_object_update(detail, opened);
+	json_decref(opened);
+}
+
 static void put_u64(crypto_generichash_state *st, uint64_t v)
 {
 	unsigned char b[8];

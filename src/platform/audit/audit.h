@@ -11,7 +11,7 @@
  * Without the data key nobody can forge a chain that verifies.
  *
  * Details are JSON that name objects by id ("user:12"), never by name,
- * email or address.
+ * email or address; what must be said of a person is sealed (audit_seal).
  */
 #ifndef RUDDER_AUDIT_H
 #define RUDDER_AUDIT_H
@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+struct arena;
 struct db_conn;
 struct db;
 struct http_req;
@@ -31,6 +32,15 @@ int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
 /* The same with the request's account as actor. */
 int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
 	     const char *object, json_t *detail);
+
+/* A value for a detail that names something personal (the text of a
+ * search): sealed with the data key, as base64url, arena-owned. Put it
+ * under a key ending in "_sealed"; the audit pages open it for the
+ * auditor ("q_sealed" shows as "q"). The database holds only the
+ * sealed form. */
+char *audit_seal(struct arena *a, const char *text);
+/* Opens the sealed values of a detail in place, for showing it. */
+void audit_open_detail(struct arena *a, json_t *detail);
 
 /* Checks the whole chain. Returns 0 when intact, with the count of rows;
  * else -1 with the first bad row's id (0 when the head is at fault) and a

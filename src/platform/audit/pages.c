@@ -11,6 +11,7 @@
 #include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define PAGE 50
@@ -25,8 +26,8 @@ static const char SQL_ACTIONS[] =
 	"SELECT DISTINCT action FROM audit_log ORDER BY action";
 
 /* Rows with before > id > after, newest first, as a JSON array. */
-static json_t *rows(struct db_conn *c, int64_t before, int64_t after,
-		   const char *action, int64_t limit)
+static json_t *rows(struct db_conn *c, struct arena *a, int64_t before,
+		   int64_t after, const char *action, int64_t limit)
 {
 	struct db_stmt *st = db_prepare(c, SQL_PAGE);
 	json_t *arr = json_array();
@@ -42,6 +43,15 @@ static json_t *rows(struct db_conn *c, int64_t before, int64_t after,
 		json_error_t jerr;
 		const char *d = db_col_text(st, 6);
 		json_t *detail = json_loads(d, 0, &jerr);
+		char *text = NULL;
+
+		/* sealed values (a search's text) are opened for the auditor */
+		if (detail && strstr(d, "_sealed\"")) {
+			audit_open_detail(a, detail);
+			text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+			d = arena_strdup(a, text);
+			free(text);
+		}
 		time_format(db_col_int(st, 1), when, sizeof(when));
 		time_format_iso(db_col_int(st, 1), iso, sizeof(iso));
 		json_array_append_new(
@@ -65,7 +75,7 @@ static void audit_page(struct http_req *rq, struct http_resp *rs)
 	struct db_conn *c = platform_conn();
 	int64_t before = http_field_int(rq, "before", 0);
 	const char *action = http_field(rq, "action");
-	json_t *list = rows(c, before, 0, action, PAGE + 1);
+	json_t *list = rows(c, rq->arena, before, 0, action, PAGE + 1);
 	json_t *actions = json_array();
 	json_t *data;
 	struct db_stmt *st = db_prepare(c, SQL_ACTIONS);
@@ -103,7 +113,7 @@ static void audit_api(struct http_req *rq, struct http_resp *rs)
 		limit = PAGE;
 	http_json(rs, 200,
 		  json_pack("{s:o}", "entries",
-			    rows(c, before, after, http_field(rq, "action"),
+			    rows(c, rq->arena, before, after, http_field(rq, "action"),
 				 limit)));
 }
 

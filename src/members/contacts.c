@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * One phone or email, two people: what a write does when the value is
+ * someone else's already (docs/members.md, "Contacts of people outside
+ * one's scope").
+ *
+ * The rule: an officer's answer never depends on people outside their
+ * scope. "Registered already" would tell an Aktau organizer that a phone
+ * number belongs to a member somewhere in the organization, and a file of
+ * a thousand numbers would tell them which. So:
+ *
+ *   - a holder the writer may see (members.read over its branch) makes
+ *     the write a conflict (409): the writer can look them up anyway;
+ *   - holders the writer may not see change nothing in the answer: the
+ *     value is written as if it were new, its blind index kept as an alias
+ *     when the unique one is taken, and a contact review is opened for an
+ *     officer who sees both people (reviews.c).
+ *
+ * Both paths run the same queries up to the last write: the holders are
+ * read with their branches in one statement, and a write that meets no
+ * clash closes stale reviews where one that meets a hidden holder opens
+ * one.
+ */
+#include "internal.h"
+#include "platform/auth/auth.h"
+
+#include <string.h>
+
+static bool sees_read(void *arg, int64_t branch)
+{
+	return can(arg, PERM_MEMBERS_READ, branch);
+}
+
+struct contact_view contact_view_of(struct http_req *rq)
+{
+	return (struct contact_view){sees_read, rq};
+}
+
+int contacts_plan(struct db_conn *c, struct arena *a,
+		  const unsigned char *const bi[CONTACT__MAX], int64_t self,
+		  const struct contact_view *v, struct contact_plan *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int f = 0; f < CONTACT__MAX; f++) {
+		struct contact_holder *h;
+		size_t n;
+		int rc;
+
+		if (!bi[f])
+			continue;
+		rc = person_holders(c, a, f, bi[f], self, &h, &n);
+		if (rc != DB_OK)
+			return rc;
+		for (size_t i = 0; i < n; i++) {
+			bool seen = !v || !v->sees || v->sees(v->arg, h[i].branch_id);
+			if (h[i].first)
+				out->taken[f] = true;
+			if (seen && !out->seen[f])
+				out->seen[f] = h[i].id;
+			else if (!seen && !out->hidden[f])
+				out->hidden[f] = h[i].id;
+		}
+	}
+	return DB_OK;
+}
+
+int contacts_plan_input(struct db_conn *c, struct arena *a,
+			const struct person_input *in, int64_t self,
+			const struct contact_view *v, struct contact_plan *out)
+{
+	unsigned char e[16], p[16];
+	const unsigned char *bi[CONTACT__MAX] = {
+		person_contact_index(CONTACT_EMAIL, in->email, e) ? e : NULL,
+		person_contact_index(CONTACT_PHONE, in->phone, p) ? p : NULL,
+	};
+
+	return contacts_plan(c, a, bi, self, v, out);
+}
+
+void contacts_apply(const struct contact_plan *p, struct person_input *in)
+{
+	in->email_alias = p->taken[CONTACT_EMAIL];
+	in->phone_alias = p->taken[CONTACT_PHONE];
+}
+
+int contacts_settle(struct db_conn *c, int64_t person,
+		    const struct contact_plan *p, int64_t by)
+{
+	for (int f = 0; f < CONTACT__MAX; f++) {
+		int rc = p->hidden[f] ? review_open(c, person, p->hidden[f], f, by)
+				      : review_moot(c, person, f);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+int person_put(struct db_conn *c, struct arena *a, struct person_input *in,
+	       const struct contact_view *v, int64_t by, int64_t *id_io)
+{
+	struct contact_plan p;
+	int rc = contacts_plan_input(c, a, in, *id_io, v, &p);
+
+	if (rc != DB_OK)
+		return rc;
+	if (p.seen[CONTACT_EMAIL] || p.seen[CONTACT_PHONE])
+		return DB_CONSTRAINT;
+	contacts_apply(&p, in);
+	rc = *id_io ? person_update(c, a, *id_io, in, by)
+		    : person_create(c, a, in, by, id_io);
+	if (rc == DB_OK)
+		rc = contacts_settle(c, *id_io, &p, by);
+	return rc;
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Contact reviews: two records that share a phone or email, written by
+ * an officer who could not see the other one (contacts.c). An officer
+ * who may change both people's records sees them side by side and
+ * merges them (one person entered twice) or keeps them apart (a family
+ * sharing a phone). Nobody else learns that the review exists: the list,
+ * the count and each review answer only for reviews whose both records
+ * lie in the caller's branches.
+ */
+#include "internal.h"
+#include "platform/audit/audit.h"
+#include "platform/auth/auth.h"
+#include "platform/i18n/i18n.h"
+
+#include <string.h>
+
+/* The most reviews looked at for one list (they are rare). */
+#define REVIEWS_MAX 200
+
+static char *obj(struct arena *a, const char *kind, int64_t id)
+{
+	return arena_printf(a, "%s:%lld", kind, (long long)id);
+}
+
+/* Both people of r, when the caller may change both; else false. */
+static bool covered(struct http_req *rq, const struct contact_review *r,
+		    bool unseal, struct person *p, struct person *o)
+{
+	struct db_conn *c = platform_conn();
+
+	return person_get(c, rq->arena, r->person_id, unseal, p) == DB_OK &&
+	       person_get(c, rq->arena, r->other_id, unseal, o) == DB_OK &&
+	       !p->erased_at && !o->erased_at &&
+	       can(rq, PERM_MEMBERS_WRITE, p->branch_id) &&
+	       can(rq, PERM_MEMBERS_WRITE, o->branch_id);
+}
+
+static const char *field_label(struct http_req *rq, int field)
+{
+	return members_field_label(rq, contact_field_name(field));
+}
+
+json_t *members_reviews_json(struct http_req *rq, int64_t person)
+{
+	struct contact_review *r;
+	size_t n;
+	json_t *arr = json_array();
+
+	if (reviews_open(platform_conn(), rq->arena, person, &r, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n && i < REVIEWS_MAX; i++) {
+		struct person p, o;
+		char when[32];
+		if (!covered(rq, &r[i], false, &p, &o))
+			continue;
+		if (person && r[i].other_id == person) {
+			/* on the first record's page, "other" is the later one */
+			struct person t = p;
+			p = o;
+			o = t;
+		}
+		time_format(r[i].opened_at, when, sizeof(when));
+		json_array_append_new(
+			arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+				       (json_int_t)r[i].id, "field",
+				       field_label(rq, r[i].field), "person",
+				       p.display_name, "person_branch",
+				       members_branch_name(rq, p.branch_id), "other",
+				       o.display_name, "other_branch",
+				       members_branch_name(rq, o.branch_id), "when", when));
+	}
+	return arr;
+}
+
+void reviews_list(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *data = json_pack("{s:o}", "reviews", members_reviews_json(rq, 0));
+
+	http_page(rq, rs, 200, "members/reviews", N_("Records to review"), data);
+	json_decref(data);
+}
+
+/* The review {id} when the caller covers it; else 404 and -1. */
+static int load_review(struct http_req *rq, struct http_resp *rs, bool unseal,
+		       struct contact_review *r, struct person *p, struct person *o)
+{
+	int64_t id = http_param_int(rq, "id");
+
+	if (!id || review_get(platform_conn(), rq->arena, id, r) != DB_OK ||
+	    strcmp(r->state, "open") != 0 || !covered(rq, r, unseal, p, o)) {
+		http_error(rq, rs, 404, "not_found", N_("There is no such review."));
+		return -1;
+	}
+	return 0;
+}
+
+static void review_page(struct http_req *rq, struct http_resp *rs, int status,
+			const struct contact_review *r, const struct person *p,
+			const struct person *o, const char *error)
+{
+	char when[32];
+	json_t *data, *branches = json_array();
+
+	time_format(r->opened_at, when, sizeof(when));
+	/* merged, the record keeps the older one's branch unless told */
+	json_array_append_new(branches,
+			      json_pack("{s:I, s:s}", "id", (json_int_t)o->branch_id,
+					"name", members_branch_name(rq, o->branch_id)));
+	if (p->branch_id != o->branch_id)
+		json_array_append_new(branches,
+				      json_pack("{s:I, s:s}", "id",
+						(json_int_t)p->branch_id, "name",
+						members_branch_name(rq, p->branch_id)));
+	data = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+			 (json_int_t)r->id, "field", field_label(rq, r->field), "when",
+			 when, "by", *r->opened_by_name ? r->opened_by_name : "—",
+			 "person", members_person_json(rq, p, true), "other",
+			 members_person_json(rq, o, true), "branches", branches);
+	if (error)
+		json_object_set_new(data, "error", json_string(error));
+	http_page(rq, rs, status, "members/review", N_("Records to review"), data);
+	json_decref(data);
+}
+
+void reviews_show(struct http_req *rq, struct http_resp *rs)
+{
+	struct contact_review r;
+	struct person p, o;
+
+	if (load_review(rq, rs, true, &r, &p, &o) != 0)
+		return;
+	/* two records opened: two readings in the audit log */
+	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, "person", p.id),
+		 json_pack("{s:I}", "review", (json_int_t)r.id));
+	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, "person", o.id),
+		 json_pack("{s:I}", "review", (json_int_t)r.id));
+	review_page(rq, rs, 200, &r, &p, &o, NULL);
+}
+
+struct resolve {
+	struct http_req *rq;
+	struct contact_review *r;
+	bool merge;
+	int64_t branch;
+};
+
+static int resolve_tx(struct db_conn *c, void *arg)
+{
+	struct resolve *x = arg;
+	struct http_req *rq = x->rq;
+	const struct contact_review *r = x->r;
+	int rc = review_resolve(c, r->id, x->merge ? "merged" : "apart", rq->user.id);
+
+	if (rc != DB_OK)
+		return rc;
+	if (x->merge)
+		rc = person_merge(c, rq->arena, r->other_id, r->person_id, x->branch,
+				  rq->user.id);
+	if (rc != DB_OK)
+		return rc;
+	return audit_rq(rq, c, x->merge ? "person.merged" : "person.kept_apart",
+			obj(rq->arena, "person", r->other_id),
+			json_pack("{s:I, s:I, s:s}", "review", (json_int_t)r->id, "other",
+				  (json_int_t)r->person_id, "field",
+				  contact_field_name(r->field)));
+}
+
+void reviews_resolve(struct http_req *rq, struct http_resp *rs)
+{
+	struct contact_review r;
+	struct person p, o;
+	const char *decision = http_field(rq, "decision");
+	struct resolve x = {.rq = rq, .r = &r};
+	int rc;
+
+	if (load_review(rq, rs, true, &r, &p, &o) != 0)
+		return;
+	if (!decision || (strcmp(decision, "merge") != 0 && strcmp(decision, "apart") != 0)) {
+		review_page(rq, rs, 422, &r, &p, &o,
+			    tr_rq(rq, N_("Choose to merge the records or to keep them apart.")));
+		return;
+	}
+	x.merge = strcmp(decision, "merge") == 0;
+	x.branch = http_field_int(rq, "branch", o.branch_id);
+	if (x.merge && x.branch != o.branch_id && x.branch != p.branch_id) {
+		review_page(rq, rs, 422, &r, &p, &o,
+			    tr_rq(rq, N_("The merged record stays in the branch of one of the two.")));
+		return;
+	}
+	rc = db_tx(platform_conn(), resolve_tx, &x);
+	if (rc == DB_CONSTRAINT) {
+		review_page(rq, rs, 409, &r, &p, &o,
+			    tr_rq(rq, N_("Both records have their own account: they are two people. Keep them apart.")));
+		return;
+	}
+	if (rc == DB_NOTFOUND) {
+		http_error(rq, rs, 409, "conflict", N_("This review was decided already."));
+		return;
+	}
+	if (rc != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	members_changed(rq, r.person_id);
+	members_changed(rq, r.other_id);
+	http_flash(rq, rs, x.merge ? N_("The records are merged.")
+				   : N_("The records stay apart."));
+	http_redirect(rs, x.merge ? arena_printf(rq->arena, "/members/%lld",
+						 (long long)r.other_id)
+				  : "/members/reviews");
+}

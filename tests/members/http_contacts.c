@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * An officer's answer never depends on people outside their scope. An
+ * Aktau organizer who types (or uploads) a phone or email that belongs
+ * to a member in Karaganda gets exactly the answer a number nobody has
+ * gets: the same status, the same body apart from what they sent, in the
+ * same time. The clash waits in a review queue that only an officer who
+ * sees both records can open, and who merges them or keeps them apart.
+ * Every preview, import and search is in the audit log.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../http/harness.h"
+#include "platform/core/core.h"
+
+static struct srv S;
+static void up(void)
+{
+	srv_init(&S, true);
+	srv_start(&S, NULL);
+}
+static void down(void)
+{
+	cr_expect_eq(srv_stop(&S), 0);
+	srv_destroy(&S);
+}
+TestSuite(contacts, .init = up, .fini = down, .timeout = 240);
+
+static struct client *as(const char *email)
+{
+	struct client *c = cl_new(&S);
+	struct resp *r;
+
+	cr_assert_eq(cl_login(c, email, DEMO_PASSWORD, NULL), 303, "%s", email);
+	r = cl_post(c, "/account", "display_name=Officer&lang=en");
+	cr_assert_eq(r->status, 303);
+	resp_free(r);
+	return c;
+}
+
+static char *sql1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sql1(const char *fmt, ...)
+{
+	va_list ap;
+	char *q, *out;
+
+	va_start(ap, fmt);
+	cr_assert_geq(vasprintf(&q, fmt, ap), 0);
+	va_end(ap);
+	out = srv_sql(&S, "%s", q);
+	cr_assert_not_null(out, "%s", q);
+	free(q);
+	return str_trim(out);
+}
+
+static struct resp *api(struct client *c, const char *method, const char *path,
+			const char *json)
+{
+	char *t = cl_csrf(c), *h = xasprintf("X-CSRF-Token: %s", t);
+	const char *hs[] = {h, NULL};
+	struct resp *r = cl_req(c, method, path, "application/json", json,
+				strlen(json), hs);
+	free(t);
+	free(h);
+	return r;
+}
+
+/* n people outside Aktau with a phone and an email, as the administrator
+ * reads them: phones[i], emails[i] (malloc'd). */
+static void foreign_contacts(size_t n, char **phones, char **emails)
+{
+	struct client *ad = as("admin@example.org");
+	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+
+	for (size_t i = 0; i < n; i++) {
+		char *path;
+		struct resp *r;
+		json_t *j;
+		char *tok = sql1("SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
+				 "WHERE s.path NOT LIKE '/%s/%%' AND p.phone_sealed IS NOT NULL "
+				 "AND p.email_sealed IS NOT NULL ORDER BY p.id LIMIT 1 OFFSET %zu",
+				 aktau, i);
+
+		cr_assert(*tok, "the demo has %zu people outside Aktau", n);
+		path = xasprintf("/api/v1/members/%s", tok);
+		r = cl_get(ad, path);
+		cr_assert_eq(r->status, 200);
+		j = json_loads(r->body, 0, NULL);
+		phones[i] = xstrdup(json_string_value(json_object_get(j, "phone")));
+		emails[i] = xstrdup(json_string_value(json_object_get(j, "email")));
+		cr_assert(*phones[i] && *emails[i]);
+		json_decref(j);
+		resp_free(r);
+		free(path);
+		free(tok);
+	}
+	free(aktau);
+	cl_free(ad);
+}
+
+/* Replaces every occurrence of what by with in s (in place; with no
+ * longer than what). */
+static void blank(char *s, const char *what, const char *with)
+{
+	size_t wl = strlen(what), nl = strlen(with);
+	char *p;
+
+	cr_assert_leq(nl, wl);
+	while (*what && (p = strstr(s, what))) {
+		memcpy(p, with, nl);
+		memmove(p + nl, p + wl, strlen(p + wl) + 1);
+	}
+}
+
+/* A JSON answer with the fields that must differ taken out. */
+static char *api_shape(const char *body)
+{
+	json_t *j = json_loads(body, 0, NULL);
+	char *out;
+
+	cr_assert_not_null(j, "%s", body);
+	json_object_del(j, "id");
+	json_object_del(j, "phone");
+	json_object_del(j, "email");
+	json_object_del(j, "display_name");
+	out = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(j);
+	return out;
+}
+
+static long people(void)
+{
+	char *n = sql1("SELECT count(*) FROM people");
+	long v = atol(n);
+	free(n);
+	return v;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+#define N_TIMED 24
+
+Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
+{
+	struct client *ak = as("aktau@example.org");
+	char *phones[N_TIMED + 3], *emails[N_TIMED + 3];
+	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *near = sql1("SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
+			  "WHERE s.path LIKE '/%s/%%' AND p.phone_sealed IS NOT NULL "
+			  "ORDER BY p.id LIMIT 1", aktau);
+	double t_else[N_TIMED], t_none[N_TIMED];
+	struct resp *a, *b;
+	char *sa, *sb, *body;
+
+	foreign_contacts(N_TIMED + 3, phones, emails);
+
+	/* the form: both added, both sent to the new record, whose page is
+	 * the same apart from the phone */
+	{
+		const char *sent[2] = {phones[0], "+77019990001"};
+		struct resp *page[2], *post[2];
+		for (int k = 0; k < 2; k++) {
+			char *loc, *u = urlenc(sent[k]);
+			post[k] = cl_post(ak, "/members", "display_name=Same+Name&branch=%s&phone=%s",
+					  aktau, u);
+			free(u);
+			cr_assert_eq(post[k]->status, 303, "%ld %s", post[k]->status, post[k]->body);
+			loc = xstrdup(resp_header(post[k], "Location"));
+			cr_assert(str_starts(loc, "/members/"));
+			page[k] = cl_get(ak, loc);
+			cr_assert_eq(page[k]->status, 200);
+			blank(page[k]->body, sent[k], "P");
+			blank(page[k]->body, loc, "L");
+			blank(page[k]->body, loc + 9, "I");
+			free(loc);
+		}
+		cr_assert_eq(post[0]->len, post[1]->len);
+		cr_assert_str_eq(page[0]->body, page[1]->body, "the record pages differ");
+		for (int k = 0; k < 2; k++) {
+			resp_free(post[k]);
+			resp_free(page[k]);
+		}
+	}
+
+	/* someone this organizer can see is still a clear conflict */
+	{
+		char *path = xasprintf("/api/v1/members/%s", near);
+		struct resp *r = cl_get(ak, path);
+		json_t *j = json_loads(r->body, 0, NULL);
+		char *js = xasprintf("{\"display_name\":\"Dup\",\"branch\":%s,\"phone\":\"%s\"}",
+				     aktau, json_string_value(json_object_get(j, "phone")));
+		resp_free(r);
+		r = api(ak, "POST", "/api/v1/members", js);
+		cr_assert_eq(r->status, 409, "a phone held in Aktau: %s", r->body);
+		resp_free(r);
+		json_decref(j);
+		free(js);
+		free(path);
+	}
+
+	/* the API, creating and changing: same status, same body */
+	{
+		char *ja = xasprintf("{\"display_name\":\"X\",\"branch\":%s,\"email\":\"%s\"}",
+				     aktau, emails[1]);
+		char *jb = xasprintf("{\"display_name\":\"X\",\"branch\":%s,\"email\":\"%s\"}",
+				     aktau, "nobody.at.all@example.net");
+		a = api(ak, "POST", "/api/v1/members", ja);
+		b = api(ak, "POST", "/api/v1/members", jb);
+		cr_assert_eq(a->status, 201, "%s", a->body);
+		cr_assert_eq(b->status, 201, "%s", b->body);
+		sa = api_shape(a->body);
+		sb = api_shape(b->body);
+		cr_assert_str_eq(sa, sb);
+		free(sa);
+		free(sb);
+		{
+			json_t *ida = json_loads(a->body, 0, NULL);
+			json_t *idb = json_loads(b->body, 0, NULL);
+			char *pa = xasprintf("/api/v1/members/%lld",
+					     (long long)json_integer_value(json_object_get(ida, "id")));
+			char *pb = xasprintf("/api/v1/members/%lld",
+					     (long long)json_integer_value(json_object_get(idb, "id")));
+			char *ka = xasprintf("{\"phone\":\"%s\"}", phones[1]);
+			resp_free(a);
+			resp_free(b);
+			a = api(ak, "PATCH", pa, ka);
+			b = api(ak, "PATCH", pb, "{\"phone\":\"+77019990002\"}");
+			cr_assert_eq(a->status, 200, "%s", a->body);
+			cr_assert_eq(b->status, 200, "%s", b->body);
+			sa = api_shape(a->body);
+			sb = api_shape(b->body);
+			cr_assert_str_eq(sa, sb);
+			free(sa);
+			free(sb);
+			free(ka);
+			free(pa);
+			free(pb);
+			json_decref(ida);
+			json_decref(idb);
+		}
+		resp_free(a);
+		resp_free(b);
+		free(ja);
+		free(jb);
+	}
+
+	/* the import preview: "new", both times */
+	{
+		char *fa = xasprintf("display_name,phone,email,branch\nRow One,%s,%s,Aktau\n",
+				     phones[2], emails[2]);
+		char *fb = xasprintf("display_name,phone,email,branch\nRow One,%s,%s,Aktau\n",
+				     "+77019990003", "row.one@example.net");
+		char *t = cl_csrf(ak), *h = xasprintf("X-CSRF-Token: %s", t);
+		const char *hs[] = {h, NULL};
+		char *ba = xasprintf("--XX\r\nContent-Disposition: form-data; name=\"file\"; "
+				     "filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n%s\r\n--XX--\r\n", fa);
+		char *bb = xasprintf("--XX\r\nContent-Disposition: form-data; name=\"file\"; "
+				     "filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n%s\r\n--XX--\r\n", fb);
+		char *ua, *ub;
+		a = cl_req(ak, "POST", "/members/import", "multipart/form-data; boundary=XX",
+			   ba, strlen(ba), hs);
+		ua = sql1("SELECT max(id) FROM import_uploads");
+		b = cl_req(ak, "POST", "/members/import", "multipart/form-data; boundary=XX",
+			   bb, strlen(bb), hs);
+		ub = sql1("SELECT max(id) FROM import_uploads");
+		cr_assert_eq(a->status, 200, "%s", a->body);
+		cr_assert_eq(b->status, 200);
+		cr_assert(strstr(a->body, "data-created=\"1\""), "%s", a->body);
+		blank(a->body, phones[2], "P");
+		blank(b->body, "+77019990003", "P");
+		blank(a->body, emails[2], "E");
+		blank(b->body, "row.one@example.net", "E");
+		body = xasprintf("/members/import/%s/run", ua);
+		blank(a->body, body, "R");
+		free(body);
+		body = xasprintf("/members/import/%s/run", ub);
+		blank(b->body, body, "R");
+		free(body);
+		cr_assert_str_eq(a->body, b->body, "the previews differ");
+		resp_free(a);
+		resp_free(b);
+		/* imported, then the same file again: nothing changes */
+		body = xasprintf("/members/import/%s/run", ua);
+		a = cl_post(ak, body, "%s", "");
+		cr_assert_eq(a->status, 200);
+		cr_assert(strstr(a->body, "data-created=\"1\""), "%s", a->body);
+		resp_free(a);
+		free(body);
+		a = cl_req(ak, "POST", "/members/import", "multipart/form-data; boundary=XX",
+			   ba, strlen(ba), hs);
+		cr_assert(strstr(a->body, "data-created=\"0\" data-updated=\"0\""),
+			  "the officer's own record matches the second time: %s", a->body);
+		resp_free(a);
+		free(ua);
+		free(ub);
+		free(fa);
+		free(fb);
+		free(ba);
+		free(bb);
+		free(t);
+		free(h);
+	}
+
+	/* the time it takes: within noise. Alternating, so that a load on
+	 * the machine falls on both alike. */
+	for (size_t i = 0; i < N_TIMED; i++) {
+		char *ja = xasprintf("{\"display_name\":\"T\",\"branch\":%s,\"phone\":\"%s\","
+				     "\"email\":\"%s\"}", aktau, phones[i + 2], emails[i + 2]);
+		char *jb = xasprintf("{\"display_name\":\"T\",\"branch\":%s,\"phone\":"
+				     "\"+7701888%04zu\",\"email\":\"t%zu@example.net\"}",
+				     aktau, i, i);
+		char *t = cl_csrf(ak), *h = xasprintf("X-CSRF-Token: %s", t);
+		const char *hs[] = {h, NULL};
+		double t0;
+		if (i == 0) {
+			/* the first row of a file imported above is the
+			 * officer's own now: pick fresh ones only */
+			free(ja);
+			ja = xasprintf("{\"display_name\":\"T\",\"branch\":%s,\"phone\":\"%s\"}",
+				       aktau, phones[N_TIMED + 2]);
+			free(jb);
+			jb = xasprintf("{\"display_name\":\"T\",\"branch\":%s,\"phone\":"
+				       "\"+77018889999\"}", aktau);
+		}
+		t0 = now_ms();
+		a = cl_req(ak, "POST", "/api/v1/members", "application/json", ja, strlen(ja), hs);
+		t_else[i] = now_ms() - t0;
+		t0 = now_ms();
+		b = cl_req(ak, "POST", "/api/v1/members", "application/json", jb, strlen(jb), hs);
+		t_none[i] = now_ms() - t0;
+		cr_assert_eq(a->status, 201, "%s", a->body);
+		cr_assert_eq(b->status, 201, "%s", b->body);
+		resp_free(a);
+		resp_free(b);
+		free(ja);
+		free(jb);
+		free(t);
+		free(h);
+	}
+	{
+		double me = median(t_else, N_TIMED), mn = median(t_none, N_TIMED);
+		double diff = me > mn ? me - mn : mn - me;
+		cr_assert_lt(diff, mn * 0.5 + 1.0,
+			     "exists elsewhere %.2f ms, exists nowhere %.2f ms", me, mn);
+	}
+
+	/* a search for the foreign phone finds no one, and is audited */
+	{
+		char *u = urlenc(phones[3]);
+		char *q = xasprintf("/members?q=%s", u);
+		char *n;
+		a = cl_get(ak, q);
+		cr_assert_eq(a->status, 200);
+		resp_free(a);
+		n = sql1("SELECT count(*) FROM audit_log WHERE action = 'members.searched'");
+		cr_assert_geq(atoi(n), 1);
+		free(n);
+		n = sql1("SELECT count(*) FROM audit_log WHERE action = 'members.searched' "
+			 "AND detail LIKE '%%%s%%'", phones[3] + 1);
+		cr_assert_eq(atoi(n), 0, "the searched text is sealed in the log");
+		free(n);
+		n = sql1("SELECT count(*) FROM audit_log WHERE action = 'members.import.previewed'");
+		cr_assert_geq(atoi(n), 3, "every preview is audited");
+		free(n);
+		free(q);
+		free(u);
+	}
+	for (size_t i = 0; i < N_TIMED + 3; i++) {
+		free(phones[i]);
+		free(emails[i]);
+	}
+	free(aktau);
+	free(near);
+	cl_free(ak);
+}
+
+/* The id of the newest open review, or NULL. */
+static char *last_review(void)
+{
+	char *id = srv_sql(&S, "SELECT max(id) FROM contact_reviews WHERE state = 'open'");
+	if (id && !*str_trim(id)) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+Test(contacts, only_an_officer_who_sees_both_records_reviews_them)
+{
+	struct client *ak = as("aktau@example.org"), *co = as("coordinator@example.org");
+	char *phones[2], *emails[2];
+	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *rid, *path, *other, *mine;
+	struct resp *r;
+	long before;
+
+	foreign_contacts(2, phones, emails);
+
+	/* the Aktau organizer adds someone with a Karaganda member's phone */
+	path = urlenc(phones[0]);
+	r = cl_post(ak, "/members", "display_name=Twice+Entered&branch=%s&phone=%s"
+		    "&legal_name=Second+Copy", aktau, path);
+	free(path);
+	cr_assert_eq(r->status, 303);
+	mine = xstrdup(resp_header(r, "Location") + strlen("/members/"));
+	resp_free(r);
+	rid = last_review();
+	cr_assert_not_null(rid, "the clash waits for a review");
+	other = sql1("SELECT other_id FROM contact_reviews WHERE id = %s", rid);
+
+	/* ... and never learns of it */
+	r = cl_get(ak, "/members/reviews");
+	cr_assert_eq(r->status, 200);
+	cr_assert(strstr(r->body, "Nothing to review."), "%s", r->body);
+	resp_free(r);
+	path = xasprintf("/members/reviews/%s", rid);
+	r = cl_get(ak, path);
+	cr_assert_eq(r->status, 404);
+	resp_free(r);
+	r = cl_post(ak, path, "decision=merge");
+	cr_assert_eq(r->status, 404);
+	resp_free(r);
+	{
+		char *p2 = xasprintf("/members/%s", mine);
+		r = cl_get(ak, p2);
+		cr_assert_eq(r->status, 200);
+		cr_assert_null(strstr(r->body, "review"), "no notice for the writer");
+		resp_free(r);
+		free(p2);
+	}
+	r = cl_get(ak, "/members");
+	cr_assert_null(strstr(r->body, "/members/reviews"));
+	resp_free(r);
+
+	/* the national coordinator sees both, and the notice */
+	r = cl_get(co, "/members");
+	cr_assert(strstr(r->body, "/members/reviews"), "%s", r->body);
+	resp_free(r);
+	r = cl_get(co, path);
+	cr_assert_eq(r->status, 200);
+	cr_assert(strstr(r->body, "Twice Entered"));
+	cr_assert(strstr(r->body, phones[0]));
+	resp_free(r);
+	/* merge: one record stays, with what the other had */
+	before = people();
+	r = cl_post(co, path, "decision=merge");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(people(), before - 1);
+	{
+		char *p2 = xasprintf("/members/%s", other);
+		r = cl_get(co, p2);
+		cr_assert_eq(r->status, 200);
+		resp_free(r);
+		free(p2);
+		p2 = xasprintf("/members/%s", mine);
+		r = cl_get(ak, p2);
+		cr_assert_eq(r->status, 404, "the later record is gone");
+		resp_free(r);
+		free(p2);
+	}
+	r = cl_post(co, path, "decision=apart");
+	cr_assert_eq(r->status, 404, "decided already");
+	resp_free(r);
+	free(path);
+	free(rid);
+	free(other);
+	free(mine);
+
+	/* a member who types someone else's email on their own page is not
+	 * told either; keeping apart leaves both */
+	{
+		struct client *me = as("member@example.org");
+		char *e = urlenc(emails[1]);
+		r = cl_post(me, "/me", "display_name=Saule&email=%s", e);
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		free(e);
+		cl_free(me);
+	}
+	rid = last_review();
+	cr_assert_not_null(rid);
+	path = xasprintf("/members/reviews/%s", rid);
+	before = people();
+	r = cl_post(co, path, "decision=apart");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(people(), before);
+	free(rid);
+	rid = srv_sql(&S, "SELECT state FROM contact_reviews ORDER BY id DESC LIMIT 1");
+	cr_assert_str_eq(str_trim(rid), "apart");
+	free(rid);
+	free(path);
+	rid = sql1("SELECT count(*) FROM audit_log WHERE action IN "
+		   "('person.merged', 'person.kept_apart')");
+	cr_assert_eq(atoi(rid), 2);
+	free(rid);
+	for (int i = 0; i < 2; i++) {
+		free(phones[i]);
+		free(emails[i]);
+	}
+	free(aktau);
+	cl_free(ak);
+	cl_free(co);
+}
