@@ -54,6 +54,9 @@ static const char SQL_REVIEW_ADD[] =
 static const char SQL_APPROVED_BY[] =
 	"SELECT count(*) FROM application_reviews WHERE application_id = $1 "
 	"AND decision = 'approve' AND user_id = $2";
+static const char SQL_APPROVERS[] =
+	"SELECT DISTINCT user_id FROM application_reviews "
+	"WHERE application_id = $1 AND decision = 'approve'";
 static const char SQL_APPROVALS[] =
 	"SELECT count(DISTINCT user_id) FROM application_reviews "
 	"WHERE application_id = $1 AND decision = 'approve'";
@@ -582,6 +585,28 @@ static int decide_tx(struct db_conn *c, void *arg)
 				  : NULL);
 }
 
+/* Is the caller a second person for every approval given so far? */
+static bool independent_of_approvers(struct http_req *rq, int64_t app)
+{
+	struct db_stmt *st = db_prepare(platform_conn(), SQL_APPROVERS);
+	int64_t ids[16];
+	size_t n = 0;
+	int rc;
+
+	if (!st)
+		return false;
+	db_bind_int(st, 1, app);
+	while ((rc = db_step(st)) == DB_ROW && n < ARRAY_LEN(ids))
+		ids[n++] = db_col_int(st, 0);
+	db_reset(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!accounts_independent(platform_conn(), rq->user.id, ids[i]))
+			return false;
+	return true;
+}
+
 void applications_review(struct http_req *rq, struct http_resp *rs)
 {
 	struct application ap;
@@ -611,6 +636,11 @@ void applications_review(struct http_req *rq, struct http_resp *rs)
 	if (strcmp(decision, "approve") == 0 && mine > 0) {
 		app_page(rq, rs, 409, &ap,
 			 tr_rq(rq, N_("You approved it already: another organizer must approve it too.")));
+		return;
+	}
+	if (strcmp(decision, "approve") == 0 && !independent_of_approvers(rq, ap.id)) {
+		app_page(rq, rs, 409, &ap,
+			 tr_rq(rq, N_("You cannot be the second organizer for this one: one of you made the other's account or gave the other a role.")));
 		return;
 	}
 	if (intake_secret(rq, sk, pk) == 0)

@@ -308,6 +308,17 @@ int members_export_csv(struct db_conn *c, struct arena *a, bool org,
 		       const uint8_t *bits, size_t nbits, struct buf *out,
 		       size_t *n_r);
 
+/* The export log (the two-person rule over a window, transfer.c): an
+ * export of people from scopes ("" the organization, else branch ids
+ * separated by commas), by user, after request (0: none). */
+int export_log_add(struct db_conn *c, int64_t user, int64_t people,
+		   const char *scopes, int64_t request);
+/* What user exported after since: people in all, and each export's
+ * scopes (arena array). */
+int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
+		     int64_t since, int64_t *people_r, const char ***scopes_r,
+		     size_t *n_r);
+
 /* Bumped whenever people change outside this process's view (an import
  * from the command line); servers rebuild their index when it moves. */
 void members_generation_bump(struct db_conn *c);
@@ -337,6 +348,9 @@ void me_data(struct http_req *rq, struct http_resp *rs);
 void me_leave_form(struct http_req *rq, struct http_resp *rs);
 void me_leave(struct http_req *rq, struct http_resp *rs);
 void members_invite(struct http_req *rq, struct http_resp *rs);
+/* What accepting a "members.link" invitation does (registered with the
+ * platform by module.c). */
+extern const struct invitation_kind members_invitations[];
 
 extern const struct route_table members_routes;
 extern const struct module_command members_commands[];

@@ -5,6 +5,7 @@
  * every process through the "members" event channel.
  */
 #include "internal.h"
+#include "platform/core/conf.h"
 #include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
@@ -102,6 +103,21 @@ static int start(void)
 	return 0;
 }
 
+/* Settings of the operator's ([members] in rudder.conf): not on a web
+ * page, so that no single officer can loosen a two-person rule. */
+static const struct conf_key conf[] = {
+	{"members.export_window", CONF_INT, "86400",
+	 "seconds over which one officer's exports are counted together for "
+	 "the two-person rule"},
+	{"members.export_people", CONF_INT, "200",
+	 "people one officer may export within the window before a second "
+	 "officer must approve"},
+	{"members.export_branches", CONF_INT, "1",
+	 "branches (each with what is under it) one officer may export within "
+	 "the window before a second officer must approve"},
+	{0},
+};
+
 static const char *const demo_logins[][2] = {
 	{"member@example.org", "Saule (a member, Aktau oil workers' cell)"},
 	{NULL, NULL},
@@ -116,4 +132,6 @@ const struct module members_module = {
 	.roles = roles,
 	.demo = members_demo,
 	.start = start,
+	.invitations = members_invitations,
+	.conf = conf,
 };

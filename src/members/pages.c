@@ -498,6 +498,22 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_object_set_new(data, "today", json_string(today));
 	json_object_set_new(data, "self_service", json_boolean(p->account_id != 0));
 	json_object_set_new(data, "reviews", members_reviews_json(rq, p->id));
+	{
+		/* the latest self-service invitation: the same whether the
+		 * address had an account */
+		struct invitation *inv;
+		size_t ni;
+		if (!p->account_id &&
+		    invitations_for(platform_conn(), rq->arena,
+				    arena_printf(rq->arena, "person:%lld", (long long)p->id),
+				    &inv, &ni) == DB_OK &&
+		    ni > 0 && strcmp(inv[0].state, "pending") == 0 &&
+		    inv[0].expires_at > time_now()) {
+			char when[40];
+			time_format(inv[0].created_at, when, sizeof(when));
+			json_object_set_new(data, "invited", json_string(when));
+		}
+	}
 	json_object_set_new(data, "period", json_string(arena_strndup(rq->arena, today, 7)));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));

@@ -6,10 +6,10 @@
  * while the record that a member existed (status history without notes,
  * dues as amounts, and in time their anonymous votes) stays.
  *
- * An organizer links a record to an account with "invite to
- * self-service": a new account gets a one-time link to choose a password
- * (through the outbox), an existing account with the same email is
- * linked as it is.
+ * An organizer opens self-service with "invite to self-service": an
+ * invitation (the platform's, auth.h) to the member's email. Whoever
+ * holds it chooses a password, or accepts with the account they have;
+ * only then is the account linked to the record.
  */
 #include "internal.h"
 #include "platform/audit/audit.h"
@@ -19,8 +19,6 @@
 #include "platform/platform.h"
 
 #include <string.h>
-
-#define LINK_TTL (7 * 24 * 3600)
 
 static const char SQL_BY_ACCOUNT[] =
 	"SELECT id FROM people WHERE account_id = $1 AND erased_at IS NULL";
@@ -257,14 +255,71 @@ void me_leave(struct http_req *rq, struct http_resp *rs)
 
 /* ---- an organizer opens self-service to a member ---- */
 
+/* Accepting the invitation: the account (new, or the invitee's own) is
+ * linked to the record, when neither is linked elsewhere meanwhile. */
+static int link_accept(struct db_conn *c, struct arena *a, int64_t account,
+		       const char *object, const char **why_r)
+{
+	int64_t person = 0, other = 0;
+	int rc;
+
+	(void)a;
+	if (!str_starts(object, "person:") ||
+	    str_to_i64(object + 7, &person) != 0 || person <= 0)
+		return DB_ERROR;
+	rc = db_int(c, &other, SQL_BY_ACCOUNT, "i", account);
+	if (rc == DB_OK && other != person) {
+		*why_r = N_("Your account is linked to another membership record already. Ask an organizer.");
+		return DB_CONSTRAINT;
+	}
+	if (rc == DB_OK)
+		return DB_OK; /* linked already */
+	if (rc != DB_NOTFOUND)
+		return rc;
+	rc = db_run(c, SQL_LINK, "ii", account, person);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		*why_r = N_("This membership record has self-service already, or is gone. Ask an organizer.");
+		return DB_CONSTRAINT;
+	}
+	return DB_OK;
+}
+
+const struct invitation_kind members_invitations[] = {
+	{"members.link",
+	 N_("You can see and correct your membership record yourself: your account will be linked to it."),
+	 link_accept},
+	{0},
+};
+
+struct invite {
+	struct http_req *rq;
+	struct invitation_new in;
+	int64_t person, id;
+	char *link;
+};
+
+static int invite_tx(struct db_conn *c, void *arg)
+{
+	struct invite *x = arg;
+	int rc = invitation_create(x->rq, c, &x->in, &x->id, &x->link);
+
+	if (rc == DB_OK)
+		rc = audit_rq(x->rq, c, "person.invited", obj(x->rq->arena, x->person),
+			      json_pack("{s:I}", "invitation", (json_int_t)x->id));
+	return rc;
+}
+
+/* The organizer's side: an invitation to the member's email, whatever
+ * that address has. The answer is the same whether an account exists:
+ * an organizer learns nothing about accounts (the administrator's
+ * included), and no account is linked without its holder accepting
+ * while signed in. */
 void members_invite(struct http_req *rq, struct http_resp *rs)
 {
-	struct db_conn *c = platform_conn();
 	struct person p;
-	struct account acc;
-	int64_t uid = 0;
-	bool existing;
-	int rc;
+	struct invite x = {.rq = rq};
 
 	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
 		return;
@@ -278,51 +333,16 @@ void members_invite(struct http_req *rq, struct http_resp *rs)
 			   N_("Self-service needs the member's email: add it to the record first."));
 		return;
 	}
-	existing = account_find_email(c, rq->arena, p.email, &acc) == DB_OK;
-	if (existing) {
-		uid = acc.id;
-	} else {
-		char *token, *link, *org;
-		struct buf body;
-		rc = account_create(c, rq->arena, p.email, p.display_name, "", NULL, &uid);
-		token = rc == DB_OK ? account_token_create(c, rq->arena, uid, LINK_TTL) : NULL;
-		if (!token) {
-			http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
-			return;
-		}
-		link = arena_printf(rq->arena, "%s/account/set-password?token=%s",
-				    platform_base_url(), token);
-		org = setting_get(c, rq->arena, "org.name", "rudder");
-		buf_init(&body);
-		buf_printf(&body, "%s\n\n%s\n\n%s\n\n%s\n", tr(rq->lang, "Hello,"),
-			   tr(rq->lang, "You can now see and correct your membership record yourself. Open this link within 7 days to choose your password:"),
-			   link, tr(rq->lang, "If you did not expect this message, ignore it."));
-		rc = outbox_email(c, rq->arena, p.email, org, body.data, "membership invitation",
-				  arena_printf(rq->arena, "self-%lld-%s", (long long)p.id,
-					       random_token(rq->arena, 9)));
-		buf_free(&body);
-		if (rc != DB_OK) {
-			http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
-			return;
-		}
-		outbox_wake();
-	}
-	{
-		int64_t other = 0;
-		if (db_int(c, &other, SQL_BY_ACCOUNT, "i", uid) == DB_OK) {
-			http_error(rq, rs, 409, "conflict",
-				   N_("That account is linked to another member already."));
-			return;
-		}
-	}
-	if (db_run(c, SQL_LINK, "ii", uid, p.id) != 1) {
-		http_error(rq, rs, 409, "conflict",
-			   N_("That account is linked to another member already."));
+	x.person = p.id;
+	x.in.email = p.email;
+	x.in.display_name = p.display_name;
+	x.in.kind = "members.link";
+	x.in.object = obj(rq->arena, p.id);
+	if (db_tx(platform_conn(), invite_tx, &x) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}
-	audit_rq(rq, c, "person.invited", obj(rq->arena, p.id),
-		 json_pack("{s:I, s:b}", "account", (json_int_t)uid, "existing", existing));
-	http_flash(rq, rs, existing ? N_("Linked to the existing account with this email.")
-				    : N_("An invitation to choose a password was emailed."));
+	outbox_wake();
+	http_flash(rq, rs, N_("An invitation to self-service was emailed to the member."));
 	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
 }

@@ -1201,3 +1201,47 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 		return rc;
 	return DB_OK;
 }
+
+/* ---- what officers exported, for the two-person rule ---- */
+
+static const char SQL_EXPORT_LOG_ADD[] =
+	"INSERT INTO export_log (user_id, at, people, scopes, request_id) "
+	"VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_EXPORT_LOG_SINCE[] =
+	"SELECT people, scopes FROM export_log WHERE user_id = $1 AND at > $2 "
+	"ORDER BY id";
+
+int export_log_add(struct db_conn *c, int64_t user, int64_t people,
+		   const char *scopes, int64_t request)
+{
+	int rc = request ? db_run(c, SQL_EXPORT_LOG_ADD, "iiiti", user,
+				  (int64_t)time_now(), people, scopes, request)
+			 : db_run(c, SQL_EXPORT_LOG_ADD, "iiitn", user,
+				  (int64_t)time_now(), people, scopes);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
+		     int64_t since, int64_t *people_r, const char ***scopes_r,
+		     size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_EXPORT_LOG_SINCE);
+	const char **arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*people_r = 0;
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, user);
+	db_bind_int(st, 2, since);
+	while ((rc = db_step(st)) == DB_ROW) {
+		*people_r += db_col_int(st, 0);
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		arr[n++] = arena_strdup(a, db_col_text(st, 1));
+	}
+	db_reset(st);
+	*scopes_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}

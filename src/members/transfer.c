@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "platform/audit/audit.h"
 #include "platform/auth/auth.h"
+#include "platform/core/conf.h"
 #include "platform/crypto/crypto.h"
 #include "platform/i18n/i18n.h"
 #include "platform/platform.h"
@@ -35,11 +36,12 @@ static const char SQL_UP_GET[] =
 static const char SQL_UP_DEL[] =
 	"DELETE FROM import_uploads WHERE id = $1 OR created_at <= $2";
 static const char SQL_EX_ADD[] =
-	"INSERT INTO export_requests (requested_by, scopes, created_at) "
-	"VALUES ($1, $2, $3) RETURNING id";
+	"INSERT INTO export_requests (requested_by, scopes, created_at, people) "
+	"VALUES ($1, $2, $3, $4) RETURNING id";
 static const char SQL_EX_GET[] =
 	"SELECT e.id, e.requested_by, e.scopes, e.state, e.created_at, "
-	"coalesce(e.approved_at, 0), u.display_name FROM export_requests e "
+	"coalesce(e.approved_at, 0), u.display_name, e.people "
+	"FROM export_requests e "
 	"JOIN users u ON u.id = e.requested_by WHERE e.id = $1";
 static const char SQL_EX_LIST[] =
 	"SELECT e.id FROM export_requests e WHERE e.created_at > $1 "
@@ -227,7 +229,16 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 	json_decref(data);
 }
 
-/* ---- export ---- */
+/* ---- export ----
+ *
+ * The two-person rule counts what one officer exported over a window
+ * (members.export_window seconds): while the people and the branches of
+ * their exports within it stay at members.export_people and
+ * members.export_branches, an export downloads at once; one that would
+ * go beyond waits for a second officer. So seven one-region exports need
+ * the approval one export of all seven would. The second officer must
+ * be able to export all of it, and must not be tied to the first (auth.h:
+ * neither made the other's account nor granted the other a role). */
 
 /* The branches a request may export from, as text ("" = organization). */
 static char *reach_text(struct http_req *rq)
@@ -270,8 +281,110 @@ static bool covers(struct http_req *rq, const char *scopes)
 	return true;
 }
 
+/* The people the scopes text names, as a filter for the export: the
+ * organization (*org_r), or the branches with everything under them. */
+static void scopes_filter(struct http_req *rq, const char *scopes, bool *org_r,
+			  uint8_t **bits_r, size_t *nbits_r)
+{
+	char *copy, *save = NULL;
+
+	*org_r = !*scopes;
+	*bits_r = NULL;
+	*nbits_r = 0;
+	if (*org_r)
+		return;
+	copy = arena_strdup(rq->arena, scopes);
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int64_t id = 0;
+		uint8_t *bits;
+		size_t nbits;
+		str_to_i64(t, &id);
+		mscope_subtree(rq, id, &bits, &nbits);
+		if (nbits > *nbits_r) {
+			uint8_t *grown = arena_alloc(rq->arena, nbits / 8 + 1);
+			if (*bits_r)
+				memcpy(grown, *bits_r, *nbits_r / 8 + 1);
+			*bits_r = grown;
+			*nbits_r = nbits;
+		}
+		for (size_t i = 0; bits && i < nbits / 8 + 1; i++)
+			(*bits_r)[i] |= bits[i];
+	}
+}
+
+/* How many branches the scopes texts cover together: a branch inside
+ * another counted once, the organization as all its top branches. */
+static size_t branches_in(struct http_req *rq, const char *const *sets, size_t nsets)
+{
+	struct scope *all;
+	size_t ns, count = 0;
+	const char **paths = NULL;
+	size_t np = 0, cap = 0;
+
+	if (scope_list(platform_conn(), rq->arena, &all, &ns) != DB_OK)
+		return SIZE_MAX; /* unsure: beyond any budget */
+	for (size_t k = 0; k < nsets; k++) {
+		char *copy, *save = NULL;
+		if (!*sets[k]) {
+			for (size_t i = 0; i < ns; i++)
+				if (all[i].depth == 0) {
+					paths = arena_grow(rq->arena, paths, np, &cap, sizeof(*paths));
+					paths[np++] = all[i].path;
+				}
+			continue;
+		}
+		copy = arena_strdup(rq->arena, sets[k]);
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			int64_t id = 0;
+			if (str_to_i64(t, &id) != 0)
+				continue;
+			for (size_t i = 0; i < ns; i++)
+				if (all[i].id == id) {
+					paths = arena_grow(rq->arena, paths, np, &cap,
+							   sizeof(*paths));
+					paths[np++] = all[i].path;
+				}
+		}
+	}
+	/* a path counts unless another one holds it (or is the same and
+	 * comes first) */
+	for (size_t i = 0; i < np; i++) {
+		bool inside = false;
+		for (size_t j = 0; j < np && !inside; j++)
+			inside = j != i && scope_path_within(paths[i], paths[j]) &&
+				 (strcmp(paths[i], paths[j]) != 0 || j < i);
+		count += !inside;
+	}
+	return count;
+}
+
+/* Would this export (people from scopes) keep the officer within what
+ * one person may take alone over the window? */
+static bool within_budget(struct http_req *rq, int64_t people, const char *scopes,
+			  int64_t *used_people_r, size_t *used_branches_r)
+{
+	int64_t used = 0;
+	const char **before, **sets;
+	size_t n;
+
+	*used_people_r = 0;
+	*used_branches_r = 0;
+	if (export_log_since(platform_conn(), rq->arena, rq->user.id,
+			     time_now() - conf_int("members.export_window"), &used,
+			     &before, &n) != DB_OK)
+		return false;
+	sets = arena_alloc(rq->arena, (n + 1) * sizeof(*sets));
+	if (n)
+		memcpy(sets, before, n * sizeof(*sets));
+	sets[n] = scopes;
+	*used_people_r = used + people;
+	*used_branches_r = branches_in(rq, sets, n + 1);
+	return *used_people_r <= conf_int("members.export_people") &&
+	       *used_branches_r <= (size_t)conf_int("members.export_branches");
+}
+
 struct exreq {
-	int64_t id, by, created_at, approved_at;
+	int64_t id, by, created_at, approved_at, people;
 	const char *scopes, *state, *by_name;
 };
 
@@ -292,6 +405,7 @@ static int exreq_get(struct http_req *rq, int64_t id, struct exreq *e)
 		e->created_at = db_col_int(st, 4);
 		e->approved_at = db_col_int(st, 5);
 		e->by_name = arena_strdup(rq->arena, db_col_text(st, 6));
+		e->people = db_col_int(st, 7);
 		rc = DB_OK;
 	} else if (rc == DB_DONE) {
 		rc = DB_NOTFOUND;
@@ -345,10 +459,10 @@ static json_t *requests_json(struct http_req *rq)
 		time_format(e.created_at, when, sizeof(when));
 		json_array_append_new(
 			arr,
-			json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b}", "id", (json_int_t)e.id,
-				  "by", e.by_name, "when", when, "reach",
-				  scopes_label(rq, e.scopes), "may_approve",
-				  !mine && strcmp(e.state, "pending") == 0,
+			json_pack("{s:I, s:s, s:s, s:s, s:I, s:b, s:b, s:b}", "id",
+				  (json_int_t)e.id, "by", e.by_name, "when", when, "reach",
+				  scopes_label(rq, e.scopes), "people", (json_int_t)e.people,
+				  "may_approve", !mine && strcmp(e.state, "pending") == 0,
 				  "may_download",
 				  mine && strcmp(e.state, "approved") == 0 &&
 					  time_now() - e.approved_at < EXPORT_TTL,
@@ -363,65 +477,97 @@ void export_form(struct http_req *rq, struct http_resp *rs)
 	json_t *data;
 
 	mscope_for(rq, PERM_MEMBERS_EXPORT, &s);
-	data = json_pack("{s:o, s:o}", "branches", members_branch_options(rq, &s, 0),
-			 "requests", requests_json(rq));
+	data = json_pack("{s:o, s:o, s:I, s:I, s:I}", "branches",
+			 members_branch_options(rq, &s, 0), "requests", requests_json(rq),
+			 "free_people", (json_int_t)conf_int("members.export_people"),
+			 "free_branches", (json_int_t)conf_int("members.export_branches"),
+			 "window_hours",
+			 (json_int_t)((conf_int("members.export_window") + 3599) / 3600));
 	http_page(rq, rs, 200, "members/export", N_("Export members"), data);
 	json_decref(data);
 }
 
-static void send_csv(struct http_req *rq, struct http_resp *rs, bool org,
-		     const uint8_t *bits, size_t nbits, const char *what,
-		     const char *object)
+/* Builds the CSV of the scopes; *n_r people. -1 on failure. */
+static int build_csv(struct http_req *rq, const char *scopes, struct buf *out,
+		     size_t *n_r)
 {
-	struct buf out;
-	size_t n;
+	bool org;
+	uint8_t *bits;
+	size_t nbits;
 
-	buf_init(&out);
-	if (members_export_csv(platform_conn(), rq->arena, org, bits, nbits, &out, &n) !=
-		    DB_OK ||
+	scopes_filter(rq, scopes, &org, &bits, &nbits);
+	buf_init(out);
+	if (members_export_csv(platform_conn(), rq->arena, org, bits, nbits, out,
+			       n_r) != DB_OK) {
+		buf_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sends a CSV built already, logging and auditing the export. */
+static void send_csv(struct http_req *rq, struct http_resp *rs, struct buf *out,
+		     size_t n, const char *scopes, int64_t request)
+{
+	const char *object = request ? arena_printf(rq->arena, "export:%lld",
+						    (long long)request)
+				     : *scopes ? arena_printf(rq->arena, "scope:%s", scopes)
+					       : "scope:0";
+
+	if (export_log_add(platform_conn(), rq->user.id, (int64_t)n, scopes,
+			   request) != DB_OK ||
 	    audit_rq(rq, platform_conn(), "members.exported", object,
-		     json_pack("{s:I, s:s}", "people", (json_int_t)n, "reach", what)) !=
-		    DB_OK) {
-		buf_free(&out);
+		     json_pack("{s:I, s:s}", "people", (json_int_t)n, "reach",
+			       scopes_label(rq, scopes))) != DB_OK) {
+		buf_free(out);
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}
-	buf_reserve(&out, 0);
-	http_text(rs, 200, "text/csv; charset=utf-8", out.data ? out.data : "");
+	buf_reserve(out, 0);
+	http_text(rs, 200, "text/csv; charset=utf-8", out->data ? out->data : "");
 	http_set_header(rs, "Content-Disposition", "attachment; filename=\"members.csv\"");
-	buf_free(&out);
+	buf_free(out);
 }
 
 void export_start(struct http_req *rq, struct http_resp *rs)
 {
-	int64_t branch = http_field_int(rq, "branch", 0), id;
-	char *reach;
+	int64_t branch = http_field_int(rq, "branch", 0), id, used_people;
+	size_t used_branches, n;
+	const char *scopes;
+	struct buf out;
 
 	if (branch) {
 		struct branch b;
-		uint8_t *bits;
-		size_t nbits;
-		/* one branch and what is under it: at once */
 		if (branch_get(platform_conn(), rq->arena, branch, &b) != DB_OK ||
 		    !can(rq, PERM_MEMBERS_EXPORT, branch)) {
 			http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
 			return;
 		}
-		mscope_subtree(rq, branch, &bits, &nbits);
-		send_csv(rq, rs, false, bits, nbits, b.name,
-			 arena_printf(rq->arena, "scope:%lld", (long long)branch));
-		return;
+		scopes = arena_printf(rq->arena, "%lld", (long long)branch);
+	} else {
+		scopes = reach_text(rq);
 	}
-	/* more than a branch: a second officer approves first */
-	reach = reach_text(rq);
-	if (db_int(platform_conn(), &id, SQL_EX_ADD, "iti", rq->user.id, reach,
-		   (int64_t)time_now()) != DB_OK ||
-	    audit_rq(rq, platform_conn(), "members.export.requested",
-		     arena_printf(rq->arena, "export:%lld", (long long)id), NULL) != DB_OK) {
+	if (build_csv(rq, scopes, &out, &n) != 0) {
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}
-	http_flash(rq, rs, N_("Requested. Another officer who may export these members must approve it; then download it here."));
+	if (within_budget(rq, (int64_t)n, scopes, &used_people, &used_branches)) {
+		send_csv(rq, rs, &out, n, scopes, 0);
+		return;
+	}
+	buf_free(&out);
+	/* beyond what one officer takes alone: a second officer approves */
+	if (db_int(platform_conn(), &id, SQL_EX_ADD, "itii", rq->user.id, scopes,
+		   (int64_t)time_now(), (int64_t)n) != DB_OK ||
+	    audit_rq(rq, platform_conn(), "members.export.requested",
+		     arena_printf(rq->arena, "export:%lld", (long long)id),
+		     json_pack("{s:I, s:I, s:I}", "people", (json_int_t)n,
+			       "window_people", (json_int_t)used_people,
+			       "window_branches", (json_int_t)used_branches)) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	http_flash(rq, rs, N_("This export, with what you exported lately, is more than one officer may take alone. Another officer who may export these members must approve it; then download it here."));
 	http_redirect(rs, "/members/export");
 }
 
@@ -449,6 +595,11 @@ void export_approve(struct http_req *rq, struct http_resp *rs)
 			   N_("Another officer must approve your export."));
 		return;
 	}
+	if (!accounts_independent(platform_conn(), rq->user.id, e.by)) {
+		http_error(rq, rs, 403, "forbidden",
+			   N_("You cannot be the second officer for this one: one of you made the other's account or gave the other a role."));
+		return;
+	}
 	if (db_run(platform_conn(), SQL_EX_APPROVE, "iii", rq->user.id,
 		   (int64_t)time_now(), e.id) != 1) {
 		http_error(rq, rs, 409, "conflict", N_("This export is not waiting for approval."));
@@ -463,7 +614,8 @@ void export_approve(struct http_req *rq, struct http_resp *rs)
 void export_download(struct http_req *rq, struct http_resp *rs)
 {
 	struct exreq e;
-	struct mscope s;
+	struct buf out;
+	size_t n;
 
 	if (load_request(rq, rs, &e) != 0)
 		return;
@@ -473,17 +625,19 @@ void export_download(struct http_req *rq, struct http_resp *rs)
 			   N_("This export cannot be downloaded: it is not approved, was downloaded already, or is older than a day."));
 		return;
 	}
-	if (db_run(platform_conn(), SQL_EX_DONE, "ii", (int64_t)time_now(), e.id) != 1) {
-		http_error(rq, rs, 409, "conflict", N_("This export was downloaded already."));
-		return;
-	}
 	/* what the requester may export now, never more than was approved */
-	mscope_for(rq, PERM_MEMBERS_EXPORT, &s);
-	if (*e.scopes && s.org) {
+	if (!covers(rq, e.scopes)) {
 		http_error(rq, rs, 409, "conflict",
 			   N_("Your reach changed since the request. Ask again."));
 		return;
 	}
-	send_csv(rq, rs, s.org, s.bits, s.nbits, scopes_label(rq, e.scopes),
-		 arena_printf(rq->arena, "export:%lld", (long long)e.id));
+	if (db_run(platform_conn(), SQL_EX_DONE, "ii", (int64_t)time_now(), e.id) != 1) {
+		http_error(rq, rs, 409, "conflict", N_("This export was downloaded already."));
+		return;
+	}
+	if (build_csv(rq, e.scopes, &out, &n) != 0) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
+	send_csv(rq, rs, &out, n, e.scopes, e.id);
 }

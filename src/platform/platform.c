@@ -30,8 +30,12 @@ void platform_set_modules(const struct module *const *mods, size_t n)
 	modules = mods;
 	nmodules = n;
 	authz_add_roles(auth_roles);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		authz_add_roles(mods[i]->roles);
+		if (mods[i]->conf)
+			conf_add_keys(mods[i]->conf);
+		auth_add_invitation_kinds(mods[i]->invitations);
+	}
 }
 
 const struct module *const *platform_modules(size_t *n_r)

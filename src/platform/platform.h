@@ -15,6 +15,8 @@
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 
+struct conf_key;
+
 /* A command a module adds to the command line: `rudder VERB MODULE ...`
  * (rudder import members FILE). The command line opens and unlocks the
  * data directory first (--data, --passphrase-file, --db are its own);
@@ -41,6 +43,11 @@ struct module {
 	const char *const (*demo_logins)[2];
 	/* called once after the database is open and migrated */
 	int (*start)(void);
+	/* the module's settings ("members.export_window"), read with
+	 * conf_int and friends; NULL-name-terminated, may be NULL */
+	const struct conf_key *conf;
+	/* what the module's invitations give (auth.h); may be NULL */
+	const struct invitation_kind *invitations;
 };
 
 /* Registered by main (from src/modules.c) before anything else runs. */

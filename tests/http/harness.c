@@ -3,6 +3,8 @@
 
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <dirent.h>
+#include <sodium.h>
 #include <libpq-fe.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -667,4 +669,110 @@ char *cl_admin(struct client *c)
 	cr_assert_eq(r->status, 303, "enrol: %s", r->body);
 	resp_free(r);
 	return secret;
+}
+
+/* ---- a real mail server ---- */
+
+pid_t mail_start(struct srv *s, int port)
+{
+	char *dir = xasprintf("%s/mail", s->root);
+	char *listen = xasprintf("127.0.0.1:%d", port);
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		char *argv[] = {"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
+				listen, "-c", "aiosmtpd.handlers.Mailbox", dir, NULL};
+		setpgid(0, 0);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	wait_port(port);
+	free(dir);
+	free(listen);
+	return pid;
+}
+
+void mail_stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(-pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* A mail's body, decoded from base64 when it is. */
+static char *mail_body(const char *mail)
+{
+	const char *sep = strstr(mail, "\r\n\r\n"), *lf = strstr(mail, "\n\n");
+	struct buf clean;
+	unsigned char *out;
+	size_t n;
+
+	if (!sep || (lf && lf < sep))
+		sep = lf;
+	if (!sep)
+		return xstrdup("");
+	if (!strstr(mail, "Content-Transfer-Encoding: base64"))
+		return xstrdup(sep);
+	buf_init(&clean);
+	for (const char *p = sep; *p; p++)
+		if (*p != '\r' && *p != '\n' && *p != ' ')
+			buf_putc(&clean, *p);
+	out = xcalloc(1, clean.len + 1);
+	if (sodium_base642bin(out, clean.len, clean.data ? clean.data : "", clean.len,
+			      NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+		n = 0;
+	out[n] = '\0';
+	buf_free(&clean);
+	return (char *)out;
+}
+
+char *mail_find(struct srv *s, const char *to, const char *needle)
+{
+	char *dir = xasprintf("%s/mail/new", s->root);
+	char *want = xasprintf("To: <%s>", to);
+
+	for (int i = 0; i < 150; i++) {
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char *p, *text, *body;
+			size_t n;
+			if (e->d_name[0] == '.')
+				continue;
+			p = xasprintf("%s/%s", dir, e->d_name);
+			text = file_read(p, 1 << 20, &n);
+			free(p);
+			if (!text || !strstr(text, want)) {
+				free(text);
+				continue;
+			}
+			body = mail_body(text);
+			free(text);
+			if (strstr(body, needle)) {
+				closedir(d);
+				free(dir);
+				free(want);
+				return body;
+			}
+			free(body);
+		}
+		if (d)
+			closedir(d);
+		usleep(100000);
+	}
+	cr_assert_fail("no mail to %s holding '%s' arrived", to, needle);
+	return NULL;
+}
+
+char *mail_link(struct srv *s, const char *to, const char *path)
+{
+	char *body = mail_find(s, to, path);
+	const char *p = strstr(body, path);
+	size_t n = strcspn(p, " \r\n\"<>");
+	char *out = xstrndup(p, n);
+
+	free(body);
+	return out;
 }

@@ -113,6 +113,18 @@ int stream_until(int fd, const char *want, int seconds);
  * session cookie's value (malloc'd). */
 char *admin_session_token(struct srv *s, const char *totp_secret);
 
+/* A real SMTP server on loopback (Debian's python3-aiosmtpd) on port,
+ * delivering into a maildir under s->root; start rudder with
+ * smtp.url=smtp://127.0.0.1:PORT (and outbox.poll_ms low) to use it. */
+pid_t mail_start(struct srv *s, int port);
+void mail_stop(pid_t pid);
+/* The body (decoded) of a mail delivered to `to` holding needle, waiting
+ * up to 15 s for it (malloc'd). */
+char *mail_find(struct srv *s, const char *to, const char *needle);
+/* From such a mail, the link that starts with path ("/account/...") up
+ * to its end, with its query (malloc'd). */
+char *mail_link(struct srv *s, const char *to, const char *path);
+
 /* The text between start and end in hay (malloc'd), or NULL. */
 char *between(const char *hay, const char *start, const char *end);
 /* URL-encodes s (malloc'd). */

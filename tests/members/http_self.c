@@ -169,16 +169,19 @@ Test(self_service, an_organizer_invites_a_member)
 	r = cl_post(c, path, "%s", "");
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
-	n = srv_sql(&S, "SELECT count(*) FROM outbox WHERE label = 'membership invitation'");
+	n = srv_sql(&S, "SELECT count(*) FROM outbox WHERE label = 'invitation'");
 	cr_assert_str_eq(str_trim(n), "1");
 	free(n);
+	/* nothing is linked until the address's holder accepts
+	 * (tests/members/http_two_person.c follows it to the end) */
 	n = srv_sql(&S, "SELECT count(*) FROM people WHERE id = %s AND account_id IS NOT NULL",
 		    pid);
+	cr_assert_str_eq(str_trim(n), "0");
+	free(n);
+	n = srv_sql(&S, "SELECT count(*) FROM invitations WHERE object = 'person:%s' "
+			"AND kind = 'members.link'", pid);
 	cr_assert_str_eq(str_trim(n), "1");
 	free(n);
-	r = cl_post(c, path, "%s", "");
-	cr_assert_eq(r->status, 409, "once");
-	resp_free(r);
 	r = cl_post(c, "/members/1/invite", "%s", "");
 	cr_assert_eq(r->status, 404, "someone in Almaty is out of reach");
 	resp_free(r);

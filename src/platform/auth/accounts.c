@@ -243,8 +243,51 @@ int account_revoke_sessions(struct db_conn *c, int64_t id)
 	return db_run(c, SQL_REVOKE_ALL, "i", id);
 }
 
+/* ---- ties between accounts (two-person rules) ---- */
+
+static const char SQL_TIE_ADD[] =
+	"INSERT INTO account_ties (by_user, user_id, kind, at) "
+	"VALUES ($1, $2, $3, $4)";
+static const char SQL_TIED[] =
+	"SELECT count(*) FROM account_ties WHERE (by_user = $1 AND user_id = $2) "
+	"OR (by_user = $2 AND user_id = $1)";
+
+int account_tie(struct db_conn *c, int64_t by, int64_t user, const char *kind)
+{
+	int rc;
+
+	if (!by || !user || by == user)
+		return DB_OK;
+	rc = db_run(c, SQL_TIE_ADD, "iiti", by, user, kind, (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+bool accounts_independent(struct db_conn *c, int64_t a, int64_t b)
+{
+	int64_t n = 1;
+
+	if (!a || !b || a == b)
+		return false;
+	if (db_int(c, &n, SQL_TIED, "ii", a, b) != DB_OK)
+		return false; /* unsure: not two people */
+	return n == 0;
+}
+
+static int grant_insert(struct db_conn *c, int64_t user, const char *role,
+			int64_t scope, int64_t by, int64_t *id_r);
+
 int grant_add(struct db_conn *c, int64_t user, const char *role,
 	      int64_t scope, int64_t by, int64_t *id_r)
+{
+	int rc = grant_insert(c, user, role, scope, by, id_r);
+
+	if (rc == DB_OK)
+		rc = account_tie(c, by, user, "granted");
+	return rc;
+}
+
+static int grant_insert(struct db_conn *c, int64_t user, const char *role,
+			int64_t scope, int64_t by, int64_t *id_r)
 {
 	int64_t id;
 

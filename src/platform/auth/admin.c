@@ -8,7 +8,10 @@
  * manages every account. One scoped to a branch manages an account only
  * when every role that account holds lies inside the manager's branches,
  * and grants roles only inside them; roles marked org_only ("admin") are
- * granted only by organization-wide managers.
+ * granted only by organization-wide managers. A scoped manager never
+ * learns whether an address has an account: "create" sends an
+ * invitation (invitations.c) whatever it has, and one-time links are
+ * shown only to managers of the whole organization.
  */
 #include "auth.h"
 #include "internal.h"
@@ -149,7 +152,9 @@ static int create_tx(struct db_conn *c, void *arg)
 			    cr->lang ? cr->lang : "", NULL, &cr->id);
 	if (rc != DB_OK)
 		return rc;
-	rc = grant_add(c, cr->id, cr->role, cr->scope, rq->user.id, NULL);
+	rc = account_tie(c, rq->user.id, cr->id, "created");
+	if (rc == DB_OK)
+		rc = grant_add(c, cr->id, cr->role, cr->scope, rq->user.id, NULL);
 	if (rc != DB_OK)
 		return rc;
 	token = account_token_create(c, rq->arena, cr->id, LINK_TTL);
@@ -167,6 +172,20 @@ static int create_tx(struct db_conn *c, void *arg)
 			      json_pack("{s:s, s:I}", "role", cr->role, "scope",
 					(json_int_t)cr->scope));
 	return rc;
+}
+
+struct invite {
+	struct http_req *rq;
+	struct invitation_new in;
+	int64_t id;
+	char *link;
+};
+
+static int invite_tx(struct db_conn *c, void *arg)
+{
+	struct invite *x = arg;
+
+	return invitation_create(x->rq, c, &x->in, &x->id, &x->link);
 }
 
 int admin_create_account(struct http_req *rq, const char *email,
@@ -193,6 +212,24 @@ int admin_create_account(struct http_req *rq, const char *email,
 	}
 	if ((*why_r = grant_refusal(rq, role, scope)))
 		return 403;
+	if (!can(rq, PERM_ACCOUNTS, 0)) {
+		/* A manager of some branches sees only the accounts inside
+		 * them: whether the address has an account elsewhere must not
+		 * show, in the answer, its timing or the link. So: an
+		 * invitation, whatever the address has, emailed only. */
+		struct invite x = {.rq = rq,
+				   .in = {.email = email, .display_name = name,
+					  .lang = lang, .kind = "role", .role = role,
+					  .scope = scope}};
+		if (db_tx(platform_conn(), invite_tx, &x) != DB_OK) {
+			*why_r = N_("Something went wrong on our side.");
+			return 500;
+		}
+		outbox_wake();
+		*id_r = x.id;
+		*link_r = NULL;
+		return 202;
+	}
 	rc = db_tx(platform_conn(), create_tx, &cr);
 	if (rc == DB_CONSTRAINT) {
 		*why_r = N_("An account with that email exists already.");
@@ -260,7 +297,8 @@ json_t *admin_accounts_json(struct http_req *rq, bool with_email)
 
 void admin_users(struct http_req *rq, struct http_resp *rs)
 {
-	json_t *data = json_pack("{s:o}", "users", admin_accounts_json(rq, true));
+	json_t *data = json_pack("{s:o, s:o}", "users", admin_accounts_json(rq, true),
+				 "invitations", admin_invitations_json(rq));
 
 	http_page(rq, rs, 200, "auth/users", N_("Accounts"), data);
 	json_decref(data);
@@ -358,6 +396,12 @@ void admin_user_create(struct http_req *rq, struct http_resp *rs)
 		http_field_int(rq, "scope", 0), &id, &link, &why);
 	json_t *data;
 
+	if (status == 202) {
+		data = json_pack("{s:s}", "email", http_field(rq, "email"));
+		http_page(rq, rs, 202, "auth/user_invited", N_("Invitation sent"), data);
+		json_decref(data);
+		return;
+	}
 	if (status != 201) {
 		new_page(rq, rs, status, why);
 		return;
@@ -574,12 +618,22 @@ static int relink_tx(struct db_conn *c, void *arg)
 {
 	struct relink *r = arg;
 	char *token = account_token_create(c, r->rq->arena, r->acc->id, LINK_TTL);
+	int rc;
 
 	if (!token)
 		return DB_ERROR;
 	r->link = arena_printf(r->rq->arena, "%s/account/set-password?token=%s",
 			       platform_base_url(), token);
 	send_link(r->rq, c, r->acc, r->link, !r->acc->has_password);
+	/* only a manager of the whole organization is shown the link; who
+	 * saw it could set the account's password, so for two-person rules
+	 * the two are one */
+	if (can(r->rq, PERM_ACCOUNTS, 0)) {
+		if ((rc = account_tie(c, r->rq->user.id, r->acc->id, "created")) != DB_OK)
+			return rc;
+	} else {
+		r->link = NULL;
+	}
 	return audit_rq(r->rq, c, "password.link_created",
 			obj(r->rq->arena, "user", r->acc->id), NULL);
 }
@@ -601,6 +655,12 @@ void admin_user_link(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	outbox_wake();
+	if (!r.link) {
+		http_flash(rq, rs, N_("A new link to set a password was emailed to the account's address."));
+		http_redirect(rs, arena_printf(rq->arena, "/admin/users/%lld",
+					       (long long)acc.id));
+		return;
+	}
 	user_page(rq, rs, 200, &acc, NULL, r.link);
 }
 

@@ -128,6 +128,13 @@ void api_users_create(struct http_req *rq, struct http_resp *rs)
 		http_field(rq, "lang"), http_field(rq, "role"),
 		http_field_int(rq, "scope_id", 0), &id, &link, &why);
 
+	if (status == 202) {
+		/* a manager of some branches: an invitation, whatever the
+		 * address has (admin.c) */
+		http_json(rs, 202, json_pack("{s:I, s:s}", "invitation", (json_int_t)id,
+					     "status", "invited"));
+		return;
+	}
 	if (status != 201) {
 		http_error(rq, rs, status,
 			   status == 409 ? "conflict"

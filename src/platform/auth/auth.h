@@ -171,6 +171,63 @@ int grants_of(struct db_conn *c, struct arena *a, int64_t user,
 int grant_get(struct db_conn *c, struct arena *a, int64_t grant_id,
 	      struct grant *out);
 
+/* ---- two people ----
+ * A two-person rule (a second officer approves an export, a second
+ * organizer an application) needs two people. Two accounts where one
+ * made the other (created it, or accepted an invitation it sent) or
+ * granted the other a role, ever, in either direction, are not two
+ * people for it: whoever made an account may hold its password. */
+/* Records such a tie (kind "created" or "granted"); by 0 (the command
+ * line) or by == user records nothing. grant_add records its own. */
+int account_tie(struct db_conn *c, int64_t by, int64_t user, const char *kind);
+/* True when a and b are two accounts with no tie between them. */
+bool accounts_independent(struct db_conn *c, int64_t a, int64_t b);
+/* Does account user (active) hold perm over scope (0: the organization),
+ * as can() would say for its own requests? For checks on behalf of
+ * someone not asking (an inviter, when their invitation is accepted). */
+bool account_can(struct db_conn *c, struct arena *a, int64_t user,
+		 const char *perm, int64_t scope);
+
+/* ---- invitations ----
+ * An invitation to an email address, to take a role or what a module
+ * offers (a membership record to link the account to). The link is
+ * emailed (through the outbox); whoever holds it chooses a password when
+ * no account has that address, or accepts while signed in as the account
+ * that has it. The inviter is answered the same either way and learns
+ * nothing of which it was. */
+struct invitation_kind {
+	const char *name; /* "members.link" */
+	const char *what; /* msgid: what accepting does, for the invitee */
+	/* Runs in the accepting transaction for account. DB_OK, or a
+	 * refusal with *why_r (msgid), or an error. */
+	int (*accept)(struct db_conn *c, struct arena *a, int64_t account,
+		      const char *object, const char **why_r);
+};
+/* Adds kinds (NULL-name-terminated, borrowed); before serving. */
+void auth_add_invitation_kinds(const struct invitation_kind *kinds);
+struct invitation_new {
+	const char *email, *display_name, *lang;
+	const char *kind;   /* "role", or a module's */
+	const char *role;   /* for "role": granted over scope on accepting */
+	int64_t scope;
+	const char *object; /* for a module's kind: "person:12" */
+};
+/* Makes an invitation from the request's account and emails its link;
+ * DB_OK with *id_r and the link (arena-owned) in *link_r, which only an
+ * inviter who may see every account should be shown. */
+int invitation_create(struct http_req *rq, struct db_conn *c,
+		      const struct invitation_new *in, int64_t *id_r,
+		      char **link_r);
+struct invitation {
+	int64_t id;
+	const char *email, *display_name, *lang, *kind, *role, *object, *state;
+	int64_t scope, created_by, created_at, expires_at;
+	const char *by_name;
+};
+/* Invitations of a kind for an object (newest first), e.g. a person's. */
+int invitations_for(struct db_conn *c, struct arena *a, const char *object,
+		    struct invitation **out_r, size_t *n_r);
+
 /* A one-time link token to set a password (valid `ttl` seconds). The
  * token is returned once, arena-owned; only its hash is stored. */
 char *account_token_create(struct db_conn *c, struct arena *a, int64_t user,

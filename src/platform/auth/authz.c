@@ -241,6 +241,31 @@ bool can(struct http_req *rq, const char *perm, int64_t scope_id)
 	return false;
 }
 
+bool account_can(struct db_conn *c, struct arena *a, int64_t user,
+		 const char *perm, int64_t scope)
+{
+	struct account acc;
+	struct grant *g;
+	struct scope s;
+	size_t n;
+
+	if (!user || account_get(c, a, user, &acc) != DB_OK ||
+	    strcmp(acc.status, "active") != 0 ||
+	    grants_of(c, a, user, &g, &n) != DB_OK)
+		return false;
+	if (scope && scope_get(c, a, scope, &s) != DB_OK)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct role_def *r = authz_role(g[i].role);
+		if (!r || !role_has_perm(r, perm))
+			continue;
+		if (g[i].scope_id == 0 ||
+		    (scope && scope_path_within(s.path, g[i].scope_path)))
+			return true;
+	}
+	return false;
+}
+
 bool can_any(struct http_req *rq, const char *perm)
 {
 	size_t n;

@@ -72,6 +72,13 @@ void admin_user_signout(struct http_req *rq, struct http_resp *rs);
 void admin_user_link(struct http_req *rq, struct http_resp *rs);
 void admin_user_totp_reset(struct http_req *rq, struct http_resp *rs);
 
+/* invitations.c */
+void auth_invitation_form(struct http_req *rq, struct http_resp *rs);
+void auth_invitation(struct http_req *rq, struct http_resp *rs);
+void admin_invitation_cancel(struct http_req *rq, struct http_resp *rs);
+/* Invitations to roles of the last 30 days within the manager's reach. */
+json_t *admin_invitations_json(struct http_req *rq);
+
 void api_session_get(struct http_req *rq, struct http_resp *rs);
 void api_session_login(struct http_req *rq, struct http_resp *rs);
 void api_session_totp(struct http_req *rq, struct http_resp *rs);

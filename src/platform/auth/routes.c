@@ -93,6 +93,17 @@ static const struct field status_fields[] = {
 	{"status", F_TOKEN, true, 16, N_("State"), false},
 	{0},
 };
+static const struct field invitation_form_fields[] = {
+	{"token", F_TOKEN, true, 100, N_("Link"), false},
+	{0},
+};
+static const struct field invitation_fields[] = {
+	{"token", F_TOKEN, true, 100, N_("Link"), false},
+	{"action", F_TOKEN, true, 10, NULL, false},
+	{"password", F_SECRET, false, 1024, N_("Password"), false},
+	{"password2", F_SECRET, false, 1024, N_("Password again"), false},
+	{0},
+};
 static const struct field api_login_fields[] = {
 	{"email", F_LINE, true, 254, N_("Email"), false},
 	{"password", F_SECRET, true, 1024, N_("Password"), false},
@@ -120,6 +131,11 @@ static const struct route routes[] = {
 	 token_fields, "form behind a one-time link"},
 	{HTTP_POST, "/account/set-password", auth_setpw, PERM_PUBLIC, 0,
 	 setpw_fields, "set a password with a one-time link"},
+	{HTTP_GET, "/account/invitation", auth_invitation_form, PERM_PUBLIC, 0,
+	 invitation_form_fields,
+	 "an invitation: choose a password, or accept with your account"},
+	{HTTP_POST, "/account/invitation", auth_invitation, PERM_PUBLIC, 0,
+	 invitation_fields, "accept or decline an invitation"},
 	{HTTP_GET, "/account", auth_account, PERM_LOGIN, ROUTE_PRE_2FA, NULL,
 	 "your account"},
 	{HTTP_POST, "/account", auth_account_save, PERM_LOGIN, ROUTE_PRE_2FA,
@@ -161,6 +177,8 @@ static const struct route routes[] = {
 	 PERM_ACCOUNTS, 0, NULL, "send a new password link"},
 	{HTTP_POST, "/admin/users/{id:int}/totp/reset", admin_user_totp_reset,
 	 PERM_ACCOUNTS, 0, NULL, "reset an account's second factor"},
+	{HTTP_POST, "/admin/invitations/{id:int}/cancel", admin_invitation_cancel,
+	 PERM_ACCOUNTS, 0, NULL, "cancel an invitation not yet accepted"},
 
 	{HTTP_GET, "/api/v1/session", api_session_get, PERM_PUBLIC, ROUTE_API,
 	 NULL, "who is signed in, and the CSRF token"},

@@ -63,36 +63,71 @@ static const struct conf_key keys[] = {
 	{"outbox.timeout", CONF_INT, "20", "seconds per delivery attempt"},
 };
 
-#define NKEYS ARRAY_LEN(keys)
+/* The platform's keys, then those modules add (conf_add_keys). */
+static struct conf_key *all;
+static size_t nall;
+static char **values; /* defaults, then the file, then the env */
+static char **flags;  /* command-line flags: these win */
 
-static char *values[NKEYS]; /* defaults, then the file, then the env */
-static char *flags[NKEYS];  /* command-line flags: these win */
+static void keys_init(void)
+{
+	if (all)
+		return;
+	nall = ARRAY_LEN(keys);
+	all = xcalloc(nall, sizeof(*all));
+	memcpy(all, keys, sizeof(keys));
+	values = xcalloc(nall, sizeof(*values));
+	flags = xcalloc(nall, sizeof(*flags));
+}
+
+void conf_add_keys(const struct conf_key *more)
+{
+	size_t n = 0, old;
+
+	keys_init();
+	while (more && more[n].name)
+		n++;
+	old = nall;
+	nall += n;
+	all = xrealloc(all, nall * sizeof(*all));
+	values = xrealloc(values, nall * sizeof(*values));
+	flags = xrealloc(flags, nall * sizeof(*flags));
+	for (size_t i = 0; i < n; i++) {
+		all[old + i] = more[i];
+		values[old + i] = values[0] ? xstrdup(more[i].def) : NULL;
+		flags[old + i] = NULL;
+	}
+}
 
 static int key_index(const char *name)
 {
-	for (size_t i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].name, name) == 0)
+	keys_init();
+	for (size_t i = 0; i < nall; i++)
+		if (strcmp(all[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
 
 const struct conf_key *conf_keys(size_t *n_r)
 {
-	*n_r = NKEYS;
-	return keys;
+	keys_init();
+	*n_r = nall;
+	return all;
 }
 
 void conf_reset(void)
 {
-	for (size_t i = 0; i < NKEYS; i++) {
+	keys_init();
+	for (size_t i = 0; i < nall; i++) {
 		free(values[i]);
-		values[i] = xstrdup(keys[i].def);
+		values[i] = xstrdup(all[i].def);
 	}
 }
 
 void conf_clear_flags(void)
 {
-	for (size_t i = 0; i < NKEYS; i++) {
+	keys_init();
+	for (size_t i = 0; i < nall; i++) {
 		free(flags[i]);
 		flags[i] = NULL;
 	}
@@ -126,7 +161,7 @@ static int set_into(char **slots, const char *name, const char *value,
 		snprintf(err, cap, "setting '%s' holds control characters", name);
 		return -1;
 	}
-	switch (keys[i].type) {
+	switch (all[i].type) {
 	case CONF_INT:
 		if (str_to_i64(value, &n) != 0 || n < 0) {
 			snprintf(err, cap,
@@ -146,7 +181,7 @@ static int set_into(char **slots, const char *name, const char *value,
 	case CONF_STR:
 		break;
 	}
-	if (!values[0])
+	if (!values || !values[0])
 		conf_reset();
 	free(slots[i]);
 	slots[i] = xstrdup(value);
@@ -192,7 +227,7 @@ int conf_load_file(const char *path, char *err, size_t cap)
 	struct ini_ctx ctx = {.failed = false};
 	int rc;
 
-	if (!values[0])
+	if (!values || !values[0])
 		conf_reset();
 	rc = ini_parse(path, ini_cb, &ctx);
 	if (rc == -1) {
@@ -213,7 +248,7 @@ int conf_load_env(char *err, size_t cap)
 {
 	extern char **environ;
 
-	if (!values[0])
+	if (!values || !values[0])
 		conf_reset();
 	for (char **e = environ; *e; e++) {
 		const char *eq;
@@ -263,7 +298,7 @@ const char *conf_str(const char *name)
 		log_error("conf", "unknown setting %s asked for", name);
 		abort();
 	}
-	if (!values[0])
+	if (!values || !values[0])
 		conf_reset();
 	return flags[i] ? flags[i] : values[i];
 }
