@@ -135,6 +135,17 @@ static void print_logins(void)
 	printf("\n");
 }
 
+/* DIR.backup-key: beside the data directory (trailing slashes of DIR
+ * dropped, so "demo-data/" gives "demo-data.backup-key"). Caller frees. */
+static char *demo_backup_key_path(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s.backup-key", (int)n, dir);
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -202,17 +213,22 @@ int cmd_demo(int argc, char **argv)
 				"without a second\n# factor. Never do this with "
 				"real data.\n[auth]\nrequire_totp = false\n",
 		};
-		char *bk = xasprintf("%s/backup-key.demo", dir);
+		char *bk = demo_backup_key_path(dir);
 		free(keys);
 		printf("rudder demo: creating %s\n", dir);
 		fflush(stdout);
-		/* the demo keeps its backup key beside it: it is a demo */
+		/* beside the directory, never in it: a key kept with what it
+		 * protects protects nothing (a copy of the directory would
+		 * carry it along) */
 		o.backup_key_out = bk;
 		rc = init_data_dir("demo", &o);
 		if (rc != 0) {
 			free(bk);
 			return rc;
 		}
+		printf("rudder demo: the backup key is in %s (beside the "
+		       "directory, not in it)\n",
+		       bk);
 		free(bk);
 		if (db_tx(platform_conn(), demo_tx, NULL) != DB_OK) {
 			cli_err("demo", "cannot load the demo organization");

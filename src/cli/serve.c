@@ -83,15 +83,33 @@ int serve_run(const char *cmd)
 	if (cfg.threads == 0)
 		cfg.threads = 1;
 	cfg.max_connections = (unsigned)conf_int("server.max_connections");
+	cfg.max_per_address = (unsigned)conf_int("server.max_per_address");
 	cfg.timeout = (unsigned)conf_int("server.timeout");
+	cfg.header_timeout = (unsigned)conf_int("server.header_timeout");
 	cfg.max_body = (size_t)conf_int("server.max_body");
 	cfg.max_upload = (size_t)conf_int("server.max_upload");
+	cfg.body_budget = (size_t)conf_int("server.body_budget");
+	cfg.max_url = (size_t)conf_int("server.max_url");
+	cfg.max_header = (size_t)conf_int("server.max_header");
+	cfg.metrics_listen = conf_str("metrics.listen");
 	cfg.tls_proxy = conf_bool("server.behind_tls_proxy");
 	cfg.trust_proxy = conf_bool("server.trust_proxy");
 	cfg.tables = platform_route_tables(&cfg.ntables);
 	cfg.hooks = *platform_http_hooks();
-	if (http_listen_ok(cfg.listen, err, sizeof(err)) != 0) {
+	if (http_listen_ok(cfg.listen, err, sizeof(err)) != 0 ||
+	    http_metrics_listen_ok(cfg.metrics_listen, err, sizeof(err)) != 0) {
 		cli_err(cmd, "%s", err);
+		return 1;
+	}
+	/* a budget that cannot hold one largest upload, or two largest forms
+	 * (visitors may use half), would refuse them all */
+	if (cfg.body_budget < cfg.max_upload ||
+	    cfg.body_budget / 2 < cfg.max_body) {
+		cli_err(cmd,
+			"server.body_budget (%zu bytes) must hold one largest "
+			"upload (server.max_upload, %zu) and two largest forms "
+			"(server.max_body, %zu)",
+			cfg.body_budget, cfg.max_upload, cfg.max_body);
 		return 1;
 	}
 
@@ -126,6 +144,11 @@ int serve_run(const char *cmd)
 	platform_listening(http_port(srv));
 	log_info("serve", "listening on port %d (%u threads)", http_port(srv),
 		 cfg.threads);
+	if (*cfg.metrics_listen && http_metrics_port(srv))
+		printf("rudder: metrics on http://%s/metrics (metrics port %d)\n",
+		       cfg.metrics_listen, http_metrics_port(srv));
+	else if (*cfg.metrics_listen)
+		printf("rudder: metrics on %s\n", cfg.metrics_listen);
 	/* tests and scripts wait for this line on stdout */
 	printf("rudder: serving on http://%s (port %d)\n",
 	       conf_str("server.listen"), http_port(srv));

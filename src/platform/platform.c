@@ -2,7 +2,8 @@
 /*
  * Opening a data directory (configuration, keys, database, migrations),
  * the list of modules, the platform's own route tables and navigation,
- * settings kept in the database, and the health and metrics endpoints.
+ * settings kept in the database, and the health endpoint. (Metrics are
+ * served by the HTTP layer on a listener of their own: metrics.listen.)
  */
 #include "platform.h"
 #include "platform/audit/audit.h"
@@ -252,7 +253,7 @@ int setting_set(struct db_conn *c, const char *name, const char *value)
 	return rc < 0 ? rc : DB_OK;
 }
 
-/* ---- health and metrics ---- */
+/* ---- health ---- */
 
 static void healthz(struct http_req *rq, struct http_resp *rs)
 {
@@ -267,29 +268,9 @@ static void healthz(struct http_req *rq, struct http_resp *rs)
 	http_text(rs, 200, "text/plain; charset=utf-8", "ok\n");
 }
 
-/* Metrics answer only on loopback, and not through a proxy (which would
- * add X-Forwarded-For): scraping is for the operator's own monitoring. */
-static void metrics(struct http_req *rq, struct http_resp *rs)
-{
-	const char *client = rq->client ? rq->client : "";
-
-	if ((strcmp(client, "127.0.0.1") != 0 && strcmp(client, "::1") != 0 &&
-	     !str_starts(client, "::ffff:127.")) ||
-	    http_header(rq, "X-Forwarded-For")) {
-		http_error(rq, rs, 404, "not_found",
-			   N_("There is nothing at this address."));
-		return;
-	}
-	rs->status = 200;
-	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
-	http_metrics_text(&rs->body);
-}
-
 static const struct route sys_routes[] = {
 	{HTTP_GET, "/healthz", healthz, PERM_PUBLIC, 0, NULL,
 	 "health check (database reachable)"},
-	{HTTP_GET, "/metrics", metrics, PERM_PUBLIC, 0, NULL,
-	 "Prometheus metrics, loopback only"},
 };
 static const struct route_table sys_table = {"system", sys_routes,
 					     ARRAY_LEN(sys_routes)};

@@ -172,7 +172,8 @@ static void init_on(struct srv *s, bool demo, bool pg)
 					   "--no-serve", NULL);
 		cr_assert_eq(rc, 0, "rudder demo: %s", err);
 		sh("echo demo > %s", s->pass);
-		sh("cp %s/backup-key.demo %s", s->dir, s->bkey);
+		/* the demo writes its backup key beside its directory */
+		sh("cp %s.backup-key %s", s->dir, s->bkey);
 	} else {
 		apw = xasprintf("%s/adminpw", s->root);
 		sh("echo '%s' > %s; echo '%s' > %s", PASSPHRASE, s->pass,
@@ -208,6 +209,8 @@ void srv_start(struct srv *s, const char *const *sets)
 	argv[n++] = "127.0.0.1:0";
 	argv[n++] = "--threads";
 	argv[n++] = "4";
+	argv[n++] = "--set";
+	argv[n++] = "metrics.listen=127.0.0.1:0";
 	for (int i = 0; sets && sets[i] && n < 60; i++) {
 		argv[n++] = "--set";
 		argv[n++] = sets[i];
@@ -229,7 +232,9 @@ void srv_start(struct srv *s, const char *const *sets)
 	}
 	close(op[1]);
 	close(logfd);
-	/* wait for "rudder: serving on ... (port N)" */
+	/* wait for "rudder: serving on ... (port N)", noting the metrics
+	 * port on the way ("(metrics port N)") */
+	s->metrics_port = 0;
 	while (time(NULL) < deadline && used < sizeof(line) - 1) {
 		ssize_t k = read(op[0], line + used, 1);
 		if (k <= 0)
@@ -238,6 +243,9 @@ void srv_start(struct srv *s, const char *const *sets)
 		line[used] = '\0';
 		if (line[used - 1] == '\n') {
 			char *p = strstr(line, "(port ");
+			char *m = strstr(line, "(metrics port ");
+			if (m)
+				s->metrics_port = atoi(m + 14);
 			if (p) {
 				s->port = atoi(p + 6);
 				break;
@@ -294,6 +302,23 @@ char *srv_log(struct srv *s)
 	size_t n;
 	char *t = file_read(s->log, 1 << 24, &n);
 	return t ? t : xstrdup("");
+}
+
+long srv_rss_kb(struct srv *s)
+{
+	char path[64], *status, *p;
+	size_t n;
+	long kb = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
+	status = file_read(path, 1 << 16, &n);
+	cr_assert_not_null(status, "cannot read %s", path);
+	p = strstr(status, "VmRSS:");
+	if (p)
+		kb = atol(p + 6);
+	free(status);
+	cr_assert_gt(kb, 0, "no VmRSS in %s", path);
+	return kb;
 }
 
 char *srv_sql(struct srv *s, const char *fmt, ...)
@@ -592,26 +617,74 @@ char *cl_csrf(struct client *c)
 	return t;
 }
 
+char *cl_cookie(struct client *c, const char *name)
+{
+	struct curl_slist *list = NULL;
+	char *v = NULL;
+
+	curl_easy_getinfo(c->h, CURLINFO_COOKIELIST, &list);
+	/* Netscape format: domain, flag, path, secure, expiry, name, value */
+	for (struct curl_slist *x = list; x && !v; x = x->next) {
+		const char *f = x->data;
+		for (int i = 0; i < 5 && f; i++) {
+			f = strchr(f, '\t');
+			if (f)
+				f++;
+		}
+		if (f && str_starts(f, name) && f[strlen(name)] == '\t')
+			v = xstrdup(f + strlen(name) + 1);
+	}
+	curl_slist_free_all(list);
+	return v;
+}
+
 struct resp *cl_post(struct client *c, const char *path, const char *fmt, ...)
 {
 	struct buf b;
 	va_list ap;
 	struct resp *r;
+	char *target;
 
 	buf_init(&b);
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (!strstr(b.data ? b.data : "", "_csrf=")) {
+	buf_reserve(&b, 0);
+	cr_assert_null(strstr(b.data, "_csrf="),
+		       "cl_post: the token goes in the query, not the body (%s)",
+		       path);
+	if (strstr(path, "_csrf=")) {
+		target = xstrdup(path);
+	} else {
 		char *t = cl_csrf(c);
-		buf_printf(&b, "%s_csrf=%s", b.len ? "&" : "", t);
+		target = xasprintf("%s%c_csrf=%s", path,
+				   strchr(path, '?') ? '&' : '?', t);
 		free(t);
 	}
-	buf_reserve(&b, 0);
-	r = cl_req(c, "POST", path, "application/x-www-form-urlencoded", b.data,
-		   b.len, NULL);
+	r = cl_req(c, "POST", target, "application/x-www-form-urlencoded",
+		   b.data, b.len, NULL);
+	free(target);
 	buf_free(&b);
 	return r;
+}
+
+char *srv_metrics(struct srv *s)
+{
+	struct srv m = *s;
+	struct client *c;
+	struct resp *r;
+	char *body;
+
+	cr_assert_gt(s->metrics_port, 0, "this server has no metrics listener");
+	snprintf(m.base, sizeof(m.base), "http://127.0.0.1:%d", s->metrics_port);
+	c = cl_new(&m);
+	r = cl_get(c, "/metrics");
+	cr_assert_eq(r->status, 200, "metrics: %ld", r->status);
+	body = r->body;
+	r->body = NULL;
+	resp_free(r);
+	cl_free(c);
+	return body;
 }
 
 void totp_now(const char *secret, char out[7])

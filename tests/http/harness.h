@@ -24,6 +24,7 @@ struct srv {
 	char bkey[96];   /* root/backup.key */
 	pid_t pid;
 	int port;
+	int metrics_port; /* the metrics listener (metrics.listen) */
 	char base[64];
 	bool demo;
 	char db[160];   /* postgres://... when the suite runs on PostgreSQL */
@@ -42,8 +43,13 @@ void srv_init_sqlite(struct srv *s, bool demo);
 /* Runs an SQL command on the PostgreSQL server's maintenance database. */
 void pg_admin(const char *sql);
 /* Starts `rudder serve` with extra --set KEY=VALUE settings (NULL-ended
- * list, may be NULL) and waits until it listens. */
+ * list, may be NULL) and waits until it listens. Metrics are served on a
+ * loopback port of their own (metrics_port) unless sets say otherwise. */
 void srv_start(struct srv *s, const char *const *sets);
+/* The server process's resident memory (VmRSS), in KiB. */
+long srv_rss_kb(struct srv *s);
+/* GET /metrics from the metrics listener; the body (malloc'd). */
+char *srv_metrics(struct srv *s);
 /* SIGTERM, then waits; returns the exit status (-1 if it had to be
  * killed). */
 int srv_stop(struct srv *s);
@@ -81,8 +87,9 @@ void cl_free(struct client *c);
 void cl_header(struct client *c, const char *line);
 struct resp *cl_get(struct client *c, const char *path);
 /* POST application/x-www-form-urlencoded; the body is printf-formatted
- * and already encoded. A fresh CSRF token is added unless the body
- * holds "_csrf=" already. */
+ * and already encoded. A fresh CSRF token goes into the query (as forms
+ * send it) unless the path holds "_csrf=" already. A token in the body
+ * counts for nothing: send one there with cl_req, to test that. */
 struct resp *cl_post(struct client *c, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Any request; headers is a NULL-ended list of "Name: value" lines. */
@@ -91,6 +98,8 @@ struct resp *cl_req(struct client *c, const char *method, const char *path,
 		    const char *const *headers);
 /* The CSRF token for this client's cookies (GET /api/v1/session). */
 char *cl_csrf(struct client *c);
+/* The value of a cookie in this client's jar (malloc'd), or NULL. */
+char *cl_cookie(struct client *c, const char *name);
 /* Signs in with email and password (and the TOTP secret when not NULL);
  * returns the status of the last answer (303 on success). */
 long cl_login(struct client *c, const char *email, const char *password,

@@ -351,3 +351,24 @@ Test(cli, migrate_and_passphrase)
 	free(err);
 	free(np);
 }
+
+Test(cli, demo_keeps_its_backup_key_outside_its_directory)
+{
+	/* on SQLite: what matters is where the files go */
+	char *dir = xasprintf("%s/demo/", S.root), *key = xasprintf("%s/demo.backup-key", S.root);
+	char *out = NULL, *err = NULL;
+	struct stat sb;
+
+	cr_assert_eq(run_rudder(NULL, &out, &err, "demo", "--data", dir, "--no-serve", NULL), 0,
+		     "%s", err);
+	cr_assert(strstr(out, key), "demo does not say where the key is: %s", out);
+	cr_assert_eq(stat(key, &sb), 0, "no key beside the directory");
+	cr_assert_eq(sb.st_mode & 077, 0, "the key is for its owner only");
+	cr_assert_eq(sh("grep -q '^rudder-backup-key:' %s", key), 0);
+	cr_assert_neq(sh("grep -rq 'rudder-backup-key' %s", dir), 0,
+		      "the backup secret key is inside the directory it protects");
+	free(out);
+	free(err);
+	free(key);
+	free(dir);
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Security headers on every kind of answer, static assets, health,
- * metrics, pages without external resources, logs without personal data. */
+ * pages without external resources, logs without personal data. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +48,7 @@ Test(headers, on_pages_errors_api_and_assets)
 					 paths[i]);
 		resp_free(r);
 	}
-	struct resp *r = cl_post(c, "/login", "email=x&password=y&_csrf=bad");
+	struct resp *r = cl_post(c, "/login?_csrf=bad", "email=x&password=y");
 	secure(r, "a refused POST");
 	resp_free(r);
 	cl_free(c);
@@ -109,33 +109,12 @@ Test(headers, static_assets_are_cached_and_revalidated)
 	cl_free(c);
 }
 
-Test(headers, health_and_metrics)
+Test(headers, health)
 {
 	struct client *c = cl_new(&S);
 	struct resp *r = cl_get(c, "/healthz");
 	cr_assert_eq(r->status, 200);
 	cr_assert_str_eq(r->body, "ok\n");
-	resp_free(r);
-	r = cl_get(c, "/login");
-	resp_free(r);
-	r = cl_get(c, "/nope/nope");
-	resp_free(r);
-	r = cl_get(c, "/metrics");
-	cr_assert_eq(r->status, 200);
-	cr_assert(strstr(resp_header(r, "Content-Type"), "text/plain; version=0.0.4"));
-	cr_assert(strstr(r->body, "# TYPE rudder_http_requests_total counter"));
-	cr_assert(strstr(r->body, "rudder_http_requests_total{route=\"/login\",status=\"200\"} 1"),
-		  "%s", r->body);
-	cr_assert(strstr(r->body, "rudder_http_requests_total{route=\"unmatched\",status=\"404\"} 1"));
-	cr_assert(strstr(r->body, "rudder_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
-	cr_assert(strstr(r->body, "rudder_http_request_duration_seconds_count"));
-	cr_assert(strstr(r->body, "rudder_db_busy_retries_total"));
-	cr_assert_null(strstr(r->body, "/nope"), "paths typed by clients never appear");
-	resp_free(r);
-	/* through a proxy (X-Forwarded-For) metrics are not served */
-	const char *xff[] = {"X-Forwarded-For: 203.0.113.9", NULL};
-	r = cl_req(c, "GET", "/metrics", NULL, NULL, 0, xff);
-	cr_assert_eq(r->status, 404);
 	resp_free(r);
 	cl_free(c);
 }

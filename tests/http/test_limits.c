@@ -78,11 +78,15 @@ Test(limits, oversized_bodies_get_413_without_being_read)
 	cr_assert_eq(r->status, 413);
 	cr_assert(strstr(r->body, "larger than this server accepts"));
 	resp_free(r);
-	/* chunked, with no length announced */
+	/* chunked, with no length announced: read up to the limit (with a
+	 * right token: without one the gate refuses before reading) */
 	const char *h[] = {"Transfer-Encoding: chunked", NULL};
-	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded", big, n, h);
+	char *t = cl_csrf(c), *path = xasprintf("/login?_csrf=%s", t);
+	r = cl_req(c, "POST", path, "application/x-www-form-urlencoded", big, n, h);
 	cr_assert_eq(r->status, 413);
 	resp_free(r);
+	free(path);
+	free(t);
 	/* an API answers in JSON */
 	r = cl_req(c, "POST", "/api/v1/session", "application/json", big, n, NULL);
 	cr_assert_eq(r->status, 413);
@@ -181,8 +185,8 @@ Test(limits, malformed_forms_and_json_bodies)
 	cr_assert_eq(r->status, 400);
 	cr_assert(strstr(r->body, "Email: holds characters that are not allowed"), "%s", r->body);
 	resp_free(r);
-	body = xasprintf("_csrf=%s&email=x", t);
-	r = cl_req(c, "POST", "/login", "text/plain", body, strlen(body), NULL);
+	body = xasprintf("/login?_csrf=%s", t);
+	r = cl_req(c, "POST", body, "text/plain", "email=x", 7, NULL);
 	cr_assert_eq(r->status, 415);
 	resp_free(r);
 	free(body);
@@ -246,16 +250,20 @@ Test(limits, sigterm_lets_a_request_in_flight_finish)
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)S.port)};
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	char reply[4096];
-	/* a raw client with a cookie of its own and no valid token: the
-	 * answer is a 403, which is enough to see the request was handled */
-	const char *raw_cookie = "rudder_csrf=rawcookie0123456789abcdefghij";
+	/* a raw client with the cookie and token of a real browser, so the
+	 * request passes the gate and its body is read: the answer is a 401
+	 * (no such account), which is enough to see it was handled */
+	struct client *c = cl_new(&S);
+	char *t = cl_csrf(c), *cookie = cl_cookie(c, "rudder_csrf");
+	cr_assert_not_null(cookie);
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	const char *body = "email=nobody%40example.org&password=x&_csrf=none";
-	char *head = xasprintf("POST /login HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
+	const char *body = "email=nobody%40example.org&password=x";
+	char *head = xasprintf("POST /login?_csrf=%s HTTP/1.1\r\nHost: x\r\n"
+			       "Cookie: rudder_csrf=%s\r\n"
 			       "Content-Type: application/x-www-form-urlencoded\r\n"
 			       "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-			       raw_cookie, strlen(body));
+			       t, cookie, strlen(body));
 	cr_assert_gt(send(fd, head, strlen(head), 0), 0);
 	cr_assert_gt(send(fd, body, 10, 0), 0); /* half the body */
 	usleep(200000);
@@ -265,12 +273,15 @@ Test(limits, sigterm_lets_a_request_in_flight_finish)
 	ssize_t k = recv(fd, reply, sizeof(reply) - 1, MSG_WAITALL);
 	cr_assert_gt(k, 12, "no answer for the request in flight");
 	reply[k] = '\0';
-	/* answered (a refused token is still an answer), not dropped */
-	cr_assert(str_starts(reply, "HTTP/1.1 403"), "%.40s", reply);
+	/* answered by the handler, not dropped */
+	cr_assert(str_starts(reply, "HTTP/1.1 401"), "%.40s", reply);
 	close(fd);
 	cr_assert_eq(srv_stop(&S), 0, "it exits cleanly once the request is done");
 	srv_start(&S, NULL);
 	free(head);
+	free(cookie);
+	free(t);
+	cl_free(c);
 }
 
 Test(limits, slow_clients_do_not_block_others)
@@ -290,4 +301,63 @@ Test(limits, slow_clients_do_not_block_others)
 	}
 	cl_free(c);
 	close(fd);
+}
+
+Test(limits, conflicting_lengths_get_400)
+{
+	char *reply = NULL;
+	/* two lengths: a proxy in front may take one and rudder the other */
+	const char *two = "POST /login HTTP/1.1\r\nHost: x\r\n"
+			  "Content-Type: application/x-www-form-urlencoded\r\n"
+			  "Content-Length: 5\r\nContent-Length: 6\r\n"
+			  "Connection: close\r\n\r\nemail=";
+	cr_assert_eq(raw(two, strlen(two), &reply), 400, "%s", reply);
+	cr_assert(strstr(reply, "states its length in conflicting ways"), "%s", reply);
+	cr_assert(strstr(reply, "Content-Security-Policy"), "our own page: %s", reply);
+	free(reply);
+	/* a length and chunked encoding together */
+	const char *both = "POST /login HTTP/1.1\r\nHost: x\r\n"
+			   "Content-Type: application/x-www-form-urlencoded\r\n"
+			   "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"
+			   "Connection: close\r\n\r\n5\r\nemail\r\n0\r\n\r\n";
+	cr_assert_eq(raw(both, strlen(both), &reply), 400, "%s", reply);
+	free(reply);
+	/* one length said twice is one length: it goes on to the gate */
+	const char *same = "POST /login HTTP/1.1\r\nHost: x\r\n"
+			   "Content-Type: application/x-www-form-urlencoded\r\n"
+			   "Content-Length: 6\r\nContent-Length: 6\r\n"
+			   "Connection: close\r\n\r\nemail=";
+	cr_assert_eq(raw(same, strlen(same), &reply), 403, "%s", reply);
+	cr_assert(strstr(reply, "did not come from this site"), "%s", reply);
+	free(reply);
+}
+
+Test(limits, our_own_414_and_431_carry_the_security_headers)
+{
+	char *reply = NULL, *fill = xmalloc(20001), *req;
+
+	/* over our limits (server.max_url, server.max_header) but within
+	 * what libmicrohttpd holds, the answer is ours: security headers,
+	 * the user's language */
+	memset(fill, 'a', 20000);
+	fill[20000] = '\0';
+	req = xasprintf("GET /login?next=%.10000s HTTP/1.1\r\nHost: x\r\n"
+			"Accept-Language: ru\r\nConnection: close\r\n\r\n",
+			fill);
+	cr_assert_eq(raw(req, strlen(req), &reply), 414, "%.300s", reply);
+	cr_assert(strstr(reply, "Content-Security-Policy"), "%.600s", reply);
+	cr_assert(strstr(reply, "X-Frame-Options: DENY"), "%.600s", reply);
+	cr_assert(strstr(reply, "Адрес длиннее"), "%s", reply);
+	free(reply);
+	free(req);
+	req = xasprintf("GET /login HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n"
+			"Connection: close\r\n\r\n",
+			fill);
+	cr_assert_eq(raw(req, strlen(req), &reply), 431, "%.300s", reply);
+	cr_assert(strstr(reply, "Content-Security-Policy"), "%.600s", reply);
+	cr_assert(strstr(reply, "headers are larger than this server accepts"), "%s",
+		  reply);
+	free(reply);
+	free(req);
+	free(fill);
 }

@@ -81,39 +81,56 @@ Test(login, csrf_is_required_and_checked)
 	const char *no_origin[] = {"Origin: http://evil.example", NULL};
 	char *t;
 
-	r = cl_post(c, "/login", "email=a%%40b.kz&password=x&_csrf=");
+	r = cl_post(c, "/login?_csrf=", "email=a%%40b.kz&password=x");
 	cr_assert_eq(r->status, 403);
 	cr_assert(strstr(r->body, "expired or did not come from this site"));
 	resp_free(r);
-	r = cl_post(c, "/login", "email=a%%40b.kz&password=x&_csrf=forged");
+	r = cl_post(c, "/login?_csrf=forged", "email=a%%40b.kz&password=x");
 	cr_assert_eq(r->status, 403);
 	resp_free(r);
 	/* a right token with a foreign Origin is refused too */
 	t = cl_csrf(c);
-	char *body = xasprintf("email=a%%40b.kz&password=x&_csrf=%s", t);
-	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded", body,
+	const char *body = "email=a%40b.kz&password=x";
+	char *path = xasprintf("/login?_csrf=%s", t);
+	r = cl_req(c, "POST", path, "application/x-www-form-urlencoded", body,
 		   strlen(body), no_origin);
 	cr_assert_eq(r->status, 403);
 	resp_free(r);
 	/* a cross-site fetch is refused even with "Origin: null" */
 	const char *cross[] = {"Origin: null", "Sec-Fetch-Site: cross-site", NULL};
-	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded", body,
+	r = cl_req(c, "POST", path, "application/x-www-form-urlencoded", body,
 		   strlen(body), cross);
 	cr_assert_eq(r->status, 403);
 	resp_free(r);
 	/* while our own form under no-referrer sends "Origin: null" */
 	const char *own[] = {"Origin: null", "Sec-Fetch-Site: same-origin", NULL};
-	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded", body,
+	r = cl_req(c, "POST", path, "application/x-www-form-urlencoded", body,
 		   strlen(body), own);
 	cr_assert_eq(r->status, 401, "a right token from our own page passes");
 	resp_free(r);
+	/* the header does as well as the query */
+	char *hdr = xasprintf("X-CSRF-Token: %s", t);
+	const char *hs[] = {hdr, NULL};
+	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded", body,
+		   strlen(body), hs);
+	cr_assert_eq(r->status, 401, "a right token in X-CSRF-Token passes");
+	resp_free(r);
+	/* the right token in the body counts for nothing: the gate decides
+	 * on the headers, before a byte of the body is read */
+	char *in_body = xasprintf("email=a%%40b.kz&password=x&_csrf=%s", t);
+	r = cl_req(c, "POST", "/login", "application/x-www-form-urlencoded",
+		   in_body, strlen(in_body), NULL);
+	cr_assert_eq(r->status, 403, "a token in the body is not looked at");
+	resp_free(r);
 	/* another browser's token does not work with this browser's cookie */
 	struct client *other = cl_new(&S);
-	r = cl_req(other, "POST", "/login", "application/x-www-form-urlencoded",
+	r = cl_req(other, "POST", path, "application/x-www-form-urlencoded",
 		   body, strlen(body), NULL);
 	cr_assert_eq(r->status, 403);
 	resp_free(r);
-	free(body);
+	free(in_body);
+	free(hdr);
+	free(path);
 	free(t);
 	cl_free(other);
 	cl_free(c);

@@ -211,10 +211,9 @@ static struct resp *upload(struct client *c, const char *text)
 {
 	char *t = csrf_of(c), *h = xasprintf("X-CSRF-Token: %s", t);
 	const char *hs[] = {h, NULL};
-	char *body = xasprintf("--XX\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n%s\r\n"
-			       "--XX\r\nContent-Disposition: form-data; name=\"file\"; "
+	char *body = xasprintf("--XX\r\nContent-Disposition: form-data; name=\"file\"; "
 			       "filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n%s\r\n--XX--\r\n",
-			       t, text);
+			       text);
 	struct resp *r = cl_req(c, "POST", "/members/import", "multipart/form-data; boundary=XX",
 				body, strlen(body), hs);
 	free(t);

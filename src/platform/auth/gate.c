@@ -7,8 +7,10 @@
  *
  * CSRF: a token is a keyed hash of the session token (signed in) or of a
  * random cookie (not signed in, e.g. the login form), sent back in the
- * form field _csrf or the X-CSRF-Token header. An Origin header naming
- * another host is refused as well.
+ * X-CSRF-Token header or the _csrf query parameter (forms carry it in
+ * their action URL), never in the body: the gate runs on the headers,
+ * before the body is read. An Origin header naming another host is
+ * refused as well.
  */
 #include "auth.h"
 #include "internal.h"
@@ -199,11 +201,11 @@ static bool csrf_ok(struct http_req *rq)
 	const char *base = s->token ? s->token : http_cookie(rq, CSRF_COOKIE);
 	const char *want;
 
-	for (size_t i = 0; i < rq->nform; i++)
-		if (strcmp(rq->form[i].key, "_csrf") == 0)
-			sent = rq->form[i].value;
+	/* the header or the query, never the body: the gate runs before any
+	 * byte of the body is read */
+	sent = http_header(rq, "X-CSRF-Token");
 	if (!sent)
-		sent = http_header(rq, "X-CSRF-Token");
+		sent = http_query(rq, "_csrf");
 	if (!sent || !base)
 		return false;
 	want = csrf_for(rq, base);

@@ -22,14 +22,32 @@ static const struct conf_key keys[] = {
 	{"server.threads", CONF_INT, "4", "HTTP worker threads"},
 	{"server.max_connections", CONF_INT, "1024",
 	 "simultaneous connections"},
+	{"server.max_per_address", CONF_INT, "64",
+	 "connections one client address may hold at once; 0: no limit (set 0 "
+	 "behind a proxy or onion service, where every client shares the "
+	 "proxy's address)"},
 	{"server.timeout", CONF_INT, "30", "idle connection timeout, seconds"},
+	{"server.header_timeout", CONF_INT, "10",
+	 "seconds a connection has to send a whole request header, from when "
+	 "it opens or its previous answer went out; 0: no limit"},
+	{"server.max_url", CONF_INT, "8192",
+	 "longest request target (path and query, as sent), bytes"},
+	{"server.max_header", CONF_INT, "16384",
+	 "largest request head (request line and headers), bytes"},
 	{"server.max_body", CONF_INT, "1048576", "largest form body, bytes"},
 	{"server.max_upload", CONF_INT, "16777216",
 	 "largest multipart upload, bytes"},
+	{"server.body_budget", CONF_INT, "67108864",
+	 "request bodies held in memory at once, all requests together, bytes; "
+	 "past it a request gets 503; visitors not signed in may use half"},
 	{"server.behind_tls_proxy", CONF_BOOL, "false",
 	 "a TLS reverse proxy is in front: mark cookies Secure"},
 	{"server.trust_proxy", CONF_BOOL, "false",
 	 "take the client address for throttling from X-Forwarded-For"},
+	{"metrics.listen", CONF_STR, "",
+	 "where to serve Prometheus metrics (/metrics): IP:PORT such as "
+	 "127.0.0.1:9464, or unix:/path; empty: nowhere. Never the public "
+	 "address"},
 	{"db.url", CONF_STR, "",
 	 "the database: empty for DIR/rudder.db, or postgres://user@host/name"},
 	{"log.level", CONF_STR, "info", "debug, info, warn or error"},

@@ -4,11 +4,13 @@
  * server that drives them. Only files in src/platform/http/ include the
  * HTTP library's header; handlers see only what is declared here.
  *
- * A request flows: listener -> route match (method, pattern) -> limits and
- * body parsing -> field validation against the route's declared fields ->
- * the gate (session, permission, CSRF; provided by auth) -> handler ->
- * response with the security headers. Each request owns an arena that is
- * freed when the response has been sent.
+ * A request flows: listener -> route match (method, pattern) -> limits on
+ * the headers -> the gate (session, permission, CSRF; provided by auth),
+ * on the headers alone, before any body byte is read -> the body, within
+ * the route's limit and the server's body budget -> field validation
+ * against the route's declared fields -> handler -> response with the
+ * security headers. Each request owns an arena that is freed when the
+ * response has been sent.
  */
 #ifndef RUDDER_HTTP_H
 #define RUDDER_HTTP_H
@@ -204,7 +206,9 @@ const char *tr_rq(struct http_req *rq, const char *msgid);
 /* ---- the gate and page data, provided by auth (see platform.c) ---- */
 struct http_hooks {
 	/* Fills rq->user and rq->lang from the session; decides whether the
-	 * route may run. Returns 0 to go on, or fills rs and returns -1. */
+	 * route may run. Returns 0 to go on, or fills rs and returns -1. It
+	 * runs when the headers have arrived and no byte of the body has been
+	 * read: rq->query is there, rq->form and rq->files are not. */
 	int (*gate)(struct http_req *rq, struct http_resp *rs);
 	/* Sets rq->lang from what the user chose (a cookie), for answers
 	 * given before the gate runs. */
@@ -255,9 +259,15 @@ struct http_config {
 	const char *listen; /* "127.0.0.1:8080" or "[::1]:8080" */
 	unsigned threads;
 	unsigned max_connections;
-	unsigned timeout;
+	unsigned max_per_address; /* connections from one address; 0: any */
+	unsigned timeout;        /* idle connection, seconds */
+	unsigned header_timeout; /* to send a whole header, seconds; 0: none */
 	size_t max_body;
 	size_t max_upload;
+	size_t body_budget; /* bodies held at once, all requests, bytes */
+	size_t max_url;     /* request target as sent, bytes */
+	size_t max_header;  /* request line and headers, bytes */
+	const char *metrics_listen; /* "IP:PORT", "unix:/path"; NULL/"": none */
 	bool tls_proxy;
 	bool trust_proxy;
 	const struct route_table *tables;
@@ -269,6 +279,8 @@ struct http_server;
 /* 0 when listen reads as IP:PORT; else -1 with a message (checked before
  * anything starts, so a typo fails at once). */
 int http_listen_ok(const char *listen, char *err, size_t cap);
+/* The same for the metrics listener, which may also be "unix:/path". */
+int http_metrics_listen_ok(const char *listen, char *err, size_t cap);
 /* Starts listening; NULL with a message when the address is unusable. */
 struct http_server *http_start(const struct http_config *cfg, char *err,
 			       size_t cap);
@@ -276,6 +288,8 @@ struct http_server *http_start(const struct http_config *cfg, char *err,
 void http_stop(struct http_server *s, int grace_ms);
 /* The port actually bound (for --listen 127.0.0.1:0). */
 int http_port(struct http_server *s);
+/* The port the metrics listener bound; 0 when none or a Unix socket. */
+int http_metrics_port(struct http_server *s);
 
 /* ---- routing, exposed for tests and `rudder routes` ---- */
 /* Matches path against pattern, filling params (arena-owned) on success. */
@@ -308,7 +322,8 @@ int form_validate(struct arena *a, const struct field *decl, struct kv **kv,
 		  const struct field **bad_r, const char **msgid_r);
 
 /* ---- metrics ---- */
-/* Appends the Prometheus text for HTTP and DB counters. */
+/* Appends the Prometheus text for HTTP and DB counters (served only on
+ * the metrics listener, never on the public one). */
 void http_metrics_text(struct buf *out);
 
 #endif

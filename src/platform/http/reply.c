@@ -296,7 +296,7 @@ void http_error(struct http_req *rq, struct http_resp *rs, int status,
 	http_error_detail(rq, rs, status, code, msgid, NULL);
 }
 
-void reply_security_headers(struct MHD_Response *r, const struct req_ctx *ctx)
+void reply_security_headers(struct MHD_Response *r, bool cacheable, bool tls)
 {
 	MHD_add_response_header(r, "Content-Security-Policy", CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -306,9 +306,9 @@ void reply_security_headers(struct MHD_Response *r, const struct req_ctx *ctx)
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	MHD_add_response_header(r, "Permissions-Policy",
 				"camera=(), microphone=(), geolocation=()");
-	if (!ctx->rs.cacheable)
+	if (!cacheable)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (ctx->rq.tls)
+	if (tls)
 		MHD_add_response_header(r, "Strict-Transport-Security",
 					"max-age=31536000");
 }

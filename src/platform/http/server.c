@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * The HTTP server on libmicrohttpd: thread pool, limits, routing, body
- * collection, dispatch, and turning a struct http_resp into a response.
+ * The HTTP server on libmicrohttpd: thread pool, limits, routing, the
+ * gate, body collection within a budget, dispatch, and turning a struct
+ * http_resp into a response.
  *
  * Two facts from DESIGN.md shape this file: the response is queued on the
  * second call of the access handler (queueing on the first makes MHD close
  * every connection), and the daemon runs a thread pool rather than a
- * single epoll thread. Responses decided before the body arrives (413 for
- * a declared Content-Length over the limit) are queued at once so the body
- * is never read.
+ * single epoll thread.
+ *
+ * The first call of the access handler comes when the headers are in and
+ * no byte of the body has been read. Everything that can be decided then
+ * is: the limits on the request line, the headers and the announced
+ * length (400/413/414/431), the route (404/405), and the gate (who asks,
+ * CSRF, permission). A refusal of a request that announced a body is
+ * queued at once, so the body is never read (MHD then closes the
+ * connection, which is what a refused upload deserves); other answers
+ * wait for the second call. A body the gate let through is counted
+ * against one budget for the whole server (server.body_budget): past it
+ * the request gets 503 before its body is read.
  */
 #include "internal.h"
 #include "platform/db/db.h"
@@ -22,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 
 struct flat_route {
@@ -37,9 +48,20 @@ struct http_server {
 	atomic_int inflight;
 	atomic_bool stopping;
 	int port;
+	struct deadlines *deadlines;
+	struct metrics_listener *metrics;
 };
 
 const struct http_hooks *http_hooks_current;
+
+/* Bytes of request bodies held or promised (announced lengths), all
+ * requests together; one server per process. */
+static atomic_size_t body_reserved;
+
+size_t http_body_reserved(void)
+{
+	return atomic_load(&body_reserved);
+}
 
 static const char *const method_names[HTTP__MAX] = {
 	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "OTHER"};
@@ -230,7 +252,7 @@ static struct MHD_Response *make_response(struct req_ctx *ctx)
 	for (size_t i = 0; i < rs->ncookies; i++)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE,
 					rs->cookies[i]);
-	reply_security_headers(r, ctx);
+	reply_security_headers(r, rs->cacheable, ctx->rq.tls);
 	return r;
 }
 
@@ -239,6 +261,7 @@ static enum MHD_Result queue(struct req_ctx *ctx)
 	struct MHD_Response *r;
 	enum MHD_Result rc;
 
+	ctx->queued = true;
 	if (ctx->rs.status == 0)
 		ctx->rs.status = 200;
 	r = make_response(ctx);
@@ -247,6 +270,97 @@ static enum MHD_Result queue(struct req_ctx *ctx)
 	rc = MHD_queue_response(ctx->conn, (unsigned)ctx->rs.status, r);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+/* Answers with an error decided by the server itself: no handler runs. */
+static void answer(struct req_ctx *ctx, int status, const char *code,
+		   const char *msgid)
+{
+	http_resp_reset(&ctx->rs);
+	http_error(&ctx->rq, &ctx->rs, status, code, msgid);
+	ctx->answered = true;
+}
+
+/* ---- the body and its budget ---- */
+
+/* Grows the share of the budget this request holds to want bytes; false
+ * when the budget cannot give it. Half of the budget is kept for
+ * signed-in accounts: a visitor's body is refused once half is in use. */
+static bool budget_take(struct req_ctx *ctx, size_t want)
+{
+	size_t cap = ctx->srv->cfg.body_budget;
+	size_t extra, cur;
+
+	if (want <= ctx->reserved)
+		return true;
+	if (!ctx->rq.user.id)
+		cap /= 2;
+	extra = want - ctx->reserved;
+	cur = atomic_load(&body_reserved);
+	do {
+		if (cur > cap || extra > cap - cur)
+			return false;
+	} while (!atomic_compare_exchange_weak(&body_reserved, &cur,
+					       cur + extra));
+	ctx->reserved = want;
+	return true;
+}
+
+static void body_drop(struct req_ctx *ctx)
+{
+	free(ctx->body);
+	ctx->body = NULL;
+	ctx->body_len = ctx->body_cap = 0;
+	if (ctx->reserved) {
+		atomic_fetch_sub(&body_reserved, ctx->reserved);
+		ctx->reserved = 0;
+	}
+}
+
+static void budget_spent(struct req_ctx *ctx)
+{
+	answer(ctx, 503, "busy",
+	       N_("The server is receiving too much at once. Try again in a moment."));
+	http_set_header(&ctx->rs, "Retry-After", "10");
+}
+
+/* Keeps n more bytes of the body, within the route's limit and the
+ * budget; past either, the body is dropped and the answer is an error
+ * (sent when the client has finished sending). */
+static void body_take(struct req_ctx *ctx, const char *data, size_t n)
+{
+	size_t need;
+
+	if (ctx->answered || ctx->discard)
+		return;
+	if (n > ctx->limit - ctx->body_len) {
+		body_drop(ctx);
+		answer(ctx, 413, "too_large",
+		       N_("The request is larger than this server accepts."));
+		return;
+	}
+	need = ctx->body_len + n;
+	if (need > ctx->reserved) {
+		/* no length was announced (chunked): grow by doubling */
+		size_t want = ctx->reserved ? ctx->reserved : 16384;
+		while (want < need)
+			want *= 2;
+		if (want > ctx->limit)
+			want = ctx->limit;
+		if (!budget_take(ctx, want)) {
+			body_drop(ctx);
+			budget_spent(ctx);
+			return;
+		}
+	}
+	if (need > ctx->body_cap) {
+		/* exactly the announced length, or the share taken above */
+		ctx->body_cap = ctx->reserved;
+		ctx->body = xrealloc(ctx->body, ctx->body_cap + 1);
+	}
+	memcpy(ctx->body + ctx->body_len, data, n);
+	ctx->body_len += n;
+	ctx->body[ctx->body_len] = '\0';
 }
 
 /* ---- routing ---- */
@@ -277,6 +391,8 @@ static void find_route(struct req_ctx *ctx)
 	}
 	if (path_known) {
 		struct buf allow;
+		answer(ctx, 405, "method_not_allowed",
+		       N_("This address does not accept that method."));
 		buf_init(&allow);
 		for (size_t i = 0; i < s->nroutes; i++) {
 			const struct route *r = s->routes[i].r;
@@ -289,13 +405,9 @@ static void find_route(struct req_ctx *ctx)
 		}
 		http_set_header(&ctx->rs, "Allow", allow.data);
 		buf_free(&allow);
-		ctx->pending = 405;
-		ctx->pending_code = "method_not_allowed";
-		ctx->pending_msg = N_("This address does not accept that method.");
 	} else {
-		ctx->pending = 404;
-		ctx->pending_code = "not_found";
-		ctx->pending_msg = N_("There is nothing at this address.");
+		answer(ctx, 404, "not_found",
+		       N_("There is nothing at this address."));
 	}
 }
 
@@ -357,21 +469,167 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
+/* ---- how long the body is ---- */
+
+struct framing {
+	uint64_t length;  /* the one length announced */
+	int nlengths;     /* Content-Length values seen (a list counts each) */
+	bool conflict;    /* two different lengths, or one that is no number */
+	bool chunked;     /* Transfer-Encoding was sent */
+};
+
+static enum MHD_Result collect_framing(void *cls, enum MHD_ValueKind kind,
+				       const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->chunked = true;
+		return MHD_YES;
+	}
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+		return MHD_YES;
+	/* "Content-Length: 5, 5" is one length said twice; "5, 6" is two */
+	for (const char *p = value ? value : ""; *p;) {
+		uint64_t n = 0;
+		bool digits = false;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (n > (UINT64_MAX - 9) / 10) {
+				f->conflict = true;
+				return MHD_YES;
+			}
+			n = n * 10 + (uint64_t)(*p - '0');
+			digits = true;
+		}
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!digits || (*p && *p != ',')) {
+			f->conflict = true;
+			return MHD_YES;
+		}
+		if (f->nlengths++ > 0 && n != f->length)
+			f->conflict = true;
+		f->length = n;
+		if (*p == ',')
+			p++;
+	}
+	return MHD_YES;
+}
+
+/* ---- the first call: everything the headers decide ---- */
+
+static void head(struct req_ctx *ctx, const char *url, const char *method)
+{
+	struct http_server *s = ctx->srv;
+	struct http_req *rq = &ctx->rq;
+	struct arg_collect ac = {.ctx = ctx};
+	struct framing f = {0};
+	const union MHD_ConnectionInfo *ci;
+
+	rq->method = parse_method(method);
+	rq->tls = s->cfg.tls_proxy;
+	rq->path = arena_strdup(rq->arena, url);
+	rq->api = str_starts(url, "/api/");
+	rq->client = client_address(ctx);
+	ctx->limit = s->cfg.max_body;
+	ctx->discard = rq->method == HTTP_GET || rq->method == HTTP_HEAD;
+	rq->lang = i18n_negotiate(http_header(rq, "Accept-Language"));
+	if (http_hooks_current && http_hooks_current->lang)
+		http_hooks_current->lang(rq);
+
+	MHD_get_connection_values(ctx->conn, MHD_HEADER_KIND, collect_framing,
+				  &f);
+	ctx->body_expected = f.chunked || (f.nlengths > 0 && f.length > 0);
+	if (!utf8_valid(url, strlen(url)) || url[0] != '/') {
+		answer(ctx, 400, "bad_path",
+		       N_("The address holds characters that are not allowed."));
+		return;
+	}
+	if (f.conflict || (f.chunked && f.nlengths > 0)) {
+		/* a proxy and rudder could read different bodies: refuse */
+		answer(ctx, 400, "conflicting_length",
+		       N_("The request states its length in conflicting ways."));
+		return;
+	}
+	if (ctx->target_len > s->cfg.max_url) {
+		answer(ctx, 414, "uri_too_long",
+		       N_("The address is longer than this server accepts."));
+		return;
+	}
+	ci = MHD_get_connection_info(ctx->conn,
+				     MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	if (ci && ci->header_size > s->cfg.max_header) {
+		answer(ctx, 431, "headers_too_large",
+		       N_("The request headers are larger than this server accepts."));
+		return;
+	}
+	find_route(ctx);
+	if (ctx->answered)
+		return;
+	if (rq->route->flags & ROUTE_UPLOAD)
+		ctx->limit = s->cfg.max_upload;
+	if (f.nlengths > 0 && f.length > ctx->limit) {
+		answer(ctx, 413, "too_large",
+		       N_("The request is larger than this server accepts."));
+		return;
+	}
+	MHD_get_connection_values(ctx->conn, MHD_GET_ARGUMENT_KIND, collect_arg,
+				  &ac);
+	if (ac.bad) {
+		answer(ctx, 400, "bad_query",
+		       N_("The address holds characters that are not allowed."));
+		return;
+	}
+	rq->query = ac.kv;
+	rq->nquery = ac.n;
+	/* the target for "next" links: the path and its query, without a
+	 * CSRF token, which must not travel on into links and redirects */
+	if (ac.n > 0) {
+		struct buf t;
+		size_t k = 0;
+		buf_init(&t);
+		buf_puts(&t, rq->path);
+		for (size_t i = 0; i < ac.n; i++) {
+			if (strcmp(ac.kv[i].key, "_csrf") == 0)
+				continue;
+			buf_putc(&t, k++ ? '&' : '?');
+			http_urlencode(&t, ac.kv[i].key);
+			buf_putc(&t, '=');
+			http_urlencode(&t, ac.kv[i].value);
+		}
+		ctx->target = arena_strndup(rq->arena, t.data, t.len);
+		buf_free(&t);
+	}
+	/* who asks and whether they may, before any byte of the body */
+	if (http_hooks_current && http_hooks_current->gate &&
+	    http_hooks_current->gate(rq, &ctx->rs) != 0) {
+		ctx->answered = true;
+		return;
+	}
+	/* an announced body is promised its room now, or refused now */
+	if (!ctx->discard && f.nlengths > 0 && f.length > 0 &&
+	    !budget_take(ctx, (size_t)f.length))
+		budget_spent(ctx);
+}
+
 static int parse_body(struct req_ctx *ctx)
 {
 	struct http_req *rq = &ctx->rq;
 	const char *ct = http_header(rq, "Content-Type");
 	char err[128];
 
-	rq->body = ctx->body.data ? ctx->body.data : "";
-	rq->body_len = ctx->body.len;
+	rq->body = ctx->body ? ctx->body : "";
+	rq->body_len = ctx->body_len;
 	rq->content_type = ct;
 	if (rq->body_len == 0)
 		return 0;
 	if (!ct) {
-		ctx->pending = 415;
-		ctx->pending_code = "unsupported_media_type";
-		ctx->pending_msg = N_("The request body has no content type.");
+		answer(ctx, 415, "unsupported_media_type",
+		       N_("The request body has no content type."));
 		return -1;
 	}
 	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
@@ -388,73 +646,27 @@ static int parse_body(struct req_ctx *ctx)
 				   &rq->nform, &rq->json) != 0)
 			goto bad;
 	} else {
-		ctx->pending = 415;
-		ctx->pending_code = "unsupported_media_type";
-		ctx->pending_msg =
-			N_("The request body is of a type this address does not accept.");
+		answer(ctx, 415, "unsupported_media_type",
+		       N_("The request body is of a type this address does not accept."));
 		return -1;
 	}
 	return 0;
 bad:
-	ctx->pending = 400;
-	ctx->pending_code = "malformed_body";
-	ctx->pending_msg = N_("The request body is malformed.");
+	answer(ctx, 400, "malformed_body", N_("The request body is malformed."));
 	return -1;
 }
+
+/* ---- the last call: the body is in; validate and run the handler ---- */
 
 static void dispatch(struct req_ctx *ctx)
 {
 	struct http_req *rq = &ctx->rq;
 	struct http_resp *rs = &ctx->rs;
-	struct arg_collect ac = {.ctx = ctx};
 	const struct field *bad = NULL;
 	const char *why = NULL;
 	bool get = rq->method == HTTP_GET || rq->method == HTTP_HEAD;
 
-	rq->lang = i18n_negotiate(http_header(rq, "Accept-Language"));
-	if (http_hooks_current && http_hooks_current->lang)
-		http_hooks_current->lang(rq);
-	if (ctx->too_large) {
-		http_error(rq, rs, 413, "too_large",
-			   N_("The request is larger than this server accepts."));
-		return;
-	}
-	if (ctx->pending) {
-		http_error(rq, rs, ctx->pending, ctx->pending_code,
-			   ctx->pending_msg);
-		return;
-	}
-	MHD_get_connection_values(ctx->conn, MHD_GET_ARGUMENT_KIND, collect_arg,
-				  &ac);
-	if (ac.bad) {
-		http_error(rq, rs, 400, "bad_query",
-			   N_("The address holds characters that are not allowed."));
-		return;
-	}
-	rq->query = ac.kv;
-	rq->nquery = ac.n;
-	/* the target for "next" links: the path and its query */
-	if (ac.n > 0) {
-		struct buf t;
-		buf_init(&t);
-		buf_puts(&t, rq->path);
-		for (size_t i = 0; i < ac.n; i++) {
-			buf_putc(&t, i ? '&' : '?');
-			http_urlencode(&t, ac.kv[i].key);
-			buf_putc(&t, '=');
-			http_urlencode(&t, ac.kv[i].value);
-		}
-		ctx->target = arena_strndup(rq->arena, t.data, t.len);
-		buf_free(&t);
-	}
-	if (!get && parse_body(ctx) != 0) {
-		http_error(rq, rs, ctx->pending, ctx->pending_code,
-			   ctx->pending_msg);
-		return;
-	}
-	/* who asks and whether they may, before any field is looked at */
-	if (http_hooks_current && http_hooks_current->gate &&
-	    http_hooks_current->gate(rq, rs) != 0)
+	if (!get && parse_body(ctx) != 0)
 		return;
 	/* declared fields: the query for GET, the body otherwise */
 	if (rq->route->fields || (!get && rq->nform + rq->nfiles > 0)) {
@@ -483,6 +695,28 @@ static void dispatch(struct req_ctx *ctx)
 		http_hooks_current->after(rq, rs);
 }
 
+/* MHD_OPTION_URI_LOG_CALLBACK: the request line has arrived (its target
+ * as sent, before any decoding). The request's state starts here and
+ * is freed in on_completed, whatever happens in between. */
+static void *on_request_line(void *cls, const char *uri,
+			     struct MHD_Connection *conn)
+{
+	struct http_server *s = cls;
+	struct req_ctx *ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->srv = s;
+	ctx->conn = conn;
+	ctx->route_index = -1;
+	ctx->start_ms = time_now_ms();
+	ctx->target_len = uri ? strlen(uri) : 0;
+	ctx->rq.arena = arena_new();
+	ctx->rq.priv = ctx;
+	ctx->rq.method = HTTP_OTHER;
+	ctx->rq.lang = "en";
+	buf_init(&ctx->rs.body);
+	return ctx;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
@@ -492,67 +726,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	struct req_ctx *ctx = *con_cls;
 
 	(void)version;
-	if (!ctx) {
-		const char *cl;
-
-		ctx = xcalloc(1, sizeof(*ctx));
-		*con_cls = ctx;
+	if (!ctx) /* not expected: the request-line callback makes it */
+		*con_cls = ctx = on_request_line(s, url, conn);
+	if (!ctx->head_done) {
+		/* counted from here: a connection still sending its header
+		 * does not hold up a shutdown */
 		atomic_fetch_add(&s->inflight, 1);
-		ctx->srv = s;
-		ctx->conn = conn;
-		ctx->route_index = -1;
-		ctx->start_ms = time_now_ms();
-		ctx->rq.arena = arena_new();
-		ctx->rq.priv = ctx;
-		ctx->rq.method = parse_method(method);
-		ctx->rq.tls = s->cfg.tls_proxy;
-		ctx->rq.path = arena_strdup(ctx->rq.arena, url);
-		ctx->rq.api = str_starts(url, "/api/");
-		ctx->rq.lang = "en";
-		buf_init(&ctx->body);
-		buf_init(&ctx->rs.body);
-		ctx->rq.client = client_address(ctx);
-		ctx->limit = s->cfg.max_body;
-		if (!utf8_valid(url, strlen(url)) || url[0] != '/') {
-			ctx->pending = 400;
-			ctx->pending_code = "bad_path";
-			ctx->pending_msg = N_("The address holds characters that are not allowed.");
-		} else {
-			find_route(ctx);
-			if (ctx->rq.route && (ctx->rq.route->flags & ROUTE_UPLOAD))
-				ctx->limit = s->cfg.max_upload;
-		}
-		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						 MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl) {
-			int64_t n;
-			if (str_to_i64(cl, &n) == 0 && (uint64_t)n > ctx->limit) {
-				/* refuse before reading a byte of the body */
-				ctx->too_large = true;
-				ctx->started = true;
-				dispatch(ctx);
-				return queue(ctx);
-			}
-		}
+		ctx->head_done = true;
+		deadlines_busy(conn);
+		head(ctx, url, method);
+		/* a refusal of a body is sent now: the body is never read */
+		if (ctx->answered && ctx->body_expected)
+			return queue(ctx);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (!ctx->too_large && !ctx->pending) {
-			if (ctx->body.len + *upload_data_size > ctx->limit) {
-				ctx->too_large = true;
-				buf_free(&ctx->body);
-			} else {
-				buf_append(&ctx->body, upload_data,
-					   *upload_data_size);
-			}
-		}
+		body_take(ctx, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (ctx->started)
+	if (ctx->queued)
 		return MHD_YES; /* already answered */
-	ctx->started = true;
-	dispatch(ctx);
+	if (!ctx->answered)
+		dispatch(ctx);
+	body_drop(ctx); /* the handler is done with it */
 	return queue(ctx);
 }
 
@@ -561,27 +758,36 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 {
 	struct http_server *s = cls;
 	struct req_ctx *ctx = *con_cls;
+	int status;
 
-	(void)conn;
 	(void)toe;
+	deadlines_idle(s->deadlines, conn);
 	if (!ctx)
 		return;
-	metrics_record(ctx->route_index, ctx->rs.status ? ctx->rs.status : 499,
+	status = ctx->rs.status;
+	if (!status) {
+		/* an answer of libmicrohttpd's own (a malformed request) */
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+		status = ci ? (int)ci->http_status : 499;
+	}
+	metrics_record(ctx->route_index, ctx->rq.method, status,
 		       time_now_ms() - ctx->start_ms);
-	buf_free(&ctx->body);
+	body_drop(ctx);
 	buf_free(&ctx->rs.body);
 	for (size_t i = 0; i < ctx->rs.ncookies; i++)
 		free(ctx->rs.cookies[i]);
 	for (size_t i = 0; i < ctx->rs.nheaders; i++)
 		free((char *)ctx->rs.headers[i].value);
 	arena_free(ctx->rq.arena);
+	if (ctx->head_done)
+		atomic_fetch_sub(&s->inflight, 1);
 	free(ctx);
 	*con_cls = NULL;
-	atomic_fetch_sub(&s->inflight, 1);
 }
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss,
-			socklen_t *len, char *err, size_t cap)
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss,
+		      socklen_t *len, char *err, size_t cap)
 {
 	char host[128];
 	const char *colon;
@@ -633,7 +839,26 @@ int http_listen_ok(const char *listen, char *err, size_t cap)
 	struct sockaddr_storage ss;
 	socklen_t len;
 
-	return parse_listen(listen ? listen : "", &ss, &len, err, cap);
+	return http_parse_listen(listen ? listen : "", &ss, &len, err, cap);
+}
+
+int http_metrics_listen_ok(const char *listen, char *err, size_t cap)
+{
+	if (!listen || !*listen)
+		return 0;
+	if (str_starts(listen, "unix:")) {
+		const char *path = listen + 5;
+		struct sockaddr_un un;
+		if (path[0] != '/' || strlen(path) >= sizeof(un.sun_path)) {
+			snprintf(err, cap,
+				 "cannot use '%s' for metrics (want unix: and an "
+				 "absolute path of at most %zu bytes)",
+				 listen, sizeof(un.sun_path) - 1);
+			return -1;
+		}
+		return 0;
+	}
+	return http_listen_ok(listen, err, cap);
 }
 
 static void log_mhd(void *cls, const char *fmt, va_list ap)
@@ -660,11 +885,13 @@ struct http_server *http_start(const struct http_config *cfg, char *err,
 	socklen_t sslen;
 	const union MHD_DaemonInfo *di;
 	const char **names;
+	enum http_method *methods;
+	size_t pool;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 
 	s->cfg = *cfg;
-	if (parse_listen(cfg->listen, &ss, &sslen, err, cap) != 0) {
+	if (http_parse_listen(cfg->listen, &ss, &sslen, err, cap) != 0) {
 		free(s);
 		return NULL;
 	}
@@ -674,6 +901,7 @@ struct http_server *http_start(const struct http_config *cfg, char *err,
 		s->nroutes += cfg->tables[t].n;
 	s->routes = xcalloc(s->nroutes + 1, sizeof(*s->routes));
 	names = xcalloc(s->nroutes + 1, sizeof(*names));
+	methods = xcalloc(s->nroutes + 1, sizeof(*methods));
 	{
 		size_t k = 0;
 		for (size_t t = 0; t < cfg->ntables; t++)
@@ -681,29 +909,54 @@ struct http_server *http_start(const struct http_config *cfg, char *err,
 				s->routes[k].r = &cfg->tables[t].routes[i];
 				s->routes[k].module = cfg->tables[t].module;
 				names[k] = cfg->tables[t].routes[i].pattern;
+				methods[k] = cfg->tables[t].routes[i].method;
 				k++;
 			}
 	}
-	metrics_init(s->nroutes, names);
+	metrics_init(s->nroutes, names, methods);
 	free(names);
+	free(methods);
+	if (cfg->metrics_listen && *cfg->metrics_listen) {
+		s->metrics = metrics_listen(cfg->metrics_listen, err, cap);
+		if (!s->metrics) {
+			free(s->routes);
+			free(s);
+			return NULL;
+		}
+	}
 	sse_init();
 	http_hooks_current = &s->cfg.hooks;
+	s->deadlines = deadlines_start(cfg->header_timeout);
+	/* libmicrohttpd keeps a request's line and headers in a pool of its
+	 * own per connection; when they overflow it, it answers 414 or 431
+	 * itself, without our headers. The pool is twice our own limit, so
+	 * that what passes our limit by a little is answered by us. */
+	pool = 2 * cfg->max_header;
+	if (pool < 32768)
+		pool = 32768;
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)cfg->max_per_address,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, deadlines_notify, s->deadlines,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, cap, "cannot listen on %s (in use, or not ours?)",
 			 cfg->listen);
+		deadlines_stop(s->deadlines);
+		metrics_listener_stop(s->metrics);
 		sse_shutdown();
+		http_hooks_current = NULL;
 		free(s->routes);
 		free(s);
 		return NULL;
@@ -716,6 +969,11 @@ struct http_server *http_start(const struct http_config *cfg, char *err,
 int http_port(struct http_server *s)
 {
 	return s->port;
+}
+
+int http_metrics_port(struct http_server *s)
+{
+	return s->metrics ? metrics_listener_port(s->metrics) : 0;
 }
 
 void http_stop(struct http_server *s, int grace_ms)
@@ -735,6 +993,8 @@ void http_stop(struct http_server *s, int grace_ms)
 		log_warn("http", "%d requests still running at shutdown",
 			 atomic_load(&s->inflight));
 	MHD_stop_daemon(s->d);
+	deadlines_stop(s->deadlines);
+	metrics_listener_stop(s->metrics);
 	sse_shutdown();
 	http_hooks_current = NULL;
 	free(s->routes);

@@ -236,7 +236,7 @@ struct MHD_Response *sse_response(struct req_ctx *ctx)
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 				"text/event-stream; charset=utf-8");
 	MHD_add_response_header(r, "X-Accel-Buffering", "no");
-	reply_security_headers(r, ctx);
+	reply_security_headers(r, ctx->rs.cacheable, ctx->rq.tls);
 	return r;
 }
 
