@@ -94,6 +94,9 @@ int serve_run(const char *cmd)
 	cfg.metrics_listen = conf_str("metrics.listen");
 	cfg.tls_proxy = conf_bool("server.behind_tls_proxy");
 	cfg.trust_proxy = conf_bool("server.trust_proxy");
+	cfg.shared_address = conf_bool("server.shared_address");
+	if (cfg.shared_address)
+		cfg.max_per_address = 0; /* one address is everyone */
 	cfg.tables = platform_route_tables(&cfg.ntables);
 	cfg.hooks = *platform_http_hooks();
 	if (http_listen_ok(cfg.listen, err, sizeof(err)) != 0 ||

@@ -78,17 +78,44 @@ static const char *state_label(struct http_req *rq, const char *state)
 	return state;
 }
 
-/* ---- the time token ---- */
+/* ---- the form's token: its time, and one application per form ----
+ * "AT.NONCE.MAC": when the form was shown, a random nonce, and a keyed
+ * hash of both. A token is good from JOIN_MIN_SECONDS to JOIN_MAX_SECONDS
+ * after AT, and for one application (join_forms_used). */
 
-static char *join_token(struct arena *a, int64_t at)
+static const char SQL_FORM_USE[] =
+	"INSERT INTO join_forms_used (token_hash, at) VALUES ($1, $2) "
+	"ON CONFLICT DO NOTHING";
+static const char SQL_FORMS_OLD[] = "DELETE FROM join_forms_used WHERE at < $1";
+
+static char *join_token_for(struct arena *a, int64_t at, const char *nonce)
 {
 	unsigned char mac[MAC_LEN];
-	char *msg = arena_printf(a, "join|%lld", (long long)at);
+	char *msg = arena_printf(a, "join|%lld|%s", (long long)at, nonce);
 	char hex[33];
 
 	keyed_hash(SUBKEY_CSRF, msg, strlen(msg), mac);
 	sodium_bin2hex(hex, sizeof(hex), mac, 16);
-	return arena_printf(a, "%lld.%s", (long long)at, hex);
+	return arena_printf(a, "%lld.%s.%s", (long long)at, nonce, hex);
+}
+
+static char *join_token(struct arena *a, int64_t at)
+{
+	return join_token_for(a, at, random_token(a, 12));
+}
+
+/* Uses the form's token for one application: DB_OK, DB_CONSTRAINT when
+ * it was used already, or an error. */
+static int join_token_use(struct db_conn *c, const char *t)
+{
+	unsigned char h[MAC_LEN];
+	int rc;
+
+	plain_hash(t, strlen(t), h);
+	if (db_run(c, SQL_FORMS_OLD, "i", (int64_t)time_now() - JOIN_MAX_SECONDS) < 0)
+		return DB_ERROR;
+	rc = db_run(c, SQL_FORM_USE, "bi", h, sizeof(h), (int64_t)time_now());
+	return rc < 0 ? rc : (rc == 0 ? DB_CONSTRAINT : DB_OK);
 }
 
 /* NULL when the token is good and old enough, else why not. */
@@ -96,11 +123,13 @@ static const char *join_token_check(struct arena *a, const char *t)
 {
 	int64_t at;
 	const char *dot = t ? strchr(t, '.') : NULL;
+	const char *dot2 = dot ? strchr(dot + 1, '.') : NULL;
 	char *good;
 
-	if (!dot || str_to_i64(arena_strndup(a, t, (size_t)(dot - t)), &at) != 0)
+	if (!dot || !dot2 ||
+	    str_to_i64(arena_strndup(a, t, (size_t)(dot - t)), &at) != 0)
 		return N_("This form has expired. It is shown again: send it once more.");
-	good = join_token(a, at);
+	good = join_token_for(a, at, arena_strndup(a, dot + 1, (size_t)(dot2 - dot - 1)));
 	if (strlen(good) != strlen(t) || sodium_memcmp(good, t, strlen(t)) != 0 ||
 	    time_now() - at > JOIN_MAX_SECONDS)
 		return N_("This form has expired. It is shown again: send it once more.");
@@ -184,7 +213,10 @@ static void join_done(struct http_req *rq, struct http_resp *rs)
 void join_submit(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
-	const char *client = rq->client ? rq->client : "";
+	/* NULL when every visitor shares one address (an onion service):
+	 * then each form takes one application, and nothing limits a
+	 * visitor's own new forms, so no one can shut the form for others */
+	const char *client = rq->client;
 	struct person_input in = {0};
 	unsigned char pk[INTAKE_KEY_LEN], *sealed;
 	const char *why, *field;
@@ -198,7 +230,7 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 		join_done(rq, rs);
 		return;
 	}
-	if (throttle_locked(c, "join", client)) {
+	if (client && throttle_locked(c, "join", client)) {
 		join_page(rq, rs, 429,
 			  tr_rq(rq, N_("Too many applications came from here. Try again later.")));
 		return;
@@ -231,6 +263,17 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 				       tr_rq(rq, N_("is required"))));
 		return;
 	}
+	switch (join_token_use(c, http_field(rq, "t"))) {
+	case DB_OK:
+		break;
+	case DB_CONSTRAINT:
+		join_page(rq, rs, 409,
+			  tr_rq(rq, N_("This form was sent already. If this is another application, send it again from here.")));
+		return;
+	default:
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
 	if (intake_public(c, pk) != 0 && (intake_ensure(c) != 0 || intake_public(c, pk) != 0)) {
 		join_page(rq, rs, 503,
 			  tr_rq(rq, N_("Applications cannot be received online yet. Please contact the organization directly.")));
@@ -258,7 +301,8 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	/* every application counts, so that no one floods the queue */
-	throttle_fail(c, "join", client, JOIN_PER_CLIENT);
+	if (client)
+		throttle_fail(c, "join", client, JOIN_PER_CLIENT);
 	http_sse_publish("applications", "new",
 			 arena_printf(rq->arena, "%lld", (long long)id));
 	join_done(rq, rs);

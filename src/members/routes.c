@@ -85,7 +85,7 @@ static const struct field join_fields[] = {
 	{"consent_sms", F_BOOL, false, 0, N_("Text messages"), false},
 	{"consent_email", F_BOOL, false, 0, N_("Email"), false},
 	{"website", F_LINE, false, 200, NULL, false}, /* for bots only */
-	{"t", F_LINE, false, 64, NULL, false},
+	{"t", F_LINE, false, 100, NULL, false},
 	{0},
 };
 static const struct field review_fields[] = {

@@ -261,9 +261,23 @@ Test(applications, bots_are_turned_away)
 	cr_assert_str_eq(before, after);
 	/* no contact at all, a cell as branch: clear answers */
 	cr_assert_eq(apply(anon, t, "Nobody", ""), 422);
-	/* a flood from one client stops */
-	for (int i = 0; i < 12 && st != 429; i++)
-		st = apply(anon, t, "Flood", "&phone=%2B77015550002");
+	/* a form takes one application */
+	cr_assert_eq(apply(anon, t, "Once", "&phone=%2B77015550003"), 200);
+	cr_assert_eq(apply(anon, t, "Twice", "&phone=%2B77015550003"), 409);
+	/* a flood from one client, a fresh form each time, stops */
+	{
+		char *ts[12];
+		for (int i = 0; i < 12; i++) {
+			r = cl_get(anon, "/join");
+			ts[i] = between(r->body, "name=\"t\" value=\"", "\"");
+			resp_free(r);
+		}
+		sleep(3);
+		for (int i = 0; i < 12 && st != 429; i++)
+			st = apply(anon, ts[i], "Flood", "&phone=%2B77015550002");
+		for (int i = 0; i < 12; i++)
+			free(ts[i]);
+	}
 	cr_assert_eq(st, 429);
 	free(before);
 	free(after);

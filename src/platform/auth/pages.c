@@ -68,7 +68,8 @@ enum login_result auth_try_login(struct http_req *rq, struct http_resp *rs,
 	struct auth_session *s = rq->user.session;
 	struct account acc;
 	char *norm = email_normalize(rq->arena, email ? email : "");
-	const char *client = rq->client ? rq->client : "";
+	/* NULL when every client shares one address: per-account locks only */
+	const char *client = rq->client;
 	char *hash = NULL;
 	bool found, ok;
 	int64_t locked;
@@ -77,7 +78,7 @@ enum login_result auth_try_login(struct http_req *rq, struct http_resp *rs,
 	if (!c)
 		return LOGIN_UNAVAILABLE;
 	pthread_once(&dummy_once, make_dummy);
-	locked = throttle_locked(c, "client", client);
+	locked = client ? throttle_locked(c, "client", client) : 0;
 	if (!locked)
 		locked = throttle_locked(c, "account", norm);
 	if (locked) {
@@ -91,7 +92,8 @@ enum login_result auth_try_login(struct http_req *rq, struct http_resp *rs,
 	if (!hash)
 		ok = false;
 	if (!ok) {
-		throttle_fail(c, "client", client, conf_int("auth.throttle_client"));
+		if (client)
+			throttle_fail(c, "client", client, conf_int("auth.throttle_client"));
 		throttle_fail(c, "account", norm, conf_int("auth.throttle_account"));
 		audit_add(c, found ? acc.id : 0, found ? "" : "anonymous",
 			  "login.failed", found ? obj(rq->arena, "user", acc.id) : "",

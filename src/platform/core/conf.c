@@ -26,6 +26,10 @@ static const struct conf_key keys[] = {
 	 "connections one client address may hold at once; 0: no limit (set 0 "
 	 "behind a proxy or onion service, where every client shares the "
 	 "proxy's address)"},
+	{"server.shared_address", CONF_BOOL, "false",
+	 "every client comes from one address (an onion service, a proxy "
+	 "without X-Forwarded-For): limits per client address are off (sign-in "
+	 "locks per account stay; each join form takes one application)"},
 	{"server.timeout", CONF_INT, "30", "idle connection timeout, seconds"},
 	{"server.header_timeout", CONF_INT, "10",
 	 "seconds a connection has to send a whole request header, from when "

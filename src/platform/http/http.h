@@ -118,7 +118,9 @@ struct http_req {
 	bool api;
 	bool tls; /* the client reached us over TLS (per configuration) */
 	const char *lang;
-	const char *client; /* address for throttling only: never logged */
+	/* address for throttling only, never logged; NULL when every client
+	 * shares one (server.shared_address): no per-client limits then */
+	const char *client;
 	struct http_user user;
 
 	struct kv *params;
@@ -270,6 +272,7 @@ struct http_config {
 	const char *metrics_listen; /* "IP:PORT", "unix:/path"; NULL/"": none */
 	bool tls_proxy;
 	bool trust_proxy;
+	bool shared_address; /* every client has one address: rq->client NULL */
 	const struct route_table *tables;
 	size_t ntables;
 	struct http_hooks hooks;

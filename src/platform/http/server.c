@@ -416,6 +416,10 @@ static const char *client_address(struct req_ctx *ctx)
 	const union MHD_ConnectionInfo *ci;
 	char addr[INET6_ADDRSTRLEN] = "";
 
+	/* behind an onion service every client is the relay: an address
+	 * that is everyone's must not throttle anyone */
+	if (ctx->srv->cfg.shared_address)
+		return NULL;
 	if (ctx->srv->cfg.trust_proxy) {
 		const char *xff = http_header(&ctx->rq, "X-Forwarded-For");
 		if (xff && *xff) {
