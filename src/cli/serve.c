@@ -95,8 +95,10 @@ int serve_run(const char *cmd)
 	cfg.tls_proxy = conf_bool("server.behind_tls_proxy");
 	cfg.trust_proxy = conf_bool("server.trust_proxy");
 	cfg.shared_address = conf_bool("server.shared_address");
-	if (cfg.shared_address)
-		cfg.max_per_address = 0; /* one address is everyone */
+	/* behind a proxy or a relay every connection comes from it: a
+	 * limit per address would count everyone as one */
+	if (cfg.shared_address || cfg.trust_proxy)
+		cfg.max_per_address = 0;
 	cfg.tables = platform_route_tables(&cfg.ntables);
 	cfg.hooks = *platform_http_hooks();
 	if (http_listen_ok(cfg.listen, err, sizeof(err)) != 0 ||

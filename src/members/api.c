@@ -32,7 +32,10 @@ void api_members_list(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
 		return;
 	}
-	members_search_audit(rq, &pg);
+	if (members_search_audit(rq, &pg) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
 	arr = json_array();
 	for (size_t i = 0; i < pg.n; i++) {
 		const struct mindex_hit *h = &pg.hits[i];

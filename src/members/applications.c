@@ -17,6 +17,7 @@
  * email, is told through the outbox in the language they used.
  */
 #include "internal.h"
+#include "platform/core/conf.h"
 #include "platform/audit/audit.h"
 #include "platform/auth/auth.h"
 #include "platform/crypto/crypto.h"
@@ -54,9 +55,6 @@ static const char SQL_REVIEW_ADD[] =
 static const char SQL_APPROVED_BY[] =
 	"SELECT count(*) FROM application_reviews WHERE application_id = $1 "
 	"AND decision = 'approve' AND user_id = $2";
-static const char SQL_APPROVERS[] =
-	"SELECT DISTINCT user_id FROM application_reviews "
-	"WHERE application_id = $1 AND decision = 'approve'";
 static const char SQL_APPROVALS[] =
 	"SELECT count(DISTINCT user_id) FROM application_reviews "
 	"WHERE application_id = $1 AND decision = 'approve'";
@@ -83,11 +81,6 @@ static const char *state_label(struct http_req *rq, const char *state)
  * hash of both. A token is good from JOIN_MIN_SECONDS to JOIN_MAX_SECONDS
  * after AT, and for one application (join_forms_used). */
 
-static const char SQL_FORM_USE[] =
-	"INSERT INTO join_forms_used (token_hash, at) VALUES ($1, $2) "
-	"ON CONFLICT DO NOTHING";
-static const char SQL_FORMS_OLD[] = "DELETE FROM join_forms_used WHERE at < $1";
-
 static char *join_token_for(struct arena *a, int64_t at, const char *nonce)
 {
 	unsigned char mac[MAC_LEN];
@@ -109,13 +102,9 @@ static char *join_token(struct arena *a, int64_t at)
 static int join_token_use(struct db_conn *c, const char *t)
 {
 	unsigned char h[MAC_LEN];
-	int rc;
 
 	plain_hash(t, strlen(t), h);
-	if (db_run(c, SQL_FORMS_OLD, "i", (int64_t)time_now() - JOIN_MAX_SECONDS) < 0)
-		return DB_ERROR;
-	rc = db_run(c, SQL_FORM_USE, "bi", h, sizeof(h), (int64_t)time_now());
-	return rc < 0 ? rc : (rc == 0 ? DB_CONSTRAINT : DB_OK);
+	return join_form_use(c, h, sizeof(h), JOIN_MAX_SECONDS);
 }
 
 /* NULL when the token is good and old enough, else why not. */
@@ -361,10 +350,14 @@ static const char *jstr(json_t *j, const char *k)
 	return v ? v : "";
 }
 
+/* What the page set, never fewer than the operator's floor
+ * ([members] approvals_min): one officer can raise it, not lower it
+ * below what the operator wants. */
 static int approvals_needed(struct http_req *rq)
 {
 	char *v = setting_get(platform_conn(), rq->arena, "members.approvals", "1");
-	return strcmp(v, "2") == 0 ? 2 : 1;
+	int n = strcmp(v, "2") == 0 ? 2 : 1;
+	return n < conf_int("members.approvals_min") ? 2 : n;
 }
 
 void applications_list(struct http_req *rq, struct http_resp *rs)
@@ -632,18 +625,10 @@ static int decide_tx(struct db_conn *c, void *arg)
 /* Is the caller a second person for every approval given so far? */
 static bool independent_of_approvers(struct http_req *rq, int64_t app)
 {
-	struct db_stmt *st = db_prepare(platform_conn(), SQL_APPROVERS);
-	int64_t ids[16];
-	size_t n = 0;
-	int rc;
+	int64_t *ids;
+	size_t n;
 
-	if (!st)
-		return false;
-	db_bind_int(st, 1, app);
-	while ((rc = db_step(st)) == DB_ROW && n < ARRAY_LEN(ids))
-		ids[n++] = db_col_int(st, 0);
-	db_reset(st);
-	if (rc != DB_DONE && rc != DB_ROW)
+	if (application_approvers(platform_conn(), rq->arena, app, &ids, &n) != DB_OK)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!accounts_independent(platform_conn(), rq->user.id, ids[i]))
@@ -722,6 +707,11 @@ void applications_settings(struct http_req *rq, struct http_resp *rs)
 	}
 	if (n != 1 && n != 2) {
 		http_error(rq, rs, 422, "invalid_field", N_("Choose one or two approvals."));
+		return;
+	}
+	if (n < conf_int("members.approvals_min")) {
+		http_error(rq, rs, 403, "forbidden",
+			   N_("The operator's settings ask for two approvals; they cannot be lowered here."));
 		return;
 	}
 	if (setting_set(platform_conn(), "members.approvals", n == 2 ? "2" : "1") != DB_OK ||

@@ -24,6 +24,7 @@
 #include "internal.h"
 #include "platform/auth/auth.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static bool sees_read(void *arg, int64_t branch)
@@ -36,11 +37,35 @@ struct contact_view contact_view_of(struct http_req *rq)
 	return (struct contact_view){sees_read, rq};
 }
 
+/* The branch nearest two scope paths ("/1/7/12/" and "/1/7/30/": 7), 0
+ * when only the organization holds both. */
+static int64_t nearest_common(const char *a, const char *b)
+{
+	size_t i = 0, last = 0, start;
+
+	while (a[i] && a[i] == b[i]) {
+		if (a[i] == '/')
+			last = i + 1; /* just after a common '/' */
+		i++;
+	}
+	if (last <= 1)
+		return 0;
+	for (start = last - 1; start > 0 && a[start - 1] != '/'; start--)
+		;
+	return strtoll(a + start, NULL, 10);
+}
+
 int contacts_plan(struct db_conn *c, struct arena *a,
 		  const unsigned char *const bi[CONTACT__MAX], int64_t self,
-		  const struct contact_view *v, struct contact_plan *out)
+		  int64_t branch, const struct contact_view *v,
+		  struct contact_plan *out)
 {
+	struct scope mine = {.path = ""};
+
 	memset(out, 0, sizeof(*out));
+	/* read whether or not anything clashes: both paths do the same */
+	if (branch && scope_get(c, a, branch, &mine) != DB_OK)
+		mine.path = "";
 	for (int f = 0; f < CONTACT__MAX; f++) {
 		struct contact_holder *h;
 		size_t n;
@@ -57,8 +82,10 @@ int contacts_plan(struct db_conn *c, struct arena *a,
 				out->taken[f] = true;
 			if (seen && !out->seen[f])
 				out->seen[f] = h[i].id;
-			else if (!seen && !out->hidden[f])
+			else if (!seen && !out->hidden[f]) {
 				out->hidden[f] = h[i].id;
+				out->cover[f] = nearest_common(mine.path, h[i].path);
+			}
 		}
 	}
 	return DB_OK;
@@ -74,7 +101,7 @@ int contacts_plan_input(struct db_conn *c, struct arena *a,
 		person_contact_index(CONTACT_PHONE, in->phone, p) ? p : NULL,
 	};
 
-	return contacts_plan(c, a, bi, self, v, out);
+	return contacts_plan(c, a, bi, self, in->branch_id, v, out);
 }
 
 void contacts_apply(const struct contact_plan *p, struct person_input *in)
@@ -87,8 +114,9 @@ int contacts_settle(struct db_conn *c, int64_t person,
 		    const struct contact_plan *p, int64_t by)
 {
 	for (int f = 0; f < CONTACT__MAX; f++) {
-		int rc = p->hidden[f] ? review_open(c, person, p->hidden[f], f, by)
-				      : review_moot(c, person, f);
+		int rc = p->hidden[f]
+				 ? review_open(c, person, p->hidden[f], f, p->cover[f], by)
+				 : review_moot(c, person, f);
 		if (rc != DB_OK)
 			return rc;
 	}

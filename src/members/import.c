@@ -514,7 +514,7 @@ static int row_tx(struct db_conn *c, void *arg)
 		const unsigned char *bi[CONTACT__MAX] = {
 			r->sealed->email ? r->sealed->email_bi : NULL,
 			r->sealed->phone ? r->sealed->phone_bi : NULL};
-		rc = contacts_plan(c, a, bi, 0, &v, &plan);
+		rc = contacts_plan(c, a, bi, 0, r->in.branch_id, &v, &plan);
 	} else {
 		rc = contacts_plan_input(c, a, &r->in, 0, &v, &plan);
 	}

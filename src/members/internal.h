@@ -58,9 +58,12 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
  * page; -1 when a filter names a branch outside the caller's reach. */
 int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r);
 const char *members_branch_name(struct http_req *rq, int64_t id);
+/* "person:12", the audit log's name for a person (arena-owned). */
+char *person_ref(struct arena *a, int64_t id);
 /* Writes a text search (q) to the audit log: by whom, the text sealed,
- * how many found. Nothing for a list without q. */
-void members_search_audit(struct http_req *rq, const struct mindex_page *pg);
+ * how many found. Nothing for a list without q. DB_OK or an error: the
+ * caller then shows nothing. */
+int members_search_audit(struct http_req *rq, const struct mindex_page *pg);
 
 /* branches.c */
 json_t *members_branch_json(struct http_req *rq, const struct branch *b);
@@ -184,7 +187,8 @@ const char *contact_field_name(int field);
 bool person_contact_index(int field, const char *value, unsigned char bi[16]);
 struct contact_holder {
 	int64_t id, branch_id;
-	bool first; /* holds the unique index (not an alias) */
+	const char *path; /* the branch's scope path */
+	bool first;       /* holds the unique index (not an alias) */
 };
 /* Everyone but self who holds the value (bi), first holders first;
  * arena array. */
@@ -203,13 +207,16 @@ struct contact_view contact_view_of(struct http_req *rq);
 struct contact_plan {
 	int64_t seen[CONTACT__MAX];   /* a holder the writer sees; 0: none */
 	int64_t hidden[CONTACT__MAX]; /* one the writer does not see */
+	int64_t cover[CONTACT__MAX];  /* the branch nearest both (0: org) */
 	bool taken[CONTACT__MAX];     /* the unique index is someone's */
 };
-/* What writing in (as person self; 0 for a new one) meets. bi[f] is the
- * value's blind index or NULL when the field is empty. */
+/* What writing a record of branch (as person self; 0 for a new one)
+ * meets. bi[f] is the value's blind index or NULL when the field is
+ * empty. */
 int contacts_plan(struct db_conn *c, struct arena *a,
 		  const unsigned char *const bi[CONTACT__MAX], int64_t self,
-		  const struct contact_view *v, struct contact_plan *out);
+		  int64_t branch, const struct contact_view *v,
+		  struct contact_plan *out);
 /* The same from the input's own values. */
 int contacts_plan_input(struct db_conn *c, struct arena *a,
 			const struct person_input *in, int64_t self,
@@ -232,25 +239,32 @@ struct contact_review {
 	int64_t opened_by, opened_at;
 	const char *opened_by_name;
 };
-/* Opens a review of person's field against other (none twice). */
+/* Opens a review of person's field against other, read by officers of
+ * branch cover and above (0: the organization's only); none when one is
+ * open already or the two were kept apart. */
 int review_open(struct db_conn *c, int64_t person, int64_t other, int field,
-		int64_t by);
+		int64_t cover, int64_t by);
 /* Closes person's open reviews of field: the clash is gone. */
 int review_moot(struct db_conn *c, int64_t person, int field);
-/* Open reviews (of one person when person is not 0), oldest first. */
-int reviews_open(struct db_conn *c, struct arena *a, int64_t person,
-		 struct contact_review **out_r, size_t *n_r);
-/* How many reviews are open in the whole organization. */
-int reviews_open_count(struct db_conn *c, int64_t *n_r);
+/* Closes every open review person is in (erased). */
+int reviews_moot_all(struct db_conn *c, int64_t person);
+/* Open reviews, oldest first, whose nearest branch lies under path (NULL:
+ * all, for the organization), of one person when person is not 0, at
+ * most max of them when not. */
+int reviews_within(struct db_conn *c, struct arena *a, const char *path,
+		   int64_t person, size_t max, struct contact_review **out_r,
+		   size_t *n_r);
 int review_get(struct db_conn *c, struct arena *a, int64_t id,
 	       struct contact_review *out);
 /* open -> state ("merged", "apart"); DB_NOTFOUND when not open. */
 int review_resolve(struct db_conn *c, int64_t id, const char *state,
 		   int64_t by);
 /* Makes one record of two: keep takes what it lacks from drop (contacts,
- * sealed fields, consents, the earlier joining date), drop's history,
- * dues, unions, account and applications; drop is deleted. The branch is
- * branch (0: keep's). DB_CONSTRAINT when both have accounts. */
+ * sealed fields, consents, the earlier joining date), what drop says
+ * otherwise into its notes, drop's history, dues, unions and
+ * applications, and a line of history; drop is deleted, and its account
+ * (self-service) unlinked, never moved. The branch is branch (0:
+ * keep's). */
 int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 		 int64_t drop, int64_t branch, int64_t by);
 
@@ -318,6 +332,15 @@ int export_log_add(struct db_conn *c, int64_t user, int64_t people,
 int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 		     int64_t since, int64_t *people_r, const char ***scopes_r,
 		     size_t *n_r);
+
+/* The accounts that approved an application (arena array). */
+int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
+			  int64_t **ids_r, size_t *n_r);
+/* Records that the join form with this token hash took its application
+ * (forgetting those older than ttl): DB_OK, DB_CONSTRAINT when it did
+ * already, or an error. */
+int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
+		  int64_t ttl);
 
 /* Bumped whenever people change outside this process's view (an import
  * from the command line); servers rebuild their index when it moves. */

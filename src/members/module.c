@@ -115,6 +115,9 @@ static const struct conf_key conf[] = {
 	{"members.export_branches", CONF_INT, "1",
 	 "branches (each with what is under it) one officer may export within "
 	 "the window before a second officer must approve"},
+	{"members.approvals_min", CONF_INT, "1",
+	 "approvals an application needs at least (1 or 2); the page on "
+	 "/applications may ask for more, never fewer"},
 	{0},
 };
 

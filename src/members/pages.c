@@ -20,7 +20,7 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-static char *obj(struct arena *a, int64_t id)
+char *person_ref(struct arena *a, int64_t id)
 {
 	return arena_printf(a, "person:%lld", (long long)id);
 }
@@ -342,29 +342,27 @@ static char *page_link(struct http_req *rq, size_t page)
 	return out;
 }
 
-void members_search_audit(struct http_req *rq, const struct mindex_page *pg)
+int members_search_audit(struct http_req *rq, const struct mindex_page *pg)
 {
 	const char *q = http_field(rq, "q");
 
 	/* a lookup by name, phone or email is a reading of the registry:
 	 * who looked for what (sealed) and how much they found */
 	if (!q || !*q)
-		return;
-	audit_rq(rq, platform_conn(), "members.searched", "",
-		 json_pack("{s:s, s:I, s:b}", "q_sealed", audit_seal(rq->arena, q),
-			   "found", (json_int_t)pg->total, "more", pg->at_least));
+		return DB_OK;
+	return audit_rq(rq, platform_conn(), "members.searched", "",
+			json_pack("{s:s, s:I, s:b}", "q_sealed",
+				  audit_seal(rq->arena, q), "found",
+				  (json_int_t)pg->total, "more", pg->at_least));
 }
 
-/* Open reviews the caller may decide, for a notice (cheap when none). */
+/* Open reviews the caller may decide, for a notice. */
 static size_t reviews_waiting(struct http_req *rq)
 {
-	int64_t n = 0;
 	json_t *r;
 	size_t k;
 
-	if (!can_any(rq, PERM_MEMBERS_WRITE) ||
-	    reviews_open_count(platform_conn(), &n) != DB_OK ||
-	    n == 0)
+	if (!can_any(rq, PERM_MEMBERS_WRITE))
 		return 0;
 	r = members_reviews_json(rq, 0);
 	k = json_array_size(r);
@@ -386,7 +384,12 @@ void members_list(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
 		return;
 	}
-	members_search_audit(rq, &pg);
+	if (members_search_audit(rq, &pg) != DB_OK) {
+		/* no lookup goes unrecorded */
+		json_decref(rows);
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
+	}
 	hits = pg.hits;
 	n = pg.n;
 	total = pg.total;
@@ -528,7 +531,7 @@ void members_show(struct http_req *rq, struct http_resp *rs)
 	if (members_load(rq, rs, PERM_MEMBERS_READ, true, &p) != 0)
 		return;
 	/* who looked at whom: the reading is the sensitive act */
-	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, p.id), NULL);
+	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id), NULL);
 	show_page(rq, rs, 200, &p, NULL);
 }
 
@@ -608,7 +611,7 @@ void members_edit(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
 		return;
 	}
-	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, p.id), NULL);
+	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id), NULL);
 	form_page(rq, rs, 200, &p, NULL);
 }
 
@@ -648,7 +651,7 @@ static int write_tx(struct db_conn *c, void *arg)
 		rc = person_set_unions(c, w->id, w->uids, w->nu);
 	if (rc == DB_OK)
 		rc = audit_rq(rq, c, create ? "person.created" : "person.updated",
-			      obj(rq->arena, w->id),
+			      person_ref(rq->arena, w->id),
 			      json_pack("{s:I}", "branch", (json_int_t)w->in.branch_id));
 	return rc;
 }
@@ -659,11 +662,6 @@ int members_write(struct http_req *rq, const struct person_input *in,
 	struct write w = {.rq = rq, .in = *in, .uids = uids, .nu = nu,
 			  .given = *id_io};
 	int rc = db_tx(platform_conn(), write_tx, &w);
-
-	/* another writer took the value between our look and our write:
-	 * look again (a clash with someone unseen must not become a 409) */
-	if (rc == DB_CONSTRAINT)
-		rc = db_tx(platform_conn(), write_tx, &w);
 
 	if (rc == DB_OK) {
 		members_changed(rq, w.id);
@@ -756,7 +754,7 @@ void members_status(struct http_req *rq, struct http_resp *rs)
 			       http_field(rq, "note"));
 	if (rc == DB_OK)
 		rc = audit_rq(rq, platform_conn(), "person.status",
-			      obj(rq->arena, p.id),
+			      person_ref(rq->arena, p.id),
 			      json_pack("{s:s, s:s}", "from", mstatus_name(p.status),
 					"to", mstatus_name(to)));
 	if (rc != DB_OK) {
@@ -786,7 +784,7 @@ void members_dues(struct http_req *rq, struct http_resp *rs)
 		why = due_check(amount, currency, http_field(rq, "period"),
 				http_field(rq, "paid_on"));
 	if (why) {
-		audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, p.id),
+		audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id),
 			 NULL);
 		show_page(rq, rs, 422, &p, tr_rq(rq, why));
 		return;
@@ -795,7 +793,7 @@ void members_dues(struct http_req *rq, struct http_resp *rs)
 		      http_field(rq, "period"), http_field(rq, "paid_on"),
 		      rq->user.id);
 	if (rc == DB_OK)
-		rc = audit_rq(rq, platform_conn(), "person.dues", obj(rq->arena, p.id),
+		rc = audit_rq(rq, platform_conn(), "person.dues", person_ref(rq->arena, p.id),
 			      json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)amount,
 					"currency", currency, "period",
 					http_field(rq, "period")));

@@ -18,11 +18,6 @@
 /* The most reviews looked at for one list (they are rare). */
 #define REVIEWS_MAX 200
 
-static char *obj(struct arena *a, const char *kind, int64_t id)
-{
-	return arena_printf(a, "%s:%lld", kind, (long long)id);
-}
-
 /* Both people of r, when the caller may change both; else false. */
 static bool covered(struct http_req *rq, const struct contact_review *r,
 		    bool unseal, struct person *p, struct person *o)
@@ -41,15 +36,53 @@ static const char *field_label(struct http_req *rq, int field)
 	return members_field_label(rq, contact_field_name(field));
 }
 
+/* The open reviews whose nearest branch lies in the caller's reach
+ * (members.write), read by that branch: nothing read depends on reviews
+ * outside it. Arena array. */
+static void reviews_in_reach(struct http_req *rq, int64_t person,
+			     struct contact_review **out_r, size_t *n_r)
+{
+	struct db_conn *c = platform_conn();
+	struct contact_review *all = NULL, *part;
+	size_t n = 0, cap = 0, np, k;
+	const char **paths;
+	bool org;
+
+	*out_r = NULL;
+	*n_r = 0;
+	authz_scopes(rq, PERM_MEMBERS_WRITE, &org, &paths, &np);
+	if (org) {
+		if (reviews_within(c, rq->arena, NULL, person, REVIEWS_MAX, out_r,
+				   n_r) != DB_OK)
+			*n_r = 0;
+		return;
+	}
+	for (size_t i = 0; i < np; i++) {
+		if (reviews_within(c, rq->arena, paths[i], person, REVIEWS_MAX, &part,
+				   &k) != DB_OK)
+			continue;
+		for (size_t j = 0; j < k && n < REVIEWS_MAX; j++) {
+			bool dup = false; /* grants over a branch and one inside it */
+			for (size_t m = 0; m < n && !dup; m++)
+				dup = all[m].id == part[j].id;
+			if (dup)
+				continue;
+			all = arena_grow(rq->arena, all, n, &cap, sizeof(*all));
+			all[n++] = part[j];
+		}
+	}
+	*out_r = all;
+	*n_r = n;
+}
+
 json_t *members_reviews_json(struct http_req *rq, int64_t person)
 {
 	struct contact_review *r;
 	size_t n;
 	json_t *arr = json_array();
 
-	if (reviews_open(platform_conn(), rq->arena, person, &r, &n) != DB_OK)
-		return arr;
-	for (size_t i = 0; i < n && i < REVIEWS_MAX; i++) {
+	reviews_in_reach(rq, person, &r, &n);
+	for (size_t i = 0; i < n; i++) {
 		struct person p, o;
 		char when[32];
 		if (!covered(rq, &r[i], false, &p, &o))
@@ -112,11 +145,20 @@ static void review_page(struct http_req *rq, struct http_resp *rs, int status,
 				      json_pack("{s:I, s:s}", "id",
 						(json_int_t)p->branch_id, "name",
 						members_branch_name(rq, p->branch_id)));
-	data = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
-			 (json_int_t)r->id, "field", field_label(rq, r->field), "when",
-			 when, "by", *r->opened_by_name ? r->opened_by_name : "—",
-			 "person", members_person_json(rq, p, true), "other",
-			 members_person_json(rq, o, true), "branches", branches);
+	{
+		json_t *first = members_person_json(rq, o, true);
+		json_t *later = members_person_json(rq, p, true);
+		json_object_set_new(first, "which", json_string(tr_rq(rq, N_("The first record"))));
+		json_object_set_new(later, "which", json_string(tr_rq(rq, N_("The later record"))));
+		data = json_pack("{s:I, s:s, s:s, s:s, s:[o, o], s:o}", "id",
+				 (json_int_t)r->id, "field", field_label(rq, r->field),
+				 "when", when, "by",
+				 *r->opened_by_name ? r->opened_by_name : "—", "records",
+				 first, later, "branches", branches);
+	}
+	/* a merge unlinks the later record's account: say so first */
+	json_object_set_new(data, "later_self_service", json_boolean(p->account_id != 0));
+	json_object_set_new(data, "first_self_service", json_boolean(o->account_id != 0));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/review", N_("Records to review"), data);
@@ -131,9 +173,9 @@ void reviews_show(struct http_req *rq, struct http_resp *rs)
 	if (load_review(rq, rs, true, &r, &p, &o) != 0)
 		return;
 	/* two records opened: two readings in the audit log */
-	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, "person", p.id),
+	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id),
 		 json_pack("{s:I}", "review", (json_int_t)r.id));
-	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, "person", o.id),
+	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, o.id),
 		 json_pack("{s:I}", "review", (json_int_t)r.id));
 	review_page(rq, rs, 200, &r, &p, &o, NULL);
 }
@@ -143,6 +185,7 @@ struct resolve {
 	struct contact_review *r;
 	bool merge;
 	int64_t branch;
+	int64_t later_account; /* unlinked by a merge */
 };
 
 static int resolve_tx(struct db_conn *c, void *arg)
@@ -160,10 +203,11 @@ static int resolve_tx(struct db_conn *c, void *arg)
 	if (rc != DB_OK)
 		return rc;
 	return audit_rq(rq, c, x->merge ? "person.merged" : "person.kept_apart",
-			obj(rq->arena, "person", r->other_id),
-			json_pack("{s:I, s:I, s:s}", "review", (json_int_t)r->id, "other",
-				  (json_int_t)r->person_id, "field",
-				  contact_field_name(r->field)));
+			person_ref(rq->arena, r->other_id),
+			json_pack("{s:I, s:I, s:s, s:I}", "review", (json_int_t)r->id,
+				  "other", (json_int_t)r->person_id, "field",
+				  contact_field_name(r->field), "unlinked_account",
+				  (json_int_t)(x->merge ? x->later_account : 0)));
 }
 
 void reviews_resolve(struct http_req *rq, struct http_resp *rs)
@@ -182,6 +226,7 @@ void reviews_resolve(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	x.merge = strcmp(decision, "merge") == 0;
+	x.later_account = p.account_id;
 	x.branch = http_field_int(rq, "branch", o.branch_id);
 	if (x.merge && x.branch != o.branch_id && x.branch != p.branch_id) {
 		review_page(rq, rs, 422, &r, &p, &o,
@@ -189,11 +234,6 @@ void reviews_resolve(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	rc = db_tx(platform_conn(), resolve_tx, &x);
-	if (rc == DB_CONSTRAINT) {
-		review_page(rq, rs, 409, &r, &p, &o,
-			    tr_rq(rq, N_("Both records have their own account: they are two people. Keep them apart.")));
-		return;
-	}
 	if (rc == DB_NOTFOUND) {
 		http_error(rq, rs, 409, "conflict", N_("This review was decided already."));
 		return;

@@ -25,11 +25,6 @@ static const char SQL_BY_ACCOUNT[] =
 static const char SQL_LINK[] =
 	"UPDATE people SET account_id = $1 WHERE id = $2 AND account_id IS NULL";
 
-static char *obj(struct arena *a, int64_t id)
-{
-	return arena_printf(a, "person:%lld", (long long)id);
-}
-
 /* The signed-in account's own record, or 404 page. */
 static int load_me(struct http_req *rq, struct http_resp *rs, bool unseal,
 		   struct person *p)
@@ -106,7 +101,7 @@ void me_show(struct http_req *rq, struct http_resp *rs)
 
 	if (load_me(rq, rs, true, &p) != 0)
 		return;
-	audit_rq(rq, platform_conn(), "person.viewed", obj(rq->arena, p.id),
+	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id),
 		 json_pack("{s:b}", "self", 1));
 	me_page(rq, rs, 200, &p, NULL);
 }
@@ -185,7 +180,7 @@ void me_data(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(j, "exported_at", json_string(when));
 	json_object_set_new(j, "note",
 			    json_string(tr_rq(rq, N_("Everything this organization's rudder holds about you. The audit log also records when your record was opened and by whom."))));
-	audit_rq(rq, platform_conn(), "person.downloaded", obj(rq->arena, p.id), NULL);
+	audit_rq(rq, platform_conn(), "person.downloaded", person_ref(rq->arena, p.id), NULL);
 	http_json(rs, 200, j);
 	http_set_header(rs, "Content-Disposition", "attachment; filename=\"my-data.json\"");
 }
@@ -216,7 +211,7 @@ static int leave_tx(struct db_conn *c, void *arg)
 	struct arena *a = l->rq->arena;
 	int rc;
 
-	if ((rc = audit_rq(l->rq, c, "person.left", obj(a, l->person), NULL)) != DB_OK ||
+	if ((rc = audit_rq(l->rq, c, "person.left", person_ref(a, l->person), NULL)) != DB_OK ||
 	    (rc = person_set_status(c, a, l->person, MS_LEFT, l->account, NULL)) != DB_OK ||
 	    (rc = person_erase(c, l->person)) != DB_OK)
 		return rc;
@@ -258,15 +253,25 @@ void me_leave(struct http_req *rq, struct http_resp *rs)
 /* Accepting the invitation: the account (new, or the invitee's own) is
  * linked to the record, when neither is linked elsewhere meanwhile. */
 static int link_accept(struct db_conn *c, struct arena *a, int64_t account,
-		       const char *object, const char **why_r)
+		       const char *object, const char *email, const char **why_r)
 {
 	int64_t person = 0, other = 0;
+	struct person p;
 	int rc;
 
-	(void)a;
 	if (!str_starts(object, "person:") ||
 	    str_to_i64(object + 7, &person) != 0 || person <= 0)
 		return DB_ERROR;
+	/* the record's email must still be the one invited: after a
+	 * correction, the old address's holder links nothing */
+	rc = person_get(c, a, person, true, &p);
+	if (rc == DB_NOTFOUND || (rc == DB_OK && (p.erased_at ||
+			strcmp(email_normalize(a, p.email), email_normalize(a, email)) != 0))) {
+		*why_r = N_("This invitation went to an address the membership record no longer has. Ask an organizer for a new one.");
+		return DB_CONSTRAINT;
+	}
+	if (rc != DB_OK)
+		return rc;
 	rc = db_int(c, &other, SQL_BY_ACCOUNT, "i", account);
 	if (rc == DB_OK && other != person) {
 		*why_r = N_("Your account is linked to another membership record already. Ask an organizer.");
@@ -306,7 +311,7 @@ static int invite_tx(struct db_conn *c, void *arg)
 	int rc = invitation_create(x->rq, c, &x->in, &x->id, &x->link);
 
 	if (rc == DB_OK)
-		rc = audit_rq(x->rq, c, "person.invited", obj(x->rq->arena, x->person),
+		rc = audit_rq(x->rq, c, "person.invited", person_ref(x->rq->arena, x->person),
 			      json_pack("{s:I}", "invitation", (json_int_t)x->id));
 	return rc;
 }
@@ -337,7 +342,7 @@ void members_invite(struct http_req *rq, struct http_resp *rs)
 	x.in.email = p.email;
 	x.in.display_name = p.display_name;
 	x.in.kind = "members.link";
-	x.in.object = obj(rq->arena, p.id);
+	x.in.object = person_ref(rq->arena, p.id);
 	if (db_tx(platform_conn(), invite_tx, &x) != DB_OK) {
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;

@@ -191,13 +191,15 @@ static const char SQL_BY_PHONE[] = "SELECT id FROM people WHERE phone_index = $1
 /* Everyone but $2 holding the value, as its first holder or as an alias
  * (contacts.c), first holders first. */
 static const char SQL_HOLDERS_EMAIL[] =
-	"SELECT id, branch_id, email_index IS NOT NULL FROM people "
-	"WHERE (email_index = $1 OR email_alias_index = $1) AND id <> $2 "
-	"ORDER BY email_index IS NULL, id";
+	"SELECT p.id, p.branch_id, p.email_index IS NOT NULL, s.path "
+	"FROM people p JOIN scopes s ON s.id = p.branch_id "
+	"WHERE (p.email_index = $1 OR p.email_alias_index = $1) AND p.id <> $2 "
+	"ORDER BY p.email_index IS NULL, p.id";
 static const char SQL_HOLDERS_PHONE[] =
-	"SELECT id, branch_id, phone_index IS NOT NULL FROM people "
-	"WHERE (phone_index = $1 OR phone_alias_index = $1) AND id <> $2 "
-	"ORDER BY phone_index IS NULL, id";
+	"SELECT p.id, p.branch_id, p.phone_index IS NOT NULL, s.path "
+	"FROM people p JOIN scopes s ON s.id = p.branch_id "
+	"WHERE (p.phone_index = $1 OR p.phone_alias_index = $1) AND p.id <> $2 "
+	"ORDER BY p.phone_index IS NULL, p.id";
 static const char SQL_STATUS_GET[] = "SELECT status FROM people WHERE id = $1";
 static const char SQL_STATUS_SET[] =
 	"UPDATE people SET status = $1, updated_at = $2 WHERE id = $3";
@@ -529,6 +531,7 @@ int person_holders(struct db_conn *c, struct arena *a, int field,
 		arr[n].id = db_col_int(st, 0);
 		arr[n].branch_id = db_col_int(st, 1);
 		arr[n].first = db_col_int(st, 2) != 0;
+		arr[n].path = arena_strdup(a, db_col_text(st, 3));
 		n++;
 	}
 	db_reset(st);
@@ -606,7 +609,8 @@ int person_erase(struct db_conn *c, int64_t id)
 	if (rc == 0)
 		return DB_NOTFOUND;
 	if (db_run(c, SQL_ERASE_NOTES, "i", id) < 0 ||
-	    db_run(c, SQL_ERASE_UNIONS, "i", id) < 0)
+	    db_run(c, SQL_ERASE_UNIONS, "i", id) < 0 ||
+	    reviews_moot_all(c, id) != DB_OK)
 		return DB_ERROR;
 	return DB_OK;
 }
@@ -961,33 +965,42 @@ int64_t members_generation(struct db_conn *c)
 	return g;
 }
 
-/* ---- contact reviews (contacts.c says when they open) ---- */
+/* ---- contact reviews (contacts.c says when they open) ----
+ * Lists read reviews by their cover_scope, the branch nearest both
+ * records: an officer of some branches reads only the reviews inside
+ * them, so their pages cost nothing more for reviews they cannot see. */
 
 static const char SQL_REVIEW_OPEN_FIND[] =
 	"SELECT id FROM contact_reviews WHERE person_id = $1 AND field = $2 "
-	"AND state = 'open'";
+	"AND (state = 'open' OR (state = 'apart' AND other_id = $3))";
 static const char SQL_REVIEW_ADD[] =
 	"INSERT INTO contact_reviews (person_id, other_id, field, opened_by, "
-	"opened_at) VALUES ($1, $2, $3, $4, $5)";
+	"opened_at, cover_scope) VALUES ($1, $2, $3, $4, $5, $6)";
 static const char SQL_REVIEW_MOOT[] =
 	"UPDATE contact_reviews SET state = 'moot', resolved_at = $3 "
 	"WHERE person_id = $1 AND field = $2 AND state = 'open'";
-static const char SQL_REVIEWS_OPEN[] =
-	"SELECT r.id, r.person_id, r.other_id, r.field, r.state, "
-	"coalesce(r.opened_by, 0), r.opened_at, coalesce(u.display_name, '') "
+static const char SQL_REVIEW_MOOT_ALL[] =
+	"UPDATE contact_reviews SET state = 'moot', resolved_at = $2 "
+	"WHERE (person_id = $1 OR other_id = $1) AND state = 'open'";
+#define REVIEW_COLS                                                          \
+	"SELECT r.id, r.person_id, r.other_id, r.field, r.state, "             \
+	"coalesce(r.opened_by, 0), r.opened_at, coalesce(u.display_name, '') " \
 	"FROM contact_reviews r LEFT JOIN users u ON u.id = r.opened_by "
-	"WHERE r.state = 'open' ORDER BY r.id";
-static const char SQL_REVIEW_GET[] =
-	"SELECT r.id, r.person_id, r.other_id, r.field, r.state, "
-	"coalesce(r.opened_by, 0), r.opened_at, coalesce(u.display_name, '') "
-	"FROM contact_reviews r LEFT JOIN users u ON u.id = r.opened_by "
-	"WHERE r.id = $1";
-static const char SQL_REVIEWS_OF[] =
-	"SELECT r.id, r.person_id, r.other_id, r.field, r.state, "
-	"coalesce(r.opened_by, 0), r.opened_at, coalesce(u.display_name, '') "
-	"FROM contact_reviews r LEFT JOIN users u ON u.id = r.opened_by "
-	"WHERE r.state = 'open' AND (r.person_id = $1 OR r.other_id = $1) "
+/* the organization: every open review; a branch: those whose cover lies
+ * in it ($1 = its path followed by '%': paths hold digits and '/') */
+static const char SQL_REVIEWS_ALL[] =
+	REVIEW_COLS "WHERE r.state = 'open' ORDER BY r.id LIMIT $1";
+static const char SQL_REVIEWS_IN[] =
+	REVIEW_COLS "WHERE r.state = 'open' AND r.cover_scope IN "
+	"(SELECT id FROM scopes WHERE path LIKE $1) ORDER BY r.id LIMIT $2";
+static const char SQL_REVIEWS_OF_ALL[] =
+	REVIEW_COLS "WHERE r.state = 'open' AND (r.person_id = $1 OR r.other_id = $1) "
 	"ORDER BY r.id";
+static const char SQL_REVIEWS_OF_IN[] =
+	REVIEW_COLS "WHERE r.state = 'open' AND (r.person_id = $1 OR r.other_id = $1) "
+	"AND r.cover_scope IN (SELECT id FROM scopes WHERE path LIKE $2) "
+	"ORDER BY r.id";
+static const char SQL_REVIEW_GET[] = REVIEW_COLS "WHERE r.id = $1";
 static const char SQL_REVIEW_RESOLVE[] =
 	"UPDATE contact_reviews SET state = $1, resolved_by = $2, "
 	"resolved_at = $3 WHERE id = $4 AND state = 'open'";
@@ -1013,21 +1026,34 @@ const char *contact_field_name(int field)
 }
 
 int review_open(struct db_conn *c, int64_t person, int64_t other, int field,
-		int64_t by)
+		int64_t cover, int64_t by)
 {
 	int64_t id;
-	int rc = db_int(c, &id, SQL_REVIEW_OPEN_FIND, "it", person,
-			contact_field_name(field));
+	int rc = db_int(c, &id, SQL_REVIEW_OPEN_FIND, "iti", person,
+			contact_field_name(field), other);
+	struct db_stmt *st;
 
 	if (rc == DB_OK)
-		return DB_OK; /* waiting already */
+		return DB_OK; /* waiting already, or kept apart for good */
 	if (rc != DB_NOTFOUND)
 		return rc;
-	rc = by ? db_run(c, SQL_REVIEW_ADD, "iitii", person, other,
-			 contact_field_name(field), by, (int64_t)time_now())
-		: db_run(c, SQL_REVIEW_ADD, "iitni", person, other,
-			 contact_field_name(field), (int64_t)time_now());
-	return rc < 0 ? rc : DB_OK;
+	if (!(st = db_prepare(c, SQL_REVIEW_ADD)))
+		return DB_ERROR;
+	db_bind_int(st, 1, person);
+	db_bind_int(st, 2, other);
+	db_bind_text(st, 3, contact_field_name(field));
+	if (by)
+		db_bind_int(st, 4, by);
+	else
+		db_bind_null(st, 4);
+	db_bind_int(st, 5, time_now());
+	if (cover)
+		db_bind_int(st, 6, cover);
+	else
+		db_bind_null(st, 6);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
 }
 
 int review_moot(struct db_conn *c, int64_t person, int field)
@@ -1037,18 +1063,33 @@ int review_moot(struct db_conn *c, int64_t person, int field)
 	return rc < 0 ? rc : DB_OK;
 }
 
-int reviews_open(struct db_conn *c, struct arena *a, int64_t person,
-		 struct contact_review **out_r, size_t *n_r)
+int reviews_moot_all(struct db_conn *c, int64_t person)
 {
-	struct db_stmt *st = db_prepare(c, person ? SQL_REVIEWS_OF : SQL_REVIEWS_OPEN);
+	int rc = db_run(c, SQL_REVIEW_MOOT_ALL, "ii", person, (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int reviews_within(struct db_conn *c, struct arena *a, const char *path,
+		   int64_t person, size_t max, struct contact_review **out_r,
+		   size_t *n_r)
+{
+	const char *sql = person ? (path ? SQL_REVIEWS_OF_IN : SQL_REVIEWS_OF_ALL)
+				 : (path ? SQL_REVIEWS_IN : SQL_REVIEWS_ALL);
+	struct db_stmt *st = db_prepare(c, sql);
 	struct contact_review *arr = NULL;
 	size_t n = 0, cap = 0;
-	int rc;
+	int k = 1, rc;
 
+	*out_r = NULL;
+	*n_r = 0;
 	if (!st)
 		return DB_ERROR;
 	if (person)
-		db_bind_int(st, 1, person);
+		db_bind_int(st, k++, person);
+	if (path)
+		db_bind_text(st, k++, arena_printf(a, "%s%%", path));
+	if (!person)
+		db_bind_int(st, k++, (int64_t)max);
 	while ((rc = db_step(st)) == DB_ROW) {
 		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
 		review_row(st, a, &arr[n++]);
@@ -1057,14 +1098,6 @@ int reviews_open(struct db_conn *c, struct arena *a, int64_t person,
 	*out_r = arr;
 	*n_r = n;
 	return rc == DB_DONE ? DB_OK : rc;
-}
-
-static const char SQL_REVIEWS_COUNT[] =
-	"SELECT count(*) FROM contact_reviews WHERE state = 'open'";
-
-int reviews_open_count(struct db_conn *c, int64_t *n_r)
-{
-	return db_int(c, n_r, SQL_REVIEWS_COUNT, "");
 }
 
 int review_get(struct db_conn *c, struct arena *a, int64_t id,
@@ -1100,8 +1133,6 @@ static const char SQL_DROP_CONTACTS[] =
 	"UPDATE people SET email_index = NULL, phone_index = NULL, "
 	"email_alias_index = NULL, phone_alias_index = NULL, account_id = NULL "
 	"WHERE id = $1";
-static const char SQL_SET_ACCOUNT[] =
-	"UPDATE people SET account_id = $1 WHERE id = $2";
 static const char SQL_MOVE_HISTORY[] =
 	"UPDATE status_history SET person_id = $1 WHERE person_id = $2";
 static const char SQL_MOVE_DUES[] =
@@ -1146,12 +1177,45 @@ static int first_taken(struct db_conn *c, struct arena *a, int field,
 	return DB_OK;
 }
 
+/* What the dropped record says that the kept one says otherwise, for
+ * the kept record's notes: nothing a merge drops is lost. */
+static char *merge_notes(struct arena *a, const struct person *k,
+			 const struct person *d, int64_t drop)
+{
+	const char *pairs[][3] = {
+		{"legal name", k->legal_name, d->legal_name},
+		{"phone", k->phone, d->phone},
+		{"email", k->email, d->email},
+		{"address", k->address, d->address},
+		{"birth date", k->birth_date, d->birth_date},
+		{"workplace", k->workplace, d->workplace},
+		{"display name", k->display_name, d->display_name},
+	};
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	for (size_t i = 0; i < ARRAY_LEN(pairs); i++)
+		if (*pairs[i][1] && *pairs[i][2] && strcmp(pairs[i][1], pairs[i][2]) != 0)
+			buf_printf(&b, "\n%s: %s", pairs[i][0], pairs[i][2]);
+	if (*d->notes)
+		buf_printf(&b, "\n%s", d->notes);
+	if (!b.len) {
+		buf_free(&b);
+		return (char *)k->notes;
+	}
+	out = arena_printf(a, "%s%s[merged from record %lld]%s", k->notes,
+			   *k->notes ? "\n\n" : "", (long long)drop, b.data);
+	buf_free(&b);
+	return out;
+}
+
 int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 		 int64_t drop, int64_t branch, int64_t by)
 {
 	struct person k, d;
 	struct person_input in = {0};
-	int64_t account;
+	struct sealed note;
 	int rc;
 
 	if ((rc = person_get(c, a, keep, true, &k)) != DB_OK ||
@@ -1159,9 +1223,6 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 		return rc;
 	if (k.erased_at || d.erased_at || keep == drop)
 		return DB_NOTFOUND;
-	if (k.account_id && d.account_id)
-		return DB_CONSTRAINT; /* two accounts: not one person's */
-	account = k.account_id ? k.account_id : d.account_id;
 	in.display_name = k.display_name;
 	in.legal_name = either(k.legal_name, d.legal_name);
 	in.phone = either(k.phone, d.phone);
@@ -1169,8 +1230,7 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 	in.address = either(k.address, d.address);
 	in.birth_date = either(k.birth_date, d.birth_date);
 	in.workplace = either(k.workplace, d.workplace);
-	in.notes = *k.notes && *d.notes ? arena_printf(a, "%s\n\n%s", k.notes, d.notes)
-					: either(k.notes, d.notes);
+	in.notes = merge_notes(a, &k, &d, drop);
 	in.joined_on = !*k.joined_on ? d.joined_on
 		       : !*d.joined_on ? k.joined_on
 		       : strcmp(k.joined_on, d.joined_on) <= 0 ? k.joined_on
@@ -1179,15 +1239,19 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 	in.consent_phone = k.consent_phone || d.consent_phone;
 	in.consent_sms = k.consent_sms || d.consent_sms;
 	in.consent_email = k.consent_email || d.consent_email;
-	/* the dropped record lets go of its contacts and account first, so
-	 * the kept one can hold them */
+	/* the dropped record lets go of its contacts first, so the kept one
+	 * can hold them; its account (self-service) is unlinked, never moved:
+	 * whoever wrote the later record must not come to read the first */
 	if ((rc = db_run(c, SQL_DROP_CONTACTS, "i", drop)) < 0)
 		return rc;
 	if ((rc = first_taken(c, a, CONTACT_EMAIL, in.email, keep, &in.email_alias)) != DB_OK ||
 	    (rc = first_taken(c, a, CONTACT_PHONE, in.phone, keep, &in.phone_alias)) != DB_OK ||
 	    (rc = person_update(c, a, keep, &in, by)) != DB_OK)
 		return rc;
-	if (account && (rc = db_run(c, SQL_SET_ACCOUNT, "ii", account, keep)) < 0)
+	note = seal_field(a, "status_note",
+			  arena_printf(a, "merged with record %lld", (long long)drop));
+	if ((rc = history_add(c, keep, mstatus_name(k.status), mstatus_name(k.status),
+			      by, &note)) != DB_OK)
 		return rc;
 	if ((rc = db_run(c, SQL_MOVE_HISTORY, "ii", keep, drop)) < 0 ||
 	    (rc = db_run(c, SQL_MOVE_DUES, "ii", keep, drop)) < 0 ||
@@ -1244,4 +1308,48 @@ int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 	*scopes_r = arr;
 	*n_r = n;
 	return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- applications: who approved, and forms used ---- */
+
+static const char SQL_APPROVERS[] =
+	"SELECT DISTINCT user_id FROM application_reviews "
+	"WHERE application_id = $1 AND decision = 'approve' ORDER BY user_id";
+static const char SQL_FORM_USE[] =
+	"INSERT INTO join_forms_used (token_hash, at) VALUES ($1, $2) "
+	"ON CONFLICT DO NOTHING";
+static const char SQL_FORMS_OLD[] = "DELETE FROM join_forms_used WHERE at < $1";
+
+int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
+			  int64_t **ids_r, size_t *n_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_APPROVERS);
+	int64_t *arr = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*ids_r = NULL;
+	*n_r = 0;
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, app);
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
+		arr[n++] = db_col_int(st, 0);
+	}
+	db_reset(st);
+	*ids_r = arr;
+	*n_r = n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
+		  int64_t ttl)
+{
+	int rc;
+
+	if (db_run(c, SQL_FORMS_OLD, "i", (int64_t)time_now() - ttl) < 0)
+		return DB_ERROR;
+	rc = db_run(c, SQL_FORM_USE, "bi", hash, n, (int64_t)time_now());
+	return rc < 0 ? rc : (rc == 0 ? DB_CONSTRAINT : DB_OK);
 }

@@ -215,15 +215,19 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}
-	if (!p.undone) {
-		audit_rq(rq, c, "members.imported", "",
-			 json_pack("{s:I, s:I, s:I, s:I}", "created",
-				   (json_int_t)p.counts[IMPORT_CREATED], "updated",
-				   (json_int_t)p.counts[IMPORT_UPDATED], "unchanged",
-				   (json_int_t)p.counts[IMPORT_UNCHANGED], "refused",
-				   (json_int_t)p.refused));
-		platform_on_commit(reload_index, NULL);
+	/* undone (all or nothing, with refusals) or not, the officer saw
+	 * what every row met: audited either way */
+	if (audit_rq(rq, c, "members.imported", "",
+		     json_pack("{s:I, s:I, s:I, s:I, s:b}", "created",
+			       (json_int_t)p.counts[IMPORT_CREATED], "updated",
+			       (json_int_t)p.counts[IMPORT_UPDATED], "unchanged",
+			       (json_int_t)p.counts[IMPORT_UNCHANGED], "refused",
+			       (json_int_t)p.refused, "undone", p.undone)) != DB_OK) {
+		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		return;
 	}
+	if (!p.undone)
+		platform_on_commit(reload_index, NULL);
 	data = json_pack("{s:o, s:b}", "report", report_json(rq, &p), "undone", p.undone);
 	http_page(rq, rs, 200, "members/import_done", N_("Import members"), data);
 	json_decref(data);

@@ -384,8 +384,14 @@ static void invoke(struct http_req *rq, struct http_resp *rs,
 {
 	struct db_conn *c = platform_conn();
 	struct invoke x = {rq, rs, handler, 0};
+	struct auth_session *s = rq->user.session;
 	unsigned lost;
 	int rc;
+
+	/* the gate ran on the headers, perhaps long before (an upload), and
+	 * this thread has served others since: count losses from here */
+	if (c && s)
+		s->lost_at_start = db_unavailable_count(c);
 
 	if (rq->method == HTTP_GET || rq->method == HTTP_HEAD || !c ||
 	    (rq->route->flags & ROUTE_SSE)) {

@@ -141,8 +141,9 @@ Test(factor, the_gate_reads_the_session_not_the_account)
 	cr_assert_eq(cl_login(b, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
 	sb = shown_secret(b);
 	enrol(b, sb);
-	/* put A's session back as if enrolment had not ended it: the gate
-	 * must still send it to the second factor */
+	/* enrolment ended A; a row that says "full" without the factor (what
+	 * A's would be, had it survived) must still owe the code: B's own
+	 * row, its factor taken away, stands in for it */
 	n = srv_sql(&S, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
 			"WHERE u.display_name LIKE 'Yerlan%%'");
 	cr_assert_not_null(n);

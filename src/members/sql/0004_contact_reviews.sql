@@ -13,7 +13,10 @@ CREATE INDEX people_phone_alias ON people(phone_alias_index);
 
 -- person_id: the record written with the value; other_id: a holder the
 -- writer could not see. No foreign keys: a merge removes one of the two,
--- and the review stays as the record of what was decided.
+-- and the review stays as the record of what was decided. cover_scope:
+-- the branch nearest both records (NULL: only the whole organization):
+-- lists are read by it, so that no officer's page costs more for the
+-- reviews they cannot see.
 CREATE TABLE contact_reviews (
     id INTEGER PRIMARY KEY,
     person_id INTEGER NOT NULL,
@@ -24,8 +27,10 @@ CREATE TABLE contact_reviews (
     opened_by INTEGER REFERENCES users(id),
     opened_at INTEGER NOT NULL,
     resolved_by INTEGER REFERENCES users(id),
-    resolved_at INTEGER
+    resolved_at INTEGER,
+    cover_scope INTEGER REFERENCES scopes(id)
 ) STRICT;
+CREATE INDEX contact_reviews_cover ON contact_reviews(cover_scope, state);
 CREATE INDEX contact_reviews_person ON contact_reviews(person_id, state);
 CREATE INDEX contact_reviews_other ON contact_reviews(other_id, state);
 CREATE INDEX contact_reviews_state ON contact_reviews(state, id);

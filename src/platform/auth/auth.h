@@ -198,10 +198,11 @@ bool account_can(struct db_conn *c, struct arena *a, int64_t user,
 struct invitation_kind {
 	const char *name; /* "members.link" */
 	const char *what; /* msgid: what accepting does, for the invitee */
-	/* Runs in the accepting transaction for account. DB_OK, or a
-	 * refusal with *why_r (msgid), or an error. */
+	/* Runs in the accepting transaction for account, which the
+	 * invitation sent to email. DB_OK, or a refusal with *why_r (msgid),
+	 * or an error. */
 	int (*accept)(struct db_conn *c, struct arena *a, int64_t account,
-		      const char *object, const char **why_r);
+		      const char *object, const char *email, const char **why_r);
 };
 /* Adds kinds (NULL-name-terminated, borrowed); before serving. */
 void auth_add_invitation_kinds(const struct invitation_kind *kinds);

@@ -26,10 +26,9 @@
 #define EMAIL_CTX "invitations.email"
 
 static const char SQL_ADD[] =
-	"INSERT INTO invitations (token_hash, email_sealed, email_index, "
-	"display_name, lang, kind, role, scope_id, object, created_by, "
-	"created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	"$10, $11, $12) RETURNING id";
+	"INSERT INTO invitations (token_hash, email_sealed, display_name, lang, "
+	"kind, role, scope_id, object, created_by, created_at, expires_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
 #define INV_COLS                                                              \
 	"SELECT i.id, i.email_sealed, i.display_name, i.lang, i.kind, i.role, " \
 	"coalesce(i.scope_id, 0), i.object, i.state, coalesce(i.created_by, 0), " \
@@ -41,9 +40,14 @@ static const char SQL_BY_TOKEN[] =
 static const char SQL_GET[] = INV_COLS "WHERE i.id = $1";
 static const char SQL_FOR_OBJECT[] =
 	INV_COLS "WHERE i.object = $1 ORDER BY i.id DESC LIMIT 20";
+/* invitations to roles of the last days: all (an organization-wide
+ * manager), or those to roles inside a branch ($2: its path and '%') */
 static const char SQL_RECENT[] =
 	INV_COLS "WHERE i.kind = 'role' AND i.created_at > $1 "
 	"ORDER BY i.id DESC LIMIT 200";
+static const char SQL_RECENT_IN[] =
+	INV_COLS "WHERE i.kind = 'role' AND i.created_at > $1 AND i.scope_id IN "
+	"(SELECT id FROM scopes WHERE path LIKE $2) ORDER BY i.id DESC LIMIT 200";
 static const char SQL_DECIDE[] =
 	"UPDATE invitations SET state = $1, account_id = $2, decided_at = $3 "
 	"WHERE id = $4 AND state = 'pending'";
@@ -99,8 +103,8 @@ static void inv_read(struct db_stmt *st, struct arena *a, struct invitation *out
 }
 
 static int inv_list(struct db_conn *c, struct arena *a, const char *sql,
-		    const char *text, int64_t num, struct invitation **out_r,
-		    size_t *n_r)
+		    const char *text, int64_t num, const char *text2,
+		    struct invitation **out_r, size_t *n_r)
 {
 	struct db_stmt *st = db_prepare(c, sql);
 	struct invitation *arr = NULL;
@@ -115,6 +119,8 @@ static int inv_list(struct db_conn *c, struct arena *a, const char *sql,
 		db_bind_text(st, 1, text);
 	else
 		db_bind_int(st, 1, num);
+	if (text2)
+		db_bind_text(st, 2, text2);
 	while ((rc = db_step(st)) == DB_ROW) {
 		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
 		inv_read(st, a, &arr[n++]);
@@ -128,7 +134,7 @@ static int inv_list(struct db_conn *c, struct arena *a, const char *sql,
 int invitations_for(struct db_conn *c, struct arena *a, const char *object,
 		    struct invitation **out_r, size_t *n_r)
 {
-	return inv_list(c, a, SQL_FOR_OBJECT, object, 0, out_r, n_r);
+	return inv_list(c, a, SQL_FOR_OBJECT, object, 0, NULL, out_r, n_r);
 }
 
 static int inv_one(struct db_conn *c, struct arena *a, const char *sql,
@@ -174,7 +180,7 @@ int invitation_create(struct http_req *rq, struct db_conn *c,
 	char *norm = email_normalize(rq->arena, in->email);
 	const char *lang = in->lang && *in->lang ? in->lang : rq->lang;
 	char *org = setting_get(c, rq->arena, "org.name", "rudder");
-	unsigned char h[MAC_LEN], bi[BLIND_LEN], *sealed;
+	unsigned char h[MAC_LEN], *sealed;
 	const char *subject = tr(lang, "You are invited to {org}");
 	const char *p = strstr(subject, "{org}");
 	int64_t now = time_now();
@@ -184,16 +190,15 @@ int invitation_create(struct http_req *rq, struct db_conn *c,
 
 	plain_hash(token, strlen(token), h);
 	sealed = seal_str(rq->arena, EMAIL_CTX, norm, &slen);
-	blind_index(EMAIL_CTX, norm, strlen(norm), bi);
 	if (in->scope)
-		rc = db_int(c, id_r, SQL_ADD, "bbbttttitiii", h, sizeof(h), sealed,
-			    slen, bi, sizeof(bi), in->display_name, lang, in->kind,
+		rc = db_int(c, id_r, SQL_ADD, "bbttttitiii", h, sizeof(h), sealed,
+			    slen, in->display_name, lang, in->kind,
 			    in->role ? in->role : "", in->scope,
 			    in->object ? in->object : "", rq->user.id, now,
 			    now + INVITATION_TTL);
 	else
-		rc = db_int(c, id_r, SQL_ADD, "bbbttttntiii", h, sizeof(h), sealed,
-			    slen, bi, sizeof(bi), in->display_name, lang, in->kind,
+		rc = db_int(c, id_r, SQL_ADD, "bbttttntiii", h, sizeof(h), sealed,
+			    slen, in->display_name, lang, in->kind,
 			    in->role ? in->role : "", in->object ? in->object : "",
 			    rq->user.id, now, now + INVITATION_TTL);
 	if (rc != DB_OK)
@@ -339,7 +344,8 @@ static int give(struct db_conn *c, struct accept *x)
 	int rc;
 
 	if (k)
-		return k->accept(c, rq->arena, x->account, inv->object, &x->why);
+		return k->accept(c, rq->arena, x->account, inv->object, inv->email,
+				 &x->why);
 	/* the inviter must still be able to grant it */
 	if (!authz_role(inv->role) ||
 	    !account_can(c, rq->arena, inv->created_by, PERM_ACCOUNTS, inv->scope)) {
@@ -400,12 +406,19 @@ void auth_invitation(struct http_req *rq, struct http_resp *rs)
 		return;
 	if (!action)
 		action = "";
-	if (strcmp(action, "decline") == 0 && x.mode == MODE_ACCEPT) {
-		if (db_run(c, SQL_DECIDE, "tiii", "declined", acc.id,
-			   (int64_t)time_now(), inv.id) < 0 ||
-		    audit_rq(rq, c, "invitation.declined",
-			     arena_printf(rq->arena, "invitation:%lld", (long long)inv.id),
-			     NULL) != DB_OK) {
+	/* whoever holds the link may decline, account or not: a "declined"
+	 * on the inviter's list must not say that an account exists */
+	if (strcmp(action, "decline") == 0) {
+		int drc = x.mode == MODE_ACCEPT
+				  ? db_run(c, SQL_DECIDE, "tiii", "declined", acc.id,
+					   (int64_t)time_now(), inv.id)
+				  : db_run(c, SQL_DECIDE, "tnii", "declined",
+					   (int64_t)time_now(), inv.id);
+		if (drc < 0 ||
+		    audit_add(c, rq->user.id, rq->user.id ? "" : "anonymous",
+			      "invitation.declined",
+			      arena_printf(rq->arena, "invitation:%lld", (long long)inv.id),
+			      NULL) != DB_OK) {
 			http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
 			return;
 		}
@@ -460,15 +473,51 @@ void auth_invitation(struct http_req *rq, struct http_resp *rs)
 
 /* ---- the inviters' side ---- */
 
+/* The invitations to roles inside the manager's reach, read by scope:
+ * nothing read depends on invitations elsewhere. */
+static void invitations_in_reach(struct http_req *rq, struct invitation **out_r,
+				 size_t *n_r)
+{
+	struct db_conn *c = platform_conn();
+	int64_t since = time_now() - 30 * 86400;
+	struct invitation *all = NULL, *part;
+	size_t n = 0, cap = 0, np, k;
+	const char **paths;
+	bool org;
+
+	*out_r = NULL;
+	*n_r = 0;
+	authz_scopes(rq, PERM_ACCOUNTS, &org, &paths, &np);
+	if (org) {
+		if (inv_list(c, rq->arena, SQL_RECENT, NULL, since, NULL, out_r, n_r) != DB_OK)
+			*n_r = 0;
+		return;
+	}
+	for (size_t i = 0; i < np; i++) {
+		if (inv_list(c, rq->arena, SQL_RECENT_IN, NULL, since,
+			     arena_printf(rq->arena, "%s%%", paths[i]), &part, &k) != DB_OK)
+			continue;
+		for (size_t j = 0; j < k; j++) {
+			bool dup = false;
+			for (size_t m = 0; m < n && !dup; m++)
+				dup = all[m].id == part[j].id;
+			if (dup)
+				continue;
+			all = arena_grow(rq->arena, all, n, &cap, sizeof(*all));
+			all[n++] = part[j];
+		}
+	}
+	*out_r = all;
+	*n_r = n;
+}
+
 json_t *admin_invitations_json(struct http_req *rq)
 {
 	struct invitation *inv;
 	size_t n;
 	json_t *arr = json_array();
 
-	if (inv_list(platform_conn(), rq->arena, SQL_RECENT, NULL,
-		     time_now() - 30 * 86400, &inv, &n) != DB_OK)
-		return arr;
+	invitations_in_reach(rq, &inv, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct role_def *r = authz_role(inv[i].role);
 		struct scope s;

@@ -23,9 +23,9 @@ static const struct conf_key keys[] = {
 	{"server.max_connections", CONF_INT, "1024",
 	 "simultaneous connections"},
 	{"server.max_per_address", CONF_INT, "64",
-	 "connections one client address may hold at once; 0: no limit (set 0 "
-	 "behind a proxy or onion service, where every client shares the "
-	 "proxy's address)"},
+	 "connections one client address may hold at once; 0: no limit (off "
+	 "with server.trust_proxy or server.shared_address, where every "
+	 "connection comes from the proxy or relay)"},
 	{"server.shared_address", CONF_BOOL, "false",
 	 "every client comes from one address (an onion service, a proxy "
 	 "without X-Forwarded-For): limits per client address are off (sign-in "

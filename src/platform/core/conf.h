@@ -43,8 +43,8 @@ bool conf_bool(const char *name);
 
 /* The table of known keys, for --help and the docs. */
 const struct conf_key *conf_keys(size_t *n_r);
-/* Adds a module's keys (a NULL-name-terminated table, kept borrowed),
- * before settings are read. */
+/* Adds a module's keys (a NULL-name-terminated table, copied; its strings
+ * are borrowed), before settings are read. */
 void conf_add_keys(const struct conf_key *keys);
 
 #endif

@@ -252,8 +252,9 @@ static int unix_listen(const char *path, char *err, size_t cap)
 		unlink(path);
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* the operator's own: whatever the umask, no one else connects */
 	if (fd < 0 || bind(fd, (struct sockaddr *)&un, sizeof(un)) != 0 ||
-	    listen(fd, 16) != 0) {
+	    chmod(path, 0600) != 0 || listen(fd, 16) != 0) {
 		snprintf(err, cap, "cannot listen on %s: %s", path,
 			 strerror(errno));
 		if (fd >= 0)

@@ -22,8 +22,7 @@ INSERT INTO account_ties (by_user, user_id, kind, at)
     WHERE a.action = 'account.created' AND a.actor_id IS NOT NULL
       AND a.actor_id <> u.id;
 
--- An invitation: to an email address (sealed, with its blind index to
--- find an account), to take a role or something a module offers (link
+-- An invitation: to an email address (sealed), to take a role or something a module offers (link
 -- an account to a membership record). Whoever holds the emailed link
 -- either chooses a password (no account with that address yet) or
 -- accepts while signed in as the account that has it. The inviter's
@@ -32,7 +31,6 @@ CREATE TABLE invitations (
     id INTEGER PRIMARY KEY,
     token_hash BLOB NOT NULL UNIQUE,
     email_sealed BLOB NOT NULL,
-    email_index BLOB NOT NULL,
     display_name TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 200),
     lang TEXT NOT NULL DEFAULT '',
     kind TEXT NOT NULL,
@@ -48,4 +46,5 @@ CREATE TABLE invitations (
     decided_at INTEGER
 ) STRICT;
 CREATE INDEX invitations_by ON invitations(created_by, created_at);
+CREATE INDEX invitations_scope ON invitations(scope_id, created_at);
 CREATE INDEX invitations_object ON invitations(object, state);
