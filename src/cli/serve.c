@@ -8,6 +8,7 @@
 #include "serve.h"
 #include "platform/core/conf.h"
 #include "platform/core/core.h"
+#include "platform/audit/audit.h"
 #include "platform/backup.h"
 #include "platform/outbox/outbox.h"
 #include "platform/platform.h"
@@ -164,6 +165,7 @@ int serve_run(const char *cmd)
 	} while (sig != SIGTERM && sig != SIGINT);
 	log_info("serve", "stopping (signal %d)", sig);
 	http_stop(srv, 10000);
+	audit_soon_stop();
 	outbox_worker_stop();
 	backup_scheduler_stop();
 	platform_events_stop();

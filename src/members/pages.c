@@ -350,10 +350,10 @@ int members_search_audit(struct http_req *rq, const struct mindex_page *pg)
 	 * who looked for what (sealed) and how much they found */
 	if (!q || !*q)
 		return DB_OK;
-	return audit_rq(rq, platform_conn(), "members.searched", "",
-			json_pack("{s:s, s:I, s:b}", "q_sealed",
-				  audit_seal(rq->arena, q), "found",
-				  (json_int_t)pg->total, "more", pg->at_least));
+	return audit_soon(rq, "members.searched", "",
+			  json_pack("{s:s, s:I, s:b}", "q_sealed",
+				    audit_seal(rq->arena, q), "found",
+				    (json_int_t)pg->total, "more", pg->at_least));
 }
 
 /* Open reviews the caller may decide, for a notice. */

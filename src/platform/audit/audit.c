@@ -137,6 +137,7 @@ static int read_head(struct db_conn *c, int64_t *last_r,
 }
 
 struct add_ctx {
+	int64_t at; /* 0: now */
 	int64_t actor;
 	const char *label, *action, *object;
 	char *detail;
@@ -147,7 +148,7 @@ static int add_in_tx(struct db_conn *c, void *arg)
 {
 	struct add_ctx *a = arg;
 	unsigned char prev[MAC_LEN], hash[MAC_LEN], mac[MAC_LEN];
-	int64_t last, at = time_now();
+	int64_t last, at = a->at ? a->at : time_now();
 	int rc = read_head(c, &last, prev);
 
 	if (rc != DB_OK)
@@ -171,10 +172,12 @@ static int add_in_tx(struct db_conn *c, void *arg)
 	return rc < 0 ? rc : DB_OK;
 }
 
-int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
-	      const char *action, const char *object, json_t *detail)
+int audit_add_at(struct db_conn *c, int64_t at, int64_t actor,
+		 const char *actor_label, const char *action,
+		 const char *object, json_t *detail)
 {
-	struct add_ctx a = {.actor = actor,
+	struct add_ctx a = {.at = at,
+			    .actor = actor,
 			    .label = actor_label ? actor_label : "",
 			    .action = action,
 			    .object = object ? object : ""};
@@ -192,6 +195,12 @@ int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
 	else
 		log_error("audit", "cannot append %s: %d", action, rc);
 	return rc;
+}
+
+int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
+	      const char *action, const char *object, json_t *detail)
+{
+	return audit_add_at(c, 0, actor, actor_label, action, object, detail);
 }
 
 int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,

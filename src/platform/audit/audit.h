@@ -32,6 +32,25 @@ int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
 /* The same with the request's account as actor. */
 int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
 	     const char *object, json_t *detail);
+/* The same at a given time (seconds; 0: now). */
+int audit_add_at(struct db_conn *c, int64_t at, int64_t actor,
+		 const char *actor_label, const char *action,
+		 const char *object, json_t *detail);
+
+/* Lookups (a search of the registry) come in numbers: written one by one,
+ * each waiting for the chain's one writer and a flush to disk, they made
+ * a search under load wait tens of milliseconds. audit_soon queues an
+ * entry (its time: now) that a thread of its own writes with the others
+ * waiting, in one transaction, within AUDIT_SOON_MS. detail is stolen.
+ * DB_OK, or DB_RETRY when too many wait (the database has been away):
+ * the caller then shows nothing. A crash loses at most the lookups of the
+ * last AUDIT_SOON_MS; every other entry is written in its transaction. */
+#define AUDIT_SOON_MS 100
+int audit_soon(struct http_req *rq, const char *action, const char *object,
+	       json_t *detail);
+/* Writes every queued entry and stops the thread (at shutdown; the
+ * database must still be open). */
+void audit_soon_stop(void);
 
 /* A value for a detail that names something personal (the text of a
  * search): sealed with the data key, as base64url, arena-owned. Put it
