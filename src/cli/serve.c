@@ -107,13 +107,14 @@ int serve_run(const char *cmd)
 		cli_err(cmd, "%s", err);
 		return 1;
 	}
-	/* a budget that cannot hold one largest upload, or two largest forms
-	 * (visitors may use half), would refuse them all */
+	/* a budget that cannot hold one largest upload, or sixteen largest
+	 * forms (a visitor's address may hold a sixteenth: server.c), would
+	 * refuse them all */
 	if (cfg.body_budget < cfg.max_upload ||
-	    cfg.body_budget / 2 < cfg.max_body) {
+	    cfg.body_budget / 16 < cfg.max_body) {
 		cli_err(cmd,
 			"server.body_budget (%zu bytes) must hold one largest "
-			"upload (server.max_upload, %zu) and two largest forms "
+			"upload (server.max_upload, %zu) and sixteen largest forms "
 			"(server.max_body, %zu)",
 			cfg.body_budget, cfg.max_upload, cfg.max_body);
 		return 1;

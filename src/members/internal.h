@@ -259,11 +259,11 @@ int review_get(struct db_conn *c, struct arena *a, int64_t id,
 /* open -> state ("merged", "apart"); DB_NOTFOUND when not open. */
 int review_resolve(struct db_conn *c, int64_t id, const char *state,
 		   int64_t by);
-/* Makes one record of two: keep takes what it lacks from drop (contacts,
- * sealed fields, consents, the earlier joining date), what drop says
- * otherwise into its notes, drop's history, dues, unions and
- * applications, and a line of history; drop is deleted, and its account
- * (self-service) unlinked, never moved. The branch is branch (0:
+/* Makes one record of two: keep stays as it is, with everything drop
+ * held in its notes (nothing of drop fills or replaces keep's fields), a
+ * line of history, and drop's history, dues, unions and applications;
+ * drop becomes a row naming no one ("merged record", erased), its
+ * account (self-service) unlinked, never moved. The branch is branch (0:
  * keep's). */
 int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 		 int64_t drop, int64_t branch, int64_t by);

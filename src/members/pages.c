@@ -131,9 +131,15 @@ int members_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 		 bool unseal, struct person *p)
 {
 	int64_t id = http_param_int(rq, "id");
+	struct mscope s;
 
-	if (!id || person_get(platform_conn(), rq->arena, id, unseal, p) != DB_OK ||
-	    !can(rq, perm, p->branch_id)) {
+	/* the same work for someone missing and someone out of reach: the
+	 * reach first (it does not depend on id), then the row, and only a
+	 * record in reach is opened */
+	mscope_for(rq, perm, &s);
+	if (!id || person_get(platform_conn(), rq->arena, id, false, p) != DB_OK ||
+	    !mscope_has(&s, p->branch_id) ||
+	    (unseal && person_get(platform_conn(), rq->arena, id, true, p) != DB_OK)) {
 		http_error(rq, rs, 404, "not_found", N_("There is no such member."));
 		return -1;
 	}
@@ -500,7 +506,12 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 			    members_status_options(rq, mstatus_name(p->status)));
 	json_object_set_new(data, "today", json_string(today));
 	json_object_set_new(data, "self_service", json_boolean(p->account_id != 0));
-	json_object_set_new(data, "reviews", members_reviews_json(rq, p->id));
+	/* a record's own reviews only for an officer of the whole
+	 * organization: anyone else's page must not cost more for a clash
+	 * they cannot see (they find theirs on /members/reviews) */
+	json_object_set_new(data, "reviews", can(rq, PERM_MEMBERS_WRITE, 0)
+						     ? members_reviews_json(rq, p->id)
+						     : json_array());
 	{
 		/* the latest self-service invitation: the same whether the
 		 * address had an account */

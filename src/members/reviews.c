@@ -110,6 +110,9 @@ void reviews_list(struct http_req *rq, struct http_resp *rs)
 {
 	json_t *data = json_pack("{s:o}", "reviews", members_reviews_json(rq, 0));
 
+	json_object_set_new(data, "has_reviews",
+			    json_boolean(json_array_size(json_object_get(data, "reviews")) > 0));
+
 	http_page(rq, rs, 200, "members/reviews", N_("Records to review"), data);
 	json_decref(data);
 }

@@ -1129,10 +1129,14 @@ int review_resolve(struct db_conn *c, int64_t id, const char *state, int64_t by)
 
 /* ---- merging two records of one person ---- */
 
-static const char SQL_DROP_CONTACTS[] =
-	"UPDATE people SET email_index = NULL, phone_index = NULL, "
-	"email_alias_index = NULL, phone_alias_index = NULL, account_id = NULL "
-	"WHERE id = $1";
+static const char SQL_TOMBSTONE[] =
+	"UPDATE people SET display_name = $1, status = 'left', "
+	"legal_name_sealed = NULL, phone_sealed = NULL, email_sealed = NULL, "
+	"address_sealed = NULL, birth_date_sealed = NULL, workplace_sealed = NULL, "
+	"notes_sealed = NULL, email_index = NULL, phone_index = NULL, "
+	"email_alias_index = NULL, phone_alias_index = NULL, "
+	"consent_phone = 0, consent_sms = 0, consent_email = 0, account_id = NULL, "
+	"updated_at = $2, erased_at = $2 WHERE id = $3";
 static const char SQL_MOVE_HISTORY[] =
 	"UPDATE status_history SET person_id = $1 WHERE person_id = $2";
 static const char SQL_MOVE_DUES[] =
@@ -1152,12 +1156,6 @@ static const char SQL_MOVE_REVIEWS_O[] =
 static const char SQL_REVIEWS_SELF[] =
 	"UPDATE contact_reviews SET state = 'moot', resolved_at = $1 "
 	"WHERE person_id = other_id AND state = 'open'";
-static const char SQL_PERSON_DEL[] = "DELETE FROM people WHERE id = $1";
-
-static const char *either(const char *a, const char *b)
-{
-	return a && *a ? a : b;
-}
 
 /* Does anyone but self hold this value as its first holder? */
 static int first_taken(struct db_conn *c, struct arena *a, int field,
@@ -1177,35 +1175,31 @@ static int first_taken(struct db_conn *c, struct arena *a, int field,
 	return DB_OK;
 }
 
-/* What the dropped record says that the kept one says otherwise, for
- * the kept record's notes: nothing a merge drops is lost. */
+/* Everything the later record held, for the kept record's notes: a
+ * merge copies no field of the later record into the first (a record
+ * written to look like someone must not change that someone's record),
+ * and loses nothing either. */
 static char *merge_notes(struct arena *a, const struct person *k,
 			 const struct person *d, int64_t drop)
 {
-	const char *pairs[][3] = {
-		{"legal name", k->legal_name, d->legal_name},
-		{"phone", k->phone, d->phone},
-		{"email", k->email, d->email},
-		{"address", k->address, d->address},
-		{"birth date", k->birth_date, d->birth_date},
-		{"workplace", k->workplace, d->workplace},
-		{"display name", k->display_name, d->display_name},
+	const char *fields[][2] = {
+		{"name", d->display_name},     {"legal name", d->legal_name},
+		{"phone", d->phone},           {"email", d->email},
+		{"address", d->address},       {"birth date", d->birth_date},
+		{"workplace", d->workplace},   {"joined", d->joined_on},
 	};
 	struct buf b;
 	char *out;
 
 	buf_init(&b);
-	for (size_t i = 0; i < ARRAY_LEN(pairs); i++)
-		if (*pairs[i][1] && *pairs[i][2] && strcmp(pairs[i][1], pairs[i][2]) != 0)
-			buf_printf(&b, "\n%s: %s", pairs[i][0], pairs[i][2]);
+	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+		if (fields[i][1] && *fields[i][1])
+			buf_printf(&b, "\n%s: %s", fields[i][0], fields[i][1]);
 	if (*d->notes)
 		buf_printf(&b, "\n%s", d->notes);
-	if (!b.len) {
-		buf_free(&b);
-		return (char *)k->notes;
-	}
 	out = arena_printf(a, "%s%s[merged from record %lld]%s", k->notes,
-			   *k->notes ? "\n\n" : "", (long long)drop, b.data);
+			   *k->notes ? "\n\n" : "", (long long)drop,
+			   b.data ? b.data : "");
 	buf_free(&b);
 	return out;
 }
@@ -1223,26 +1217,27 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 		return rc;
 	if (k.erased_at || d.erased_at || keep == drop)
 		return DB_NOTFOUND;
+	/* the first record as it is, with the later one in its notes */
 	in.display_name = k.display_name;
-	in.legal_name = either(k.legal_name, d.legal_name);
-	in.phone = either(k.phone, d.phone);
-	in.email = either(k.email, d.email);
-	in.address = either(k.address, d.address);
-	in.birth_date = either(k.birth_date, d.birth_date);
-	in.workplace = either(k.workplace, d.workplace);
+	in.legal_name = k.legal_name;
+	in.phone = k.phone;
+	in.email = k.email;
+	in.address = k.address;
+	in.birth_date = k.birth_date;
+	in.workplace = k.workplace;
+	in.joined_on = k.joined_on;
+	in.consent_phone = k.consent_phone;
+	in.consent_sms = k.consent_sms;
+	in.consent_email = k.consent_email;
 	in.notes = merge_notes(a, &k, &d, drop);
-	in.joined_on = !*k.joined_on ? d.joined_on
-		       : !*d.joined_on ? k.joined_on
-		       : strcmp(k.joined_on, d.joined_on) <= 0 ? k.joined_on
-							      : d.joined_on;
 	in.branch_id = branch ? branch : k.branch_id;
-	in.consent_phone = k.consent_phone || d.consent_phone;
-	in.consent_sms = k.consent_sms || d.consent_sms;
-	in.consent_email = k.consent_email || d.consent_email;
-	/* the dropped record lets go of its contacts first, so the kept one
-	 * can hold them; its account (self-service) is unlinked, never moved:
-	 * whoever wrote the later record must not come to read the first */
-	if ((rc = db_run(c, SQL_DROP_CONTACTS, "i", drop)) < 0)
+	/* the later record stays as a row that names no one (its id is never
+	 * reused: the audit log speaks of it), without contacts or account:
+	 * whoever wrote it must not come to read the first */
+	/* named without the first record's id: whoever sees this row may
+	 * not see that one (the audit log links them) */
+	if ((rc = db_run(c, SQL_TOMBSTONE, "tii", "merged record",
+			 (int64_t)time_now(), drop)) < 0)
 		return rc;
 	if ((rc = first_taken(c, a, CONTACT_EMAIL, in.email, keep, &in.email_alias)) != DB_OK ||
 	    (rc = first_taken(c, a, CONTACT_PHONE, in.phone, keep, &in.phone_alias)) != DB_OK ||
@@ -1260,8 +1255,7 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 	    (rc = db_run(c, SQL_MOVE_REVIEWS_P, "ii", keep, drop)) < 0 ||
 	    (rc = db_run(c, SQL_MOVE_REVIEWS_O, "ii", keep, drop)) < 0 ||
 	    (rc = db_run(c, SQL_REVIEWS_SELF, "i", (int64_t)time_now())) < 0 ||
-	    (rc = db_run(c, SQL_ERASE_UNIONS, "i", drop)) < 0 ||
-	    (rc = db_run(c, SQL_PERSON_DEL, "i", drop)) < 0)
+	    (rc = db_run(c, SQL_ERASE_UNIONS, "i", drop)) < 0)
 		return rc;
 	return DB_OK;
 }

@@ -367,19 +367,32 @@ static size_t branches_in(struct http_req *rq, const char *const *sets, size_t n
 static bool within_budget(struct http_req *rq, int64_t people, const char *scopes,
 			  int64_t *used_people_r, size_t *used_branches_r)
 {
-	int64_t used = 0;
-	const char **before, **sets;
-	size_t n;
+	struct db_conn *c = platform_conn();
+	int64_t used = 0, *circle;
+	const char **sets = NULL;
+	size_t n = 0, cap = 0, ncircle;
 
 	*used_people_r = 0;
 	*used_branches_r = 0;
-	if (export_log_since(platform_conn(), rq->arena, rq->user.id,
-			     time_now() - conf_int("members.export_window"), &used,
-			     &before, &n) != DB_OK)
+	/* what one person exported: through every account they may hold
+	 * (auth.h, account_circle), not just this one */
+	if (account_circle(c, rq->arena, rq->user.id, &circle, &ncircle) != DB_OK)
 		return false;
-	sets = arena_alloc(rq->arena, (n + 1) * sizeof(*sets));
-	if (n)
-		memcpy(sets, before, n * sizeof(*sets));
+	for (size_t i = 0; i < ncircle; i++) {
+		int64_t theirs;
+		const char **part;
+		size_t k;
+		if (export_log_since(c, rq->arena, circle[i],
+				     time_now() - conf_int("members.export_window"),
+				     &theirs, &part, &k) != DB_OK)
+			return false;
+		used += theirs;
+		for (size_t j = 0; j < k; j++) {
+			sets = arena_grow(rq->arena, sets, n, &cap, sizeof(*sets));
+			sets[n++] = part[j];
+		}
+	}
+	sets = arena_grow(rq->arena, sets, n, &cap, sizeof(*sets));
 	sets[n] = scopes;
 	*used_people_r = used + people;
 	*used_branches_r = branches_in(rq, sets, n + 1);

@@ -211,13 +211,33 @@ static long reserved(void)
 	return v;
 }
 
-Test(body, a_spent_budget_answers_503)
+/* Sends head from a given loopback address (127.0.0.2 is loopback too). */
+static int send_head_from(const char *from, const char *head)
 {
-	const char *sets[] = {"server.max_per_address=0", "server.body_budget=65536",
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)S.port)};
+	struct sockaddr_in me = {.sin_family = AF_INET};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	inet_pton(AF_INET, from, &me.sin_addr);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0, "bind %s", from);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
+	return fd;
+}
+
+/* Bodies count against the budget as they arrive, and no client takes
+ * more than its share: slow forms from one address (an attacker's) get
+ * 503 once that address's share is spent, while another address, and a
+ * signed-in account, are still served. Before, 32 slow forms from one
+ * address held the visitors' whole half and every sign-in got 503. */
+Test(body, a_spent_share_answers_503_and_no_one_else_suffers)
+{
+	const char *sets[] = {"server.max_per_address=0", "server.body_budget=262144",
 			      "server.max_body=16384", "server.max_upload=65536",
 			      NULL};
 	struct client *visitor, *admin;
-	char *t, *cookie, *head, *reply = NULL, *secret;
+	char *t, *cookie, *head, *small, *reply = NULL, *secret;
 	int hold[2], fd;
 	struct resp *r;
 
@@ -235,27 +255,40 @@ Test(body, a_spent_budget_answers_503)
 			 "Content-Type: application/x-www-form-urlencoded\r\n"
 			 "Content-Length: 16384\r\n\r\nemail=",
 			 t, cookie);
-	/* two forms of 16 KiB, started and held: visitors' half is spent */
-	for (int i = 0; i < 2; i++)
-		hold[i] = send_head(head);
-	for (int i = 0; i < 50 && reserved() < 32768; i++)
+	{
+		const char *form = "email=a%40b.kz&password=x";
+		small = xasprintf("POST /login?_csrf=%s HTTP/1.1\r\nHost: x\r\n"
+				  "Cookie: rudder_csrf=%s\r\n"
+				  "Content-Type: application/x-www-form-urlencoded\r\n"
+				  "Content-Length: %zu\r\n\r\n%s",
+				  t, cookie, strlen(form), form);
+	}
+	/* a form started and held: what arrived holds its first 16 KiB, a
+	 * visitor's address's share (256 KiB / 16) */
+	hold[0] = send_head_from("127.0.0.1", head);
+	for (int i = 0; i < 50 && reserved() < 16384; i++)
 		usleep(100000);
-	cr_assert_eq(reserved(), 32768);
-	/* a third is refused at once, in the visitor's language */
-	fd = send_head(head);
+	cr_assert_eq(reserved(), 16384);
+	/* another from the same address is refused, in its language */
+	fd = send_head_from("127.0.0.1", head);
 	cr_assert_eq(answer_within(fd, 5, &reply), 503);
 	cr_assert(strstr(reply, "Retry-After:"), "%s", reply);
 	cr_assert(strstr(reply, "Сервер сейчас принимает слишком много"), "%s", reply);
 	cr_assert(strstr(reply, "Content-Security-Policy"), "%s", reply);
 	close(fd);
 	free(reply);
-	/* a signed-in account still has the other half */
+	reply = NULL;
+	/* a visitor from another address signs in as ever */
+	hold[1] = send_head_from("127.0.0.2", small);
+	cr_assert_eq(answer_within(hold[1], 5, &reply), 401, "%s", reply ? reply : "");
+	close(hold[1]);
+	free(reply);
+	/* and a signed-in account has its own share */
 	r = cl_post(admin, "/lang", "lang=en&next=%%2Faccount");
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
-	/* once the held forms are gone, visitors are served again */
-	for (int i = 0; i < 2; i++)
-		close(hold[i]);
+	/* once the held form is gone, its address is served again */
+	close(hold[0]);
 	for (int i = 0; i < 50 && reserved() > 0; i++)
 		usleep(100000);
 	cr_assert_eq(reserved(), 0, "the budget was not given back");
@@ -263,6 +296,7 @@ Test(body, a_spent_budget_answers_503)
 	cr_assert_eq(r->status, 401);
 	resp_free(r);
 	free(head);
+	free(small);
 	free(cookie);
 	free(t);
 	free(secret);

@@ -205,6 +205,10 @@ Test(factor, turning_the_factor_off_or_resetting_it_ends_other_sessions)
 	r = cl_get(a, "/me");
 	cr_assert_eq(r->status, 303, "a reset signs the account out everywhere");
 	resp_free(r);
+	/* and who reset it is no second officer for it (auth.h) */
+	free(uid);
+	uid = srv_sql(&S, "SELECT count(*) FROM account_ties WHERE kind = 'reset'");
+	cr_assert_eq(atoi(uid), 1);
 	free(path);
 	free(uid);
 	free(sa);

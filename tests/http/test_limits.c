@@ -322,6 +322,19 @@ Test(limits, conflicting_lengths_get_400)
 			   "Connection: close\r\n\r\n5\r\nemail\r\n0\r\n\r\n";
 	cr_assert_eq(raw(both, strlen(both), &reply), 400, "%s", reply);
 	free(reply);
+	/* an encoding other than chunked alone, or chunked said twice */
+	const char *gzip = "POST /login HTTP/1.1\r\nHost: x\r\n"
+			   "Content-Type: application/x-www-form-urlencoded\r\n"
+			   "Transfer-Encoding: gzip, chunked\r\n"
+			   "Connection: close\r\n\r\n5\r\nemail\r\n0\r\n\r\n";
+	cr_assert_eq(raw(gzip, strlen(gzip), &reply), 400, "%s", reply);
+	free(reply);
+	const char *twice = "POST /login HTTP/1.1\r\nHost: x\r\n"
+			    "Content-Type: application/x-www-form-urlencoded\r\n"
+			    "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"
+			    "Connection: close\r\n\r\n5\r\nemail\r\n0\r\n\r\n";
+	cr_assert_eq(raw(twice, strlen(twice), &reply), 400, "%s", reply);
+	free(reply);
 	/* one length said twice is one length: it goes on to the gate */
 	const char *same = "POST /login HTTP/1.1\r\nHost: x\r\n"
 			   "Content-Type: application/x-www-form-urlencoded\r\n"

@@ -33,4 +33,3 @@ CREATE TABLE contact_reviews (
 CREATE INDEX contact_reviews_cover ON contact_reviews(cover_scope, state);
 CREATE INDEX contact_reviews_person ON contact_reviews(person_id, state);
 CREATE INDEX contact_reviews_other ON contact_reviews(other_id, state);
-CREATE INDEX contact_reviews_state ON contact_reviews(state, id);

@@ -262,15 +262,111 @@ int account_tie(struct db_conn *c, int64_t by, int64_t user, const char *kind)
 	return rc < 0 ? rc : DB_OK;
 }
 
+/* Those who made user, and who made them, ..., up to (not through) an
+ * administrator; and those user made, and they made, .... */
+static const char SQL_MAKERS[] =
+	"WITH RECURSIVE up(id, depth) AS ("
+	" SELECT t.by_user, 1 FROM account_ties t WHERE t.user_id = $1"
+	"  AND t.kind = 'created' AND NOT EXISTS (SELECT 1 FROM grants g"
+	"  WHERE g.user_id = t.by_user AND g.role = 'admin' AND g.scope_id IS NULL)"
+	" UNION"
+	" SELECT t.by_user, up.depth + 1 FROM account_ties t JOIN up"
+	"  ON t.user_id = up.id WHERE t.kind = 'created' AND up.depth < 16"
+	"  AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.user_id = t.by_user"
+	"  AND g.role = 'admin' AND g.scope_id IS NULL)"
+	") SELECT DISTINCT id FROM up";
+static const char SQL_MADE[] =
+	"WITH RECURSIVE down(id, depth) AS ("
+	" SELECT user_id, 1 FROM account_ties WHERE by_user = $1"
+	"  AND kind = 'created'"
+	" UNION"
+	" SELECT t.user_id, down.depth + 1 FROM account_ties t JOIN down"
+	"  ON t.by_user = down.id WHERE t.kind = 'created' AND down.depth < 16"
+	") SELECT DISTINCT id FROM down";
+
+static int ids_of(struct db_conn *c, struct arena *a, const char *sql,
+		  int64_t user, int64_t **ids, size_t *n, size_t *cap)
+{
+	struct db_stmt *st = db_prepare(c, sql);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, user);
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		bool seen = false;
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = (*ids)[i] == id;
+		if (seen)
+			continue;
+		*ids = arena_grow(a, *ids, *n, cap, sizeof(**ids));
+		(*ids)[(*n)++] = id;
+	}
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int account_circle(struct db_conn *c, struct arena *a, int64_t user,
+		   int64_t **ids_r, size_t *n_r)
+{
+	int64_t *ids = NULL, *roots = NULL;
+	size_t n = 0, cap = 0, nroots = 0, caproots = 0;
+	int rc;
+
+	*ids_r = NULL;
+	*n_r = 0;
+	roots = arena_grow(a, roots, 0, &caproots, sizeof(*roots));
+	roots[nroots++] = user;
+	if ((rc = ids_of(c, a, SQL_MAKERS, user, &roots, &nroots, &caproots)) != DB_OK)
+		return rc;
+	/* each of them, and everything each of them made */
+	for (size_t i = 0; i < nroots; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = ids[k] == roots[i];
+		if (!seen) {
+			ids = arena_grow(a, ids, n, &cap, sizeof(*ids));
+			ids[n++] = roots[i];
+		}
+		if ((rc = ids_of(c, a, SQL_MADE, roots[i], &ids, &n, &cap)) != DB_OK)
+			return rc;
+	}
+	*ids_r = ids;
+	*n_r = n;
+	return DB_OK;
+}
+
+static bool in_circle(struct db_conn *c, struct arena *a, int64_t of,
+		      int64_t who, bool *unsure)
+{
+	int64_t *ids;
+	size_t n;
+
+	if (account_circle(c, a, of, &ids, &n) != DB_OK) {
+		*unsure = true;
+		return true;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == who)
+			return true;
+	return false;
+}
+
 bool accounts_independent(struct db_conn *c, int64_t a, int64_t b)
 {
+	struct arena *ar;
+	bool tied, unsure = false;
 	int64_t n = 1;
 
 	if (!a || !b || a == b)
 		return false;
-	if (db_int(c, &n, SQL_TIED, "ii", a, b) != DB_OK)
-		return false; /* unsure: not two people */
-	return n == 0;
+	if (db_int(c, &n, SQL_TIED, "ii", a, b) != DB_OK || n != 0)
+		return false; /* tied, or unsure: not two people */
+	ar = arena_new();
+	tied = in_circle(c, ar, a, b, &unsure) || in_circle(c, ar, b, a, &unsure);
+	arena_free(ar);
+	return !tied && !unsure;
 }
 
 static int grant_insert(struct db_conn *c, int64_t user, const char *role,

@@ -300,6 +300,9 @@ void admin_users(struct http_req *rq, struct http_resp *rs)
 	json_t *data = json_pack("{s:o, s:o}", "users", admin_accounts_json(rq, true),
 				 "invitations", admin_invitations_json(rq));
 
+	json_object_set_new(data, "has_invitations",
+			    json_boolean(json_array_size(json_object_get(data, "invitations")) > 0));
+
 	http_page(rq, rs, 200, "auth/users", N_("Accounts"), data);
 	json_decref(data);
 }
@@ -677,8 +680,11 @@ void admin_user_totp_reset(struct http_req *rq, struct http_resp *rs)
 			  NULL);
 		return;
 	}
+	/* who reset an account's factor (and might know its password) is
+	 * not its second officer */
 	if (account_totp_clear(c, acc.id) != DB_OK ||
-	    account_revoke_sessions(c, acc.id) < 0) {
+	    account_revoke_sessions(c, acc.id) < 0 ||
+	    account_tie(c, rq->user.id, acc.id, "reset") != DB_OK) {
 		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
 		return;
 	}

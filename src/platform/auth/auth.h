@@ -173,15 +173,25 @@ int grant_get(struct db_conn *c, struct arena *a, int64_t grant_id,
 
 /* ---- two people ----
  * A two-person rule (a second officer approves an export, a second
- * organizer an application) needs two people. Two accounts where one
- * made the other (created it, or accepted an invitation it sent) or
- * granted the other a role, ever, in either direction, are not two
- * people for it: whoever made an account may hold its password. */
-/* Records such a tie (kind "created" or "granted"); by 0 (the command
- * line) or by == user records nothing. grant_add records its own. */
+ * organizer an application) needs two people. Two accounts are not two
+ * people for it when one made the other (created it, was shown its
+ * password link, or sent the invitation it was made by), granted it a
+ * role or reset its second factor — ever, in either direction — nor
+ * when one person may hold both through a chain of creations: the
+ * accounts an account made, and they made, ..., and those made by
+ * whoever made it (up to an administrator, who is trusted with every
+ * account anyway). */
+/* Records such a tie (kind "created", "granted" or "reset"); by 0 (the
+ * command line) or by == user records nothing. grant_add records its
+ * own. */
 int account_tie(struct db_conn *c, int64_t by, int64_t user, const char *kind);
-/* True when a and b are two accounts with no tie between them. */
+/* True when a and b are two people by the rule above. */
 bool accounts_independent(struct db_conn *c, int64_t a, int64_t b);
+/* The accounts one person may hold with user (user included): those its
+ * makers up to an administrator made, through chains of creations.
+ * Arena array. For rules that count what one person does (exports). */
+int account_circle(struct db_conn *c, struct arena *a, int64_t user,
+		   int64_t **ids_r, size_t *n_r);
 /* Does account user (active) hold perm over scope (0: the organization),
  * as can() would say for its own requests? For checks on behalf of
  * someone not asking (an inviter, when their invitation is accepted). */

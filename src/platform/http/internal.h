@@ -24,6 +24,9 @@ struct req_ctx {
 	char *body;        /* what arrived of the body; body_cap + 1 bytes */
 	size_t body_len, body_cap;
 	size_t reserved;   /* bytes of the body budget this request holds */
+	size_t announced;  /* Content-Length, 0 when none */
+	int addr_slot;     /* its client's share of the budget; -1: none yet */
+	int user_slot;     /* its account's share; -1: none yet */
 	bool head_done;    /* the headers were looked at (the first call) */
 	bool body_expected; /* a length or chunked encoding was announced */
 	bool discard;      /* read and drop the body (GET, HEAD) */

@@ -283,25 +283,110 @@ static void answer(struct req_ctx *ctx, int status, const char *code,
 
 /* ---- the body and its budget ---- */
 
-/* Grows the share of the budget this request holds to want bytes; false
- * when the budget cannot give it. Half of the budget is kept for
- * signed-in accounts: a visitor's body is refused once half is in use. */
-static bool budget_take(struct req_ctx *ctx, size_t want)
-{
-	size_t cap = ctx->srv->cfg.body_budget;
-	size_t extra, cur;
+/* No one holds more than a share of the budget: one client address, and
+ * one account, at most 1/BUDGET_SHARE of it each (counted in slots by a
+ * hash, so two that share a slot share the share). Without it, one
+ * client with a few dozen slow forms held the whole budget and every
+ * other form got 503. Behind an onion service (no client address) only
+ * the account's share holds. */
+#define BUDGET_SHARE 8
+#define SHARE_SLOTS 1024
+static atomic_size_t share_addr[SHARE_SLOTS], share_user[SHARE_SLOTS];
 
-	if (want <= ctx->reserved)
-		return true;
-	if (!ctx->rq.user.id)
-		cap /= 2;
-	extra = want - ctx->reserved;
-	cur = atomic_load(&body_reserved);
+static int share_slot(const char *client)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)client; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return (int)(h % SHARE_SLOTS);
+}
+
+/* Adds extra to a counter unless it would pass cap. */
+static bool counter_take(atomic_size_t *n, size_t extra, size_t cap)
+{
+	size_t cur = atomic_load(n);
+
 	do {
 		if (cur > cap || extra > cap - cur)
 			return false;
-	} while (!atomic_compare_exchange_weak(&body_reserved, &cur,
-					       cur + extra));
+	} while (!atomic_compare_exchange_weak(n, &cur, cur + extra));
+	return true;
+}
+
+/* Grows the share of the budget this request holds to want bytes; false
+ * when the budget, or the client's or the account's share of it, cannot
+ * give it. Half of the budget is kept for signed-in accounts: a
+ * visitor's body is refused once half is in use. */
+static size_t budget_share(const struct http_server *s, bool visitor)
+{
+	size_t share = s->cfg.body_budget / BUDGET_SHARE;
+
+	/* a visitor's forms are small: half a share; an account's upload of
+	 * the largest size must still go through */
+	if (visitor)
+		return share / 2;
+	return share < s->cfg.max_upload ? s->cfg.max_upload : share;
+}
+
+static size_t room_in(atomic_size_t *n, size_t cap)
+{
+	size_t cur = atomic_load(n);
+	return cur < cap ? cap - cur : 0;
+}
+
+static void share_slots(struct req_ctx *ctx)
+{
+	if (ctx->addr_slot < 0 && ctx->rq.client)
+		ctx->addr_slot = share_slot(ctx->rq.client);
+	if (ctx->user_slot < 0 && ctx->rq.user.id)
+		ctx->user_slot = (int)((uint64_t)ctx->rq.user.id % SHARE_SLOTS);
+}
+
+/* What this request could take now: the least room of the budget and of
+ * its shares. */
+static size_t budget_room(struct req_ctx *ctx)
+{
+	size_t cap = ctx->srv->cfg.body_budget / (ctx->rq.user.id ? 1 : 2);
+	size_t share = budget_share(ctx->srv, !ctx->rq.user.id);
+	size_t room = room_in(&body_reserved, cap), r;
+
+	share_slots(ctx);
+	if (ctx->addr_slot >= 0 &&
+	    (r = room_in(&share_addr[ctx->addr_slot], share)) < room)
+		room = r;
+	if (ctx->user_slot >= 0 &&
+	    (r = room_in(&share_user[ctx->user_slot], share)) < room)
+		room = r;
+	return room;
+}
+
+static bool budget_take(struct req_ctx *ctx, size_t want)
+{
+	size_t cap = ctx->srv->cfg.body_budget;
+	size_t share = budget_share(ctx->srv, !ctx->rq.user.id);
+	size_t extra;
+
+	if (want <= ctx->reserved)
+		return true;
+	share_slots(ctx);
+	if (!ctx->rq.user.id)
+		cap /= 2;
+	extra = want - ctx->reserved;
+	if (!counter_take(&body_reserved, extra, cap))
+		return false;
+	if (ctx->addr_slot >= 0 &&
+	    !counter_take(&share_addr[ctx->addr_slot], extra, share)) {
+		atomic_fetch_sub(&body_reserved, extra);
+		return false;
+	}
+	if (ctx->user_slot >= 0 &&
+	    !counter_take(&share_user[ctx->user_slot], extra, share)) {
+		atomic_fetch_sub(&body_reserved, extra);
+		if (ctx->addr_slot >= 0)
+			atomic_fetch_sub(&share_addr[ctx->addr_slot], extra);
+		return false;
+	}
 	ctx->reserved = want;
 	return true;
 }
@@ -313,6 +398,10 @@ static void body_drop(struct req_ctx *ctx)
 	ctx->body_len = ctx->body_cap = 0;
 	if (ctx->reserved) {
 		atomic_fetch_sub(&body_reserved, ctx->reserved);
+		if (ctx->addr_slot >= 0)
+			atomic_fetch_sub(&share_addr[ctx->addr_slot], ctx->reserved);
+		if (ctx->user_slot >= 0)
+			atomic_fetch_sub(&share_user[ctx->user_slot], ctx->reserved);
 		ctx->reserved = 0;
 	}
 }
@@ -326,7 +415,9 @@ static void budget_spent(struct req_ctx *ctx)
 
 /* Keeps n more bytes of the body, within the route's limit and the
  * budget; past either, the body is dropped and the answer is an error
- * (sent when the client has finished sending). */
+ * (sent when the client has finished sending: libmicrohttpd cannot
+ * answer in the middle of a body, so what can be decided on the headers
+ * is, in head()). */
 static void body_take(struct req_ctx *ctx, const char *data, size_t n)
 {
 	size_t need;
@@ -341,12 +432,18 @@ static void body_take(struct req_ctx *ctx, const char *data, size_t n)
 	}
 	need = ctx->body_len + n;
 	if (need > ctx->reserved) {
-		/* no length was announced (chunked): grow by doubling */
+		/* the budget holds what arrived, not what was announced (a
+		 * client trickling a big body holds little): grow by doubling,
+		 * up to the announced length when there is one */
 		size_t want = ctx->reserved ? ctx->reserved : 16384;
 		while (want < need)
 			want *= 2;
+		if (ctx->announced && want > ctx->announced)
+			want = ctx->announced;
 		if (want > ctx->limit)
 			want = ctx->limit;
+		if (want < need)
+			want = need;
 		if (!budget_take(ctx, want)) {
 			body_drop(ctx);
 			budget_spent(ctx);
@@ -489,6 +586,10 @@ static enum MHD_Result collect_framing(void *cls, enum MHD_ValueKind kind,
 
 	(void)kind;
 	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		/* "chunked", once: anything else (gzip, a list, twice) is
+		 * framing a proxy and rudder could read differently */
+		if (f->chunked || !value || strcasecmp(value, "chunked") != 0)
+			f->conflict = true;
 		f->chunked = true;
 		return MHD_YES;
 	}
@@ -614,10 +715,14 @@ static void head(struct req_ctx *ctx, const char *url, const char *method)
 		ctx->answered = true;
 		return;
 	}
-	/* an announced body is promised its room now, or refused now */
-	if (!ctx->discard && f.nlengths > 0 && f.length > 0 &&
-	    !budget_take(ctx, (size_t)f.length))
-		budget_spent(ctx);
+	/* an announced body that could not fit now, in the budget or in its
+	 * client's or account's share, is refused now; one that could takes
+	 * its room as it arrives */
+	if (!ctx->discard && f.nlengths > 0 && f.length > 0) {
+		ctx->announced = (size_t)f.length;
+		if (ctx->announced > budget_room(ctx))
+			budget_spent(ctx);
+	}
 }
 
 static int parse_body(struct req_ctx *ctx)
@@ -711,6 +816,7 @@ static void *on_request_line(void *cls, const char *uri,
 	ctx->srv = s;
 	ctx->conn = conn;
 	ctx->route_index = -1;
+	ctx->addr_slot = ctx->user_slot = -1;
 	ctx->start_ms = time_now_ms();
 	ctx->target_len = uri ? strlen(uri) : 0;
 	ctx->rq.arena = arena_new();

@@ -1,14 +1,16 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Two-person rules and invitations (docs/platform.md, "Two people").
 
--- Who made or empowered whom: an account created by another, a role
--- granted by another. A two-person rule never counts two accounts tied
--- this way (in either direction) as two people. A tie stays when the
--- role is revoked.
+-- Who made or empowered whom: an account created by another (or whose
+-- password link another was shown), a role granted, a second factor
+-- reset by another. A two-person rule never counts two accounts tied
+-- this way (in either direction) as two people, nor two accounts one
+-- person may hold through a chain of creations (auth.h). A tie stays
+-- when the role is revoked.
 CREATE TABLE account_ties (
     by_user INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL CHECK (kind IN ('created', 'granted')),
+    kind TEXT NOT NULL CHECK (kind IN ('created', 'granted', 'reset')),
     at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX account_ties_user ON account_ties(user_id);
