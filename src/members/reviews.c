@@ -33,7 +33,7 @@ static bool covered(struct http_req *rq, const struct contact_review *r,
 
 static const char *field_label(struct http_req *rq, int field)
 {
-	return members_field_label(rq, contact_field_name(field));
+	return tr_rq(rq, field == CONTACT_EMAIL ? N_("Email") : N_("Phone"));
 }
 
 /* The open reviews whose nearest branch lies in the caller's reach

@@ -114,6 +114,53 @@ try {
   check(/\/members\/\d+$/.test(vp.url()), "accepting opens the new member: " + vp.url());
   await vet.close();
 
+  // ---- a phone held outside Aktau: the Aktau organizer is not told;
+  // the national coordinator reviews the two records on a phone, without
+  // JavaScript, and keeps them apart ----
+  const adm = await b.newContext({ viewport: { width: 1280, height: 860 } });
+  const adp = await adm.newPage();
+  await signIn(adp, srv.base, "admin@example.org");
+  await adp.goto(srv.base + "/members");
+  await adp.selectOption("#branch", { label: "Karaganda" });
+  await adp.click("form[role=search] button[type=submit]");
+  await adp.waitForURL(/branch=/);
+  await adp.locator("table.stack tbody a").first().click();
+  await adp.waitForURL(/\/members\/\d+$/);
+  const held = (await adp.textContent("dl.facts")).match(/\+7\d{10}/);
+  check(held, "a Karaganda member has a phone");
+  await adm.close();
+  const ak = await b.newContext({ viewport: { width: 1280, height: 860 } });
+  const akp = await ak.newPage();
+  await signIn(akp, srv.base, "aktau@example.org");
+  await addMember(akp, "Same Phone Person", held[0]);
+  check(!(await akp.content()).includes("/members/reviews"), "the writer sees no review");
+  // a branch coordinator invites an account: an invitation, no link
+  await akp.goto(srv.base + "/admin/users/new");
+  await akp.fill("#display_name", "Cell Secretary");
+  await akp.fill("#email", "karaganda@example.org");
+  await akp.selectOption("#role", "coordinator");
+  await akp.selectOption("#scope", { index: 1 });
+  await Promise.all([akp.waitForNavigation(), akp.click("form[action^='/admin/users?'] button[type=submit]")]);
+  check(!(await akp.content()).includes("token="), "no link is shown to a branch coordinator");
+  await shot(akp, "members-13-invitation-sent");
+  await ak.close();
+  const co = await b.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const cop = await co.newPage();
+  await signIn(cop, srv.base, "coordinator@example.org");
+  await cop.goto(srv.base + "/members");
+  await cop.click("a[href='/members/reviews']");
+  await cop.waitForURL(/\/members\/reviews$/);
+  await cop.locator("table.stack tbody a").first().click();
+  await cop.waitForURL(/\/members\/reviews\/\d+$/);
+  const rw = await cop.evaluate(() => document.documentElement.scrollWidth);
+  check(rw <= 360, "the review fits a phone: " + rw);
+  check((await cop.content()).includes(held[0].slice(1)), "both records show the shared phone");
+  await shot(cop, "members-14-review-phone");
+  await Promise.all([cop.waitForNavigation(), cop.click("form:has(input[value=apart]) button[type=submit]")]);
+  check(/\/members\/reviews$/.test(cop.url()), "back to the list: " + cop.url());
+  check(await cop.locator("table.stack").count() === 0, "nothing left to review");
+  await co.close();
+
   // ---- a member on a phone, JavaScript off: her record, a correction,
   // her data, leaving ----
   const mem = await b.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });

@@ -14,6 +14,11 @@
 
 static const char SQL_HEAD[] =
 	"SELECT last_id, hash, mac FROM audit_head WHERE one = 1";
+/* Takes the head's row lock before reading it: two appends at once (two
+ * processes, or a request and the lookups' writer) then queue on it,
+ * and on PostgreSQL the second runs again instead of taking the same id. */
+static const char SQL_HEAD_LOCK[] =
+	"UPDATE audit_head SET last_id = last_id WHERE one = 1";
 static const char SQL_INSERT[] =
 	"INSERT INTO audit_log (id, at, actor_id, actor_label, action, object, "
 	"detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -149,9 +154,11 @@ static int add_in_tx(struct db_conn *c, void *arg)
 	struct add_ctx *a = arg;
 	unsigned char prev[MAC_LEN], hash[MAC_LEN], mac[MAC_LEN];
 	int64_t last, at = a->at ? a->at : time_now();
-	int rc = read_head(c, &last, prev);
+	int rc = db_run(c, SQL_HEAD_LOCK, "");
 
-	if (rc != DB_OK)
+	if (rc < 0)
+		return rc;
+	if ((rc = read_head(c, &last, prev)) != DB_OK)
 		return rc;
 	a->id = last + 1;
 	row_hash(prev, a->id, at, a->actor, a->label, a->action, a->object,
@@ -164,6 +171,12 @@ static int add_in_tx(struct db_conn *c, void *arg)
 		rc = db_run(c, SQL_INSERT, "iinttttbb", a->id, at,
 			    a->label, a->action, a->object, a->detail, prev,
 			    (size_t)MAC_LEN, hash, (size_t)MAC_LEN);
+	if (rc == DB_CONSTRAINT) {
+		/* another append took this id first (the very first entry,
+		 * with no head yet to lock): the transaction runs again */
+		db_conflict(c);
+		return DB_RETRY;
+	}
 	if (rc < 0)
 		return rc;
 	head_mac(a->id, hash, mac);

@@ -533,6 +533,11 @@ static int run_tx(struct db_conn *c, db_tx_fn fn, void *ctx, bool write_now)
 	return rc;
 }
 
+void db_conflict(struct db_conn *c)
+{
+	c->retries++;
+}
+
 int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx)
 {
 	return run_tx(c, fn, ctx, true);

@@ -104,6 +104,10 @@ int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx);
  * up other writers. */
 int db_tx_deferred(struct db_conn *c, db_tx_fn fn, void *ctx);
 bool db_in_tx(struct db_conn *c);
+/* What fn met is a conflict though no statement said so (a key another
+ * transaction took meanwhile): the transaction runs again from the
+ * start, as after DB_RETRY. */
+void db_conflict(struct db_conn *c);
 /* A transaction that writes a great deal comes next (on) or is over
  * (off): SQLite keeps up to 256 MiB of pages in memory meanwhile instead
  * of spilling them to the WAL and reading them back. Costs memory only
