@@ -501,7 +501,7 @@ static int row_tx(struct db_conn *c, void *arg)
 	struct one *x = arg;
 	struct import_row *r = x->r;
 	struct arena *a = arena_new();
-	struct contact_view v = {x->o->may_read, x->o->arg};
+	struct contact_view v = x->o->view ? *x->o->view : (struct contact_view){0};
 	struct contact_plan plan;
 	int64_t by_email, by_phone;
 	int rc = DB_OK;

@@ -196,10 +196,10 @@ int person_holders(struct db_conn *c, struct arena *a, int field,
 		   const unsigned char *bi, int64_t self,
 		   struct contact_holder **out_r, size_t *n_r);
 
-/* Whose people may the writer see? NULL sees: everyone (the command
- * line). */
+/* Whose people may the writer see (by their branch's scope path)? NULL
+ * sees: everyone (the command line). */
 struct contact_view {
-	bool (*sees)(void *arg, int64_t branch);
+	bool (*sees)(void *arg, const char *branch_path);
 	void *arg;
 };
 /* The view of a request's account: members.read over the branch. */
@@ -300,9 +300,9 @@ struct import_opts {
 	bool dry_run, all_or_nothing;
 	int64_t by; /* account, 0 for the command line */
 	bool (*may_write)(void *arg, int64_t branch); /* NULL: everywhere */
-	/* whose people the importer sees (contacts.c); NULL: everyone */
-	bool (*may_read)(void *arg, int64_t branch);
 	void *arg;
+	/* whose people the importer sees (contacts.c); NULL: everyone */
+	const struct contact_view *view;
 };
 const char *import_col_name(int col);
 int import_parse(struct arena *a, const char *data, size_t n,

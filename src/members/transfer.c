@@ -60,10 +60,7 @@ static bool may_write(void *arg, int64_t branch)
 	return can(arg, PERM_MEMBERS_WRITE, branch);
 }
 
-static bool may_read(void *arg, int64_t branch)
-{
-	return can(arg, PERM_MEMBERS_READ, branch);
-}
+
 
 void import_form(struct http_req *rq, struct http_resp *rs)
 {
@@ -119,9 +116,10 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 {
 	const struct upload *f = http_file(rq, "file");
 	struct db_conn *c = platform_conn();
+	struct contact_view view = contact_view_of(rq);
 	struct import_opts o = {.dry_run = true, .by = rq->user.id,
-				.may_write = may_write, .may_read = may_read,
-				.arg = rq};
+				.may_write = may_write, .arg = rq,
+				.view = &view};
 	struct import_plan p;
 	unsigned char *sealed;
 	size_t slen;
@@ -181,9 +179,10 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	int64_t id = http_param_int(rq, "id");
+	struct contact_view view = contact_view_of(rq);
 	struct import_opts o = {.all_or_nothing = http_field_bool(rq, "all_or_nothing"),
-				.by = rq->user.id, .may_write = may_write, .may_read = may_read,
-				.arg = rq};
+				.by = rq->user.id, .may_write = may_write, .arg = rq,
+				.view = &view};
 	struct import_plan p;
 	struct db_stmt *st = db_prepare(c, SQL_UP_GET);
 	char *text = NULL;
