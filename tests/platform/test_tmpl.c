@@ -136,6 +136,11 @@ Test(tmpl, translation_placeholders_are_escaped)
 	s = render("{{_ \"Braces {not valid} {} {\"}}", "{}");
 	cr_assert_str_eq(s, "Braces {not valid} {} {");
 	free(s);
+	/* dots alone name nothing (found by fuzz_tmpl: it read a name that
+	 * was never set) */
+	s = render("{{#list}}{{_ \"a {.} {..} b\"}}{{/list}}", "{\"list\": [1]}");
+	cr_assert_str_eq(s, "a {.} {..} b");
+	free(s);
 }
 
 static const struct tmpl *self_resolver(const char *name)

@@ -563,6 +563,8 @@ static json_t *resolve(struct render *r, char **path, int npath)
 
 	if (!path)
 		return r->depth > 0 ? r->stack[r->depth - 1] : NULL;
+	if (npath < 1)
+		return NULL;
 	for (int i = r->depth - 1; i >= 0 && !v; i--)
 		if (json_is_object(r->stack[i]))
 			v = json_object_get(r->stack[i], path[0]);
@@ -672,6 +674,12 @@ static void emit_trans(struct render *r, const char *msgid)
 		for (char *tok = strtok_r(name, ".", &save); tok && np < 8;
 		     tok = strtok_r(NULL, ".", &save))
 			path[np++] = tok;
+		if (np == 0) {
+			/* "{.}" or "{..}" names nothing: it is text */
+			buf_putc(r->out, '{');
+			p = open + 1;
+			continue;
+		}
 		emit_value(r, resolve(r, path, np), N_VAR);
 		p = close + 1;
 	}

@@ -324,6 +324,21 @@ int form_validate(struct arena *a, const struct field *decl, struct kv **kv,
 		  size_t *nkv, const struct upload *files, size_t nfiles,
 		  const struct field **bad_r, const char **msgid_r);
 
+/* ---- how long a request body is, from its headers ---- */
+struct http_framing {
+	uint64_t length; /* the one length announced */
+	int nlengths;    /* Content-Length values seen (a list counts each) */
+	bool conflict;   /* two lengths, no number, or an encoding not "chunked" */
+	bool chunked;    /* Transfer-Encoding was sent */
+};
+/* Reads one request header into f (others are ignored). A proxy in front
+ * and rudder must never read two different bodies from one request: two
+ * different lengths ("Content-Length: 5, 6", or two headers), a length
+ * that is no number, a Transfer-Encoding other than "chunked" alone, or
+ * one said twice, set conflict. Exposed for fuzzing. */
+void http_framing_add(struct http_framing *f, const char *name,
+		      const char *value);
+
 /* ---- metrics ---- */
 /* Appends the Prometheus text for HTTP and DB counters (served only on
  * the metrics listener, never on the public one). */

@@ -570,58 +570,13 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
-/* ---- how long the body is ---- */
-
-struct framing {
-	uint64_t length;  /* the one length announced */
-	int nlengths;     /* Content-Length values seen (a list counts each) */
-	bool conflict;    /* two different lengths, or one that is no number */
-	bool chunked;     /* Transfer-Encoding was sent */
-};
+/* ---- how long the body is (framing.c reads each header) ---- */
 
 static enum MHD_Result collect_framing(void *cls, enum MHD_ValueKind kind,
 				       const char *key, const char *value)
 {
-	struct framing *f = cls;
-
 	(void)kind;
-	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
-		/* "chunked", once: anything else (gzip, a list, twice) is
-		 * framing a proxy and rudder could read differently */
-		if (f->chunked || !value || strcasecmp(value, "chunked") != 0)
-			f->conflict = true;
-		f->chunked = true;
-		return MHD_YES;
-	}
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
-		return MHD_YES;
-	/* "Content-Length: 5, 5" is one length said twice; "5, 6" is two */
-	for (const char *p = value ? value : ""; *p;) {
-		uint64_t n = 0;
-		bool digits = false;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (n > (UINT64_MAX - 9) / 10) {
-				f->conflict = true;
-				return MHD_YES;
-			}
-			n = n * 10 + (uint64_t)(*p - '0');
-			digits = true;
-		}
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!digits || (*p && *p != ',')) {
-			f->conflict = true;
-			return MHD_YES;
-		}
-		if (f->nlengths++ > 0 && n != f->length)
-			f->conflict = true;
-		f->length = n;
-		if (*p == ',')
-			p++;
-	}
+	http_framing_add(cls, key, value);
 	return MHD_YES;
 }
 
@@ -632,7 +587,7 @@ static void head(struct req_ctx *ctx, const char *url, const char *method)
 	struct http_server *s = ctx->srv;
 	struct http_req *rq = &ctx->rq;
 	struct arg_collect ac = {.ctx = ctx};
-	struct framing f = {0};
+	struct http_framing f = {0};
 	const union MHD_ConnectionInfo *ci;
 
 	rq->method = parse_method(method);
