@@ -214,6 +214,10 @@ struct copy_ctx {
 	struct db_conn *src, *dst;
 	struct table *tables;
 	int ntables;
+	/* the source's rows and digest of each table, read in the snapshot
+	 * the copy was made from */
+	int64_t *src_rows;
+	unsigned char (*src_digest)[32];
 	void (*report)(const char *table, int64_t rows);
 	char *err;
 	size_t cap;
@@ -300,9 +304,18 @@ static int read_all(struct db_conn *src, void *arg)
 {
 	struct copy_ctx *x = arg;
 
-	(void)src;
+	int rc;
+
 	/* the destination's own transaction, inside the source's snapshot */
-	return db_tx(x->dst, write_all, x);
+	if ((rc = db_tx(x->dst, write_all, x)) != DB_OK)
+		return rc;
+	/* and what the copy is checked against, in the same snapshot: a
+	 * server writing meanwhile changes nothing here */
+	for (int i = 0; i < x->ntables; i++)
+		if ((rc = digest(src, &x->tables[i], &x->src_rows[i],
+				 x->src_digest[i])) != DB_OK)
+			return rc;
+	return DB_OK;
 }
 
 int db_copy(struct db *src, struct db *dst,
@@ -339,32 +352,37 @@ int db_copy(struct db *src, struct db *dst,
 	}
 	x.tables = tables;
 	x.ntables = ntables;
+	x.src_rows = xcalloc((size_t)ntables + 1, sizeof(*x.src_rows));
+	x.src_digest = xcalloc((size_t)ntables + 1, sizeof(*x.src_digest));
 	rc = db_tx_deferred(x.src, read_all, &x);
 	if (rc != DB_OK) {
 		if (!err[0])
 			snprintf(err, cap, "the copy failed (%d)", rc);
-		free(tables);
-		return -1;
+		goto fail;
 	}
 	/* check: the same rows on both sides, byte for byte */
 	for (int i = 0; i < ntables; i++) {
-		unsigned char a[32], b[32];
-		int64_t ra, rb;
-		if (digest(x.src, &tables[i], &ra, a) != DB_OK ||
-		    digest(x.dst, &tables[i], &rb, b) != DB_OK) {
+		unsigned char b[32];
+		int64_t rb;
+		if (digest(x.dst, &tables[i], &rb, b) != DB_OK) {
 			snprintf(err, cap, "cannot read %s back", tables[i].name);
-			free(tables);
-			return -1;
+			goto fail;
 		}
-		if (ra != rb || memcmp(a, b, 32) != 0) {
+		if (x.src_rows[i] != rb || memcmp(x.src_digest[i], b, 32) != 0) {
 			snprintf(err, cap,
 				 "%s differs after the copy (%lld rows here, %lld "
 				 "there)",
-				 tables[i].name, (long long)ra, (long long)rb);
-			free(tables);
-			return -1;
+				 tables[i].name, (long long)x.src_rows[i], (long long)rb);
+			goto fail;
 		}
 	}
 	free(tables);
+	free(x.src_rows);
+	free(x.src_digest);
 	return 0;
+fail:
+	free(tables);
+	free(x.src_rows);
+	free(x.src_digest);
+	return -1;
 }
