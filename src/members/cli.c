@@ -35,6 +35,19 @@ static int import_cmd(int argc, char **argv)
 			o.dry_run = true;
 		else if (strcmp(argv[i], "--all-or-nothing") == 0)
 			o.all_or_nothing = true;
+		else if (strcmp(argv[i], "--clear-blank") == 0)
+			o.clear_blank = true;
+		else if (strcmp(argv[i], "--move") == 0)
+			o.move = true;
+		else if (str_starts(argv[i], "--on-match=")) {
+			struct import_opts m = {0};
+			if (import_opts_parse(argv[i] + 11, &m) != 0 || strchr(argv[i], ',')) {
+				fprintf(stderr, "rudder %s: --on-match takes update, fill or skip, "
+						"not %s\n", argv[0], argv[i] + 11);
+				return 2;
+			}
+			o.on_match = m.on_match;
+		}
 		else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "rudder %s: unknown option %s\n", argv[0], argv[i]);
 			return 2;
@@ -83,10 +96,10 @@ static int import_cmd(int argc, char **argv)
 			r->error_col >= 0 ? import_col_name(r->error_col) : "",
 			r->error_col >= 0 ? ": " : "", import_message(a, "en", r));
 	}
-	printf("%zu rows: %zu %s, %zu %s, %zu unchanged, %zu refused%s\n", p.n,
+	printf("%zu rows: %zu %s, %zu %s, %zu unchanged, %zu skipped, %zu refused%s\n", p.n,
 	       p.counts[IMPORT_CREATED], p.undone ? "to create" : "created",
 	       p.counts[IMPORT_UPDATED], p.undone ? "to update" : "updated",
-	       p.counts[IMPORT_UNCHANGED], p.refused,
+	       p.counts[IMPORT_UNCHANGED], p.counts[IMPORT_SKIPPED], p.refused,
 	       !p.undone       ? ""
 	       : o.dry_run     ? " (a dry run: nothing was written)"
 			       : " (all or nothing: nothing was written)");
@@ -166,16 +179,23 @@ static int export_cmd(int argc, char **argv)
 }
 
 const struct module_command members_commands[] = {
-	{"import", "FILE.csv [--dry-run] [--all-or-nothing]",
+	{"import", "FILE.csv [--dry-run] [--all-or-nothing] [--on-match=update|fill|skip] [--clear-blank] [--move]",
 	 "import members from CSV (FILE - reads stdin)",
 	 "\nThe first row names the columns, in any order: display_name, legal_name,\n"
 	 "phone, email, address, birth_date, workplace, branch, affiliations\n"
 	 "(union names separated by ;), status, joined. UTF-8, with or without a\n"
 	 "byte order mark; CRLF or LF; quoted fields may hold commas and newlines.\n"
-	 "A row whose email or phone is a member's already updates that member;\n"
+	 "A row whose email or phone is a member's already matches that member;\n"
+	 "an empty cell, or a column the file lacks, leaves their field as it is;\n"
 	 "importing the same file twice changes nothing the second time.\n\n"
 	 "  --dry-run         check everything, report, write nothing\n"
-	 "  --all-or-nothing  write nothing when any row is refused\n\n"
+	 "  --all-or-nothing  write nothing when any row is refused\n"
+	 "  --on-match=update a matched member takes what the file says (default);\n"
+	 "           =fill    only what their record leaves empty is filled;\n"
+	 "           =skip    a matched member is left as they are\n"
+	 "  --clear-blank     an empty cell clears the member's field (with update)\n"
+	 "  --move            a matched member moves to the branch the file names\n"
+	 "                    (otherwise they stay in theirs)\n\n"
 	 "Exit status: 0 every row imported (or would be), 1 some refused (each\n"
 	 "reported as FILE:LINE: COLUMN: why), 2 unusable file or arguments.\n",
 	 import_cmd},

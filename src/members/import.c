@@ -34,6 +34,43 @@ const char *import_col_name(int col)
 	return col >= 0 && col < COL__MAX ? col_names[col] : "";
 }
 
+static const char *const match_names[] = {"update", "fill", "skip"};
+
+const char *import_opts_text(struct arena *a, const struct import_opts *o)
+{
+	return arena_printf(a, "%s%s%s", match_names[o->on_match],
+			    o->clear_blank ? ",clear" : "", o->move ? ",move" : "");
+}
+
+int import_opts_parse(const char *text, struct import_opts *o)
+{
+	char buf[64], *save = NULL;
+	bool first = true;
+
+	o->on_match = IMPORT_MATCH_UPDATE;
+	o->clear_blank = o->move = false;
+	if (!text || !*text)
+		return 0;
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), first = false) {
+		int m = -1;
+		for (int i = 0; i < (int)ARRAY_LEN(match_names); i++)
+			if (strcmp(t, match_names[i]) == 0)
+				m = i;
+		if (first && m >= 0)
+			o->on_match = (enum import_match)m;
+		else if (strcmp(t, "clear") == 0)
+			o->clear_blank = true;
+		else if (strcmp(t, "move") == 0)
+			o->move = true;
+		else
+			return -1;
+	}
+	return 0;
+}
+
 struct parse {
 	struct import_plan *p;
 	bool header_done;
@@ -197,6 +234,13 @@ static int on_data(struct parse_full *f, const struct csv_row *row)
 	r->in.status = cell(a, row, col[COL_STATUS]);
 	r->in.joined_on = cell(a, row, col[COL_JOINED]);
 	r->branch = cell(a, row, col[COL_BRANCH]);
+	/* an empty cell, to tell "leave it" from "what it says" when the
+	 * row matches a member already */
+	for (int c = 0; c < COL__MAX; c++) {
+		const char *v = col[c] >= 0 ? cell(a, row, col[c]) : NULL;
+		if (col[c] >= 0 && (!v || !*v))
+			r->blank |= 1u << c;
+	}
 	if ((!r->in.display_name || !*r->in.display_name) && r->in.legal_name)
 		r->in.display_name = r->in.legal_name;
 	for (int c = 0; c < COL__MAX; c++) {
@@ -447,48 +491,133 @@ struct one {
 	struct arena *plan_arena; /* outlives the row: kept values go here */
 	int64_t *uids;
 	size_t nu;
+	bool keep_changes; /* for the preview */
 };
 
-/* Columns the file does not have keep what the person has. */
-static void keep_absent(struct one *x, struct db_conn *c, struct arena *a,
+static const char *or_blank(const char *s)
+{
+	return s ? s : "";
+}
+
+/* Records a change for the preview, when it is one and they are kept. */
+static void note_change(struct one *x, const char *field, const char *old_v,
+			const char *new_v)
+{
+	struct import_row *r = x->r;
+	size_t cap = r->nchanges;
+
+	if (!x->keep_changes || strcmp(or_blank(old_v), or_blank(new_v)) == 0)
+		return;
+	r->changes = arena_grow(x->plan_arena, r->changes, r->nchanges, &cap,
+				sizeof(*r->changes));
+	r->changes[r->nchanges++] = (struct import_change){
+		field, arena_strdup(x->plan_arena, or_blank(old_v)),
+		arena_strdup(x->plan_arena, or_blank(new_v))};
+}
+
+/* One field of a matched row: a column the file lacks, or an empty cell
+ * (unless clear_blank), leaves what the record has; filling takes the
+ * file's value only where the record has none. */
+static const char *merged(const struct one *x, int col, const char *have,
+			  const char *cell_v)
+{
+	const struct import_opts *o = x->o;
+
+	if (x->col[col] < 0)
+		return have;
+	if (x->r->blank & (1u << col))
+		return o->clear_blank && o->on_match == IMPORT_MATCH_UPDATE ? "" : have;
+	if (o->on_match == IMPORT_MATCH_FILL && have && *have)
+		return have;
+	return cell_v;
+}
+
+/* The names of unions, "a; b", for the preview. */
+static const char *union_names(struct db_conn *c, struct arena *a,
+			       const int64_t *ids, size_t n)
+{
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		struct union_org u;
+		if (union_get(c, a, ids[i], &u) == DB_OK)
+			buf_printf(&b, "%s%s", b.len ? "; " : "", u.name);
+	}
+	out = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* What a row that matches a member already makes of them (the officer's
+ * choice in import_opts): never more than the file says, and nothing it
+ * leaves blank, unless asked. Moving to another branch takes the move
+ * option (and the importer's reach over both, checked by the caller). */
+static void merge_match(struct one *x, struct db_conn *c, struct arena *a,
 			const struct person *e)
 {
-	struct person_input *in = &x->r->in;
-	const int *col = x->col;
+	struct import_row *r = x->r;
+	struct person_input *in = &r->in;
+	const struct import_opts *o = x->o;
+	struct {
+		int col;
+		const char **v;
+		const char *have;
+	} f[] = {
+		{COL_LEGAL, &in->legal_name, e->legal_name},
+		{COL_PHONE, &in->phone, e->phone},
+		{COL_EMAIL, &in->email, e->email},
+		{COL_ADDRESS, &in->address, e->address},
+		{COL_BIRTH, &in->birth_date, e->birth_date},
+		{COL_WORKPLACE, &in->workplace, e->workplace},
+		{COL_JOINED, &in->joined_on, e->joined_on},
+	};
+	const char *status = mstatus_name(e->status);
+	int64_t *have;
+	size_t nh = 0;
 
-	if (col[COL_DISPLAY] < 0 && col[COL_LEGAL] >= 0 && e->display_name)
+	/* the name: never taken from the legal name, never cleared */
+	if (x->col[COL_DISPLAY] < 0 || (r->blank & (1u << COL_DISPLAY)) ||
+	    (o->on_match == IMPORT_MATCH_FILL && *e->display_name))
 		in->display_name = e->display_name;
-	if (col[COL_LEGAL] < 0)
-		in->legal_name = e->legal_name;
-	if (col[COL_PHONE] < 0)
-		in->phone = e->phone;
-	if (col[COL_EMAIL] < 0)
-		in->email = e->email;
-	if (col[COL_ADDRESS] < 0)
-		in->address = e->address;
-	if (col[COL_BIRTH] < 0)
-		in->birth_date = e->birth_date;
-	if (col[COL_WORKPLACE] < 0)
-		in->workplace = e->workplace;
-	if (col[COL_JOINED] < 0)
-		in->joined_on = e->joined_on;
-	if (col[COL_STATUS] < 0)
-		in->status = mstatus_name(e->status);
+	note_change(x, "display_name", e->display_name, in->display_name);
+	for (size_t i = 0; i < ARRAY_LEN(f); i++) {
+		*f[i].v = merged(x, f[i].col, f[i].have, *f[i].v);
+		note_change(x, import_col_name(f[i].col), f[i].have, *f[i].v);
+	}
+	if (x->col[COL_STATUS] < 0 || (r->blank & (1u << COL_STATUS)) ||
+	    o->on_match == IMPORT_MATCH_FILL)
+		in->status = status;
+	note_change(x, "status", status, in->status);
 	in->notes = e->notes; /* notes are never imported */
 	in->consent_phone = e->consent_phone;
 	in->consent_sms = e->consent_sms;
 	in->consent_email = e->consent_email;
-	if (col[COL_AFFIL] < 0) {
-		int64_t *have;
-		size_t nh;
-		if (person_unions(c, a, e->id, &have, &nh) == DB_OK) {
-			/* none is an empty array, not NULL to copy from */
-			x->uids = arena_alloc(x->plan_arena, (nh + 1) * sizeof(*have));
-			if (nh)
-				memcpy(x->uids, have, nh * sizeof(*have));
-			x->nu = nh;
-		}
+	if (!o->move || in->branch_id == e->branch_id) {
+		in->branch_id = e->branch_id;
+	} else {
+		struct branch from, to;
+		if (branch_get(c, a, e->branch_id, &from) == DB_OK &&
+		    branch_get(c, a, in->branch_id, &to) == DB_OK)
+			note_change(x, "branch", from.name, to.name);
 	}
+	/* affiliations: the file's list, or what the member has */
+	if (person_unions(c, a, e->id, &have, &nh) != DB_OK)
+		nh = 0;
+	if (x->col[COL_AFFIL] < 0 ||
+	    ((r->blank & (1u << COL_AFFIL)) &&
+	     !(o->clear_blank && o->on_match == IMPORT_MATCH_UPDATE)) ||
+	    (o->on_match == IMPORT_MATCH_FILL && nh > 0)) {
+		/* none is an empty array, not NULL to copy from */
+		x->uids = arena_alloc(x->plan_arena, (nh + 1) * sizeof(*have));
+		if (nh)
+			memcpy(x->uids, have, nh * sizeof(*have));
+		x->nu = nh;
+	}
+	if (x->keep_changes)
+		note_change(x, "affiliations", union_names(c, a, have, nh),
+			    union_names(c, a, x->uids, x->nu));
 }
 
 /* One row: it matches a person the importer sees by email or phone (and
@@ -550,7 +679,11 @@ static int row_tx(struct db_conn *c, void *arg)
 		rc = DB_CONSTRAINT;
 		goto out;
 	}
-	keep_absent(x, c, x->plan_arena, &e);
+	if (x->o->on_match == IMPORT_MATCH_SKIP) {
+		r->action = IMPORT_SKIPPED;
+		goto out;
+	}
+	merge_match(x, c, x->plan_arena, &e);
 	if (r->in.status && *r->in.status)
 		mstatus_parse(r->in.status, &st);
 	if (same(c, a, &e, &r->in, x->uids, x->nu)) {
@@ -616,6 +749,7 @@ static int64_t name_id(struct names *m, struct arena *a, const char *name,
 
 static int apply_tx(struct db_conn *c, void *arg)
 {
+	size_t shown = 0; /* matched rows whose changes are kept */
 	struct apply *ap = arg;
 	struct import_plan *p = ap->p;
 	struct names branches = {0}, unions = {0};
@@ -635,12 +769,15 @@ static int apply_tx(struct db_conn *c, void *arg)
 			r->late = false;
 		}
 		r->action = 0;
+		r->changes = NULL;
+		r->nchanges = 0;
 		p->refused += r->error != NULL;
 	}
 	sealer_start(&sl, p);
 	for (size_t i = 0; i < p->n; sealer_done(&sl, ++i)) {
 		struct import_row *r = &p->rows[i];
-		struct one x = {.r = r, .o = ap->o, .col = p->col, .plan_arena = p->a};
+		struct one x = {.r = r, .o = ap->o, .col = p->col, .plan_arena = p->a,
+				.keep_changes = shown < ap->o->changes};
 		int rc;
 
 		r->sealed = sealer_get(&sl, i);
@@ -678,6 +815,7 @@ static int apply_tx(struct db_conn *c, void *arg)
 			break;
 		}
 		p->counts[r->action]++;
+		shown += r->nchanges > 0;
 	}
 	sealer_stop(&sl);
 	if (failed != DB_OK)

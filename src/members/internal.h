@@ -152,7 +152,19 @@ enum {
 	COL_DISPLAY, COL_LEGAL, COL_PHONE, COL_EMAIL, COL_ADDRESS, COL_BIRTH,
 	COL_WORKPLACE, COL_BRANCH, COL_AFFIL, COL_STATUS, COL_JOINED, COL__MAX
 };
-enum { IMPORT_CREATED = 1, IMPORT_UPDATED, IMPORT_UNCHANGED };
+enum { IMPORT_CREATED = 1, IMPORT_UPDATED, IMPORT_UNCHANGED, IMPORT_SKIPPED,
+       IMPORT__MAX };
+/* What a row that matches a member already (same phone or email) does. */
+enum import_match {
+	IMPORT_MATCH_UPDATE, /* what the file says replaces what the record has */
+	IMPORT_MATCH_FILL,   /* only what the record leaves empty is filled */
+	IMPORT_MATCH_SKIP,   /* the member is left as they are */
+};
+/* A change a matched row makes, for the preview: old and new values. */
+struct import_change {
+	const char *field; /* a column's name */
+	const char *old_v, *new_v;
+};
 /* A person's sealed columns and blind indexes, computed apart from the
  * database (an import seals on a second thread while the first writes). */
 struct person_sealed {
@@ -281,6 +293,10 @@ struct import_row {
 	bool late;         /* refused while applying, not by the parse */
 	int action;        /* IMPORT_* once applied */
 	int64_t id;
+	unsigned blank;    /* bit 1 << COL_*: the file has the column, the cell is empty */
+	/* what a matched row changes (kept with import_opts.changes) */
+	struct import_change *changes;
+	size_t nchanges;
 };
 struct import_plan {
 	struct arena *a;
@@ -288,7 +304,7 @@ struct import_plan {
 	struct import_row *rows;
 	size_t n, cap;
 	size_t refused;
-	size_t counts[4]; /* by IMPORT_* */
+	size_t counts[IMPORT__MAX]; /* by IMPORT_* */
 	bool undone;      /* dry run, or all-or-nothing with refusals */
 	/* the file is unusable: why (msgid), where (0: the whole file), and
 	 * what (a column's name) */
@@ -298,6 +314,14 @@ struct import_plan {
 };
 struct import_opts {
 	bool dry_run, all_or_nothing;
+	/* a row matching a member: update, fill blanks only, or skip; an
+	 * empty cell clears the field only with clear_blank (else it leaves
+	 * it); the member moves to the row's branch only with move */
+	enum import_match on_match;
+	bool clear_blank, move;
+	/* keep what each of the first `changes` matched rows changes, for
+	 * the preview (0: none) */
+	size_t changes;
 	int64_t by; /* account, 0 for the command line */
 	bool (*may_write)(void *arg, int64_t branch); /* NULL: everywhere */
 	void *arg;
@@ -305,6 +329,21 @@ struct import_opts {
 	const struct contact_view *view;
 };
 const char *import_col_name(int col);
+/* The choices of import_opts as text ("update", "fill,clear",
+ * "skip,move") and back; -1 when the text is not such. */
+const char *import_opts_text(struct arena *a, const struct import_opts *o);
+int import_opts_parse(const char *text, struct import_opts *o);
+/* An uploaded file waiting for its import (an hour: ttl), sealed, its
+ * uploader's only, with the options its preview used. */
+int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
+		      const char *data, size_t n, const char *options,
+		      int64_t ttl, int64_t *id_r);
+/* DB_OK with the text and options, DB_NOTFOUND when gone or not theirs. */
+int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
+		      int64_t user, int64_t ttl, char **text_r,
+		      const char **options_r);
+/* Drops upload id (0: none) and every upload older than ttl. */
+int import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl);
 int import_parse(struct arena *a, const char *data, size_t n,
 		 struct import_plan *p);
 int import_apply(struct db_conn *c, struct import_plan *p,

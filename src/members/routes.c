@@ -106,6 +106,9 @@ static const struct field resolve_fields[] = {
 
 static const struct field upload_fields[] = {
 	{"file", F_FILE, false, 0, N_("File"), false},
+	{"on_match", F_TOKEN, false, 8, N_("Members the file matches"), false},
+	{"clear_blank", F_BOOL, false, 0, NULL, false},
+	{"move", F_BOOL, false, 0, NULL, false},
 	{0},
 };
 static const struct field import_run_fields[] = {

@@ -1347,3 +1347,62 @@ int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
 	rc = db_run(c, SQL_FORM_USE, "bi", hash, n, (int64_t)time_now());
 	return rc < 0 ? rc : (rc == 0 ? DB_CONSTRAINT : DB_OK);
 }
+
+/* ---- an uploaded CSV waiting between its preview and its import ---- */
+
+static const char SQL_UP_ADD[] =
+	"INSERT INTO import_uploads (user_id, data_sealed, created_at, options) "
+	"VALUES ($1, $2, $3, $4) RETURNING id";
+static const char SQL_UP_GET[] =
+	"SELECT data_sealed, options FROM import_uploads WHERE id = $1 "
+	"AND user_id = $2 AND created_at > $3";
+static const char SQL_UP_DEL[] =
+	"DELETE FROM import_uploads WHERE id = $1 OR created_at <= $2";
+
+int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
+		      const char *data, size_t n, const char *options,
+		      int64_t ttl, int64_t *id_r)
+{
+	size_t slen;
+	unsigned char *sealed = seal_str(a, "import_uploads.data",
+					 arena_strndup(a, data, n), &slen);
+
+	if (import_upload_drop(c, 0, ttl) != DB_OK)
+		return DB_ERROR;
+	return db_int(c, id_r, SQL_UP_ADD, "ibit", user, sealed, slen,
+		      (int64_t)time_now(), options);
+}
+
+int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
+		      int64_t user, int64_t ttl, char **text_r,
+		      const char **options_r)
+{
+	struct db_stmt *st = db_prepare(c, SQL_UP_GET);
+	int rc;
+
+	*text_r = NULL;
+	*options_r = "";
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, user);
+	db_bind_int(st, 3, time_now() - ttl);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		size_t len;
+		const void *b = db_col_blob(st, 0, &len);
+		*text_r = unseal_str(a, "import_uploads.data", b, len);
+		*options_r = arena_strdup(a, db_col_text(st, 1));
+		rc = *text_r ? DB_OK : DB_ERROR;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl)
+{
+	int rc = db_run(c, SQL_UP_DEL, "ii", id, (int64_t)time_now() - ttl);
+	return rc < 0 ? rc : DB_OK;
+}

@@ -27,14 +27,6 @@
 #define EXPORT_TTL 86400
 #define PREVIEW_ROWS 50
 
-static const char SQL_UP_ADD[] =
-	"INSERT INTO import_uploads (user_id, data_sealed, created_at) "
-	"VALUES ($1, $2, $3) RETURNING id";
-static const char SQL_UP_GET[] =
-	"SELECT data_sealed FROM import_uploads WHERE id = $1 AND user_id = $2 "
-	"AND created_at > $3";
-static const char SQL_UP_DEL[] =
-	"DELETE FROM import_uploads WHERE id = $1 OR created_at <= $2";
 static const char SQL_EX_ADD[] =
 	"INSERT INTO export_requests (requested_by, scopes, created_at, people) "
 	"VALUES ($1, $2, $3, $4) RETURNING id";
@@ -64,18 +56,64 @@ static bool may_write(void *arg, int64_t branch)
 
 void import_form(struct http_req *rq, struct http_resp *rs)
 {
-	json_t *data = json_object();
+	json_t *data = json_pack("{s:b}", "update", 1);
 
 	http_page(rq, rs, 200, "members/import", N_("Import members"), data);
 	json_decref(data);
+}
+
+/* The officer's choices, from the upload form. -1 when not one of them. */
+static int opts_from_form(struct http_req *rq, struct import_opts *o)
+{
+	const char *m = http_field(rq, "on_match");
+	char *text = arena_printf(rq->arena, "%s%s%s", m && *m ? m : "update",
+				  http_field_bool(rq, "clear_blank") ? ",clear" : "",
+				  http_field_bool(rq, "move") ? ",move" : "");
+	return import_opts_parse(text, o);
+}
+
+/* The choices as the pages show them, for the preview and the form. */
+static json_t *opts_json(struct http_req *rq, const struct import_opts *o)
+{
+	static const char *const what[] = {
+		N_("A member the file matches (same phone or email) takes what the file says."),
+		N_("A member the file matches keeps their record; only what it leaves empty is filled."),
+		N_("A member the file matches is left as they are."),
+	};
+
+	return json_pack("{s:s, s:b, s:b, s:b, s:b, s:b}", "what",
+			 tr_rq(rq, what[o->on_match]), "update",
+			 o->on_match == IMPORT_MATCH_UPDATE, "fill",
+			 o->on_match == IMPORT_MATCH_FILL, "skip",
+			 o->on_match == IMPORT_MATCH_SKIP, "clear_blank", o->clear_blank,
+			 "move", o->move);
+}
+
+/* A column's name as people read it. */
+static const char *col_label(struct http_req *rq, const char *col)
+{
+	static const char *const labels[][2] = {
+		{"display_name", N_("Name")},      {"legal_name", N_("Legal name")},
+		{"phone", N_("Phone")},            {"email", N_("Email")},
+		{"address", N_("Address")},        {"birth_date", N_("Date of birth")},
+		{"workplace", N_("Workplace")},    {"branch", N_("Branch")},
+		{"affiliations", N_("Unions")},    {"status", N_("Status")},
+		{"joined", N_("Joined")},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
+		if (strcmp(labels[i][0], col) == 0)
+			return tr_rq(rq, labels[i][1]);
+	return col;
 }
 
 static json_t *report_json(struct http_req *rq, const struct import_plan *p)
 {
 	json_t *refused = json_array(), *rows = json_array();
 	size_t shown = 0;
-	static const char *const action_labels[] = {"", N_("new"), N_("changed"),
-						    N_("unchanged")};
+	static const char *const action_labels[IMPORT__MAX] = {
+		"", N_("new"), N_("changed"), N_("unchanged"),
+		N_("left as they are")};
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct import_row *r = &p->rows[i];
@@ -87,19 +125,31 @@ static json_t *report_json(struct http_req *rq, const struct import_plan *p)
 					  r->error_col >= 0 ? import_col_name(r->error_col) : "",
 					  "message", import_message(rq->arena, rq->lang, r)));
 		} else if (shown < PREVIEW_ROWS && r->action) {
+			/* a matched row shows each field it changes, old and new */
+			json_t *changes = json_array();
+			for (size_t k = 0; k < r->nchanges; k++)
+				json_array_append_new(
+					changes,
+					json_pack("{s:s, s:s, s:s, s:b}", "field",
+						  col_label(rq, r->changes[k].field),
+						  "old", r->changes[k].old_v, "new",
+						  r->changes[k].new_v, "cleared",
+						  !*r->changes[k].new_v));
 			json_array_append_new(
-				rows, json_pack("{s:I, s:s, s:s, s:s}", "line",
+				rows, json_pack("{s:I, s:s, s:s, s:s, s:o}", "line",
 						(json_int_t)r->line, "name",
 						r->in.display_name, "branch", r->branch,
-						"action", tr_rq(rq, action_labels[r->action])));
+						"action", tr_rq(rq, action_labels[r->action]),
+						"changes", changes));
 			shown++;
 		}
 	}
-	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:b}", "refused", refused,
-			 "rows", rows, "total", (json_int_t)p->n, "created",
+	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "refused",
+			 refused, "rows", rows, "total", (json_int_t)p->n, "created",
 			 (json_int_t)p->counts[IMPORT_CREATED], "updated",
 			 (json_int_t)p->counts[IMPORT_UPDATED], "unchanged",
-			 (json_int_t)p->counts[IMPORT_UNCHANGED], "nrefused",
+			 (json_int_t)p->counts[IMPORT_UNCHANGED], "skipped",
+			 (json_int_t)p->counts[IMPORT_SKIPPED], "nrefused",
 			 (json_int_t)p->refused, "more", p->n > shown + p->refused);
 }
 
@@ -119,13 +169,16 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 	struct contact_view view = contact_view_of(rq);
 	struct import_opts o = {.dry_run = true, .by = rq->user.id,
 				.may_write = may_write, .arg = rq,
-				.view = &view};
+				.view = &view, .changes = PREVIEW_ROWS};
 	struct import_plan p;
-	unsigned char *sealed;
-	size_t slen;
 	int64_t id;
 	json_t *data;
 
+	if (opts_from_form(rq, &o) != 0) {
+		import_error(rq, rs, 422,
+			     tr_rq(rq, N_("Choose what happens to members the file matches.")));
+		return;
+	}
 	if (!f || f->len == 0) {
 		import_error(rq, rs, 422, tr_rq(rq, N_("Choose a CSV file to import.")));
 		return;
@@ -152,16 +205,14 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}
-	sealed = seal_str(rq->arena, "import_uploads.data",
-			  arena_strndup(rq->arena, f->data, f->len), &slen);
-	db_run(c, SQL_UP_DEL, "ii", (int64_t)0, (int64_t)time_now() - UPLOAD_TTL);
-	if (db_int(c, &id, SQL_UP_ADD, "ibi", rq->user.id, sealed, slen,
-		   (int64_t)time_now()) != DB_OK) {
+	if (import_upload_add(c, rq->arena, rq->user.id, f->data, f->len,
+			      import_opts_text(rq->arena, &o), UPLOAD_TTL, &id) != DB_OK) {
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}
-	data = json_pack("{s:o, s:I, s:s}", "report", report_json(rq, &p), "upload",
-			 (json_int_t)id, "filename", f->filename ? f->filename : "");
+	data = json_pack("{s:o, s:I, s:s, s:o}", "report", report_json(rq, &p), "upload",
+			 (json_int_t)id, "filename", f->filename ? f->filename : "",
+			 "opts", opts_json(rq, &o));
 	http_page(rq, rs, 200, "members/import_preview", N_("Import members"), data);
 	json_decref(data);
 }
@@ -184,23 +235,19 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 				.by = rq->user.id, .may_write = may_write, .arg = rq,
 				.view = &view};
 	struct import_plan p;
-	struct db_stmt *st = db_prepare(c, SQL_UP_GET);
 	char *text = NULL;
+	const char *options;
 	json_t *data;
+	int rc = import_upload_get(c, rq->arena, id, rq->user.id, UPLOAD_TTL, &text,
+				   &options);
 
-	if (!st) {
+	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, rq->user.id);
-	db_bind_int(st, 3, time_now() - UPLOAD_TTL);
-	if (db_step(st) == DB_ROW) {
-		size_t len;
-		const void *b = db_col_blob(st, 0, &len);
-		text = unseal_str(rq->arena, "import_uploads.data", b, len);
-	}
-	db_reset(st);
+	/* exactly what the preview showed */
+	if (rc == DB_OK && import_opts_parse(options, &o) != 0)
+		text = NULL;
 	if (!text) {
 		http_error(rq, rs, 404, "not_found",
 			   N_("This upload is gone (imported already, or older than an hour). Upload the file again."));
@@ -209,8 +256,7 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 	/* an import undone (all or nothing) keeps the upload for another try */
 	if (import_parse(rq->arena, text, strlen(text), &p) != 0 ||
 	    import_apply(c, &p, &o) != DB_OK ||
-	    db_run(c, SQL_UP_DEL, "ii", p.undone ? (int64_t)0 : id,
-		   (int64_t)time_now() - UPLOAD_TTL) < 0) {
+	    import_upload_drop(c, p.undone ? 0 : id, UPLOAD_TTL) != DB_OK) {
 		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
 		return;
 	}

@@ -8,6 +8,7 @@
  * for a second officer.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,4 +345,190 @@ Test(transfer, exporting_more_than_a_branch_needs_a_second_officer)
 	free(aktau);
 	cl_free(ak);
 	cl_free(co);
+}
+
+/* POSTs a multipart upload with the import's options (form fields). */
+static struct resp *upload_with(struct client *c, const char *text, const char *on_match,
+				bool clear_blank, bool move)
+{
+	char *t = csrf_of(c), *h = xasprintf("X-CSRF-Token: %s", t);
+	const char *hs[] = {h, NULL};
+	struct buf b;
+	struct resp *r;
+
+	buf_init(&b);
+	buf_printf(&b, "--XX\r\nContent-Disposition: form-data; name=\"on_match\"\r\n\r\n%s\r\n",
+		   on_match);
+	if (clear_blank)
+		buf_puts(&b, "--XX\r\nContent-Disposition: form-data; name=\"clear_blank\"\r\n\r\non\r\n");
+	if (move)
+		buf_puts(&b, "--XX\r\nContent-Disposition: form-data; name=\"move\"\r\n\r\non\r\n");
+	buf_printf(&b, "--XX\r\nContent-Disposition: form-data; name=\"file\"; "
+		       "filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n%s\r\n--XX--\r\n",
+		   text);
+	r = cl_req(c, "POST", "/members/import", "multipart/form-data; boundary=XX", b.data,
+		   b.len, hs);
+	buf_free(&b);
+	free(t);
+	free(h);
+	return r;
+}
+
+/* Runs the newest upload; the answer's body. */
+static struct resp *run_last(struct client *c)
+{
+	char *up = srv_sql(&S, "SELECT max(id) FROM import_uploads");
+	char *path = xasprintf("/members/import/%s/run", str_trim(up));
+	struct resp *r = cl_post(c, path, "%s", "");
+
+	free(up);
+	free(path);
+	return r;
+}
+
+static json_t *person_json(struct client *c, const char *id)
+{
+	char *path = xasprintf("/api/v1/members/%s", id);
+	struct resp *r = cl_get(c, path);
+	json_t *j = json_loads(r->body, 0, NULL);
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	free(path);
+	return j;
+}
+
+static const char *jget(json_t *j, const char *k)
+{
+	const char *v = json_string_value(json_object_get(j, k));
+	return v ? v : "";
+}
+
+/* The walkthrough's finding: a row matching a member by phone, with blank
+ * cells, renamed them, blanked their legal name, email, union and joining
+ * date and moved them to another branch, behind a preview that said only
+ * "will change". Now a blank cell leaves a field alone unless asked, a
+ * match moves no one unless asked, the preview names every change, old
+ * and new, and the officer picks: update, fill blanks only, or skip. */
+Test(transfer, an_import_never_destroys_what_it_does_not_mention)
+{
+	struct client *c = cl_new(&S);
+	char *aktau = srv_sql(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *miners = srv_sql(&S, "SELECT id FROM unions ORDER BY id LIMIT 1");
+	char *t, *h, *js, *id, *csv;
+	const char *hs[2];
+	struct resp *r;
+	json_t *p;
+
+	cr_assert_eq(cl_login(c, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
+	r = cl_post(c, "/account", "display_name=Officer&lang=en");
+	resp_free(r);
+	/* a member with everything filled in */
+	t = csrf_of(c);
+	h = xasprintf("X-CSRF-Token: %s", t);
+	hs[0] = h;
+	hs[1] = NULL;
+	js = xasprintf("{\"display_name\":\"Asel\",\"legal_name\":\"Asel Nurova\","
+		       "\"phone\":\"+77017770900\",\"email\":\"asel.n@example.org\","
+		       "\"joined\":\"2020-03-01\",\"branch\":%s,\"unions\":[%s]}",
+		       str_trim(aktau), str_trim(miners));
+	r = cl_req(c, "POST", "/api/v1/members", "application/json", js, strlen(js), hs);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	p = json_loads(r->body, 0, NULL);
+	id = xasprintf("%lld", (long long)json_integer_value(json_object_get(p, "id")));
+	json_decref(p);
+	resp_free(r);
+	/* the file: her phone, a new name, every other cell blank, and the
+	 * Aktau oil workers' cell as branch */
+	csv = xstrdup("display_name,legal_name,phone,email,branch,affiliations,joined\n"
+		      "Asel N.,,+77017770900,,Aktau: oil workers' cell,,\n");
+
+	/* by default: the preview names the one change, old and new */
+	r = upload_with(c, csv, "update", false, false);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "data-updated=\"1\""), "%s", r->body);
+	cr_assert(strstr(r->body, "<del>Asel</del> → <ins>Asel N.</ins>"), "%s", r->body);
+	cr_assert_null(strstr(r->body, "(cleared)"), "a blank cell clears nothing");
+	cr_assert_null(strstr(r->body, "oil workers&#39; cell</ins>"), "no one moves");
+	resp_free(r);
+	r = run_last(c);
+	cr_assert(strstr(r->body, "data-updated=\"1\""), "%s", r->body);
+	resp_free(r);
+	p = person_json(c, id);
+	cr_assert_str_eq(jget(p, "display_name"), "Asel N.");
+	cr_assert_str_eq(jget(p, "legal_name"), "Asel Nurova", "the legal name stays");
+	cr_assert_str_eq(jget(p, "email"), "asel.n@example.org", "the email stays");
+	cr_assert_str_eq(jget(p, "joined"), "2020-03-01", "the joining date stays");
+	cr_assert_eq(json_array_size(json_object_get(p, "unions")), 1, "the union stays");
+	cr_assert_str_eq(jget(p, "branch"), "Aktau", "she stays in her branch");
+	json_decref(p);
+
+	/* asked to clear: the preview says what empties, before anything does */
+	r = upload_with(c, csv, "update", true, false);
+	cr_assert(strstr(r->body, "(cleared)"), "%s", r->body);
+	cr_assert(strstr(r->body, "<del>Asel Nurova</del>"), "%s", r->body);
+	cr_assert(strstr(r->body, "<del>asel.n@example.org</del>"), "%s", r->body);
+	resp_free(r);
+
+	/* fill blanks only: her name is hers */
+	free(csv);
+	csv = xstrdup("display_name,phone,workplace,branch\n"
+		      "Someone Else,+77017770900,Port of Aktau,Aktau\n");
+	r = upload_with(c, csv, "fill", false, false);
+	cr_assert(strstr(r->body, "<ins>Port of Aktau</ins>"), "%s", r->body);
+	cr_assert_null(strstr(r->body, "Someone Else</ins>"), "%s", r->body);
+	resp_free(r);
+	r = run_last(c);
+	resp_free(r);
+	p = person_json(c, id);
+	cr_assert_str_eq(jget(p, "display_name"), "Asel N.");
+	cr_assert_str_eq(jget(p, "workplace"), "Port of Aktau");
+	json_decref(p);
+
+	/* skip: left as she is */
+	r = upload_with(c, csv, "skip", false, false);
+	cr_assert(strstr(r->body, "data-skipped=\"1\""), "%s", r->body);
+	resp_free(r);
+
+	/* moving takes the option, and the officer's reach over both */
+	free(csv);
+	csv = xstrdup("display_name,phone,branch\nAsel N.,+77017770900,Aktau: oil workers' cell\n");
+	r = upload_with(c, csv, "update", false, true);
+	cr_assert(strstr(r->body, "<del>Aktau</del> → <ins>Aktau: oil workers&#39; cell</ins>"),
+		  "%s", r->body);
+	resp_free(r);
+	r = run_last(c);
+	resp_free(r);
+	p = person_json(c, id);
+	cr_assert_str_eq(jget(p, "branch"), "Aktau: oil workers' cell");
+	json_decref(p);
+	free(csv);
+	csv = xstrdup("display_name,phone,branch\nAsel N.,+77017770900,Karaganda\n");
+	r = upload_with(c, csv, "update", false, true);
+	cr_assert(strstr(r->body, "data-refused=\"1\""), "Karaganda is not this officer's: %s",
+		  r->body);
+	resp_free(r);
+
+	/* the command line has the same choices */
+	{
+		char *f = write_file("skip.csv", "display_name,phone,branch\n"
+						 "Nobody,+77017770900,Aktau\n");
+		char *out = NULL, *err = NULL;
+		cr_assert_eq(import(f, "--on-match=skip", &out, &err), 0, "%s", err);
+		cr_assert(strstr(out, "1 skipped"), "%s", out);
+		free(out);
+		free(err);
+		cr_assert_eq(import(f, "--on-match=maybe", &out, &err), 2);
+		free(out);
+		free(err);
+		free(f);
+	}
+	free(csv);
+	free(id);
+	free(js);
+	free(t);
+	free(h);
+	free(aktau);
+	free(miners);
+	cl_free(c);
 }
