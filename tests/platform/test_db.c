@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "platform/core/core.h"
 #include "platform/db/db.h"
 
 TestSuite(db, .init = (void (*)(void))fixture_open, .fini = fixture_close);
@@ -39,6 +40,91 @@ Test(db, bind_step_columns_and_constraints)
 	cr_assert_eq(db_int(c, &id, SQL_INS, "tn", "x'); DROP TABLE t; --"), DB_OK);
 	cr_assert_eq(db_int(c, &n, SQL_COUNT, ""), DB_OK);
 	cr_assert_eq(n, 2);
+}
+
+/* Rows read into structs by a map; a step that fails halfway is an
+ * error, never the end of the rows. */
+struct trow {
+	int64_t id;
+	const char *v;
+	bool odd;
+	int len;
+	int64_t twice;
+};
+
+static void twice_of(struct db_stmt *st, int col, struct arena *a, void *field,
+		     const void *arg)
+{
+	(void)a;
+	*(int64_t *)field = db_col_int(st, col) * *(const int64_t *)arg;
+}
+
+static const int64_t TWO = 2;
+static const struct db_map TROW[] = {
+	DB_COL(struct trow, id), DB_COL(struct trow, v), DB_COL(struct trow, odd),
+	DB_COL(struct trow, len), DB_COL_FN(struct trow, twice, twice_of, &TWO),
+	DB_COL_SKIP, DB_COLS_END};
+static const char SQL_ROWS[] =
+	"SELECT id, v, id % 2, length(v), id, 'unread' FROM t WHERE id >= $1 ORDER BY id";
+/* the second row cannot be computed: abs() of the smallest integer */
+static const char SQL_BAD_ROWS[] =
+	"SELECT id, v, 0, 0, CASE WHEN id >= 2 THEN abs(-9223372036854775807 - 1) ELSE 1 END, 0 "
+	"FROM t ORDER BY id";
+static const struct db_map IDS[] = {DB_COL_SELF(int64_t), DB_COLS_END};
+
+static int count_rows(void *row, void *arg)
+{
+	const struct trow *r = row;
+	int *n = arg;
+	cr_assert_str_neq(r->v, "");
+	return ++*n == 2 ? 1 : 0; /* stops after two */
+}
+
+Test(db, rows_are_read_into_structs_and_errors_are_not_the_end)
+{
+	struct db_conn *c = platform_conn();
+	struct arena *a = arena_new();
+	struct trow one = {0}, *rows;
+	int64_t id, *ids;
+	size_t n;
+	int seen = 0;
+
+	cr_assert_eq(db_exec_script(c, SQL_T), DB_OK);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(db_int(c, &id, SQL_INS, "tn", i == 0 ? "Ақтау" : i == 1 ? "b" : "cc"),
+			     DB_OK);
+	cr_assert_eq(db_row(c, a, TROW, &one, SQL_ROWS, "i", (int64_t)1), DB_OK);
+	cr_assert_eq(one.id, 1);
+	cr_assert_str_eq(one.v, "Ақтау");
+	cr_assert(one.odd);
+	cr_assert_eq(one.len, 5);
+	cr_assert_eq(one.twice, 2);
+	cr_assert_eq(db_row(c, a, TROW, &one, SQL_ROWS, "i", (int64_t)99), DB_NOTFOUND);
+
+	cr_assert_eq(db_rows(c, a, TROW, sizeof(*rows), &rows, &n, SQL_ROWS, "i", (int64_t)2),
+		     DB_OK);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(rows[1].v, "cc");
+	cr_assert_eq(rows[1].twice, 6);
+	cr_assert(!rows[0].odd);
+	cr_assert_eq(db_rows(c, a, IDS, sizeof(*ids), &ids, &n, SQL_ROWS, "i", (int64_t)1), DB_OK);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(ids[2], 3);
+	cr_assert_eq(db_rows(c, a, TROW, sizeof(*rows), &rows, &n, SQL_ROWS, "i", (int64_t)9), DB_OK);
+	cr_assert_eq(n, 0);
+
+	/* a failed step halfway: an error, and no rows handed out */
+	cr_assert_lt(db_rows(c, a, TROW, sizeof(*rows), &rows, &n, SQL_BAD_ROWS, ""), 0);
+	cr_assert_null(rows);
+	cr_assert_eq(n, 0);
+	cr_assert_lt(db_each(c, a, TROW, &one, count_rows, &seen, SQL_BAD_ROWS, ""), 0);
+
+	/* db_each borrows text without an arena, and stops when told */
+	seen = 0;
+	cr_assert_eq(db_each(c, NULL, TROW, &one, count_rows, &seen, SQL_ROWS, "i", (int64_t)1),
+		     DB_OK);
+	cr_assert_eq(seen, 2);
+	arena_free(a);
 }
 
 /* A connection keeps every statement it has prepared, however many: the

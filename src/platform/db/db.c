@@ -371,17 +371,31 @@ static void bind_va(struct db_stmt *st, const char *types, va_list ap)
 	}
 }
 
-int db_run(struct db_conn *c, const char *sql, const char *types, ...)
+/* The prepared, bound statement, or NULL with *rc_r set. */
+static struct db_stmt *start(struct db_conn *c, const char *sql,
+			     const char *types, va_list ap, int *rc_r)
 {
 	struct db_stmt *st = db_prepare(c, sql);
+
+	if (!st) {
+		*rc_r = lost(c) ? DB_UNAVAILABLE : DB_ERROR;
+		return NULL;
+	}
+	bind_va(st, types, ap);
+	return st;
+}
+
+int db_run(struct db_conn *c, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
 	va_list ap;
 	int rc;
 
-	if (!st)
-		return lost(c) ? DB_UNAVAILABLE : DB_ERROR;
-	va_start(ap, types); /* the same binding as db_int */
-	bind_va(st, types, ap);
+	va_start(ap, types);
+	st = start(c, sql, types, ap, &rc);
 	va_end(ap);
+	if (!st)
+		return rc;
 	while ((rc = db_step(st)) == DB_ROW)
 		;
 	db_reset(st);
@@ -393,15 +407,15 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 	   const char *types, ...)
 {
-	struct db_stmt *st = db_prepare(c, sql);
+	struct db_stmt *st;
 	va_list ap;
 	int rc;
 
-	if (!st)
-		return lost(c) ? DB_UNAVAILABLE : DB_ERROR;
 	va_start(ap, types);
-	bind_va(st, types, ap);
+	st = start(c, sql, types, ap, &rc);
 	va_end(ap);
+	if (!st)
+		return rc;
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		*out_r = db_col_int(st, 0);
@@ -414,6 +428,116 @@ int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 	}
 	db_reset(st);
 	return rc;
+}
+
+void db_read(struct db_stmt *st, struct arena *a, const struct db_map *map,
+	     void *out)
+{
+	for (int col = 0; map[col].kind != DB_MAP_END; col++) {
+		void *field = (char *)out + map[col].off;
+		const char *text;
+
+		switch (map[col].kind) {
+		case DB_MAP_I64:
+			*(int64_t *)field = db_col_int(st, col);
+			break;
+		case DB_MAP_INT:
+			*(int *)field = (int)db_col_int(st, col);
+			break;
+		case DB_MAP_BOOL:
+			*(bool *)field = db_col_int(st, col) != 0;
+			break;
+		case DB_MAP_TEXT:
+			text = db_col_text(st, col);
+			*(const char **)field = a ? arena_strdup(a, text) : text;
+			break;
+		case DB_MAP_FN:
+			map[col].fn(st, col, a, field, map[col].arg);
+			break;
+		case DB_MAP_SKIP:
+		case DB_MAP_END:
+			break;
+		}
+	}
+}
+
+int db_row(struct db_conn *c, struct arena *a, const struct db_map *map,
+	   void *out, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	st = start(c, sql, types, ap, &rc);
+	va_end(ap);
+	if (!st)
+		return rc;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		db_read(st, a, map, out);
+		while ((rc = db_step(st)) == DB_ROW)
+			;
+		rc = rc == DB_DONE ? DB_OK : rc;
+	} else if (rc == DB_DONE) {
+		rc = DB_NOTFOUND;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int db_rows(struct db_conn *c, struct arena *a, const struct db_map *map,
+	    size_t size, void *arr_r, size_t *n_r, const char *sql,
+	    const char *types, ...)
+{
+	struct db_stmt *st;
+	char *arr = NULL;
+	size_t n = 0, cap = 0;
+	va_list ap;
+	int rc;
+
+	*(void **)arr_r = NULL;
+	*n_r = 0;
+	va_start(ap, types);
+	st = start(c, sql, types, ap, &rc);
+	va_end(ap);
+	if (!st)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		arr = arena_grow(a, arr, n, &cap, size);
+		db_read(st, a, map, arr + size * n++);
+	}
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc;
+	*(void **)arr_r = arr;
+	*n_r = n;
+	return DB_OK;
+}
+
+int db_each(struct db_conn *c, struct arena *a, const struct db_map *map,
+	    void *row, int (*fn)(void *row, void *arg), void *arg,
+	    const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	int rc, frc = 0;
+
+	va_start(ap, types);
+	st = start(c, sql, types, ap, &rc);
+	va_end(ap);
+	if (!st)
+		return rc;
+	while (frc == 0 && (rc = db_step(st)) == DB_ROW) {
+		db_read(st, a, map, row);
+		frc = fn(row, arg);
+	}
+	db_reset(st);
+	if (frc < 0)
+		return frc;
+	if (frc > 0)
+		return DB_OK;
+	return rc == DB_DONE ? DB_OK : rc;
 }
 
 int db_changes(struct db_conn *c)

@@ -35,6 +35,7 @@ enum db_rc {
 	DB_NOTFOUND = -5, /* for callers: a lookup that found nothing */
 };
 
+struct arena;
 struct db;
 struct db_conn;
 struct db_stmt;
@@ -85,6 +86,72 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...);
  * SELECT count(*)): DB_OK with *out_r set, DB_NOTFOUND, or negative. */
 int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 	   const char *types, ...);
+/* ---- reading rows into structs ----
+ * A row is read into a struct of the caller's through a map: one entry
+ * per result column, in order, ending with DB_COLS_END. DB_COL picks how
+ * to read from the member's type (int64_t, int, bool, const char *);
+ * text is copied into the arena ("" for NULL), or borrowed until the
+ * next row when the arena is NULL (db_each only). DB_COL_FN reads a
+ * column with a function of the caller's (unsealing, enums); DB_COL_SKIP
+ * reads nothing. For rows of one scalar (a list of ids), DB_COL_SELF(T).
+ *
+ *   static const struct db_map BRANCH[] = {
+ *       DB_COL(struct branch, id), DB_COL(struct branch, name),
+ *       DB_COLS_END};
+ *   rc = db_row(c, a, BRANCH, &b, SQL_BRANCH, "i", id);
+ *
+ * None of them takes a failed step for the end of the rows. */
+typedef void (*db_col_fn)(struct db_stmt *st, int col, struct arena *a,
+			  void *field, const void *arg);
+enum db_map_kind {
+	DB_MAP_END,
+	DB_MAP_SKIP,
+	DB_MAP_I64,
+	DB_MAP_INT,
+	DB_MAP_BOOL,
+	DB_MAP_TEXT,
+	DB_MAP_FN,
+};
+struct db_map {
+	enum db_map_kind kind;
+	size_t off;
+	db_col_fn fn;
+	const void *arg;
+};
+#define DB_MAP_KIND_OF(x)                                                      \
+	_Generic((x), int64_t: DB_MAP_I64, int: DB_MAP_INT, bool: DB_MAP_BOOL, \
+		 const char *: DB_MAP_TEXT, char *: DB_MAP_TEXT)
+#define DB_COL(type, member)                                                   \
+	{DB_MAP_KIND_OF(((type *)0)->member), offsetof(type, member), NULL,    \
+	 NULL}
+#define DB_COL_FN(type, member, fn, arg)                                       \
+	{DB_MAP_FN, offsetof(type, member), (fn), (arg)}
+#define DB_COL_SELF(type) {DB_MAP_KIND_OF(*(type *)0), 0, NULL, NULL}
+#define DB_COL_SKIP {DB_MAP_SKIP, 0, NULL, NULL}
+#define DB_COLS_END {DB_MAP_END, 0, NULL, NULL}
+
+/* Reads the current row of st into out by map (for code that steps a
+ * statement itself: copies, merges of two ordered statements). */
+void db_read(struct db_stmt *st, struct arena *a, const struct db_map *map,
+	     void *out);
+/* The first row of sql into *out: DB_OK, DB_NOTFOUND or negative. The
+ * statement runs to its end (a RETURNING write completes). */
+int db_row(struct db_conn *c, struct arena *a, const struct db_map *map,
+	   void *out, const char *sql, const char *types, ...);
+/* Every row of sql as an arena array of structs of size bytes, in
+ * *(void **)arr_r, their count in *n_r: DB_OK (maybe no rows) or
+ * negative (then *arr_r is NULL and *n_r 0). */
+int db_rows(struct db_conn *c, struct arena *a, const struct db_map *map,
+	    size_t size, void *arr_r, size_t *n_r, const char *sql,
+	    const char *types, ...);
+/* Streams rows: each row read into *row (the caller's struct) by map,
+ * then fn(row, arg). fn returns 0 for the next row, > 0 to stop there
+ * (db_each then returns DB_OK) or a negative code (returned as is). With
+ * a NULL arena, text members borrow the row's text until fn returns. */
+int db_each(struct db_conn *c, struct arena *a, const struct db_map *map,
+	    void *row, int (*fn)(void *row, void *arg), void *arg,
+	    const char *sql, const char *types, ...);
+
 /* Rows changed by the last statement on this connection. */
 int db_changes(struct db_conn *c);
 /* Runs a script of several statements without parameters (migrations). */
