@@ -235,16 +235,13 @@ static const char SQL_SETTING_SET[] =
 char *setting_get(struct db_conn *c, struct arena *a, const char *name,
 		  const char *def)
 {
-	struct db_stmt *st = c ? db_prepare(c, SQL_SETTING_GET) : NULL;
-	char *v = NULL;
+	static const struct db_map VALUE[] = {DB_COL_SELF(const char *),
+					      DB_COLS_END};
+	const char *v;
 
-	if (st) {
-		db_bind_text(st, 1, name);
-		if (db_step(st) == DB_ROW)
-			v = arena_strdup(a, db_col_text(st, 0));
-		db_reset(st);
-	}
-	return v ? v : arena_strdup(a, def);
+	if (!c || db_row(c, a, VALUE, &v, SQL_SETTING_GET, "t", name) != DB_OK)
+		return arena_strdup(a, def);
+	return (char *)v;
 }
 
 int setting_set(struct db_conn *c, const char *name, const char *value)

@@ -25,24 +25,36 @@ static const char SQL_PAGE[] =
 static const char SQL_ACTIONS[] =
 	"SELECT DISTINCT action FROM audit_log ORDER BY action";
 
-/* Rows with before > id > after, newest first, as a JSON array. */
-static json_t *rows(struct db_conn *c, struct arena *a, int64_t before,
-		   int64_t after, const char *action, int64_t limit)
-{
-	struct db_stmt *st = db_prepare(c, SQL_PAGE);
-	json_t *arr = json_array();
+struct entry {
+	int64_t id, at, actor_id;
+	const char *label, *action, *object, *detail, *actor;
+};
+static const struct db_map ENTRY[] = {
+	DB_COL(struct entry, id),     DB_COL(struct entry, at),
+	DB_COL(struct entry, actor_id), DB_COL(struct entry, label),
+	DB_COL(struct entry, action), DB_COL(struct entry, object),
+	DB_COL(struct entry, detail), DB_COL(struct entry, actor),
+	DB_COLS_END,
+};
 
-	if (!st)
-		return arr;
-	db_bind_int(st, 1, before > 0 ? before : INT64_MAX);
-	db_bind_int(st, 2, after);
-	db_bind_text(st, 3, action ? action : "");
-	db_bind_int(st, 4, limit);
-	while (db_step(st) == DB_ROW) {
+/* Rows with before > id > after, newest first, as a JSON array; NULL
+ * when they cannot be read. */
+static json_t *rows(struct db_conn *c, struct arena *a, int64_t before,
+		    int64_t after, const char *action, int64_t limit)
+{
+	struct entry *e;
+	size_t n;
+	json_t *arr;
+
+	if (!c || db_rows(c, a, ENTRY, sizeof(*e), &e, &n, SQL_PAGE, "iiti",
+			  before > 0 ? before : INT64_MAX, after,
+			  action ? action : "", limit) != DB_OK)
+		return NULL;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++) {
 		char when[40], iso[40];
-		json_error_t jerr;
-		const char *d = db_col_text(st, 6);
-		json_t *detail = json_loads(d, 0, &jerr);
+		const char *d = e[i].detail;
+		json_t *detail = json_loads(d, 0, NULL);
 		char *text = NULL;
 
 		/* sealed values (a search's text) are opened for the auditor */
@@ -52,21 +64,18 @@ static json_t *rows(struct db_conn *c, struct arena *a, int64_t before,
 			d = arena_strdup(a, text);
 			free(text);
 		}
-		time_format(db_col_int(st, 1), when, sizeof(when));
-		time_format_iso(db_col_int(st, 1), iso, sizeof(iso));
+		time_format(e[i].at, when, sizeof(when));
+		time_format_iso(e[i].at, iso, sizeof(iso));
 		json_array_append_new(
 			arr,
 			json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:s}",
-				  "id", (json_int_t)db_col_int(st, 0), "when",
-				  when, "at", iso, "actor_id",
-				  (json_int_t)db_col_int(st, 2), "actor",
-				  db_col_text(st, 7), "actor_label",
-				  db_col_text(st, 3), "action", db_col_text(st, 4),
-				  "object", db_col_text(st, 5), "detail",
-				  detail ? detail : json_object(), "detail_text",
-				  strcmp(d, "{}") == 0 ? "" : d));
+				  "id", (json_int_t)e[i].id, "when", when, "at",
+				  iso, "actor_id", (json_int_t)e[i].actor_id,
+				  "actor", e[i].actor, "actor_label", e[i].label,
+				  "action", e[i].action, "object", e[i].object,
+				  "detail", detail ? detail : json_object(),
+				  "detail_text", strcmp(d, "{}") == 0 ? "" : d));
 	}
-	db_reset(st);
 	return arr;
 }
 
@@ -75,20 +84,25 @@ static void audit_page(struct http_req *rq, struct http_resp *rs)
 	struct db_conn *c = platform_conn();
 	int64_t before = http_field_int(rq, "before", 0);
 	const char *action = http_field(rq, "action");
+	static const struct db_map NAME[] = {DB_COL_SELF(const char *),
+					     DB_COLS_END};
 	json_t *list = rows(c, rq->arena, before, 0, action, PAGE + 1);
-	json_t *actions = json_array();
-	json_t *data;
-	struct db_stmt *st = db_prepare(c, SQL_ACTIONS);
-	size_t n = json_array_size(list);
+	json_t *actions, *data;
+	const char **names;
+	size_t n, nnames;
 
-	while (st && db_step(st) == DB_ROW) {
-		const char *a = db_col_text(st, 0);
-		json_array_append_new(actions,
-				      json_pack("{s:s, s:b}", "name", a,
-						"selected",
-						action && strcmp(action, a) == 0));
+	if (!list || db_rows(c, rq->arena, NAME, sizeof(*names), &names, &nnames,
+			     SQL_ACTIONS, "") != DB_OK) {
+		json_decref(list);
+		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		return;
 	}
-	db_reset(st);
+	n = json_array_size(list);
+	actions = json_array();
+	for (size_t i = 0; i < nnames; i++)
+		json_array_append_new(
+			actions, json_pack("{s:s, s:b}", "name", names[i], "selected",
+					   action && strcmp(action, names[i]) == 0));
 	data = json_pack("{s:o, s:o, s:s}", "rows", list, "actions", actions,
 			 "action", action ? action : "");
 	if (n > PAGE) {
@@ -109,12 +123,16 @@ static void audit_api(struct http_req *rq, struct http_resp *rs)
 	int64_t after = http_field_int(rq, "after", 0);
 	int64_t limit = http_field_int(rq, "limit", PAGE);
 
+	json_t *entries;
+
 	if (limit < 1 || limit > 500)
 		limit = PAGE;
-	http_json(rs, 200,
-		  json_pack("{s:o}", "entries",
-			    rows(c, rq->arena, before, after, http_field(rq, "action"),
-				 limit)));
+	entries = rows(c, rq->arena, before, after, http_field(rq, "action"), limit);
+	if (!entries) {
+		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		return;
+	}
+	http_json(rs, 200, json_pack("{s:o}", "entries", entries));
 }
 
 static void audit_stream(struct http_req *rq, struct http_resp *rs)

@@ -145,6 +145,9 @@ int auth_personal_key(struct http_req *rq, unsigned char *sk,
 		      unsigned char *pk);
 
 /* Is this the active account's password? */
+/* The active account's password hash (arena-owned), NULL when it has
+ * none, is not active or cannot be read. */
+char *account_password_hash(struct db_conn *c, struct arena *a, int64_t id);
 bool account_password_ok(struct db_conn *c, struct arena *a, int64_t id,
 			 const char *password);
 /* Erases an account that leaves: email replaced by a placeholder no one

@@ -451,6 +451,16 @@ void db_read(struct db_stmt *st, struct arena *a, const struct db_map *map,
 			text = db_col_text(st, col);
 			*(const char **)field = a ? arena_strdup(a, text) : text;
 			break;
+		case DB_MAP_BLOB: {
+			struct db_blob *b = field;
+			b->p = db_col_null(st, col) ? NULL
+						    : db_col_blob(st, col, &b->len);
+			if (!b->p)
+				b->len = 0;
+			else if (a)
+				b->p = arena_memdup(a, b->p, b->len);
+			break;
+		}
 		case DB_MAP_FN:
 			map[col].fn(st, col, a, field, map[col].arg);
 			break;

@@ -89,9 +89,10 @@ int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 /* ---- reading rows into structs ----
  * A row is read into a struct of the caller's through a map: one entry
  * per result column, in order, ending with DB_COLS_END. DB_COL picks how
- * to read from the member's type (int64_t, int, bool, const char *);
- * text is copied into the arena ("" for NULL), or borrowed until the
- * next row when the arena is NULL (db_each only). DB_COL_FN reads a
+ * to read from the member's type (int64_t, int, bool, const char *,
+ * struct db_blob); text and blobs are copied into the arena (text "" for
+ * NULL), or borrowed until the next row when the arena is NULL (which
+ * only db_each can use, or a map of numbers alone). DB_COL_FN reads a
  * column with a function of the caller's (unsealing, enums); DB_COL_SKIP
  * reads nothing. For rows of one scalar (a list of ids), DB_COL_SELF(T).
  *
@@ -110,7 +111,14 @@ enum db_map_kind {
 	DB_MAP_INT,
 	DB_MAP_BOOL,
 	DB_MAP_TEXT,
+	DB_MAP_BLOB,
 	DB_MAP_FN,
+};
+/* A blob column's bytes (arena copy, or borrowed like text); p NULL and
+ * len 0 for NULL. */
+struct db_blob {
+	const void *p;
+	size_t len;
 };
 struct db_map {
 	enum db_map_kind kind;
@@ -120,13 +128,15 @@ struct db_map {
 };
 #define DB_MAP_KIND_OF(x)                                                      \
 	_Generic((x), int64_t: DB_MAP_I64, int: DB_MAP_INT, bool: DB_MAP_BOOL, \
-		 const char *: DB_MAP_TEXT, char *: DB_MAP_TEXT)
+		 const char *: DB_MAP_TEXT, char *: DB_MAP_TEXT,     \
+		 struct db_blob: DB_MAP_BLOB)
 #define DB_COL(type, member)                                                   \
 	{DB_MAP_KIND_OF(((type *)0)->member), offsetof(type, member), NULL,    \
 	 NULL}
 #define DB_COL_FN(type, member, fn, arg)                                       \
 	{DB_MAP_FN, offsetof(type, member), (fn), (arg)}
 #define DB_COL_SELF(type) {DB_MAP_KIND_OF(*(type *)0), 0, NULL, NULL}
+#define DB_COL_SELF_FN(fn, arg) {DB_MAP_FN, 0, (fn), (arg)}
 #define DB_COL_SKIP {DB_MAP_SKIP, 0, NULL, NULL}
 #define DB_COLS_END {DB_MAP_END, 0, NULL, NULL}
 
