@@ -30,7 +30,6 @@ static const char SQL_ALL[] =
 	"SELECT id, at, coalesce(actor_id, 0), actor_label, action, object, "
 	"detail, prev_hash, hash FROM audit_log ORDER BY id";
 
-static __thread int64_t pending_last;
 
 #define DETAIL_CTX "audit.detail"
 
@@ -161,6 +160,16 @@ struct add_ctx {
 	int64_t id;
 };
 
+/* Tells the audit page's watchers, once the entry has committed: one
+ * event per transaction, naming its last entry. */
+static void publish(void *arg)
+{
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)(intptr_t)arg);
+	http_sse_publish("audit", "audit", id);
+}
+
 static int add_in_tx(struct db_conn *c, void *arg)
 {
 	struct add_ctx *a = arg;
@@ -194,7 +203,10 @@ static int add_in_tx(struct db_conn *c, void *arg)
 	head_mac(a->id, hash, mac);
 	rc = db_run(c, SQL_HEAD_SET, "ibb", a->id, hash, (size_t)MAC_LEN, mac,
 		    (size_t)MAC_LEN);
-	return rc < 0 ? rc : DB_OK;
+	if (rc < 0)
+		return rc;
+	db_on_commit_last(c, publish, (void *)(intptr_t)a->id);
+	return DB_OK;
 }
 
 int audit_add_at(struct db_conn *c, int64_t at, int64_t actor,
@@ -215,9 +227,7 @@ int audit_add_at(struct db_conn *c, int64_t at, int64_t actor,
 		a.detail = xstrdup("{}");
 	rc = db_in_tx(c) ? add_in_tx(c, &a) : db_tx(c, add_in_tx, &a);
 	free(a.detail);
-	if (rc == DB_OK)
-		pending_last = a.id;
-	else
+	if (rc != DB_OK)
 		log_error("audit", "cannot append %s: %d", action, rc);
 	return rc;
 }
@@ -247,16 +257,6 @@ int audit_head(struct db_conn *c, int64_t *last_r, char hex_r[65])
 	return rc;
 }
 
-void audit_publish_pending(void)
-{
-	char id[24];
-
-	if (!pending_last)
-		return;
-	snprintf(id, sizeof(id), "%lld", (long long)pending_last);
-	pending_last = 0;
-	http_sse_publish("audit", "audit", id);
-}
 
 struct log_row {
 	int64_t id, at, actor;

@@ -19,6 +19,9 @@
 #include <jansson.h>
 #include <stdint.h>
 
+/* Reading the audit log (granted by roles: auth.h). */
+#define PERM_AUDIT "audit.read"
+
 struct arena;
 struct db_conn;
 struct db;
@@ -70,10 +73,6 @@ int audit_verify(struct db_conn *c, int64_t *rows_r, int64_t *bad_id_r,
 /* The last entry's id and hash (hex, 65 bytes), to note elsewhere: a
  * later verify that ends on another hash at that id shows a rewrite. */
 int audit_head(struct db_conn *c, int64_t *last_r, char hex_r[65]);
-
-/* Tells live viewers about entries written by this thread since the last
- * call (called after each request; a no-op when there were none). */
-void audit_publish_pending(void);
 
 extern const struct route_table audit_routes;
 

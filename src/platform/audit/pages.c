@@ -5,11 +5,10 @@
  * event stream that tells an open page when entries arrive.
  */
 #include "audit.h"
-#include "platform/auth/auth.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <stdlib.h>
 #include <string.h>

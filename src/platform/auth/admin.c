@@ -19,7 +19,7 @@
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
 #include "platform/outbox/outbox.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
 #include "platform/audit/audit.h"
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <string.h>
 

@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "platform/audit/audit.h"
+#include "platform/outbox/outbox.h"
+
 struct arena;
 struct db_conn;
 struct grant;
@@ -31,10 +34,9 @@ struct role_def {
 	const char *const *perms; /* NULL-terminated */
 };
 
-/* Platform permissions */
+/* Platform permissions (the parts below declare their own: PERM_AUDIT
+ * in audit.h, PERM_SYSTEM in outbox.h; the roles here grant them) */
 #define PERM_ACCOUNTS "accounts.manage" /* create accounts, grant roles */
-#define PERM_AUDIT "audit.read"
-#define PERM_SYSTEM "system.manage" /* outbox, webhooks, settings */
 
 /* ---- roles ---- */
 /* Adds roles (NULL-name-terminated array); called before serving. */

@@ -12,7 +12,7 @@
 #include "internal.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <stdlib.h>
 #include <string.h>

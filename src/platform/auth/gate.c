@@ -19,7 +19,7 @@
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -353,16 +353,14 @@ void auth_after(struct http_req *rq, struct http_resp *rs)
 			  rq->route ? rq->route->pattern : "?");
 		abort();
 	}
-	audit_publish_pending();
 }
 
 /* ---- navigation ---- */
 
-void auth_nav(struct http_req *rq, json_t *page)
+void auth_nav(struct http_req *rq, json_t *page,
+	      const struct nav_item *items, size_t n)
 {
 	json_t *nav = json_array();
-	size_t n;
-	const struct nav_item *items = platform_nav(&n);
 
 	if (rq->user.needs_enrolment) {
 		json_decref(nav);

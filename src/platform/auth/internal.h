@@ -33,7 +33,8 @@ bool auth_holds_personal_role(struct http_req *rq);
 int auth_gate(struct http_req *rq, struct http_resp *rs);
 void auth_lang_early(struct http_req *rq);
 const char *auth_csrf_token(struct http_req *rq, struct http_resp *rs);
-void auth_nav(struct http_req *rq, json_t *page);
+void auth_nav(struct http_req *rq, json_t *page,
+	      const struct nav_item *items, size_t n);
 void auth_after(struct http_req *rq, struct http_resp *rs);
 /* A safe local redirect target from a "next" value ("/" otherwise). */
 const char *auth_safe_next(const char *next);

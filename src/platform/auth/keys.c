@@ -11,7 +11,7 @@
 #include "platform/core/conf.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <sodium.h>
 #include <string.h>

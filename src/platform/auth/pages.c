@@ -11,7 +11,7 @@
 #include "platform/core/conf.h"
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <pthread.h>
 #include <sodium.h>

@@ -181,6 +181,18 @@ int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx);
  * up other writers. */
 int db_tx_deferred(struct db_conn *c, db_tx_fn fn, void *ctx);
 bool db_in_tx(struct db_conn *c);
+/* Runs fn(arg) once the outermost transaction open on c commits; never
+ * when it rolls back, or when the savepoint it was queued in is undone;
+ * a transaction run again after a conflict starts with nothing queued,
+ * so work is never done twice. With no transaction open, at once. For
+ * what must not see uncommitted data: publishing live events, refreshing
+ * caches. arg must outlive the transaction (static, an id cast to a
+ * pointer, or the request's arena): fn may never run, so it cannot own
+ * arg. */
+void db_on_commit(struct db_conn *c, void (*fn)(void *), void *arg);
+/* The same, but fn is queued once per transaction: a later call
+ * replaces the arg of the one queued (the last audit entry's id). */
+void db_on_commit_last(struct db_conn *c, void (*fn)(void *), void *arg);
 /* What fn met is a conflict though no statement said so (a key another
  * transaction took meanwhile): the transaction runs again from the
  * start, as after DB_RETRY. */

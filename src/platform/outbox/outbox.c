@@ -12,7 +12,7 @@
 #include "platform/core/core.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <curl/curl.h>
 #include <pthread.h>

@@ -16,6 +16,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Running the system: the outbox, webhooks, settings (granted by roles:
+ * auth.h). */
+#define PERM_SYSTEM "system.manage"
+
 struct arena;
 struct db_conn;
 

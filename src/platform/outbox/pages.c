@@ -6,12 +6,11 @@
  */
 #include "outbox.h"
 #include "platform/audit/audit.h"
-#include "platform/auth/auth.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <string.h>
 
