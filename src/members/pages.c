@@ -85,7 +85,6 @@ void members_input_from_form(struct http_req *rq, struct person_input *in)
 	in->birth_date = http_field(rq, "birth_date");
 	in->workplace = http_field(rq, "workplace");
 	in->notes = http_field(rq, "notes");
-	in->status = http_field(rq, "status");
 	in->joined_on = http_field(rq, "joined");
 	in->branch_id = http_field_int(rq, "branch", 0);
 	in->consent_phone = http_field_bool(rq, "consent_phone");
@@ -690,6 +689,8 @@ static int write_person(struct http_req *rq, struct http_resp *rs,
 	int rc;
 
 	members_input_from_form(rq, &w.in);
+	if (!p) /* a status is set once, here; later changes have their own route */
+		w.in.status = http_field(rq, "status");
 	if ((why = members_write_check(rq, &w.in, &field))) {
 		form_page(rq, rs, 422, p, field_error(rq, field, why));
 		return -1;

@@ -81,8 +81,8 @@ static void healthz(struct http_req *rq, struct http_resp *rs)
 }
 
 static const struct route sys_routes[] = {
-	{HTTP_GET, "/healthz", healthz, PERM_PUBLIC, 0, NULL,
-	 "health check (database reachable)"},
+	{.method = HTTP_GET, .pattern = "/healthz", .handler = healthz,
+	 .perm = PERM_PUBLIC, .summary = "health check (database reachable)"},
 };
 static const struct route_table sys_table = {"system", sys_routes,
 					     ARRAY_LEN(sys_routes)};

@@ -140,25 +140,30 @@ static void audit_stream(struct http_req *rq, struct http_resp *rs)
 }
 
 static const struct field list_fields[] = {
-	{"before", F_INT, false, 0, N_("Older than"), false},
-	{"action", F_TOKEN, false, 64, N_("Action"), false},
+	{.name = "before", .type = F_INT, .label = N_("Older than")},
+	{.name = "action", .type = F_TOKEN, .max_len = 64,
+	 .label = N_("Action")},
 	{0},
 };
 static const struct field api_fields[] = {
-	{"before", F_INT, false, 0, N_("Older than"), false},
-	{"after", F_INT, false, 0, N_("Newer than"), false},
-	{"action", F_TOKEN, false, 64, N_("Action"), false},
-	{"limit", F_INT, false, 0, N_("Limit"), false},
+	{.name = "before", .type = F_INT, .label = N_("Older than")},
+	{.name = "after", .type = F_INT, .label = N_("Newer than")},
+	{.name = "action", .type = F_TOKEN, .max_len = 64,
+	 .label = N_("Action")},
+	{.name = "limit", .type = F_INT, .label = N_("Limit")},
 	{0},
 };
 
 static const struct route routes[] = {
-	{HTTP_GET, "/audit", audit_page, PERM_AUDIT, 0, list_fields,
-	 "the audit log, newest first"},
-	{HTTP_GET, "/audit/stream", audit_stream, PERM_AUDIT, ROUTE_SSE, NULL,
-	 "events as audit entries are written"},
-	{HTTP_GET, "/api/v1/audit", audit_api, PERM_AUDIT, ROUTE_API,
-	 api_fields, "audit entries as JSON"},
+	{.method = HTTP_GET, .pattern = "/audit", .handler = audit_page,
+	 .perm = PERM_AUDIT, .fields = list_fields,
+	 .summary = "the audit log, newest first"},
+	{.method = HTTP_GET, .pattern = "/audit/stream", .handler = audit_stream,
+	 .perm = PERM_AUDIT, .flags = ROUTE_SSE,
+	 .summary = "events as audit entries are written"},
+	{.method = HTTP_GET, .pattern = "/api/v1/audit", .handler = audit_api,
+	 .perm = PERM_AUDIT, .flags = ROUTE_API, .fields = api_fields,
+	 .summary = "audit entries as JSON"},
 };
 
 const struct route_table audit_routes = {"audit", routes, ARRAY_LEN(routes)};

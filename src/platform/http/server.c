@@ -25,6 +25,7 @@
 #include "platform/i18n/i18n.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -135,10 +136,27 @@ const char *http_query(struct http_req *rq, const char *name)
 	return kv_get(rq->query, rq->nquery, name);
 }
 
+/* Is name a field the route declared? A handler that reads another is
+ * our bug (its value was never checked): debug builds stop at once. */
+static bool declared(const struct http_req *rq, const char *name)
+{
+	const struct field *f = rq->route ? rq->route->fields : NULL;
+
+	if (!rq->route)
+		return true; /* an error page before any route matched */
+	for (; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return true;
+	log_error("http", "%s reads the undeclared field '%s'",
+		  rq->route->pattern, name);
+	return false;
+}
+
 const char *http_field(struct http_req *rq, const char *name)
 {
 	const char *v;
 
+	assert(declared(rq, name));
 	if (rq->method == HTTP_GET || rq->method == HTTP_HEAD)
 		v = kv_get(rq->query, rq->nquery, name);
 	else
@@ -172,6 +190,7 @@ const char **http_field_all(struct http_req *rq, const char *name,
 	size_t n = get ? rq->nquery : rq->nform, count = 0;
 	const char **out = arena_alloc(rq->arena, (n + 1) * sizeof(*out));
 
+	assert(declared(rq, name));
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(kv[i].key, name) == 0 && kv[i].value[0])
 			out[count++] = kv[i].value;
@@ -181,6 +200,7 @@ const char **http_field_all(struct http_req *rq, const char *name,
 
 const struct upload *http_file(struct http_req *rq, const char *name)
 {
+	assert(declared(rq, name));
 	for (size_t i = 0; i < rq->nfiles; i++)
 		if (strcmp(rq->files[i].field, name) == 0)
 			return &rq->files[i];

@@ -327,31 +327,42 @@ static void webhook_test(struct http_req *rq, struct http_resp *rs)
 }
 
 static const struct field status_fields[] = {
-	{"status", F_TOKEN, false, 16, N_("Status"), false},
+	{.name = "status", .type = F_TOKEN, .max_len = 16,
+	 .label = N_("Status")},
 	{0},
 };
 static const struct field hook_fields[] = {
-	{"name", F_LINE, true, 100, N_("Name"), false},
-	{"url", F_LINE, true, 2000, N_("Address"), false},
-	{"events", F_LINE, false, 500, N_("Events"), false},
+	{.name = "name", .type = F_LINE, .required = true, .max_len = 100,
+	 .label = N_("Name")},
+	{.name = "url", .type = F_LINE, .required = true, .max_len = 2000,
+	 .label = N_("Address")},
+	{.name = "events", .type = F_LINE, .max_len = 500,
+	 .label = N_("Events")},
 	{0},
 };
 
 static const struct route routes[] = {
-	{HTTP_GET, "/admin/outbox", outbox_page, PERM_SYSTEM, 0, status_fields,
-	 "messages sent, waiting and failed"},
-	{HTTP_POST, "/admin/outbox/{id:int}/retry", outbox_retry, PERM_SYSTEM, 0,
-	 NULL, "try a message again now"},
-	{HTTP_POST, "/admin/outbox/{id:int}/cancel", outbox_cancel, PERM_SYSTEM,
-	 0, NULL, "cancel a waiting message"},
-	{HTTP_GET, "/admin/webhooks", webhooks_page, PERM_SYSTEM, 0, NULL,
-	 "webhook endpoints"},
-	{HTTP_POST, "/admin/webhooks", webhook_create, PERM_SYSTEM, 0,
-	 hook_fields, "add a webhook endpoint"},
-	{HTTP_POST, "/admin/webhooks/{id:int}/delete", webhook_delete,
-	 PERM_SYSTEM, 0, NULL, "remove a webhook endpoint"},
-	{HTTP_POST, "/admin/webhooks/{id:int}/test", webhook_test, PERM_SYSTEM,
-	 0, NULL, "queue a test delivery"},
+	{.method = HTTP_GET, .pattern = "/admin/outbox", .handler = outbox_page,
+	 .perm = PERM_SYSTEM, .fields = status_fields,
+	 .summary = "messages sent, waiting and failed"},
+	{.method = HTTP_POST, .pattern = "/admin/outbox/{id:int}/retry",
+	 .handler = outbox_retry, .perm = PERM_SYSTEM,
+	 .summary = "try a message again now"},
+	{.method = HTTP_POST, .pattern = "/admin/outbox/{id:int}/cancel",
+	 .handler = outbox_cancel, .perm = PERM_SYSTEM,
+	 .summary = "cancel a waiting message"},
+	{.method = HTTP_GET, .pattern = "/admin/webhooks",
+	 .handler = webhooks_page, .perm = PERM_SYSTEM,
+	 .summary = "webhook endpoints"},
+	{.method = HTTP_POST, .pattern = "/admin/webhooks",
+	 .handler = webhook_create, .perm = PERM_SYSTEM, .fields = hook_fields,
+	 .summary = "add a webhook endpoint"},
+	{.method = HTTP_POST, .pattern = "/admin/webhooks/{id:int}/delete",
+	 .handler = webhook_delete, .perm = PERM_SYSTEM,
+	 .summary = "remove a webhook endpoint"},
+	{.method = HTTP_POST, .pattern = "/admin/webhooks/{id:int}/test",
+	 .handler = webhook_test, .perm = PERM_SYSTEM,
+	 .summary = "queue a test delivery"},
 };
 
 const struct route_table outbox_routes = {"outbox", routes, ARRAY_LEN(routes)};
