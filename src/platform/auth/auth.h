@@ -32,6 +32,7 @@ struct role_def {
 	bool org_only;     /* may only be granted over the whole organization */
 	bool personal;     /* sees personal data: requires a second factor */
 	const char *const *perms; /* NULL-terminated */
+	const char *about; /* msgid: one line on what the role may do */
 };
 
 /* Platform permissions (the parts below declare their own: PERM_AUDIT

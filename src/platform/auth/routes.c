@@ -13,8 +13,12 @@ static const char *const admin_perms[] = {PERM_ACCOUNTS, PERM_AUDIT,
 static const char *const coordinator_perms[] = {PERM_ACCOUNTS, NULL};
 
 const struct role_def auth_roles[] = {
-	{"admin", N_("Administrator"), true, true, admin_perms},
-	{"coordinator", N_("Coordinator"), false, true, coordinator_perms},
+	{.name = "admin", .label = N_("Administrator"), .org_only = true,
+	 .personal = true, .perms = admin_perms,
+	 .about = N_("Runs the whole system: accounts, the audit log, the outbox and settings.")},
+	{.name = "coordinator", .label = N_("Coordinator"), .personal = true,
+	 .perms = coordinator_perms,
+	 .about = N_("Creates accounts and gives roles, within their branches.")},
 	{0},
 };
 
@@ -83,21 +87,27 @@ static const struct field disable_fields[] = {
 	 .label = N_("Password")},
 	{0},
 };
+/* A role and where it holds: both chosen, never assumed (an empty
+ * scope is not "the whole organization"). */
+#define GRANT_FIELDS \
+	{.name = "role", .type = F_TOKEN, .required = true, .max_len = 64, .label = N_("Role")}, \
+	{.name = "scope", .type = F_INT, .required = true, .label = N_("Branch")}
+
 /* the form, shown again after a refusal, keeps the language chosen */
 static const struct field user_new_fields[] = {
 	{.name = "lang", .type = F_TOKEN, .max_len = 8, .label = N_("Language")},
 	{0},
 };
 static const struct field user_fields[] = {
-	{.name = "email", .type = F_EMAIL, .required = true, .max_len = 254,
-	 .label = N_("Email")},
 	{.name = "display_name", .type = F_LINE, .required = true,
-	 .max_len = 200, .label = N_("Name")},
+	 .max_len = 200, .label = N_("Name"),
+	 .hint = N_("It may be a pseudonym."), .autocomplete = "off"},
+	{.name = "email", .type = F_EMAIL, .required = true, .max_len = 254,
+	 .label = N_("Email"), .autocomplete = "off",
+	 .hint = N_("The link to choose a password goes here. Only administrators see this address.")},
 	{.name = "lang", .type = F_TOKEN, .max_len = 8,
 	 .label = N_("Language")},
-	{.name = "role", .type = F_TOKEN, .required = true, .max_len = 64,
-	 .label = N_("Role")},
-	{.name = "scope", .type = F_INT, .label = N_("Branch")},
+	GRANT_FIELDS,
 	{0},
 };
 static const struct field api_user_fields[] = {
@@ -113,9 +123,7 @@ static const struct field api_user_fields[] = {
 	{0},
 };
 static const struct field grant_fields[] = {
-	{.name = "role", .type = F_TOKEN, .required = true, .max_len = 64,
-	 .label = N_("Role")},
-	{.name = "scope", .type = F_INT, .label = N_("Branch")},
+	GRANT_FIELDS,
 	{0},
 };
 static const struct field status_fields[] = {
@@ -224,13 +232,15 @@ static const struct route routes[] = {
 	 .fields = user_new_fields, .summary = "new account form"},
 	{.method = HTTP_POST, .pattern = "/admin/users",
 	 .handler = admin_user_create, .perm = PERM_ACCOUNTS,
-	 .fields = user_fields, .summary = "create an account"},
+	 .fields = user_fields, .refused = admin_user_refused,
+	 .summary = "create an account"},
 	{.method = HTTP_GET, .pattern = "/admin/users/{id:int}",
 	 .handler = admin_user, .perm = PERM_ACCOUNTS,
 	 .summary = "one account"},
 	{.method = HTTP_POST, .pattern = "/admin/users/{id:int}/grants",
 	 .handler = admin_grant_add, .perm = PERM_ACCOUNTS,
-	 .fields = grant_fields, .summary = "grant a role"},
+	 .fields = grant_fields, .refused = admin_grant_refused,
+	 .summary = "grant a role"},
 	{.method = HTTP_POST,
 	 .pattern = "/admin/users/{id:int}/grants/{gid:int}/revoke",
 	 .handler = admin_grant_revoke, .perm = PERM_ACCOUNTS,

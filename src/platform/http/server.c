@@ -240,6 +240,20 @@ const char *http_cookie(struct http_req *rq, const char *name)
 	return v;
 }
 
+const struct route *http_route_at(struct http_req *rq, enum http_method m,
+				  const char *path)
+{
+	struct req_ctx *ctx = rq->priv;
+	struct http_server *s = ctx ? ctx->srv : NULL;
+
+	for (size_t i = 0; s && i < s->nroutes; i++)
+		if (s->routes[i].r->method == m &&
+		    route_match(rq->arena, s->routes[i].r->pattern, path, NULL,
+				NULL))
+			return s->routes[i].r;
+	return NULL;
+}
+
 const char *http_request_target(struct http_req *rq)
 {
 	struct req_ctx *ctx = rq->priv;
@@ -749,18 +763,30 @@ static void dispatch(struct req_ctx *ctx)
 	const struct field *bad = NULL;
 	const char *why = NULL;
 	bool get = rq->method == HTTP_GET || rq->method == HTTP_HEAD;
+	http_handler handler = rq->route->handler;
 
 	if (!get && parse_body(ctx) != 0)
 		return;
 	/* declared fields: the query for GET, the body otherwise */
 	if (rq->route->fields || (!get && rq->nform + rq->nfiles > 0)) {
-		int rc = get ? form_validate(rq->arena, rq->route->fields,
-					     &rq->query, &rq->nquery, NULL, 0,
-					     &bad, &why)
-			     : form_validate(rq->arena, rq->route->fields,
-					     &rq->form, &rq->nform, rq->files,
-					     rq->nfiles, &bad, &why);
-		if (rc != 0) {
+		struct field_error *errs = NULL;
+		int rc = get ? form_check(rq->arena, rq->route->fields,
+					  &rq->query, &rq->nquery, NULL, 0, &bad,
+					  &why, &errs, &rq->nrefused)
+			     : form_check(rq->arena, rq->route->fields,
+					  &rq->form, &rq->nform, rq->files,
+					  rq->nfiles, &bad, &why, &errs,
+					  &rq->nrefused);
+
+		rq->refused = errs;
+		if (rc == 1) {
+			bad = rq->refused[0].field;
+			why = rq->refused[0].msgid;
+		}
+		if (rc == 1 && rq->route->refused && !rq->api) {
+			/* the form again, each refusal beside its field */
+			handler = rq->route->refused;
+		} else if (rc != 0) {
 			const char *label = bad->label ? tr(rq->lang, bad->label)
 						       : bad->name;
 			char *detail = arena_printf(rq->arena, "%s: %s", label,
@@ -772,9 +798,9 @@ static void dispatch(struct req_ctx *ctx)
 		}
 	}
 	if (http_hooks_current && http_hooks_current->invoke)
-		http_hooks_current->invoke(rq, rs, rq->route->handler);
+		http_hooks_current->invoke(rq, rs, handler);
 	else
-		rq->route->handler(rq, rs);
+		handler(rq, rs);
 	if (http_hooks_current && http_hooks_current->after)
 		http_hooks_current->after(rq, rs);
 }
