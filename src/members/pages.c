@@ -489,11 +489,8 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_t *data = json_pack("{s:o}", "person",
 				 members_person_json(rq, p, true));
 	char today[11];
-	time_t now = (time_t)time_now();
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	date_today(today, sizeof(today));
 	json_object_set_new(data, "history", history_json(rq, p->id));
 	json_object_set_new(data, "dues", dues_json(rq, p->id));
 	json_object_set_new(data, "has_dues",

@@ -149,6 +149,13 @@ int runtime_open(const struct platform_open *o, const char *const *groups,
 			      : strcmp(lvl, "error") == 0 ? LOG_ERROR
 							  : LOG_INFO);
 	}
+	if (time_zone_set(conf_str("org.timezone")) != 0) {
+		snprintf(err, cap,
+			 "org.timezone: the system knows no time zone '%s' "
+			 "(install tzdata, or use a name like Asia/Almaty)",
+			 conf_str("org.timezone"));
+		return -1;
+	}
 	free(base_url);
 	base_url = *conf_str("server.base_url")
 			   ? xstrdup(conf_str("server.base_url"))
