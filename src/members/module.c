@@ -140,5 +140,6 @@ const struct module members_module = {
 	.demo = members_demo,
 	.start = start,
 	.invitations = members_invitations,
+	.audit_words = &members_audit_words,
 	.conf = conf,
 };

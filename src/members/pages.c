@@ -498,6 +498,12 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_object_set_new(data, "may_write",
 			    json_boolean(can(rq, PERM_MEMBERS_WRITE, p->branch_id) &&
 					 !p->erased_at));
+	/* who looked at and changed this record: for the auditor */
+	if (can_any(rq, PERM_AUDIT))
+		json_object_set_new(data, "audit_link",
+				    json_string(arena_printf(rq->arena,
+							     "/audit?object=person:%lld",
+							     (long long)p->id)));
 	json_object_set_new(data, "statuses",
 			    members_status_options(rq, mstatus_name(p->status)));
 	json_object_set_new(data, "today", json_string(today));

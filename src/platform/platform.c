@@ -25,12 +25,26 @@
 static const struct module *const *modules;
 static size_t nmodules;
 
+/* What the command line and the runtime write to the audit log. */
+static const struct audit_phrase platform_phrases[] = {
+	{"system.init", N_("The organization was set up from {actor}")},
+	{"database.migrated", N_("The data was moved to this database from {from}")},
+	{"passphrase.changed", N_("The passphrase was changed from {actor}")},
+	{"backup.created", N_("{actor} made a backup")},
+	{0},
+};
+static const struct audit_words platform_audit_words = {platform_phrases, NULL};
+
 void platform_set_modules(const struct module *const *mods, size_t n)
 {
 	modules = mods;
 	nmodules = n;
 	authz_add_roles(auth_roles);
+	audit_add_words(&platform_audit_words);
+	audit_add_words(&auth_audit_words);
+	audit_add_words(&outbox_audit_words);
 	for (size_t i = 0; i < n; i++) {
+		audit_add_words(mods[i]->audit_words);
 		authz_add_roles(mods[i]->roles);
 		if (mods[i]->conf)
 			conf_add_keys(mods[i]->conf);

@@ -49,6 +49,8 @@ struct module {
 	const struct conf_key *conf;
 	/* what the module's invitations give (auth.h); may be NULL */
 	const struct invitation_kind *invitations;
+	/* its actions and things in the audit log's words; may be NULL */
+	const struct audit_words *audit_words;
 };
 
 /* Registered by main (from src/modules.c) before anything else runs. */

@@ -194,3 +194,23 @@ Test(time, the_organizations_zone_decides_days_and_times)
 	time_format(1795980600, out, sizeof(out));
 	cr_assert_str_eq(out, "2026-11-29 19:30");
 }
+
+Test(text, a_first_letter_is_capitalized_in_three_alphabets)
+{
+	char a[] = "the system", b[] = "командная строка", c[] = "әкімші", d[] = "ұйым",
+	     e[] = "Already", f[] = "1 two", g[] = "";
+	str_upper_first(a);
+	str_upper_first(b);
+	str_upper_first(c);
+	str_upper_first(d);
+	str_upper_first(e);
+	str_upper_first(f);
+	str_upper_first(g);
+	cr_assert_str_eq(a, "The system");
+	cr_assert_str_eq(b, "Командная строка");
+	cr_assert_str_eq(c, "Әкімші");
+	cr_assert_str_eq(d, "Ұйым");
+	cr_assert_str_eq(e, "Already");
+	cr_assert_str_eq(f, "1 two");
+	cr_assert_str_eq(g, "");
+}

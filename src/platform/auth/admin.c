@@ -463,6 +463,7 @@ static void account_page(struct http_req *rq, struct http_resp *rs,
 			    json_boolean(strcmp(acc->status, "disabled") == 0));
 	json_object_set_new(data, "status_label",
 			    json_string(tr_rq(rq, status_label(acc->status))));
+	json_object_set_new(data, "may_audit", json_boolean(can_any(rq, PERM_AUDIT)));
 	form = http_form(rq, HTTP_POST,
 			 arena_printf(rq->arena, "/admin/users/%lld/grants",
 				      (long long)acc->id));

@@ -303,6 +303,8 @@ void throttle_clear(struct db_conn *c, const char *kind, const char *id);
 
 /* ---- route table of the platform's account pages ---- */
 extern const struct route_table auth_routes;
+/* Its actions and things in the audit log's words (words.c). */
+extern const struct audit_words auth_audit_words;
 extern const struct role_def auth_roles[];
 
 #endif

@@ -93,6 +93,9 @@ bool str_ieq(const char *a, const char *b);
 int str_to_i64(const char *s, int64_t *out_r);
 /* Lower-cases ASCII letters in place. */
 void str_ascii_lower(char *s);
+/* Capitalizes the first letter of s in place: ASCII, Russian and Kazakh
+ * Cyrillic (the same number of bytes either way). */
+void str_upper_first(char *s);
 /* A plausible email address: one @, no spaces or controls, a dot in the
  * domain, at most 254 bytes. Not a full RFC 5322 parser on purpose. */
 bool email_plausible(const char *s);

@@ -89,6 +89,8 @@ static void mark(json_t *form, json_t *o, const char *message)
 {
 	json_t *list = json_object_get(form, "form_errors");
 
+	if (json_is_true(json_object_get(o, "invalid")))
+		return; /* one reason per field: the first */
 	json_object_set_new(o, "error", json_string(message));
 	json_object_set_new(o, "invalid", json_true());
 	if (json_array_size(list) == 0)

@@ -228,7 +228,8 @@ void http_form_value(json_t *form, const char *name, const char *value);
 void http_form_checked(json_t *form, const char *name, bool checked);
 /* Choices for a select: options is [{value, label, selected}] (taken);
  * the first, empty choice ("choose") stays unless the field is required
- * and one is selected. */
+ * and one is selected. A field's "blank" string, set by the caller, names
+ * that empty choice instead ("anyone" for a filter). */
 void http_form_options(json_t *form, const char *name, json_t *options);
 /* A refusal the handler found (a taken address): shown beside the field,
  * which takes the focus when it is the first. msgid is translated. */

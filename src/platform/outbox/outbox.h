@@ -49,4 +49,8 @@ int64_t outbox_backoff(int attempts, int64_t base);
 
 extern const struct route_table outbox_routes;
 
+/* Its actions in the audit log's words. */
+struct audit_words;
+extern const struct audit_words outbox_audit_words;
+
 #endif

@@ -341,6 +341,20 @@ static const struct field hook_fields[] = {
 	{0},
 };
 
+static const struct audit_phrase phrases[] = {
+	{"outbox.retry", N_("{actor} had {object} tried again")},
+	{"outbox.cancel", N_("{actor} cancelled {object}")},
+	{"webhook.created", N_("{actor} added {object}")},
+	{"webhook.deleted", N_("{actor} removed {object}")},
+	{0},
+};
+static const struct audit_noun nouns[] = {
+	{"outbox", NULL, NULL, N_("message")},
+	{"webhook", NULL, NULL, N_("webhook")},
+	{0},
+};
+const struct audit_words outbox_audit_words = {phrases, nouns};
+
 static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/admin/outbox", .handler = outbox_page,
 	 .perm = PERM_SYSTEM, .fields = status_fields,
