@@ -94,7 +94,33 @@ static void healthz(struct http_req *rq, struct http_resp *rs)
 	http_text(rs, 200, "text/plain; charset=utf-8", "ok\n");
 }
 
+/* ---- home ---- */
+
+/* The signed-in home: what waits for this reader, from each part and
+ * module, warnings first; a visitor reads the organization's name. */
+static void home(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *lines = json_array(), *data;
+
+	if (rq->user.id) {
+		if (can_any(rq, PERM_SYSTEM))
+			outbox_waiting(rq, lines);
+		for (size_t i = 0; i < nmodules; i++)
+			if (modules[i]->waiting)
+				modules[i]->waiting(rq, lines);
+	}
+	data = json_pack("{s:s, s:b, s:o}", "org",
+			 setting_get(platform_conn(), rq->arena, "org.name",
+				     "rudder"),
+			 "has_waiting", json_array_size(lines) > 0, "waiting",
+			 lines);
+	http_page(rq, rs, 200, "auth/home", NULL, data);
+	json_decref(data);
+}
+
 static const struct route sys_routes[] = {
+	{.method = HTTP_GET, .pattern = "/", .handler = home,
+	 .perm = PERM_PUBLIC, .summary = "home: what waits for the reader"},
 	{.method = HTTP_GET, .pattern = "/healthz", .handler = healthz,
 	 .perm = PERM_PUBLIC, .summary = "health check (database reachable)"},
 };

@@ -51,6 +51,9 @@ struct module {
 	const struct invitation_kind *invitations;
 	/* its actions and things in the audit log's words; may be NULL */
 	const struct audit_words *audit_words;
+	/* what waits for the signed-in reader, as lines on the home page
+	 * (http_waiting), within what they may see; may be NULL */
+	void (*waiting)(struct http_req *rq, json_t *lines);
 };
 
 /* Registered by main (from src/modules.c) before anything else runs. */

@@ -495,11 +495,13 @@ Test(contacts, a_page_costs_the_same_whatever_hides_behind_it)
 	}
 	list_b = excess(ak, "/members", 30);
 	page_b = excess(ak, page, 30);
-	/* before, each hidden clash added about 25 us to /members */
-	cr_assert_lt(list_b, list_a + 0.3,
+	/* before, each hidden clash added about 25 us to /members (1.5 ms
+	 * for these 60); half that is the bar, so that a loaded machine's
+	 * noise in the fast end (up to 0.4 ms seen) does not fail it */
+	cr_assert_lt(list_b, list_a + 0.75,
 		     "/members beyond /account: %.2f ms with no hidden clash, %.2f ms "
 		     "with %d", list_a, list_b, 2 * N_HIDDEN);
-	cr_assert_lt(page_b, page_a + 0.3,
+	cr_assert_lt(page_b, page_a + 0.75,
 		     "a record's page beyond /account: %.2f ms, then %.2f ms", page_a,
 		     page_b);
 	r = cl_get(ak, "/members");

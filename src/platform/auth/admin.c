@@ -413,7 +413,8 @@ void admin_user_create(struct http_req *rq, struct http_resp *rs)
 	json_t *data;
 
 	if (status == 202) {
-		data = json_pack("{s:s}", "email", http_field(rq, "email"));
+		data = json_pack("{s:s, s:b}", "email", http_field(rq, "email"),
+				 "mail", outbox_mail_ready());
 		http_page(rq, rs, 202, "auth/user_invited", N_("Invitation sent"), data);
 		json_decref(data);
 		return;
@@ -422,8 +423,9 @@ void admin_user_create(struct http_req *rq, struct http_resp *rs)
 		new_page(rq, rs, status, field, why);
 		return;
 	}
-	data = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "link", link,
-			 "display_name", http_field(rq, "display_name"));
+	data = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "link",
+			 link, "display_name", http_field(rq, "display_name"),
+			 "mail", outbox_mail_ready());
 	http_page(rq, rs, 201, "auth/user_created", N_("Account created"), data);
 	json_decref(data);
 }
@@ -475,6 +477,7 @@ static void account_page(struct http_req *rq, struct http_resp *rs,
 	json_object_set_new(data, "form", form);
 	if (link)
 		json_object_set_new(data, "link", json_string(link));
+	json_object_set_new(data, "mail", json_boolean(outbox_mail_ready()));
 	http_page(rq, rs, status, "auth/user", N_("Account"), data);
 	json_decref(data);
 }
@@ -698,7 +701,10 @@ void admin_user_link(struct http_req *rq, struct http_resp *rs)
 	}
 	outbox_wake();
 	if (!r.link) {
-		http_flash(rq, rs, N_("A new link to set a password was emailed to the account's address."));
+		http_flash(rq, rs,
+			   outbox_mail_ready()
+				   ? N_("A new link to set a password was emailed to the account's address.")
+				   : N_("A new link to set a password was made, but no mail relay is set up: it waits in the outbox until an administrator sets one up."));
 		http_redirect(rs, arena_printf(rq->arena, "/admin/users/%lld",
 					       (long long)acc.id));
 		return;

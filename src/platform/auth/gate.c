@@ -357,6 +357,26 @@ void auth_after(struct http_req *rq, struct http_resp *rs)
 
 /* ---- navigation ---- */
 
+static bool nav_allowed(struct http_req *rq, const struct nav_item *it)
+{
+	bool pub = strcmp(it->perm, PERM_PUBLIC) == 0;
+
+	return !rq->user.id ? pub
+			    : !pub && (strcmp(it->perm, PERM_LOGIN) == 0 ||
+				       can_any(rq, it->perm));
+}
+
+/* path is href or below it ("/members/12" under "/members"; "/" only
+ * itself) */
+static bool path_under(const char *path, const char *href)
+{
+	size_t n = strlen(href);
+
+	if (strcmp(href, "/") == 0)
+		return strcmp(path, "/") == 0;
+	return strncmp(path, href, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 void auth_nav(struct http_req *rq, json_t *page,
 	      const struct nav_item *items, size_t n)
 {
@@ -367,21 +387,25 @@ void auth_nav(struct http_req *rq, json_t *page,
 		return;
 	}
 	/* a visitor sees the public entries (a join form); an account sees
-	 * what its roles open, and not the visitors' entries */
+	 * what its roles open, and not the visitors' entries. One entry is
+	 * current: the longest whose path holds this page's. */
+	size_t current = n, best = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(items[i].href);
+		if (nav_allowed(rq, &items[i]) && len > best &&
+		    path_under(rq->path, items[i].href)) {
+			current = i;
+			best = len;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct nav_item *it = &items[i];
-		bool pub = strcmp(it->perm, PERM_PUBLIC) == 0;
-		bool allowed = !rq->user.id ? pub
-			       : !pub && (strcmp(it->perm, PERM_LOGIN) == 0 ||
-					  can_any(rq, it->perm));
-		if (!allowed)
+		if (!nav_allowed(rq, it))
 			continue;
 		json_array_append_new(
 			nav, json_pack("{s:s, s:s, s:b}", "href", it->href,
 				       "label", tr_rq(rq, it->label), "current",
-				       strcmp(it->href, "/") == 0
-					       ? strcmp(rq->path, "/") == 0
-					       : str_starts(rq->path, it->href)));
+				       i == current));
 	}
 	json_object_set_new(page, "has_nav", json_boolean(json_array_size(nav) > 0));
 	json_object_set_new(page, "nav", nav);

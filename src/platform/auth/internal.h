@@ -42,7 +42,6 @@ const char *auth_safe_next(const char *next);
 const char *auth_agent_label(const char *user_agent);
 
 /* pages.c, admin.c, api.c handlers are listed in routes.c */
-void auth_home(struct http_req *rq, struct http_resp *rs);
 void auth_login_form(struct http_req *rq, struct http_resp *rs);
 void auth_login(struct http_req *rq, struct http_resp *rs);
 void auth_totp_form(struct http_req *rq, struct http_resp *rs);

@@ -140,20 +140,6 @@ enum login_result auth_try_totp(struct http_req *rq, const char *code,
 	return LOGIN_OK;
 }
 
-/* ---- home ---- */
-
-void auth_home(struct http_req *rq, struct http_resp *rs)
-{
-	struct db_conn *c = platform_conn();
-	json_t *data = json_object();
-
-	json_object_set_new(data, "org",
-			    json_string(setting_get(c, rq->arena, "org.name",
-						    "rudder")));
-	http_page(rq, rs, 200, "auth/home", NULL, data);
-	json_decref(data);
-}
-
 /* ---- signing in ---- */
 
 static void login_page(struct http_req *rq, struct http_resp *rs, int status,

@@ -160,8 +160,6 @@ static const struct field api_code_fields[] = {
 };
 
 static const struct route routes[] = {
-	{.method = HTTP_GET, .pattern = "/", .handler = auth_home,
-	 .perm = PERM_PUBLIC, .summary = "home"},
 	{.method = HTTP_GET, .pattern = "/login", .handler = auth_login_form,
 	 .perm = PERM_PUBLIC, .fields = next_fields, .summary = "sign-in form"},
 	{.method = HTTP_POST, .pattern = "/login", .handler = auth_login,

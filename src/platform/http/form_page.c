@@ -227,6 +227,13 @@ void http_form_options(json_t *form, const char *name, json_t *options)
 	set_control(o, multi ? "checkboxes" : "select");
 }
 
+void http_waiting(json_t *lines, const char *text, const char *href,
+		  bool warn)
+{
+	json_array_append_new(lines, json_pack("{s:s, s:s, s:b}", "text", text,
+					       "href", href, "warn", warn));
+}
+
 void http_form_error(struct http_req *rq, json_t *form, const char *name,
 		     const char *msgid)
 {

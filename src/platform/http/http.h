@@ -238,6 +238,12 @@ void http_form_error(struct http_req *rq, json_t *form, const char *name,
 /* How many fields of form were refused. */
 size_t http_form_errors(json_t *form);
 
+/* The home page lists what waits for the reader (platform.c asks each
+ * part and module): one line each, text already translated, href a path
+ * of ours; warn marks what is wrong rather than merely waiting. */
+void http_waiting(json_t *lines, const char *text, const char *href,
+		  bool warn);
+
 /* Renders module template `name` inside the layout. data is borrowed;
  * "page" is added to it (user, csrf, lang, languages, nav, flash). */
 void http_page(struct http_req *rq, struct http_resp *rs, int status,

@@ -9,6 +9,7 @@
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
+#include "platform/core/conf.h"
 #include "platform/i18n/i18n.h"
 #include "platform/runtime.h"
 
@@ -65,6 +66,36 @@ struct count {
 };
 static const struct db_map COUNT[] = {
 	DB_COL(struct count, status), DB_COL(struct count, n), DB_COLS_END};
+
+static const char SQL_FAILED[] =
+	"SELECT count(*) FROM outbox WHERE status = 'failed'";
+
+bool outbox_mail_ready(void)
+{
+	return *conf_str("smtp.url") != '\0';
+}
+
+void outbox_waiting(struct http_req *rq, json_t *lines)
+{
+	int64_t failed = 0;
+
+	if (!outbox_mail_ready())
+		http_waiting(lines,
+			     tr_rq(rq, N_("No mail relay is set up (smtp.url in rudder.conf): "
+					  "no email leaves, and pages that would send one show "
+					  "its link instead.")),
+			     "/admin/outbox", true);
+	if (db_int(platform_conn(), &failed, SQL_FAILED, "") != DB_OK)
+		failed = 0;
+	if (failed > 0)
+		http_waiting(lines,
+			     arena_printf(rq->arena,
+					  trn(rq->lang, "%lu message could not be delivered",
+					      "%lu messages could not be delivered",
+					      (unsigned long)failed),
+					  (unsigned long)failed),
+			     "/admin/outbox?status=failed", true);
+}
 
 static void outbox_page(struct http_req *rq, struct http_resp *rs)
 {

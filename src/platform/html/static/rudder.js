@@ -12,6 +12,13 @@
       sel.addEventListener("change", function () { sel.form.submit(); });
     }
 
+    /* on a phone the menu scrolls sideways: bring the current entry in */
+    var nav = document.querySelector("nav.main ul");
+    var cur = document.querySelector("nav.main [aria-current]");
+    if (nav && cur && nav.parentNode.scrollWidth > nav.parentNode.clientWidth) {
+      nav.parentNode.scrollLeft = cur.offsetLeft - 16;
+    }
+
     /* buttons that ask before doing something hard to undo */
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
       el.addEventListener("click", function (ev) {
