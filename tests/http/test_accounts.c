@@ -79,7 +79,7 @@ Test(accounts, grant_revoke_and_the_last_administrator)
 	free(prefix);
 	resp_free(r);
 	char *rev = xasprintf("/admin/users/%s/grants/%s/revoke", id, gid2);
-	r = cl_post(a, rev, "%s", "");
+	r = cl_post(a, rev, "%s", "confirm=yes");
 	cr_assert_eq(r->status, 303, "revoking one of two admins is fine");
 	resp_free(r);
 	char *rev1 = xasprintf("/admin/users/1/grants/%s/revoke", gid);

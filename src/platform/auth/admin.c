@@ -559,6 +559,18 @@ void admin_grant_revoke(struct http_req *rq, struct http_resp *rs)
 			  N_("At least one administrator must remain."), NULL);
 		return;
 	}
+	const struct role_def *r = authz_role(g.role);
+	const char *back = arena_printf(rq->arena, "/admin/users/%lld",
+					(long long)acc.id);
+	if (!http_confirmed(
+		    rq, rs, N_("Revoke a role?"),
+		    arena_printf(rq->arena,
+				 tr_rq(rq, N_("%s loses the role %s over %s: what it opens closes to them at once.")),
+				 acc.display_name, r ? tr_rq(rq, r->label) : g.role,
+				 g.scope_id ? g.scope_name
+					    : tr_rq(rq, N_("the whole organization"))),
+		    N_("Revoke the role"), back))
+		return;
 	if (grant_remove(c, gid) != DB_OK) {
 		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
 		return;
@@ -567,8 +579,7 @@ void admin_grant_revoke(struct http_req *rq, struct http_resp *rs)
 		 json_pack("{s:s, s:I}", "role", g.role, "scope",
 			   (json_int_t)g.scope_id));
 	http_flash(rq, rs, N_("The role is revoked."));
-	http_redirect(rs, arena_printf(rq->arena, "/admin/users/%lld",
-				       (long long)acc.id));
+	http_redirect(rs, back);
 }
 
 static bool is_admin_account(struct db_conn *c, struct arena *a, int64_t id)

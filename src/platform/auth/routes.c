@@ -242,7 +242,7 @@ static const struct route routes[] = {
 	{.method = HTTP_POST,
 	 .pattern = "/admin/users/{id:int}/grants/{gid:int}/revoke",
 	 .handler = admin_grant_revoke, .perm = PERM_ACCOUNTS,
-	 .summary = "revoke a role"},
+	 .fields = http_confirm_fields, .summary = "revoke a role (asks first)"},
 	{.method = HTTP_POST, .pattern = "/admin/users/{id:int}/status",
 	 .handler = admin_user_status, .perm = PERM_ACCOUNTS,
 	 .fields = status_fields, .summary = "disable or enable an account"},

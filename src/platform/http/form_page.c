@@ -227,6 +227,41 @@ void http_form_options(json_t *form, const char *name, json_t *options)
 	set_control(o, multi ? "checkboxes" : "select");
 }
 
+const struct field http_confirm_fields[] = {
+	{.name = "confirm", .type = F_TOKEN, .max_len = 3},
+	{0},
+};
+
+bool http_confirmed(struct http_req *rq, struct http_resp *rs,
+		    const char *title, const char *what, const char *button,
+		    const char *back)
+{
+	const char *yes = http_field(rq, "confirm");
+	json_t *fields, *data;
+
+	if ((rq->route->flags & ROUTE_API) || (yes && strcmp(yes, "yes") == 0))
+		return true;
+	fields = json_array();
+	for (const struct field *f = rq->route->fields; f && f->name; f++) {
+		size_t n = 0;
+		const char **v;
+		if (strcmp(f->name, "confirm") == 0 || f->type == F_SECRET ||
+		    f->type == F_FILE)
+			continue;
+		v = http_field_all(rq, f->name, &n);
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(fields,
+					      json_pack("{s:s, s:s}", "name",
+							f->name, "value", v[i]));
+	}
+	data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "what", what, "button",
+			 tr_rq(rq, button), "back", back, "action", rq->path,
+			 "fields", fields);
+	http_page(rq, rs, 200, "html/confirm", title, data);
+	json_decref(data);
+	return false;
+}
+
 void http_waiting(json_t *lines, const char *text, const char *href,
 		  bool warn)
 {

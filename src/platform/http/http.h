@@ -238,6 +238,19 @@ void http_form_error(struct http_req *rq, json_t *form, const char *name,
 /* How many fields of form were refused. */
 size_t http_form_errors(json_t *form);
 
+/* Harm asks first, on the server, so that it works without JavaScript:
+ * true when the request carries confirm=yes (or comes through the API,
+ * whose callers mean what they send). Otherwise answers with a page
+ * titled `title` (msgid) that says `what` (translated text) and posts the
+ * route's declared fields again with confirm=yes through a button named
+ * `button` (msgid), styled as harm and set apart from the way back to
+ * `back`; returns false. The route declares the field "confirm": its
+ * .fields are http_confirm_fields, or hold it among others. */
+extern const struct field http_confirm_fields[];
+bool http_confirmed(struct http_req *rq, struct http_resp *rs,
+		    const char *title, const char *what, const char *button,
+		    const char *back);
+
 /* The home page lists what waits for the reader (platform.c asks each
  * part and module): one line each, text already translated, href a path
  * of ours; warn marks what is wrong rather than merely waiting. */

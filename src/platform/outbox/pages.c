@@ -166,8 +166,13 @@ static void outbox_cancel(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	int64_t id = http_param_int(rq, "id");
-	int rc = db_run(c, SQL_CANCEL, "i", id);
+	int rc;
 
+	if (!http_confirmed(rq, rs, N_("Cancel a message?"),
+			    tr_rq(rq, N_("The message will not be sent, now or later. Whoever waits for it (a link to set a password, an invitation) will have to be sent a new one.")),
+			    N_("Cancel the message"), "/admin/outbox"))
+		return;
+	rc = db_run(c, SQL_CANCEL, "i", id);
 	if (rc <= 0) {
 		http_error(rq, rs, 404, "not_found",
 			   N_("There is no such message waiting."));
@@ -386,6 +391,7 @@ static const struct audit_noun nouns[] = {
 };
 const struct audit_words outbox_audit_words = {phrases, nouns};
 
+
 static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/admin/outbox", .handler = outbox_page,
 	 .perm = PERM_SYSTEM, .fields = status_fields,
@@ -394,8 +400,8 @@ static const struct route routes[] = {
 	 .handler = outbox_retry, .perm = PERM_SYSTEM,
 	 .summary = "try a message again now"},
 	{.method = HTTP_POST, .pattern = "/admin/outbox/{id:int}/cancel",
-	 .handler = outbox_cancel, .perm = PERM_SYSTEM,
-	 .summary = "cancel a waiting message"},
+	 .handler = outbox_cancel, .perm = PERM_SYSTEM, .fields = http_confirm_fields,
+	 .summary = "cancel a waiting message (asks first)"},
 	{.method = HTTP_GET, .pattern = "/admin/webhooks",
 	 .handler = webhooks_page, .perm = PERM_SYSTEM,
 	 .summary = "webhook endpoints"},
