@@ -154,6 +154,7 @@ static const struct nav_item platform_items[] = {
 	{"/audit", N_("Audit log"), PERM_AUDIT},
 	{"/admin/outbox", N_("Outbox"), PERM_SYSTEM},
 	{"/admin/webhooks", N_("Webhooks"), PERM_SYSTEM},
+	{"/account", N_("Your account"), PERM_LOGIN},
 };
 
 const struct nav_item *platform_nav(size_t *n_r)

@@ -111,9 +111,11 @@ Test(home, one_menu_entry_is_current_the_one_holding_the_page)
 	cr_assert_eq(count(r->body, "aria-current=\"page\""), 1);
 	cr_assert(strstr(r->body, "<a href=\"/\" aria-current=\"page\">"));
 	resp_free(r);
-	/* a page no entry holds marks none */
-	r = cl_get(c, "/account");
-	cr_assert_eq(count(r->body, "aria-current=\"page\""), 0);
+	/* a page below an entry marks that entry: "Your account" is one */
+	r = cl_get(c, "/account/sessions");
+	cr_assert_eq(count(r->body, "aria-current=\"page\""), 1);
+	cr_assert(strstr(r->body, "<a href=\"/account\" aria-current=\"page\">Your account</a>"),
+		  "%s", r->body);
 	resp_free(r);
 	free(secret);
 	cl_free(c);
