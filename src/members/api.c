@@ -13,13 +13,7 @@
 static void field_invalid(struct http_req *rq, struct http_resp *rs,
 			  const char *field, const char *why)
 {
-	json_t *j = json_pack("{s:i, s:s, s:s, s:s}", "status", 422, "code",
-			      "invalid_field", "message",
-			      arena_printf(rq->arena, "%s: %s",
-					   members_field_label(rq, field),
-					   tr_rq(rq, why)),
-			      "field", field);
-	http_json(rs, 422, j);
+	http_error_field(rq, rs, field, members_field_label(rq, field), why);
 }
 
 void api_members_list(struct http_req *rq, struct http_resp *rs)
@@ -29,11 +23,11 @@ void api_members_list(struct http_req *rq, struct http_resp *rs)
 	json_t *arr;
 
 	if (members_query(rq, &pg, &page) != 0) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such branch."));
 		return;
 	}
 	if (members_search_audit(rq, &pg) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	arr = json_array();
@@ -97,13 +91,13 @@ static void write_and_answer(struct http_req *rq, struct http_resp *rs,
 	}
 	rc = members_write(rq, in, uids, nu, &id);
 	if (rc == DB_CONSTRAINT) {
-		http_error(rq, rs, 409, "conflict",
+		http_error(rq, rs, HTTP_E_CONFLICT,
 			   N_("Someone with this phone or email is registered already."));
 		return;
 	}
 	if (rc != DB_OK ||
 	    person_get(platform_conn(), rq->arena, id, true, &p) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_json(rs, rq->method == HTTP_POST ? 201 : 200,
@@ -160,7 +154,7 @@ void api_members_update(struct http_req *rq, struct http_resp *rs)
 	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
 		return;
 	if (p.erased_at) {
-		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
+		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
 		return;
 	}
 	in.display_name = keep(rq, "display_name", p.display_name);
@@ -183,7 +177,7 @@ void api_members_update(struct http_req *rq, struct http_resp *rs)
 	}
 	if (!given &&
 	    person_unions(platform_conn(), rq->arena, p.id, &uids, &nu) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	write_and_answer(rq, rs, &in, uids, nu, p.id);

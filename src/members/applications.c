@@ -260,7 +260,7 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 			  tr_rq(rq, N_("This form was sent already. If this is another application, send it again from here.")));
 		return;
 	default:
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	if (intake_public(c, pk) != 0 && (intake_ensure(c) != 0 || intake_public(c, pk) != 0)) {
@@ -286,7 +286,7 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 	    audit_rq(rq, c, "application.received",
 		     arena_printf(rq->arena, "application:%lld", (long long)id),
 		     json_pack("{s:I}", "branch", (json_int_t)in.branch_id)) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	/* every application counts, so that no one floods the queue */
@@ -415,7 +415,7 @@ static int load_app(struct http_req *rq, struct http_resp *rs,
 
 	if (!id || app_get(rq, id, ap) != DB_OK ||
 	    !can(rq, PERM_MEMBERS_VET, ap->branch_id)) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such application."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such application."));
 		return -1;
 	}
 	return 0;
@@ -683,7 +683,7 @@ void applications_review(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	if (d.person)
@@ -701,23 +701,23 @@ void applications_settings(struct http_req *rq, struct http_resp *rs)
 	int64_t n = http_field_int(rq, "approvals", 0);
 
 	if (!can(rq, PERM_MEMBERS_VET, 0)) {
-		http_error(rq, rs, 403, "forbidden",
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   N_("Only an organization-wide organizer can change how applications are approved."));
 		return;
 	}
 	if (n != 1 && n != 2) {
-		http_error(rq, rs, 422, "invalid_field", N_("Choose one or two approvals."));
+		http_error(rq, rs, HTTP_E_INVALID_FIELD, N_("Choose one or two approvals."));
 		return;
 	}
 	if (n < conf_int("members.approvals_min")) {
-		http_error(rq, rs, 403, "forbidden",
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   N_("The operator's settings ask for two approvals; they cannot be lowered here."));
 		return;
 	}
 	if (setting_set(platform_conn(), "members.approvals", n == 2 ? "2" : "1") != DB_OK ||
 	    audit_rq(rq, platform_conn(), "members.approvals", "setting:members.approvals",
 		     json_pack("{s:I}", "approvals", (json_int_t)n)) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("Saved."));

@@ -144,7 +144,7 @@ void branches_create(struct http_req *rq, struct http_resp *rs)
 	if (!kind || !*kind)
 		kind = parent ? "cell" : "region";
 	if (!can(rq, PERM_MEMBERS_WRITE, parent)) {
-		http_error(rq, rs, 403, "forbidden",
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   parent ? N_("You can only add branches inside your own branches.")
 				  : N_("Only an organization-wide organizer can add a top-level branch."));
 		return;
@@ -171,7 +171,7 @@ void branches_create(struct http_req *rq, struct http_resp *rs)
 			      arena_printf(rq->arena, "scope:%lld", (long long)id),
 			      json_pack("{s:I}", "parent", (json_int_t)parent));
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("The branch was added."));
@@ -188,7 +188,7 @@ void branches_show(struct http_req *rq, struct http_resp *rs)
 	if (!id || branch_get(platform_conn(), rq->arena, id, &b) != DB_OK ||
 	    !can(rq, PERM_MEMBERS_READ, id)) {
 		json_decref(children);
-		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such branch."));
 		return;
 	}
 	if (branch_list(platform_conn(), rq->arena, &all, &n) == DB_OK)
@@ -269,7 +269,7 @@ void unions_create(struct http_req *rq, struct http_resp *rs)
 	int rc;
 
 	if (!can(rq, PERM_MEMBERS_WRITE, 0)) {
-		http_error(rq, rs, 403, "forbidden",
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   N_("Only an organization-wide organizer can add an affiliated organization."));
 		return;
 	}
@@ -293,7 +293,7 @@ void unions_create(struct http_req *rq, struct http_resp *rs)
 			      arena_printf(rq->arena, "union:%lld", (long long)id),
 			      NULL);
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("The organization was added."));
@@ -366,7 +366,7 @@ static int load_union(struct http_req *rq, struct http_resp *rs,
 	int64_t id = http_param_int(rq, "id");
 
 	if (!id || union_get(platform_conn(), rq->arena, id, u) != DB_OK) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such organization."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such organization."));
 		return -1;
 	}
 	return 0;
@@ -395,7 +395,7 @@ void unions_rep(struct http_req *rq, struct http_resp *rs)
 	/* someone outside the officer's branches does not exist for them */
 	if (person_get(platform_conn(), rq->arena, pid, false, &p) != DB_OK ||
 	    !can(rq, PERM_MEMBERS_WRITE, p.branch_id) || p.erased_at) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such member."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such member."));
 		return;
 	}
 	rc = union_set_rep(platform_conn(), u.id, p.id, is_rep,
@@ -410,7 +410,7 @@ void unions_rep(struct http_req *rq, struct http_resp *rs)
 			      arena_printf(rq->arena, "union:%lld", (long long)u.id),
 			      json_pack("{s:I}", "person", (json_int_t)p.id));
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, is_rep ? N_("The representative was named.")

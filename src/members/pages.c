@@ -139,7 +139,7 @@ int members_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 	if (!id || person_get(platform_conn(), rq->arena, id, false, p) != DB_OK ||
 	    !mscope_has(&s, p->branch_id) ||
 	    (unseal && person_get(platform_conn(), rq->arena, id, true, p) != DB_OK)) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such member."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such member."));
 		return -1;
 	}
 	return 0;
@@ -386,13 +386,13 @@ void members_list(struct http_req *rq, struct http_resp *rs)
 
 	if (members_query(rq, &pg, &page) != 0) {
 		json_decref(rows);
-		http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such branch."));
 		return;
 	}
 	if (members_search_audit(rq, &pg) != DB_OK) {
 		/* no lookup goes unrecorded */
 		json_decref(rows);
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	hits = pg.hits;
@@ -621,7 +621,7 @@ void members_edit(struct http_req *rq, struct http_resp *rs)
 	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
 		return;
 	if (p.erased_at) {
-		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
+		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
 		return;
 	}
 	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id), NULL);
@@ -711,7 +711,7 @@ static int write_person(struct http_req *rq, struct http_resp *rs,
 		return -1;
 	}
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return -1;
 	}
 	*id_r = w.id;
@@ -736,7 +736,7 @@ void members_update(struct http_req *rq, struct http_resp *rs)
 	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, &p) != 0)
 		return;
 	if (p.erased_at) {
-		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
+		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
 		return;
 	}
 	if (write_person(rq, rs, &p, &id) != 0)
@@ -756,11 +756,11 @@ void members_status(struct http_req *rq, struct http_resp *rs)
 	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, &p) != 0)
 		return;
 	if (p.erased_at) {
-		http_error(rq, rs, 409, "erased", N_("This person's data was erased."));
+		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
 		return;
 	}
 	if (mstatus_parse(http_field(rq, "status"), &to) != 0) {
-		http_error_detail(rq, rs, 422, "invalid_field",
+		http_error_detail(rq, rs, HTTP_E_INVALID_FIELD,
 				  N_("A field of the form is not valid."),
 				  field_error(rq, "status", N_("is not a membership status")));
 		return;
@@ -773,7 +773,7 @@ void members_status(struct http_req *rq, struct http_resp *rs)
 			      json_pack("{s:s, s:s}", "from", mstatus_name(p.status),
 					"to", mstatus_name(to)));
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	members_changed(rq, p.id);
@@ -813,7 +813,7 @@ void members_dues(struct http_req *rq, struct http_resp *rs)
 					"currency", currency, "period",
 					http_field(rq, "period")));
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("The payment was recorded."));

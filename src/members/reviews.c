@@ -125,7 +125,7 @@ static int load_review(struct http_req *rq, struct http_resp *rs, bool unseal,
 
 	if (!id || review_get(platform_conn(), rq->arena, id, r) != DB_OK ||
 	    strcmp(r->state, "open") != 0 || !covered(rq, r, unseal, p, o)) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such review."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such review."));
 		return -1;
 	}
 	return 0;
@@ -238,11 +238,11 @@ void reviews_resolve(struct http_req *rq, struct http_resp *rs)
 	}
 	rc = db_tx(platform_conn(), resolve_tx, &x);
 	if (rc == DB_NOTFOUND) {
-		http_error(rq, rs, 409, "conflict", N_("This review was decided already."));
+		http_error(rq, rs, HTTP_E_CONFLICT, N_("This review was decided already."));
 		return;
 	}
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	members_changed(rq, r.person_id);

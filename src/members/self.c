@@ -139,7 +139,7 @@ void me_update(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (person_unions(platform_conn(), rq->arena, p.id, &uids, &nu) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	id = p.id;
@@ -150,7 +150,7 @@ void me_update(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("The changes were saved."));
@@ -236,7 +236,7 @@ void me_leave(struct http_req *rq, struct http_resp *rs)
 	}
 	l.person = p.id;
 	if (db_tx(c, leave_tx, &l) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	members_changed(rq, p.id);
@@ -329,12 +329,12 @@ void members_invite(struct http_req *rq, struct http_resp *rs)
 	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
 		return;
 	if (p.erased_at || p.account_id) {
-		http_error(rq, rs, 409, "conflict",
+		http_error(rq, rs, HTTP_E_CONFLICT,
 			   N_("This member has self-service already, or left."));
 		return;
 	}
 	if (!*p.email) {
-		http_error(rq, rs, 422, "invalid_field",
+		http_error(rq, rs, HTTP_E_INVALID_FIELD,
 			   N_("Self-service needs the member's email: add it to the record first."));
 		return;
 	}
@@ -344,7 +344,7 @@ void members_invite(struct http_req *rq, struct http_resp *rs)
 	x.in.kind = "members.link";
 	x.in.object = person_ref(rq->arena, p.id);
 	if (db_tx(platform_conn(), invite_tx, &x) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	outbox_wake();

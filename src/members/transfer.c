@@ -191,7 +191,7 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (import_apply(c, &p, &o) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	/* a preview is a lookup of every row's phone and email: audited,
@@ -202,12 +202,12 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 			       (json_int_t)p.counts[IMPORT_UPDATED], "unchanged",
 			       (json_int_t)p.counts[IMPORT_UNCHANGED], "refused",
 			       (json_int_t)p.refused)) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	if (import_upload_add(c, rq->arena, rq->user.id, f->data, f->len,
 			      import_opts_text(rq->arena, &o), UPLOAD_TTL, &id) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	data = json_pack("{s:o, s:I, s:s, s:o}", "report", report_json(rq, &p), "upload",
@@ -242,14 +242,14 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 				   &options);
 
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	/* exactly what the preview showed */
 	if (rc == DB_OK && import_opts_parse(options, &o) != 0)
 		text = NULL;
 	if (!text) {
-		http_error(rq, rs, 404, "not_found",
+		http_error(rq, rs, HTTP_E_NOT_FOUND,
 			   N_("This upload is gone (imported already, or older than an hour). Upload the file again."));
 		return;
 	}
@@ -257,7 +257,7 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 	if (import_parse(rq->arena, text, strlen(text), &p) != 0 ||
 	    import_apply(c, &p, &o) != DB_OK ||
 	    import_upload_drop(c, p.undone ? 0 : id, UPLOAD_TTL) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	/* undone (all or nothing, with refusals) or not, the officer saw
@@ -268,7 +268,7 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 			       (json_int_t)p.counts[IMPORT_UPDATED], "unchanged",
 			       (json_int_t)p.counts[IMPORT_UNCHANGED], "refused",
 			       (json_int_t)p.refused, "undone", p.undone)) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	if (!p.undone)
@@ -582,7 +582,7 @@ static void send_csv(struct http_req *rq, struct http_resp *rs, struct buf *out,
 		     json_pack("{s:I, s:s}", "people", (json_int_t)n, "reach",
 			       scopes_label(rq, scopes))) != DB_OK) {
 		buf_free(out);
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	buf_reserve(out, 0);
@@ -602,7 +602,7 @@ void export_start(struct http_req *rq, struct http_resp *rs)
 		struct branch b;
 		if (branch_get(platform_conn(), rq->arena, branch, &b) != DB_OK ||
 		    !can(rq, PERM_MEMBERS_EXPORT, branch)) {
-			http_error(rq, rs, 404, "not_found", N_("There is no such branch."));
+			http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such branch."));
 			return;
 		}
 		scopes = arena_printf(rq->arena, "%lld", (long long)branch);
@@ -610,7 +610,7 @@ void export_start(struct http_req *rq, struct http_resp *rs)
 		scopes = reach_text(rq);
 	}
 	if (build_csv(rq, scopes, &out, &n) != 0) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	if (within_budget(rq, (int64_t)n, scopes, &used_people, &used_branches)) {
@@ -626,7 +626,7 @@ void export_start(struct http_req *rq, struct http_resp *rs)
 		     json_pack("{s:I, s:I, s:I}", "people", (json_int_t)n,
 			       "window_people", (json_int_t)used_people,
 			       "window_branches", (json_int_t)used_branches)) != DB_OK) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("This export, with what you exported lately, is more than one officer may take alone. Another officer who may export these members must approve it; then download it here."));
@@ -640,7 +640,7 @@ static int load_request(struct http_req *rq, struct http_resp *rs,
 
 	if (!id || exreq_get(rq, id, e) != DB_OK ||
 	    (e->by != rq->user.id && !covers(rq, e->scopes))) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such export."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such export."));
 		return -1;
 	}
 	return 0;
@@ -653,18 +653,18 @@ void export_approve(struct http_req *rq, struct http_resp *rs)
 	if (load_request(rq, rs, &e) != 0)
 		return;
 	if (e.by == rq->user.id) {
-		http_error(rq, rs, 403, "forbidden",
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   N_("Another officer must approve your export."));
 		return;
 	}
 	if (!accounts_independent(platform_conn(), rq->user.id, e.by)) {
-		http_error(rq, rs, 403, "forbidden",
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   N_("You cannot be the second officer for this one: one of you made the other's account or gave the other a role."));
 		return;
 	}
 	if (db_run(platform_conn(), SQL_EX_APPROVE, "iii", rq->user.id,
 		   (int64_t)time_now(), e.id) != 1) {
-		http_error(rq, rs, 409, "conflict", N_("This export is not waiting for approval."));
+		http_error(rq, rs, HTTP_E_CONFLICT, N_("This export is not waiting for approval."));
 		return;
 	}
 	audit_rq(rq, platform_conn(), "members.export.approved",
@@ -683,22 +683,22 @@ void export_download(struct http_req *rq, struct http_resp *rs)
 		return;
 	if (e.by != rq->user.id || strcmp(e.state, "approved") != 0 ||
 	    time_now() - e.approved_at >= EXPORT_TTL) {
-		http_error(rq, rs, 409, "conflict",
+		http_error(rq, rs, HTTP_E_CONFLICT,
 			   N_("This export cannot be downloaded: it is not approved, was downloaded already, or is older than a day."));
 		return;
 	}
 	/* what the requester may export now, never more than was approved */
 	if (!covers(rq, e.scopes)) {
-		http_error(rq, rs, 409, "conflict",
+		http_error(rq, rs, HTTP_E_CONFLICT,
 			   N_("Your reach changed since the request. Ask again."));
 		return;
 	}
 	if (db_run(platform_conn(), SQL_EX_DONE, "ii", (int64_t)time_now(), e.id) != 1) {
-		http_error(rq, rs, 409, "conflict", N_("This export was downloaded already."));
+		http_error(rq, rs, HTTP_E_CONFLICT, N_("This export was downloaded already."));
 		return;
 	}
 	if (build_csv(rq, e.scopes, &out, &n) != 0) {
-		http_error(rq, rs, 500, "internal", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	send_csv(rq, rs, &out, n, e.scopes, e.id);

@@ -222,17 +222,16 @@ static void invoke(struct http_req *rq, struct http_resp *rs,
 	rc = db_tx_deferred(c, invoke_tx, &x);
 	if (db_unavailable_count(c) != lost || rc == DB_UNAVAILABLE) {
 		http_resp_reset(rs);
-		http_error(rq, rs, 503, "unavailable",
+		http_error(rq, rs, HTTP_E_UNAVAILABLE,
 			   N_("The database cannot be reached. Try again in a moment."));
 	} else if (rc == DB_RETRY) {
 		http_resp_reset(rs);
-		http_error(rq, rs, 503, "busy",
+		http_error(rq, rs, HTTP_E_BUSY,
 			   N_("The server is too busy just now. Try again in a moment."));
 	} else if (rc != DB_OK && rs->status < 500) {
 		/* the commit itself failed */
 		http_resp_reset(rs);
-		http_error(rq, rs, 500, "internal",
-			   N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 	}
 }
 

@@ -127,7 +127,7 @@ Test(accounts, disabling_signs_out_and_locks_out)
 	resp_free(r);
 	cr_assert_eq(cl_login(u, "temp@example.org", "temporary pass", NULL), 401);
 	r = cl_post(a, status, "status=frozen");
-	cr_assert_eq(r->status, 400);
+	cr_assert_eq(r->status, 422);
 	resp_free(r);
 	r = cl_post(a, status, "status=active");
 	cr_assert_eq(r->status, 303);
@@ -237,7 +237,7 @@ Test(accounts, language_from_account_then_browser_and_switcher)
 	cr_assert(strstr(r->body, "<html lang=\"ru\">"));
 	resp_free(r);
 	r = cl_post(c, "/lang", "lang=xx");
-	cr_assert_eq(r->status, 400);
+	cr_assert_eq(r->status, 422);
 	resp_free(r);
 	/* once signed in, the account's own setting decides */
 	char *secret = cl_admin(c);

@@ -182,7 +182,7 @@ Test(limits, malformed_forms_and_json_bodies)
 	cr_assert_eq(r->status, 400);
 	resp_free(r);
 	r = cl_post(c, "/login", "email=a%%0Ab&password=x");
-	cr_assert_eq(r->status, 400);
+	cr_assert_eq(r->status, 422, "a refused value is 422, not 400");
 	cr_assert(strstr(r->body, "Email: holds characters that are not allowed"), "%s", r->body);
 	resp_free(r);
 	body = xasprintf("/login?_csrf=%s", t);
@@ -207,8 +207,9 @@ Test(limits, malformed_forms_and_json_bodies)
 	const char *missing = "{\"email\": \"a@b.kz\"}";
 	r = cl_req(c, "POST", "/api/v1/session", "application/json", missing,
 		   strlen(missing), hs);
-	cr_assert_eq(r->status, 400);
+	cr_assert_eq(r->status, 422);
 	cr_assert(strstr(r->body, "\"code\":\"invalid_field\""));
+	cr_assert(strstr(r->body, "\"field\":\"password\""), "%s", r->body);
 	cr_assert(strstr(r->body, "Password: is required"), "%s", r->body);
 	resp_free(r);
 	free(h);
@@ -226,7 +227,7 @@ Test(limits, errors_speak_the_users_language)
 	cr_assert(strstr(r->body, "lang=\"ru\""));
 	resp_free(r);
 	r = cl_post(c, "/login", "email=a%%40b.kz");
-	cr_assert_eq(r->status, 400);
+	cr_assert_eq(r->status, 422);
 	cr_assert(strstr(r->body, "Пароль: обязательное поле"), "%s", r->body);
 	resp_free(r);
 	cl_free(c);

@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "platform/core/core.h"
+#include "platform/http/http.h"
 
 /* "METHOD /path" lines from the paths: section, {id:int} as {id} */
 static void from_yaml(struct buf *out)
@@ -109,4 +110,50 @@ Test(openapi, documents_exactly_the_api_routes)
 	each_in(yaml.data, routes.data, "is in docs/api/openapi.yaml but not served");
 	buf_free(&yaml);
 	buf_free(&routes);
+}
+
+/* the codes listed under Error.code's enum, one per line */
+static void codes_from_yaml(struct buf *out)
+{
+	size_t n;
+	char *text = file_read("docs/api/openapi.yaml", 1 << 20, &n);
+	char *p = text ? strstr(text, "    Error:") : NULL;
+
+	cr_assert_not_null(p, "no Error schema in docs/api/openapi.yaml");
+	p = strstr(p, "          enum:\n");
+	cr_assert_not_null(p, "Error.code has no enum");
+	p += strlen("          enum:\n");
+	static const char item[] = "            - ";
+	while (strncmp(p, item, strlen(item)) == 0) {
+		p += strlen(item);
+		size_t k = strcspn(p, "\n");
+		buf_printf(out, "%.*s\n", (int)k, p);
+		p += k + (p[k] ? 1 : 0);
+	}
+	free(text);
+}
+
+Test(openapi, documents_exactly_the_error_codes_of_the_table)
+{
+	struct buf yaml, table;
+	buf_init(&yaml);
+	buf_init(&table);
+	codes_from_yaml(&yaml);
+	for (size_t i = 0; i < HTTP_E_COUNT; i++) {
+		const struct http_err_def *d = &http_errors[i];
+		cr_assert_not_null(d->code, "error %zu has no row in the table", i);
+		cr_assert(d->status >= 400 && d->status <= 599, "%s", d->code);
+		cr_assert_not_null(d->msgid, "%s says nothing", d->code);
+		for (size_t j = 0; j < i; j++)
+			cr_assert_str_neq(http_errors[j].code, d->code,
+					  "%s twice in the table", d->code);
+		buf_printf(&table, "%s\n", d->code);
+	}
+	buf_reserve(&yaml, 0);
+	buf_reserve(&table, 0);
+	cr_assert_gt(yaml.len, 0);
+	each_in(table.data, yaml.data, "is an error code not in docs/api/openapi.yaml");
+	each_in(yaml.data, table.data, "is in docs/api/openapi.yaml but no error has it");
+	buf_free(&yaml);
+	buf_free(&table);
 }

@@ -156,10 +156,13 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(double *v, size_t n)
+/* The fast end of n timings (a sixth of the way up): other work on a
+ * loaded machine only ever adds time, so this says what the request
+ * itself costs, where a median moves with whatever else runs. */
+static double fast_end(double *v, size_t n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
+	return v[n / 6];
 }
 
 #define N_TIMED 24
@@ -366,7 +369,7 @@ Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 		free(h);
 	}
 	{
-		double me = median(t_else, N_TIMED), mn = median(t_none, N_TIMED);
+		double me = fast_end(t_else, N_TIMED), mn = fast_end(t_none, N_TIMED);
 		double diff = me > mn ? me - mn : mn - me;
 		cr_assert_lt(diff, mn * 0.5 + 1.0,
 			     "exists elsewhere %.2f ms, exists nowhere %.2f ms", me, mn);
@@ -421,7 +424,7 @@ Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 }
 
 /* How much longer than a page that reads no member (/account) path
- * takes, in ms: the medians of n of each, interleaved, so that a load on
+ * takes, in ms: the fast ends of n of each, interleaved, so that a load on
  * the machine falls on both alike. */
 static double excess(struct client *c, const char *path, size_t n)
 {

@@ -213,7 +213,7 @@ static void audit_page(struct http_req *rq, struct http_resp *rs)
 		list = json_array();
 	if (!list) {
 		json_decref(form);
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_form_options(form, "action",
@@ -268,7 +268,7 @@ static void audit_api(struct http_req *rq, struct http_resp *rs)
 	json_t *list;
 
 	if (query_of(rq, &q, NULL) != 0) {
-		http_error(rq, rs, 400, "invalid_field",
+		http_error(rq, rs, HTTP_E_INVALID_FIELD,
 			   N_("Give a date like 2026-11-30."));
 		return;
 	}
@@ -277,7 +277,7 @@ static void audit_api(struct http_req *rq, struct http_resp *rs)
 		q.limit = PAGE;
 	list = entries(rq, &q);
 	if (!list) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_json(rs, 200, json_pack("{s:o}", "entries", list));

@@ -438,7 +438,7 @@ static int load_managed(struct http_req *rq, struct http_resp *rs,
 	/* an account outside the manager's reach does not exist for them */
 	if (!id || account_get(platform_conn(), rq->arena, id, acc) != DB_OK ||
 	    !auth_may_manage(rq, id)) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such account."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such account."));
 		return -1;
 	}
 	return 0;
@@ -521,7 +521,7 @@ void admin_grant_add(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	audit_rq(rq, c, "grant.added", obj(rq->arena, "user", acc.id),
@@ -550,7 +550,7 @@ void admin_grant_revoke(struct http_req *rq, struct http_resp *rs)
 		return;
 	if (grant_get(c, rq->arena, gid, &g) != DB_OK || g.user_id != acc.id ||
 	    !can(rq, PERM_ACCOUNTS, g.scope_id)) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such role."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such role."));
 		return;
 	}
 	if (strcmp(g.role, "admin") == 0 && g.scope_id == 0 &&
@@ -572,7 +572,7 @@ void admin_grant_revoke(struct http_req *rq, struct http_resp *rs)
 		    N_("Revoke the role"), back))
 		return;
 	if (grant_remove(c, gid) != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	audit_rq(rq, c, "grant.revoked", obj(rq->arena, "user", acc.id),
@@ -605,7 +605,7 @@ void admin_user_status(struct http_req *rq, struct http_resp *rs)
 		return;
 	if (!status || (strcmp(status, "active") != 0 &&
 			strcmp(status, "disabled") != 0)) {
-		http_error(rq, rs, 400, "bad_status", N_("There is no such state."));
+		http_error(rq, rs, HTTP_E_INVALID_FIELD, N_("There is no such state."));
 		return;
 	}
 	if (strcmp(status, "disabled") == 0) {
@@ -629,7 +629,7 @@ void admin_user_status(struct http_req *rq, struct http_resp *rs)
 	if (account_set_status(c, acc.id, status) != DB_OK ||
 	    (strcmp(status, "disabled") == 0 &&
 	     account_revoke_sessions(c, acc.id) < 0)) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	audit_rq(rq, c,
@@ -707,7 +707,7 @@ void admin_user_link(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (db_tx(platform_conn(), relink_tx, &r) != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	outbox_wake();
@@ -741,7 +741,7 @@ void admin_user_totp_reset(struct http_req *rq, struct http_resp *rs)
 	if (account_totp_clear(c, acc.id) != DB_OK ||
 	    account_revoke_sessions(c, acc.id) < 0 ||
 	    account_tie(c, rq->user.id, acc.id, "reset") != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	audit_rq(rq, c, "totp.reset", obj(rq->arena, "user", acc.id), NULL);

@@ -53,18 +53,18 @@ static void login_outcome(struct http_req *rq, struct http_resp *rs,
 				    auth_csrf_token(rq, rs)));
 		break;
 	case LOGIN_WRONG:
-		http_error(rq, rs, 401, "wrong_credentials",
+		http_error(rq, rs, HTTP_E_WRONG_CREDENTIALS,
 			   N_("Wrong email or password."));
 		break;
 	case LOGIN_LOCKED: {
 		char *s = arena_printf(rq->arena, "%lld", (long long)locked);
 		http_set_header(rs, "Retry-After", s);
-		http_error(rq, rs, 429, "throttled",
+		http_error(rq, rs, HTTP_E_THROTTLED,
 			   N_("Too many failed attempts. Try again later."));
 		break;
 	}
 	case LOGIN_UNAVAILABLE:
-		http_error(rq, rs, 503, "unavailable",
+		http_error(rq, rs, HTTP_E_UNAVAILABLE,
 			   N_("The database cannot be reached. Try again in a moment."));
 		break;
 	}
@@ -84,13 +84,13 @@ void api_session_totp(struct http_req *rq, struct http_resp *rs)
 	enum login_result r;
 
 	if (!session_pending_user(rq)) {
-		http_error(rq, rs, 409, "no_pending_login",
+		http_error(rq, rs, HTTP_E_NO_PENDING_LOGIN,
 			   N_("Sign in with your password first."));
 		return;
 	}
 	r = auth_try_totp(rq, http_field(rq, "code"), &locked);
 	if (r == LOGIN_WRONG) {
-		http_error(rq, rs, 401, "wrong_code", N_("That code is not right."));
+		http_error(rq, rs, HTTP_E_WRONG_CODE, N_("That code is not right."));
 		return;
 	}
 	login_outcome(rq, rs, r, locked);
@@ -136,11 +136,11 @@ void api_users_create(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (status != 201) {
-		http_error(rq, rs, status,
-			   status == 409 ? "conflict"
-			   : status == 403 ? "forbidden"
-			   : status == 500 ? "internal"
-					   : "invalid",
+		http_error(rq, rs,
+			   status == 409   ? HTTP_E_CONFLICT
+			   : status == 403 ? HTTP_E_FORBIDDEN
+			   : status == 500 ? HTTP_E_INTERNAL
+					   : HTTP_E_INVALID_FIELD,
 			   why);
 		return;
 	}
@@ -164,5 +164,5 @@ void api_user_get(struct http_req *rq, struct http_resp *rs)
 		}
 	}
 	json_decref(all);
-	http_error(rq, rs, 404, "not_found", N_("There is no such account."));
+	http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such account."));
 }

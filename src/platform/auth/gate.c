@@ -247,7 +247,7 @@ static void deny_login(struct http_req *rq, struct http_resp *rs)
 	struct auth_session *s = rq->user.session;
 
 	if (rq->api) {
-		http_error(rq, rs, 401, "unauthenticated",
+		http_error(rq, rs, HTTP_E_UNAUTHENTICATED,
 			   N_("Sign in to use this."));
 		return;
 	}
@@ -280,7 +280,7 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 
 	sess_of(rq);
 	if (!c) {
-		http_error(rq, rs, 503, "unavailable",
+		http_error(rq, rs, HTTP_E_UNAVAILABLE,
 			   N_("The database cannot be reached. Try again in a moment."));
 		return -1;
 	}
@@ -293,7 +293,7 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 	if (db_unavailable_count(c) !=
 	    ((struct auth_session *)rq->user.session)->lost_at_start) {
 		/* not "you are signed out": the database did not answer */
-		http_error(rq, rs, 503, "unavailable",
+		http_error(rq, rs, HTTP_E_UNAVAILABLE,
 			   N_("The database cannot be reached. Try again in a moment."));
 		return -1;
 	}
@@ -303,7 +303,7 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 
 	if (changes && !(rt->flags & ROUTE_NO_CSRF)) {
 		if (!origin_ok(rq) || !csrf_ok(rq)) {
-			http_error(rq, rs, 403, "csrf",
+			http_error(rq, rs, HTTP_E_CSRF,
 				   N_("This form has expired or did not come from this site. Go back, reload the page and try again."));
 			return -1;
 		}
@@ -316,7 +316,7 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 	}
 	if (rq->user.needs_enrolment && !(rt->flags & ROUTE_PRE_2FA)) {
 		if (rq->api) {
-			http_error(rq, rs, 403, "totp_required",
+			http_error(rq, rs, HTTP_E_TOTP_REQUIRED,
 				   N_("Your role requires a second factor. Set it up under Account, Two-step sign-in."));
 		} else {
 			http_flash(rq, rs,
@@ -328,7 +328,7 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 	if (strcmp(rt->perm, PERM_LOGIN) == 0)
 		return 0;
 	if (!can_any(rq, rt->perm)) {
-		http_error(rq, rs, 403, "forbidden",
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   N_("You do not have permission to see this."));
 		return -1;
 	}
@@ -345,7 +345,7 @@ void auth_after(struct http_req *rq, struct http_resp *rs)
 	if (c && s && db_unavailable_count(c) != s->lost_at_start &&
 	    rs->status != 503) {
 		http_resp_reset(rs);
-		http_error(rq, rs, 503, "unavailable",
+		http_error(rq, rs, HTTP_E_UNAVAILABLE,
 			   N_("The database cannot be reached. Try again in a moment."));
 	}
 	if (c && db_in_tx(c)) {

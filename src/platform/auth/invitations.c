@@ -174,7 +174,7 @@ enum mode { MODE_NEW, MODE_ACCEPT, MODE_SIGNIN, MODE_OTHER };
 
 static void gone(struct http_req *rq, struct http_resp *rs)
 {
-	http_error(rq, rs, 410, "link_invalid",
+	http_error(rq, rs, HTTP_E_LINK_INVALID,
 		   N_("This invitation is no longer valid. Ask the person who invited you for a new one."));
 }
 
@@ -361,7 +361,7 @@ void auth_invitation(struct http_req *rq, struct http_resp *rs)
 			      "invitation.declined",
 			      arena_printf(rq->arena, "invitation:%lld", (long long)inv.id),
 			      NULL) != DB_OK) {
-			http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 			return;
 		}
 		http_flash(rq, rs, N_("You declined the invitation."));
@@ -400,7 +400,7 @@ void auth_invitation(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	outbox_wake();
@@ -504,14 +504,14 @@ void admin_invitation_cancel(struct http_req *rq, struct http_resp *rs)
 	if (!id ||
 	    db_row(c, rq->arena, INVITATION, &inv, SQL_GET, "i", id) != DB_OK ||
 	    strcmp(inv.kind, "role") != 0 || !can(rq, PERM_ACCOUNTS, inv.scope)) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such invitation."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such invitation."));
 		return;
 	}
 	if (db_run(c, SQL_CANCEL, "ii", (int64_t)time_now(), id) < 0 ||
 	    audit_rq(rq, c, "invitation.cancelled",
 		     arena_printf(rq->arena, "invitation:%lld", (long long)id),
 		     NULL) != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("The invitation is cancelled."));

@@ -214,7 +214,7 @@ void auth_login(struct http_req *rq, struct http_resp *rs)
 		login_page(rq, rs, 429, locked_msg(rq, locked));
 		break;
 	case LOGIN_UNAVAILABLE:
-		http_error(rq, rs, 503, "unavailable",
+		http_error(rq, rs, HTTP_E_UNAVAILABLE,
 			   N_("The database cannot be reached. Try again in a moment."));
 		break;
 	}
@@ -263,7 +263,7 @@ void auth_totp_login(struct http_req *rq, struct http_resp *rs)
 		totp_page(rq, rs, 429, locked_msg(rq, locked));
 		break;
 	case LOGIN_UNAVAILABLE:
-		http_error(rq, rs, 503, "unavailable",
+		http_error(rq, rs, HTTP_E_UNAVAILABLE,
 			   N_("The database cannot be reached. Try again in a moment."));
 		break;
 	}
@@ -289,7 +289,7 @@ void auth_lang(struct http_req *rq, struct http_resp *rs)
 	const char *lang = http_field(rq, "lang");
 
 	if (!lang || !i18n_known(lang)) {
-		http_error(rq, rs, 400, "bad_language",
+		http_error(rq, rs, HTTP_E_INVALID_FIELD,
 			   N_("That language is not available."));
 		return;
 	}
@@ -319,7 +319,7 @@ static void setpw_page(struct http_req *rq, struct http_resp *rs, int status,
 
 static void link_invalid(struct http_req *rq, struct http_resp *rs)
 {
-	http_error(rq, rs, 410, "link_invalid",
+	http_error(rq, rs, HTTP_E_LINK_INVALID,
 		   N_("This link is no longer valid. Ask the person who invited you for a new one."));
 }
 
@@ -388,7 +388,7 @@ void auth_setpw(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("Your password is set. You can sign in now."));
@@ -446,7 +446,7 @@ static void account_page(struct http_req *rq, struct http_resp *rs, int status,
 
 	if (account_get(c, rq->arena, rq->user.id, &acc) != DB_OK ||
 	    grants_of(c, rq->arena, acc.id, &g, &ng) != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	data = json_pack("{s:s, s:s, s:o, s:b, s:o}", "display_name",
@@ -475,7 +475,7 @@ void auth_account_save(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (account_update(c, rq->user.id, name, lang ? lang : "") != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	audit_rq(rq, c, "account.updated", obj(rq->arena, "user", rq->user.id),
@@ -536,7 +536,7 @@ void auth_password_save(struct http_req *rq, struct http_resp *rs)
 			rc = personal_keys_store(c, rq->arena, rq->user.id, p1, sk);
 		sodium_memzero(sk, sizeof(sk));
 		if (rc != DB_OK) {
-			http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 			return;
 		}
 	}
@@ -573,7 +573,7 @@ static void enrol_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_t *data;
 
 	if (account_get(c, rq->arena, rq->user.id, &acc) != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	data = json_pack("{s:b, s:b, s:s}", "enabled", acc.totp_enabled,
@@ -588,8 +588,7 @@ static void enrol_page(struct http_req *rq, struct http_resp *rs, int status,
 			secret = totp_new_secret(rq->arena);
 			if (session_totp_pending_set(rq, c, secret) != DB_OK) {
 				json_decref(data);
-				http_error(rq, rs, 500, "db",
-					   N_("Something went wrong on our side."));
+				http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 				return;
 			}
 		}
@@ -627,7 +626,7 @@ void auth_enrol(struct http_req *rq, struct http_resp *rs)
 	struct account acc;
 
 	if (account_get(c, rq->arena, rq->user.id, &acc) != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	if (acc.totp_enabled) {
@@ -646,7 +645,7 @@ void auth_enrol(struct http_req *rq, struct http_resp *rs)
 	if (account_totp_enable(c, rq->arena, rq->user.id, secret, step) != DB_OK ||
 	    session_complete(rq, c) != DB_OK ||
 	    session_end_others(rq, c, rq->user.id) < 0) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	audit_rq(rq, c, "totp.enabled", obj(rq->arena, "user", rq->user.id),
@@ -665,7 +664,7 @@ void auth_totp_disable(struct http_req *rq, struct http_resp *rs)
 	const char *pw = http_field(rq, "password");
 
 	if (totp_required(rq)) {
-		http_error(rq, rs, 403, "totp_required",
+		http_error(rq, rs, HTTP_E_TOTP_REQUIRED,
 			   N_("Your role requires two-step sign-in, so it cannot be turned off."));
 		return;
 	}
@@ -676,7 +675,7 @@ void auth_totp_disable(struct http_req *rq, struct http_resp *rs)
 	if (account_totp_clear(c, rq->user.id) != DB_OK ||
 	    session_factor_dropped(rq, c) != DB_OK ||
 	    session_end_others(rq, c, rq->user.id) < 0) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	audit_rq(rq, c, "totp.disabled", obj(rq->arena, "user", rq->user.id),
@@ -708,7 +707,7 @@ void auth_sessions(struct http_req *rq, struct http_resp *rs)
 	if (!c || db_rows(c, rq->arena, SESSION_ITEM, sizeof(*items), &items, &n,
 			  SQL_MY_SESSIONS, "ii", rq->user.id,
 			  (int64_t)time_now()) != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	list = json_array();
@@ -735,7 +734,7 @@ void auth_session_revoke(struct http_req *rq, struct http_resp *rs)
 	int64_t id = http_param_int(rq, "id");
 
 	if (db_run(c, SQL_REVOKE_ONE, "ii", id, rq->user.id) <= 0) {
-		http_error(rq, rs, 404, "not_found",
+		http_error(rq, rs, HTTP_E_NOT_FOUND,
 			   N_("There is no such session."));
 		return;
 	}

@@ -200,15 +200,61 @@ void http_redirect(struct http_resp *rs, const char *location);
 void http_json(struct http_resp *rs, int status, json_t *j);
 void http_text(struct http_resp *rs, int status, const char *content_type,
 	       const char *text);
+/* ---- errors ----
+ * Every error a client may see, once: its stable code (the API's "code",
+ * listed in docs/api/openapi.yaml, which a test compares with this
+ * table), its HTTP status and the message said when the caller names
+ * none. One status per code, one code per meaning. */
+enum http_err {
+	HTTP_E_BAD_PATH,	     /* 400 a path that is not one */
+	HTTP_E_BAD_QUERY,	     /* 400 a query string that cannot be read */
+	HTTP_E_CONFLICTING_LENGTH,   /* 400 framing that says two things */
+	HTTP_E_MALFORMED_BODY,	     /* 400 a body that cannot be read */
+	HTTP_E_BAD_FORM,	     /* 400 a field not declared, or sent twice */
+	HTTP_E_UNAUTHENTICATED,	     /* 401 not signed in */
+	HTTP_E_WRONG_CREDENTIALS,    /* 401 no such email and password */
+	HTTP_E_WRONG_CODE,	     /* 401 a wrong second-factor code */
+	HTTP_E_FORBIDDEN,	     /* 403 signed in, not allowed */
+	HTTP_E_CSRF,		     /* 403 no or a wrong CSRF token */
+	HTTP_E_TOTP_REQUIRED,	     /* 403 the second factor is owed */
+	HTTP_E_NOT_FOUND,	     /* 404 nothing here (or not for you) */
+	HTTP_E_METHOD_NOT_ALLOWED,   /* 405 */
+	HTTP_E_CONFLICT,	     /* 409 it exists already, or changed */
+	HTTP_E_ERASED,		     /* 409 a record whose data was erased */
+	HTTP_E_NO_PENDING_LOGIN,     /* 409 a code with no sign-in begun */
+	HTTP_E_LINK_INVALID,	     /* 410 a used or expired one-time link */
+	HTTP_E_TOO_LARGE,	     /* 413 */
+	HTTP_E_URI_TOO_LONG,	     /* 414 */
+	HTTP_E_UNSUPPORTED_MEDIA,    /* 415 */
+	HTTP_E_INVALID_FIELD,	     /* 422 a field refused; "field" names it */
+	HTTP_E_THROTTLED,	     /* 429 too many attempts */
+	HTTP_E_HEADERS_TOO_LARGE,    /* 431 */
+	HTTP_E_INTERNAL,	     /* 500 our fault (a database error too) */
+	HTTP_E_UNAVAILABLE,	     /* 503 the database cannot be reached */
+	HTTP_E_BUSY,		     /* 503 too much at once; try again */
+	HTTP_E_COUNT
+};
+struct http_err_def {
+	const char *code;
+	int status;
+	const char *msgid;
+};
+extern const struct http_err_def http_errors[HTTP_E_COUNT];
+
 /* An error: an HTML page in the user's language, or under /api/v1/ a JSON
- * {status, code, message}. msgid is translated; code is a stable name. */
-void http_error(struct http_req *rq, struct http_resp *rs, int status,
-		const char *code, const char *msgid);
+ * {status, code, message}. msgid (translated) says what happened; NULL
+ * says the table's message. */
+void http_error(struct http_req *rq, struct http_resp *rs, enum http_err e,
+		const char *msgid);
 /* Same, with a detail appended after the translated message (a field
  * label, a line number): text, escaped on output. */
-void http_error_detail(struct http_req *rq, struct http_resp *rs, int status,
-		       const char *code, const char *msgid,
-		       const char *detail);
+void http_error_detail(struct http_req *rq, struct http_resp *rs,
+		       enum http_err e, const char *msgid, const char *detail);
+/* A refused field: 422 invalid_field, the detail "Label: why" (label is
+ * translated text, NULL for the name; why a msgid) and, in JSON, "field"
+ * naming it as the route declares it. */
+void http_error_field(struct http_req *rq, struct http_resp *rs,
+		      const char *field, const char *label, const char *why);
 /* ---- forms as pages show them ----
  * The form that posts to METHOD PATH, for a template: an object with a
  * member per field the route there declares:

@@ -270,30 +270,78 @@ void http_page(struct http_req *rq, struct http_resp *rs, int status,
 	rs->content_type = "text/html; charset=utf-8";
 }
 
-void http_error_detail(struct http_req *rq, struct http_resp *rs, int status,
-		       const char *code, const char *msgid, const char *detail)
+const struct http_err_def http_errors[HTTP_E_COUNT] = {
+	[HTTP_E_BAD_PATH] = {"bad_path", 400, N_("That address is not valid.")},
+	[HTTP_E_BAD_QUERY] = {"bad_query", 400, N_("The query string of the address is not valid.")},
+	[HTTP_E_CONFLICTING_LENGTH] = {"conflicting_length", 400, N_("The request's length is given in two ways.")},
+	[HTTP_E_MALFORMED_BODY] = {"malformed_body", 400, N_("The request body is malformed.")},
+	[HTTP_E_BAD_FORM] = {"bad_form", 400, N_("The request is not one our forms send.")},
+	[HTTP_E_UNAUTHENTICATED] = {"unauthenticated", 401, N_("Sign in first.")},
+	[HTTP_E_WRONG_CREDENTIALS] = {"wrong_credentials", 401, N_("Wrong email or password.")},
+	[HTTP_E_WRONG_CODE] = {"wrong_code", 401, N_("That code is not right.")},
+	[HTTP_E_FORBIDDEN] = {"forbidden", 403, N_("You may not do this.")},
+	[HTTP_E_CSRF] = {"csrf", 403, N_("The form has expired. Go back, reload the page and try again.")},
+	[HTTP_E_TOTP_REQUIRED] = {"totp_required", 403, N_("Give the code from your authenticator app first.")},
+	[HTTP_E_NOT_FOUND] = {"not_found", 404, N_("There is nothing here.")},
+	[HTTP_E_METHOD_NOT_ALLOWED] = {"method_not_allowed", 405, N_("This address does not take that method.")},
+	[HTTP_E_CONFLICT] = {"conflict", 409, N_("That conflicts with what is there already.")},
+	[HTTP_E_ERASED] = {"erased", 409, N_("This person's data was erased.")},
+	[HTTP_E_NO_PENDING_LOGIN] = {"no_pending_login", 409, N_("There is no sign-in waiting for a code.")},
+	[HTTP_E_LINK_INVALID] = {"link_invalid", 410, N_("This link has been used or has expired.")},
+	[HTTP_E_TOO_LARGE] = {"too_large", 413, N_("What was sent is too large.")},
+	[HTTP_E_URI_TOO_LONG] = {"uri_too_long", 414, N_("The address is too long.")},
+	[HTTP_E_UNSUPPORTED_MEDIA] = {"unsupported_media_type", 415, N_("That kind of body is not accepted here.")},
+	[HTTP_E_INVALID_FIELD] = {"invalid_field", 422, N_("A field of the form is not valid.")},
+	[HTTP_E_THROTTLED] = {"throttled", 429, N_("Too many attempts. Wait a while and try again.")},
+	[HTTP_E_HEADERS_TOO_LARGE] = {"headers_too_large", 431, N_("The request headers are too large.")},
+	[HTTP_E_INTERNAL] = {"internal", 500, N_("Something went wrong on our side.")},
+	[HTTP_E_UNAVAILABLE] = {"unavailable", 503, N_("The database cannot be reached. Try again in a moment.")},
+	[HTTP_E_BUSY] = {"busy", 503, N_("The server is busy. Try again in a moment.")},
+};
+
+static void error_reply(struct http_req *rq, struct http_resp *rs,
+			enum http_err e, const char *msgid, const char *detail,
+			const char *field)
 {
-	const char *msg = tr_rq(rq, msgid);
+	const struct http_err_def *d = &http_errors[e];
+	const char *msg = tr_rq(rq, msgid ? msgid : d->msgid);
 
 	if (rq->api) {
-		json_t *j = json_pack("{s:i, s:s, s:s}", "status", status,
-				      "code", code, "message", msg);
+		json_t *j = json_pack("{s:i, s:s, s:s}", "status", d->status,
+				      "code", d->code, "message", msg);
 		if (detail)
 			json_object_set_new(j, "detail", json_string(detail));
-		http_json(rs, status, j);
+		if (field)
+			json_object_set_new(j, "field", json_string(field));
+		http_json(rs, d->status, j);
 		return;
 	}
-	json_t *data = json_pack("{s:i, s:s}", "status", status, "message", msg);
+	json_t *data = json_pack("{s:i, s:s}", "status", d->status, "message", msg);
 	if (detail)
 		json_object_set_new(data, "detail", json_string(detail));
-	http_page(rq, rs, status, "html/error", N_("Error"), data);
+	http_page(rq, rs, d->status, "html/error", N_("Error"), data);
 	json_decref(data);
 }
 
-void http_error(struct http_req *rq, struct http_resp *rs, int status,
-		const char *code, const char *msgid)
+void http_error_detail(struct http_req *rq, struct http_resp *rs,
+		       enum http_err e, const char *msgid, const char *detail)
 {
-	http_error_detail(rq, rs, status, code, msgid, NULL);
+	error_reply(rq, rs, e, msgid, detail, NULL);
+}
+
+void http_error(struct http_req *rq, struct http_resp *rs, enum http_err e,
+		const char *msgid)
+{
+	error_reply(rq, rs, e, msgid, NULL, NULL);
+}
+
+void http_error_field(struct http_req *rq, struct http_resp *rs,
+		      const char *field, const char *label, const char *why)
+{
+	error_reply(rq, rs, HTTP_E_INVALID_FIELD, NULL,
+		    arena_printf(rq->arena, "%s: %s",
+				 label ? label : field, tr_rq(rq, why)),
+		    field);
 }
 
 void reply_security_headers(struct MHD_Response *r, bool cacheable, bool tls)

@@ -307,11 +307,10 @@ static enum MHD_Result queue(struct req_ctx *ctx)
 }
 
 /* Answers with an error decided by the server itself: no handler runs. */
-static void answer(struct req_ctx *ctx, int status, const char *code,
-		   const char *msgid)
+static void answer(struct req_ctx *ctx, enum http_err e, const char *msgid)
 {
 	http_resp_reset(&ctx->rs);
-	http_error(&ctx->rq, &ctx->rs, status, code, msgid);
+	http_error(&ctx->rq, &ctx->rs, e, msgid);
 	ctx->answered = true;
 }
 
@@ -442,7 +441,7 @@ static void body_drop(struct req_ctx *ctx)
 
 static void budget_spent(struct req_ctx *ctx)
 {
-	answer(ctx, 503, "busy",
+	answer(ctx, HTTP_E_BUSY,
 	       N_("The server is receiving too much at once. Try again in a moment."));
 	http_set_header(&ctx->rs, "Retry-After", "10");
 }
@@ -460,7 +459,7 @@ static void body_take(struct req_ctx *ctx, const char *data, size_t n)
 		return;
 	if (n > ctx->limit - ctx->body_len) {
 		body_drop(ctx);
-		answer(ctx, 413, "too_large",
+		answer(ctx, HTTP_E_TOO_LARGE,
 		       N_("The request is larger than this server accepts."));
 		return;
 	}
@@ -522,7 +521,7 @@ static void find_route(struct req_ctx *ctx)
 	}
 	if (path_known) {
 		struct buf allow;
-		answer(ctx, 405, "method_not_allowed",
+		answer(ctx, HTTP_E_METHOD_NOT_ALLOWED,
 		       N_("This address does not accept that method."));
 		buf_init(&allow);
 		for (size_t i = 0; i < s->nroutes; i++) {
@@ -537,7 +536,7 @@ static void find_route(struct req_ctx *ctx)
 		http_set_header(&ctx->rs, "Allow", allow.data);
 		buf_free(&allow);
 	} else {
-		answer(ctx, 404, "not_found",
+		answer(ctx, HTTP_E_NOT_FOUND,
 		       N_("There is nothing at this address."));
 	}
 }
@@ -639,25 +638,25 @@ static void head(struct req_ctx *ctx, const char *url, const char *method)
 				  &f);
 	ctx->body_expected = f.chunked || (f.nlengths > 0 && f.length > 0);
 	if (!utf8_valid(url, strlen(url)) || url[0] != '/') {
-		answer(ctx, 400, "bad_path",
+		answer(ctx, HTTP_E_BAD_PATH,
 		       N_("The address holds characters that are not allowed."));
 		return;
 	}
 	if (f.conflict || (f.chunked && f.nlengths > 0)) {
 		/* a proxy and rudder could read different bodies: refuse */
-		answer(ctx, 400, "conflicting_length",
+		answer(ctx, HTTP_E_CONFLICTING_LENGTH,
 		       N_("The request states its length in conflicting ways."));
 		return;
 	}
 	if (ctx->target_len > s->cfg.max_url) {
-		answer(ctx, 414, "uri_too_long",
+		answer(ctx, HTTP_E_URI_TOO_LONG,
 		       N_("The address is longer than this server accepts."));
 		return;
 	}
 	ci = MHD_get_connection_info(ctx->conn,
 				     MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 	if (ci && ci->header_size > s->cfg.max_header) {
-		answer(ctx, 431, "headers_too_large",
+		answer(ctx, HTTP_E_HEADERS_TOO_LARGE,
 		       N_("The request headers are larger than this server accepts."));
 		return;
 	}
@@ -667,14 +666,14 @@ static void head(struct req_ctx *ctx, const char *url, const char *method)
 	if (rq->route->flags & ROUTE_UPLOAD)
 		ctx->limit = s->cfg.max_upload;
 	if (f.nlengths > 0 && f.length > ctx->limit) {
-		answer(ctx, 413, "too_large",
+		answer(ctx, HTTP_E_TOO_LARGE,
 		       N_("The request is larger than this server accepts."));
 		return;
 	}
 	MHD_get_connection_values(ctx->conn, MHD_GET_ARGUMENT_KIND, collect_arg,
 				  &ac);
 	if (ac.bad) {
-		answer(ctx, 400, "bad_query",
+		answer(ctx, HTTP_E_BAD_QUERY,
 		       N_("The address holds characters that are not allowed."));
 		return;
 	}
@@ -726,7 +725,7 @@ static int parse_body(struct req_ctx *ctx)
 	if (rq->body_len == 0)
 		return 0;
 	if (!ct) {
-		answer(ctx, 415, "unsupported_media_type",
+		answer(ctx, HTTP_E_UNSUPPORTED_MEDIA,
 		       N_("The request body has no content type."));
 		return -1;
 	}
@@ -744,13 +743,13 @@ static int parse_body(struct req_ctx *ctx)
 				   &rq->nform, &rq->json) != 0)
 			goto bad;
 	} else {
-		answer(ctx, 415, "unsupported_media_type",
+		answer(ctx, HTTP_E_UNSUPPORTED_MEDIA,
 		       N_("The request body is of a type this address does not accept."));
 		return -1;
 	}
 	return 0;
 bad:
-	answer(ctx, 400, "malformed_body", N_("The request body is malformed."));
+	answer(ctx, HTTP_E_MALFORMED_BODY, N_("The request body is malformed."));
 	return -1;
 }
 
@@ -786,14 +785,17 @@ static void dispatch(struct req_ctx *ctx)
 		if (rc == 1 && rq->route->refused && !rq->api) {
 			/* the form again, each refusal beside its field */
 			handler = rq->route->refused;
+		} else if (rc < 0) {
+			http_error_detail(rq, rs, HTTP_E_BAD_FORM, NULL,
+					  arena_printf(rq->arena, "%s: %s",
+						       bad->name,
+						       tr(rq->lang, why)));
+			return;
 		} else if (rc != 0) {
-			const char *label = bad->label ? tr(rq->lang, bad->label)
-						       : bad->name;
-			char *detail = arena_printf(rq->arena, "%s: %s", label,
-						    tr(rq->lang, why));
-			http_error_detail(rq, rs, 400, "invalid_field",
-					  N_("A field of the form is not valid."),
-					  detail);
+			http_error_field(rq, rs, bad->name,
+					 bad->label ? tr(rq->lang, bad->label)
+						    : NULL,
+					 why);
 			return;
 		}
 	}

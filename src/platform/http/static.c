@@ -43,7 +43,7 @@ static void serve_static(struct http_req *rq, struct http_resp *rs)
 	const char *inm;
 
 	if (!a || strstr(file, "..")) {
-		http_error(rq, rs, 404, "not_found",
+		http_error(rq, rs, HTTP_E_NOT_FOUND,
 			   N_("There is nothing at this address."));
 		return;
 	}

@@ -111,7 +111,7 @@ static void outbox_page(struct http_req *rq, struct http_resp *rs)
 		    status ? status : "") != DB_OK ||
 	    db_rows(c, rq->arena, COUNT, sizeof(*k), &k, &nk, SQL_COUNTS, "") !=
 		    DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	list = json_array();
@@ -151,7 +151,7 @@ static void outbox_retry(struct http_req *rq, struct http_resp *rs)
 	int rc = db_run(c, SQL_RETRY, "ii", (int64_t)time_now(), id);
 
 	if (rc <= 0) {
-		http_error(rq, rs, 404, "not_found",
+		http_error(rq, rs, HTTP_E_NOT_FOUND,
 			   N_("There is no such message waiting or failed."));
 		return;
 	}
@@ -174,7 +174,7 @@ static void outbox_cancel(struct http_req *rq, struct http_resp *rs)
 		return;
 	rc = db_run(c, SQL_CANCEL, "i", id);
 	if (rc <= 0) {
-		http_error(rq, rs, 404, "not_found",
+		http_error(rq, rs, HTTP_E_NOT_FOUND,
 			   N_("There is no such message waiting."));
 		return;
 	}
@@ -229,7 +229,7 @@ static void hooks_page(struct http_req *rq, struct http_resp *rs, int status,
 		       json_t *data)
 {
 	if (!data) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_page(rq, rs, status, "outbox/webhooks", N_("Webhooks"), data);
@@ -304,7 +304,7 @@ static void webhook_create(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	/* the secret is shown once, now, and never again */
@@ -328,7 +328,7 @@ static void webhook_delete(struct http_req *rq, struct http_resp *rs)
 	int64_t id = http_param_int(rq, "id");
 
 	if (db_run(c, SQL_HOOK_DEL, "i", id) <= 0) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such webhook."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such webhook."));
 		return;
 	}
 	audit_rq(rq, c, "webhook.deleted",
@@ -346,7 +346,7 @@ static void webhook_test(struct http_req *rq, struct http_resp *rs)
 	int rc;
 
 	if (!hook_exists(c, id)) {
-		http_error(rq, rs, 404, "not_found", N_("There is no such webhook."));
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such webhook."));
 		return;
 	}
 	payload = json_pack("{s:s}", "message", "test delivery from rudder");
@@ -354,7 +354,7 @@ static void webhook_test(struct http_req *rq, struct http_resp *rs)
 	rc = outbox_webhook(c, rq->arena, id, "ping", payload, key);
 	json_decref(payload);
 	if (rc != DB_OK) {
-		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	outbox_wake();
