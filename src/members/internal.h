@@ -34,11 +34,24 @@ void members_index_current(void);
 /* a text search counts matches up to this many, then says "more than" */
 #define MEMBERS_COUNT_CAP 1000
 
+/* ---- rules.c: rules that need no database and no HTTP ----
+ * (with person_check, phone_normalize, date_valid, due_check and the
+ * mstatus_ functions of members.h) */
+/* "2000.50 KZT" from minor units (arena-owned). */
+char *members_money(struct arena *a, int64_t minor, const char *currency);
+/* "2000", "2 000", "2000.50" or "2000,5" -> minor units in *out_r: 0, or
+ * -1 (out_r untouched) for anything else: a sign, more than two
+ * decimals, more than twelve digits before the point, other characters. */
+int members_money_parse(const char *s, int64_t *out_r);
+/* The kept record's notes after a merge: its own, then a line
+ * "[merged from record N]" and every non-empty field drop held, one
+ * "name: value" line each, then drop's notes. Nothing of drop fills
+ * keep's fields. Arena-owned. */
+char *person_merge_notes(struct arena *a, const struct person *keep,
+			 const struct person *drop);
+
 /* Shared by the pages and the API (pages.c) */
 const char *members_field_label(struct http_req *rq, const char *name);
-char *members_money(struct arena *a, int64_t minor, const char *currency);
-/* "2000", "2 000", "2000.50" or "2000,5" -> minor units; -1 if not. */
-int members_money_parse(const char *s, int64_t *out_r);
 void members_input_from_form(struct http_req *rq, struct person_input *in);
 /* person_check, then: the branch exists and the caller may write there.
  * NULL, or a msgid with the field in *field_r. */

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * The member registry's SQL: people (sealed fields in and out), status
- * history, unions, dues, branches. Checks of input that make sense without
- * HTTP live here too, so the pages, the API and the importer agree.
+ * The members module's SQL, all of it: people (sealed fields in and
+ * out), status history, unions, dues, branches, contact reviews,
+ * applications, the intake key, exports and uploads, and the streams the
+ * index and the export read. One function per operation, declared in
+ * members.h or internal.h with its contract; rows are read through
+ * db_row, db_rows and db_each (or db_read where two statements are
+ * stepped together), never by a loop that takes a failed step for the
+ * end. Checks that need no database live in rules.c.
  */
 #include "internal.h"
 #include "platform/auth/auth.h"
@@ -16,151 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static const char *const status_names[MS__MAX] = {
-	"applicant", "active", "lapsed", "suspended", "left"};
-static const char *const status_labels[MS__MAX] = {
-	N_("applicant"), N_("active"), N_("lapsed"), N_("suspended"),
-	N_("left")};
-
-const char *mstatus_name(enum mstatus s)
-{
-	return s < MS__MAX ? status_names[s] : "active";
-}
-
-const char *mstatus_label(enum mstatus s)
-{
-	return s < MS__MAX ? status_labels[s] : status_labels[MS_ACTIVE];
-}
-
-int mstatus_parse(const char *s, enum mstatus *out_r)
-{
-	for (int i = 0; s && i < MS__MAX; i++)
-		if (strcmp(s, status_names[i]) == 0) {
-			*out_r = (enum mstatus)i;
-			return 0;
-		}
-	return -1;
-}
-
-/* ---- checks ---- */
-
-char *phone_normalize(struct arena *a, const char *in)
-{
-	char digits[24];
-	size_t n = 0;
-	bool plus = false;
-
-	for (const char *p = in; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (n >= sizeof(digits) - 1)
-				return NULL;
-			digits[n++] = *p;
-		} else if (*p == '+' && n == 0 && !plus) {
-			plus = true;
-		} else if (*p != ' ' && *p != '-' && *p != '(' && *p != ')' &&
-			   *p != '.') {
-			return NULL;
-		}
-	}
-	digits[n] = '\0';
-	/* Kazakhstan's domestic 8 7xx... is +7 7xx... */
-	if (!plus && n == 11 && digits[0] == '8')
-		return arena_printf(a, "+7%s", digits + 1);
-	if (!plus && n == 11 && digits[0] == '7')
-		return arena_printf(a, "+%s", digits);
-	if (!plus && n == 10 && digits[0] == '7')
-		return arena_printf(a, "+7%s", digits);
-	if (plus && n >= 8 && n <= 15)
-		return arena_printf(a, "+%s", digits);
-	return NULL;
-}
-
-bool date_valid(const char *s, bool past_only)
-{
-	int y, m, d;
-	char extra;
-	struct tm tm = {0};
-	time_t t;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
-		return false;
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	{
-		struct tm back;
-		gmtime_r(&t, &back);
-		if (back.tm_mday != d || back.tm_mon != m - 1)
-			return false; /* 2026-02-30 */
-	}
-	/* "today" somewhere: the organization's day may run ahead of UTC */
-	return !past_only || t - 12 * 3600 <= time(NULL) + 14 * 3600;
-}
-
-static bool ok_line(const char *s, size_t max)
-{
-	return !s || (strlen(s) <= max && text_is_line(s, strlen(s)));
-}
-
-const char *person_check(struct arena *a, struct person_input *in,
-			 const char **field_r)
-{
-	enum mstatus st;
-
-	*field_r = "display_name";
-	if (!in->display_name || !*in->display_name)
-		return N_("is required");
-	if (!ok_line(in->display_name, 200))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "legal_name";
-	if (!ok_line(in->legal_name, 300))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "phone";
-	if (in->phone && *in->phone) {
-		char *p = phone_normalize(a, in->phone);
-		if (!p)
-			return N_("is not a phone number (like +7 701 123 45 67)");
-		in->phone = p;
-	}
-	*field_r = "email";
-	if (in->email && *in->email) {
-		char *e = str_trim(arena_strdup(a, in->email));
-		if (!email_plausible(e))
-			return N_("is not an email address");
-		in->email = e;
-	}
-	*field_r = "address";
-	if (in->address && (strlen(in->address) > 500 ||
-			    !text_is_block(in->address, strlen(in->address))))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "birth_date";
-	if (in->birth_date && *in->birth_date && !date_valid(in->birth_date, true))
-		return N_("is not a date in the past (YYYY-MM-DD)");
-	*field_r = "workplace";
-	if (!ok_line(in->workplace, 300))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "notes";
-	if (in->notes && (strlen(in->notes) > 5000 ||
-			  !text_is_block(in->notes, strlen(in->notes))))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "status";
-	if (in->status && *in->status && mstatus_parse(in->status, &st) != 0)
-		return N_("is not a membership status");
-	*field_r = "joined";
-	if (in->joined_on && *in->joined_on && !date_valid(in->joined_on, true))
-		return N_("is not a date in the past (YYYY-MM-DD)");
-	*field_r = "branch";
-	if (in->branch_id <= 0)
-		return N_("is required");
-	*field_r = NULL;
-	return NULL;
-}
 
 /* ---- people ---- */
 
@@ -882,30 +742,6 @@ static const char SQL_DUES_LIST[] =
 	"SELECT id, amount, currency, period, paid_on FROM dues "
 	"WHERE person_id = $1 ORDER BY paid_on DESC, id DESC";
 
-const char *due_check(int64_t amount, const char *currency,
-		      const char *period, const char *paid_on)
-{
-	int y, m;
-	char extra;
-
-	if (amount <= 0 || amount > 100000000000LL)
-		return N_("The amount must be more than nothing.");
-	if (!currency || strlen(currency) != 3 || currency[0] < 'A' ||
-	    currency[0] > 'Z' || currency[1] < 'A' || currency[1] > 'Z' ||
-	    currency[2] < 'A' || currency[2] > 'Z')
-		return N_("A currency is three capital letters, like KZT.");
-	if (!period ||
-	    !((strlen(period) == 4 && sscanf(period, "%4d%c", &y, &extra) == 1 &&
-	       y >= 1990 && y <= 2200) ||
-	      (strlen(period) == 7 &&
-	       sscanf(period, "%4d-%2d%c", &y, &m, &extra) == 2 && y >= 1990 &&
-	       m >= 1 && m <= 12)))
-		return N_("A period is a year (2026) or a month (2026-11).");
-	if (!paid_on || !date_valid(paid_on, true))
-		return N_("The payment date must be a date, not in the future (YYYY-MM-DD).");
-	return NULL;
-}
-
 int dues_add(struct db_conn *c, int64_t person, int64_t amount,
 	     const char *currency, const char *period, const char *paid_on,
 	     int64_t by)
@@ -1175,35 +1011,6 @@ static int first_taken(struct db_conn *c, struct arena *a, int field,
 	return DB_OK;
 }
 
-/* Everything the later record held, for the kept record's notes: a
- * merge copies no field of the later record into the first (a record
- * written to look like someone must not change that someone's record),
- * and loses nothing either. */
-static char *merge_notes(struct arena *a, const struct person *k,
-			 const struct person *d, int64_t drop)
-{
-	const char *fields[][2] = {
-		{"name", d->display_name},     {"legal name", d->legal_name},
-		{"phone", d->phone},           {"email", d->email},
-		{"address", d->address},       {"birth date", d->birth_date},
-		{"workplace", d->workplace},   {"joined", d->joined_on},
-	};
-	struct buf b;
-	char *out;
-
-	buf_init(&b);
-	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-		if (fields[i][1] && *fields[i][1])
-			buf_printf(&b, "\n%s: %s", fields[i][0], fields[i][1]);
-	if (*d->notes)
-		buf_printf(&b, "\n%s", d->notes);
-	out = arena_printf(a, "%s%s[merged from record %lld]%s", k->notes,
-			   *k->notes ? "\n\n" : "", (long long)drop,
-			   b.data ? b.data : "");
-	buf_free(&b);
-	return out;
-}
-
 int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 		 int64_t drop, int64_t branch, int64_t by)
 {
@@ -1229,7 +1036,7 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 	in.consent_phone = k.consent_phone;
 	in.consent_sms = k.consent_sms;
 	in.consent_email = k.consent_email;
-	in.notes = merge_notes(a, &k, &d, drop);
+	in.notes = person_merge_notes(a, &k, &d);
 	in.branch_id = branch ? branch : k.branch_id;
 	/* the later record stays as a row that names no one (its id is never
 	 * reused: the audit log speaks of it), without contacts or account:
