@@ -24,6 +24,13 @@ bool mscope_has(const struct mscope *s, int64_t branch);
 void mscope_subtree(struct http_req *rq, int64_t branch, uint8_t **bits_r,
 		    size_t *n_r);
 
+/* Bytes of a blob column: arena-owned, or borrowed until the next row
+ * when read without an arena. */
+struct bytes {
+	const void *p;
+	size_t n;
+};
+
 /* After a change to a person commits: this process's index, and (via the
  * event channel) every other process's. */
 void members_changed(struct http_req *rq, int64_t person);
@@ -351,9 +358,10 @@ int import_opts_parse(const char *text, struct import_opts *o);
 int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 		      const char *data, size_t n, const char *options,
 		      int64_t ttl, int64_t *id_r);
-/* DB_OK with the text and options, DB_NOTFOUND when gone or not theirs. */
+/* DB_OK with the text and options (arena-owned), DB_NOTFOUND when gone
+ * or not theirs, DB_ERROR when it does not open. */
 int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
-		      int64_t user, int64_t ttl, char **text_r,
+		      int64_t user, int64_t ttl, const char **text_r,
 		      const char **options_r);
 /* Drops upload id (0: none) and every upload older than ttl. */
 int import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl);

@@ -22,6 +22,55 @@
 #include <string.h>
 #include <time.h>
 
+/* ---- reading columns (the db_map functions of this file) ---- */
+
+/* A sealed column opened with its context (arg, "people.phone") into a
+ * const char *: NULL when the column is NULL or does not open. */
+static void col_opened_or_null(struct db_stmt *st, int col, struct arena *a,
+			       void *field, const void *arg)
+{
+	size_t len;
+	const void *b;
+
+	*(const char **)field = NULL;
+	if (db_col_null(st, col))
+		return;
+	b = db_col_blob(st, col, &len);
+	*(const char **)field = unseal_str(a, arg, b, len);
+}
+
+/* The same, "" for NULL or for what does not open (a person's fields). */
+static void col_opened(struct db_stmt *st, int col, struct arena *a,
+		       void *field, const void *arg)
+{
+	col_opened_or_null(st, col, a, field, arg);
+	if (!*(const char **)field)
+		*(const char **)field = "";
+}
+
+/* A status name into an enum mstatus (the tables' CHECK allows no other
+ * name; active if one came anyway). */
+static void col_status(struct db_stmt *st, int col, struct arena *a,
+		       void *field, const void *arg)
+{
+	enum mstatus s = MS_ACTIVE;
+
+	mstatus_parse(db_col_text(st, col), &s);
+	*(enum mstatus *)field = s;
+}
+
+/* "email" or "phone" into CONTACT_*. */
+static void col_contact_field(struct db_stmt *st, int col, struct arena *a,
+			      void *field, const void *arg)
+{
+	*(int *)field = strcmp(db_col_text(st, col), "email") == 0 ? CONTACT_EMAIL
+								   : CONTACT_PHONE;
+}
+
+/* Rows of one id, or one text. */
+static const struct db_map ID_COL[] = {DB_COL_SELF(int64_t), DB_COLS_END};
+static const struct db_map TEXT_COL[] = {DB_COL_SELF(const char *), DB_COLS_END};
+
 /* ---- people ---- */
 
 static const char SQL_INSERT[] =
@@ -40,12 +89,36 @@ static const char SQL_UPDATE[] =
 	"notes_sealed = $13, email_index = $14, phone_index = $15, "
 	"email_alias_index = $16, phone_alias_index = $17, "
 	"updated_at = $18 WHERE id = $19 AND erased_at IS NULL";
+/* the sealed columns last: read only when asked (PERSON_OPENED) */
 static const char SQL_GET[] =
 	"SELECT id, branch_id, coalesce(account_id, 0), display_name, status, "
-	"joined_on, consent_phone, consent_sms, consent_email, legal_name_sealed, "
-	"phone_sealed, email_sealed, address_sealed, birth_date_sealed, "
-	"workplace_sealed, notes_sealed, created_at, updated_at, "
-	"coalesce(erased_at, 0) FROM people WHERE id = $1";
+	"joined_on, consent_phone, consent_sms, consent_email, created_at, "
+	"updated_at, coalesce(erased_at, 0), legal_name_sealed, phone_sealed, "
+	"email_sealed, address_sealed, birth_date_sealed, workplace_sealed, "
+	"notes_sealed FROM people WHERE id = $1";
+#define PERSON_COLS                                                            \
+	DB_COL(struct person, id), DB_COL(struct person, branch_id),           \
+		DB_COL(struct person, account_id),                             \
+		DB_COL(struct person, display_name),                           \
+		DB_COL_FN(struct person, status, col_status, NULL),            \
+		DB_COL(struct person, joined_on),                              \
+		DB_COL(struct person, consent_phone),                          \
+		DB_COL(struct person, consent_sms),                            \
+		DB_COL(struct person, consent_email),                          \
+		DB_COL(struct person, created_at),                             \
+		DB_COL(struct person, updated_at),                             \
+		DB_COL(struct person, erased_at)
+static const struct db_map PERSON[] = {PERSON_COLS, DB_COLS_END};
+static const struct db_map PERSON_OPENED[] = {
+	PERSON_COLS,
+	DB_COL_FN(struct person, legal_name, col_opened, "people.legal_name"),
+	DB_COL_FN(struct person, phone, col_opened, "people.phone"),
+	DB_COL_FN(struct person, email, col_opened, "people.email"),
+	DB_COL_FN(struct person, address, col_opened, "people.address"),
+	DB_COL_FN(struct person, birth_date, col_opened, "people.birth_date"),
+	DB_COL_FN(struct person, workplace, col_opened, "people.workplace"),
+	DB_COL_FN(struct person, notes, col_opened, "people.notes"),
+	DB_COLS_END};
 static const char SQL_BY_EMAIL[] = "SELECT id FROM people WHERE email_index = $1";
 static const char SQL_BY_PHONE[] = "SELECT id FROM people WHERE phone_index = $1";
 /* Everyone but $2 holding the value, as its first holder or as an alias
@@ -60,6 +133,10 @@ static const char SQL_HOLDERS_PHONE[] =
 	"FROM people p JOIN scopes s ON s.id = p.branch_id "
 	"WHERE (p.phone_index = $1 OR p.phone_alias_index = $1) AND p.id <> $2 "
 	"ORDER BY p.phone_index IS NULL, p.id";
+static const struct db_map HOLDER[] = {
+	DB_COL(struct contact_holder, id), DB_COL(struct contact_holder, branch_id),
+	DB_COL(struct contact_holder, first), DB_COL(struct contact_holder, path),
+	DB_COLS_END};
 static const char SQL_STATUS_GET[] = "SELECT status FROM people WHERE id = $1";
 static const char SQL_STATUS_SET[] =
 	"UPDATE people SET status = $1, updated_at = $2 WHERE id = $3";
@@ -240,11 +317,15 @@ int person_create_sealed(struct db_conn *c, const struct person_input *in,
 	bind_index(st, 15, 17, s->email ? s->email_bi : NULL, in->email_alias);
 	bind_index(st, 16, 18, s->phone ? s->phone_bi : NULL, in->phone_alias);
 	db_bind_int(st, 19, time_now());
+	/* stepped here, not by db_row: which sealed columns are NULL is
+	 * known only now, and db_row's types are fixed in the call */
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*id_r = db_col_int(st, 0);
+		db_read(st, NULL, ID_COL, id_r);
 		while ((rc = db_step(st)) == DB_ROW)
 			;
+	} else if (rc == DB_DONE) {
+		rc = DB_ERROR; /* RETURNING gave no id */
 	}
 	db_reset(st);
 	if (rc != DB_DONE)
@@ -277,61 +358,11 @@ int person_update(struct db_conn *c, struct arena *a, int64_t id,
 	return db_changes(c) == 0 ? DB_NOTFOUND : DB_OK;
 }
 
-static const char *open_field(struct arena *a, struct db_stmt *st, int col,
-			      const char *field)
-{
-	char ctx[48];
-	size_t len;
-	const void *blob;
-	char *v;
-
-	if (db_col_null(st, col))
-		return "";
-	snprintf(ctx, sizeof(ctx), "people.%s", field);
-	blob = db_col_blob(st, col, &len);
-	v = unseal_str(a, ctx, blob, len);
-	return v ? v : "";
-}
-
 int person_get(struct db_conn *c, struct arena *a, int64_t id, bool unseal,
 	       struct person *out)
 {
-	struct db_stmt *st = db_prepare(c, SQL_GET);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->id = db_col_int(st, 0);
-		out->branch_id = db_col_int(st, 1);
-		out->account_id = db_col_int(st, 2);
-		out->display_name = arena_strdup(a, db_col_text(st, 3));
-		mstatus_parse(db_col_text(st, 4), &out->status);
-		out->joined_on = arena_strdup(a, db_col_text(st, 5));
-		out->consent_phone = db_col_int(st, 6) != 0;
-		out->consent_sms = db_col_int(st, 7) != 0;
-		out->consent_email = db_col_int(st, 8) != 0;
-		if (unseal) {
-			out->legal_name = open_field(a, st, 9, "legal_name");
-			out->phone = open_field(a, st, 10, "phone");
-			out->email = open_field(a, st, 11, "email");
-			out->address = open_field(a, st, 12, "address");
-			out->birth_date = open_field(a, st, 13, "birth_date");
-			out->workplace = open_field(a, st, 14, "workplace");
-			out->notes = open_field(a, st, 15, "notes");
-		}
-		out->created_at = db_col_int(st, 16);
-		out->updated_at = db_col_int(st, 17);
-		out->erased_at = db_col_int(st, 18);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
+	memset(out, 0, sizeof(*out));
+	return db_row(c, a, unseal ? PERSON_OPENED : PERSON, out, SQL_GET, "i", id);
 }
 
 int person_find_contact(struct db_conn *c, struct arena *a,
@@ -374,48 +405,20 @@ int person_holders(struct db_conn *c, struct arena *a, int field,
 		   const unsigned char *bi, int64_t self,
 		   struct contact_holder **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, field == CONTACT_EMAIL ? SQL_HOLDERS_EMAIL
-								  : SQL_HOLDERS_PHONE);
-	struct contact_holder *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	*out_r = NULL;
-	*n_r = 0;
-	if (!st)
-		return DB_ERROR;
-	db_bind_blob(st, 1, bi, BLIND_LEN);
-	db_bind_int(st, 2, self);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n].id = db_col_int(st, 0);
-		arr[n].branch_id = db_col_int(st, 1);
-		arr[n].first = db_col_int(st, 2) != 0;
-		arr[n].path = arena_strdup(a, db_col_text(st, 3));
-		n++;
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, HOLDER, sizeof(**out_r), out_r, n_r,
+		       field == CONTACT_EMAIL ? SQL_HOLDERS_EMAIL : SQL_HOLDERS_PHONE,
+		       "bi", bi, (size_t)BLIND_LEN, self);
 }
 
 int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
 		      enum mstatus to, int64_t by, const char *note)
 {
-	struct db_stmt *st = db_prepare(c, SQL_STATUS_GET);
-	char *from = NULL;
+	const char *from;
 	struct sealed s;
-	int rc;
+	int rc = db_row(c, a, TEXT_COL, &from, SQL_STATUS_GET, "i", id);
 
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	if (db_step(st) == DB_ROW)
-		from = arena_strdup(a, db_col_text(st, 0));
-	db_reset(st);
-	if (!from)
-		return DB_NOTFOUND;
+	if (rc != DB_OK)
+		return rc;
 	if (strcmp(from, mstatus_name(to)) == 0)
 		return DB_OK;
 	rc = db_run(c, SQL_STATUS_SET, "tii", mstatus_name(to),
@@ -431,30 +434,17 @@ static const char SQL_HISTORY[] =
 	"h.note_sealed FROM status_history h LEFT JOIN users u ON u.id = h.by_user "
 	"WHERE h.person_id = $1 ORDER BY h.id DESC";
 
+static const struct db_map HISTORY[] = {
+	DB_COL(struct status_change, from), DB_COL(struct status_change, to),
+	DB_COL(struct status_change, at), DB_COL(struct status_change, by),
+	DB_COL_FN(struct status_change, note, col_opened, "people.status_note"),
+	DB_COLS_END};
+
 int person_history(struct db_conn *c, struct arena *a, int64_t id,
 		   struct status_change **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_HISTORY);
-	struct status_change *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n].from = arena_strdup(a, db_col_text(st, 0));
-		arr[n].to = arena_strdup(a, db_col_text(st, 1));
-		arr[n].at = db_col_int(st, 2);
-		arr[n].by = arena_strdup(a, db_col_text(st, 3));
-		arr[n].note = open_field(a, st, 4, "status_note");
-		n++;
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, HISTORY, sizeof(**out_r), out_r, n_r, SQL_HISTORY,
+		       "i", id);
 }
 
 int person_erase(struct db_conn *c, int64_t id)
@@ -481,17 +471,22 @@ static const char SQL_BRANCH_ENSURE[] =
 	"INSERT INTO branches (scope_id, kind, created_at) VALUES ($1, $2, $3) "
 	"ON CONFLICT (scope_id) DO NOTHING";
 /* No member counts here: they come from the in-memory index
- * (mindex_count_active); counting in SQL reads every person of a branch. */
-static const char SQL_BRANCH_LIST[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
-	"FROM branches b JOIN scopes s ON s.id = b.scope_id ORDER BY s.path";
-static const char SQL_BRANCH_GET[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
-	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.id = $1";
+ * (mindex_count_active); counting in SQL reads every person of a branch.
+ * The depth is the path's slashes beyond the two of a top branch's
+ * ("/12/"): every scope path has the form "/id/.../id/". */
+#define BRANCH_SELECT                                                          \
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, "      \
+	"length(s.path) - length(replace(s.path, '/', '')) - 2 "               \
+	"FROM branches b JOIN scopes s ON s.id = b.scope_id "
+static const char SQL_BRANCH_LIST[] = BRANCH_SELECT "ORDER BY s.path";
+static const char SQL_BRANCH_GET[] = BRANCH_SELECT "WHERE s.id = $1";
 static const char SQL_BRANCH_FIND[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
-	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.name = $1 "
-	"ORDER BY s.path LIMIT 1";
+	BRANCH_SELECT "WHERE s.name = $1 ORDER BY s.path LIMIT 1";
+static const struct db_map BRANCH[] = {
+	DB_COL(struct branch, id),   DB_COL(struct branch, parent_id),
+	DB_COL(struct branch, name), DB_COL(struct branch, path),
+	DB_COL(struct branch, kind), DB_COL(struct branch, depth),
+	DB_COLS_END};
 
 int branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind)
 {
@@ -510,89 +505,23 @@ int branch_create(struct db_conn *c, int64_t parent, const char *name,
 	return branch_ensure(c, *id_r, kind);
 }
 
-/* Reads the current row of st into out (a struct of the caller's). */
-typedef void (*row_reader)(struct db_stmt *st, struct arena *a, void *out);
-
-/* Every row of sql, as an arena array of elements of size bytes. */
-static int read_rows(struct db_conn *c, struct arena *a, const char *sql,
-		     size_t size, row_reader fn, void **out_r, size_t *n_r)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	char *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, size);
-		fn(st, a, arr + size * n++);
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-/* The one row of sql for $1 = name (when given) or id; DB_NOTFOUND. */
-static int read_one(struct db_conn *c, struct arena *a, const char *sql,
-		    int64_t id, const char *name, row_reader fn, void *out)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	if (name)
-		db_bind_text(st, 1, name);
-	else
-		db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		fn(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
-}
-
-static void branch_read(struct db_stmt *st, struct arena *a, void *out)
-{
-	struct branch *b = out;
-	int slashes = 0;
-
-	b->id = db_col_int(st, 0);
-	b->parent_id = db_col_int(st, 1);
-	b->name = arena_strdup(a, db_col_text(st, 2));
-	b->path = arena_strdup(a, db_col_text(st, 3));
-	b->kind = arena_strdup(a, db_col_text(st, 4));
-	for (const char *p = b->path; *p; p++)
-		slashes += *p == '/';
-	b->depth = slashes > 2 ? slashes - 2 : 0;
-}
-
 int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
 		size_t *n_r)
 {
-	void *arr = NULL;
-	int rc = read_rows(c, a, SQL_BRANCH_LIST, sizeof(**out_r), branch_read, &arr, n_r);
-
-	*out_r = arr;
-	return rc;
+	return db_rows(c, a, BRANCH, sizeof(**out_r), out_r, n_r,
+		       SQL_BRANCH_LIST, "");
 }
 
 int branch_get(struct db_conn *c, struct arena *a, int64_t id,
 	       struct branch *out)
 {
-	return read_one(c, a, SQL_BRANCH_GET, id, NULL, branch_read, out);
+	return db_row(c, a, BRANCH, out, SQL_BRANCH_GET, "i", id);
 }
 
 int branch_find(struct db_conn *c, struct arena *a, const char *name,
 		struct branch *out)
 {
-	return read_one(c, a, SQL_BRANCH_FIND, 0, name, branch_read, out);
+	return db_row(c, a, BRANCH, out, SQL_BRANCH_FIND, "t", name);
 }
 
 /* ---- unions ---- */
@@ -607,6 +536,10 @@ static const char SQL_UNION_GET[] =
 static const char SQL_UNION_FIND[] =
 	"SELECT u.id, u.name, u.kind, u.description FROM unions u "
 	"WHERE lower(u.name) = lower($1)";
+static const struct db_map UNION[] = {
+	DB_COL(struct union_org, id), DB_COL(struct union_org, name),
+	DB_COL(struct union_org, kind), DB_COL(struct union_org, description),
+	DB_COLS_END};
 static const char SQL_PU_CLEAR[] = "DELETE FROM person_unions WHERE person_id = $1";
 static const char SQL_PU_ADD[] =
 	"INSERT INTO person_unions (person_id, union_id) VALUES ($1, $2) "
@@ -625,36 +558,22 @@ int union_create(struct db_conn *c, const char *name, const char *kind,
 		      (int64_t)time_now());
 }
 
-static void union_read(struct db_stmt *st, struct arena *a, void *out)
-{
-	struct union_org *u = out;
-
-	u->id = db_col_int(st, 0);
-	u->name = arena_strdup(a, db_col_text(st, 1));
-	u->kind = arena_strdup(a, db_col_text(st, 2));
-	u->description = arena_strdup(a, db_col_text(st, 3));
-}
-
 int union_list(struct db_conn *c, struct arena *a, struct union_org **out_r,
 	       size_t *n_r)
 {
-	void *arr = NULL;
-	int rc = read_rows(c, a, SQL_UNION_LIST, sizeof(**out_r), union_read, &arr, n_r);
-
-	*out_r = arr;
-	return rc;
+	return db_rows(c, a, UNION, sizeof(**out_r), out_r, n_r, SQL_UNION_LIST, "");
 }
 
 int union_get(struct db_conn *c, struct arena *a, int64_t id,
 	      struct union_org *out)
 {
-	return read_one(c, a, SQL_UNION_GET, id, NULL, union_read, out);
+	return db_row(c, a, UNION, out, SQL_UNION_GET, "i", id);
 }
 
 int union_find(struct db_conn *c, struct arena *a, const char *name,
 	       struct union_org *out)
 {
-	return read_one(c, a, SQL_UNION_FIND, 0, name, union_read, out);
+	return db_row(c, a, UNION, out, SQL_UNION_FIND, "t", name);
 }
 
 int person_set_unions(struct db_conn *c, int64_t person,
@@ -677,22 +596,8 @@ int person_add_unions(struct db_conn *c, int64_t person, const int64_t *unions,
 int person_unions(struct db_conn *c, struct arena *a, int64_t person,
 		  int64_t **ids_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_PU_LIST);
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, person);
-	while ((rc = db_step(st)) == DB_ROW) {
-		ids = arena_grow(a, ids, n, &cap, sizeof(*ids));
-		ids[n++] = db_col_int(st, 0);
-	}
-	db_reset(st);
-	*ids_r = ids;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_PU_LIST,
+		       "i", person);
 }
 
 int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
@@ -708,29 +613,16 @@ static const char SQL_REPS[] =
 	"JOIN people p ON p.id = pu.person_id WHERE pu.union_id = $1 "
 	"AND pu.is_rep = 1 AND p.erased_at IS NULL ORDER BY p.display_name";
 
+static const struct db_map REP[] = {
+	DB_COL(struct union_rep, person), DB_COL(struct union_rep, branch_id),
+	DB_COL(struct union_rep, display_name), DB_COL(struct union_rep, title),
+	DB_COLS_END};
+
 int union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
 	       struct union_rep **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_REPS);
-	struct union_rep *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, union_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n].person = db_col_int(st, 0);
-		arr[n].branch_id = db_col_int(st, 1);
-		arr[n].display_name = arena_strdup(a, db_col_text(st, 2));
-		arr[n].title = arena_strdup(a, db_col_text(st, 3));
-		n++;
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, REP, sizeof(**out_r), out_r, n_r, SQL_REPS, "i",
+		       union_id);
 }
 
 /* ---- dues ---- */
@@ -741,6 +633,10 @@ static const char SQL_DUES_ADD[] =
 static const char SQL_DUES_LIST[] =
 	"SELECT id, amount, currency, period, paid_on FROM dues "
 	"WHERE person_id = $1 ORDER BY paid_on DESC, id DESC";
+static const struct db_map DUE[] = {
+	DB_COL(struct due, id), DB_COL(struct due, amount),
+	DB_COL(struct due, currency), DB_COL(struct due, period),
+	DB_COL(struct due, paid_on), DB_COLS_END};
 
 int dues_add(struct db_conn *c, int64_t person, int64_t amount,
 	     const char *currency, const char *period, const char *paid_on,
@@ -756,27 +652,8 @@ int dues_add(struct db_conn *c, int64_t person, int64_t amount,
 int dues_list(struct db_conn *c, struct arena *a, int64_t person,
 	      struct due **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_DUES_LIST);
-	struct due *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, person);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n].id = db_col_int(st, 0);
-		arr[n].amount = db_col_int(st, 1);
-		arr[n].currency = arena_strdup(a, db_col_text(st, 2));
-		arr[n].period = arena_strdup(a, db_col_text(st, 3));
-		arr[n].paid_on = arena_strdup(a, db_col_text(st, 4));
-		n++;
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, DUE, sizeof(**out_r), out_r, n_r, SQL_DUES_LIST,
+		       "i", person);
 }
 
 /* ---- the generation of people, for other processes' indexes ---- */
@@ -841,20 +718,16 @@ static const char SQL_REVIEW_RESOLVE[] =
 	"UPDATE contact_reviews SET state = $1, resolved_by = $2, "
 	"resolved_at = $3 WHERE id = $4 AND state = 'open'";
 
-static void review_row(struct db_stmt *st, struct arena *a, void *out)
-{
-	struct contact_review *r = out;
-
-	r->id = db_col_int(st, 0);
-	r->person_id = db_col_int(st, 1);
-	r->other_id = db_col_int(st, 2);
-	r->field = strcmp(db_col_text(st, 3), "email") == 0 ? CONTACT_EMAIL
-							     : CONTACT_PHONE;
-	r->state = arena_strdup(a, db_col_text(st, 4));
-	r->opened_by = db_col_int(st, 5);
-	r->opened_at = db_col_int(st, 6);
-	r->opened_by_name = arena_strdup(a, db_col_text(st, 7));
-}
+static const struct db_map REVIEW[] = {
+	DB_COL(struct contact_review, id),
+	DB_COL(struct contact_review, person_id),
+	DB_COL(struct contact_review, other_id),
+	DB_COL_FN(struct contact_review, field, col_contact_field, NULL),
+	DB_COL(struct contact_review, state),
+	DB_COL(struct contact_review, opened_by),
+	DB_COL(struct contact_review, opened_at),
+	DB_COL(struct contact_review, opened_by_name),
+	DB_COLS_END};
 
 const char *contact_field_name(int field)
 {
@@ -909,51 +782,26 @@ int reviews_within(struct db_conn *c, struct arena *a, const char *path,
 		   int64_t person, size_t max, struct contact_review **out_r,
 		   size_t *n_r)
 {
-	const char *sql = person ? (path ? SQL_REVIEWS_OF_IN : SQL_REVIEWS_OF_ALL)
-				 : (path ? SQL_REVIEWS_IN : SQL_REVIEWS_ALL);
-	struct db_stmt *st = db_prepare(c, sql);
-	struct contact_review *arr = NULL;
-	size_t n = 0, cap = 0;
-	int k = 1, rc;
+	const char *like = path ? arena_printf(a, "%s%%", path) : NULL;
+	size_t size = sizeof(**out_r);
 
-	*out_r = NULL;
-	*n_r = 0;
-	if (!st)
-		return DB_ERROR;
+	if (person && like)
+		return db_rows(c, a, REVIEW, size, out_r, n_r, SQL_REVIEWS_OF_IN,
+			       "it", person, like);
 	if (person)
-		db_bind_int(st, k++, person);
-	if (path)
-		db_bind_text(st, k++, arena_printf(a, "%s%%", path));
-	if (!person)
-		db_bind_int(st, k++, (int64_t)max);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		review_row(st, a, &arr[n++]);
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+		return db_rows(c, a, REVIEW, size, out_r, n_r, SQL_REVIEWS_OF_ALL,
+			       "i", person);
+	if (like)
+		return db_rows(c, a, REVIEW, size, out_r, n_r, SQL_REVIEWS_IN,
+			       "ti", like, (int64_t)max);
+	return db_rows(c, a, REVIEW, size, out_r, n_r, SQL_REVIEWS_ALL, "i",
+		       (int64_t)max);
 }
 
 int review_get(struct db_conn *c, struct arena *a, int64_t id,
 	       struct contact_review *out)
 {
-	struct db_stmt *st = db_prepare(c, SQL_REVIEW_GET);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		review_row(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
+	return db_row(c, a, REVIEW, out, SQL_REVIEW_GET, "i", id);
 }
 
 int review_resolve(struct db_conn *c, int64_t id, const char *state, int64_t by)
@@ -1086,29 +934,34 @@ int export_log_add(struct db_conn *c, int64_t user, int64_t people,
 	return rc < 0 ? rc : DB_OK;
 }
 
+struct export_log_row {
+	int64_t people;
+	const char *scopes;
+};
+static const struct db_map EXPORT_LOG[] = {
+	DB_COL(struct export_log_row, people),
+	DB_COL(struct export_log_row, scopes), DB_COLS_END};
+
 int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 		     int64_t since, int64_t *people_r, const char ***scopes_r,
 		     size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_EXPORT_LOG_SINCE);
-	const char **arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	struct export_log_row *rows;
+	const char **scopes;
+	int rc = db_rows(c, a, EXPORT_LOG, sizeof(*rows), &rows, n_r,
+			 SQL_EXPORT_LOG_SINCE, "ii", user, since);
 
 	*people_r = 0;
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, user);
-	db_bind_int(st, 2, since);
-	while ((rc = db_step(st)) == DB_ROW) {
-		*people_r += db_col_int(st, 0);
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n++] = arena_strdup(a, db_col_text(st, 1));
+	*scopes_r = NULL;
+	if (rc != DB_OK)
+		return rc;
+	scopes = arena_alloc(a, (*n_r + 1) * sizeof(*scopes));
+	for (size_t i = 0; i < *n_r; i++) {
+		*people_r += rows[i].people;
+		scopes[i] = rows[i].scopes;
 	}
-	db_reset(st);
-	*scopes_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	*scopes_r = scopes;
+	return DB_OK;
 }
 
 /* ---- applications: who approved, and forms used ---- */
@@ -1124,24 +977,8 @@ static const char SQL_FORMS_OLD[] = "DELETE FROM join_forms_used WHERE at < $1";
 int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
 			  int64_t **ids_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_APPROVERS);
-	int64_t *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	*ids_r = NULL;
-	*n_r = 0;
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, app);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n++] = db_col_int(st, 0);
-	}
-	db_reset(st);
-	*ids_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_APPROVERS,
+		       "i", app);
 }
 
 int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
@@ -1165,6 +1002,13 @@ static const char SQL_UP_GET[] =
 	"AND user_id = $2 AND created_at > $3";
 static const char SQL_UP_DEL[] =
 	"DELETE FROM import_uploads WHERE id = $1 OR created_at <= $2";
+struct upload_row {
+	const char *text, *options;
+};
+static const struct db_map UPLOAD[] = {
+	DB_COL_FN(struct upload_row, text, col_opened_or_null,
+		  "import_uploads.data"),
+	DB_COL(struct upload_row, options), DB_COLS_END};
 
 int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 		      const char *data, size_t n, const char *options,
@@ -1181,31 +1025,22 @@ int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 }
 
 int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
-		      int64_t user, int64_t ttl, char **text_r,
+		      int64_t user, int64_t ttl, const char **text_r,
 		      const char **options_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_UP_GET);
-	int rc;
+	struct upload_row u;
+	int rc = db_row(c, a, UPLOAD, &u, SQL_UP_GET, "iii", id, user,
+			(int64_t)time_now() - ttl);
 
 	*text_r = NULL;
 	*options_r = "";
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, user);
-	db_bind_int(st, 3, time_now() - ttl);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t len;
-		const void *b = db_col_blob(st, 0, &len);
-		*text_r = unseal_str(a, "import_uploads.data", b, len);
-		*options_r = arena_strdup(a, db_col_text(st, 1));
-		rc = *text_r ? DB_OK : DB_ERROR;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
+	if (rc != DB_OK)
+		return rc;
+	if (!u.text)
+		return DB_ERROR; /* sealed with another key, or damaged */
+	*text_r = u.text;
+	*options_r = u.options;
+	return DB_OK;
 }
 
 int import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl)

@@ -235,8 +235,7 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 				.by = rq->user.id, .may_write = may_write, .arg = rq,
 				.view = &view};
 	struct import_plan p;
-	char *text = NULL;
-	const char *options;
+	const char *text = NULL, *options;
 	json_t *data;
 	int rc = import_upload_get(c, rq->arena, id, rq->user.id, UPLOAD_TTL, &text,
 				   &options);
