@@ -203,11 +203,8 @@ static int demo_applications(struct db_conn *c, struct arena *a)
 		if (branch_find(c, a, demo_apps[i].branch, &b) != DB_OK)
 			return DB_ERROR;
 		s = intake_seal(a, pk, demo_apps[i].json, strlen(demo_apps[i].json), &len);
-		rc = db_int(c, &id,
-			    "INSERT INTO applications (branch_id, intake_sealed, lang, "
-			    "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-			    "ibti", b.id, s, len, i % 2 ? "kk" : "ru",
-			    (int64_t)time_now() - 3600 * (int64_t)(10 - i));
+		rc = application_add(c, b.id, s, len, i % 2 ? "kk" : "ru",
+				     (int64_t)time_now() - 3600 * (int64_t)(10 - i), &id);
 	}
 	return rc;
 }

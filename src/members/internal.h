@@ -393,6 +393,51 @@ int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 		     int64_t since, int64_t *people_r, const char ***scopes_r,
 		     size_t *n_r);
 
+/* ---- applications (store.c) ---- */
+struct application {
+	int64_t id, branch_id, created_at;
+	int64_t person_id; /* the person it made, 0 */
+	const char *state; /* new, accepted, rejected */
+	const char *lang;  /* the applicant's language, "" */
+	struct bytes sealed; /* sealed to the intake key; empty once decided */
+	int64_t approvals;   /* officers who approved it */
+};
+/* Adds an application of branch, its submission sealed to the intake key
+ * (n bytes), in the applicant's language, made at at: DB_OK and *id_r,
+ * or negative. */
+int application_add(struct db_conn *c, int64_t branch, const void *sealed,
+		    size_t n, const char *lang, int64_t at, int64_t *id_r);
+/* The newest 500 applications, waiting ones first (arena array, the
+ * sealed submissions copied): DB_OK (maybe none) or negative. */
+int application_list(struct db_conn *c, struct arena *a,
+		     struct application **out_r, size_t *n_r);
+/* Application id (arena-owned): DB_OK, DB_NOTFOUND or negative. */
+int application_get(struct db_conn *c, struct arena *a, int64_t id,
+		    struct application *out);
+struct application_review {
+	const char *decision; /* approve, reject, note */
+	int64_t at, user_id;
+	const char *by_name;  /* the officer's display name */
+	const char *note;     /* opened; "" for none */
+};
+/* The reviews of application app, oldest first (arena array): DB_OK or
+ * negative. */
+int application_reviews(struct db_conn *c, struct arena *a, int64_t app,
+			struct application_review **out_r, size_t *n_r);
+/* Records user's decision on app (approve, reject, note) with a note
+ * sealed already (NULL: none): DB_OK or negative. */
+int application_review_add(struct db_conn *c, int64_t app, int64_t user,
+			   const char *decision, const void *note, size_t n);
+/* How many approvals of app user gave (*n_r), and how many officers
+ * approved app in all: DB_OK or negative. */
+int application_approved_by(struct db_conn *c, int64_t app, int64_t user,
+			    int64_t *n_r);
+int application_approvals(struct db_conn *c, int64_t app, int64_t *n_r);
+/* Decides app (state accepted or rejected) by an officer, with the
+ * person it made (0: none), and wipes its sealed submission: DB_OK,
+ * DB_NOTFOUND when it was not waiting (decided already), or negative. */
+int application_decide(struct db_conn *c, int64_t app, const char *state,
+		       int64_t by, int64_t person);
 /* The accounts that approved an application (arena array). */
 int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
 			  int64_t **ids_r, size_t *n_r);

@@ -59,6 +59,22 @@ static void col_status(struct db_stmt *st, int col, struct arena *a,
 	*(enum mstatus *)field = s;
 }
 
+/* A blob into a struct bytes: copied into the arena, or borrowed until
+ * the next row when read without one. {NULL, 0} for NULL. */
+static void col_bytes(struct db_stmt *st, int col, struct arena *a,
+		      void *field, const void *arg)
+{
+	struct bytes *b = field;
+
+	b->p = NULL;
+	b->n = 0;
+	if (db_col_null(st, col))
+		return;
+	b->p = db_col_blob(st, col, &b->n);
+	if (a)
+		b->p = arena_memdup(a, b->p, b->n);
+}
+
 /* "email" or "phone" into CONTACT_*. */
 static void col_contact_field(struct db_stmt *st, int col, struct arena *a,
 			      void *field, const void *arg)
@@ -964,8 +980,55 @@ int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 	return DB_OK;
 }
 
-/* ---- applications: who approved, and forms used ---- */
+/* ---- applications: the queue, its reviews and decisions, forms used ---- */
 
+static const char SQL_APP_ADD[] =
+	"INSERT INTO applications (branch_id, intake_sealed, lang, created_at) "
+	"VALUES ($1, $2, $3, $4) RETURNING id";
+#define APPLICATION_SELECT                                                     \
+	"SELECT a.id, a.branch_id, a.state, a.created_at, a.intake_sealed, "   \
+	"a.lang, coalesce(a.person_id, 0), "                                   \
+	"(SELECT count(DISTINCT r.user_id) FROM application_reviews r "        \
+	" WHERE r.application_id = a.id AND r.decision = 'approve') "          \
+	"FROM applications a "
+static const char SQL_APP_LIST[] =
+	APPLICATION_SELECT "ORDER BY CASE a.state WHEN 'new' THEN 0 ELSE 1 END, "
+	"a.id DESC LIMIT 500";
+static const char SQL_APP_GET[] = APPLICATION_SELECT "WHERE a.id = $1";
+static const struct db_map APPLICATION[] = {
+	DB_COL(struct application, id),
+	DB_COL(struct application, branch_id),
+	DB_COL(struct application, state),
+	DB_COL(struct application, created_at),
+	DB_COL_FN(struct application, sealed, col_bytes, NULL),
+	DB_COL(struct application, lang),
+	DB_COL(struct application, person_id),
+	DB_COL(struct application, approvals),
+	DB_COLS_END};
+static const char SQL_APP_REVIEWS[] =
+	"SELECT r.decision, r.at, u.display_name, r.note_sealed, r.user_id "
+	"FROM application_reviews r JOIN users u ON u.id = r.user_id "
+	"WHERE r.application_id = $1 ORDER BY r.id";
+static const struct db_map APPLICATION_REVIEW[] = {
+	DB_COL(struct application_review, decision),
+	DB_COL(struct application_review, at),
+	DB_COL(struct application_review, by_name),
+	DB_COL_FN(struct application_review, note, col_opened,
+		  "application_reviews.note"),
+	DB_COL(struct application_review, user_id),
+	DB_COLS_END};
+static const char SQL_APP_REVIEW_ADD[] =
+	"INSERT INTO application_reviews (application_id, user_id, decision, "
+	"note_sealed, at) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_APP_APPROVED_BY[] =
+	"SELECT count(*) FROM application_reviews WHERE application_id = $1 "
+	"AND decision = 'approve' AND user_id = $2";
+static const char SQL_APP_APPROVALS[] =
+	"SELECT count(DISTINCT user_id) FROM application_reviews "
+	"WHERE application_id = $1 AND decision = 'approve'";
+static const char SQL_APP_DECIDE[] =
+	"UPDATE applications SET state = $1, decided_at = $2, decided_by = $3, "
+	"person_id = $4, intake_sealed = $5 WHERE id = $6 AND state = 'new'";
 static const char SQL_APPROVERS[] =
 	"SELECT DISTINCT user_id FROM application_reviews "
 	"WHERE application_id = $1 AND decision = 'approve' ORDER BY user_id";
@@ -979,6 +1042,67 @@ int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
 {
 	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_APPROVERS,
 		       "i", app);
+}
+
+int application_add(struct db_conn *c, int64_t branch, const void *sealed,
+		    size_t n, const char *lang, int64_t at, int64_t *id_r)
+{
+	return db_int(c, id_r, SQL_APP_ADD, "ibti", branch, sealed, n, lang, at);
+}
+
+int application_list(struct db_conn *c, struct arena *a,
+		     struct application **out_r, size_t *n_r)
+{
+	return db_rows(c, a, APPLICATION, sizeof(**out_r), out_r, n_r,
+		       SQL_APP_LIST, "");
+}
+
+int application_get(struct db_conn *c, struct arena *a, int64_t id,
+		    struct application *out)
+{
+	return db_row(c, a, APPLICATION, out, SQL_APP_GET, "i", id);
+}
+
+int application_reviews(struct db_conn *c, struct arena *a, int64_t app,
+			struct application_review **out_r, size_t *n_r)
+{
+	return db_rows(c, a, APPLICATION_REVIEW, sizeof(**out_r), out_r, n_r,
+		       SQL_APP_REVIEWS, "i", app);
+}
+
+int application_review_add(struct db_conn *c, int64_t app, int64_t user,
+			   const char *decision, const void *note, size_t n)
+{
+	int rc = note ? db_run(c, SQL_APP_REVIEW_ADD, "iitbi", app, user,
+			       decision, note, n, (int64_t)time_now())
+		      : db_run(c, SQL_APP_REVIEW_ADD, "iitni", app, user,
+			       decision, (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int application_approved_by(struct db_conn *c, int64_t app, int64_t user,
+			    int64_t *n_r)
+{
+	*n_r = 0;
+	return db_int(c, n_r, SQL_APP_APPROVED_BY, "ii", app, user);
+}
+
+int application_approvals(struct db_conn *c, int64_t app, int64_t *n_r)
+{
+	*n_r = 0;
+	return db_int(c, n_r, SQL_APP_APPROVALS, "i", app);
+}
+
+int application_decide(struct db_conn *c, int64_t app, const char *state,
+		       int64_t by, int64_t person)
+{
+	/* the sealed submission goes: what was accepted lives on in the
+	 * person's record, sealed with the data key */
+	int rc = person ? db_run(c, SQL_APP_DECIDE, "tiiibi", state,
+				 (int64_t)time_now(), by, person, "", (size_t)0, app)
+			: db_run(c, SQL_APP_DECIDE, "tiinbi", state,
+				 (int64_t)time_now(), by, "", (size_t)0, app);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
 int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
