@@ -233,8 +233,9 @@ static int demo_member(struct db_conn *c, struct arena *a, int64_t oil_union)
 			    "rudder-demo", &uid);
 	if (rc != DB_OK)
 		return rc;
-	rc = db_run(c, "UPDATE people SET account_id = $1 WHERE id = $2", "ii", uid, pid);
-	return rc == 1 ? DB_OK : DB_ERROR;
+	/* a record just made has no account yet */
+	rc = person_link_account(c, pid, uid);
+	return rc == DB_OK ? DB_OK : DB_ERROR;
 }
 
 int members_demo(struct db_conn *c, char *err, size_t cap)

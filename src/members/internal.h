@@ -470,6 +470,13 @@ void reviews_resolve(struct http_req *rq, struct http_resp *rs);
 json_t *members_reviews_json(struct http_req *rq, int64_t person);
 
 /* self.c: self-service */
+/* The person (not erased) whose record account is linked to: DB_OK and
+ * *id_r, DB_NOTFOUND, or negative. */
+int person_by_account(struct db_conn *c, int64_t account, int64_t *id_r);
+/* Links account to person's record when the record has none: DB_OK,
+ * DB_NOTFOUND when it has one already (or there is no such record), or
+ * negative. */
+int person_link_account(struct db_conn *c, int64_t person, int64_t account);
 void me_show(struct http_req *rq, struct http_resp *rs);
 void me_update(struct http_req *rq, struct http_resp *rs);
 void me_data(struct http_req *rq, struct http_resp *rs);

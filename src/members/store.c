@@ -159,6 +159,10 @@ static const char SQL_STATUS_SET[] =
 static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO status_history (person_id, from_status, to_status, at, "
 	"by_user, note_sealed) VALUES ($1, $2, $3, $4, $5, $6)";
+static const char SQL_BY_ACCOUNT[] =
+	"SELECT id FROM people WHERE account_id = $1 AND erased_at IS NULL";
+static const char SQL_LINK[] =
+	"UPDATE people SET account_id = $1 WHERE id = $2 AND account_id IS NULL";
 static const char SQL_ERASE[] =
 	"UPDATE people SET display_name = $1, status = 'left', "
 	"legal_name_sealed = NULL, phone_sealed = NULL, email_sealed = NULL, "
@@ -461,6 +465,17 @@ int person_history(struct db_conn *c, struct arena *a, int64_t id,
 {
 	return db_rows(c, a, HISTORY, sizeof(**out_r), out_r, n_r, SQL_HISTORY,
 		       "i", id);
+}
+
+int person_by_account(struct db_conn *c, int64_t account, int64_t *id_r)
+{
+	return db_int(c, id_r, SQL_BY_ACCOUNT, "i", account);
+}
+
+int person_link_account(struct db_conn *c, int64_t person, int64_t account)
+{
+	int rc = db_run(c, SQL_LINK, "ii", account, person);
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
 int person_erase(struct db_conn *c, int64_t id)
