@@ -83,6 +83,13 @@ static void col_contact_field(struct db_stmt *st, int col, struct arena *a,
 								   : CONTACT_PHONE;
 }
 
+/* What db_run said of a write meant for one row: DB_OK, DB_NOTFOUND
+ * when it changed none, or the failure. */
+static int changed_one(int rc)
+{
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+}
+
 /* Rows of one id, or one text. */
 static const struct db_map ID_COL[] = {DB_COL_SELF(int64_t), DB_COLS_END};
 static const struct db_map TEXT_COL[] = {DB_COL_SELF(const char *), DB_COLS_END};
@@ -475,7 +482,7 @@ int person_by_account(struct db_conn *c, int64_t account, int64_t *id_r)
 int person_link_account(struct db_conn *c, int64_t person, int64_t account)
 {
 	int rc = db_run(c, SQL_LINK, "ii", account, person);
-	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+	return changed_one(rc);
 }
 
 int person_erase(struct db_conn *c, int64_t id)
@@ -636,7 +643,7 @@ int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
 {
 	int rc = db_run(c, SQL_PU_REP, "itii", (int64_t)is_rep,
 			title ? title : "", union_id, person);
-	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+	return changed_one(rc);
 }
 
 static const char SQL_REPS[] =
@@ -839,7 +846,7 @@ int review_resolve(struct db_conn *c, int64_t id, const char *state, int64_t by)
 {
 	int rc = db_run(c, SQL_REVIEW_RESOLVE, "tiii", state, by,
 			(int64_t)time_now(), id);
-	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+	return changed_one(rc);
 }
 
 /* ---- merging two records of one person ---- */
@@ -995,6 +1002,66 @@ int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 	return DB_OK;
 }
 
+/* ---- export requests: beyond one officer's share, a second approves ---- */
+
+static const char SQL_EX_ADD[] =
+	"INSERT INTO export_requests (requested_by, scopes, created_at, people) "
+	"VALUES ($1, $2, $3, $4) RETURNING id";
+#define EXPORT_REQUEST_SELECT                                                  \
+	"SELECT e.id, e.requested_by, e.scopes, e.state, e.created_at, "       \
+	"coalesce(e.approved_at, 0), u.display_name, e.people "                \
+	"FROM export_requests e JOIN users u ON u.id = e.requested_by "
+static const char SQL_EX_GET[] = EXPORT_REQUEST_SELECT "WHERE e.id = $1";
+static const char SQL_EX_SINCE[] =
+	EXPORT_REQUEST_SELECT "WHERE e.created_at > $1 ORDER BY e.id DESC LIMIT 50";
+static const struct db_map EXPORT_REQUEST[] = {
+	DB_COL(struct export_request, id),
+	DB_COL(struct export_request, by),
+	DB_COL(struct export_request, scopes),
+	DB_COL(struct export_request, state),
+	DB_COL(struct export_request, created_at),
+	DB_COL(struct export_request, approved_at),
+	DB_COL(struct export_request, by_name),
+	DB_COL(struct export_request, people),
+	DB_COLS_END};
+static const char SQL_EX_APPROVE[] =
+	"UPDATE export_requests SET state = 'approved', approved_by = $1, "
+	"approved_at = $2 WHERE id = $3 AND state = 'pending'";
+static const char SQL_EX_DONE[] =
+	"UPDATE export_requests SET state = 'done', done_at = $1 "
+	"WHERE id = $2 AND state = 'approved'";
+
+int export_request_add(struct db_conn *c, int64_t by, const char *scopes,
+		       int64_t people, int64_t *id_r)
+{
+	return db_int(c, id_r, SQL_EX_ADD, "itii", by, scopes,
+		      (int64_t)time_now(), people);
+}
+
+int export_request_get(struct db_conn *c, struct arena *a, int64_t id,
+		       struct export_request *out)
+{
+	return db_row(c, a, EXPORT_REQUEST, out, SQL_EX_GET, "i", id);
+}
+
+int export_requests_since(struct db_conn *c, struct arena *a, int64_t since,
+			  struct export_request **out_r, size_t *n_r)
+{
+	return db_rows(c, a, EXPORT_REQUEST, sizeof(**out_r), out_r, n_r,
+		       SQL_EX_SINCE, "i", since);
+}
+
+int export_request_approve(struct db_conn *c, int64_t id, int64_t by)
+{
+	return changed_one(db_run(c, SQL_EX_APPROVE, "iii", by,
+				  (int64_t)time_now(), id));
+}
+
+int export_request_done(struct db_conn *c, int64_t id)
+{
+	return changed_one(db_run(c, SQL_EX_DONE, "ii", (int64_t)time_now(), id));
+}
+
 /* ---- applications: the queue, its reviews and decisions, forms used ---- */
 
 static const char SQL_APP_ADD[] =
@@ -1117,7 +1184,7 @@ int application_decide(struct db_conn *c, int64_t app, const char *state,
 				 (int64_t)time_now(), by, person, "", (size_t)0, app)
 			: db_run(c, SQL_APP_DECIDE, "tiinbi", state,
 				 (int64_t)time_now(), by, "", (size_t)0, app);
-	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+	return changed_one(rc);
 }
 
 int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
