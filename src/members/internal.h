@@ -133,6 +133,32 @@ int intake_ensure(struct db_conn *c);
 int intake_share(struct db_conn *c, const unsigned char *sk);
 /* The intake secret key inside this officer's session, or -1. */
 int intake_secret(struct http_req *rq, unsigned char *sk, unsigned char *pk);
+/* The store's side (store.c). The public key: DB_OK with its bytes
+ * (arena-owned), DB_NOTFOUND when none was made yet, or negative. */
+int intake_key_get(struct db_conn *c, struct arena *a, struct bytes *pk_r);
+/* Stores the public key unless there is one: 1 when stored, 0 when
+ * another process stored one first, or negative. */
+int intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n);
+/* An officer's copy of the secret key: sealed_sk sealed to their
+ * personal public key for_key. */
+struct intake_grant {
+	struct bytes for_key, sealed_sk;
+};
+/* user's copy (arena-owned): DB_OK, DB_NOTFOUND or negative. */
+int intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
+		     struct intake_grant *out);
+/* Sets (replaces) user's copy; drops it: DB_OK or negative. */
+int intake_grant_put(struct db_conn *c, int64_t user, const void *for_key,
+		     size_t nkey, const void *sealed_sk, size_t nsealed);
+int intake_grant_drop(struct db_conn *c, int64_t user);
+/* The accounts holding a copy, ascending (arena array): DB_OK or
+ * negative. */
+int intake_grant_holders(struct db_conn *c, struct arena *a, int64_t **ids_r,
+			 size_t *n_r);
+/* The active accounts granted role over any scope, ascending, each once
+ * (arena array): DB_OK or negative. */
+int role_accounts(struct db_conn *c, struct arena *a, const char *role,
+		  int64_t **ids_r, size_t *n_r);
 unsigned char *intake_seal(struct arena *a, const unsigned char *pk,
 			   const char *plain, size_t n, size_t *len_r);
 char *intake_open(struct arena *a, const unsigned char *sk,

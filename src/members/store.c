@@ -1002,6 +1002,78 @@ int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 	return DB_OK;
 }
 
+/* ---- the intake key (intake.c says who holds it) ---- */
+
+static const char SQL_INTAKE_PK[] =
+	"SELECT public_key FROM intake_key WHERE id = 1";
+static const char SQL_INTAKE_PK_PUT[] =
+	"INSERT INTO intake_key (id, public_key, created_at) VALUES (1, $1, $2) "
+	"ON CONFLICT (id) DO NOTHING";
+/* one blob into a whole struct bytes (col_bytes fills p and n) */
+static const struct db_map BYTES_COL[] = {
+	DB_COL_FN(struct bytes, p, col_bytes, NULL), DB_COLS_END};
+static const char SQL_GRANT_GET[] =
+	"SELECT for_key, sealed_sk FROM intake_grants WHERE user_id = $1";
+static const struct db_map INTAKE_GRANT[] = {
+	DB_COL_FN(struct intake_grant, for_key, col_bytes, NULL),
+	DB_COL_FN(struct intake_grant, sealed_sk, col_bytes, NULL),
+	DB_COLS_END};
+static const char SQL_GRANT_PUT[] =
+	"INSERT INTO intake_grants (user_id, for_key, sealed_sk, created_at) "
+	"VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO UPDATE SET "
+	"for_key = excluded.for_key, sealed_sk = excluded.sealed_sk, "
+	"created_at = excluded.created_at";
+static const char SQL_GRANT_DEL[] = "DELETE FROM intake_grants WHERE user_id = $1";
+static const char SQL_GRANT_USERS[] =
+	"SELECT user_id FROM intake_grants ORDER BY user_id";
+static const char SQL_ROLE_USERS[] =
+	"SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id = g.user_id "
+	"WHERE g.role = $1 AND u.status = 'active' ORDER BY g.user_id";
+
+int intake_key_get(struct db_conn *c, struct arena *a, struct bytes *pk_r)
+{
+	return db_row(c, a, BYTES_COL, pk_r, SQL_INTAKE_PK, "");
+}
+
+int intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n)
+{
+	return db_run(c, SQL_INTAKE_PK_PUT, "bi", pk, n, (int64_t)time_now());
+}
+
+int intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
+		     struct intake_grant *out)
+{
+	return db_row(c, a, INTAKE_GRANT, out, SQL_GRANT_GET, "i", user);
+}
+
+int intake_grant_put(struct db_conn *c, int64_t user, const void *for_key,
+		     size_t nkey, const void *sealed_sk, size_t nsealed)
+{
+	int rc = db_run(c, SQL_GRANT_PUT, "ibbi", user, for_key, nkey, sealed_sk,
+			nsealed, (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int intake_grant_drop(struct db_conn *c, int64_t user)
+{
+	int rc = db_run(c, SQL_GRANT_DEL, "i", user);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int intake_grant_holders(struct db_conn *c, struct arena *a, int64_t **ids_r,
+			 size_t *n_r)
+{
+	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_GRANT_USERS,
+		       "");
+}
+
+int role_accounts(struct db_conn *c, struct arena *a, const char *role,
+		  int64_t **ids_r, size_t *n_r)
+{
+	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_ROLE_USERS,
+		       "t", role);
+}
+
 /* ---- export requests: beyond one officer's share, a second approves ---- */
 
 static const char SQL_EX_ADD[] =
