@@ -402,6 +402,33 @@ char *import_fatal(struct arena *a, const char *lang,
 char *import_message(struct arena *a, const char *lang,
 		     const struct import_row *r);
 
+/* ---- streams of everyone (store.c), for the index and the export ----
+ * fn is called for each person not erased, in id order; p and all its
+ * text live until it returns. unions holds the names of the person's
+ * unions ("Miners; Students", by name) in the export, NULL in the
+ * index. fn returns 0 for the next person, or a negative DB_ code that
+ * stops the stream and is returned. A stream returns DB_OK or negative:
+ * a step that fails is never the end of the people. */
+typedef int (*people_fn)(const struct person *p, const char *unions,
+			 void *arg);
+/* What the index holds: id, branch, status, display name, and legal
+ * name, phone and email opened ("" when empty; the other sealed fields
+ * "", the rest zero). */
+int index_people_each(struct db_conn *c, people_fn fn, void *arg);
+/* What an export writes: the index's fields, joined_on, address, birth
+ * date and workplace, and the unions. Only people whose branch
+ * want(arg, branch) accepts (want NULL: everyone) are opened and
+ * passed to fn. */
+int export_people_each(struct db_conn *c, bool (*want)(void *arg, int64_t branch),
+		       people_fn fn, void *arg);
+struct person_union {
+	int64_t person, union_id;
+};
+/* Every (person, union) pair, ordered by person: fn(row, arg) as
+ * db_each's, row a struct person_union. DB_OK or negative. */
+int person_unions_each(struct db_conn *c, int (*fn)(void *row, void *arg),
+		       void *arg);
+
 /* export.c: the CSV of everyone in a filter (NULL bits: everyone), with
  * the import's columns; *n_r people. */
 int members_export_csv(struct db_conn *c, struct arena *a, bool org,

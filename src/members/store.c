@@ -503,6 +503,154 @@ int person_erase(struct db_conn *c, int64_t id)
 	return DB_OK;
 }
 
+/* ---- streams of everyone: the index's build and the export ----
+ * A million rows: each is read without an arena (its text borrowed until
+ * the next row) and its sealed columns opened into an arena of its own,
+ * freed when fn returns. The columns the index reads come first; the
+ * export reads them and more. */
+
+struct person_row {
+	struct person p;
+	struct bytes legal_name, phone, email, address, birth_date, workplace;
+};
+#define PERSON_ROW_SELECT                                                      \
+	"SELECT id, branch_id, status, display_name, legal_name_sealed, "      \
+	"phone_sealed, email_sealed"
+#define PERSON_ROW_COLS                                                        \
+	DB_COL(struct person_row, p.id), DB_COL(struct person_row, p.branch_id), \
+		DB_COL_FN(struct person_row, p.status, col_status, NULL),      \
+		DB_COL(struct person_row, p.display_name),                     \
+		DB_COL_FN(struct person_row, legal_name, col_bytes, NULL),     \
+		DB_COL_FN(struct person_row, phone, col_bytes, NULL),          \
+		DB_COL_FN(struct person_row, email, col_bytes, NULL)
+static const char SQL_INDEX_PEOPLE[] =
+	PERSON_ROW_SELECT " FROM people WHERE erased_at IS NULL ORDER BY id";
+static const struct db_map INDEX_PERSON[] = {PERSON_ROW_COLS, DB_COLS_END};
+static const char SQL_EXPORT_PEOPLE[] =
+	PERSON_ROW_SELECT ", joined_on, address_sealed, birth_date_sealed, "
+	"workplace_sealed FROM people WHERE erased_at IS NULL ORDER BY id";
+static const struct db_map EXPORT_PERSON[] = {
+	PERSON_ROW_COLS,
+	DB_COL(struct person_row, p.joined_on),
+	DB_COL_FN(struct person_row, address, col_bytes, NULL),
+	DB_COL_FN(struct person_row, birth_date, col_bytes, NULL),
+	DB_COL_FN(struct person_row, workplace, col_bytes, NULL),
+	DB_COLS_END};
+/* the unions of everyone, ordered by person like the people */
+static const char SQL_EXPORT_UNIONS[] =
+	"SELECT pu.person_id, u.name FROM person_unions pu JOIN unions u "
+	"ON u.id = pu.union_id ORDER BY pu.person_id, u.name";
+struct union_name {
+	int64_t person;
+	const char *name;
+};
+static const struct db_map UNION_NAME[] = {
+	DB_COL(struct union_name, person), DB_COL(struct union_name, name),
+	DB_COLS_END};
+static const char SQL_ALL_UNIONS[] =
+	"SELECT person_id, union_id FROM person_unions ORDER BY person_id";
+static const struct db_map PERSON_UNION[] = {
+	DB_COL(struct person_union, person),
+	DB_COL(struct person_union, union_id), DB_COLS_END};
+
+struct walk {
+	bool (*want)(void *arg, int64_t branch); /* NULL: everyone */
+	people_fn fn;
+	void *arg;
+	/* the export's unions, stepped alongside the people (NULL: none) */
+	struct db_stmt *us;
+	int urc;
+	struct union_name u;
+	struct buf names;
+};
+
+static const char *open_bytes(struct arena *a, const struct bytes *b,
+			      const char *ctx)
+{
+	char *v = b->p ? unseal_str(a, ctx, b->p, b->n) : NULL;
+	return v ? v : "";
+}
+
+/* Steps the unions up to person, keeping person's names in w->names:
+ * DB_OK, or the step that failed. */
+static int walk_unions(struct walk *w, int64_t person)
+{
+	buf_reset(&w->names);
+	while (w->urc == DB_ROW && w->u.person <= person) {
+		if (w->u.person == person) {
+			if (w->names.len)
+				buf_puts(&w->names, "; ");
+			buf_puts(&w->names, w->u.name);
+		}
+		if ((w->urc = db_step(w->us)) == DB_ROW)
+			db_read(w->us, NULL, UNION_NAME, &w->u);
+	}
+	return w->urc == DB_ROW || w->urc == DB_DONE ? DB_OK : w->urc;
+}
+
+static int walk_row(void *row, void *arg)
+{
+	struct person_row *r = row;
+	struct walk *w = arg;
+	struct arena *a;
+	int rc;
+
+	if (w->us && (rc = walk_unions(w, r->p.id)) != DB_OK)
+		return rc;
+	if (w->want && !w->want(w->arg, r->p.branch_id))
+		return 0; /* never opened */
+	a = arena_new();
+	r->p.legal_name = open_bytes(a, &r->legal_name, "people.legal_name");
+	r->p.phone = open_bytes(a, &r->phone, "people.phone");
+	r->p.email = open_bytes(a, &r->email, "people.email");
+	r->p.address = open_bytes(a, &r->address, "people.address");
+	r->p.birth_date = open_bytes(a, &r->birth_date, "people.birth_date");
+	r->p.workplace = open_bytes(a, &r->workplace, "people.workplace");
+	rc = w->fn(&r->p, w->us ? (w->names.data ? w->names.data : "") : NULL,
+		   w->arg);
+	arena_free(a);
+	return rc < 0 ? rc : 0;
+}
+
+int index_people_each(struct db_conn *c, people_fn fn, void *arg)
+{
+	struct person_row row = {0};
+	struct walk w = {.fn = fn, .arg = arg};
+
+	return db_each(c, NULL, INDEX_PERSON, &row, walk_row, &w,
+		       SQL_INDEX_PEOPLE, "");
+}
+
+int export_people_each(struct db_conn *c, bool (*want)(void *arg, int64_t branch),
+		       people_fn fn, void *arg)
+{
+	struct person_row row = {0};
+	struct walk w = {.want = want, .fn = fn, .arg = arg};
+	int rc;
+
+	/* a statement of its own, stepped by hand beside db_each's */
+	if (!(w.us = db_prepare_once(c, SQL_EXPORT_UNIONS)))
+		return DB_ERROR;
+	buf_init(&w.names);
+	if ((w.urc = db_step(w.us)) == DB_ROW)
+		db_read(w.us, NULL, UNION_NAME, &w.u);
+	rc = w.urc == DB_ROW || w.urc == DB_DONE
+		     ? db_each(c, NULL, EXPORT_PERSON, &row, walk_row, &w,
+			       SQL_EXPORT_PEOPLE, "")
+		     : w.urc;
+	buf_free(&w.names);
+	db_finalize(w.us);
+	return rc;
+}
+
+int person_unions_each(struct db_conn *c, int (*fn)(void *row, void *arg),
+		       void *arg)
+{
+	struct person_union row;
+
+	return db_each(c, NULL, PERSON_UNION, &row, fn, arg, SQL_ALL_UNIONS, "");
+}
+
 /* ---- branches ---- */
 
 static const char SQL_BRANCH_ENSURE[] =
