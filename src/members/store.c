@@ -14,15 +14,14 @@
 #include "platform/core/core.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
-#include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* ---- reading columns (the db_map functions of this file) ---- */
+/* ---- reading columns (the db_map functions of this file), counting
+ * writes ---- */
 
 /* A sealed column opened with its context (arg, "people.phone") into a
  * const char *: NULL when the column is NULL or does not open. */
