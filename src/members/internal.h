@@ -446,6 +446,31 @@ int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 		     int64_t since, int64_t *people_r, const char ***scopes_r,
 		     size_t *n_r);
 
+/* ---- export requests (store.c) ---- */
+struct export_request {
+	int64_t id, by, created_at, people;
+	int64_t approved_at; /* 0: not approved */
+	const char *scopes;  /* as export_log_add's */
+	const char *state;   /* pending, approved, done, expired */
+	const char *by_name; /* the requester's display name */
+};
+/* Asks for an export of people from scopes by an officer: DB_OK and
+ * *id_r, or negative. */
+int export_request_add(struct db_conn *c, int64_t by, const char *scopes,
+		       int64_t people, int64_t *id_r);
+/* Request id (arena-owned): DB_OK, DB_NOTFOUND or negative. */
+int export_request_get(struct db_conn *c, struct arena *a, int64_t id,
+		       struct export_request *out);
+/* The 50 newest requests made after since (arena array): DB_OK or
+ * negative. */
+int export_requests_since(struct db_conn *c, struct arena *a, int64_t since,
+			  struct export_request **out_r, size_t *n_r);
+/* pending -> approved by an officer, and approved -> done: DB_OK,
+ * DB_NOTFOUND when the request was not in the state before, or
+ * negative. */
+int export_request_approve(struct db_conn *c, int64_t id, int64_t by);
+int export_request_done(struct db_conn *c, int64_t id);
+
 /* ---- applications (store.c) ---- */
 struct application {
 	int64_t id, branch_id, created_at;
@@ -491,31 +516,6 @@ int application_approvals(struct db_conn *c, int64_t app, int64_t *n_r);
  * DB_NOTFOUND when it was not waiting (decided already), or negative. */
 int application_decide(struct db_conn *c, int64_t app, const char *state,
 		       int64_t by, int64_t person);
-/* ---- export requests (store.c) ---- */
-struct export_request {
-	int64_t id, by, created_at, people;
-	int64_t approved_at; /* 0: not approved */
-	const char *scopes;  /* as export_log_add's */
-	const char *state;   /* pending, approved, done, expired */
-	const char *by_name; /* the requester's display name */
-};
-/* Asks for an export of people from scopes by an officer: DB_OK and
- * *id_r, or negative. */
-int export_request_add(struct db_conn *c, int64_t by, const char *scopes,
-		       int64_t people, int64_t *id_r);
-/* Request id (arena-owned): DB_OK, DB_NOTFOUND or negative. */
-int export_request_get(struct db_conn *c, struct arena *a, int64_t id,
-		       struct export_request *out);
-/* The 50 newest requests made after since (arena array): DB_OK or
- * negative. */
-int export_requests_since(struct db_conn *c, struct arena *a, int64_t since,
-			  struct export_request **out_r, size_t *n_r);
-/* pending -> approved by an officer, and approved -> done: DB_OK,
- * DB_NOTFOUND when the request was not in the state before, or
- * negative. */
-int export_request_approve(struct db_conn *c, int64_t id, int64_t by);
-int export_request_done(struct db_conn *c, int64_t id);
-
 /* The accounts that approved an application (arena array). */
 int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
 			  int64_t **ids_r, size_t *n_r);
@@ -547,7 +547,7 @@ void reviews_resolve(struct http_req *rq, struct http_resp *rs);
  * both records in their branches. */
 json_t *members_reviews_json(struct http_req *rq, int64_t person);
 
-/* self.c: self-service */
+/* self.c: self-service; its records, in store.c: */
 /* The person (not erased) whose record account is linked to: DB_OK and
  * *id_r, DB_NOTFOUND, or negative. */
 int person_by_account(struct db_conn *c, int64_t account, int64_t *id_r);
