@@ -276,9 +276,9 @@ static json_t *app_open(struct http_req *rq, const struct application *ap,
 {
 	char *plain;
 
-	if (!sk || ap->sealed.n == 0)
+	if (!sk || ap->sealed.len == 0)
 		return NULL;
-	plain = intake_open(rq->arena, sk, pk, ap->sealed.p, ap->sealed.n);
+	plain = intake_open(rq->arena, sk, pk, ap->sealed.p, ap->sealed.len);
 	return plain ? json_loads(plain, 0, NULL) : NULL;
 }
 
@@ -505,11 +505,8 @@ static int decide_tx(struct db_conn *c, void *arg)
 		in.branch_id = d->ap->branch_id;
 		in.status = "active";
 		{
-			char today[11];
-			time_t now = (time_t)time_now();
-			struct tm tm;
-			gmtime_r(&now, &tm);
-			strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+			char today[11]; /* the organization's day, as on the forms */
+			date_today(today, sizeof(today));
 			in.joined_on = arena_strdup(rq->arena, today);
 		}
 		in.consent_phone = json_is_true(json_object_get(d->sub, "consent_phone"));

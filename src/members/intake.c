@@ -26,10 +26,10 @@
 static int public_key(struct db_conn *c, unsigned char *pk)
 {
 	struct arena *a = arena_new();
-	struct bytes k;
+	struct db_blob k;
 	int rc = intake_key_get(c, a, &k);
 
-	if (rc == DB_OK && k.n != INTAKE_KEY_LEN)
+	if (rc == DB_OK && k.len != INTAKE_KEY_LEN)
 		rc = DB_ERROR;
 	if (rc == DB_OK)
 		memcpy(pk, k.p, INTAKE_KEY_LEN);
@@ -95,7 +95,7 @@ static int give(struct db_conn *c, struct arena *a, int64_t user,
 	rc = intake_grant_get(c, a, user, &g);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return -1;
-	if (rc == DB_OK && g.for_key.n == sizeof(upk) &&
+	if (rc == DB_OK && g.for_key.len == sizeof(upk) &&
 	    memcmp(g.for_key.p, upk, sizeof(upk)) == 0)
 		return 0;
 	crypto_box_seal(sealed, sk, INTAKE_KEY_LEN, upk);
@@ -176,8 +176,8 @@ int intake_secret(struct http_req *rq, unsigned char *sk, unsigned char *pk)
 	    auth_personal_key(rq, psk, ppk) != 0)
 		return -1;
 	if (intake_grant_get(platform_conn(), rq->arena, rq->user.id, &g) == DB_OK &&
-	    g.sealed_sk.n == crypto_box_SEALBYTES + INTAKE_KEY_LEN &&
-	    crypto_box_seal_open(sk, g.sealed_sk.p, g.sealed_sk.n, ppk, psk) == 0)
+	    g.sealed_sk.len == crypto_box_SEALBYTES + INTAKE_KEY_LEN &&
+	    crypto_box_seal_open(sk, g.sealed_sk.p, g.sealed_sk.len, ppk, psk) == 0)
 		ok = 0;
 	sodium_memzero(psk, sizeof(psk));
 	if (ok == 0) {

@@ -24,13 +24,6 @@ bool mscope_has(const struct mscope *s, int64_t branch);
 void mscope_subtree(struct http_req *rq, int64_t branch, uint8_t **bits_r,
 		    size_t *n_r);
 
-/* Bytes of a blob column: arena-owned, or borrowed until the next row
- * when read without an arena. */
-struct bytes {
-	const void *p;
-	size_t n;
-};
-
 /* After a change to a person commits: this process's index, and (via the
  * event channel) every other process's. */
 void members_changed(struct http_req *rq, int64_t person);
@@ -135,14 +128,14 @@ int intake_share(struct db_conn *c, const unsigned char *sk);
 int intake_secret(struct http_req *rq, unsigned char *sk, unsigned char *pk);
 /* The store's side (store.c). The public key: DB_OK with its bytes
  * (arena-owned), DB_NOTFOUND when none was made yet, or negative. */
-int intake_key_get(struct db_conn *c, struct arena *a, struct bytes *pk_r);
+int intake_key_get(struct db_conn *c, struct arena *a, struct db_blob *pk_r);
 /* Stores the public key unless there is one: 1 when stored, 0 when
  * another process stored one first, or negative. */
 int intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n);
 /* An officer's copy of the secret key: sealed_sk sealed to their
  * personal public key for_key. */
 struct intake_grant {
-	struct bytes for_key, sealed_sk;
+	struct db_blob for_key, sealed_sk;
 };
 /* user's copy (arena-owned): DB_OK, DB_NOTFOUND or negative. */
 int intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
@@ -477,7 +470,7 @@ struct application {
 	int64_t person_id; /* the person it made, 0 */
 	const char *state; /* new, accepted, rejected */
 	const char *lang;  /* the applicant's language, "" */
-	struct bytes sealed; /* sealed to the intake key; empty once decided */
+	struct db_blob sealed; /* sealed to the intake key; empty once decided */
 	int64_t approvals;   /* officers who approved it */
 };
 /* Adds an application of branch, its submission sealed to the intake key
@@ -568,5 +561,8 @@ extern const struct invitation_kind members_invitations[];
 extern const struct route_table members_routes;
 extern const struct module_command members_commands[];
 int members_demo(struct db_conn *c, char *err, size_t cap);
+
+/* words.c: the module's actions and things in the audit log's words */
+extern const struct audit_words members_audit_words;
 
 #endif

@@ -38,15 +38,6 @@ static void col_opened_or_null(struct db_stmt *st, int col, struct arena *a,
 	*(const char **)field = unseal_str(a, arg, b, len);
 }
 
-/* The same, "" for NULL or for what does not open (a person's fields). */
-static void col_opened(struct db_stmt *st, int col, struct arena *a,
-		       void *field, const void *arg)
-{
-	col_opened_or_null(st, col, a, field, arg);
-	if (!*(const char **)field)
-		*(const char **)field = "";
-}
-
 /* A status name into an enum mstatus (the tables' CHECK allows no other
  * name; active if one came anyway). */
 static void col_status(struct db_stmt *st, int col, struct arena *a,
@@ -56,22 +47,6 @@ static void col_status(struct db_stmt *st, int col, struct arena *a,
 
 	mstatus_parse(db_col_text(st, col), &s);
 	*(enum mstatus *)field = s;
-}
-
-/* A blob into a struct bytes: copied into the arena, or borrowed until
- * the next row when read without one. {NULL, 0} for NULL. */
-static void col_bytes(struct db_stmt *st, int col, struct arena *a,
-		      void *field, const void *arg)
-{
-	struct bytes *b = field;
-
-	b->p = NULL;
-	b->n = 0;
-	if (db_col_null(st, col))
-		return;
-	b->p = db_col_blob(st, col, &b->n);
-	if (a)
-		b->p = arena_memdup(a, b->p, b->n);
 }
 
 /* "email" or "phone" into CONTACT_*. */
@@ -133,13 +108,13 @@ static const char SQL_GET[] =
 static const struct db_map PERSON[] = {PERSON_COLS, DB_COLS_END};
 static const struct db_map PERSON_OPENED[] = {
 	PERSON_COLS,
-	DB_COL_FN(struct person, legal_name, col_opened, "people.legal_name"),
-	DB_COL_FN(struct person, phone, col_opened, "people.phone"),
-	DB_COL_FN(struct person, email, col_opened, "people.email"),
-	DB_COL_FN(struct person, address, col_opened, "people.address"),
-	DB_COL_FN(struct person, birth_date, col_opened, "people.birth_date"),
-	DB_COL_FN(struct person, workplace, col_opened, "people.workplace"),
-	DB_COL_FN(struct person, notes, col_opened, "people.notes"),
+	DB_COL_FN(struct person, legal_name, unseal_col, "people.legal_name"),
+	DB_COL_FN(struct person, phone, unseal_col, "people.phone"),
+	DB_COL_FN(struct person, email, unseal_col, "people.email"),
+	DB_COL_FN(struct person, address, unseal_col, "people.address"),
+	DB_COL_FN(struct person, birth_date, unseal_col, "people.birth_date"),
+	DB_COL_FN(struct person, workplace, unseal_col, "people.workplace"),
+	DB_COL_FN(struct person, notes, unseal_col, "people.notes"),
 	DB_COLS_END};
 static const char SQL_BY_EMAIL[] = "SELECT id FROM people WHERE email_index = $1";
 static const char SQL_BY_PHONE[] = "SELECT id FROM people WHERE phone_index = $1";
@@ -463,7 +438,7 @@ static const char SQL_HISTORY[] =
 static const struct db_map HISTORY[] = {
 	DB_COL(struct status_change, from), DB_COL(struct status_change, to),
 	DB_COL(struct status_change, at), DB_COL(struct status_change, by),
-	DB_COL_FN(struct status_change, note, col_opened, "people.status_note"),
+	DB_COL_FN(struct status_change, note, unseal_col, "people.status_note"),
 	DB_COLS_END};
 
 int person_history(struct db_conn *c, struct arena *a, int64_t id,
@@ -510,7 +485,7 @@ int person_erase(struct db_conn *c, int64_t id)
 
 struct person_row {
 	struct person p;
-	struct bytes legal_name, phone, email, address, birth_date, workplace;
+	struct db_blob legal_name, phone, email, address, birth_date, workplace;
 };
 #define PERSON_ROW_SELECT                                                      \
 	"SELECT id, branch_id, status, display_name, legal_name_sealed, "      \
@@ -519,9 +494,9 @@ struct person_row {
 	DB_COL(struct person_row, p.id), DB_COL(struct person_row, p.branch_id), \
 		DB_COL_FN(struct person_row, p.status, col_status, NULL),      \
 		DB_COL(struct person_row, p.display_name),                     \
-		DB_COL_FN(struct person_row, legal_name, col_bytes, NULL),     \
-		DB_COL_FN(struct person_row, phone, col_bytes, NULL),          \
-		DB_COL_FN(struct person_row, email, col_bytes, NULL)
+		DB_COL(struct person_row, legal_name),                         \
+		DB_COL(struct person_row, phone),                              \
+		DB_COL(struct person_row, email)
 static const char SQL_INDEX_PEOPLE[] =
 	PERSON_ROW_SELECT " FROM people WHERE erased_at IS NULL ORDER BY id";
 static const struct db_map INDEX_PERSON[] = {PERSON_ROW_COLS, DB_COLS_END};
@@ -531,9 +506,9 @@ static const char SQL_EXPORT_PEOPLE[] =
 static const struct db_map EXPORT_PERSON[] = {
 	PERSON_ROW_COLS,
 	DB_COL(struct person_row, p.joined_on),
-	DB_COL_FN(struct person_row, address, col_bytes, NULL),
-	DB_COL_FN(struct person_row, birth_date, col_bytes, NULL),
-	DB_COL_FN(struct person_row, workplace, col_bytes, NULL),
+	DB_COL(struct person_row, address),
+	DB_COL(struct person_row, birth_date),
+	DB_COL(struct person_row, workplace),
 	DB_COLS_END};
 /* the unions of everyone, ordered by person like the people */
 static const char SQL_EXPORT_UNIONS[] =
@@ -563,10 +538,10 @@ struct walk {
 	struct buf names;
 };
 
-static const char *open_bytes(struct arena *a, const struct bytes *b,
-			      const char *ctx)
+static const char *open_blob(struct arena *a, const struct db_blob *b,
+			     const char *ctx)
 {
-	char *v = b->p ? unseal_str(a, ctx, b->p, b->n) : NULL;
+	char *v = b->p ? unseal_str(a, ctx, b->p, b->len) : NULL;
 	return v ? v : "";
 }
 
@@ -599,12 +574,12 @@ static int walk_row(void *row, void *arg)
 	if (w->want && !w->want(w->arg, r->p.branch_id))
 		return 0; /* never opened */
 	a = arena_new();
-	r->p.legal_name = open_bytes(a, &r->legal_name, "people.legal_name");
-	r->p.phone = open_bytes(a, &r->phone, "people.phone");
-	r->p.email = open_bytes(a, &r->email, "people.email");
-	r->p.address = open_bytes(a, &r->address, "people.address");
-	r->p.birth_date = open_bytes(a, &r->birth_date, "people.birth_date");
-	r->p.workplace = open_bytes(a, &r->workplace, "people.workplace");
+	r->p.legal_name = open_blob(a, &r->legal_name, "people.legal_name");
+	r->p.phone = open_blob(a, &r->phone, "people.phone");
+	r->p.email = open_blob(a, &r->email, "people.email");
+	r->p.address = open_blob(a, &r->address, "people.address");
+	r->p.birth_date = open_blob(a, &r->birth_date, "people.birth_date");
+	r->p.workplace = open_blob(a, &r->workplace, "people.workplace");
 	rc = w->fn(&r->p, w->us ? (w->names.data ? w->names.data : "") : NULL,
 		   w->arg);
 	arena_free(a);
@@ -1156,14 +1131,14 @@ static const char SQL_INTAKE_PK[] =
 static const char SQL_INTAKE_PK_PUT[] =
 	"INSERT INTO intake_key (id, public_key, created_at) VALUES (1, $1, $2) "
 	"ON CONFLICT (id) DO NOTHING";
-/* one blob into a whole struct bytes (col_bytes fills p and n) */
-static const struct db_map BYTES_COL[] = {
-	DB_COL_FN(struct bytes, p, col_bytes, NULL), DB_COLS_END};
+/* one blob */
+static const struct db_map BLOB_COL[] = {DB_COL_SELF(struct db_blob),
+					 DB_COLS_END};
 static const char SQL_GRANT_GET[] =
 	"SELECT for_key, sealed_sk FROM intake_grants WHERE user_id = $1";
 static const struct db_map INTAKE_GRANT[] = {
-	DB_COL_FN(struct intake_grant, for_key, col_bytes, NULL),
-	DB_COL_FN(struct intake_grant, sealed_sk, col_bytes, NULL),
+	DB_COL(struct intake_grant, for_key),
+	DB_COL(struct intake_grant, sealed_sk),
 	DB_COLS_END};
 static const char SQL_GRANT_PUT[] =
 	"INSERT INTO intake_grants (user_id, for_key, sealed_sk, created_at) "
@@ -1177,9 +1152,9 @@ static const char SQL_ROLE_USERS[] =
 	"SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id = g.user_id "
 	"WHERE g.role = $1 AND u.status = 'active' ORDER BY g.user_id";
 
-int intake_key_get(struct db_conn *c, struct arena *a, struct bytes *pk_r)
+int intake_key_get(struct db_conn *c, struct arena *a, struct db_blob *pk_r)
 {
-	return db_row(c, a, BYTES_COL, pk_r, SQL_INTAKE_PK, "");
+	return db_row(c, a, BLOB_COL, pk_r, SQL_INTAKE_PK, "");
 }
 
 int intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n)
@@ -1301,7 +1276,7 @@ static const struct db_map APPLICATION[] = {
 	DB_COL(struct application, branch_id),
 	DB_COL(struct application, state),
 	DB_COL(struct application, created_at),
-	DB_COL_FN(struct application, sealed, col_bytes, NULL),
+	DB_COL(struct application, sealed),
 	DB_COL(struct application, lang),
 	DB_COL(struct application, person_id),
 	DB_COL(struct application, approvals),
@@ -1314,7 +1289,7 @@ static const struct db_map APPLICATION_REVIEW[] = {
 	DB_COL(struct application_review, decision),
 	DB_COL(struct application_review, at),
 	DB_COL(struct application_review, by_name),
-	DB_COL_FN(struct application_review, note, col_opened,
+	DB_COL_FN(struct application_review, note, unseal_col,
 		  "application_reviews.note"),
 	DB_COL(struct application_review, user_id),
 	DB_COLS_END};

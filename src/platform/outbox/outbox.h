@@ -16,6 +16,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Running the system: the outbox, webhooks, settings (granted by roles:
+ * auth.h). */
+#define PERM_SYSTEM "system.manage"
+
 struct arena;
 struct db_conn;
 
@@ -44,5 +48,9 @@ void outbox_wake(void);
 int64_t outbox_backoff(int attempts, int64_t base);
 
 extern const struct route_table outbox_routes;
+
+/* Its actions in the audit log's words. */
+struct audit_words;
+extern const struct audit_words outbox_audit_words;
 
 #endif
