@@ -33,35 +33,6 @@
 #define JOIN_MAX_SECONDS 86400
 #define JOIN_PER_CLIENT 10
 
-static const char SQL_APP_ADD[] =
-	"INSERT INTO applications (branch_id, intake_sealed, lang, created_at) "
-	"VALUES ($1, $2, $3, $4) RETURNING id";
-static const char SQL_APP_LIST[] =
-	"SELECT a.id, a.branch_id, a.state, a.created_at, a.intake_sealed, "
-	"(SELECT count(DISTINCT r.user_id) FROM application_reviews r "
-	" WHERE r.application_id = a.id AND r.decision = 'approve') "
-	"FROM applications a ORDER BY CASE a.state WHEN 'new' THEN 0 ELSE 1 END, "
-	"a.id DESC LIMIT 500";
-static const char SQL_APP_GET[] =
-	"SELECT id, branch_id, state, created_at, intake_sealed, lang, "
-	"coalesce(person_id, 0) FROM applications WHERE id = $1";
-static const char SQL_REVIEWS[] =
-	"SELECT r.decision, r.at, u.display_name, r.note_sealed, r.user_id "
-	"FROM application_reviews r JOIN users u ON u.id = r.user_id "
-	"WHERE r.application_id = $1 ORDER BY r.id";
-static const char SQL_REVIEW_ADD[] =
-	"INSERT INTO application_reviews (application_id, user_id, decision, "
-	"note_sealed, at) VALUES ($1, $2, $3, $4, $5)";
-static const char SQL_APPROVED_BY[] =
-	"SELECT count(*) FROM application_reviews WHERE application_id = $1 "
-	"AND decision = 'approve' AND user_id = $2";
-static const char SQL_APPROVALS[] =
-	"SELECT count(DISTINCT user_id) FROM application_reviews "
-	"WHERE application_id = $1 AND decision = 'approve'";
-static const char SQL_DECIDE[] =
-	"UPDATE applications SET state = $1, decided_at = $2, decided_by = $3, "
-	"person_id = $4, intake_sealed = $5 WHERE id = $6 AND state = 'new'";
-
 static const char *const state_labels[][2] = {
 	{"new", N_("waiting")},
 	{"accepted", N_("accepted")},
@@ -281,8 +252,8 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 	sealed = intake_seal(rq->arena, pk, plain, strlen(plain), &slen);
 	sodium_memzero(plain, strlen(plain));
 	free(plain);
-	if (db_int(c, &id, SQL_APP_ADD, "ibti", in.branch_id, sealed, slen, rq->lang,
-		   (int64_t)time_now()) != DB_OK ||
+	if (application_add(c, in.branch_id, sealed, slen, rq->lang,
+			    (int64_t)time_now(), &id) != DB_OK ||
 	    audit_rq(rq, c, "application.received",
 		     arena_printf(rq->arena, "application:%lld", (long long)id),
 		     json_pack("{s:I}", "branch", (json_int_t)in.branch_id)) != DB_OK) {
@@ -299,48 +270,15 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 
 /* ---- vetting ---- */
 
-struct application {
-	int64_t id, branch_id, created_at, person_id;
-	const char *state, *lang;
-	const void *sealed;
-	size_t sealed_len;
-};
-
-static int app_get(struct http_req *rq, int64_t id, struct application *out)
-{
-	struct db_stmt *st = db_prepare(platform_conn(), SQL_APP_GET);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		out->id = db_col_int(st, 0);
-		out->branch_id = db_col_int(st, 1);
-		out->state = arena_strdup(rq->arena, db_col_text(st, 2));
-		out->created_at = db_col_int(st, 3);
-		out->sealed = db_col_blob(st, 4, &out->sealed_len);
-		out->sealed = arena_memdup(rq->arena, out->sealed, out->sealed_len);
-		out->lang = arena_strdup(rq->arena, db_col_text(st, 5));
-		out->person_id = db_col_int(st, 6);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
-}
-
 /* The submission as JSON, or NULL (no key in this session, or wiped). */
 static json_t *app_open(struct http_req *rq, const struct application *ap,
 			const unsigned char *sk, const unsigned char *pk)
 {
 	char *plain;
 
-	if (!sk || ap->sealed_len == 0)
+	if (!sk || ap->sealed.len == 0)
 		return NULL;
-	plain = intake_open(rq->arena, sk, pk, ap->sealed, ap->sealed_len);
+	plain = intake_open(rq->arena, sk, pk, ap->sealed.p, ap->sealed.len);
 	return plain ? json_loads(plain, 0, NULL) : NULL;
 }
 
@@ -366,39 +304,38 @@ void applications_list(struct http_req *rq, struct http_resp *rs)
 	unsigned char sk[INTAKE_KEY_LEN], pk[INTAKE_KEY_LEN];
 	bool holds;
 	struct mscope s;
-	struct db_stmt *st;
-	json_t *rows = json_array(), *data;
+	struct application *apps;
+	size_t n;
+	json_t *rows, *data;
 	char when[32];
 
+	if (application_list(c, rq->arena, &apps, &n) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
 	intake_ensure(c);
 	holds = intake_secret(rq, sk, pk) == 0;
 	if (holds)
 		intake_share(c, sk); /* officers granted since get their copy */
 	mscope_for(rq, PERM_MEMBERS_VET, &s);
-	st = db_prepare(c, SQL_APP_LIST);
-	while (st && db_step(st) == DB_ROW) {
-		struct application ap = {0};
+	rows = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct application *ap = &apps[i];
 		json_t *o, *sub;
-		ap.id = db_col_int(st, 0);
-		ap.branch_id = db_col_int(st, 1);
-		if (!mscope_has(&s, ap.branch_id))
+		if (!mscope_has(&s, ap->branch_id))
 			continue;
-		ap.state = db_col_text(st, 2);
-		ap.sealed = db_col_blob(st, 4, &ap.sealed_len);
-		time_format(db_col_int(st, 3), when, sizeof(when));
-		sub = holds ? app_open(rq, &ap, sk, pk) : NULL;
-		o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)ap.id,
-			      "branch", members_branch_name(rq, ap.branch_id), "when",
-			      when, "state_label", state_label(rq, ap.state), "waiting",
-			      strcmp(ap.state, "new") == 0, "approvals",
-			      (json_int_t)db_col_int(st, 5));
+		time_format(ap->created_at, when, sizeof(when));
+		sub = holds ? app_open(rq, ap, sk, pk) : NULL;
+		o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)ap->id,
+			      "branch", members_branch_name(rq, ap->branch_id), "when",
+			      when, "state_label", state_label(rq, ap->state), "waiting",
+			      strcmp(ap->state, "new") == 0, "approvals",
+			      (json_int_t)ap->approvals);
 		if (sub)
 			json_object_set_new(o, "name", json_string(jstr(sub, "display_name")));
 		json_decref(sub);
 		json_array_append_new(rows, o);
 	}
-	if (st)
-		db_reset(st);
 	sodium_memzero(sk, sizeof(sk));
 	data = json_pack("{s:o, s:b, s:i, s:b}", "applications", rows, "holds_key",
 			 holds, "needed", approvals_needed(rq), "may_set",
@@ -413,7 +350,7 @@ static int load_app(struct http_req *rq, struct http_resp *rs,
 {
 	int64_t id = http_param_int(rq, "id");
 
-	if (!id || app_get(rq, id, ap) != DB_OK ||
+	if (!id || application_get(platform_conn(), rq->arena, id, ap) != DB_OK ||
 	    !can(rq, PERM_MEMBERS_VET, ap->branch_id)) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such application."));
 		return -1;
@@ -421,33 +358,22 @@ static int load_app(struct http_req *rq, struct http_resp *rs,
 	return 0;
 }
 
-static json_t *reviews_json(struct http_req *rq, int64_t id)
+static json_t *reviews_json(struct http_req *rq,
+			    const struct application_review *r, size_t n)
 {
-	struct db_stmt *st = db_prepare(platform_conn(), SQL_REVIEWS);
 	json_t *arr = json_array();
 	char when[32];
 
-	if (st)
-		db_bind_int(st, 1, id);
-	while (st && db_step(st) == DB_ROW) {
-		const char *d = db_col_text(st, 0);
-		char *note = NULL;
-		if (!db_col_null(st, 3)) {
-			size_t len;
-			const void *b = db_col_blob(st, 3, &len);
-			note = unseal_str(rq->arena, "application_reviews.note", b, len);
-		}
-		time_format(db_col_int(st, 1), when, sizeof(when));
+	for (size_t i = 0; i < n; i++) {
+		const char *d = r[i].decision;
+		time_format(r[i].at, when, sizeof(when));
 		json_array_append_new(
 			arr, json_pack("{s:s, s:s, s:s, s:s}", "decision",
 				       strcmp(d, "approve") == 0  ? tr_rq(rq, N_("approved"))
 				       : strcmp(d, "reject") == 0 ? tr_rq(rq, N_("rejected"))
 								  : tr_rq(rq, N_("note")),
-				       "when", when, "by", db_col_text(st, 2), "note",
-				       note ? note : ""));
+				       "when", when, "by", r[i].by_name, "note", r[i].note));
 	}
-	if (st)
-		db_reset(st);
 	return arr;
 }
 
@@ -455,21 +381,33 @@ static void app_page(struct http_req *rq, struct http_resp *rs, int status,
 		     const struct application *ap, const char *error)
 {
 	unsigned char sk[INTAKE_KEY_LEN], pk[INTAKE_KEY_LEN];
-	bool holds = intake_secret(rq, sk, pk) == 0;
-	json_t *sub = holds ? app_open(rq, ap, sk, pk) : NULL;
+	bool holds;
+	json_t *sub;
+	struct application_review *reviews;
+	size_t nreviews;
 	char when[32];
 	int64_t mine = 0;
 	json_t *data;
 
+	/* a page without the reviews it failed to read would tell an
+	 * officer that no one has looked at it yet */
+	if (application_reviews(platform_conn(), rq->arena, ap->id, &reviews,
+				&nreviews) != DB_OK ||
+	    application_approved_by(platform_conn(), ap->id, rq->user.id,
+				    &mine) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	holds = intake_secret(rq, sk, pk) == 0;
+	sub = holds ? app_open(rq, ap, sk, pk) : NULL;
 	sodium_memzero(sk, sizeof(sk));
 	time_format(ap->created_at, when, sizeof(when));
-	db_int(platform_conn(), &mine, SQL_APPROVED_BY, "ii", ap->id, rq->user.id);
 	data = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:o, s:b, s:i}", "id",
 			 (json_int_t)ap->id, "branch",
 			 members_branch_name(rq, ap->branch_id), "when", when,
 			 "state_label", state_label(rq, ap->state), "waiting",
 			 strcmp(ap->state, "new") == 0, "holds_key", holds, "reviews",
-			 reviews_json(rq, ap->id), "approved_by_me", mine > 0,
+			 reviews_json(rq, reviews, nreviews), "approved_by_me", mine > 0,
 			 "needed", approvals_needed(rq));
 	if (sub)
 		json_object_set_new(data, "sub", sub);
@@ -538,14 +476,11 @@ static int decide_tx(struct db_conn *c, void *arg)
 
 	if (d->note && *d->note)
 		ns = seal_str(rq->arena, "application_reviews.note", d->note, &nlen);
-	rc = ns ? db_run(c, SQL_REVIEW_ADD, "iitbi", d->ap->id, rq->user.id,
-			 d->decision, ns, nlen, (int64_t)time_now())
-		: db_run(c, SQL_REVIEW_ADD, "iitni", d->ap->id, rq->user.id,
-			 d->decision, (int64_t)time_now());
-	if (rc < 0)
+	rc = application_review_add(c, d->ap->id, rq->user.id, d->decision, ns, nlen);
+	if (rc != DB_OK)
 		return rc;
 	if (strcmp(d->decision, "approve") == 0) {
-		if ((rc = db_int(c, &approvals, SQL_APPROVALS, "i", d->ap->id)) != DB_OK)
+		if ((rc = application_approvals(c, d->ap->id, &approvals)) != DB_OK)
 			return rc;
 		accept = approvals >= d->needed;
 	}
@@ -570,11 +505,8 @@ static int decide_tx(struct db_conn *c, void *arg)
 		in.branch_id = d->ap->branch_id;
 		in.status = "active";
 		{
-			char today[11];
-			time_t now = (time_t)time_now();
-			struct tm tm;
-			gmtime_r(&now, &tm);
-			strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+			char today[11]; /* the organization's day, as on the forms */
+			date_today(today, sizeof(today));
 			in.joined_on = arena_strdup(rq->arena, today);
 		}
 		in.consent_phone = json_is_true(json_object_get(d->sub, "consent_phone"));
@@ -602,18 +534,15 @@ static int decide_tx(struct db_conn *c, void *arg)
 	}
 	/* decided: the sealed submission goes; what was accepted lives on
 	 * in the person's record, sealed with the data key */
-	rc = d->person ? db_run(c, SQL_DECIDE, "tiiibi", accept ? "accepted" : "rejected",
-				(int64_t)time_now(), rq->user.id, d->person, "", (size_t)0,
-				d->ap->id)
-		       : db_run(c, SQL_DECIDE, "tiinbi", accept ? "accepted" : "rejected",
-				(int64_t)time_now(), rq->user.id, "", (size_t)0, d->ap->id);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
+	rc = application_decide(c, d->ap->id, accept ? "accepted" : "rejected",
+				rq->user.id, d->person);
+	if (rc == DB_NOTFOUND) {
 		d->status = 409;
 		d->why = N_("This application was decided already.");
 		return DB_CONSTRAINT;
 	}
+	if (rc != DB_OK)
+		return rc;
 	if ((rc = tell(rq, c, d->ap, d->sub, accept)) != DB_OK)
 		return rc;
 	return audit_rq(rq, c, accept ? "application.accepted" : "application.rejected",
@@ -661,7 +590,10 @@ void applications_review(struct http_req *rq, struct http_resp *rs)
 		app_page(rq, rs, 422, &ap, tr_rq(rq, N_("Write the note first.")));
 		return;
 	}
-	db_int(platform_conn(), &mine, SQL_APPROVED_BY, "ii", ap.id, rq->user.id);
+	if (application_approved_by(platform_conn(), ap.id, rq->user.id, &mine) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
 	if (strcmp(decision, "approve") == 0 && mine > 0) {
 		app_page(rq, rs, 409, &ap,
 			 tr_rq(rq, N_("You approved it already: another organizer must approve it too.")));

@@ -203,11 +203,8 @@ static int demo_applications(struct db_conn *c, struct arena *a)
 		if (branch_find(c, a, demo_apps[i].branch, &b) != DB_OK)
 			return DB_ERROR;
 		s = intake_seal(a, pk, demo_apps[i].json, strlen(demo_apps[i].json), &len);
-		rc = db_int(c, &id,
-			    "INSERT INTO applications (branch_id, intake_sealed, lang, "
-			    "created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-			    "ibti", b.id, s, len, i % 2 ? "kk" : "ru",
-			    (int64_t)time_now() - 3600 * (int64_t)(10 - i));
+		rc = application_add(c, b.id, s, len, i % 2 ? "kk" : "ru",
+				     (int64_t)time_now() - 3600 * (int64_t)(10 - i), &id);
 	}
 	return rc;
 }
@@ -236,8 +233,9 @@ static int demo_member(struct db_conn *c, struct arena *a, int64_t oil_union)
 			    "rudder-demo", &uid);
 	if (rc != DB_OK)
 		return rc;
-	rc = db_run(c, "UPDATE people SET account_id = $1 WHERE id = $2", "ii", uid, pid);
-	return rc == 1 ? DB_OK : DB_ERROR;
+	/* a record just made has no account yet */
+	rc = person_link_account(c, pid, uid);
+	return rc == DB_OK ? DB_OK : DB_ERROR;
 }
 
 int members_demo(struct db_conn *c, char *err, size_t cap)

@@ -18,10 +18,8 @@
  * the rarest trigram of the fragment, then the text itself. Everything is
  * under one read-write lock.
  */
-#include "index.h"
-#include "members.h"
+#include "internal.h"
 #include "platform/core/core.h"
-#include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 #include "platform/platform.h"
 
@@ -421,87 +419,68 @@ static void build_postings(struct idx *x)
 	free(last);
 }
 
-/* ---- loading from the database ---- */
+/* ---- loading from the database (the store's streams) ---- */
 
-static const char SQL_ALL[] =
-	"SELECT id, branch_id, status, display_name, legal_name_sealed, "
-	"phone_sealed, email_sealed FROM people WHERE erased_at IS NULL "
-	"ORDER BY id";
-static const char SQL_ONE[] =
-	"SELECT id, branch_id, status, display_name, legal_name_sealed, "
-	"phone_sealed, email_sealed FROM people WHERE erased_at IS NULL "
-	"AND id = $1";
-static const char SQL_ALL_UNIONS[] =
-	"SELECT person_id, union_id FROM person_unions ORDER BY person_id";
-static const char SQL_ONE_UNIONS[] =
-	"SELECT person_id, union_id FROM person_unions WHERE person_id = $1";
-
-static char *open_col(struct arena *a, struct db_stmt *st, int col,
-		      const char *ctx)
+/* A person into the index. */
+static void add_person(struct idx *x, struct buf *t, const struct person *p,
+		       const int64_t *unions, size_t nunions)
 {
-	size_t len;
-	const void *b;
-
-	if (db_col_null(st, col))
-		return NULL;
-	b = db_col_blob(st, col, &len);
-	return unseal_str(a, ctx, b, len);
+	buf_reset(t);
+	person_text(t, p->display_name, p->legal_name, p->phone, p->email);
+	add_rec(x, p->id, p->branch_id, (int)p->status, p->display_name,
+		t->data ? t->data : "", t->len, unions, nunions);
 }
 
-/* One row of SQL_ALL/SQL_ONE into the index. */
-static void add_row(struct idx *x, struct db_stmt *st, struct buf *t,
-		    const int64_t *unions, size_t nunions)
-{
-	struct arena *a = arena_new();
-	enum mstatus s = MS_ACTIVE;
-	const char *display = db_col_text(st, 3);
+struct build {
+	struct idx *x;
+	struct buf t;
+	int64_t *pu; /* person, union, person, union, ... */
+	size_t npu, cappu;
+};
 
-	mstatus_parse(db_col_text(st, 2), &s);
-	buf_reset(t);
-	person_text(t, display, open_col(a, st, 4, "people.legal_name"),
-		    open_col(a, st, 5, "people.phone"),
-		    open_col(a, st, 6, "people.email"));
-	add_rec(x, db_col_int(st, 0), db_col_int(st, 1), (int)s, display,
-		t->data ? t->data : "", t->len, unions, nunions);
-	arena_free(a);
+static int build_person(const struct person *p, const char *unions, void *arg)
+{
+	struct build *b = arg;
+
+	add_person(b->x, &b->t, p, NULL, 0);
+	return 0;
+}
+
+static int build_union(void *row, void *arg)
+{
+	const struct person_union *u = row;
+	struct build *b = arg;
+
+	if (b->npu + 2 > b->cappu) {
+		b->cappu = b->cappu ? b->cappu * 2 : 4096;
+		b->pu = xrealloc(b->pu, b->cappu * sizeof(*b->pu));
+	}
+	b->pu[b->npu++] = u->person;
+	b->pu[b->npu++] = u->union_id;
+	return 0;
 }
 
 static struct idx *build(struct db_conn *c)
 {
 	struct idx *x = xcalloc(1, sizeof(*x));
-	struct db_stmt *st;
-	struct buf t;
+	struct build b = {.x = x};
 	int rc;
 
-	buf_init(&t);
-	st = db_prepare(c, SQL_ALL);
-	if (!st) {
-		idx_free(x);
-		return NULL;
-	}
-	while ((rc = db_step(st)) == DB_ROW)
-		add_row(x, st, &t, NULL, 0);
-	db_reset(st);
-	buf_free(&t);
-	if (rc != DB_DONE) {
+	buf_init(&b.t);
+	rc = index_people_each(c, build_person, &b);
+	buf_free(&b.t);
+	if (rc == DB_OK)
+		rc = person_unions_each(c, build_union, &b);
+	if (rc != DB_OK) {
+		free(b.pu);
 		idx_free(x);
 		return NULL;
 	}
 	/* unions: collected per person, then laid out again */
 	{
-		int64_t *pu = NULL;
-		size_t npu = 0, cappu = 0;
+		const int64_t *pu = b.pu;
+		size_t npu = b.npu;
 		uint32_t *start, *count;
-		st = db_prepare(c, SQL_ALL_UNIONS);
-		while (st && db_step(st) == DB_ROW) {
-			if (npu + 2 > cappu) {
-				cappu = cappu ? cappu * 2 : 4096;
-				pu = xrealloc(pu, cappu * sizeof(*pu));
-			}
-			pu[npu++] = db_col_int(st, 0);
-			pu[npu++] = db_col_int(st, 1);
-		}
-		db_reset(st);
 		start = xcalloc(x->n + 1, sizeof(*start));
 		count = xcalloc(x->n + 1, sizeof(*count));
 		free(x->unions);
@@ -525,7 +504,7 @@ static struct idx *build(struct db_conn *c)
 		}
 		free(start);
 		free(count);
-		free(pu);
+		free(b.pu);
 	}
 	x->base_n = x->n;
 	x->order = xmalloc((x->n + 1) * sizeof(*x->order));
@@ -614,40 +593,42 @@ static void *rebuild_main(void *arg)
 	return NULL;
 }
 
-/* Reads person id and puts them in x (as an overlay record). */
+/* Reads person id and puts them in x (as an overlay record), or takes
+ * them out when erased or gone. A read that fails changes nothing: the
+ * person stays as the index had them, never dropped for a failed step. */
 static void refresh_in(struct idx *x, struct db_conn *c, int64_t id)
 {
-	struct db_stmt *st = db_prepare(c, SQL_ONE);
-	struct buf t;
-	int64_t unions[255];
+	struct arena *a = arena_new();
+	struct person p;
+	int64_t *unions = NULL;
 	size_t nu = 0;
 	uint32_t old;
+	int rc = person_get(c, a, id, true, &p);
 
-	if (!st)
+	if (rc == DB_OK && !p.erased_at)
+		rc = person_unions(c, a, id, &unions, &nu);
+	if (rc != DB_OK && rc != DB_NOTFOUND) {
+		log_error("members", "the index could not read person %lld again",
+			  (long long)id);
+		arena_free(a);
 		return;
-	buf_init(&t);
-	{
-		struct db_stmt *u = db_prepare(c, SQL_ONE_UNIONS);
-		db_bind_int(u, 1, id);
-		while (u && db_step(u) == DB_ROW && nu < 255)
-			unions[nu++] = db_col_int(u, 1);
-		db_reset(u);
 	}
-	db_bind_int(st, 1, id);
 	old = hget(x, id);
 	if (old != GONE && !x->recs[old].dead) {
 		x->recs[old].dead = 1;
 		x->dead_n++;
 		count(x, &x->recs[old], -1);
 	}
-	if (db_step(st) == DB_ROW) {
-		add_row(x, st, &t, unions, nu);
+	if (rc == DB_OK && !p.erased_at) {
+		struct buf t;
+		buf_init(&t);
+		add_person(x, &t, &p, unions, nu < 255 ? nu : 255);
 		count(x, &x->recs[x->n - 1], 1);
-	}
-	else if (old != GONE)
+		buf_free(&t);
+	} else if (old != GONE) {
 		hput(x, id, GONE);
-	db_reset(st);
-	buf_free(&t);
+	}
+	arena_free(a);
 }
 
 void mindex_refresh(struct db_conn *c, int64_t id)

@@ -21,71 +21,25 @@
 #include <sodium.h>
 #include <string.h>
 
-static const char SQL_PK[] = "SELECT public_key FROM intake_key WHERE id = 1";
-static const char SQL_PK_PUT[] =
-	"INSERT INTO intake_key (id, public_key, created_at) VALUES (1, $1, $2) "
-	"ON CONFLICT (id) DO NOTHING";
-static const char SQL_GRANT_GET[] =
-	"SELECT for_key, sealed_sk FROM intake_grants WHERE user_id = $1";
-static const char SQL_GRANT_PUT[] =
-	"INSERT INTO intake_grants (user_id, for_key, sealed_sk, created_at) "
-	"VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO UPDATE SET "
-	"for_key = excluded.for_key, sealed_sk = excluded.sealed_sk, "
-	"created_at = excluded.created_at";
-static const char SQL_GRANT_DEL[] = "DELETE FROM intake_grants WHERE user_id = $1";
-static const char SQL_GRANT_USERS[] = "SELECT user_id FROM intake_grants";
-static const char SQL_ROLE_USERS[] =
-	"SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id = g.user_id "
-	"WHERE g.role = $1 AND u.status = 'active' ORDER BY g.user_id";
-
-int intake_public(struct db_conn *c, unsigned char *pk)
+/* The public key: DB_OK, DB_NOTFOUND when none was made yet, or
+ * negative (a key of another length is a damaged row: DB_ERROR). */
+static int public_key(struct db_conn *c, unsigned char *pk)
 {
-	struct db_stmt *st = db_prepare(c, SQL_PK);
-	int rc = -1;
+	struct arena *a = arena_new();
+	struct db_blob k;
+	int rc = intake_key_get(c, a, &k);
 
-	if (!st)
-		return -1;
-	if (db_step(st) == DB_ROW) {
-		size_t len;
-		const void *p = db_col_blob(st, 0, &len);
-		if (len == INTAKE_KEY_LEN) {
-			memcpy(pk, p, INTAKE_KEY_LEN);
-			rc = 0;
-		}
-	}
-	db_reset(st);
+	if (rc == DB_OK && k.len != INTAKE_KEY_LEN)
+		rc = DB_ERROR;
+	if (rc == DB_OK)
+		memcpy(pk, k.p, INTAKE_KEY_LEN);
+	arena_free(a);
 	return rc;
 }
 
-/* Active accounts holding a role that may vet (arena array). */
-static int64_t *vetters(struct db_conn *c, struct arena *a, size_t *n_r)
+int intake_public(struct db_conn *c, unsigned char *pk)
 {
-	size_t nr, n = 0, cap = 0;
-	const struct role_def *const *roles = authz_roles(&nr);
-	int64_t *ids = NULL;
-
-	for (size_t i = 0; i < nr; i++) {
-		struct db_stmt *st;
-		if (!role_has_perm(roles[i], PERM_MEMBERS_VET))
-			continue;
-		st = db_prepare(c, SQL_ROLE_USERS);
-		if (!st)
-			break;
-		db_bind_text(st, 1, roles[i]->name);
-		while (db_step(st) == DB_ROW) {
-			int64_t id = db_col_int(st, 0);
-			bool dup = false;
-			for (size_t k = 0; k < n; k++)
-				dup |= ids[k] == id;
-			if (dup)
-				continue;
-			ids = arena_grow(a, ids, n, &cap, sizeof(*ids));
-			ids[n++] = id;
-		}
-		db_reset(st);
-	}
-	*n_r = n;
-	return ids;
+	return public_key(c, pk) == DB_OK ? 0 : -1;
 }
 
 static bool is_vetter(const int64_t *ids, size_t n, int64_t id)
@@ -96,30 +50,56 @@ static bool is_vetter(const int64_t *ids, size_t n, int64_t id)
 	return false;
 }
 
-/* Seals sk to one officer's personal key unless their copy is current. */
-static int give(struct db_conn *c, int64_t user, const unsigned char *sk)
+/* Active accounts holding a role that may vet (arena array): DB_OK or
+ * negative (then no list: a short one would take copies away). */
+static int vetters(struct db_conn *c, struct arena *a, int64_t **ids_r,
+		   size_t *n_r)
+{
+	size_t nr, n = 0, cap = 0;
+	const struct role_def *const *roles = authz_roles(&nr);
+	int64_t *ids = NULL;
+
+	*ids_r = NULL;
+	*n_r = 0;
+	for (size_t i = 0; i < nr; i++) {
+		int64_t *got;
+		size_t k;
+		int rc;
+		if (!role_has_perm(roles[i], PERM_MEMBERS_VET))
+			continue;
+		if ((rc = role_accounts(c, a, roles[i]->name, &got, &k)) != DB_OK)
+			return rc;
+		for (size_t j = 0; j < k; j++) {
+			if (is_vetter(ids, n, got[j]))
+				continue; /* holds two such roles */
+			ids = arena_grow(a, ids, n, &cap, sizeof(*ids));
+			ids[n++] = got[j];
+		}
+	}
+	*ids_r = ids;
+	*n_r = n;
+	return DB_OK;
+}
+
+/* Seals sk to one officer's personal key unless their copy is current:
+ * 1 when given, 0 when not needed (or no personal key yet), -1. */
+static int give(struct db_conn *c, struct arena *a, int64_t user,
+		const unsigned char *sk)
 {
 	unsigned char upk[PERSONAL_PK_LEN], sealed[crypto_box_SEALBYTES + INTAKE_KEY_LEN];
-	struct db_stmt *st;
-	bool current = false;
+	struct intake_grant g;
+	int rc;
 
 	if (personal_key_public(c, user, upk) != DB_OK)
 		return 0; /* no password yet: later */
-	st = db_prepare(c, SQL_GRANT_GET);
-	if (!st)
+	rc = intake_grant_get(c, a, user, &g);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return -1;
-	db_bind_int(st, 1, user);
-	if (db_step(st) == DB_ROW) {
-		size_t len;
-		const void *fk = db_col_blob(st, 0, &len);
-		current = len == sizeof(upk) && memcmp(fk, upk, len) == 0;
-	}
-	db_reset(st);
-	if (current)
+	if (rc == DB_OK && g.for_key.len == sizeof(upk) &&
+	    memcmp(g.for_key.p, upk, sizeof(upk)) == 0)
 		return 0;
 	crypto_box_seal(sealed, sk, INTAKE_KEY_LEN, upk);
-	if (db_run(c, SQL_GRANT_PUT, "ibbi", user, upk, sizeof(upk), sealed,
-		   sizeof(sealed), (int64_t)time_now()) < 0)
+	if (intake_grant_put(c, user, upk, sizeof(upk), sealed, sizeof(sealed)) != DB_OK)
 		return -1;
 	return 1;
 }
@@ -127,34 +107,29 @@ static int give(struct db_conn *c, int64_t user, const unsigned char *sk)
 int intake_share(struct db_conn *c, const unsigned char *sk)
 {
 	struct arena *a = arena_new();
-	size_t n;
-	int64_t *ids = vetters(c, a, &n);
+	int64_t *ids, *holders;
+	size_t n, nholders;
 	int given = 0, rc;
-	struct db_stmt *st;
-	int64_t gone[64];
-	size_t ngone = 0;
 
+	if (vetters(c, a, &ids, &n) != DB_OK)
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		rc = give(c, ids[i], sk);
-		if (rc < 0) {
-			arena_free(a);
-			return -1;
-		}
+		if ((rc = give(c, a, ids[i], sk)) < 0)
+			goto fail;
 		given += rc;
 	}
 	/* an officer who may no longer vet loses the copy */
-	st = db_prepare(c, SQL_GRANT_USERS);
-	while (st && db_step(st) == DB_ROW && ngone < ARRAY_LEN(gone)) {
-		int64_t id = db_col_int(st, 0);
-		if (!is_vetter(ids, n, id))
-			gone[ngone++] = id;
-	}
-	if (st)
-		db_reset(st);
-	for (size_t i = 0; i < ngone; i++)
-		db_run(c, SQL_GRANT_DEL, "i", gone[i]);
+	if (intake_grant_holders(c, a, &holders, &nholders) != DB_OK)
+		goto fail;
+	for (size_t i = 0; i < nholders; i++)
+		if (!is_vetter(ids, n, holders[i]) &&
+		    intake_grant_drop(c, holders[i]) != DB_OK)
+			goto fail;
 	arena_free(a);
 	return given;
+fail:
+	arena_free(a);
+	return -1;
 }
 
 /* In one transaction, so that two processes starting at once cannot
@@ -165,10 +140,11 @@ static int ensure_tx(struct db_conn *c, void *arg)
 	int rc, given;
 
 	(void)arg;
-	if (intake_public(c, pk) == 0)
-		return DB_OK;
+	rc = public_key(c, pk);
+	if (rc != DB_NOTFOUND)
+		return rc; /* there is one, or the database failed */
 	crypto_box_keypair(pk, sk);
-	rc = db_run(c, SQL_PK_PUT, "bi", pk, sizeof(pk), (int64_t)time_now());
+	rc = intake_key_put(c, pk, sizeof(pk));
 	if (rc <= 0) {
 		sodium_memzero(sk, sizeof(sk));
 		return rc < 0 ? rc : DB_OK; /* another process made it */
@@ -193,24 +169,16 @@ int intake_ensure(struct db_conn *c)
 int intake_secret(struct http_req *rq, unsigned char *sk, unsigned char *pk)
 {
 	unsigned char psk[PERSONAL_SK_LEN], ppk[PERSONAL_PK_LEN];
-	struct db_stmt *st;
+	struct intake_grant g;
 	int ok = -1;
 
 	if (intake_public(platform_conn(), pk) != 0 ||
 	    auth_personal_key(rq, psk, ppk) != 0)
 		return -1;
-	st = db_prepare(platform_conn(), SQL_GRANT_GET);
-	if (st) {
-		db_bind_int(st, 1, rq->user.id);
-		if (db_step(st) == DB_ROW) {
-			size_t len;
-			const unsigned char *s = db_col_blob(st, 1, &len);
-			if (len == crypto_box_SEALBYTES + INTAKE_KEY_LEN &&
-			    crypto_box_seal_open(sk, s, len, ppk, psk) == 0)
-				ok = 0;
-		}
-		db_reset(st);
-	}
+	if (intake_grant_get(platform_conn(), rq->arena, rq->user.id, &g) == DB_OK &&
+	    g.sealed_sk.len == crypto_box_SEALBYTES + INTAKE_KEY_LEN &&
+	    crypto_box_seal_open(sk, g.sealed_sk.p, g.sealed_sk.len, ppk, psk) == 0)
+		ok = 0;
 	sodium_memzero(psk, sizeof(psk));
 	if (ok == 0) {
 		/* the key must match the public half in use */

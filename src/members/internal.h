@@ -34,11 +34,24 @@ void members_index_current(void);
 /* a text search counts matches up to this many, then says "more than" */
 #define MEMBERS_COUNT_CAP 1000
 
+/* ---- rules.c: rules that need no database and no HTTP ----
+ * (with person_check, phone_normalize, date_valid, due_check and the
+ * mstatus_ functions of members.h) */
+/* "2000.50 KZT" from minor units (arena-owned). */
+char *members_money(struct arena *a, int64_t minor, const char *currency);
+/* "2000", "2 000", "2000.50" or "2000,5" -> minor units in *out_r: 0, or
+ * -1 (out_r untouched) for anything else: a sign, more than two
+ * decimals, more than twelve digits before the point, other characters. */
+int members_money_parse(const char *s, int64_t *out_r);
+/* The kept record's notes after a merge: its own, then a line
+ * "[merged from record N]" and every non-empty field drop held, one
+ * "name: value" line each, then drop's notes. Nothing of drop fills
+ * keep's fields. Arena-owned. */
+char *person_merge_notes(struct arena *a, const struct person *keep,
+			 const struct person *drop);
+
 /* Shared by the pages and the API (pages.c) */
 const char *members_field_label(struct http_req *rq, const char *name);
-char *members_money(struct arena *a, int64_t minor, const char *currency);
-/* "2000", "2 000", "2000.50" or "2000,5" -> minor units; -1 if not. */
-int members_money_parse(const char *s, int64_t *out_r);
 void members_input_from_form(struct http_req *rq, struct person_input *in);
 /* person_check, then: the branch exists and the caller may write there.
  * NULL, or a msgid with the field in *field_r. */
@@ -113,6 +126,32 @@ int intake_ensure(struct db_conn *c);
 int intake_share(struct db_conn *c, const unsigned char *sk);
 /* The intake secret key inside this officer's session, or -1. */
 int intake_secret(struct http_req *rq, unsigned char *sk, unsigned char *pk);
+/* The store's side (store.c). The public key: DB_OK with its bytes
+ * (arena-owned), DB_NOTFOUND when none was made yet, or negative. */
+int intake_key_get(struct db_conn *c, struct arena *a, struct db_blob *pk_r);
+/* Stores the public key unless there is one: 1 when stored, 0 when
+ * another process stored one first, or negative. */
+int intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n);
+/* An officer's copy of the secret key: sealed_sk sealed to their
+ * personal public key for_key. */
+struct intake_grant {
+	struct db_blob for_key, sealed_sk;
+};
+/* user's copy (arena-owned): DB_OK, DB_NOTFOUND or negative. */
+int intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
+		     struct intake_grant *out);
+/* Sets (replaces) user's copy; drops it: DB_OK or negative. */
+int intake_grant_put(struct db_conn *c, int64_t user, const void *for_key,
+		     size_t nkey, const void *sealed_sk, size_t nsealed);
+int intake_grant_drop(struct db_conn *c, int64_t user);
+/* The accounts holding a copy, ascending (arena array): DB_OK or
+ * negative. */
+int intake_grant_holders(struct db_conn *c, struct arena *a, int64_t **ids_r,
+			 size_t *n_r);
+/* The active accounts granted role over any scope, ascending, each once
+ * (arena array): DB_OK or negative. */
+int role_accounts(struct db_conn *c, struct arena *a, const char *role,
+		  int64_t **ids_r, size_t *n_r);
 unsigned char *intake_seal(struct arena *a, const unsigned char *pk,
 			   const char *plain, size_t n, size_t *len_r);
 char *intake_open(struct arena *a, const unsigned char *sk,
@@ -338,9 +377,10 @@ int import_opts_parse(const char *text, struct import_opts *o);
 int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 		      const char *data, size_t n, const char *options,
 		      int64_t ttl, int64_t *id_r);
-/* DB_OK with the text and options, DB_NOTFOUND when gone or not theirs. */
+/* DB_OK with the text and options (arena-owned), DB_NOTFOUND when gone
+ * or not theirs, DB_ERROR when it does not open. */
 int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
-		      int64_t user, int64_t ttl, char **text_r,
+		      int64_t user, int64_t ttl, const char **text_r,
 		      const char **options_r);
 /* Drops upload id (0: none) and every upload older than ttl. */
 int import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl);
@@ -354,6 +394,33 @@ char *import_fatal(struct arena *a, const char *lang,
 /* A row's refusal in a language. */
 char *import_message(struct arena *a, const char *lang,
 		     const struct import_row *r);
+
+/* ---- streams of everyone (store.c), for the index and the export ----
+ * fn is called for each person not erased, in id order; p and all its
+ * text live until it returns. unions holds the names of the person's
+ * unions ("Miners; Students", by name) in the export, NULL in the
+ * index. fn returns 0 for the next person, or a negative DB_ code that
+ * stops the stream and is returned. A stream returns DB_OK or negative:
+ * a step that fails is never the end of the people. */
+typedef int (*people_fn)(const struct person *p, const char *unions,
+			 void *arg);
+/* What the index holds: id, branch, status, display name, and legal
+ * name, phone and email opened ("" when empty; the other sealed fields
+ * "", the rest zero). */
+int index_people_each(struct db_conn *c, people_fn fn, void *arg);
+/* What an export writes: the index's fields, joined_on, address, birth
+ * date and workplace, and the unions. Only people whose branch
+ * want(arg, branch) accepts (want NULL: everyone) are opened and
+ * passed to fn. */
+int export_people_each(struct db_conn *c, bool (*want)(void *arg, int64_t branch),
+		       people_fn fn, void *arg);
+struct person_union {
+	int64_t person, union_id;
+};
+/* Every (person, union) pair, ordered by person: fn(row, arg) as
+ * db_each's, row a struct person_union. DB_OK or negative. */
+int person_unions_each(struct db_conn *c, int (*fn)(void *row, void *arg),
+		       void *arg);
 
 /* export.c: the CSV of everyone in a filter (NULL bits: everyone), with
  * the import's columns; *n_r people. */
@@ -372,6 +439,76 @@ int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 		     int64_t since, int64_t *people_r, const char ***scopes_r,
 		     size_t *n_r);
 
+/* ---- export requests (store.c) ---- */
+struct export_request {
+	int64_t id, by, created_at, people;
+	int64_t approved_at; /* 0: not approved */
+	const char *scopes;  /* as export_log_add's */
+	const char *state;   /* pending, approved, done, expired */
+	const char *by_name; /* the requester's display name */
+};
+/* Asks for an export of people from scopes by an officer: DB_OK and
+ * *id_r, or negative. */
+int export_request_add(struct db_conn *c, int64_t by, const char *scopes,
+		       int64_t people, int64_t *id_r);
+/* Request id (arena-owned): DB_OK, DB_NOTFOUND or negative. */
+int export_request_get(struct db_conn *c, struct arena *a, int64_t id,
+		       struct export_request *out);
+/* The 50 newest requests made after since (arena array): DB_OK or
+ * negative. */
+int export_requests_since(struct db_conn *c, struct arena *a, int64_t since,
+			  struct export_request **out_r, size_t *n_r);
+/* pending -> approved by an officer, and approved -> done: DB_OK,
+ * DB_NOTFOUND when the request was not in the state before, or
+ * negative. */
+int export_request_approve(struct db_conn *c, int64_t id, int64_t by);
+int export_request_done(struct db_conn *c, int64_t id);
+
+/* ---- applications (store.c) ---- */
+struct application {
+	int64_t id, branch_id, created_at;
+	int64_t person_id; /* the person it made, 0 */
+	const char *state; /* new, accepted, rejected */
+	const char *lang;  /* the applicant's language, "" */
+	struct db_blob sealed; /* sealed to the intake key; empty once decided */
+	int64_t approvals;   /* officers who approved it */
+};
+/* Adds an application of branch, its submission sealed to the intake key
+ * (n bytes), in the applicant's language, made at at: DB_OK and *id_r,
+ * or negative. */
+int application_add(struct db_conn *c, int64_t branch, const void *sealed,
+		    size_t n, const char *lang, int64_t at, int64_t *id_r);
+/* The newest 500 applications, waiting ones first (arena array, the
+ * sealed submissions copied): DB_OK (maybe none) or negative. */
+int application_list(struct db_conn *c, struct arena *a,
+		     struct application **out_r, size_t *n_r);
+/* Application id (arena-owned): DB_OK, DB_NOTFOUND or negative. */
+int application_get(struct db_conn *c, struct arena *a, int64_t id,
+		    struct application *out);
+struct application_review {
+	const char *decision; /* approve, reject, note */
+	int64_t at, user_id;
+	const char *by_name;  /* the officer's display name */
+	const char *note;     /* opened; "" for none */
+};
+/* The reviews of application app, oldest first (arena array): DB_OK or
+ * negative. */
+int application_reviews(struct db_conn *c, struct arena *a, int64_t app,
+			struct application_review **out_r, size_t *n_r);
+/* Records user's decision on app (approve, reject, note) with a note
+ * sealed already (NULL: none): DB_OK or negative. */
+int application_review_add(struct db_conn *c, int64_t app, int64_t user,
+			   const char *decision, const void *note, size_t n);
+/* How many approvals of app user gave (*n_r), and how many officers
+ * approved app in all: DB_OK or negative. */
+int application_approved_by(struct db_conn *c, int64_t app, int64_t user,
+			    int64_t *n_r);
+int application_approvals(struct db_conn *c, int64_t app, int64_t *n_r);
+/* Decides app (state accepted or rejected) by an officer, with the
+ * person it made (0: none), and wipes its sealed submission: DB_OK,
+ * DB_NOTFOUND when it was not waiting (decided already), or negative. */
+int application_decide(struct db_conn *c, int64_t app, const char *state,
+		       int64_t by, int64_t person);
 /* The accounts that approved an application (arena array). */
 int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
 			  int64_t **ids_r, size_t *n_r);
@@ -403,7 +540,14 @@ void reviews_resolve(struct http_req *rq, struct http_resp *rs);
  * both records in their branches. */
 json_t *members_reviews_json(struct http_req *rq, int64_t person);
 
-/* self.c: self-service */
+/* self.c: self-service; its records, in store.c: */
+/* The person (not erased) whose record account is linked to: DB_OK and
+ * *id_r, DB_NOTFOUND, or negative. */
+int person_by_account(struct db_conn *c, int64_t account, int64_t *id_r);
+/* Links account to person's record when the record has none: DB_OK,
+ * DB_NOTFOUND when it has one already (or there is no such record), or
+ * negative. */
+int person_link_account(struct db_conn *c, int64_t person, int64_t account);
 void me_show(struct http_req *rq, struct http_resp *rs);
 void me_update(struct http_req *rq, struct http_resp *rs);
 void me_data(struct http_req *rq, struct http_resp *rs);

@@ -36,44 +36,6 @@ const char *members_field_label(struct http_req *rq, const char *name)
 	return name;
 }
 
-char *members_money(struct arena *a, int64_t minor, const char *currency)
-{
-	return arena_printf(a, "%lld.%02lld %s", (long long)(minor / 100),
-			    (long long)(minor % 100), currency);
-}
-
-int members_money_parse(const char *s, int64_t *out_r)
-{
-	int64_t whole = 0, frac = 0;
-	int nfrac = -1, digits = 0;
-
-	if (!s)
-		return -1;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9') {
-			if (nfrac >= 0) {
-				if (++nfrac > 2)
-					return -1;
-				frac = frac * 10 + (*s - '0');
-			} else {
-				if (++digits > 12)
-					return -1;
-				whole = whole * 10 + (*s - '0');
-			}
-		} else if ((*s == '.' || *s == ',') && nfrac < 0 && digits) {
-			nfrac = 0;
-		} else if (*s != ' ' || nfrac >= 0) {
-			return -1;
-		}
-	}
-	if (!digits || nfrac == 0)
-		return -1;
-	if (nfrac == 1)
-		frac *= 10;
-	*out_r = whole * 100 + frac;
-	return 0;
-}
-
 void members_input_from_form(struct http_req *rq, struct person_input *in)
 {
 	memset(in, 0, sizeof(*in));

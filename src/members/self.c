@@ -20,18 +20,13 @@
 
 #include <string.h>
 
-static const char SQL_BY_ACCOUNT[] =
-	"SELECT id FROM people WHERE account_id = $1 AND erased_at IS NULL";
-static const char SQL_LINK[] =
-	"UPDATE people SET account_id = $1 WHERE id = $2 AND account_id IS NULL";
-
 /* The signed-in account's own record, or 404 page. */
 static int load_me(struct http_req *rq, struct http_resp *rs, bool unseal,
 		   struct person *p)
 {
 	int64_t id = 0;
 
-	if (db_int(platform_conn(), &id, SQL_BY_ACCOUNT, "i", rq->user.id) != DB_OK ||
+	if (person_by_account(platform_conn(), rq->user.id, &id) != DB_OK ||
 	    person_get(platform_conn(), rq->arena, id, unseal, p) != DB_OK) {
 		json_t *data = json_object();
 		http_page(rq, rs, 200, "members/me_none", N_("My membership"), data);
@@ -272,7 +267,7 @@ static int link_accept(struct db_conn *c, struct arena *a, int64_t account,
 	}
 	if (rc != DB_OK)
 		return rc;
-	rc = db_int(c, &other, SQL_BY_ACCOUNT, "i", account);
+	rc = person_by_account(c, account, &other);
 	if (rc == DB_OK && other != person) {
 		*why_r = N_("Your account is linked to another membership record already. Ask an organizer.");
 		return DB_CONSTRAINT;
@@ -281,14 +276,12 @@ static int link_accept(struct db_conn *c, struct arena *a, int64_t account,
 		return DB_OK; /* linked already */
 	if (rc != DB_NOTFOUND)
 		return rc;
-	rc = db_run(c, SQL_LINK, "ii", account, person);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
+	rc = person_link_account(c, person, account);
+	if (rc == DB_NOTFOUND) {
 		*why_r = N_("This membership record has self-service already, or is gone. Ask an organizer.");
 		return DB_CONSTRAINT;
 	}
-	return DB_OK;
+	return rc;
 }
 
 const struct invitation_kind members_invitations[] = {

@@ -1,166 +1,72 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * The member registry's SQL: people (sealed fields in and out), status
- * history, unions, dues, branches. Checks of input that make sense without
- * HTTP live here too, so the pages, the API and the importer agree.
+ * The members module's SQL, all of it: people (sealed fields in and
+ * out), status history, unions, dues, branches, contact reviews,
+ * applications, the intake key, exports and uploads, and the streams the
+ * index and the export read. One function per operation, declared in
+ * members.h or internal.h with its contract; rows are read through
+ * db_row, db_rows and db_each (or db_read where two statements are
+ * stepped together), never by a loop that takes a failed step for the
+ * end. Checks that need no database live in rules.c.
  */
 #include "internal.h"
 #include "platform/auth/auth.h"
 #include "platform/core/core.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
-#include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static const char *const status_names[MS__MAX] = {
-	"applicant", "active", "lapsed", "suspended", "left"};
-static const char *const status_labels[MS__MAX] = {
-	N_("applicant"), N_("active"), N_("lapsed"), N_("suspended"),
-	N_("left")};
+/* ---- reading columns (the db_map functions of this file), counting
+ * writes ---- */
 
-const char *mstatus_name(enum mstatus s)
+/* A sealed column opened with its context (arg, "people.phone") into a
+ * const char *: NULL when the column is NULL or does not open. */
+static void col_opened_or_null(struct db_stmt *st, int col, struct arena *a,
+			       void *field, const void *arg)
 {
-	return s < MS__MAX ? status_names[s] : "active";
+	size_t len;
+	const void *b;
+
+	*(const char **)field = NULL;
+	if (db_col_null(st, col))
+		return;
+	b = db_col_blob(st, col, &len);
+	*(const char **)field = unseal_str(a, arg, b, len);
 }
 
-const char *mstatus_label(enum mstatus s)
+/* A status name into an enum mstatus (the tables' CHECK allows no other
+ * name; active if one came anyway). */
+static void col_status(struct db_stmt *st, int col, struct arena *a,
+		       void *field, const void *arg)
 {
-	return s < MS__MAX ? status_labels[s] : status_labels[MS_ACTIVE];
+	enum mstatus s = MS_ACTIVE;
+
+	mstatus_parse(db_col_text(st, col), &s);
+	*(enum mstatus *)field = s;
 }
 
-int mstatus_parse(const char *s, enum mstatus *out_r)
+/* "email" or "phone" into CONTACT_*. */
+static void col_contact_field(struct db_stmt *st, int col, struct arena *a,
+			      void *field, const void *arg)
 {
-	for (int i = 0; s && i < MS__MAX; i++)
-		if (strcmp(s, status_names[i]) == 0) {
-			*out_r = (enum mstatus)i;
-			return 0;
-		}
-	return -1;
+	*(int *)field = strcmp(db_col_text(st, col), "email") == 0 ? CONTACT_EMAIL
+								   : CONTACT_PHONE;
 }
 
-/* ---- checks ---- */
-
-char *phone_normalize(struct arena *a, const char *in)
+/* What db_run said of a write meant for one row: DB_OK, DB_NOTFOUND
+ * when it changed none, or the failure. */
+static int changed_one(int rc)
 {
-	char digits[24];
-	size_t n = 0;
-	bool plus = false;
-
-	for (const char *p = in; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (n >= sizeof(digits) - 1)
-				return NULL;
-			digits[n++] = *p;
-		} else if (*p == '+' && n == 0 && !plus) {
-			plus = true;
-		} else if (*p != ' ' && *p != '-' && *p != '(' && *p != ')' &&
-			   *p != '.') {
-			return NULL;
-		}
-	}
-	digits[n] = '\0';
-	/* Kazakhstan's domestic 8 7xx... is +7 7xx... */
-	if (!plus && n == 11 && digits[0] == '8')
-		return arena_printf(a, "+7%s", digits + 1);
-	if (!plus && n == 11 && digits[0] == '7')
-		return arena_printf(a, "+%s", digits);
-	if (!plus && n == 10 && digits[0] == '7')
-		return arena_printf(a, "+7%s", digits);
-	if (plus && n >= 8 && n <= 15)
-		return arena_printf(a, "+%s", digits);
-	return NULL;
+	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
-bool date_valid(const char *s, bool past_only)
-{
-	int y, m, d;
-	char extra;
-	struct tm tm = {0};
-	time_t t;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
-		return false;
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	{
-		struct tm back;
-		gmtime_r(&t, &back);
-		if (back.tm_mday != d || back.tm_mon != m - 1)
-			return false; /* 2026-02-30 */
-	}
-	/* "today" somewhere: the organization's day may run ahead of UTC */
-	return !past_only || t - 12 * 3600 <= time(NULL) + 14 * 3600;
-}
-
-static bool ok_line(const char *s, size_t max)
-{
-	return !s || (strlen(s) <= max && text_is_line(s, strlen(s)));
-}
-
-const char *person_check(struct arena *a, struct person_input *in,
-			 const char **field_r)
-{
-	enum mstatus st;
-
-	*field_r = "display_name";
-	if (!in->display_name || !*in->display_name)
-		return N_("is required");
-	if (!ok_line(in->display_name, 200))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "legal_name";
-	if (!ok_line(in->legal_name, 300))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "phone";
-	if (in->phone && *in->phone) {
-		char *p = phone_normalize(a, in->phone);
-		if (!p)
-			return N_("is not a phone number (like +7 701 123 45 67)");
-		in->phone = p;
-	}
-	*field_r = "email";
-	if (in->email && *in->email) {
-		char *e = str_trim(arena_strdup(a, in->email));
-		if (!email_plausible(e))
-			return N_("is not an email address");
-		in->email = e;
-	}
-	*field_r = "address";
-	if (in->address && (strlen(in->address) > 500 ||
-			    !text_is_block(in->address, strlen(in->address))))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "birth_date";
-	if (in->birth_date && *in->birth_date && !date_valid(in->birth_date, true))
-		return N_("is not a date in the past (YYYY-MM-DD)");
-	*field_r = "workplace";
-	if (!ok_line(in->workplace, 300))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "notes";
-	if (in->notes && (strlen(in->notes) > 5000 ||
-			  !text_is_block(in->notes, strlen(in->notes))))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "status";
-	if (in->status && *in->status && mstatus_parse(in->status, &st) != 0)
-		return N_("is not a membership status");
-	*field_r = "joined";
-	if (in->joined_on && *in->joined_on && !date_valid(in->joined_on, true))
-		return N_("is not a date in the past (YYYY-MM-DD)");
-	*field_r = "branch";
-	if (in->branch_id <= 0)
-		return N_("is required");
-	*field_r = NULL;
-	return NULL;
-}
+/* Rows of one id, or one text. */
+static const struct db_map ID_COL[] = {DB_COL_SELF(int64_t), DB_COLS_END};
+static const struct db_map TEXT_COL[] = {DB_COL_SELF(const char *), DB_COLS_END};
 
 /* ---- people ---- */
 
@@ -180,12 +86,36 @@ static const char SQL_UPDATE[] =
 	"notes_sealed = $13, email_index = $14, phone_index = $15, "
 	"email_alias_index = $16, phone_alias_index = $17, "
 	"updated_at = $18 WHERE id = $19 AND erased_at IS NULL";
+/* the sealed columns last: read only when asked (PERSON_OPENED) */
 static const char SQL_GET[] =
 	"SELECT id, branch_id, coalesce(account_id, 0), display_name, status, "
-	"joined_on, consent_phone, consent_sms, consent_email, legal_name_sealed, "
-	"phone_sealed, email_sealed, address_sealed, birth_date_sealed, "
-	"workplace_sealed, notes_sealed, created_at, updated_at, "
-	"coalesce(erased_at, 0) FROM people WHERE id = $1";
+	"joined_on, consent_phone, consent_sms, consent_email, created_at, "
+	"updated_at, coalesce(erased_at, 0), legal_name_sealed, phone_sealed, "
+	"email_sealed, address_sealed, birth_date_sealed, workplace_sealed, "
+	"notes_sealed FROM people WHERE id = $1";
+#define PERSON_COLS                                                            \
+	DB_COL(struct person, id), DB_COL(struct person, branch_id),           \
+		DB_COL(struct person, account_id),                             \
+		DB_COL(struct person, display_name),                           \
+		DB_COL_FN(struct person, status, col_status, NULL),            \
+		DB_COL(struct person, joined_on),                              \
+		DB_COL(struct person, consent_phone),                          \
+		DB_COL(struct person, consent_sms),                            \
+		DB_COL(struct person, consent_email),                          \
+		DB_COL(struct person, created_at),                             \
+		DB_COL(struct person, updated_at),                             \
+		DB_COL(struct person, erased_at)
+static const struct db_map PERSON[] = {PERSON_COLS, DB_COLS_END};
+static const struct db_map PERSON_OPENED[] = {
+	PERSON_COLS,
+	DB_COL_FN(struct person, legal_name, unseal_col, "people.legal_name"),
+	DB_COL_FN(struct person, phone, unseal_col, "people.phone"),
+	DB_COL_FN(struct person, email, unseal_col, "people.email"),
+	DB_COL_FN(struct person, address, unseal_col, "people.address"),
+	DB_COL_FN(struct person, birth_date, unseal_col, "people.birth_date"),
+	DB_COL_FN(struct person, workplace, unseal_col, "people.workplace"),
+	DB_COL_FN(struct person, notes, unseal_col, "people.notes"),
+	DB_COLS_END};
 static const char SQL_BY_EMAIL[] = "SELECT id FROM people WHERE email_index = $1";
 static const char SQL_BY_PHONE[] = "SELECT id FROM people WHERE phone_index = $1";
 /* Everyone but $2 holding the value, as its first holder or as an alias
@@ -200,12 +130,20 @@ static const char SQL_HOLDERS_PHONE[] =
 	"FROM people p JOIN scopes s ON s.id = p.branch_id "
 	"WHERE (p.phone_index = $1 OR p.phone_alias_index = $1) AND p.id <> $2 "
 	"ORDER BY p.phone_index IS NULL, p.id";
+static const struct db_map HOLDER[] = {
+	DB_COL(struct contact_holder, id), DB_COL(struct contact_holder, branch_id),
+	DB_COL(struct contact_holder, first), DB_COL(struct contact_holder, path),
+	DB_COLS_END};
 static const char SQL_STATUS_GET[] = "SELECT status FROM people WHERE id = $1";
 static const char SQL_STATUS_SET[] =
 	"UPDATE people SET status = $1, updated_at = $2 WHERE id = $3";
 static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO status_history (person_id, from_status, to_status, at, "
 	"by_user, note_sealed) VALUES ($1, $2, $3, $4, $5, $6)";
+static const char SQL_BY_ACCOUNT[] =
+	"SELECT id FROM people WHERE account_id = $1 AND erased_at IS NULL";
+static const char SQL_LINK[] =
+	"UPDATE people SET account_id = $1 WHERE id = $2 AND account_id IS NULL";
 static const char SQL_ERASE[] =
 	"UPDATE people SET display_name = $1, status = 'left', "
 	"legal_name_sealed = NULL, phone_sealed = NULL, email_sealed = NULL, "
@@ -380,11 +318,15 @@ int person_create_sealed(struct db_conn *c, const struct person_input *in,
 	bind_index(st, 15, 17, s->email ? s->email_bi : NULL, in->email_alias);
 	bind_index(st, 16, 18, s->phone ? s->phone_bi : NULL, in->phone_alias);
 	db_bind_int(st, 19, time_now());
+	/* stepped here, not by db_row: which sealed columns are NULL is
+	 * known only now, and db_row's types are fixed in the call */
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*id_r = db_col_int(st, 0);
+		db_read(st, NULL, ID_COL, id_r);
 		while ((rc = db_step(st)) == DB_ROW)
 			;
+	} else if (rc == DB_DONE) {
+		rc = DB_ERROR; /* RETURNING gave no id */
 	}
 	db_reset(st);
 	if (rc != DB_DONE)
@@ -417,61 +359,11 @@ int person_update(struct db_conn *c, struct arena *a, int64_t id,
 	return db_changes(c) == 0 ? DB_NOTFOUND : DB_OK;
 }
 
-static const char *open_field(struct arena *a, struct db_stmt *st, int col,
-			      const char *field)
-{
-	char ctx[48];
-	size_t len;
-	const void *blob;
-	char *v;
-
-	if (db_col_null(st, col))
-		return "";
-	snprintf(ctx, sizeof(ctx), "people.%s", field);
-	blob = db_col_blob(st, col, &len);
-	v = unseal_str(a, ctx, blob, len);
-	return v ? v : "";
-}
-
 int person_get(struct db_conn *c, struct arena *a, int64_t id, bool unseal,
 	       struct person *out)
 {
-	struct db_stmt *st = db_prepare(c, SQL_GET);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->id = db_col_int(st, 0);
-		out->branch_id = db_col_int(st, 1);
-		out->account_id = db_col_int(st, 2);
-		out->display_name = arena_strdup(a, db_col_text(st, 3));
-		mstatus_parse(db_col_text(st, 4), &out->status);
-		out->joined_on = arena_strdup(a, db_col_text(st, 5));
-		out->consent_phone = db_col_int(st, 6) != 0;
-		out->consent_sms = db_col_int(st, 7) != 0;
-		out->consent_email = db_col_int(st, 8) != 0;
-		if (unseal) {
-			out->legal_name = open_field(a, st, 9, "legal_name");
-			out->phone = open_field(a, st, 10, "phone");
-			out->email = open_field(a, st, 11, "email");
-			out->address = open_field(a, st, 12, "address");
-			out->birth_date = open_field(a, st, 13, "birth_date");
-			out->workplace = open_field(a, st, 14, "workplace");
-			out->notes = open_field(a, st, 15, "notes");
-		}
-		out->created_at = db_col_int(st, 16);
-		out->updated_at = db_col_int(st, 17);
-		out->erased_at = db_col_int(st, 18);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
+	memset(out, 0, sizeof(*out));
+	return db_row(c, a, unseal ? PERSON_OPENED : PERSON, out, SQL_GET, "i", id);
 }
 
 int person_find_contact(struct db_conn *c, struct arena *a,
@@ -514,48 +406,20 @@ int person_holders(struct db_conn *c, struct arena *a, int field,
 		   const unsigned char *bi, int64_t self,
 		   struct contact_holder **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, field == CONTACT_EMAIL ? SQL_HOLDERS_EMAIL
-								  : SQL_HOLDERS_PHONE);
-	struct contact_holder *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	*out_r = NULL;
-	*n_r = 0;
-	if (!st)
-		return DB_ERROR;
-	db_bind_blob(st, 1, bi, BLIND_LEN);
-	db_bind_int(st, 2, self);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n].id = db_col_int(st, 0);
-		arr[n].branch_id = db_col_int(st, 1);
-		arr[n].first = db_col_int(st, 2) != 0;
-		arr[n].path = arena_strdup(a, db_col_text(st, 3));
-		n++;
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, HOLDER, sizeof(**out_r), out_r, n_r,
+		       field == CONTACT_EMAIL ? SQL_HOLDERS_EMAIL : SQL_HOLDERS_PHONE,
+		       "bi", bi, (size_t)BLIND_LEN, self);
 }
 
 int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
 		      enum mstatus to, int64_t by, const char *note)
 {
-	struct db_stmt *st = db_prepare(c, SQL_STATUS_GET);
-	char *from = NULL;
+	const char *from;
 	struct sealed s;
-	int rc;
+	int rc = db_row(c, a, TEXT_COL, &from, SQL_STATUS_GET, "i", id);
 
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	if (db_step(st) == DB_ROW)
-		from = arena_strdup(a, db_col_text(st, 0));
-	db_reset(st);
-	if (!from)
-		return DB_NOTFOUND;
+	if (rc != DB_OK)
+		return rc;
 	if (strcmp(from, mstatus_name(to)) == 0)
 		return DB_OK;
 	rc = db_run(c, SQL_STATUS_SET, "tii", mstatus_name(to),
@@ -571,30 +435,28 @@ static const char SQL_HISTORY[] =
 	"h.note_sealed FROM status_history h LEFT JOIN users u ON u.id = h.by_user "
 	"WHERE h.person_id = $1 ORDER BY h.id DESC";
 
+static const struct db_map HISTORY[] = {
+	DB_COL(struct status_change, from), DB_COL(struct status_change, to),
+	DB_COL(struct status_change, at), DB_COL(struct status_change, by),
+	DB_COL_FN(struct status_change, note, unseal_col, "people.status_note"),
+	DB_COLS_END};
+
 int person_history(struct db_conn *c, struct arena *a, int64_t id,
 		   struct status_change **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_HISTORY);
-	struct status_change *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	return db_rows(c, a, HISTORY, sizeof(**out_r), out_r, n_r, SQL_HISTORY,
+		       "i", id);
+}
 
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n].from = arena_strdup(a, db_col_text(st, 0));
-		arr[n].to = arena_strdup(a, db_col_text(st, 1));
-		arr[n].at = db_col_int(st, 2);
-		arr[n].by = arena_strdup(a, db_col_text(st, 3));
-		arr[n].note = open_field(a, st, 4, "status_note");
-		n++;
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+int person_by_account(struct db_conn *c, int64_t account, int64_t *id_r)
+{
+	return db_int(c, id_r, SQL_BY_ACCOUNT, "i", account);
+}
+
+int person_link_account(struct db_conn *c, int64_t person, int64_t account)
+{
+	int rc = db_run(c, SQL_LINK, "ii", account, person);
+	return changed_one(rc);
 }
 
 int person_erase(struct db_conn *c, int64_t id)
@@ -615,23 +477,176 @@ int person_erase(struct db_conn *c, int64_t id)
 	return DB_OK;
 }
 
+/* ---- streams of everyone: the index's build and the export ----
+ * A million rows: each is read without an arena (its text borrowed until
+ * the next row) and its sealed columns opened into an arena of its own,
+ * freed when fn returns. The columns the index reads come first; the
+ * export reads them and more. */
+
+struct person_row {
+	struct person p;
+	struct db_blob legal_name, phone, email, address, birth_date, workplace;
+};
+#define PERSON_ROW_SELECT                                                      \
+	"SELECT id, branch_id, status, display_name, legal_name_sealed, "      \
+	"phone_sealed, email_sealed"
+#define PERSON_ROW_COLS                                                        \
+	DB_COL(struct person_row, p.id), DB_COL(struct person_row, p.branch_id), \
+		DB_COL_FN(struct person_row, p.status, col_status, NULL),      \
+		DB_COL(struct person_row, p.display_name),                     \
+		DB_COL(struct person_row, legal_name),                         \
+		DB_COL(struct person_row, phone),                              \
+		DB_COL(struct person_row, email)
+static const char SQL_INDEX_PEOPLE[] =
+	PERSON_ROW_SELECT " FROM people WHERE erased_at IS NULL ORDER BY id";
+static const struct db_map INDEX_PERSON[] = {PERSON_ROW_COLS, DB_COLS_END};
+static const char SQL_EXPORT_PEOPLE[] =
+	PERSON_ROW_SELECT ", joined_on, address_sealed, birth_date_sealed, "
+	"workplace_sealed FROM people WHERE erased_at IS NULL ORDER BY id";
+static const struct db_map EXPORT_PERSON[] = {
+	PERSON_ROW_COLS,
+	DB_COL(struct person_row, p.joined_on),
+	DB_COL(struct person_row, address),
+	DB_COL(struct person_row, birth_date),
+	DB_COL(struct person_row, workplace),
+	DB_COLS_END};
+/* the unions of everyone, ordered by person like the people */
+static const char SQL_EXPORT_UNIONS[] =
+	"SELECT pu.person_id, u.name FROM person_unions pu JOIN unions u "
+	"ON u.id = pu.union_id ORDER BY pu.person_id, u.name";
+struct union_name {
+	int64_t person;
+	const char *name;
+};
+static const struct db_map UNION_NAME[] = {
+	DB_COL(struct union_name, person), DB_COL(struct union_name, name),
+	DB_COLS_END};
+static const char SQL_ALL_UNIONS[] =
+	"SELECT person_id, union_id FROM person_unions ORDER BY person_id";
+static const struct db_map PERSON_UNION[] = {
+	DB_COL(struct person_union, person),
+	DB_COL(struct person_union, union_id), DB_COLS_END};
+
+struct walk {
+	bool (*want)(void *arg, int64_t branch); /* NULL: everyone */
+	people_fn fn;
+	void *arg;
+	/* the export's unions, stepped alongside the people (NULL: none) */
+	struct db_stmt *us;
+	int urc;
+	struct union_name u;
+	struct buf names;
+};
+
+static const char *open_blob(struct arena *a, const struct db_blob *b,
+			     const char *ctx)
+{
+	char *v = b->p ? unseal_str(a, ctx, b->p, b->len) : NULL;
+	return v ? v : "";
+}
+
+/* Steps the unions up to person, keeping person's names in w->names:
+ * DB_OK, or the step that failed. */
+static int walk_unions(struct walk *w, int64_t person)
+{
+	buf_reset(&w->names);
+	while (w->urc == DB_ROW && w->u.person <= person) {
+		if (w->u.person == person) {
+			if (w->names.len)
+				buf_puts(&w->names, "; ");
+			buf_puts(&w->names, w->u.name);
+		}
+		if ((w->urc = db_step(w->us)) == DB_ROW)
+			db_read(w->us, NULL, UNION_NAME, &w->u);
+	}
+	return w->urc == DB_ROW || w->urc == DB_DONE ? DB_OK : w->urc;
+}
+
+static int walk_row(void *row, void *arg)
+{
+	struct person_row *r = row;
+	struct walk *w = arg;
+	struct arena *a;
+	int rc;
+
+	if (w->us && (rc = walk_unions(w, r->p.id)) != DB_OK)
+		return rc;
+	if (w->want && !w->want(w->arg, r->p.branch_id))
+		return 0; /* never opened */
+	a = arena_new();
+	r->p.legal_name = open_blob(a, &r->legal_name, "people.legal_name");
+	r->p.phone = open_blob(a, &r->phone, "people.phone");
+	r->p.email = open_blob(a, &r->email, "people.email");
+	r->p.address = open_blob(a, &r->address, "people.address");
+	r->p.birth_date = open_blob(a, &r->birth_date, "people.birth_date");
+	r->p.workplace = open_blob(a, &r->workplace, "people.workplace");
+	rc = w->fn(&r->p, w->us ? (w->names.data ? w->names.data : "") : NULL,
+		   w->arg);
+	arena_free(a);
+	return rc < 0 ? rc : 0;
+}
+
+int index_people_each(struct db_conn *c, people_fn fn, void *arg)
+{
+	struct person_row row = {0};
+	struct walk w = {.fn = fn, .arg = arg};
+
+	return db_each(c, NULL, INDEX_PERSON, &row, walk_row, &w,
+		       SQL_INDEX_PEOPLE, "");
+}
+
+int export_people_each(struct db_conn *c, bool (*want)(void *arg, int64_t branch),
+		       people_fn fn, void *arg)
+{
+	struct person_row row = {0};
+	struct walk w = {.want = want, .fn = fn, .arg = arg};
+	int rc;
+
+	/* a statement of its own, stepped by hand beside db_each's */
+	if (!(w.us = db_prepare_once(c, SQL_EXPORT_UNIONS)))
+		return DB_ERROR;
+	buf_init(&w.names);
+	if ((w.urc = db_step(w.us)) == DB_ROW)
+		db_read(w.us, NULL, UNION_NAME, &w.u);
+	rc = w.urc == DB_ROW || w.urc == DB_DONE
+		     ? db_each(c, NULL, EXPORT_PERSON, &row, walk_row, &w,
+			       SQL_EXPORT_PEOPLE, "")
+		     : w.urc;
+	buf_free(&w.names);
+	db_finalize(w.us);
+	return rc;
+}
+
+int person_unions_each(struct db_conn *c, int (*fn)(void *row, void *arg),
+		       void *arg)
+{
+	struct person_union row;
+
+	return db_each(c, NULL, PERSON_UNION, &row, fn, arg, SQL_ALL_UNIONS, "");
+}
+
 /* ---- branches ---- */
 
 static const char SQL_BRANCH_ENSURE[] =
 	"INSERT INTO branches (scope_id, kind, created_at) VALUES ($1, $2, $3) "
 	"ON CONFLICT (scope_id) DO NOTHING";
 /* No member counts here: they come from the in-memory index
- * (mindex_count_active); counting in SQL reads every person of a branch. */
-static const char SQL_BRANCH_LIST[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
-	"FROM branches b JOIN scopes s ON s.id = b.scope_id ORDER BY s.path";
-static const char SQL_BRANCH_GET[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
-	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.id = $1";
+ * (mindex_count_active); counting in SQL reads every person of a branch.
+ * The depth is the path's slashes beyond the two of a top branch's
+ * ("/12/"): every scope path has the form "/id/.../id/". */
+#define BRANCH_SELECT                                                          \
+	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, "      \
+	"length(s.path) - length(replace(s.path, '/', '')) - 2 "               \
+	"FROM branches b JOIN scopes s ON s.id = b.scope_id "
+static const char SQL_BRANCH_LIST[] = BRANCH_SELECT "ORDER BY s.path";
+static const char SQL_BRANCH_GET[] = BRANCH_SELECT "WHERE s.id = $1";
 static const char SQL_BRANCH_FIND[] =
-	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind "
-	"FROM branches b JOIN scopes s ON s.id = b.scope_id WHERE s.name = $1 "
-	"ORDER BY s.path LIMIT 1";
+	BRANCH_SELECT "WHERE s.name = $1 ORDER BY s.path LIMIT 1";
+static const struct db_map BRANCH[] = {
+	DB_COL(struct branch, id),   DB_COL(struct branch, parent_id),
+	DB_COL(struct branch, name), DB_COL(struct branch, path),
+	DB_COL(struct branch, kind), DB_COL(struct branch, depth),
+	DB_COLS_END};
 
 int branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind)
 {
@@ -650,89 +665,23 @@ int branch_create(struct db_conn *c, int64_t parent, const char *name,
 	return branch_ensure(c, *id_r, kind);
 }
 
-/* Reads the current row of st into out (a struct of the caller's). */
-typedef void (*row_reader)(struct db_stmt *st, struct arena *a, void *out);
-
-/* Every row of sql, as an arena array of elements of size bytes. */
-static int read_rows(struct db_conn *c, struct arena *a, const char *sql,
-		     size_t size, row_reader fn, void **out_r, size_t *n_r)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	char *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, size);
-		fn(st, a, arr + size * n++);
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-/* The one row of sql for $1 = name (when given) or id; DB_NOTFOUND. */
-static int read_one(struct db_conn *c, struct arena *a, const char *sql,
-		    int64_t id, const char *name, row_reader fn, void *out)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	if (name)
-		db_bind_text(st, 1, name);
-	else
-		db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		fn(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
-}
-
-static void branch_read(struct db_stmt *st, struct arena *a, void *out)
-{
-	struct branch *b = out;
-	int slashes = 0;
-
-	b->id = db_col_int(st, 0);
-	b->parent_id = db_col_int(st, 1);
-	b->name = arena_strdup(a, db_col_text(st, 2));
-	b->path = arena_strdup(a, db_col_text(st, 3));
-	b->kind = arena_strdup(a, db_col_text(st, 4));
-	for (const char *p = b->path; *p; p++)
-		slashes += *p == '/';
-	b->depth = slashes > 2 ? slashes - 2 : 0;
-}
-
 int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
 		size_t *n_r)
 {
-	void *arr = NULL;
-	int rc = read_rows(c, a, SQL_BRANCH_LIST, sizeof(**out_r), branch_read, &arr, n_r);
-
-	*out_r = arr;
-	return rc;
+	return db_rows(c, a, BRANCH, sizeof(**out_r), out_r, n_r,
+		       SQL_BRANCH_LIST, "");
 }
 
 int branch_get(struct db_conn *c, struct arena *a, int64_t id,
 	       struct branch *out)
 {
-	return read_one(c, a, SQL_BRANCH_GET, id, NULL, branch_read, out);
+	return db_row(c, a, BRANCH, out, SQL_BRANCH_GET, "i", id);
 }
 
 int branch_find(struct db_conn *c, struct arena *a, const char *name,
 		struct branch *out)
 {
-	return read_one(c, a, SQL_BRANCH_FIND, 0, name, branch_read, out);
+	return db_row(c, a, BRANCH, out, SQL_BRANCH_FIND, "t", name);
 }
 
 /* ---- unions ---- */
@@ -747,6 +696,10 @@ static const char SQL_UNION_GET[] =
 static const char SQL_UNION_FIND[] =
 	"SELECT u.id, u.name, u.kind, u.description FROM unions u "
 	"WHERE lower(u.name) = lower($1)";
+static const struct db_map UNION[] = {
+	DB_COL(struct union_org, id), DB_COL(struct union_org, name),
+	DB_COL(struct union_org, kind), DB_COL(struct union_org, description),
+	DB_COLS_END};
 static const char SQL_PU_CLEAR[] = "DELETE FROM person_unions WHERE person_id = $1";
 static const char SQL_PU_ADD[] =
 	"INSERT INTO person_unions (person_id, union_id) VALUES ($1, $2) "
@@ -765,36 +718,22 @@ int union_create(struct db_conn *c, const char *name, const char *kind,
 		      (int64_t)time_now());
 }
 
-static void union_read(struct db_stmt *st, struct arena *a, void *out)
-{
-	struct union_org *u = out;
-
-	u->id = db_col_int(st, 0);
-	u->name = arena_strdup(a, db_col_text(st, 1));
-	u->kind = arena_strdup(a, db_col_text(st, 2));
-	u->description = arena_strdup(a, db_col_text(st, 3));
-}
-
 int union_list(struct db_conn *c, struct arena *a, struct union_org **out_r,
 	       size_t *n_r)
 {
-	void *arr = NULL;
-	int rc = read_rows(c, a, SQL_UNION_LIST, sizeof(**out_r), union_read, &arr, n_r);
-
-	*out_r = arr;
-	return rc;
+	return db_rows(c, a, UNION, sizeof(**out_r), out_r, n_r, SQL_UNION_LIST, "");
 }
 
 int union_get(struct db_conn *c, struct arena *a, int64_t id,
 	      struct union_org *out)
 {
-	return read_one(c, a, SQL_UNION_GET, id, NULL, union_read, out);
+	return db_row(c, a, UNION, out, SQL_UNION_GET, "i", id);
 }
 
 int union_find(struct db_conn *c, struct arena *a, const char *name,
 	       struct union_org *out)
 {
-	return read_one(c, a, SQL_UNION_FIND, 0, name, union_read, out);
+	return db_row(c, a, UNION, out, SQL_UNION_FIND, "t", name);
 }
 
 int person_set_unions(struct db_conn *c, int64_t person,
@@ -817,22 +756,8 @@ int person_add_unions(struct db_conn *c, int64_t person, const int64_t *unions,
 int person_unions(struct db_conn *c, struct arena *a, int64_t person,
 		  int64_t **ids_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_PU_LIST);
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, person);
-	while ((rc = db_step(st)) == DB_ROW) {
-		ids = arena_grow(a, ids, n, &cap, sizeof(*ids));
-		ids[n++] = db_col_int(st, 0);
-	}
-	db_reset(st);
-	*ids_r = ids;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_PU_LIST,
+		       "i", person);
 }
 
 int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
@@ -840,7 +765,7 @@ int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
 {
 	int rc = db_run(c, SQL_PU_REP, "itii", (int64_t)is_rep,
 			title ? title : "", union_id, person);
-	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+	return changed_one(rc);
 }
 
 static const char SQL_REPS[] =
@@ -848,29 +773,16 @@ static const char SQL_REPS[] =
 	"JOIN people p ON p.id = pu.person_id WHERE pu.union_id = $1 "
 	"AND pu.is_rep = 1 AND p.erased_at IS NULL ORDER BY p.display_name";
 
+static const struct db_map REP[] = {
+	DB_COL(struct union_rep, person), DB_COL(struct union_rep, branch_id),
+	DB_COL(struct union_rep, display_name), DB_COL(struct union_rep, title),
+	DB_COLS_END};
+
 int union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
 	       struct union_rep **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_REPS);
-	struct union_rep *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, union_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n].person = db_col_int(st, 0);
-		arr[n].branch_id = db_col_int(st, 1);
-		arr[n].display_name = arena_strdup(a, db_col_text(st, 2));
-		arr[n].title = arena_strdup(a, db_col_text(st, 3));
-		n++;
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, REP, sizeof(**out_r), out_r, n_r, SQL_REPS, "i",
+		       union_id);
 }
 
 /* ---- dues ---- */
@@ -881,30 +793,10 @@ static const char SQL_DUES_ADD[] =
 static const char SQL_DUES_LIST[] =
 	"SELECT id, amount, currency, period, paid_on FROM dues "
 	"WHERE person_id = $1 ORDER BY paid_on DESC, id DESC";
-
-const char *due_check(int64_t amount, const char *currency,
-		      const char *period, const char *paid_on)
-{
-	int y, m;
-	char extra;
-
-	if (amount <= 0 || amount > 100000000000LL)
-		return N_("The amount must be more than nothing.");
-	if (!currency || strlen(currency) != 3 || currency[0] < 'A' ||
-	    currency[0] > 'Z' || currency[1] < 'A' || currency[1] > 'Z' ||
-	    currency[2] < 'A' || currency[2] > 'Z')
-		return N_("A currency is three capital letters, like KZT.");
-	if (!period ||
-	    !((strlen(period) == 4 && sscanf(period, "%4d%c", &y, &extra) == 1 &&
-	       y >= 1990 && y <= 2200) ||
-	      (strlen(period) == 7 &&
-	       sscanf(period, "%4d-%2d%c", &y, &m, &extra) == 2 && y >= 1990 &&
-	       m >= 1 && m <= 12)))
-		return N_("A period is a year (2026) or a month (2026-11).");
-	if (!paid_on || !date_valid(paid_on, true))
-		return N_("The payment date must be a date, not in the future (YYYY-MM-DD).");
-	return NULL;
-}
+static const struct db_map DUE[] = {
+	DB_COL(struct due, id), DB_COL(struct due, amount),
+	DB_COL(struct due, currency), DB_COL(struct due, period),
+	DB_COL(struct due, paid_on), DB_COLS_END};
 
 int dues_add(struct db_conn *c, int64_t person, int64_t amount,
 	     const char *currency, const char *period, const char *paid_on,
@@ -920,27 +812,8 @@ int dues_add(struct db_conn *c, int64_t person, int64_t amount,
 int dues_list(struct db_conn *c, struct arena *a, int64_t person,
 	      struct due **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_DUES_LIST);
-	struct due *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, person);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n].id = db_col_int(st, 0);
-		arr[n].amount = db_col_int(st, 1);
-		arr[n].currency = arena_strdup(a, db_col_text(st, 2));
-		arr[n].period = arena_strdup(a, db_col_text(st, 3));
-		arr[n].paid_on = arena_strdup(a, db_col_text(st, 4));
-		n++;
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, DUE, sizeof(**out_r), out_r, n_r, SQL_DUES_LIST,
+		       "i", person);
 }
 
 /* ---- the generation of people, for other processes' indexes ---- */
@@ -1005,20 +878,16 @@ static const char SQL_REVIEW_RESOLVE[] =
 	"UPDATE contact_reviews SET state = $1, resolved_by = $2, "
 	"resolved_at = $3 WHERE id = $4 AND state = 'open'";
 
-static void review_row(struct db_stmt *st, struct arena *a, void *out)
-{
-	struct contact_review *r = out;
-
-	r->id = db_col_int(st, 0);
-	r->person_id = db_col_int(st, 1);
-	r->other_id = db_col_int(st, 2);
-	r->field = strcmp(db_col_text(st, 3), "email") == 0 ? CONTACT_EMAIL
-							     : CONTACT_PHONE;
-	r->state = arena_strdup(a, db_col_text(st, 4));
-	r->opened_by = db_col_int(st, 5);
-	r->opened_at = db_col_int(st, 6);
-	r->opened_by_name = arena_strdup(a, db_col_text(st, 7));
-}
+static const struct db_map REVIEW[] = {
+	DB_COL(struct contact_review, id),
+	DB_COL(struct contact_review, person_id),
+	DB_COL(struct contact_review, other_id),
+	DB_COL_FN(struct contact_review, field, col_contact_field, NULL),
+	DB_COL(struct contact_review, state),
+	DB_COL(struct contact_review, opened_by),
+	DB_COL(struct contact_review, opened_at),
+	DB_COL(struct contact_review, opened_by_name),
+	DB_COLS_END};
 
 const char *contact_field_name(int field)
 {
@@ -1073,58 +942,33 @@ int reviews_within(struct db_conn *c, struct arena *a, const char *path,
 		   int64_t person, size_t max, struct contact_review **out_r,
 		   size_t *n_r)
 {
-	const char *sql = person ? (path ? SQL_REVIEWS_OF_IN : SQL_REVIEWS_OF_ALL)
-				 : (path ? SQL_REVIEWS_IN : SQL_REVIEWS_ALL);
-	struct db_stmt *st = db_prepare(c, sql);
-	struct contact_review *arr = NULL;
-	size_t n = 0, cap = 0;
-	int k = 1, rc;
+	const char *like = path ? arena_printf(a, "%s%%", path) : NULL;
+	size_t size = sizeof(**out_r);
 
-	*out_r = NULL;
-	*n_r = 0;
-	if (!st)
-		return DB_ERROR;
+	if (person && like)
+		return db_rows(c, a, REVIEW, size, out_r, n_r, SQL_REVIEWS_OF_IN,
+			       "it", person, like);
 	if (person)
-		db_bind_int(st, k++, person);
-	if (path)
-		db_bind_text(st, k++, arena_printf(a, "%s%%", path));
-	if (!person)
-		db_bind_int(st, k++, (int64_t)max);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		review_row(st, a, &arr[n++]);
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+		return db_rows(c, a, REVIEW, size, out_r, n_r, SQL_REVIEWS_OF_ALL,
+			       "i", person);
+	if (like)
+		return db_rows(c, a, REVIEW, size, out_r, n_r, SQL_REVIEWS_IN,
+			       "ti", like, (int64_t)max);
+	return db_rows(c, a, REVIEW, size, out_r, n_r, SQL_REVIEWS_ALL, "i",
+		       (int64_t)max);
 }
 
 int review_get(struct db_conn *c, struct arena *a, int64_t id,
 	       struct contact_review *out)
 {
-	struct db_stmt *st = db_prepare(c, SQL_REVIEW_GET);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		review_row(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
+	return db_row(c, a, REVIEW, out, SQL_REVIEW_GET, "i", id);
 }
 
 int review_resolve(struct db_conn *c, int64_t id, const char *state, int64_t by)
 {
 	int rc = db_run(c, SQL_REVIEW_RESOLVE, "tiii", state, by,
 			(int64_t)time_now(), id);
-	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
+	return changed_one(rc);
 }
 
 /* ---- merging two records of one person ---- */
@@ -1175,35 +1019,6 @@ static int first_taken(struct db_conn *c, struct arena *a, int field,
 	return DB_OK;
 }
 
-/* Everything the later record held, for the kept record's notes: a
- * merge copies no field of the later record into the first (a record
- * written to look like someone must not change that someone's record),
- * and loses nothing either. */
-static char *merge_notes(struct arena *a, const struct person *k,
-			 const struct person *d, int64_t drop)
-{
-	const char *fields[][2] = {
-		{"name", d->display_name},     {"legal name", d->legal_name},
-		{"phone", d->phone},           {"email", d->email},
-		{"address", d->address},       {"birth date", d->birth_date},
-		{"workplace", d->workplace},   {"joined", d->joined_on},
-	};
-	struct buf b;
-	char *out;
-
-	buf_init(&b);
-	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-		if (fields[i][1] && *fields[i][1])
-			buf_printf(&b, "\n%s: %s", fields[i][0], fields[i][1]);
-	if (*d->notes)
-		buf_printf(&b, "\n%s", d->notes);
-	out = arena_printf(a, "%s%s[merged from record %lld]%s", k->notes,
-			   *k->notes ? "\n\n" : "", (long long)drop,
-			   b.data ? b.data : "");
-	buf_free(&b);
-	return out;
-}
-
 int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 		 int64_t drop, int64_t branch, int64_t by)
 {
@@ -1229,7 +1044,7 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 	in.consent_phone = k.consent_phone;
 	in.consent_sms = k.consent_sms;
 	in.consent_email = k.consent_email;
-	in.notes = merge_notes(a, &k, &d, drop);
+	in.notes = person_merge_notes(a, &k, &d);
 	in.branch_id = branch ? branch : k.branch_id;
 	/* the later record stays as a row that names no one (its id is never
 	 * reused: the audit log speaks of it), without contacts or account:
@@ -1279,33 +1094,217 @@ int export_log_add(struct db_conn *c, int64_t user, int64_t people,
 	return rc < 0 ? rc : DB_OK;
 }
 
+struct export_log_row {
+	int64_t people;
+	const char *scopes;
+};
+static const struct db_map EXPORT_LOG[] = {
+	DB_COL(struct export_log_row, people),
+	DB_COL(struct export_log_row, scopes), DB_COLS_END};
+
 int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
 		     int64_t since, int64_t *people_r, const char ***scopes_r,
 		     size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_EXPORT_LOG_SINCE);
-	const char **arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	struct export_log_row *rows;
+	const char **scopes;
+	int rc = db_rows(c, a, EXPORT_LOG, sizeof(*rows), &rows, n_r,
+			 SQL_EXPORT_LOG_SINCE, "ii", user, since);
 
 	*people_r = 0;
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, user);
-	db_bind_int(st, 2, since);
-	while ((rc = db_step(st)) == DB_ROW) {
-		*people_r += db_col_int(st, 0);
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n++] = arena_strdup(a, db_col_text(st, 1));
+	*scopes_r = NULL;
+	if (rc != DB_OK)
+		return rc;
+	scopes = arena_alloc(a, (*n_r + 1) * sizeof(*scopes));
+	for (size_t i = 0; i < *n_r; i++) {
+		*people_r += rows[i].people;
+		scopes[i] = rows[i].scopes;
 	}
-	db_reset(st);
-	*scopes_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	*scopes_r = scopes;
+	return DB_OK;
 }
 
-/* ---- applications: who approved, and forms used ---- */
+/* ---- the intake key (intake.c says who holds it) ---- */
 
+static const char SQL_INTAKE_PK[] =
+	"SELECT public_key FROM intake_key WHERE id = 1";
+static const char SQL_INTAKE_PK_PUT[] =
+	"INSERT INTO intake_key (id, public_key, created_at) VALUES (1, $1, $2) "
+	"ON CONFLICT (id) DO NOTHING";
+/* one blob */
+static const struct db_map BLOB_COL[] = {DB_COL_SELF(struct db_blob),
+					 DB_COLS_END};
+static const char SQL_GRANT_GET[] =
+	"SELECT for_key, sealed_sk FROM intake_grants WHERE user_id = $1";
+static const struct db_map INTAKE_GRANT[] = {
+	DB_COL(struct intake_grant, for_key),
+	DB_COL(struct intake_grant, sealed_sk),
+	DB_COLS_END};
+static const char SQL_GRANT_PUT[] =
+	"INSERT INTO intake_grants (user_id, for_key, sealed_sk, created_at) "
+	"VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO UPDATE SET "
+	"for_key = excluded.for_key, sealed_sk = excluded.sealed_sk, "
+	"created_at = excluded.created_at";
+static const char SQL_GRANT_DEL[] = "DELETE FROM intake_grants WHERE user_id = $1";
+static const char SQL_GRANT_USERS[] =
+	"SELECT user_id FROM intake_grants ORDER BY user_id";
+static const char SQL_ROLE_USERS[] =
+	"SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id = g.user_id "
+	"WHERE g.role = $1 AND u.status = 'active' ORDER BY g.user_id";
+
+int intake_key_get(struct db_conn *c, struct arena *a, struct db_blob *pk_r)
+{
+	return db_row(c, a, BLOB_COL, pk_r, SQL_INTAKE_PK, "");
+}
+
+int intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n)
+{
+	return db_run(c, SQL_INTAKE_PK_PUT, "bi", pk, n, (int64_t)time_now());
+}
+
+int intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
+		     struct intake_grant *out)
+{
+	return db_row(c, a, INTAKE_GRANT, out, SQL_GRANT_GET, "i", user);
+}
+
+int intake_grant_put(struct db_conn *c, int64_t user, const void *for_key,
+		     size_t nkey, const void *sealed_sk, size_t nsealed)
+{
+	int rc = db_run(c, SQL_GRANT_PUT, "ibbi", user, for_key, nkey, sealed_sk,
+			nsealed, (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int intake_grant_drop(struct db_conn *c, int64_t user)
+{
+	int rc = db_run(c, SQL_GRANT_DEL, "i", user);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int intake_grant_holders(struct db_conn *c, struct arena *a, int64_t **ids_r,
+			 size_t *n_r)
+{
+	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_GRANT_USERS,
+		       "");
+}
+
+int role_accounts(struct db_conn *c, struct arena *a, const char *role,
+		  int64_t **ids_r, size_t *n_r)
+{
+	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_ROLE_USERS,
+		       "t", role);
+}
+
+/* ---- export requests: beyond one officer's share, a second approves ---- */
+
+static const char SQL_EX_ADD[] =
+	"INSERT INTO export_requests (requested_by, scopes, created_at, people) "
+	"VALUES ($1, $2, $3, $4) RETURNING id";
+#define EXPORT_REQUEST_SELECT                                                  \
+	"SELECT e.id, e.requested_by, e.scopes, e.state, e.created_at, "       \
+	"coalesce(e.approved_at, 0), u.display_name, e.people "                \
+	"FROM export_requests e JOIN users u ON u.id = e.requested_by "
+static const char SQL_EX_GET[] = EXPORT_REQUEST_SELECT "WHERE e.id = $1";
+static const char SQL_EX_SINCE[] =
+	EXPORT_REQUEST_SELECT "WHERE e.created_at > $1 ORDER BY e.id DESC LIMIT 50";
+static const struct db_map EXPORT_REQUEST[] = {
+	DB_COL(struct export_request, id),
+	DB_COL(struct export_request, by),
+	DB_COL(struct export_request, scopes),
+	DB_COL(struct export_request, state),
+	DB_COL(struct export_request, created_at),
+	DB_COL(struct export_request, approved_at),
+	DB_COL(struct export_request, by_name),
+	DB_COL(struct export_request, people),
+	DB_COLS_END};
+static const char SQL_EX_APPROVE[] =
+	"UPDATE export_requests SET state = 'approved', approved_by = $1, "
+	"approved_at = $2 WHERE id = $3 AND state = 'pending'";
+static const char SQL_EX_DONE[] =
+	"UPDATE export_requests SET state = 'done', done_at = $1 "
+	"WHERE id = $2 AND state = 'approved'";
+
+int export_request_add(struct db_conn *c, int64_t by, const char *scopes,
+		       int64_t people, int64_t *id_r)
+{
+	return db_int(c, id_r, SQL_EX_ADD, "itii", by, scopes,
+		      (int64_t)time_now(), people);
+}
+
+int export_request_get(struct db_conn *c, struct arena *a, int64_t id,
+		       struct export_request *out)
+{
+	return db_row(c, a, EXPORT_REQUEST, out, SQL_EX_GET, "i", id);
+}
+
+int export_requests_since(struct db_conn *c, struct arena *a, int64_t since,
+			  struct export_request **out_r, size_t *n_r)
+{
+	return db_rows(c, a, EXPORT_REQUEST, sizeof(**out_r), out_r, n_r,
+		       SQL_EX_SINCE, "i", since);
+}
+
+int export_request_approve(struct db_conn *c, int64_t id, int64_t by)
+{
+	return changed_one(db_run(c, SQL_EX_APPROVE, "iii", by,
+				  (int64_t)time_now(), id));
+}
+
+int export_request_done(struct db_conn *c, int64_t id)
+{
+	return changed_one(db_run(c, SQL_EX_DONE, "ii", (int64_t)time_now(), id));
+}
+
+/* ---- applications: the queue, its reviews and decisions, forms used ---- */
+
+static const char SQL_APP_ADD[] =
+	"INSERT INTO applications (branch_id, intake_sealed, lang, created_at) "
+	"VALUES ($1, $2, $3, $4) RETURNING id";
+#define APPLICATION_SELECT                                                     \
+	"SELECT a.id, a.branch_id, a.state, a.created_at, a.intake_sealed, "   \
+	"a.lang, coalesce(a.person_id, 0), "                                   \
+	"(SELECT count(DISTINCT r.user_id) FROM application_reviews r "        \
+	" WHERE r.application_id = a.id AND r.decision = 'approve') "          \
+	"FROM applications a "
+static const char SQL_APP_LIST[] =
+	APPLICATION_SELECT "ORDER BY CASE a.state WHEN 'new' THEN 0 ELSE 1 END, "
+	"a.id DESC LIMIT 500";
+static const char SQL_APP_GET[] = APPLICATION_SELECT "WHERE a.id = $1";
+static const struct db_map APPLICATION[] = {
+	DB_COL(struct application, id),
+	DB_COL(struct application, branch_id),
+	DB_COL(struct application, state),
+	DB_COL(struct application, created_at),
+	DB_COL(struct application, sealed),
+	DB_COL(struct application, lang),
+	DB_COL(struct application, person_id),
+	DB_COL(struct application, approvals),
+	DB_COLS_END};
+static const char SQL_APP_REVIEWS[] =
+	"SELECT r.decision, r.at, u.display_name, r.note_sealed, r.user_id "
+	"FROM application_reviews r JOIN users u ON u.id = r.user_id "
+	"WHERE r.application_id = $1 ORDER BY r.id";
+static const struct db_map APPLICATION_REVIEW[] = {
+	DB_COL(struct application_review, decision),
+	DB_COL(struct application_review, at),
+	DB_COL(struct application_review, by_name),
+	DB_COL_FN(struct application_review, note, unseal_col,
+		  "application_reviews.note"),
+	DB_COL(struct application_review, user_id),
+	DB_COLS_END};
+static const char SQL_APP_REVIEW_ADD[] =
+	"INSERT INTO application_reviews (application_id, user_id, decision, "
+	"note_sealed, at) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_APP_APPROVED_BY[] =
+	"SELECT count(*) FROM application_reviews WHERE application_id = $1 "
+	"AND decision = 'approve' AND user_id = $2";
+static const char SQL_APP_APPROVALS[] =
+	"SELECT count(DISTINCT user_id) FROM application_reviews "
+	"WHERE application_id = $1 AND decision = 'approve'";
+static const char SQL_APP_DECIDE[] =
+	"UPDATE applications SET state = $1, decided_at = $2, decided_by = $3, "
+	"person_id = $4, intake_sealed = $5 WHERE id = $6 AND state = 'new'";
 static const char SQL_APPROVERS[] =
 	"SELECT DISTINCT user_id FROM application_reviews "
 	"WHERE application_id = $1 AND decision = 'approve' ORDER BY user_id";
@@ -1317,24 +1316,69 @@ static const char SQL_FORMS_OLD[] = "DELETE FROM join_forms_used WHERE at < $1";
 int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
 			  int64_t **ids_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_APPROVERS);
-	int64_t *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_APPROVERS,
+		       "i", app);
+}
 
-	*ids_r = NULL;
+int application_add(struct db_conn *c, int64_t branch, const void *sealed,
+		    size_t n, const char *lang, int64_t at, int64_t *id_r)
+{
+	return db_int(c, id_r, SQL_APP_ADD, "ibti", branch, sealed, n, lang, at);
+}
+
+int application_list(struct db_conn *c, struct arena *a,
+		     struct application **out_r, size_t *n_r)
+{
+	return db_rows(c, a, APPLICATION, sizeof(**out_r), out_r, n_r,
+		       SQL_APP_LIST, "");
+}
+
+int application_get(struct db_conn *c, struct arena *a, int64_t id,
+		    struct application *out)
+{
+	return db_row(c, a, APPLICATION, out, SQL_APP_GET, "i", id);
+}
+
+int application_reviews(struct db_conn *c, struct arena *a, int64_t app,
+			struct application_review **out_r, size_t *n_r)
+{
+	return db_rows(c, a, APPLICATION_REVIEW, sizeof(**out_r), out_r, n_r,
+		       SQL_APP_REVIEWS, "i", app);
+}
+
+int application_review_add(struct db_conn *c, int64_t app, int64_t user,
+			   const char *decision, const void *note, size_t n)
+{
+	int rc = note ? db_run(c, SQL_APP_REVIEW_ADD, "iitbi", app, user,
+			       decision, note, n, (int64_t)time_now())
+		      : db_run(c, SQL_APP_REVIEW_ADD, "iitni", app, user,
+			       decision, (int64_t)time_now());
+	return rc < 0 ? rc : DB_OK;
+}
+
+int application_approved_by(struct db_conn *c, int64_t app, int64_t user,
+			    int64_t *n_r)
+{
 	*n_r = 0;
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, app);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		arr[n++] = db_col_int(st, 0);
-	}
-	db_reset(st);
-	*ids_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_int(c, n_r, SQL_APP_APPROVED_BY, "ii", app, user);
+}
+
+int application_approvals(struct db_conn *c, int64_t app, int64_t *n_r)
+{
+	*n_r = 0;
+	return db_int(c, n_r, SQL_APP_APPROVALS, "i", app);
+}
+
+int application_decide(struct db_conn *c, int64_t app, const char *state,
+		       int64_t by, int64_t person)
+{
+	/* the sealed submission goes: what was accepted lives on in the
+	 * person's record, sealed with the data key */
+	int rc = person ? db_run(c, SQL_APP_DECIDE, "tiiibi", state,
+				 (int64_t)time_now(), by, person, "", (size_t)0, app)
+			: db_run(c, SQL_APP_DECIDE, "tiinbi", state,
+				 (int64_t)time_now(), by, "", (size_t)0, app);
+	return changed_one(rc);
 }
 
 int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
@@ -1358,6 +1402,13 @@ static const char SQL_UP_GET[] =
 	"AND user_id = $2 AND created_at > $3";
 static const char SQL_UP_DEL[] =
 	"DELETE FROM import_uploads WHERE id = $1 OR created_at <= $2";
+struct upload_row {
+	const char *text, *options;
+};
+static const struct db_map UPLOAD[] = {
+	DB_COL_FN(struct upload_row, text, col_opened_or_null,
+		  "import_uploads.data"),
+	DB_COL(struct upload_row, options), DB_COLS_END};
 
 int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 		      const char *data, size_t n, const char *options,
@@ -1374,31 +1425,22 @@ int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 }
 
 int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
-		      int64_t user, int64_t ttl, char **text_r,
+		      int64_t user, int64_t ttl, const char **text_r,
 		      const char **options_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_UP_GET);
-	int rc;
+	struct upload_row u;
+	int rc = db_row(c, a, UPLOAD, &u, SQL_UP_GET, "iii", id, user,
+			(int64_t)time_now() - ttl);
 
 	*text_r = NULL;
 	*options_r = "";
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, user);
-	db_bind_int(st, 3, time_now() - ttl);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t len;
-		const void *b = db_col_blob(st, 0, &len);
-		*text_r = unseal_str(a, "import_uploads.data", b, len);
-		*options_r = arena_strdup(a, db_col_text(st, 1));
-		rc = *text_r ? DB_OK : DB_ERROR;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
+	if (rc != DB_OK)
+		return rc;
+	if (!u.text)
+		return DB_ERROR; /* sealed with another key, or damaged */
+	*text_r = u.text;
+	*options_r = u.options;
+	return DB_OK;
 }
 
 int import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl)

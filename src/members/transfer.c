@@ -27,24 +27,6 @@
 #define EXPORT_TTL 86400
 #define PREVIEW_ROWS 50
 
-static const char SQL_EX_ADD[] =
-	"INSERT INTO export_requests (requested_by, scopes, created_at, people) "
-	"VALUES ($1, $2, $3, $4) RETURNING id";
-static const char SQL_EX_GET[] =
-	"SELECT e.id, e.requested_by, e.scopes, e.state, e.created_at, "
-	"coalesce(e.approved_at, 0), u.display_name, e.people "
-	"FROM export_requests e "
-	"JOIN users u ON u.id = e.requested_by WHERE e.id = $1";
-static const char SQL_EX_LIST[] =
-	"SELECT e.id FROM export_requests e WHERE e.created_at > $1 "
-	"ORDER BY e.id DESC LIMIT 50";
-static const char SQL_EX_APPROVE[] =
-	"UPDATE export_requests SET state = 'approved', approved_by = $1, "
-	"approved_at = $2 WHERE id = $3 AND state = 'pending'";
-static const char SQL_EX_DONE[] =
-	"UPDATE export_requests SET state = 'done', done_at = $1 "
-	"WHERE id = $2 AND state = 'approved'";
-
 /* ---- import ---- */
 
 static bool may_write(void *arg, int64_t branch)
@@ -235,8 +217,7 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 				.by = rq->user.id, .may_write = may_write, .arg = rq,
 				.view = &view};
 	struct import_plan p;
-	char *text = NULL;
-	const char *options;
+	const char *text = NULL, *options;
 	json_t *data;
 	int rc = import_upload_get(c, rq->arena, id, rq->user.id, UPLOAD_TTL, &text,
 				   &options);
@@ -445,37 +426,6 @@ static bool within_budget(struct http_req *rq, int64_t people, const char *scope
 	       *used_branches_r <= (size_t)conf_int("members.export_branches");
 }
 
-struct exreq {
-	int64_t id, by, created_at, approved_at, people;
-	const char *scopes, *state, *by_name;
-};
-
-static int exreq_get(struct http_req *rq, int64_t id, struct exreq *e)
-{
-	struct db_stmt *st = db_prepare(platform_conn(), SQL_EX_GET);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		e->id = db_col_int(st, 0);
-		e->by = db_col_int(st, 1);
-		e->scopes = arena_strdup(rq->arena, db_col_text(st, 2));
-		e->state = arena_strdup(rq->arena, db_col_text(st, 3));
-		e->created_at = db_col_int(st, 4);
-		e->approved_at = db_col_int(st, 5);
-		e->by_name = arena_strdup(rq->arena, db_col_text(st, 6));
-		e->people = db_col_int(st, 7);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
-}
-
 static const char *scopes_label(struct http_req *rq, const char *scopes)
 {
 	struct buf b;
@@ -496,39 +446,28 @@ static const char *scopes_label(struct http_req *rq, const char *scopes)
 }
 
 /* Requests the officer may see: their own, and those they may approve. */
-static json_t *requests_json(struct http_req *rq)
+static json_t *requests_json(struct http_req *rq, const struct export_request *r,
+			     size_t n)
 {
-	struct db_stmt *st = db_prepare(platform_conn(), SQL_EX_LIST);
 	json_t *arr = json_array();
-	int64_t ids[50];
-	size_t n = 0;
 	char when[32];
 
-	if (!st)
-		return arr;
-	db_bind_int(st, 1, time_now() - 30 * 86400);
-	while (db_step(st) == DB_ROW && n < ARRAY_LEN(ids))
-		ids[n++] = db_col_int(st, 0);
-	db_reset(st);
 	for (size_t i = 0; i < n; i++) {
-		struct exreq e;
-		bool mine;
-		if (exreq_get(rq, ids[i], &e) != DB_OK)
+		const struct export_request *e = &r[i];
+		bool mine = e->by == rq->user.id;
+		if (!mine && !covers(rq, e->scopes))
 			continue;
-		mine = e.by == rq->user.id;
-		if (!mine && !covers(rq, e.scopes))
-			continue;
-		time_format(e.created_at, when, sizeof(when));
+		time_format(e->created_at, when, sizeof(when));
 		json_array_append_new(
 			arr,
 			json_pack("{s:I, s:s, s:s, s:s, s:I, s:b, s:b, s:b}", "id",
-				  (json_int_t)e.id, "by", e.by_name, "when", when, "reach",
-				  scopes_label(rq, e.scopes), "people", (json_int_t)e.people,
-				  "may_approve", !mine && strcmp(e.state, "pending") == 0,
+				  (json_int_t)e->id, "by", e->by_name, "when", when, "reach",
+				  scopes_label(rq, e->scopes), "people", (json_int_t)e->people,
+				  "may_approve", !mine && strcmp(e->state, "pending") == 0,
 				  "may_download",
-				  mine && strcmp(e.state, "approved") == 0 &&
-					  time_now() - e.approved_at < EXPORT_TTL,
-				  "pending", strcmp(e.state, "pending") == 0));
+				  mine && strcmp(e->state, "approved") == 0 &&
+					  time_now() - e->approved_at < EXPORT_TTL,
+				  "pending", strcmp(e->state, "pending") == 0));
 	}
 	return arr;
 }
@@ -536,11 +475,20 @@ static json_t *requests_json(struct http_req *rq)
 void export_form(struct http_req *rq, struct http_resp *rs)
 {
 	struct mscope s;
+	struct export_request *r;
+	size_t n;
 	json_t *data;
 
+	/* a page missing the requests it failed to read would say none wait */
+	if (export_requests_since(platform_conn(), rq->arena, time_now() - 30 * 86400,
+				  &r, &n) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
 	mscope_for(rq, PERM_MEMBERS_EXPORT, &s);
 	data = json_pack("{s:o, s:o, s:I, s:I, s:I}", "branches",
-			 members_branch_options(rq, &s, 0), "requests", requests_json(rq),
+			 members_branch_options(rq, &s, 0), "requests",
+			 requests_json(rq, r, n),
 			 "free_people", (json_int_t)conf_int("members.export_people"),
 			 "free_branches", (json_int_t)conf_int("members.export_branches"),
 			 "window_hours",
@@ -619,8 +567,8 @@ void export_start(struct http_req *rq, struct http_resp *rs)
 	}
 	buf_free(&out);
 	/* beyond what one officer takes alone: a second officer approves */
-	if (db_int(platform_conn(), &id, SQL_EX_ADD, "itii", rq->user.id, scopes,
-		   (int64_t)time_now(), (int64_t)n) != DB_OK ||
+	if (export_request_add(platform_conn(), rq->user.id, scopes, (int64_t)n,
+			       &id) != DB_OK ||
 	    audit_rq(rq, platform_conn(), "members.export.requested",
 		     arena_printf(rq->arena, "export:%lld", (long long)id),
 		     json_pack("{s:I, s:I, s:I}", "people", (json_int_t)n,
@@ -634,11 +582,11 @@ void export_start(struct http_req *rq, struct http_resp *rs)
 }
 
 static int load_request(struct http_req *rq, struct http_resp *rs,
-			struct exreq *e)
+			struct export_request *e)
 {
 	int64_t id = http_param_int(rq, "id");
 
-	if (!id || exreq_get(rq, id, e) != DB_OK ||
+	if (!id || export_request_get(platform_conn(), rq->arena, id, e) != DB_OK ||
 	    (e->by != rq->user.id && !covers(rq, e->scopes))) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such export."));
 		return -1;
@@ -648,7 +596,7 @@ static int load_request(struct http_req *rq, struct http_resp *rs,
 
 void export_approve(struct http_req *rq, struct http_resp *rs)
 {
-	struct exreq e;
+	struct export_request e;
 
 	if (load_request(rq, rs, &e) != 0)
 		return;
@@ -662,8 +610,7 @@ void export_approve(struct http_req *rq, struct http_resp *rs)
 			   N_("You cannot be the second officer for this one: one of you made the other's account or gave the other a role."));
 		return;
 	}
-	if (db_run(platform_conn(), SQL_EX_APPROVE, "iii", rq->user.id,
-		   (int64_t)time_now(), e.id) != 1) {
+	if (export_request_approve(platform_conn(), e.id, rq->user.id) != DB_OK) {
 		http_error(rq, rs, HTTP_E_CONFLICT, N_("This export is not waiting for approval."));
 		return;
 	}
@@ -675,7 +622,7 @@ void export_approve(struct http_req *rq, struct http_resp *rs)
 
 void export_download(struct http_req *rq, struct http_resp *rs)
 {
-	struct exreq e;
+	struct export_request e;
 	struct buf out;
 	size_t n;
 
@@ -693,7 +640,7 @@ void export_download(struct http_req *rq, struct http_resp *rs)
 			   N_("Your reach changed since the request. Ask again."));
 		return;
 	}
-	if (db_run(platform_conn(), SQL_EX_DONE, "ii", (int64_t)time_now(), e.id) != 1) {
+	if (export_request_done(platform_conn(), e.id) != DB_OK) {
 		http_error(rq, rs, HTTP_E_CONFLICT, N_("This export was downloaded already."));
 		return;
 	}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Unit tests of the member registry: input checks, the sealed store and
- * the in-memory index, on a real database with real keys. */
+/* Unit tests of the member registry: the sealed store and the in-memory
+ * index, on a real database with real keys (the rules that need no
+ * database are in unit_rules.c). */
 #include <criterion/criterion.h>
 #include <string.h>
-#include <time.h>
 
 #include "../platform/fixture.h"
 #include "members/internal.h"
@@ -22,99 +22,6 @@ static void down(void)
 	fixture_close();
 }
 TestSuite(members, .init = up, .fini = down);
-
-Test(members, phones_are_normalized_or_refused)
-{
-	struct arena *a = arena_new();
-	cr_assert_str_eq(phone_normalize(a, "+7 701 123-45-67"), "+77011234567");
-	cr_assert_str_eq(phone_normalize(a, "8 (701) 123 45 67"), "+77011234567");
-	cr_assert_str_eq(phone_normalize(a, "77011234567"), "+77011234567");
-	cr_assert_str_eq(phone_normalize(a, "7011234567"), "+77011234567");
-	cr_assert_str_eq(phone_normalize(a, "+44 20 7946 0958"), "+442079460958");
-	cr_assert_null(phone_normalize(a, "12345"));
-	cr_assert_null(phone_normalize(a, "+7 701 abc"));
-	cr_assert_null(phone_normalize(a, "++77011234567"));
-	cr_assert_null(phone_normalize(a, "+1234567890123456"));
-	arena_free(a);
-}
-
-Test(members, dates_must_be_real_and_past)
-{
-	cr_assert(date_valid("1990-02-28", true));
-	cr_assert(date_valid("2000-02-29", true));
-	cr_assert_not(date_valid("1999-02-29", true));
-	cr_assert_not(date_valid("2026-02-30", false));
-	cr_assert_not(date_valid("2026-13-01", false));
-	cr_assert_not(date_valid("2026-1-01", false));
-	cr_assert_not(date_valid("2026-01-01x", false));
-	cr_assert_not(date_valid("2199-01-01", true));
-	cr_assert(date_valid("2199-01-01", false));
-	{
-		/* today counts as past wherever the organization is */
-		char d[16];
-		time_t now = time(NULL), later = now + 3 * 86400;
-		strftime(d, sizeof(d), "%Y-%m-%d", gmtime(&now));
-		cr_assert(date_valid(d, true), "%s", d);
-		strftime(d, sizeof(d), "%Y-%m-%d", gmtime(&later));
-		cr_assert_not(date_valid(d, true), "%s", d);
-	}
-}
-
-Test(members, money_is_read_in_minor_units)
-{
-	int64_t v = 0;
-	cr_assert_eq(members_money_parse("2000", &v), 0);
-	cr_assert_eq(v, 200000);
-	cr_assert_eq(members_money_parse("2 000,5", &v), 0);
-	cr_assert_eq(v, 200050);
-	cr_assert_eq(members_money_parse("0.07", &v), 0);
-	cr_assert_eq(v, 7);
-	cr_assert_neq(members_money_parse("2000.", &v), 0);
-	cr_assert_neq(members_money_parse("20.001", &v), 0);
-	cr_assert_neq(members_money_parse("-5", &v), 0);
-	cr_assert_neq(members_money_parse("1e5", &v), 0);
-	cr_assert_neq(members_money_parse("", &v), 0);
-	cr_assert_neq(members_money_parse("9999999999999", &v), 0);
-	cr_assert_not_null(due_check(0, "KZT", "2026-11", "2026-11-01"));
-	cr_assert_not_null(due_check(100, "kzt", "2026-11", "2026-11-01"));
-	cr_assert_not_null(due_check(100, "KZT", "2026-13", "2026-11-01"));
-	cr_assert_not_null(due_check(100, "KZT", "2026-11", "2999-11-01"));
-	cr_assert_null(due_check(100, "KZT", "2026", "2026-11-01"));
-}
-
-Test(members, person_check_names_the_field)
-{
-	struct arena *a = arena_new();
-	struct person_input in = {.display_name = "Asel", .phone = "8 701 555 12 34",
-				  .email = "  Asel@Example.org ", .branch_id = 1};
-	const char *field;
-
-	cr_assert_null(person_check(a, &in, &field));
-	cr_assert_str_eq(in.phone, "+77015551234");
-	cr_assert_str_eq(in.email, "Asel@Example.org");
-	in.display_name = "";
-	cr_assert_not_null(person_check(a, &in, &field));
-	cr_assert_str_eq(field, "display_name");
-	in.display_name = "Asel\x01";
-	cr_assert_not_null(person_check(a, &in, &field));
-	in.display_name = "Asel";
-	in.email = "not an address";
-	cr_assert_not_null(person_check(a, &in, &field));
-	cr_assert_str_eq(field, "email");
-	in.email = NULL;
-	in.birth_date = "2100-01-01";
-	cr_assert_not_null(person_check(a, &in, &field));
-	cr_assert_str_eq(field, "birth_date");
-	in.birth_date = NULL;
-	in.status = "emperor";
-	cr_assert_not_null(person_check(a, &in, &field));
-	cr_assert_str_eq(field, "status");
-	in.status = NULL;
-	in.branch_id = 0;
-	cr_assert_not_null(person_check(a, &in, &field));
-	cr_assert_str_eq(field, "branch");
-	arena_free(a);
-}
 
 Test(members, folding_covers_cyrillic_and_kazakh)
 {

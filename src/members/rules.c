@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The member registry's rules that need neither the database nor HTTP:
+ * membership statuses, what a phone number, a date, a person's record
+ * and a payment of dues must look like, money in minor units, and what a
+ * merge writes into the kept record's notes. The pages, the API, the
+ * importer and the store all ask here, so they agree; the unit tests
+ * (tests/members/unit_rules.c) need no database either.
+ */
+#include "internal.h"
+#include "platform/core/core.h"
+#include "platform/i18n/i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- statuses ---- */
+
+static const char *const status_names[MS__MAX] = {
+	"applicant", "active", "lapsed", "suspended", "left"};
+static const char *const status_labels[MS__MAX] = {
+	N_("applicant"), N_("active"), N_("lapsed"), N_("suspended"),
+	N_("left")};
+
+const char *mstatus_name(enum mstatus s)
+{
+	return s < MS__MAX ? status_names[s] : "active";
+}
+
+const char *mstatus_label(enum mstatus s)
+{
+	return s < MS__MAX ? status_labels[s] : status_labels[MS_ACTIVE];
+}
+
+int mstatus_parse(const char *s, enum mstatus *out_r)
+{
+	for (int i = 0; s && i < MS__MAX; i++)
+		if (strcmp(s, status_names[i]) == 0) {
+			*out_r = (enum mstatus)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* ---- checks ---- */
+
+char *phone_normalize(struct arena *a, const char *in)
+{
+	char digits[24];
+	size_t n = 0;
+	bool plus = false;
+
+	for (const char *p = in; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n >= sizeof(digits) - 1)
+				return NULL;
+			digits[n++] = *p;
+		} else if (*p == '+' && n == 0 && !plus) {
+			plus = true;
+		} else if (*p != ' ' && *p != '-' && *p != '(' && *p != ')' &&
+			   *p != '.') {
+			return NULL;
+		}
+	}
+	digits[n] = '\0';
+	/* Kazakhstan's domestic 8 7xx... is +7 7xx... */
+	if (!plus && n == 11 && digits[0] == '8')
+		return arena_printf(a, "+7%s", digits + 1);
+	if (!plus && n == 11 && digits[0] == '7')
+		return arena_printf(a, "+%s", digits);
+	if (!plus && n == 10 && digits[0] == '7')
+		return arena_printf(a, "+7%s", digits);
+	if (plus && n >= 8 && n <= 15)
+		return arena_printf(a, "+%s", digits);
+	return NULL;
+}
+
+bool date_valid(const char *s, bool past_only)
+{
+	int y, m, d;
+	char extra;
+	struct tm tm = {0};
+	time_t t;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+		return false;
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	{
+		struct tm back;
+		gmtime_r(&t, &back);
+		if (back.tm_mday != d || back.tm_mon != m - 1)
+			return false; /* 2026-02-30 */
+	}
+	/* "today" somewhere: the organization's day may run ahead of UTC */
+	return !past_only || t - 12 * 3600 <= time(NULL) + 14 * 3600;
+}
+
+static bool ok_line(const char *s, size_t max)
+{
+	return !s || (strlen(s) <= max && text_is_line(s, strlen(s)));
+}
+
+const char *person_check(struct arena *a, struct person_input *in,
+			 const char **field_r)
+{
+	enum mstatus st;
+
+	*field_r = "display_name";
+	if (!in->display_name || !*in->display_name)
+		return N_("is required");
+	if (!ok_line(in->display_name, 200))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "legal_name";
+	if (!ok_line(in->legal_name, 300))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "phone";
+	if (in->phone && *in->phone) {
+		char *p = phone_normalize(a, in->phone);
+		if (!p)
+			return N_("is not a phone number (like +7 701 123 45 67)");
+		in->phone = p;
+	}
+	*field_r = "email";
+	if (in->email && *in->email) {
+		char *e = str_trim(arena_strdup(a, in->email));
+		if (!email_plausible(e))
+			return N_("is not an email address");
+		in->email = e;
+	}
+	*field_r = "address";
+	if (in->address && (strlen(in->address) > 500 ||
+			    !text_is_block(in->address, strlen(in->address))))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "birth_date";
+	if (in->birth_date && *in->birth_date && !date_valid(in->birth_date, true))
+		return N_("is not a date in the past (YYYY-MM-DD)");
+	*field_r = "workplace";
+	if (!ok_line(in->workplace, 300))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "notes";
+	if (in->notes && (strlen(in->notes) > 5000 ||
+			  !text_is_block(in->notes, strlen(in->notes))))
+		return N_("holds characters that are not allowed or is too long");
+	*field_r = "status";
+	if (in->status && *in->status && mstatus_parse(in->status, &st) != 0)
+		return N_("is not a membership status");
+	*field_r = "joined";
+	if (in->joined_on && *in->joined_on && !date_valid(in->joined_on, true))
+		return N_("is not a date in the past (YYYY-MM-DD)");
+	*field_r = "branch";
+	if (in->branch_id <= 0)
+		return N_("is required");
+	*field_r = NULL;
+	return NULL;
+}
+
+/* ---- dues and money ---- */
+
+const char *due_check(int64_t amount, const char *currency,
+		      const char *period, const char *paid_on)
+{
+	int y, m;
+	char extra;
+
+	if (amount <= 0 || amount > 100000000000LL)
+		return N_("The amount must be more than nothing.");
+	if (!currency || strlen(currency) != 3 || currency[0] < 'A' ||
+	    currency[0] > 'Z' || currency[1] < 'A' || currency[1] > 'Z' ||
+	    currency[2] < 'A' || currency[2] > 'Z')
+		return N_("A currency is three capital letters, like KZT.");
+	if (!period ||
+	    !((strlen(period) == 4 && sscanf(period, "%4d%c", &y, &extra) == 1 &&
+	       y >= 1990 && y <= 2200) ||
+	      (strlen(period) == 7 &&
+	       sscanf(period, "%4d-%2d%c", &y, &m, &extra) == 2 && y >= 1990 &&
+	       m >= 1 && m <= 12)))
+		return N_("A period is a year (2026) or a month (2026-11).");
+	if (!paid_on || !date_valid(paid_on, true))
+		return N_("The payment date must be a date, not in the future (YYYY-MM-DD).");
+	return NULL;
+}
+
+char *members_money(struct arena *a, int64_t minor, const char *currency)
+{
+	return arena_printf(a, "%lld.%02lld %s", (long long)(minor / 100),
+			    (long long)(minor % 100), currency);
+}
+
+int members_money_parse(const char *s, int64_t *out_r)
+{
+	int64_t whole = 0, frac = 0;
+	int nfrac = -1, digits = 0;
+
+	if (!s)
+		return -1;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (nfrac >= 0) {
+				if (++nfrac > 2)
+					return -1;
+				frac = frac * 10 + (*s - '0');
+			} else {
+				if (++digits > 12)
+					return -1;
+				whole = whole * 10 + (*s - '0');
+			}
+		} else if ((*s == '.' || *s == ',') && nfrac < 0 && digits) {
+			nfrac = 0;
+		} else if (*s != ' ' || nfrac >= 0) {
+			return -1;
+		}
+	}
+	if (!digits || nfrac == 0)
+		return -1;
+	if (nfrac == 1)
+		frac *= 10;
+	*out_r = whole * 100 + frac;
+	return 0;
+}
+
+/* ---- merging two records of one person ---- */
+
+char *person_merge_notes(struct arena *a, const struct person *keep,
+			 const struct person *drop)
+{
+	const char *fields[][2] = {
+		{"name", drop->display_name},   {"legal name", drop->legal_name},
+		{"phone", drop->phone},         {"email", drop->email},
+		{"address", drop->address},     {"birth date", drop->birth_date},
+		{"workplace", drop->workplace}, {"joined", drop->joined_on},
+	};
+	const char *kept = keep->notes ? keep->notes : "";
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+		if (fields[i][1] && *fields[i][1])
+			buf_printf(&b, "\n%s: %s", fields[i][0], fields[i][1]);
+	if (drop->notes && *drop->notes)
+		buf_printf(&b, "\n%s", drop->notes);
+	out = arena_printf(a, "%s%s[merged from record %lld]%s", kept,
+			   *kept ? "\n\n" : "", (long long)drop->id,
+			   b.data ? b.data : "");
+	buf_free(&b);
+	return out;
+}

@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Unit tests of the member rules that need no database (src/members/
+ * rules.c): statuses, phones, dates, a person's record, dues, money and
+ * the notes a merge writes. No fixture: nothing here opens a database or
+ * a key, and each test is a table of inputs, the good next to the bad,
+ * with the boundaries on both sides. */
+#include <criterion/criterion.h>
+#include <stddef.h>
+#include <string.h>
+#include <time.h>
+
+#include "members/internal.h"
+
+TestSuite(rules);
+
+/* ---- statuses ---- */
+
+Test(rules, statuses_read_back_as_written_and_nothing_else)
+{
+	enum mstatus s = MS_APPLICANT;
+
+	for (int i = 0; i < MS__MAX; i++) {
+		cr_assert_eq(mstatus_parse(mstatus_name((enum mstatus)i), &s), 0);
+		cr_assert_eq(s, (enum mstatus)i);
+		cr_assert_not_null(mstatus_label((enum mstatus)i));
+	}
+	s = MS_LAPSED;
+	cr_assert_neq(mstatus_parse("Active", &s), 0, "names are lower case");
+	cr_assert_neq(mstatus_parse("active ", &s), 0);
+	cr_assert_neq(mstatus_parse("", &s), 0);
+	cr_assert_neq(mstatus_parse(NULL, &s), 0);
+	cr_assert_neq(mstatus_parse("активный", &s), 0);
+	cr_assert_eq(s, MS_LAPSED, "a refused name leaves the status alone");
+	/* out of range reads as active, never past the table */
+	cr_assert_str_eq(mstatus_name(MS__MAX), "active");
+	cr_assert_str_eq(mstatus_label(MS__MAX), mstatus_label(MS_ACTIVE));
+}
+
+/* ---- phones ---- */
+
+Test(rules, phones_are_normalized_or_refused)
+{
+	static const struct {
+		const char *in, *out; /* out NULL: refused */
+	} cases[] = {
+		{"+7 701 123-45-67", "+77011234567"},
+		{"8 (701) 123 45 67", "+77011234567"}, /* domestic 8 is +7 */
+		{"77011234567", "+77011234567"},
+		{"7011234567", "+77011234567"},       /* ten digits from 7 */
+		{"+7.701.123.45.67", "+77011234567"},
+		{"+44 20 7946 0958", "+442079460958"},
+		{"+12345678", "+12345678"},            /* eight digits: shortest */
+		{"+123456789012345", "+123456789012345"}, /* fifteen: longest */
+		{"+1234567", NULL},
+		{"+1234567890123456", NULL},
+		{"12345", NULL},
+		{"6011234567", NULL},                  /* ten digits, not from 7 */
+		{"98011234567", NULL},                 /* eleven, not from 7 or 8 */
+		{"", NULL},
+		{"+", NULL},
+		{"++77011234567", NULL},
+		{"7+7011234567", NULL},                /* a plus inside */
+		{"+7 701 abc", NULL},
+		{"+7 701 123 45 67 доб. 2", NULL},     /* Russian "extension" */
+		{"+7 701 555 ОО 01", NULL},            /* Cyrillic O, not zero */
+		{"+7 701 555 00 0１", NULL},           /* a full-width digit */
+		{"+7/701/1234567", NULL},
+		{"+7 701 123 45 67\n", NULL},
+		{"12345678901234567890123456789", NULL}, /* longer than any buffer */
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = phone_normalize(a, cases[i].in);
+		if (cases[i].out)
+			cr_assert_str_eq(got ? got : "(refused)", cases[i].out, "%s",
+					 cases[i].in);
+		else
+			cr_assert_null(got, "%s -> %s", cases[i].in, got);
+	}
+	arena_free(a);
+}
+
+/* ---- dates ---- */
+
+Test(rules, dates_must_be_real_and_within_range)
+{
+	static const struct {
+		const char *in;
+		bool ok;
+	} cases[] = {
+		{"1990-02-28", true},
+		{"2000-02-29", true},  /* a leap year by 400 */
+		{"1999-02-29", false},
+		{"1900-02-29", false}, /* not a leap year by 100 */
+		{"2024-02-29", true},
+		{"2026-02-30", false},
+		{"2026-04-31", false},
+		{"2026-12-31", true},
+		{"1900-01-01", true},  /* the first year taken */
+		{"1899-12-31", false},
+		{"2200-12-31", true},  /* the last */
+		{"2201-01-01", false},
+		{"2026-13-01", false},
+		{"2026-00-10", false},
+		{"2026-01-00", false},
+		{"2026-1-01", false},
+		{"2026-01-1", false},
+		{"2026-01-01x", false},
+		{" 2026-01-01", false},
+		{"2026/01/01", false},
+		{"01.02.2026", false}, /* the Russian way of writing it */
+		{"२०२६-०१-०१", false},
+		{"", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_assert_eq(date_valid(cases[i].in, false), cases[i].ok, "%s",
+			     cases[i].in);
+}
+
+Test(rules, a_past_date_may_be_today_anywhere_but_not_later)
+{
+	char d[16];
+	time_t now = time(NULL), later = now + 3 * 86400, earlier = now - 86400;
+
+	strftime(d, sizeof(d), "%Y-%m-%d", gmtime(&now));
+	cr_assert(date_valid(d, true), "today: %s", d);
+	strftime(d, sizeof(d), "%Y-%m-%d", gmtime(&earlier));
+	cr_assert(date_valid(d, true), "yesterday: %s", d);
+	strftime(d, sizeof(d), "%Y-%m-%d", gmtime(&later));
+	cr_assert_not(date_valid(d, true), "in three days: %s", d);
+	cr_assert(date_valid(d, false), "a date, only not past: %s", d);
+	cr_assert_not(date_valid("2199-01-01", true));
+	cr_assert(date_valid("2199-01-01", false));
+}
+
+/* ---- a person's record ---- */
+
+/* A string of n copies of s (arena-owned). */
+static char *repeat(struct arena *a, const char *s, size_t n)
+{
+	size_t len = strlen(s);
+	char *out = arena_alloc(a, len * n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		memcpy(out + i * len, s, len);
+	out[len * n] = '\0';
+	return out;
+}
+
+/* The member of in that person_check names field (its error's name). */
+static const char **slot(struct person_input *in, const char *field)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{"display_name", offsetof(struct person_input, display_name)},
+		{"legal_name", offsetof(struct person_input, legal_name)},
+		{"phone", offsetof(struct person_input, phone)},
+		{"email", offsetof(struct person_input, email)},
+		{"address", offsetof(struct person_input, address)},
+		{"birth_date", offsetof(struct person_input, birth_date)},
+		{"workplace", offsetof(struct person_input, workplace)},
+		{"notes", offsetof(struct person_input, notes)},
+		{"status", offsetof(struct person_input, status)},
+		{"joined", offsetof(struct person_input, joined_on)},
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strcmp(fields[i].name, field) == 0)
+			return (const char **)((char *)in + fields[i].off);
+	cr_assert_fail("no field %s", field);
+	return NULL;
+}
+
+static struct person_input good(void)
+{
+	return (struct person_input){.display_name = "Әсел",
+				     .legal_name = "Әсел Нұрланқызы Омарова",
+				     .phone = "8 701 555 12 34",
+				     .email = "  Asel@Example.org ",
+				     .address = "Қарағанды қ., Бұқар жырау даңғ. 1\nпәтер 5",
+				     .birth_date = "1990-05-01",
+				     .workplace = "Шахта «Казахстанская», забойщик",
+				     .notes = "Первая строка.\nВторая строка.",
+				     .status = "lapsed",
+				     .joined_on = "2019-04-12",
+				     .branch_id = 1};
+}
+
+Test(rules, a_good_record_in_kazakh_and_russian_passes_normalized)
+{
+	struct arena *a = arena_new();
+	struct person_input in = good();
+	const char *field = "unset";
+
+	cr_assert_null(person_check(a, &in, &field));
+	cr_assert_null(field);
+	cr_assert_str_eq(in.phone, "+77015551234");
+	cr_assert_str_eq(in.email, "Asel@Example.org", "trimmed, case kept");
+	cr_assert_str_eq(in.legal_name, "Әсел Нұрланқызы Омарова");
+	/* only the display name and the branch are needed */
+	in = (struct person_input){.display_name = "Қайрат", .branch_id = 7};
+	cr_assert_null(person_check(a, &in, &field));
+	in.phone = in.email = in.birth_date = in.joined_on = in.status = "";
+	cr_assert_null(person_check(a, &in, &field), "empty is absent");
+	arena_free(a);
+}
+
+Test(rules, a_bad_field_is_refused_and_named)
+{
+	static const struct {
+		const char *field, *value;
+	} cases[] = {
+		{"display_name", ""},
+		{"display_name", "Асель\nБекова"},      /* one line only */
+		{"display_name", "Asel\x01"},
+		{"display_name", "Ас\xd0"},             /* cut in the middle of a letter */
+		{"display_name", "\xe2\x80\xae" "лесА"}, /* a right-to-left override */
+		{"legal_name", "Омарова\tӘсел"},
+		{"phone", "8 701 555 ОО 01"},
+		{"email", "not an address"},
+		{"email", "әсел@мысал"},                /* no dot after the @ */
+		{"email", "a@b@example.org"},
+		{"address", "Алматы\x7f"},
+		{"birth_date", "2100-01-01"},           /* not in the past */
+		{"birth_date", "31.12.1990"},
+		{"workplace", "Шахта\r\nзабой"},
+		{"notes", "ok\x02"},
+		{"status", "emperor"},
+		{"status", "Active"},
+		{"joined", "2999-01-01"},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct person_input in = good();
+		const char *f = cases[i].field, *field = NULL;
+		*slot(&in, f) = cases[i].value;
+		cr_assert_not_null(person_check(a, &in, &field), "%s = %s", f,
+				   cases[i].value);
+		cr_assert_str_eq(field, f, "%s = %s", f, cases[i].value);
+	}
+	{
+		struct person_input in = good();
+		const char *field;
+		in.display_name = NULL;
+		cr_assert_not_null(person_check(a, &in, &field));
+		cr_assert_str_eq(field, "display_name");
+		in = good();
+		in.branch_id = 0;
+		cr_assert_not_null(person_check(a, &in, &field));
+		cr_assert_str_eq(field, "branch");
+		in.branch_id = -3;
+		cr_assert_not_null(person_check(a, &in, &field));
+		cr_assert_str_eq(field, "branch");
+	}
+	arena_free(a);
+}
+
+/* Lengths are counted in bytes: a Cyrillic or Kazakh letter takes two. */
+Test(rules, lengths_stop_at_their_limits_in_bytes)
+{
+	static const struct {
+		const char *field;
+		size_t max;
+	} limits[] = {
+		{"display_name", 200}, {"legal_name", 300}, {"address", 500},
+		{"workplace", 300},    {"notes", 5000},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		const char *f = limits[i].field, *field;
+		size_t max = limits[i].max;
+		for (int over = 0; over <= 1; over++) {
+			struct person_input in = good();
+			const char *v = repeat(a, "x", max + (size_t)over);
+			*slot(&in, f) = v;
+			if (over) {
+				cr_assert_not_null(person_check(a, &in, &field), "%s: %zu", f,
+						   max + 1);
+				cr_assert_str_eq(field, f);
+			} else {
+				cr_assert_null(person_check(a, &in, &field), "%s: %zu", f, max);
+			}
+			/* the same number of bytes in Kazakh letters */
+			in = good();
+			v = repeat(a, "Ә", (max + (size_t)over) / 2);
+			*slot(&in, f) = over ? arena_printf(a, "%sx", v) : v;
+			if (over)
+				cr_assert_not_null(person_check(a, &in, &field), "%s: Ә", f);
+			else
+				cr_assert_null(person_check(a, &in, &field), "%s: Ә", f);
+		}
+	}
+	arena_free(a);
+}
+
+/* ---- dues and money ---- */
+
+Test(rules, dues_are_checked_at_their_boundaries)
+{
+	static const struct {
+		int64_t amount;
+		const char *currency, *period, *paid_on;
+		bool ok;
+	} cases[] = {
+		{100, "KZT", "2026", "2026-01-05", true},
+		{1, "KZT", "2026-11", "2026-01-05", true},
+		{100000000000LL, "USD", "1990", "2026-01-05", true},
+		{100000000001LL, "KZT", "2026", "2026-01-05", false},
+		{0, "KZT", "2026", "2026-01-05", false},
+		{-100, "KZT", "2026", "2026-01-05", false},
+		{100, "kzt", "2026", "2026-01-05", false},
+		{100, "KZ", "2026", "2026-01-05", false},
+		{100, "KZTT", "2026", "2026-01-05", false},
+		{100, "ТЕҢ", "2026", "2026-01-05", false}, /* Kazakh letters */
+		{100, NULL, "2026", "2026-01-05", false},
+		{100, "KZT", "1989", "2026-01-05", false},
+		{100, "KZT", "2200", "2026-01-05", true},
+		{100, "KZT", "2201", "2026-01-05", false},
+		{100, "KZT", "2026-12", "2026-01-05", true},
+		{100, "KZT", "2026-13", "2026-01-05", false},
+		{100, "KZT", "2026-00", "2026-01-05", false},
+		{100, "KZT", "2026-1", "2026-01-05", false},
+		{100, "KZT", "2026-11-01", "2026-01-05", false},
+		{100, "KZT", "ноябрь", "2026-01-05", false},
+		{100, "KZT", NULL, "2026-01-05", false},
+		{100, "KZT", "2026", "2999-01-05", false}, /* paid in the future */
+		{100, "KZT", "2026", "05.01.2026", false},
+		{100, "KZT", "2026", NULL, false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = due_check(cases[i].amount, cases[i].currency,
+					    cases[i].period, cases[i].paid_on);
+		cr_assert_eq(why == NULL, cases[i].ok, "case %zu: %s", i,
+			     why ? why : "accepted");
+	}
+}
+
+Test(rules, money_is_read_in_minor_units)
+{
+	static const struct {
+		const char *in;
+		int64_t minor; /* -1: refused */
+	} cases[] = {
+		{"2000", 200000},
+		{"2 000,5", 200050},
+		{"2000.50", 200050},
+		{"0.07", 7},
+		{"0,5", 50},
+		{"1 000 000", 100000000},
+		{"999999999999", 99999999999900LL}, /* twelve digits: the most */
+		{"9999999999999", -1},
+		{"2000.", -1},
+		{"20.001", -1},
+		{"20.0 1", -1},
+		{",5", -1},
+		{"1.2.3", -1},
+		{"-5", -1},
+		{"+5", -1},
+		{"1e5", -1},
+		{"５", -1},       /* a full-width digit */
+		{"2 000 тг", -1}, /* the tenge written out */
+		{"", -1},
+		{" ", -1},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t v = -12345;
+		int rc = members_money_parse(cases[i].in, &v);
+		if (cases[i].minor < 0) {
+			cr_assert_neq(rc, 0, "%s -> %lld", cases[i].in, (long long)v);
+			cr_assert_eq(v, -12345, "%s: untouched", cases[i].in);
+		} else {
+			cr_assert_eq(rc, 0, "%s", cases[i].in);
+			cr_assert_eq(v, cases[i].minor, "%s -> %lld", cases[i].in,
+				     (long long)v);
+		}
+	}
+	cr_assert_neq(members_money_parse(NULL, &(int64_t){0}), 0);
+}
+
+Test(rules, money_is_written_with_two_decimals)
+{
+	struct arena *a = arena_new();
+
+	cr_assert_str_eq(members_money(a, 150000, "KZT"), "1500.00 KZT");
+	cr_assert_str_eq(members_money(a, 7, "KZT"), "0.07 KZT");
+	cr_assert_str_eq(members_money(a, 200050, "USD"), "2000.50 USD");
+	cr_assert_str_eq(members_money(a, 0, "KZT"), "0.00 KZT");
+	arena_free(a);
+}
+
+/* ---- merging ---- */
+
+Test(rules, a_merge_writes_the_later_record_into_the_notes_and_loses_nothing)
+{
+	struct arena *a = arena_new();
+	struct person keep = {.id = 3, .display_name = "Галина", .notes = "Староста цеха."};
+	struct person drop = {.id = 42, .display_name = "Галина К.",
+			      .legal_name = "Галина Петровна Ким", .phone = "+77015550001",
+			      .email = "", .address = "Қарағанды", .birth_date = "",
+			      .workplace = NULL, .joined_on = "2020-03-01",
+			      .notes = "Пришла через профком."};
+	const char *n = person_merge_notes(a, &keep, &drop);
+
+	cr_assert_str_eq(n, "Староста цеха.\n\n[merged from record 42]\n"
+			    "name: Галина К.\n"
+			    "legal name: Галина Петровна Ким\n"
+			    "phone: +77015550001\n"
+			    "address: Қарағанды\n"
+			    "joined: 2020-03-01\n"
+			    "Пришла через профком.");
+	/* a kept record without notes starts with the marker; an empty
+	 * later record leaves the marker alone */
+	keep.notes = "";
+	drop = (struct person){.id = 7, .notes = ""};
+	cr_assert_str_eq(person_merge_notes(a, &keep, &drop), "[merged from record 7]");
+	keep.notes = NULL;
+	drop.email = "qairat@example.kz";
+	cr_assert_str_eq(person_merge_notes(a, &keep, &drop),
+			 "[merged from record 7]\nemail: qairat@example.kz");
+	arena_free(a);
+}
