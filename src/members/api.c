@@ -112,6 +112,9 @@ void api_members_create(struct http_req *rq, struct http_resp *rs)
 	bool given;
 
 	members_input_from_form(rq, &in);
+	/* a status is set once, on creation; later changes have their own
+	 * route (as on the form) */
+	in.status = http_field(rq, "status");
 	if (json_unions(rq, &given, &uids, &nu) != 0) {
 		field_invalid(rq, rs, "unions", N_("is not a known union"));
 		return;

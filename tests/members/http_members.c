@@ -322,11 +322,13 @@ Test(members_http, the_api_creates_patches_and_refuses)
 
 	body = xasprintf("{\"display_name\":\"Api Person\",\"phone\":\"+7 700 100 20 30\","
 			 "\"email\":\"api@example.org\",\"branch\":%s,\"unions\":[1],"
-			 "\"consent_email\":true}", aktau);
+			 "\"consent_email\":true,\"status\":\"applicant\"}", aktau);
 	r = api(c, "POST", "/api/v1/members", body);
 	cr_assert_eq(r->status, 201, "%s", r->body);
 	j = json_loads(r->body, 0, NULL);
 	id = json_integer_value(json_object_get(j, "id"));
+	cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "applicant",
+			 "the status sent on creation is kept");
 	cr_assert_str_eq(json_string_value(json_object_get(j, "phone")), "+77001002030");
 	cr_assert(json_is_true(json_object_get(j, "consent_email")));
 	cr_assert_eq(json_array_size(json_object_get(j, "unions")), 1);
