@@ -169,6 +169,15 @@ static void join_done(struct http_req *rq, struct http_resp *rs)
 	http_page(rq, rs, 200, "members/join_done", N_("Thank you"), data);
 	json_decref(data);
 }
+/* After the commit of an application: the open vetting pages hear. */
+static void announce(void *arg)
+{
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)(intptr_t)arg);
+	http_sse_publish("applications", "new", id);
+}
+
 
 void join_submit(struct http_req *rq, struct http_resp *rs)
 {
@@ -263,8 +272,8 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 	/* every application counts, so that no one floods the queue */
 	if (client)
 		throttle_fail(c, "join", client, JOIN_PER_CLIENT);
-	http_sse_publish("applications", "new",
-			 arena_printf(rq->arena, "%lld", (long long)id));
+	/* the vetting pages hear of it once it is there to read */
+	db_on_commit(c, announce, (void *)(intptr_t)id);
 	join_done(rq, rs);
 }
 

@@ -68,7 +68,7 @@ static void after_commit(void *arg)
 void members_changed(struct http_req *rq, int64_t person)
 {
 	(void)rq;
-	platform_on_commit(after_commit, (void *)(intptr_t)person);
+	db_on_commit(platform_conn(), after_commit, (void *)(intptr_t)person);
 }
 
 static _Atomic int64_t generation;

@@ -253,7 +253,7 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (!p.undone)
-		platform_on_commit(reload_index, NULL);
+		db_on_commit(platform_conn(), reload_index, NULL);
 	data = json_pack("{s:o, s:b}", "report", report_json(rq, &p), "undone", p.undone);
 	http_page(rq, rs, 200, "members/import_done", N_("Import members"), data);
 	json_decref(data);

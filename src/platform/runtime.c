@@ -224,9 +224,3 @@ int setting_set(struct db_conn *c, const char *name, const char *value)
 	return rc < 0 ? rc : DB_OK;
 }
 
-/* ---- work after commit ---- */
-
-void platform_on_commit(void (*fn)(void *), void *arg)
-{
-	db_on_commit(platform_conn(), fn, arg);
-}

@@ -47,8 +47,6 @@ const char *platform_base_url(void);
  * port actually bound (for --listen IP:0). */
 void platform_listening(int port);
 
-/* db_on_commit on this thread's connection. */
-void platform_on_commit(void (*fn)(void *), void *arg);
 
 /* Settings stored in the database (organization name and the like). */
 char *setting_get(struct db_conn *c, struct arena *a, const char *name,
