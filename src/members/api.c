@@ -16,7 +16,7 @@ static void field_invalid(struct http_req *rq, struct http_resp *rs,
 	http_error_field(rq, rs, field, members_field_label(rq, field), why);
 }
 
-void api_members_list(struct http_req *rq, struct http_resp *rs)
+void members_api_members_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct mindex_page pg;
 	size_t page;
@@ -34,12 +34,12 @@ void api_members_list(struct http_req *rq, struct http_resp *rs)
 	for (size_t i = 0; i < pg.n; i++) {
 		const struct mindex_hit *h = &pg.hits[i];
 		json_array_append_new(
-			arr, json_pack("{s:I, s:s, s:I, s:s, s:s}", "id",
-				       (json_int_t)h->id, "display_name",
-				       h->display_name, "branch_id",
-				       (json_int_t)h->branch_id, "branch",
-				       members_branch_name(rq, h->branch_id),
-				       "status", mstatus_name((enum mstatus)h->status)));
+		    arr, json_pack(
+			     "{s:I, s:s, s:I, s:s, s:s}", "id",
+			     (json_int_t)h->id, "display_name", h->display_name,
+			     "branch_id", (json_int_t)h->branch_id, "branch",
+			     members_branch_name(rq, h->branch_id), "status",
+			     members_status_name((enum mstatus)h->status)));
 	}
 	http_json(rs, 200,
 		  json_pack("{s:I, s:b, s:I, s:I, s:o}", "total",
@@ -68,8 +68,8 @@ static int json_unions(struct http_req *rq, bool *given_r, int64_t **ids_r,
 	*ids_r = arena_alloc(rq->arena, (json_array_size(arr) + 1) * sizeof(int64_t));
 	json_array_foreach(arr, i, v) {
 		if (!json_is_integer(v) ||
-		    union_get(platform_conn(), rq->arena, json_integer_value(v),
-			      &u) != DB_OK)
+		    members_union_get(platform_conn(), rq->arena,
+				      json_integer_value(v), &u) != DB_OK)
 			return -1;
 		(*ids_r)[(*n_r)++] = json_integer_value(v);
 	}
@@ -95,8 +95,8 @@ static void write_and_answer(struct http_req *rq, struct http_resp *rs,
 			   N_("Someone with this phone or email is registered already."));
 		return;
 	}
-	if (rc != DB_OK ||
-	    person_get(platform_conn(), rq->arena, id, true, &p) != DB_OK) {
+	if (rc != DB_OK || members_person_get(platform_conn(), rq->arena, id,
+					      true, &p) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -104,7 +104,7 @@ static void write_and_answer(struct http_req *rq, struct http_resp *rs,
 		  members_person_json(rq, &p, true));
 }
 
-void api_members_create(struct http_req *rq, struct http_resp *rs)
+void members_api_members_create(struct http_req *rq, struct http_resp *rs)
 {
 	struct person_input in;
 	int64_t *uids;
@@ -122,7 +122,7 @@ void api_members_create(struct http_req *rq, struct http_resp *rs)
 	write_and_answer(rq, rs, &in, uids, nu, 0);
 }
 
-void api_members_get(struct http_req *rq, struct http_resp *rs)
+void members_api_members_get(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 
@@ -146,7 +146,7 @@ static bool keep_bool(struct http_req *rq, const char *name, bool current)
 	return http_field(rq, name) ? http_field_bool(rq, name) : current;
 }
 
-void api_members_update(struct http_req *rq, struct http_resp *rs)
+void members_api_members_update(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 	struct person_input in = {0};
@@ -178,20 +178,20 @@ void api_members_update(struct http_req *rq, struct http_resp *rs)
 		field_invalid(rq, rs, "unions", N_("is not a known union"));
 		return;
 	}
-	if (!given &&
-	    person_unions(platform_conn(), rq->arena, p.id, &uids, &nu) != DB_OK) {
+	if (!given && members_person_unions(platform_conn(), rq->arena, p.id,
+					    &uids, &nu) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	write_and_answer(rq, rs, &in, uids, nu, p.id);
 }
 
-void api_branches(struct http_req *rq, struct http_resp *rs)
+void members_api_branches(struct http_req *rq, struct http_resp *rs)
 {
 	http_json(rs, 200, json_pack("{s:o}", "branches", members_branches_json(rq)));
 }
 
-void api_unions(struct http_req *rq, struct http_resp *rs)
+void members_api_unions(struct http_req *rq, struct http_resp *rs)
 {
 	http_json(rs, 200, json_pack("{s:o}", "unions", members_unions_json(rq)));
 }

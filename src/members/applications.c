@@ -75,7 +75,7 @@ static int join_token_use(struct db_conn *c, const char *t)
 	unsigned char h[MAC_LEN];
 
 	plain_hash(t, strlen(t), h);
-	return join_form_use(c, h, sizeof(h), JOIN_MAX_SECONDS);
+	return members_join_form_use(c, h, sizeof(h), JOIN_MAX_SECONDS);
 }
 
 /* NULL when the token is good and old enough, else why not. */
@@ -107,7 +107,7 @@ static json_t *join_branches(struct http_req *rq, int64_t selected)
 	size_t n;
 	json_t *arr = json_array();
 
-	if (branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
+	if (members_branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
 		return arr;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(b[i].kind, "cell") != 0)
@@ -121,7 +121,8 @@ static json_t *join_branches(struct http_req *rq, int64_t selected)
 static bool join_branch_ok(struct http_req *rq, int64_t id)
 {
 	struct branch b;
-	return branch_get(platform_conn(), rq->arena, id, &b) == DB_OK &&
+	return members_branch_get(platform_conn(), rq->arena, id, &b) ==
+		   DB_OK &&
 	       strcmp(b.kind, "cell") != 0;
 }
 
@@ -129,8 +130,8 @@ static void join_page(struct http_req *rq, struct http_resp *rs, int status,
 		      const char *error)
 {
 	unsigned char pk[INTAKE_KEY_LEN];
-	bool open = intake_public(platform_conn(), pk) == 0 ||
-		    intake_ensure(platform_conn()) == 0;
+	bool open = members_intake_public(platform_conn(), pk) == 0 ||
+		    members_intake_ensure(platform_conn()) == 0;
 	json_t *data = json_pack("{s:o, s:s, s:b, s:s}", "branches",
 				 join_branches(rq, http_field_int(rq, "branch", 0)),
 				 "t", join_token(rq->arena, time_now()), "open",
@@ -157,7 +158,7 @@ static void join_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_decref(data);
 }
 
-void join_form(struct http_req *rq, struct http_resp *rs)
+void members_join_form(struct http_req *rq, struct http_resp *rs)
 {
 	join_page(rq, rs, 200, NULL);
 }
@@ -178,8 +179,7 @@ static void announce(void *arg)
 	http_sse_publish("applications", "new", id);
 }
 
-
-void join_submit(struct http_req *rq, struct http_resp *rs)
+void members_join_submit(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	/* NULL when every visitor shares one address (an onion service):
@@ -214,7 +214,7 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 	in.email = http_field(rq, "email");
 	in.workplace = http_field(rq, "workplace");
 	in.branch_id = http_field_int(rq, "branch", 0);
-	if ((why = person_check(rq->arena, &in, &field))) {
+	if ((why = members_person_check(rq->arena, &in, &field))) {
 		join_page(rq, rs, 422,
 			  arena_printf(rq->arena, "%s: %s",
 				       members_field_label(rq, field), tr_rq(rq, why)));
@@ -243,7 +243,9 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	if (intake_public(c, pk) != 0 && (intake_ensure(c) != 0 || intake_public(c, pk) != 0)) {
+	if (members_intake_public(c, pk) != 0 &&
+	    (members_intake_ensure(c) != 0 ||
+	     members_intake_public(c, pk) != 0)) {
 		join_page(rq, rs, 503,
 			  tr_rq(rq, N_("Applications cannot be received online yet. Please contact the organization directly.")));
 		return;
@@ -258,14 +260,16 @@ void join_submit(struct http_req *rq, struct http_resp *rs)
 		      "consent_email", http_field_bool(rq, "consent_email"));
 	plain = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	sealed = intake_seal(rq->arena, pk, plain, strlen(plain), &slen);
+	sealed =
+	    members_intake_seal(rq->arena, pk, plain, strlen(plain), &slen);
 	sodium_memzero(plain, strlen(plain));
 	free(plain);
-	if (application_add(c, in.branch_id, sealed, slen, rq->lang,
-			    (int64_t)time_now(), &id) != DB_OK ||
+	if (members_application_add(c, in.branch_id, sealed, slen, rq->lang,
+				    (int64_t)time_now(), &id) != DB_OK ||
 	    audit_rq(rq, c, "application.received",
 		     arena_printf(rq->arena, "application:%lld", (long long)id),
-		     json_pack("{s:I}", "branch", (json_int_t)in.branch_id)) != DB_OK) {
+		     json_pack("{s:I}", "branch", (json_int_t)in.branch_id)) !=
+		DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -287,7 +291,8 @@ static json_t *app_open(struct http_req *rq, const struct application *ap,
 
 	if (!sk || ap->sealed.len == 0)
 		return NULL;
-	plain = intake_open(rq->arena, sk, pk, ap->sealed.p, ap->sealed.len);
+	plain = members_intake_open(rq->arena, sk, pk, ap->sealed.p,
+				    ap->sealed.len);
 	return plain ? json_loads(plain, 0, NULL) : NULL;
 }
 
@@ -307,7 +312,7 @@ static int approvals_needed(struct http_req *rq)
 	return n < conf_int("members.approvals_min") ? 2 : n;
 }
 
-void applications_list(struct http_req *rq, struct http_resp *rs)
+void members_applications_list(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	unsigned char sk[INTAKE_KEY_LEN], pk[INTAKE_KEY_LEN];
@@ -318,20 +323,21 @@ void applications_list(struct http_req *rq, struct http_resp *rs)
 	json_t *rows, *data;
 	char when[32];
 
-	if (application_list(c, rq->arena, &apps, &n) != DB_OK) {
+	if (members_application_list(c, rq->arena, &apps, &n) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	intake_ensure(c);
-	holds = intake_secret(rq, sk, pk) == 0;
+	members_intake_ensure(c);
+	holds = members_intake_secret(rq, sk, pk) == 0;
 	if (holds)
-		intake_share(c, sk); /* officers granted since get their copy */
-	mscope_for(rq, PERM_MEMBERS_VET, &s);
+		members_intake_share(
+		    c, sk); /* officers granted since get their copy */
+	members_scope_for(rq, PERM_MEMBERS_VET, &s);
 	rows = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct application *ap = &apps[i];
 		json_t *o, *sub;
-		if (!mscope_has(&s, ap->branch_id))
+		if (!members_scope_has(&s, ap->branch_id))
 			continue;
 		time_format(ap->created_at, when, sizeof(when));
 		sub = holds ? app_open(rq, ap, sk, pk) : NULL;
@@ -359,7 +365,9 @@ static int load_app(struct http_req *rq, struct http_resp *rs,
 {
 	int64_t id = http_param_int(rq, "id");
 
-	if (!id || application_get(platform_conn(), rq->arena, id, ap) != DB_OK ||
+	if (!id ||
+	    members_application_get(platform_conn(), rq->arena, id, ap) !=
+		DB_OK ||
 	    !can(rq, PERM_MEMBERS_VET, ap->branch_id)) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such application."));
 		return -1;
@@ -400,14 +408,14 @@ static void app_page(struct http_req *rq, struct http_resp *rs, int status,
 
 	/* a page without the reviews it failed to read would tell an
 	 * officer that no one has looked at it yet */
-	if (application_reviews(platform_conn(), rq->arena, ap->id, &reviews,
-				&nreviews) != DB_OK ||
-	    application_approved_by(platform_conn(), ap->id, rq->user.id,
-				    &mine) != DB_OK) {
+	if (members_application_reviews(platform_conn(), rq->arena, ap->id,
+					&reviews, &nreviews) != DB_OK ||
+	    members_application_approved_by(platform_conn(), ap->id,
+					    rq->user.id, &mine) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	holds = intake_secret(rq, sk, pk) == 0;
+	holds = members_intake_secret(rq, sk, pk) == 0;
 	sub = holds ? app_open(rq, ap, sk, pk) : NULL;
 	sodium_memzero(sk, sizeof(sk));
 	time_format(ap->created_at, when, sizeof(when));
@@ -428,7 +436,7 @@ static void app_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_decref(data);
 }
 
-void applications_show(struct http_req *rq, struct http_resp *rs)
+void members_applications_show(struct http_req *rq, struct http_resp *rs)
 {
 	struct application ap;
 
@@ -485,11 +493,13 @@ static int decide_tx(struct db_conn *c, void *arg)
 
 	if (d->note && *d->note)
 		ns = seal_str(rq->arena, "application_reviews.note", d->note, &nlen);
-	rc = application_review_add(c, d->ap->id, rq->user.id, d->decision, ns, nlen);
+	rc = members_application_review_add(c, d->ap->id, rq->user.id,
+					    d->decision, ns, nlen);
 	if (rc != DB_OK)
 		return rc;
 	if (strcmp(d->decision, "approve") == 0) {
-		if ((rc = application_approvals(c, d->ap->id, &approvals)) != DB_OK)
+		if ((rc = members_application_approvals(c, d->ap->id,
+							&approvals)) != DB_OK)
 			return rc;
 		accept = approvals >= d->needed;
 	}
@@ -521,7 +531,7 @@ static int decide_tx(struct db_conn *c, void *arg)
 		in.consent_phone = json_is_true(json_object_get(d->sub, "consent_phone"));
 		in.consent_sms = json_is_true(json_object_get(d->sub, "consent_sms"));
 		in.consent_email = json_is_true(json_object_get(d->sub, "consent_email"));
-		if (person_check(rq->arena, &in, &field)) {
+		if (members_person_check(rq->arena, &in, &field)) {
 			d->status = 422;
 			d->why = N_("The application does not make a valid record; add a note and reject it, or register the person by hand.");
 			return DB_CONSTRAINT;
@@ -529,9 +539,10 @@ static int decide_tx(struct db_conn *c, void *arg)
 		{
 			/* a clash with someone the officer may not see is a
 			 * review, not an answer (contacts.c) */
-			struct contact_view v = contact_view_of(rq);
+			struct contact_view v = members_contact_view_of(rq);
 			d->person = 0;
-			rc = person_put(c, rq->arena, &in, &v, rq->user.id, &d->person);
+			rc = members_person_put(c, rq->arena, &in, &v,
+						rq->user.id, &d->person);
 		}
 		if (rc == DB_CONSTRAINT) {
 			d->status = 409;
@@ -543,8 +554,9 @@ static int decide_tx(struct db_conn *c, void *arg)
 	}
 	/* decided: the sealed submission goes; what was accepted lives on
 	 * in the person's record, sealed with the data key */
-	rc = application_decide(c, d->ap->id, accept ? "accepted" : "rejected",
-				rq->user.id, d->person);
+	rc = members_application_decide(c, d->ap->id,
+					accept ? "accepted" : "rejected",
+					rq->user.id, d->person);
 	if (rc == DB_NOTFOUND) {
 		d->status = 409;
 		d->why = N_("This application was decided already.");
@@ -566,7 +578,8 @@ static bool independent_of_approvers(struct http_req *rq, int64_t app)
 	int64_t *ids;
 	size_t n;
 
-	if (application_approvers(platform_conn(), rq->arena, app, &ids, &n) != DB_OK)
+	if (members_application_approvers(platform_conn(), rq->arena, app, &ids,
+					  &n) != DB_OK)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!accounts_independent(platform_conn(), rq->user.id, ids[i]))
@@ -574,7 +587,7 @@ static bool independent_of_approvers(struct http_req *rq, int64_t app)
 	return true;
 }
 
-void applications_review(struct http_req *rq, struct http_resp *rs)
+void members_applications_review(struct http_req *rq, struct http_resp *rs)
 {
 	struct application ap;
 	unsigned char sk[INTAKE_KEY_LEN], pk[INTAKE_KEY_LEN];
@@ -599,7 +612,8 @@ void applications_review(struct http_req *rq, struct http_resp *rs)
 		app_page(rq, rs, 422, &ap, tr_rq(rq, N_("Write the note first.")));
 		return;
 	}
-	if (application_approved_by(platform_conn(), ap.id, rq->user.id, &mine) != DB_OK) {
+	if (members_application_approved_by(platform_conn(), ap.id, rq->user.id,
+					    &mine) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -613,7 +627,7 @@ void applications_review(struct http_req *rq, struct http_resp *rs)
 			 tr_rq(rq, N_("You cannot be the second organizer for this one: one of you made the other's account or gave the other a role.")));
 		return;
 	}
-	if (intake_secret(rq, sk, pk) == 0)
+	if (members_intake_secret(rq, sk, pk) == 0)
 		d.sub = app_open(rq, &ap, sk, pk);
 	sodium_memzero(sk, sizeof(sk));
 	d.needed = approvals_needed(rq);
@@ -637,7 +651,7 @@ void applications_review(struct http_req *rq, struct http_resp *rs)
 				   : arena_printf(rq->arena, "/applications/%lld", (long long)ap.id));
 }
 
-void applications_settings(struct http_req *rq, struct http_resp *rs)
+void members_applications_settings(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t n = http_field_int(rq, "approvals", 0);
 

@@ -53,7 +53,7 @@ static int64_t active_in(int64_t id)
 
 	/* counted once a second at most per thread: a page lists many */
 	if (time_now_ms() - at > 1000) {
-		mindex_count_active(counts, ARRAY_LEN(counts));
+		members_index_count_active(counts, ARRAY_LEN(counts));
 		at = time_now_ms();
 	}
 	return id >= 0 && (size_t)id < ARRAY_LEN(counts) ? counts[id] : 0;
@@ -79,11 +79,11 @@ json_t *members_branches_json(struct http_req *rq)
 	size_t n;
 	json_t *arr = json_array();
 
-	mscope_for(rq, PERM_MEMBERS_READ, &s);
-	if (branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
+	members_scope_for(rq, PERM_MEMBERS_READ, &s);
+	if (members_branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
 		return arr;
 	for (size_t i = 0; i < n; i++)
-		if (mscope_has(&s, b[i].id))
+		if (members_scope_has(&s, b[i].id))
 			json_array_append_new(arr, members_branch_json(rq, &b[i]));
 	return arr;
 }
@@ -94,7 +94,7 @@ static void list_page(struct http_req *rq, struct http_resp *rs, int status,
 	struct mscope w;
 	json_t *parents, *data;
 
-	mscope_for(rq, PERM_MEMBERS_WRITE, &w);
+	members_scope_for(rq, PERM_MEMBERS_WRITE, &w);
 	parents = members_branch_options(rq, &w, http_field_int(rq, "parent", 0));
 	data = json_pack("{s:o, s:o, s:o, s:b, s:b}", "branches",
 			 members_branches_json(rq), "parents", parents, "kinds",
@@ -110,7 +110,7 @@ static void list_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_decref(data);
 }
 
-void branches_list(struct http_req *rq, struct http_resp *rs)
+void members_branches_list(struct http_req *rq, struct http_resp *rs)
 {
 	list_page(rq, rs, 200, NULL);
 }
@@ -125,16 +125,17 @@ struct add {
 static int branch_tx(struct db_conn *c, void *arg)
 {
 	struct add *x = arg;
-	return branch_create(c, x->parent, x->name, x->kind, &x->id);
+	return members_branch_create(c, x->parent, x->name, x->kind, &x->id);
 }
 
 static int union_tx(struct db_conn *c, void *arg)
 {
 	struct add *x = arg;
-	return union_create(c, x->name, x->kind, x->description, &x->id);
+	return members_union_create(c, x->name, x->kind, x->description,
+				    &x->id);
 }
 
-void branches_create(struct http_req *rq, struct http_resp *rs)
+void members_branches_create(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t parent = http_field_int(rq, "parent", 0), id;
 	const char *kind = http_field(rq, "kind");
@@ -149,7 +150,8 @@ void branches_create(struct http_req *rq, struct http_resp *rs)
 				  : N_("Only an organization-wide organizer can add a top-level branch."));
 		return;
 	}
-	if (parent && branch_get(platform_conn(), rq->arena, parent, &pb) != DB_OK) {
+	if (parent && members_branch_get(platform_conn(), rq->arena, parent,
+					 &pb) != DB_OK) {
 		list_page(rq, rs, 422, tr_rq(rq, N_("There is no such branch.")));
 		return;
 	}
@@ -178,20 +180,21 @@ void branches_create(struct http_req *rq, struct http_resp *rs)
 	http_redirect(rs, arena_printf(rq->arena, "/branches/%lld", (long long)id));
 }
 
-void branches_show(struct http_req *rq, struct http_resp *rs)
+void members_branches_show(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t id = http_param_int(rq, "id");
 	struct branch b, *all;
 	size_t n;
 	json_t *children = json_array(), *data;
 
-	if (!id || branch_get(platform_conn(), rq->arena, id, &b) != DB_OK ||
+	if (!id ||
+	    members_branch_get(platform_conn(), rq->arena, id, &b) != DB_OK ||
 	    !can(rq, PERM_MEMBERS_READ, id)) {
 		json_decref(children);
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such branch."));
 		return;
 	}
-	if (branch_list(platform_conn(), rq->arena, &all, &n) == DB_OK)
+	if (members_branch_list(platform_conn(), rq->arena, &all, &n) == DB_OK)
 		for (size_t i = 0; i < n; i++)
 			if (all[i].parent_id == id)
 				json_array_append_new(children,
@@ -229,7 +232,7 @@ json_t *members_unions_json(struct http_req *rq)
 	size_t n;
 	json_t *arr = json_array();
 
-	if (union_list(platform_conn(), rq->arena, &u, &n) != DB_OK)
+	if (members_union_list(platform_conn(), rq->arena, &u, &n) != DB_OK)
 		return arr;
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, members_union_json(rq, &u[i]));
@@ -257,12 +260,12 @@ static void unions_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_decref(data);
 }
 
-void unions_list(struct http_req *rq, struct http_resp *rs)
+void members_unions_list(struct http_req *rq, struct http_resp *rs)
 {
 	unions_page(rq, rs, 200, NULL);
 }
 
-void unions_create(struct http_req *rq, struct http_resp *rs)
+void members_unions_create(struct http_req *rq, struct http_resp *rs)
 {
 	const char *kind = http_field(rq, "kind");
 	int64_t id;
@@ -304,7 +307,7 @@ static void union_page(struct http_req *rq, struct http_resp *rs, int status,
 		       const struct union_org *u, const char *error)
 {
 	struct mscope s;
-	struct mindex_query q = {0};
+	struct members_index_query q = {0};
 	struct mindex_page pg;
 	struct mindex_hit *hits;
 	struct union_rep *reps;
@@ -313,14 +316,14 @@ static void union_page(struct http_req *rq, struct http_resp *rs, int status,
 	bool may_write_any = false;
 
 	/* the members of it the reader may see, and no count of the rest */
-	mscope_for(rq, PERM_MEMBERS_READ, &s);
+	members_scope_for(rq, PERM_MEMBERS_READ, &s);
 	q.org = s.org;
 	q.visible = s.bits;
 	q.nvisible = s.nbits;
 	q.status = -1;
 	q.union_id = u->id;
 	q.limit = 200;
-	if (mindex_query(rq->arena, &q, &pg) != 0)
+	if (members_index_query(rq->arena, &q, &pg) != 0)
 		pg.n = pg.total = 0;
 	hits = pg.hits;
 	n = pg.n;
@@ -329,18 +332,20 @@ static void union_page(struct http_req *rq, struct http_resp *rs, int status,
 		bool w = can(rq, PERM_MEMBERS_WRITE, hits[i].branch_id);
 		may_write_any |= w;
 		json_array_append_new(
-			people,
-			json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
-				  (json_int_t)hits[i].id, "display_name",
-				  hits[i].display_name, "branch",
-				  members_branch_name(rq, hits[i].branch_id),
-				  "status_label",
-				  tr_rq(rq, mstatus_label((enum mstatus)hits[i].status)),
-				  "writable", w));
+		    people,
+		    json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
+			      (json_int_t)hits[i].id, "display_name",
+			      hits[i].display_name, "branch",
+			      members_branch_name(rq, hits[i].branch_id),
+			      "status_label",
+			      tr_rq(rq, members_status_label(
+					    (enum mstatus)hits[i].status)),
+			      "writable", w));
 	}
-	if (union_reps(platform_conn(), rq->arena, u->id, &reps, &nr) == DB_OK)
+	if (members_union_reps(platform_conn(), rq->arena, u->id, &reps, &nr) ==
+	    DB_OK)
 		for (size_t i = 0; i < nr; i++)
-			if (mscope_has(&s, reps[i].branch_id))
+			if (members_scope_has(&s, reps[i].branch_id))
 				json_array_append_new(
 					rj, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
 						      (json_int_t)reps[i].person,
@@ -365,14 +370,15 @@ static int load_union(struct http_req *rq, struct http_resp *rs,
 {
 	int64_t id = http_param_int(rq, "id");
 
-	if (!id || union_get(platform_conn(), rq->arena, id, u) != DB_OK) {
+	if (!id ||
+	    members_union_get(platform_conn(), rq->arena, id, u) != DB_OK) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such organization."));
 		return -1;
 	}
 	return 0;
 }
 
-void unions_show(struct http_req *rq, struct http_resp *rs)
+void members_unions_show(struct http_req *rq, struct http_resp *rs)
 {
 	struct union_org u;
 
@@ -381,7 +387,7 @@ void unions_show(struct http_req *rq, struct http_resp *rs)
 }
 
 /* Makes a member of the union its representative, or no longer. */
-void unions_rep(struct http_req *rq, struct http_resp *rs)
+void members_unions_rep(struct http_req *rq, struct http_resp *rs)
 {
 	struct union_org u;
 	struct person p;
@@ -393,13 +399,14 @@ void unions_rep(struct http_req *rq, struct http_resp *rs)
 	if (load_union(rq, rs, &u) != 0)
 		return;
 	/* someone outside the officer's branches does not exist for them */
-	if (person_get(platform_conn(), rq->arena, pid, false, &p) != DB_OK ||
+	if (members_person_get(platform_conn(), rq->arena, pid, false, &p) !=
+		DB_OK ||
 	    !can(rq, PERM_MEMBERS_WRITE, p.branch_id) || p.erased_at) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such member."));
 		return;
 	}
-	rc = union_set_rep(platform_conn(), u.id, p.id, is_rep,
-			   is_rep && title && *title ? title : "");
+	rc = members_union_set_rep(platform_conn(), u.id, p.id, is_rep,
+				   is_rep && title && *title ? title : "");
 	if (rc == DB_NOTFOUND) {
 		union_page(rq, rs, 422, &u,
 			   tr_rq(rq, N_("Only a member of the union can represent it.")));

@@ -41,7 +41,8 @@ static int import_cmd(int argc, char **argv)
 			o.move = true;
 		else if (str_starts(argv[i], "--on-match=")) {
 			struct import_opts m = {0};
-			if (import_opts_parse(argv[i] + 11, &m) != 0 || strchr(argv[i], ',')) {
+			if (members_import_opts_parse(argv[i] + 11, &m) != 0 ||
+			    strchr(argv[i], ',')) {
 				fprintf(stderr, "rudder %s: --on-match takes update, fill or skip, "
 						"not %s\n", argv[0], argv[i] + 11);
 				return 2;
@@ -71,15 +72,16 @@ static int import_cmd(int argc, char **argv)
 		return 2;
 	}
 	a = arena_new();
-	if (import_parse(a, data, n, &p) != 0) {
-		fprintf(stderr, "rudder %s: %s: %s\n", argv[0], file, import_fatal(a, "en", &p));
+	if (members_import_parse(a, data, n, &p) != 0) {
+		fprintf(stderr, "rudder %s: %s: %s\n", argv[0], file,
+			members_import_fatal(a, "en", &p));
 		free(data);
 		arena_free(a);
 		return 2;
 	}
 	free(data);
 	db_bulk(c, true);
-	rc = import_apply(c, &p, &o);
+	rc = members_import_apply(c, &p, &o);
 	db_bulk(c, false);
 	if (rc != DB_OK) {
 		fprintf(stderr, "rudder %s: %s: the database refused the import (%s); "
@@ -93,8 +95,11 @@ static int import_cmd(int argc, char **argv)
 		if (!r->error)
 			continue;
 		fprintf(stderr, "%s:%zu: %s%s%s\n", file, r->line,
-			r->error_col >= 0 ? import_col_name(r->error_col) : "",
-			r->error_col >= 0 ? ": " : "", import_message(a, "en", r));
+			r->error_col >= 0
+			    ? members_import_col_name(r->error_col)
+			    : "",
+			r->error_col >= 0 ? ": " : "",
+			members_import_message(a, "en", r));
 	}
 	printf("%zu rows: %zu %s, %zu %s, %zu unchanged, %zu skipped, %zu refused%s\n", p.n,
 	       p.counts[IMPORT_CREATED], p.undone ? "to create" : "created",
@@ -140,8 +145,8 @@ static int export_cmd(int argc, char **argv)
 	if (branch) {
 		struct branch *all;
 		size_t n;
-		if (branch_find(c, a, branch, &b) != DB_OK ||
-		    branch_list(c, a, &all, &n) != DB_OK) {
+		if (members_branch_find(c, a, branch, &b) != DB_OK ||
+		    members_branch_list(c, a, &all, &n) != DB_OK) {
 			fprintf(stderr, "rudder %s: there is no branch \"%s\"\n", argv[0], branch);
 			arena_free(a);
 			return 2;

@@ -44,7 +44,7 @@ static bool sees_read(void *arg, const char *path)
 	return false;
 }
 
-struct contact_view contact_view_of(struct http_req *rq)
+struct contact_view members_contact_view_of(struct http_req *rq)
 {
 	return (struct contact_view){sees_read, rq};
 }
@@ -67,10 +67,11 @@ static int64_t nearest_common(const char *a, const char *b)
 	return strtoll(a + start, NULL, 10);
 }
 
-int contacts_plan(struct db_conn *c, struct arena *a,
-		  const unsigned char *const bi[CONTACT__MAX], int64_t self,
-		  int64_t branch, const struct contact_view *v,
-		  struct contact_plan *out)
+int members_contacts_plan(struct db_conn *c, struct arena *a,
+			  const unsigned char *const bi[CONTACT__MAX],
+			  int64_t self, int64_t branch,
+			  const struct contact_view *v,
+			  struct contact_plan *out)
 {
 	struct scope mine = {.path = ""};
 
@@ -85,7 +86,7 @@ int contacts_plan(struct db_conn *c, struct arena *a,
 
 		if (!bi[f])
 			continue;
-		rc = person_holders(c, a, f, bi[f], self, &h, &n);
+		rc = members_person_holders(c, a, f, bi[f], self, &h, &n);
 		if (rc != DB_OK)
 			return rc;
 		for (size_t i = 0; i < n; i++) {
@@ -103,52 +104,58 @@ int contacts_plan(struct db_conn *c, struct arena *a,
 	return DB_OK;
 }
 
-int contacts_plan_input(struct db_conn *c, struct arena *a,
-			const struct person_input *in, int64_t self,
-			const struct contact_view *v, struct contact_plan *out)
+int members_contacts_plan_input(struct db_conn *c, struct arena *a,
+				const struct person_input *in, int64_t self,
+				const struct contact_view *v,
+				struct contact_plan *out)
 {
 	unsigned char e[16], p[16];
 	const unsigned char *bi[CONTACT__MAX] = {
-		person_contact_index(CONTACT_EMAIL, in->email, e) ? e : NULL,
-		person_contact_index(CONTACT_PHONE, in->phone, p) ? p : NULL,
+	    members_person_contact_index(CONTACT_EMAIL, in->email, e) ? e
+								      : NULL,
+	    members_person_contact_index(CONTACT_PHONE, in->phone, p) ? p
+								      : NULL,
 	};
 
-	return contacts_plan(c, a, bi, self, in->branch_id, v, out);
+	return members_contacts_plan(c, a, bi, self, in->branch_id, v, out);
 }
 
-void contacts_apply(const struct contact_plan *p, struct person_input *in)
+void members_contacts_apply(const struct contact_plan *p,
+			    struct person_input *in)
 {
 	in->email_alias = p->taken[CONTACT_EMAIL];
 	in->phone_alias = p->taken[CONTACT_PHONE];
 }
 
-int contacts_settle(struct db_conn *c, int64_t person,
-		    const struct contact_plan *p, int64_t by)
+int members_contacts_settle(struct db_conn *c, int64_t person,
+			    const struct contact_plan *p, int64_t by)
 {
 	for (int f = 0; f < CONTACT__MAX; f++) {
 		int rc = p->hidden[f]
-				 ? review_open(c, person, p->hidden[f], f, p->cover[f], by)
-				 : review_moot(c, person, f);
+			     ? members_review_open(c, person, p->hidden[f], f,
+						   p->cover[f], by)
+			     : members_review_moot(c, person, f);
 		if (rc != DB_OK)
 			return rc;
 	}
 	return DB_OK;
 }
 
-int person_put(struct db_conn *c, struct arena *a, struct person_input *in,
-	       const struct contact_view *v, int64_t by, int64_t *id_io)
+int members_person_put(struct db_conn *c, struct arena *a,
+		       struct person_input *in, const struct contact_view *v,
+		       int64_t by, int64_t *id_io)
 {
 	struct contact_plan p;
-	int rc = contacts_plan_input(c, a, in, *id_io, v, &p);
+	int rc = members_contacts_plan_input(c, a, in, *id_io, v, &p);
 
 	if (rc != DB_OK)
 		return rc;
 	if (p.seen[CONTACT_EMAIL] || p.seen[CONTACT_PHONE])
 		return DB_CONSTRAINT;
-	contacts_apply(&p, in);
-	rc = *id_io ? person_update(c, a, *id_io, in, by)
-		    : person_create(c, a, in, by, id_io);
+	members_contacts_apply(&p, in);
+	rc = *id_io ? members_person_update(c, a, *id_io, in, by)
+		    : members_person_create(c, a, in, by, id_io);
 	if (rc == DB_OK)
-		rc = contacts_settle(c, *id_io, &p, by);
+		rc = members_contacts_settle(c, *id_io, &p, by);
 	return rc;
 }

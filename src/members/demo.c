@@ -108,7 +108,7 @@ static int demo_person(struct db_conn *c, struct arena *a, int i,
 		"active", "active", "active", "active", "applicant", "active",
 		"lapsed", "active", "suspended", "active", "active", "left"};
 
-	if (branch_find(c, a, places[pl].branch, &b) != DB_OK)
+	if (members_branch_find(c, a, places[pl].branch, &b) != DB_OK)
 		return DB_ERROR;
 	legal = arena_printf(a, "%s %s%s", first, sur,
 			     firsts[fi].woman ? "a" : "");
@@ -140,26 +140,29 @@ static int demo_person(struct db_conn *c, struct arena *a, int i,
 	in.consent_sms = i % 2 == 0;
 	in.consent_email = in.email && i % 4 != 3;
 	const char *field;
-	if (person_check(a, &in, &field))
+	if (members_person_check(a, &in, &field))
 		return DB_ERROR;
-	rc = person_create(c, a, &in, 0, &id);
+	rc = members_person_create(c, a, &in, 0, &id);
 	if (rc != DB_OK)
 		return rc;
 	if (places[pl].union_name)
 		for (size_t u = 0; u < ARRAY_LEN(demo_unions); u++)
 			if (strcmp(demo_unions[u].name, places[pl].union_name) == 0)
 				uid = union_ids[u];
-	if (uid && i % 6 != 5 && (rc = person_set_unions(c, id, &uid, 1)) != DB_OK)
+	if (uid && i % 6 != 5 &&
+	    (rc = members_person_set_unions(c, id, &uid, 1)) != DB_OK)
 		return rc;
-	if (uid && i < 10 && (rc = union_set_rep(c, uid, id, true,
-						 "shop steward")) != DB_OK)
+	if (uid && i < 10 &&
+	    (rc = members_union_set_rep(c, uid, id, true, "shop steward")) !=
+		DB_OK)
 		return rc;
 	if (strcmp(in.status, "active") == 0)
 		for (int m = 9; m <= 11 && rc == DB_OK; m++)
-			rc = dues_add(c, id, 100000, "KZT",
-				      arena_printf(a, "2026-%02d", m),
-				      arena_printf(a, "2026-%02d-%02d", m, 5 + i % 20),
-				      0);
+			rc = members_dues_add(
+			    c, id, 100000, "KZT",
+			    arena_printf(a, "2026-%02d", m),
+			    arena_printf(a, "2026-%02d-%02d", m, 5 + i % 20),
+			    0);
 	return rc;
 }
 
@@ -193,18 +196,20 @@ static int demo_applications(struct db_conn *c, struct arena *a)
 	unsigned char pk[INTAKE_KEY_LEN];
 	int rc = DB_OK;
 
-	if (intake_ensure(c) != 0 || intake_public(c, pk) != 0)
+	if (members_intake_ensure(c) != 0 || members_intake_public(c, pk) != 0)
 		return DB_ERROR;
 	for (size_t i = 0; i < ARRAY_LEN(demo_apps) && rc == DB_OK; i++) {
 		struct branch b;
 		size_t len;
 		unsigned char *s;
 		int64_t id;
-		if (branch_find(c, a, demo_apps[i].branch, &b) != DB_OK)
+		if (members_branch_find(c, a, demo_apps[i].branch, &b) != DB_OK)
 			return DB_ERROR;
-		s = intake_seal(a, pk, demo_apps[i].json, strlen(demo_apps[i].json), &len);
-		rc = application_add(c, b.id, s, len, i % 2 ? "kk" : "ru",
-				     (int64_t)time_now() - 3600 * (int64_t)(10 - i), &id);
+		s = members_intake_seal(a, pk, demo_apps[i].json,
+					strlen(demo_apps[i].json), &len);
+		rc = members_application_add(
+		    c, b.id, s, len, i % 2 ? "kk" : "ru",
+		    (int64_t)time_now() - 3600 * (int64_t)(10 - i), &id);
 	}
 	return rc;
 }
@@ -222,19 +227,21 @@ static int demo_member(struct db_conn *c, struct arena *a, int64_t oil_union)
 	int64_t pid, uid;
 	int rc;
 
-	if (branch_find(c, a, "Aktau: oil workers' cell", &b) != DB_OK)
+	if (members_branch_find(c, a, "Aktau: oil workers' cell", &b) != DB_OK)
 		return DB_ERROR;
 	in.branch_id = b.id;
-	if (person_check(a, &in, &field) || person_create(c, a, &in, 0, &pid) != DB_OK ||
-	    person_set_unions(c, pid, &oil_union, 1) != DB_OK ||
-	    dues_add(c, pid, 150000, "KZT", "2026-11", "2026-11-03", 0) != DB_OK)
+	if (members_person_check(a, &in, &field) ||
+	    members_person_create(c, a, &in, 0, &pid) != DB_OK ||
+	    members_person_set_unions(c, pid, &oil_union, 1) != DB_OK ||
+	    members_dues_add(c, pid, 150000, "KZT", "2026-11", "2026-11-03",
+			     0) != DB_OK)
 		return DB_ERROR;
 	rc = account_create(c, a, "member@example.org", "Saule (member)", "kk",
 			    "rudder-demo", &uid);
 	if (rc != DB_OK)
 		return rc;
 	/* a record just made has no account yet */
-	rc = person_link_account(c, pid, uid);
+	rc = members_person_link_account(c, pid, uid);
 	return rc == DB_OK ? DB_OK : DB_ERROR;
 }
 
@@ -247,10 +254,12 @@ int members_demo(struct db_conn *c, char *err, size_t cap)
 	int rc = scope_list(c, a, &sc, &ns);
 
 	for (size_t i = 0; i < ns && rc == DB_OK; i++)
-		rc = branch_ensure(c, sc[i].id, sc[i].parent_id ? "cell" : "region");
+		rc = members_branch_ensure(c, sc[i].id,
+					   sc[i].parent_id ? "cell" : "region");
 	for (size_t i = 0; i < ARRAY_LEN(demo_unions) && rc == DB_OK; i++)
-		rc = union_create(c, demo_unions[i].name, demo_unions[i].kind,
-				  demo_unions[i].description, &union_ids[i]);
+		rc = members_union_create(
+		    c, demo_unions[i].name, demo_unions[i].kind,
+		    demo_unions[i].description, &union_ids[i]);
 	for (int i = 0; i < DEMO_PEOPLE && rc == DB_OK; i++)
 		rc = demo_person(c, a, i, union_ids);
 	if (rc == DB_OK)

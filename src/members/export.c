@@ -2,7 +2,7 @@
 /*
  * CSV export of members: the import's columns, so that an export imports
  * again cleanly (and changes nothing). One pass over people with their
- * unions (the store's export_people_each); every cell written with
+ * unions (the store's members_export_people_each); every cell written with
  * csv_put, which keeps a spreadsheet from running any of them as a
  * formula. Who may export what, and the audit entry, are the callers'
  * (the command line, the page).
@@ -49,7 +49,7 @@ static int export_row(const struct person *p, const char *unions, void *arg)
 	csv_put(x->out, p->workplace, false);
 	csv_put(x->out, bname, false);
 	csv_put(x->out, unions, false);
-	csv_put(x->out, mstatus_name(p->status), false);
+	csv_put(x->out, members_status_name(p->status), false);
 	csv_put(x->out, p->joined_on, true);
 	x->count++;
 	return 0;
@@ -63,11 +63,12 @@ int members_export_csv(struct db_conn *c, struct arena *a, bool org,
 	int rc;
 
 	*n_r = 0;
-	if ((rc = branch_list(c, a, &x.branches, &x.nbranches)) != DB_OK)
+	if ((rc = members_branch_list(c, a, &x.branches, &x.nbranches)) !=
+	    DB_OK)
 		return rc;
 	for (int k = 0; k < COL__MAX; k++)
-		csv_put(out, import_col_name(k), k == COL__MAX - 1);
-	rc = export_people_each(c, export_wants, export_row, &x);
+		csv_put(out, members_import_col_name(k), k == COL__MAX - 1);
+	rc = members_export_people_each(c, export_wants, export_row, &x);
 	*n_r = x.count;
 	return rc;
 }

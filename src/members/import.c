@@ -3,16 +3,14 @@
  * CSV import of members, shared by `rudder import members` and the import
  * page. Two steps:
  *
- *   import_parse  reads the file (no database): the header names columns
- *                 in any order, unknown or repeated ones make the file
- *                 unusable; every row is checked and normalized, and a
- *                 row repeating an earlier row's phone or email refused;
- *   import_apply  in one transaction: branch and union names resolved,
- *                 the caller's reach checked, a row matched to an
- *                 existing person by email or phone (then updated, or
- *                 left alone when nothing differs), else created. With
- *                 all_or_nothing any refusal undoes everything; with
- *                 dry_run everything is undone after the report is made.
+ *   members_import_parse  reads the file (no database): the header names
+ * columns in any order, unknown or repeated ones make the file unusable; every
+ * row is checked and normalized, and a row repeating an earlier row's phone or
+ * email refused; members_import_apply  in one transaction: branch and union
+ * names resolved, the caller's reach checked, a row matched to an existing
+ * person by email or phone (then updated, or left alone when nothing differs),
+ * else created. With all_or_nothing any refusal undoes everything; with dry_run
+ * everything is undone after the report is made.
  *
  * Every refusal names the row's line and the column, so the same file
  * can be corrected and imported again; importing it twice changes
@@ -29,20 +27,21 @@ static const char *const col_names[COL__MAX] = {
 	"display_name", "legal_name", "phone", "email", "address", "birth_date",
 	"workplace", "branch", "affiliations", "status", "joined"};
 
-const char *import_col_name(int col)
+const char *members_import_col_name(int col)
 {
 	return col >= 0 && col < COL__MAX ? col_names[col] : "";
 }
 
 static const char *const match_names[] = {"update", "fill", "skip"};
 
-const char *import_opts_text(struct arena *a, const struct import_opts *o)
+const char *members_import_opts_text(struct arena *a,
+				     const struct import_opts *o)
 {
 	return arena_printf(a, "%s%s%s", match_names[o->on_match],
 			    o->clear_blank ? ",clear" : "", o->move ? ",move" : "");
 }
 
-int import_opts_parse(const char *text, struct import_opts *o)
+int members_import_opts_parse(const char *text, struct import_opts *o)
 {
 	char buf[64], *save = NULL;
 	bool first = true;
@@ -250,8 +249,9 @@ static int on_data(struct parse_full *f, const struct csv_row *row)
 			goto done;
 		}
 	}
-	r->in.branch_id = 1; /* resolved later; person_check wants one */
-	if ((why = person_check(a, &r->in, &field))) {
+	r->in.branch_id =
+	    1; /* resolved later; members_person_check wants one */
+	if ((why = members_person_check(a, &r->in, &field))) {
 		int c = COL_DISPLAY;
 		for (int k = 0; k < COL__MAX; k++)
 			if (strcmp(col_names[k], field) == 0)
@@ -312,8 +312,8 @@ static int on_row(void *arg, const struct csv_row *row)
 	return on_data(f, row);
 }
 
-int import_parse(struct arena *a, const char *data, size_t n,
-		 struct import_plan *p)
+int members_import_parse(struct arena *a, const char *data, size_t n,
+			 struct import_plan *p)
 {
 	struct parse_full f = {.x = {.p = p}};
 	const char *why = NULL;
@@ -382,7 +382,7 @@ static void *sealer_main(void *arg)
 				continue;
 			}
 			ps = arena_alloc(a, sizeof(*ps));
-			person_seal(a, &r->in, ps);
+			members_person_seal(a, &r->in, ps);
 			r->sealed = ps;
 		}
 		pthread_mutex_lock(&sl->mu);
@@ -468,10 +468,10 @@ static bool same(struct db_conn *c, struct arena *a, const struct person *e,
 		if (strcmp(pairs[i][0] ? pairs[i][0] : "", pairs[i][1] ? pairs[i][1] : "") != 0)
 			return false;
 	if (in->status && *in->status)
-		mstatus_parse(in->status, &st);
+		members_status_parse(in->status, &st);
 	if (e->branch_id != in->branch_id || e->status != st)
 		return false;
-	if (person_unions(c, a, e->id, &have, &nh) != DB_OK || nh != nu)
+	if (members_person_unions(c, a, e->id, &have, &nh) != DB_OK || nh != nu)
 		return false;
 	for (size_t i = 0; i < nu; i++) {
 		bool found = false;
@@ -542,7 +542,7 @@ static const char *union_names(struct db_conn *c, struct arena *a,
 	buf_init(&b);
 	for (size_t i = 0; i < n; i++) {
 		struct union_org u;
-		if (union_get(c, a, ids[i], &u) == DB_OK)
+		if (members_union_get(c, a, ids[i], &u) == DB_OK)
 			buf_printf(&b, "%s%s", b.len ? "; " : "", u.name);
 	}
 	out = arena_strndup(a, b.data ? b.data : "", b.len);
@@ -573,7 +573,7 @@ static void merge_match(struct one *x, struct db_conn *c, struct arena *a,
 		{COL_WORKPLACE, &in->workplace, e->workplace},
 		{COL_JOINED, &in->joined_on, e->joined_on},
 	};
-	const char *status = mstatus_name(e->status);
+	const char *status = members_status_name(e->status);
 	int64_t *have;
 	size_t nh = 0;
 
@@ -584,7 +584,8 @@ static void merge_match(struct one *x, struct db_conn *c, struct arena *a,
 	note_change(x, "display_name", e->display_name, in->display_name);
 	for (size_t i = 0; i < ARRAY_LEN(f); i++) {
 		*f[i].v = merged(x, f[i].col, f[i].have, *f[i].v);
-		note_change(x, import_col_name(f[i].col), f[i].have, *f[i].v);
+		note_change(x, members_import_col_name(f[i].col), f[i].have,
+			    *f[i].v);
 	}
 	if (x->col[COL_STATUS] < 0 || (r->blank & (1u << COL_STATUS)) ||
 	    o->on_match == IMPORT_MATCH_FILL)
@@ -598,12 +599,12 @@ static void merge_match(struct one *x, struct db_conn *c, struct arena *a,
 		in->branch_id = e->branch_id;
 	} else {
 		struct branch from, to;
-		if (branch_get(c, a, e->branch_id, &from) == DB_OK &&
-		    branch_get(c, a, in->branch_id, &to) == DB_OK)
+		if (members_branch_get(c, a, e->branch_id, &from) == DB_OK &&
+		    members_branch_get(c, a, in->branch_id, &to) == DB_OK)
 			note_change(x, "branch", from.name, to.name);
 	}
 	/* affiliations: the file's list, or what the member has */
-	if (person_unions(c, a, e->id, &have, &nh) != DB_OK)
+	if (members_person_unions(c, a, e->id, &have, &nh) != DB_OK)
 		nh = 0;
 	if (x->col[COL_AFFIL] < 0 ||
 	    ((r->blank & (1u << COL_AFFIL)) &&
@@ -638,14 +639,15 @@ static int row_tx(struct db_conn *c, void *arg)
 	enum mstatus st = MS_ACTIVE;
 
 	if (r->in.status && *r->in.status)
-		mstatus_parse(r->in.status, &st);
+		members_status_parse(r->in.status, &st);
 	if (r->sealed) {
 		const unsigned char *bi[CONTACT__MAX] = {
 			r->sealed->email ? r->sealed->email_bi : NULL,
 			r->sealed->phone ? r->sealed->phone_bi : NULL};
-		rc = contacts_plan(c, a, bi, 0, r->in.branch_id, &v, &plan);
+		rc = members_contacts_plan(c, a, bi, 0, r->in.branch_id, &v,
+					   &plan);
 	} else {
-		rc = contacts_plan_input(c, a, &r->in, 0, &v, &plan);
+		rc = members_contacts_plan_input(c, a, &r->in, 0, &v, &plan);
 	}
 	if (rc != DB_OK)
 		goto out;
@@ -659,18 +661,22 @@ static int row_tx(struct db_conn *c, void *arg)
 	r->id = by_email ? by_email : by_phone;
 	if (!r->id) {
 		/* new: holders the importer does not see get a review */
-		contacts_apply(&plan, &r->in);
-		rc = r->sealed ? person_create_sealed(c, &r->in, r->sealed, x->o->by, &r->id)
-			       : person_create(c, a, &r->in, x->o->by, &r->id);
+		members_contacts_apply(&plan, &r->in);
+		rc =
+		    r->sealed
+			? members_person_create_sealed(c, &r->in, r->sealed,
+						       x->o->by, &r->id)
+			: members_person_create(c, a, &r->in, x->o->by, &r->id);
 		if (rc == DB_OK)
-			rc = contacts_settle(c, r->id, &plan, x->o->by);
+			rc = members_contacts_settle(c, r->id, &plan, x->o->by);
 		if (rc == DB_OK)
-			rc = person_add_unions(c, r->id, x->uids, x->nu);
+			rc =
+			    members_person_add_unions(c, r->id, x->uids, x->nu);
 		r->action = IMPORT_CREATED;
 		goto out;
 	}
 	/* in the plan's arena: kept values outlive this row */
-	if (person_get(c, x->plan_arena, r->id, true, &e) != DB_OK) {
+	if (members_person_get(c, x->plan_arena, r->id, true, &e) != DB_OK) {
 		rc = DB_ERROR;
 		goto out;
 	}
@@ -685,27 +691,29 @@ static int row_tx(struct db_conn *c, void *arg)
 	}
 	merge_match(x, c, x->plan_arena, &e);
 	if (r->in.status && *r->in.status)
-		mstatus_parse(r->in.status, &st);
+		members_status_parse(r->in.status, &st);
 	if (same(c, a, &e, &r->in, x->uids, x->nu)) {
 		r->action = IMPORT_UNCHANGED;
 		goto out;
 	}
 	/* the values as they will stand, against everyone else */
-	if ((rc = contacts_plan_input(c, a, &r->in, r->id, &v, &plan)) != DB_OK)
+	if ((rc = members_contacts_plan_input(c, a, &r->in, r->id, &v,
+					      &plan)) != DB_OK)
 		goto out;
 	if (plan.seen[CONTACT_EMAIL] || plan.seen[CONTACT_PHONE]) {
 		refuse(r, COL_PHONE, N_("Someone with this phone or email is registered already."));
 		rc = DB_CONSTRAINT;
 		goto out;
 	}
-	contacts_apply(&plan, &r->in);
-	rc = person_update(c, a, r->id, &r->in, x->o->by);
+	members_contacts_apply(&plan, &r->in);
+	rc = members_person_update(c, a, r->id, &r->in, x->o->by);
 	if (rc == DB_OK)
-		rc = contacts_settle(c, r->id, &plan, x->o->by);
+		rc = members_contacts_settle(c, r->id, &plan, x->o->by);
 	if (rc == DB_OK && e.status != st)
-		rc = person_set_status(c, a, r->id, st, x->o->by, "import");
+		rc = members_person_set_status(c, a, r->id, st, x->o->by,
+					       "import");
 	if (rc == DB_OK)
-		rc = person_set_unions(c, r->id, x->uids, x->nu);
+		rc = members_person_set_unions(c, r->id, x->uids, x->nu);
 	r->action = IMPORT_UPDATED;
 out:
 	if (rc == DB_CONSTRAINT && !r->error)
@@ -730,11 +738,11 @@ static int64_t name_id(struct names *m, struct arena *a, const char *name,
 	int64_t id = 0;
 	if (branch) {
 		struct branch b;
-		if (branch_find(c, a, name, &b) == DB_OK)
+		if (members_branch_find(c, a, name, &b) == DB_OK)
 			id = b.id;
 	} else {
 		struct union_org u;
-		if (union_find(c, a, name, &u) == DB_OK)
+		if (members_union_find(c, a, name, &u) == DB_OK)
 			id = u.id;
 	}
 	if (m->n == m->cap) {
@@ -825,8 +833,8 @@ static int apply_tx(struct db_conn *c, void *arg)
 	return DB_OK;
 }
 
-int import_apply(struct db_conn *c, struct import_plan *p,
-		 const struct import_opts *o)
+int members_import_apply(struct db_conn *c, struct import_plan *p,
+			 const struct import_opts *o)
 {
 	struct apply ap = {.p = p, .o = o};
 	int rc = db_tx(c, apply_tx, &ap);
@@ -840,8 +848,8 @@ int import_apply(struct db_conn *c, struct import_plan *p,
 	return rc;
 }
 
-char *import_fatal(struct arena *a, const char *lang,
-		   const struct import_plan *p)
+char *members_import_fatal(struct arena *a, const char *lang,
+			   const struct import_plan *p)
 {
 	const char *msg = tr(lang, p->fatal);
 	const char *d = p->fatal_detail;
@@ -852,8 +860,8 @@ char *import_fatal(struct arena *a, const char *lang,
 	return arena_printf(a, "%s%s%s%s", msg, d ? " \"" : "", d ? d : "", d ? "\"" : "");
 }
 
-char *import_message(struct arena *a, const char *lang,
-		     const struct import_row *r)
+char *members_import_message(struct arena *a, const char *lang,
+			     const struct import_row *r)
 {
 	const char *msg = tr(lang, r->error);
 	if (r->ref_line)

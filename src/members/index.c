@@ -72,111 +72,19 @@ static bool rebuilding;
 static int64_t *replay; /* ids changed while a rebuild ran */
 static size_t nreplay, capreplay;
 
-/* ---- folding ---- */
-
-static uint32_t fold_cp(uint32_t cp)
-{
-	if (cp >= 'A' && cp <= 'Z')
-		return cp + 32;
-	if (cp >= 0x410 && cp <= 0x42F) /* А-Я */
-		return cp + 32;
-	if (cp >= 0x400 && cp <= 0x40F) /* Ѐ-Џ, incl. Ё, І */
-		return cp + 80;
-	/* Kazakh and others in the Cyrillic supplement: even = capital */
-	if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
-	    (cp >= 0x4D0 && cp <= 0x4FF))
-		return (cp & 1) ? cp : cp + 1;
-	if (cp == 0x4C0)
-		return 0x4CF;
-	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) /* Latin-1 capitals */
-		return cp + 32;
-	return cp;
-}
-
-static void put_cp(struct buf *b, uint32_t cp)
-{
-	char o[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		o[0] = (char)(0xF0 | (cp >> 18));
-		o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	buf_append(b, o, n);
-}
-
-static void fold_into(struct buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		uint32_t cp;
-		size_t k;
-		if (*p < 0x80) {
-			cp = *p;
-			k = 1;
-		} else if ((*p & 0xE0) == 0xC0 && p[1]) {
-			cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
-			k = 2;
-		} else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
-			cp = ((uint32_t)(*p & 0x0F) << 12) |
-			     ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-			k = 3;
-		} else if ((*p & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
-			cp = ((uint32_t)(*p & 0x07) << 18) |
-			     ((uint32_t)(p[1] & 0x3F) << 12) |
-			     ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-			k = 4;
-		} else {
-			p++;
-			continue;
-		}
-		put_cp(b, fold_cp(cp));
-		p += k;
-	}
-}
-
-char *text_fold(struct arena *a, const char *s)
-{
-	struct buf b;
-	char *out;
-
-	buf_init(&b);
-	fold_into(&b, s ? s : "");
-	buf_reserve(&b, 0);
-	out = arena_strndup(a, b.data, b.len);
-	buf_free(&b);
-	return out;
-}
-
 /* The searchable text of a person. */
 static void person_text(struct buf *b, const char *display, const char *legal,
 			const char *phone, const char *email)
 {
-	fold_into(b, display);
+	text_fold_into(b, display);
 	buf_putc(b, SEP);
-	fold_into(b, legal ? legal : "");
+	text_fold_into(b, legal ? legal : "");
 	buf_putc(b, SEP);
 	for (const char *p = phone ? phone : ""; *p; p++)
 		if (*p >= '0' && *p <= '9')
 			buf_putc(b, *p);
 	buf_putc(b, SEP);
-	fold_into(b, email ? email : "");
+	text_fold_into(b, email ? email : "");
 }
 
 /* ---- building blocks ---- */
@@ -467,10 +375,10 @@ static struct idx *build(struct db_conn *c)
 	int rc;
 
 	buf_init(&b.t);
-	rc = index_people_each(c, build_person, &b);
+	rc = members_index_people_each(c, build_person, &b);
 	buf_free(&b.t);
 	if (rc == DB_OK)
-		rc = person_unions_each(c, build_union, &b);
+		rc = members_person_unions_each(c, build_union, &b);
 	if (rc != DB_OK) {
 		free(b.pu);
 		idx_free(x);
@@ -534,7 +442,7 @@ static struct idx *build(struct db_conn *c)
 	return x;
 }
 
-int mindex_load(struct db_conn *c)
+int members_index_load(struct db_conn *c)
 {
 	struct idx *x = build(c);
 
@@ -547,7 +455,7 @@ int mindex_load(struct db_conn *c)
 	return 0;
 }
 
-void mindex_free(void)
+void members_index_free(void)
 {
 	pthread_rwlock_wrlock(&lock);
 	idx_free(cur);
@@ -555,7 +463,7 @@ void mindex_free(void)
 	pthread_rwlock_unlock(&lock);
 }
 
-size_t mindex_count(void)
+size_t members_index_count(void)
 {
 	size_t n;
 
@@ -603,10 +511,10 @@ static void refresh_in(struct idx *x, struct db_conn *c, int64_t id)
 	int64_t *unions = NULL;
 	size_t nu = 0;
 	uint32_t old;
-	int rc = person_get(c, a, id, true, &p);
+	int rc = members_person_get(c, a, id, true, &p);
 
 	if (rc == DB_OK && !p.erased_at)
-		rc = person_unions(c, a, id, &unions, &nu);
+		rc = members_person_unions(c, a, id, &unions, &nu);
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		log_error("members", "the index could not read person %lld again",
 			  (long long)id);
@@ -631,7 +539,7 @@ static void refresh_in(struct idx *x, struct db_conn *c, int64_t id)
 	arena_free(a);
 }
 
-void mindex_refresh(struct db_conn *c, int64_t id)
+void members_index_refresh(struct db_conn *c, int64_t id)
 {
 	bool start = false;
 
@@ -653,10 +561,10 @@ void mindex_refresh(struct db_conn *c, int64_t id)
 	pthread_rwlock_unlock(&lock);
 
 	if (start)
-		mindex_rebuild();
+		members_index_rebuild();
 }
 
-void mindex_rebuild(void)
+void members_index_rebuild(void)
 {
 	pthread_mutex_lock(&rebuild_lock);
 	if (!rebuilding) {
@@ -670,7 +578,7 @@ void mindex_rebuild(void)
 	pthread_mutex_unlock(&rebuild_lock);
 }
 
-void mindex_count_active(int64_t *counts, size_t n)
+void members_index_count_active(int64_t *counts, size_t n)
 {
 	memset(counts, 0, n * sizeof(*counts));
 	pthread_rwlock_rdlock(&lock);
@@ -687,7 +595,7 @@ static bool bit(const uint8_t *map, size_t n, uint32_t i)
 }
 
 static bool rec_ok(const struct idx *x, const struct rec *r,
-		   const struct mindex_query *q)
+		   const struct members_index_query *q)
 {
 	if (r->dead)
 		return false;
@@ -736,7 +644,8 @@ static char *query_text(struct arena *a, const char *in)
 
 /* The total from the per-branch counts, when the query has no text and
  * no union filter: then a page is found without walking everyone. */
-static bool total_from_counts(const struct idx *x, const struct mindex_query *q,
+static bool total_from_counts(const struct idx *x,
+			      const struct members_index_query *q,
 			      size_t *total_r)
 {
 	size_t total = 0;
@@ -795,7 +704,7 @@ static bool text_ok(const struct idx *x, const struct rec *r, const char *frag,
  * the page is read off as they come, merged with the overlay's matches,
  * and the counting stops at q->count_cap when one is set. */
 static void query_text3(struct arena *a, struct idx *x,
-			const struct mindex_query *q, const char *frag,
+			const struct members_index_query *q, const char *frag,
 			size_t flen, const uint32_t *ov, size_t nov,
 			struct mindex_page *pg)
 {
@@ -856,8 +765,8 @@ static void query_text3(struct arena *a, struct idx *x,
 	pg->at_least = stopped;
 }
 
-int mindex_query(struct arena *a, const struct mindex_query *q,
-		 struct mindex_page *pg)
+int members_index_query(struct arena *a, const struct members_index_query *q,
+			struct mindex_page *pg)
 {
 	struct mindex_hit *hits;
 	uint32_t *overlay;

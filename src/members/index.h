@@ -17,7 +17,7 @@
 struct arena;
 struct db_conn;
 
-struct mindex_query {
+struct members_index_query {
 	const char *text;          /* a fragment; NULL or "" lists */
 	bool org;                  /* every branch is visible */
 	const uint8_t *visible;    /* else: bitmap by branch id */
@@ -39,14 +39,14 @@ struct mindex_hit {
 };
 
 /* Builds the index from the database (replacing any). -1 on failure. */
-int mindex_load(struct db_conn *c);
+int members_index_load(struct db_conn *c);
 /* Reads one person again after a change (or removes them when gone or
  * erased). Cheap; the index rebuilds itself in the background when many
  * changes have piled up. */
-void mindex_refresh(struct db_conn *c, int64_t id);
+void members_index_refresh(struct db_conn *c, int64_t id);
 /* Rebuilds the index from the database in the background (after an
  * import by another process); queries meanwhile see the old one. */
-void mindex_rebuild(void);
+void members_index_rebuild(void);
 struct mindex_page {
 	struct mindex_hit *hits; /* arena-owned */
 	size_t n;                /* on this page */
@@ -56,17 +56,13 @@ struct mindex_page {
 
 /* The page of people matching q, sorted by display name, and how many
  * match in all. */
-int mindex_query(struct arena *a, const struct mindex_query *q,
-		 struct mindex_page *page_r);
+int members_index_query(struct arena *a, const struct members_index_query *q,
+			struct mindex_page *page_r);
 /* Active people per branch id (counts[branch], n slots). */
-void mindex_count_active(int64_t *counts, size_t n);
+void members_index_count_active(int64_t *counts, size_t n);
 /* People in the index (for tests and metrics). */
-size_t mindex_count(void);
+size_t members_index_count(void);
 /* Frees everything (at shutdown). */
-void mindex_free(void);
-
-/* Lower-cases UTF-8 for Latin, Cyrillic and Kazakh letters; other
- * characters are kept. Result arena-owned. */
-char *text_fold(struct arena *a, const char *s);
+void members_index_free(void);
 
 #endif

@@ -27,7 +27,7 @@ static int public_key(struct db_conn *c, unsigned char *pk)
 {
 	struct arena *a = arena_new();
 	struct db_blob k;
-	int rc = intake_key_get(c, a, &k);
+	int rc = members_intake_key_get(c, a, &k);
 
 	if (rc == DB_OK && k.len != INTAKE_KEY_LEN)
 		rc = DB_ERROR;
@@ -37,7 +37,7 @@ static int public_key(struct db_conn *c, unsigned char *pk)
 	return rc;
 }
 
-int intake_public(struct db_conn *c, unsigned char *pk)
+int members_intake_public(struct db_conn *c, unsigned char *pk)
 {
 	return public_key(c, pk) == DB_OK ? 0 : -1;
 }
@@ -67,7 +67,8 @@ static int vetters(struct db_conn *c, struct arena *a, int64_t **ids_r,
 		int rc;
 		if (!role_has_perm(roles[i], PERM_MEMBERS_VET))
 			continue;
-		if ((rc = role_accounts(c, a, roles[i]->name, &got, &k)) != DB_OK)
+		if ((rc = members_role_accounts(c, a, roles[i]->name, &got,
+						&k)) != DB_OK)
 			return rc;
 		for (size_t j = 0; j < k; j++) {
 			if (is_vetter(ids, n, got[j]))
@@ -92,19 +93,20 @@ static int give(struct db_conn *c, struct arena *a, int64_t user,
 
 	if (personal_key_public(c, user, upk) != DB_OK)
 		return 0; /* no password yet: later */
-	rc = intake_grant_get(c, a, user, &g);
+	rc = members_intake_grant_get(c, a, user, &g);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return -1;
 	if (rc == DB_OK && g.for_key.len == sizeof(upk) &&
 	    memcmp(g.for_key.p, upk, sizeof(upk)) == 0)
 		return 0;
 	crypto_box_seal(sealed, sk, INTAKE_KEY_LEN, upk);
-	if (intake_grant_put(c, user, upk, sizeof(upk), sealed, sizeof(sealed)) != DB_OK)
+	if (members_intake_grant_put(c, user, upk, sizeof(upk), sealed,
+				     sizeof(sealed)) != DB_OK)
 		return -1;
 	return 1;
 }
 
-int intake_share(struct db_conn *c, const unsigned char *sk)
+int members_intake_share(struct db_conn *c, const unsigned char *sk)
 {
 	struct arena *a = arena_new();
 	int64_t *ids, *holders;
@@ -119,11 +121,11 @@ int intake_share(struct db_conn *c, const unsigned char *sk)
 		given += rc;
 	}
 	/* an officer who may no longer vet loses the copy */
-	if (intake_grant_holders(c, a, &holders, &nholders) != DB_OK)
+	if (members_intake_grant_holders(c, a, &holders, &nholders) != DB_OK)
 		goto fail;
 	for (size_t i = 0; i < nholders; i++)
 		if (!is_vetter(ids, n, holders[i]) &&
-		    intake_grant_drop(c, holders[i]) != DB_OK)
+		    members_intake_grant_drop(c, holders[i]) != DB_OK)
 			goto fail;
 	arena_free(a);
 	return given;
@@ -144,40 +146,44 @@ static int ensure_tx(struct db_conn *c, void *arg)
 	if (rc != DB_NOTFOUND)
 		return rc; /* there is one, or the database failed */
 	crypto_box_keypair(pk, sk);
-	rc = intake_key_put(c, pk, sizeof(pk));
+	rc = members_intake_key_put(c, pk, sizeof(pk));
 	if (rc <= 0) {
 		sodium_memzero(sk, sizeof(sk));
 		return rc < 0 ? rc : DB_OK; /* another process made it */
 	}
-	given = intake_share(c, sk);
+	given = members_intake_share(c, sk);
 	sodium_memzero(sk, sizeof(sk));
 	/* with no officer to hold it, the key would lock applications away */
 	return given > 0 ? DB_OK : DB_NOTFOUND;
 }
 
-int intake_ensure(struct db_conn *c)
+int members_intake_ensure(struct db_conn *c)
 {
 	unsigned char pk[INTAKE_KEY_LEN];
 
-	if (intake_public(c, pk) == 0)
+	if (members_intake_public(c, pk) == 0)
 		return 0;
-	return db_tx(c, ensure_tx, NULL) == DB_OK && intake_public(c, pk) == 0
-		       ? 0
-		       : -1;
+	return db_tx(c, ensure_tx, NULL) == DB_OK &&
+		       members_intake_public(c, pk) == 0
+		   ? 0
+		   : -1;
 }
 
-int intake_secret(struct http_req *rq, unsigned char *sk, unsigned char *pk)
+int members_intake_secret(struct http_req *rq, unsigned char *sk,
+			  unsigned char *pk)
 {
 	unsigned char psk[PERSONAL_SK_LEN], ppk[PERSONAL_PK_LEN];
 	struct intake_grant g;
 	int ok = -1;
 
-	if (intake_public(platform_conn(), pk) != 0 ||
+	if (members_intake_public(platform_conn(), pk) != 0 ||
 	    auth_personal_key(rq, psk, ppk) != 0)
 		return -1;
-	if (intake_grant_get(platform_conn(), rq->arena, rq->user.id, &g) == DB_OK &&
+	if (members_intake_grant_get(platform_conn(), rq->arena, rq->user.id,
+				     &g) == DB_OK &&
 	    g.sealed_sk.len == crypto_box_SEALBYTES + INTAKE_KEY_LEN &&
-	    crypto_box_seal_open(sk, g.sealed_sk.p, g.sealed_sk.len, ppk, psk) == 0)
+	    crypto_box_seal_open(sk, g.sealed_sk.p, g.sealed_sk.len, ppk,
+				 psk) == 0)
 		ok = 0;
 	sodium_memzero(psk, sizeof(psk));
 	if (ok == 0) {
@@ -192,8 +198,8 @@ int intake_secret(struct http_req *rq, unsigned char *sk, unsigned char *pk)
 	return ok;
 }
 
-unsigned char *intake_seal(struct arena *a, const unsigned char *pk,
-			   const char *plain, size_t n, size_t *len_r)
+unsigned char *members_intake_seal(struct arena *a, const unsigned char *pk,
+				   const char *plain, size_t n, size_t *len_r)
 {
 	unsigned char *out = arena_alloc(a, crypto_box_SEALBYTES + n);
 
@@ -202,8 +208,9 @@ unsigned char *intake_seal(struct arena *a, const unsigned char *pk,
 	return out;
 }
 
-char *intake_open(struct arena *a, const unsigned char *sk,
-		  const unsigned char *pk, const void *sealed, size_t len)
+char *members_intake_open(struct arena *a, const unsigned char *sk,
+			  const unsigned char *pk, const void *sealed,
+			  size_t len)
 {
 	char *out;
 

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "index.h"
+#include "platform/core/csv.h"
 #include "members.h"
 #include "platform/http/http.h"
 #include "platform/platform.h"
@@ -18,11 +19,12 @@ struct mscope {
 	size_t nbits;
 	bool any; /* holds the permission somewhere */
 };
-void mscope_for(struct http_req *rq, const char *perm, struct mscope *out);
-bool mscope_has(const struct mscope *s, int64_t branch);
+void members_scope_for(struct http_req *rq, const char *perm,
+		       struct mscope *out);
+bool members_scope_has(const struct mscope *s, int64_t branch);
 /* The branch and everything under it, as a bitmap (filters). */
-void mscope_subtree(struct http_req *rq, int64_t branch, uint8_t **bits_r,
-		    size_t *n_r);
+void members_scope_subtree(struct http_req *rq, int64_t branch,
+			   uint8_t **bits_r, size_t *n_r);
 
 /* After a change to a person commits: this process's index, and (via the
  * event channel) every other process's. */
@@ -35,8 +37,8 @@ void members_index_current(void);
 #define MEMBERS_COUNT_CAP 1000
 
 /* ---- rules.c: rules that need no database and no HTTP ----
- * (with person_check, phone_normalize, date_valid, due_check and the
- * mstatus_ functions of members.h) */
+ * (with members_person_check, members_phone_normalize, date_valid,
+ * members_due_check and the mstatus_ functions of members.h) */
 /* "2000.50 KZT" from minor units (arena-owned). */
 char *members_money(struct arena *a, int64_t minor, const char *currency);
 /* "2000", "2 000", "2000.50" or "2000,5" -> minor units in *out_r: 0, or
@@ -47,13 +49,13 @@ int members_money_parse(const char *s, int64_t *out_r);
  * "[merged from record N]" and every non-empty field drop held, one
  * "name: value" line each, then drop's notes. Nothing of drop fills
  * keep's fields. Arena-owned. */
-char *person_merge_notes(struct arena *a, const struct person *keep,
-			 const struct person *drop);
+char *members_person_merge_notes(struct arena *a, const struct person *keep,
+				 const struct person *drop);
 
 /* Shared by the pages and the API (pages.c) */
 const char *members_field_label(struct http_req *rq, const char *name);
 void members_input_from_form(struct http_req *rq, struct person_input *in);
-/* person_check, then: the branch exists and the caller may write there.
+/* members_person_check, then: the branch exists and the caller may write there.
  * NULL, or a msgid with the field in *field_r. */
 const char *members_write_check(struct http_req *rq, struct person_input *in,
 				const char **field_r);
@@ -72,7 +74,7 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
 int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r);
 const char *members_branch_name(struct http_req *rq, int64_t id);
 /* "person:12", the audit log's name for a person (arena-owned). */
-char *person_ref(struct arena *a, int64_t id);
+char *members_person_ref(struct arena *a, int64_t id);
 /* Writes a text search (q) to the audit log: by whom, the text sealed,
  * how many found. Nothing for a list without q. DB_OK or an error: the
  * caller then shows nothing. */
@@ -100,91 +102,75 @@ void members_edit(struct http_req *rq, struct http_resp *rs);
 void members_update(struct http_req *rq, struct http_resp *rs);
 void members_status(struct http_req *rq, struct http_resp *rs);
 void members_dues(struct http_req *rq, struct http_resp *rs);
-void branches_list(struct http_req *rq, struct http_resp *rs);
-void branches_create(struct http_req *rq, struct http_resp *rs);
-void branches_show(struct http_req *rq, struct http_resp *rs);
-void unions_list(struct http_req *rq, struct http_resp *rs);
-void unions_create(struct http_req *rq, struct http_resp *rs);
-void unions_show(struct http_req *rq, struct http_resp *rs);
-void unions_rep(struct http_req *rq, struct http_resp *rs);
-void api_members_list(struct http_req *rq, struct http_resp *rs);
-void api_members_create(struct http_req *rq, struct http_resp *rs);
-void api_members_get(struct http_req *rq, struct http_resp *rs);
-void api_members_update(struct http_req *rq, struct http_resp *rs);
-void api_branches(struct http_req *rq, struct http_resp *rs);
-void api_unions(struct http_req *rq, struct http_resp *rs);
+void members_branches_list(struct http_req *rq, struct http_resp *rs);
+void members_branches_create(struct http_req *rq, struct http_resp *rs);
+void members_branches_show(struct http_req *rq, struct http_resp *rs);
+void members_unions_list(struct http_req *rq, struct http_resp *rs);
+void members_unions_create(struct http_req *rq, struct http_resp *rs);
+void members_unions_show(struct http_req *rq, struct http_resp *rs);
+void members_unions_rep(struct http_req *rq, struct http_resp *rs);
+void members_api_members_list(struct http_req *rq, struct http_resp *rs);
+void members_api_members_create(struct http_req *rq, struct http_resp *rs);
+void members_api_members_get(struct http_req *rq, struct http_resp *rs);
+void members_api_members_update(struct http_req *rq, struct http_resp *rs);
+void members_api_branches(struct http_req *rq, struct http_resp *rs);
+void members_api_unions(struct http_req *rq, struct http_resp *rs);
 
 /* intake.c: the write-only intake (see there) */
 #define INTAKE_KEY_LEN 32
-int intake_public(struct db_conn *c, unsigned char *pk);
+int members_intake_public(struct db_conn *c, unsigned char *pk);
 /* Makes the intake keypair if there is none and some vetting officer has
  * a personal key. 0 when a key exists afterwards. */
-int intake_ensure(struct db_conn *c);
+int members_intake_ensure(struct db_conn *c);
 /* Copies the intake secret key to vetting officers lacking a current
  * copy; drops the copies of those who may no longer vet. How many got
  * one, or -1. */
-int intake_share(struct db_conn *c, const unsigned char *sk);
+int members_intake_share(struct db_conn *c, const unsigned char *sk);
 /* The intake secret key inside this officer's session, or -1. */
-int intake_secret(struct http_req *rq, unsigned char *sk, unsigned char *pk);
+int members_intake_secret(struct http_req *rq, unsigned char *sk,
+			  unsigned char *pk);
 /* The store's side (store.c). The public key: DB_OK with its bytes
  * (arena-owned), DB_NOTFOUND when none was made yet, or negative. */
-int intake_key_get(struct db_conn *c, struct arena *a, struct db_blob *pk_r);
+int members_intake_key_get(struct db_conn *c, struct arena *a,
+			   struct db_blob *pk_r);
 /* Stores the public key unless there is one: 1 when stored, 0 when
  * another process stored one first, or negative. */
-int intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n);
+int members_intake_key_put(struct db_conn *c, const unsigned char *pk,
+			   size_t n);
 /* An officer's copy of the secret key: sealed_sk sealed to their
  * personal public key for_key. */
 struct intake_grant {
 	struct db_blob for_key, sealed_sk;
 };
 /* user's copy (arena-owned): DB_OK, DB_NOTFOUND or negative. */
-int intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
-		     struct intake_grant *out);
+int members_intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
+			     struct intake_grant *out);
 /* Sets (replaces) user's copy; drops it: DB_OK or negative. */
-int intake_grant_put(struct db_conn *c, int64_t user, const void *for_key,
-		     size_t nkey, const void *sealed_sk, size_t nsealed);
-int intake_grant_drop(struct db_conn *c, int64_t user);
+int members_intake_grant_put(struct db_conn *c, int64_t user,
+			     const void *for_key, size_t nkey,
+			     const void *sealed_sk, size_t nsealed);
+int members_intake_grant_drop(struct db_conn *c, int64_t user);
 /* The accounts holding a copy, ascending (arena array): DB_OK or
  * negative. */
-int intake_grant_holders(struct db_conn *c, struct arena *a, int64_t **ids_r,
-			 size_t *n_r);
+int members_intake_grant_holders(struct db_conn *c, struct arena *a,
+				 int64_t **ids_r, size_t *n_r);
 /* The active accounts granted role over any scope, ascending, each once
  * (arena array): DB_OK or negative. */
-int role_accounts(struct db_conn *c, struct arena *a, const char *role,
-		  int64_t **ids_r, size_t *n_r);
-unsigned char *intake_seal(struct arena *a, const unsigned char *pk,
-			   const char *plain, size_t n, size_t *len_r);
-char *intake_open(struct arena *a, const unsigned char *sk,
-		  const unsigned char *pk, const void *sealed, size_t len);
+int members_role_accounts(struct db_conn *c, struct arena *a, const char *role,
+			  int64_t **ids_r, size_t *n_r);
+unsigned char *members_intake_seal(struct arena *a, const unsigned char *pk,
+				   const char *plain, size_t n, size_t *len_r);
+char *members_intake_open(struct arena *a, const unsigned char *sk,
+			  const unsigned char *pk, const void *sealed,
+			  size_t len);
 
 /* applications.c */
-void join_form(struct http_req *rq, struct http_resp *rs);
-void join_submit(struct http_req *rq, struct http_resp *rs);
-void applications_list(struct http_req *rq, struct http_resp *rs);
-void applications_show(struct http_req *rq, struct http_resp *rs);
-void applications_review(struct http_req *rq, struct http_resp *rs);
-void applications_settings(struct http_req *rq, struct http_resp *rs);
-
-/* csv.c */
-struct csv_row {
-	size_t line; /* the physical line the row starts on */
-	char **fields;
-	size_t *lens;
-	size_t n;
-	bool too_many, too_long;
-};
-typedef int (*csv_row_fn)(void *arg, const struct csv_row *row);
-/* Reads CSV text (UTF-8, an optional byte order mark, CRLF or LF, quoted
- * fields with commas, quotes and newlines); fn runs for every row, the
- * header included, and stops the reading by returning non-zero. -1 with
- * a msgid and the line (0: the whole file) when the text is not CSV. */
-int csv_read(const char *data, size_t n, csv_row_fn fn, void *arg,
-	     const char **why_r, size_t *line_r);
-/* Appends a cell (quoted when needed; a leading = + - @ guarded by ')
- * and "," or, for the last cell, CRLF. */
-void csv_put(struct buf *b, const char *s, bool last);
-/* A guarded cell as it was: "'=x" -> "=x". */
-const char *csv_unguard(const char *s);
+void members_join_form(struct http_req *rq, struct http_resp *rs);
+void members_join_submit(struct http_req *rq, struct http_resp *rs);
+void members_applications_list(struct http_req *rq, struct http_resp *rs);
+void members_applications_show(struct http_req *rq, struct http_resp *rs);
+void members_applications_review(struct http_req *rq, struct http_resp *rs);
+void members_applications_settings(struct http_req *rq, struct http_resp *rs);
 
 /* import.c (see there) */
 enum {
@@ -214,15 +200,17 @@ struct person_sealed {
 	unsigned char email_bi[16], phone_bi[16];
 	bool email, phone; /* the blind indexes are set */
 };
-void person_seal(struct arena *a, const struct person_input *in,
-		 struct person_sealed *out);
-/* person_create with the sealing done. */
-int person_create_sealed(struct db_conn *c, const struct person_input *in,
-			 const struct person_sealed *s, int64_t by, int64_t *id_r);
-/* person_find_contact by blind indexes already computed: the person with
- * that email, and the one with that phone (0 when none). */
-int person_find_sealed(struct db_conn *c, const struct person_sealed *s,
-		       int64_t *by_email, int64_t *by_phone);
+void members_person_seal(struct arena *a, const struct person_input *in,
+			 struct person_sealed *out);
+/* members_person_create with the sealing done. */
+int members_person_create_sealed(struct db_conn *c,
+				 const struct person_input *in,
+				 const struct person_sealed *s, int64_t by,
+				 int64_t *id_r);
+/* members_person_find_contact by blind indexes already computed: the person
+ * with that email, and the one with that phone (0 when none). */
+int members_person_find_sealed(struct db_conn *c, const struct person_sealed *s,
+			       int64_t *by_email, int64_t *by_phone);
 
 /* ---- contacts: one phone or email, two people (contacts.c) ----
  * An officer's answer never depends on people outside their scope. A
@@ -233,9 +221,10 @@ int person_find_sealed(struct db_conn *c, const struct person_sealed *s,
  * a contact review waits for an officer who sees both people, who merges
  * them or keeps them apart (reviews.c). */
 enum { CONTACT_EMAIL, CONTACT_PHONE, CONTACT__MAX };
-const char *contact_field_name(int field);
+const char *members_contact_field_name(int field);
 /* The blind index of a value as the store keeps it; false when empty. */
-bool person_contact_index(int field, const char *value, unsigned char bi[16]);
+bool members_person_contact_index(int field, const char *value,
+				  unsigned char bi[16]);
 struct contact_holder {
 	int64_t id, branch_id;
 	const char *path; /* the branch's scope path */
@@ -243,9 +232,9 @@ struct contact_holder {
 };
 /* Everyone but self who holds the value (bi), first holders first;
  * arena array. */
-int person_holders(struct db_conn *c, struct arena *a, int field,
-		   const unsigned char *bi, int64_t self,
-		   struct contact_holder **out_r, size_t *n_r);
+int members_person_holders(struct db_conn *c, struct arena *a, int field,
+			   const unsigned char *bi, int64_t self,
+			   struct contact_holder **out_r, size_t *n_r);
 
 /* Whose people may the writer see (by their branch's scope path)? NULL
  * sees: everyone (the command line). */
@@ -254,7 +243,7 @@ struct contact_view {
 	void *arg;
 };
 /* The view of a request's account: members.read over the branch. */
-struct contact_view contact_view_of(struct http_req *rq);
+struct contact_view members_contact_view_of(struct http_req *rq);
 struct contact_plan {
 	int64_t seen[CONTACT__MAX];   /* a holder the writer sees; 0: none */
 	int64_t hidden[CONTACT__MAX]; /* one the writer does not see */
@@ -264,24 +253,28 @@ struct contact_plan {
 /* What writing a record of branch (as person self; 0 for a new one)
  * meets. bi[f] is the value's blind index or NULL when the field is
  * empty. */
-int contacts_plan(struct db_conn *c, struct arena *a,
-		  const unsigned char *const bi[CONTACT__MAX], int64_t self,
-		  int64_t branch, const struct contact_view *v,
-		  struct contact_plan *out);
+int members_contacts_plan(struct db_conn *c, struct arena *a,
+			  const unsigned char *const bi[CONTACT__MAX],
+			  int64_t self, int64_t branch,
+			  const struct contact_view *v,
+			  struct contact_plan *out);
 /* The same from the input's own values. */
-int contacts_plan_input(struct db_conn *c, struct arena *a,
-			const struct person_input *in, int64_t self,
-			const struct contact_view *v, struct contact_plan *out);
+int members_contacts_plan_input(struct db_conn *c, struct arena *a,
+				const struct person_input *in, int64_t self,
+				const struct contact_view *v,
+				struct contact_plan *out);
 /* Sets the input's alias flags from the plan. */
-void contacts_apply(const struct contact_plan *p, struct person_input *in);
+void members_contacts_apply(const struct contact_plan *p,
+			    struct person_input *in);
 /* Once person is written: a review for each holder the writer could not
  * see, and reviews of fields that no longer clash closed. */
-int contacts_settle(struct db_conn *c, int64_t person,
-		    const struct contact_plan *p, int64_t by);
+int members_contacts_settle(struct db_conn *c, int64_t person,
+			    const struct contact_plan *p, int64_t by);
 /* Writes a person (new when *id_io is 0) by these rules: DB_CONSTRAINT
  * when a holder the writer sees has the phone or email. */
-int person_put(struct db_conn *c, struct arena *a, struct person_input *in,
-	       const struct contact_view *v, int64_t by, int64_t *id_io);
+int members_person_put(struct db_conn *c, struct arena *a,
+		       struct person_input *in, const struct contact_view *v,
+		       int64_t by, int64_t *id_io);
 
 struct contact_review {
 	int64_t id, person_id, other_id;
@@ -293,31 +286,31 @@ struct contact_review {
 /* Opens a review of person's field against other, read by officers of
  * branch cover and above (0: the organization's only); none when one is
  * open already or the two were kept apart. */
-int review_open(struct db_conn *c, int64_t person, int64_t other, int field,
-		int64_t cover, int64_t by);
+int members_review_open(struct db_conn *c, int64_t person, int64_t other,
+			int field, int64_t cover, int64_t by);
 /* Closes person's open reviews of field: the clash is gone. */
-int review_moot(struct db_conn *c, int64_t person, int field);
+int members_review_moot(struct db_conn *c, int64_t person, int field);
 /* Closes every open review person is in (erased). */
-int reviews_moot_all(struct db_conn *c, int64_t person);
+int members_reviews_moot_all(struct db_conn *c, int64_t person);
 /* Open reviews, oldest first, whose nearest branch lies under path (NULL:
  * all, for the organization), of one person when person is not 0, at
  * most max of them when not. */
-int reviews_within(struct db_conn *c, struct arena *a, const char *path,
-		   int64_t person, size_t max, struct contact_review **out_r,
-		   size_t *n_r);
-int review_get(struct db_conn *c, struct arena *a, int64_t id,
-	       struct contact_review *out);
+int members_reviews_within(struct db_conn *c, struct arena *a, const char *path,
+			   int64_t person, size_t max,
+			   struct contact_review **out_r, size_t *n_r);
+int members_review_get(struct db_conn *c, struct arena *a, int64_t id,
+		       struct contact_review *out);
 /* open -> state ("merged", "apart"); DB_NOTFOUND when not open. */
-int review_resolve(struct db_conn *c, int64_t id, const char *state,
-		   int64_t by);
+int members_review_resolve(struct db_conn *c, int64_t id, const char *state,
+			   int64_t by);
 /* Makes one record of two: keep stays as it is, with everything drop
  * held in its notes (nothing of drop fills or replaces keep's fields), a
  * line of history, and drop's history, dues, unions and applications;
  * drop becomes a row naming no one ("merged record", erased), its
  * account (self-service) unlinked, never moved. The branch is branch (0:
  * keep's). */
-int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
-		 int64_t drop, int64_t branch, int64_t by);
+int members_person_merge(struct db_conn *c, struct arena *a, int64_t keep,
+			 int64_t drop, int64_t branch, int64_t by);
 
 struct import_row {
 	size_t line;
@@ -367,33 +360,34 @@ struct import_opts {
 	/* whose people the importer sees (contacts.c); NULL: everyone */
 	const struct contact_view *view;
 };
-const char *import_col_name(int col);
+const char *members_import_col_name(int col);
 /* The choices of import_opts as text ("update", "fill,clear",
  * "skip,move") and back; -1 when the text is not such. */
-const char *import_opts_text(struct arena *a, const struct import_opts *o);
-int import_opts_parse(const char *text, struct import_opts *o);
+const char *members_import_opts_text(struct arena *a,
+				     const struct import_opts *o);
+int members_import_opts_parse(const char *text, struct import_opts *o);
 /* An uploaded file waiting for its import (an hour: ttl), sealed, its
  * uploader's only, with the options its preview used. */
-int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
-		      const char *data, size_t n, const char *options,
-		      int64_t ttl, int64_t *id_r);
+int members_import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
+			      const char *data, size_t n, const char *options,
+			      int64_t ttl, int64_t *id_r);
 /* DB_OK with the text and options (arena-owned), DB_NOTFOUND when gone
  * or not theirs, DB_ERROR when it does not open. */
-int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
-		      int64_t user, int64_t ttl, const char **text_r,
-		      const char **options_r);
+int members_import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
+			      int64_t user, int64_t ttl, const char **text_r,
+			      const char **options_r);
 /* Drops upload id (0: none) and every upload older than ttl. */
-int import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl);
-int import_parse(struct arena *a, const char *data, size_t n,
-		 struct import_plan *p);
-int import_apply(struct db_conn *c, struct import_plan *p,
-		 const struct import_opts *o);
+int members_import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl);
+int members_import_parse(struct arena *a, const char *data, size_t n,
+			 struct import_plan *p);
+int members_import_apply(struct db_conn *c, struct import_plan *p,
+			 const struct import_opts *o);
 /* Why the file is unusable, in a language: "line 1: ...". */
-char *import_fatal(struct arena *a, const char *lang,
-		   const struct import_plan *p);
+char *members_import_fatal(struct arena *a, const char *lang,
+			   const struct import_plan *p);
 /* A row's refusal in a language. */
-char *import_message(struct arena *a, const char *lang,
-		     const struct import_row *r);
+char *members_import_message(struct arena *a, const char *lang,
+			     const struct import_row *r);
 
 /* ---- streams of everyone (store.c), for the index and the export ----
  * fn is called for each person not erased, in id order; p and all its
@@ -407,20 +401,21 @@ typedef int (*people_fn)(const struct person *p, const char *unions,
 /* What the index holds: id, branch, status, display name, and legal
  * name, phone and email opened ("" when empty; the other sealed fields
  * "", the rest zero). */
-int index_people_each(struct db_conn *c, people_fn fn, void *arg);
+int members_index_people_each(struct db_conn *c, people_fn fn, void *arg);
 /* What an export writes: the index's fields, joined_on, address, birth
  * date and workplace, and the unions. Only people whose branch
  * want(arg, branch) accepts (want NULL: everyone) are opened and
  * passed to fn. */
-int export_people_each(struct db_conn *c, bool (*want)(void *arg, int64_t branch),
-		       people_fn fn, void *arg);
+int members_export_people_each(struct db_conn *c,
+			       bool (*want)(void *arg, int64_t branch),
+			       people_fn fn, void *arg);
 struct person_union {
 	int64_t person, union_id;
 };
 /* Every (person, union) pair, ordered by person: fn(row, arg) as
  * db_each's, row a struct person_union. DB_OK or negative. */
-int person_unions_each(struct db_conn *c, int (*fn)(void *row, void *arg),
-		       void *arg);
+int members_person_unions_each(struct db_conn *c,
+			       int (*fn)(void *row, void *arg), void *arg);
 
 /* export.c: the CSV of everyone in a filter (NULL bits: everyone), with
  * the import's columns; *n_r people. */
@@ -431,38 +426,40 @@ int members_export_csv(struct db_conn *c, struct arena *a, bool org,
 /* The export log (the two-person rule over a window, transfer.c): an
  * export of people from scopes ("" the organization, else branch ids
  * separated by commas), by user, after request (0: none). */
-int export_log_add(struct db_conn *c, int64_t user, int64_t people,
-		   const char *scopes, int64_t request);
+int members_export_log_add(struct db_conn *c, int64_t user, int64_t people,
+			   const char *scopes, int64_t request);
 /* What user exported after since: people in all, and each export's
  * scopes (arena array). */
-int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
-		     int64_t since, int64_t *people_r, const char ***scopes_r,
-		     size_t *n_r);
+int members_export_log_since(struct db_conn *c, struct arena *a, int64_t user,
+			     int64_t since, int64_t *people_r,
+			     const char ***scopes_r, size_t *n_r);
 
 /* ---- export requests (store.c) ---- */
 struct export_request {
 	int64_t id, by, created_at, people;
 	int64_t approved_at; /* 0: not approved */
-	const char *scopes;  /* as export_log_add's */
+	const char *scopes;  /* as members_export_log_add's */
 	const char *state;   /* pending, approved, done, expired */
 	const char *by_name; /* the requester's display name */
 };
 /* Asks for an export of people from scopes by an officer: DB_OK and
  * *id_r, or negative. */
-int export_request_add(struct db_conn *c, int64_t by, const char *scopes,
-		       int64_t people, int64_t *id_r);
+int members_export_request_add(struct db_conn *c, int64_t by,
+			       const char *scopes, int64_t people,
+			       int64_t *id_r);
 /* Request id (arena-owned): DB_OK, DB_NOTFOUND or negative. */
-int export_request_get(struct db_conn *c, struct arena *a, int64_t id,
-		       struct export_request *out);
+int members_export_request_get(struct db_conn *c, struct arena *a, int64_t id,
+			       struct export_request *out);
 /* The 50 newest requests made after since (arena array): DB_OK or
  * negative. */
-int export_requests_since(struct db_conn *c, struct arena *a, int64_t since,
-			  struct export_request **out_r, size_t *n_r);
+int members_export_requests_since(struct db_conn *c, struct arena *a,
+				  int64_t since, struct export_request **out_r,
+				  size_t *n_r);
 /* pending -> approved by an officer, and approved -> done: DB_OK,
  * DB_NOTFOUND when the request was not in the state before, or
  * negative. */
-int export_request_approve(struct db_conn *c, int64_t id, int64_t by);
-int export_request_done(struct db_conn *c, int64_t id);
+int members_export_request_approve(struct db_conn *c, int64_t id, int64_t by);
+int members_export_request_done(struct db_conn *c, int64_t id);
 
 /* ---- applications (store.c) ---- */
 struct application {
@@ -476,15 +473,16 @@ struct application {
 /* Adds an application of branch, its submission sealed to the intake key
  * (n bytes), in the applicant's language, made at at: DB_OK and *id_r,
  * or negative. */
-int application_add(struct db_conn *c, int64_t branch, const void *sealed,
-		    size_t n, const char *lang, int64_t at, int64_t *id_r);
+int members_application_add(struct db_conn *c, int64_t branch,
+			    const void *sealed, size_t n, const char *lang,
+			    int64_t at, int64_t *id_r);
 /* The newest 500 applications, waiting ones first (arena array, the
  * sealed submissions copied): DB_OK (maybe none) or negative. */
-int application_list(struct db_conn *c, struct arena *a,
-		     struct application **out_r, size_t *n_r);
+int members_application_list(struct db_conn *c, struct arena *a,
+			     struct application **out_r, size_t *n_r);
 /* Application id (arena-owned): DB_OK, DB_NOTFOUND or negative. */
-int application_get(struct db_conn *c, struct arena *a, int64_t id,
-		    struct application *out);
+int members_application_get(struct db_conn *c, struct arena *a, int64_t id,
+			    struct application *out);
 struct application_review {
 	const char *decision; /* approve, reject, note */
 	int64_t at, user_id;
@@ -493,30 +491,31 @@ struct application_review {
 };
 /* The reviews of application app, oldest first (arena array): DB_OK or
  * negative. */
-int application_reviews(struct db_conn *c, struct arena *a, int64_t app,
-			struct application_review **out_r, size_t *n_r);
+int members_application_reviews(struct db_conn *c, struct arena *a, int64_t app,
+				struct application_review **out_r, size_t *n_r);
 /* Records user's decision on app (approve, reject, note) with a note
  * sealed already (NULL: none): DB_OK or negative. */
-int application_review_add(struct db_conn *c, int64_t app, int64_t user,
-			   const char *decision, const void *note, size_t n);
+int members_application_review_add(struct db_conn *c, int64_t app, int64_t user,
+				   const char *decision, const void *note,
+				   size_t n);
 /* How many approvals of app user gave (*n_r), and how many officers
  * approved app in all: DB_OK or negative. */
-int application_approved_by(struct db_conn *c, int64_t app, int64_t user,
-			    int64_t *n_r);
-int application_approvals(struct db_conn *c, int64_t app, int64_t *n_r);
+int members_application_approved_by(struct db_conn *c, int64_t app,
+				    int64_t user, int64_t *n_r);
+int members_application_approvals(struct db_conn *c, int64_t app, int64_t *n_r);
 /* Decides app (state accepted or rejected) by an officer, with the
  * person it made (0: none), and wipes its sealed submission: DB_OK,
  * DB_NOTFOUND when it was not waiting (decided already), or negative. */
-int application_decide(struct db_conn *c, int64_t app, const char *state,
-		       int64_t by, int64_t person);
+int members_application_decide(struct db_conn *c, int64_t app,
+			       const char *state, int64_t by, int64_t person);
 /* The accounts that approved an application (arena array). */
-int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
-			  int64_t **ids_r, size_t *n_r);
+int members_application_approvers(struct db_conn *c, struct arena *a,
+				  int64_t app, int64_t **ids_r, size_t *n_r);
 /* Records that the join form with this token hash took its application
  * (forgetting those older than ttl): DB_OK, DB_CONSTRAINT when it did
  * already, or an error. */
-int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
-		  int64_t ttl);
+int members_join_form_use(struct db_conn *c, const unsigned char *hash,
+			  size_t n, int64_t ttl);
 
 /* Bumped whenever people change outside this process's view (an import
  * from the command line); servers rebuild their index when it moves. */
@@ -524,18 +523,18 @@ void members_generation_bump(struct db_conn *c);
 int64_t members_generation(struct db_conn *c);
 
 /* transfer.c: import and export pages */
-void import_form(struct http_req *rq, struct http_resp *rs);
-void import_preview(struct http_req *rq, struct http_resp *rs);
-void import_run(struct http_req *rq, struct http_resp *rs);
-void export_form(struct http_req *rq, struct http_resp *rs);
-void export_start(struct http_req *rq, struct http_resp *rs);
-void export_approve(struct http_req *rq, struct http_resp *rs);
-void export_download(struct http_req *rq, struct http_resp *rs);
+void members_import_form(struct http_req *rq, struct http_resp *rs);
+void members_import_preview(struct http_req *rq, struct http_resp *rs);
+void members_import_run(struct http_req *rq, struct http_resp *rs);
+void members_export_form(struct http_req *rq, struct http_resp *rs);
+void members_export_start(struct http_req *rq, struct http_resp *rs);
+void members_export_approve(struct http_req *rq, struct http_resp *rs);
+void members_export_download(struct http_req *rq, struct http_resp *rs);
 
 /* reviews.c: records sharing a phone or email */
-void reviews_list(struct http_req *rq, struct http_resp *rs);
-void reviews_show(struct http_req *rq, struct http_resp *rs);
-void reviews_resolve(struct http_req *rq, struct http_resp *rs);
+void members_reviews_list(struct http_req *rq, struct http_resp *rs);
+void members_reviews_show(struct http_req *rq, struct http_resp *rs);
+void members_reviews_resolve(struct http_req *rq, struct http_resp *rs);
 /* The open reviews (of one person, or all when 0) the caller may decide:
  * both records in their branches. */
 json_t *members_reviews_json(struct http_req *rq, int64_t person);
@@ -543,16 +542,18 @@ json_t *members_reviews_json(struct http_req *rq, int64_t person);
 /* self.c: self-service; its records, in store.c: */
 /* The person (not erased) whose record account is linked to: DB_OK and
  * *id_r, DB_NOTFOUND, or negative. */
-int person_by_account(struct db_conn *c, int64_t account, int64_t *id_r);
+int members_person_by_account(struct db_conn *c, int64_t account,
+			      int64_t *id_r);
 /* Links account to person's record when the record has none: DB_OK,
  * DB_NOTFOUND when it has one already (or there is no such record), or
  * negative. */
-int person_link_account(struct db_conn *c, int64_t person, int64_t account);
-void me_show(struct http_req *rq, struct http_resp *rs);
-void me_update(struct http_req *rq, struct http_resp *rs);
-void me_data(struct http_req *rq, struct http_resp *rs);
-void me_leave_form(struct http_req *rq, struct http_resp *rs);
-void me_leave(struct http_req *rq, struct http_resp *rs);
+int members_person_link_account(struct db_conn *c, int64_t person,
+				int64_t account);
+void members_me_show(struct http_req *rq, struct http_resp *rs);
+void members_me_update(struct http_req *rq, struct http_resp *rs);
+void members_me_data(struct http_req *rq, struct http_resp *rs);
+void members_me_leave_form(struct http_req *rq, struct http_resp *rs);
+void members_me_leave(struct http_req *rq, struct http_resp *rs);
 void members_invite(struct http_req *rq, struct http_resp *rs);
 /* What accepting a "members.link" invitation does (registered with the
  * platform by module.c). */

@@ -31,10 +31,10 @@ enum mstatus {
 	MS_LEFT,
 	MS__MAX
 };
-const char *mstatus_name(enum mstatus s);
+const char *members_status_name(enum mstatus s);
 /* msgid for showing a status */
-const char *mstatus_label(enum mstatus s);
-int mstatus_parse(const char *s, enum mstatus *out_r);
+const char *members_status_label(enum mstatus s);
+int members_status_parse(const char *s, enum mstatus *out_r);
 
 struct person {
 	int64_t id;
@@ -69,28 +69,38 @@ struct person_input {
 /* Checks and normalizes an input in place (phone to +digits, email
  * trimmed). NULL when acceptable, else a msgid, with the field's name in
  * *field_r ("phone"). */
-const char *person_check(struct arena *a, struct person_input *in,
-			 const char **field_r);
+const char *members_person_check(struct arena *a, struct person_input *in,
+				 const char **field_r);
 /* Phone "+7 701 123-45-67" / "8 701 1234567" -> "+77011234567", or NULL. */
-char *phone_normalize(struct arena *a, const char *in);
-/* A real calendar date YYYY-MM-DD, not in the future when past_only. */
-bool date_valid(const char *s, bool past_only);
+char *members_phone_normalize(struct arena *a, const char *in);
 
-/* Creates a person (after person_check). DB_OK and *id_r; DB_CONSTRAINT
+/* Creates a person (after members_person_check). DB_OK and *id_r; DB_CONSTRAINT
  * when the email or phone belongs to someone else already. */
-int person_create(struct db_conn *c, struct arena *a,
-		  const struct person_input *in, int64_t by, int64_t *id_r);
-int person_update(struct db_conn *c, struct arena *a, int64_t id,
-		  const struct person_input *in, int64_t by);
-/* Reads a person; sealed fields are opened only when unseal is set. */
-int person_get(struct db_conn *c, struct arena *a, int64_t id, bool unseal,
-	       struct person *out);
+int members_person_create(struct db_conn *c, struct arena *a,
+			  const struct person_input *in, int64_t by,
+			  int64_t *id_r);
+int members_person_update(struct db_conn *c, struct arena *a, int64_t id,
+			  const struct person_input *in, int64_t by);
+/* A person as the request's account may see them, for other modules (the
+ * congress reads its delegates so): DB_OK and *out when the account holds
+ * perm (PERM_MEMBERS_READ, say) over the person's branch; DB_NOTFOUND
+ * when it does not, or there is no such person, or their data was
+ * erased — one answer, so a caller cannot learn of people outside its
+ * reader's scope. Sealed fields are opened only when unseal is set. */
+struct http_req;
+int members_person_for(struct http_req *rq, const char *perm, int64_t id,
+		       bool unseal, struct person *out);
+/* Reads a person, whoever asks (the module's own code; other modules use
+ * members_person_for); sealed fields are opened only when unseal is set. */
+int members_person_get(struct db_conn *c, struct arena *a, int64_t id,
+		       bool unseal, struct person *out);
 /* The person with this email or phone (either may be NULL), or
  * DB_NOTFOUND. */
-int person_find_contact(struct db_conn *c, struct arena *a,
-			const char *email, const char *phone, int64_t *id_r);
-int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
-		      enum mstatus to, int64_t by, const char *note);
+int members_person_find_contact(struct db_conn *c, struct arena *a,
+				const char *email, const char *phone,
+				int64_t *id_r);
+int members_person_set_status(struct db_conn *c, struct arena *a, int64_t id,
+			      enum mstatus to, int64_t by, const char *note);
 struct status_change {
 	const char *from, *to; /* status names; from "" for the first */
 	int64_t at;
@@ -98,11 +108,11 @@ struct status_change {
 	const char *note;
 };
 /* A person's status history, newest first (notes opened). */
-int person_history(struct db_conn *c, struct arena *a, int64_t id,
-		   struct status_change **out_r, size_t *n_r);
+int members_person_history(struct db_conn *c, struct arena *a, int64_t id,
+			   struct status_change **out_r, size_t *n_r);
 /* Erases a person's personal data (sealed fields, contacts, unions),
  * keeps the row (status left) so history and votes stay, anonymous. */
-int person_erase(struct db_conn *c, int64_t id);
+int members_person_erase(struct db_conn *c, int64_t id);
 
 /* ---- branches (platform scopes with a kind) ---- */
 struct branch {
@@ -111,19 +121,21 @@ struct branch {
 	const char *name;
 	const char *path;
 	const char *kind;
-	int depth; /* member counts come from the index: mindex_count_active */
+	int depth; /* member counts come from the index:
+		      members_index_count_active */
 };
 /* Makes a scope a branch (idempotent). */
-int branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind);
-int branch_create(struct db_conn *c, int64_t parent, const char *name,
-		  const char *kind, int64_t *id_r);
-int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
-		size_t *n_r);
-int branch_get(struct db_conn *c, struct arena *a, int64_t id,
-	       struct branch *out);
+int members_branch_ensure(struct db_conn *c, int64_t scope_id,
+			  const char *kind);
+int members_branch_create(struct db_conn *c, int64_t parent, const char *name,
+			  const char *kind, int64_t *id_r);
+int members_branch_list(struct db_conn *c, struct arena *a,
+			struct branch **out_r, size_t *n_r);
+int members_branch_get(struct db_conn *c, struct arena *a, int64_t id,
+		       struct branch *out);
 /* The branch with this name (case-sensitive), or DB_NOTFOUND. */
-int branch_find(struct db_conn *c, struct arena *a, const char *name,
-		struct branch *out);
+int members_branch_find(struct db_conn *c, struct arena *a, const char *name,
+			struct branch *out);
 
 /* ---- affiliated organizations ---- */
 struct union_org {
@@ -132,26 +144,26 @@ struct union_org {
 	const char *kind;
 	const char *description;
 };
-int union_create(struct db_conn *c, const char *name, const char *kind,
-		 const char *description, int64_t *id_r);
-int union_list(struct db_conn *c, struct arena *a, struct union_org **out_r,
-	       size_t *n_r);
-int union_get(struct db_conn *c, struct arena *a, int64_t id,
-	      struct union_org *out);
-int union_find(struct db_conn *c, struct arena *a, const char *name,
-	       struct union_org *out);
+int members_union_create(struct db_conn *c, const char *name, const char *kind,
+			 const char *description, int64_t *id_r);
+int members_union_list(struct db_conn *c, struct arena *a,
+		       struct union_org **out_r, size_t *n_r);
+int members_union_get(struct db_conn *c, struct arena *a, int64_t id,
+		      struct union_org *out);
+int members_union_find(struct db_conn *c, struct arena *a, const char *name,
+		       struct union_org *out);
 /* A person's unions: set replaces them all; add adds to them (a person
  * just made has none). */
-int person_set_unions(struct db_conn *c, int64_t person,
-		      const int64_t *unions, size_t n);
-int person_add_unions(struct db_conn *c, int64_t person, const int64_t *unions,
-		      size_t n);
-int person_unions(struct db_conn *c, struct arena *a, int64_t person,
-		  int64_t **ids_r, size_t *n_r);
+int members_person_set_unions(struct db_conn *c, int64_t person,
+			      const int64_t *unions, size_t n);
+int members_person_add_unions(struct db_conn *c, int64_t person,
+			      const int64_t *unions, size_t n);
+int members_person_unions(struct db_conn *c, struct arena *a, int64_t person,
+			  int64_t **ids_r, size_t *n_r);
 /* Marks a member of the union as its representative (or not); title
  * like "shop steward". DB_NOTFOUND when the person is not in the union. */
-int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
-		  bool is_rep, const char *title);
+int members_union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
+			  bool is_rep, const char *title);
 struct union_rep {
 	int64_t person;
 	int64_t branch_id;
@@ -159,8 +171,8 @@ struct union_rep {
 	const char *title;
 };
 /* The union's representatives, by name (erased people left out). */
-int union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
-	       struct union_rep **out_r, size_t *n_r);
+int members_union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
+		       struct union_rep **out_r, size_t *n_r);
 
 /* ---- dues ---- */
 struct due {
@@ -169,12 +181,12 @@ struct due {
 	const char *currency, *period, *paid_on;
 };
 /* period: YYYY or YYYY-MM; paid_on: a date; amount > 0. NULL or a msgid. */
-const char *due_check(int64_t amount, const char *currency,
-		      const char *period, const char *paid_on);
-int dues_add(struct db_conn *c, int64_t person, int64_t amount,
-	     const char *currency, const char *period, const char *paid_on,
-	     int64_t by);
-int dues_list(struct db_conn *c, struct arena *a, int64_t person,
-	      struct due **out_r, size_t *n_r);
+const char *members_due_check(int64_t amount, const char *currency,
+			      const char *period, const char *paid_on);
+int members_dues_add(struct db_conn *c, int64_t person, int64_t amount,
+		     const char *currency, const char *period,
+		     const char *paid_on, int64_t by);
+int members_dues_list(struct db_conn *c, struct arena *a, int64_t person,
+		      struct due **out_r, size_t *n_r);
 
 #endif

@@ -49,7 +49,7 @@ static void on_event(const char *event, const char *data)
 	if (strcmp(event, "person") == 0 && str_to_i64(data, &id) == 0) {
 		struct db_conn *c = platform_conn_fresh();
 		if (c)
-			mindex_refresh(c, id);
+			members_index_refresh(c, id);
 	}
 }
 
@@ -82,7 +82,7 @@ void members_index_current(void)
 	 * command line): read them all again, in the background */
 	if (c && g != generation) {
 		generation = g;
-		mindex_rebuild();
+		members_index_rebuild();
 	}
 }
 
@@ -94,14 +94,14 @@ static int start(void)
 	http_sse_on(CHANNEL, on_event);
 	if (c)
 		generation = members_generation(c);
-	if (!c || mindex_load(c) != 0) {
+	if (!c || members_index_load(c) != 0) {
 		log_error("members", "cannot build the member index");
 		return -1;
 	}
-	log_info("members", "member index: %zu people in %lld ms", mindex_count(),
-		 (long long)(time_now_ms() - t0));
+	log_info("members", "member index: %zu people in %lld ms",
+		 members_index_count(), (long long)(time_now_ms() - t0));
 	/* the intake key, as soon as some vetting officer can hold it */
-	if (intake_ensure(c) != 0)
+	if (members_intake_ensure(c) != 0)
 		log_info("members", "no vetting officer has a personal key yet: "
 				    "online applications wait for one to sign in");
 	return 0;

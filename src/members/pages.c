@@ -20,7 +20,7 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-char *person_ref(struct arena *a, int64_t id)
+char *members_person_ref(struct arena *a, int64_t id)
 {
 	return arena_printf(a, "person:%lld", (long long)id);
 }
@@ -65,7 +65,8 @@ static int form_unions(struct http_req *rq, int64_t **ids_r, size_t *n_r)
 
 	for (size_t i = 0; i < n; i++)
 		if (str_to_i64(v[i], &ids[i]) != 0 ||
-		    union_get(platform_conn(), rq->arena, ids[i], &u) != DB_OK)
+		    members_union_get(platform_conn(), rq->arena, ids[i], &u) !=
+			DB_OK)
 			return -1;
 	*ids_r = ids;
 	*n_r = n;
@@ -75,13 +76,14 @@ static int form_unions(struct http_req *rq, int64_t **ids_r, size_t *n_r)
 const char *members_write_check(struct http_req *rq, struct person_input *in,
 				const char **field_r)
 {
-	const char *why = person_check(rq->arena, in, field_r);
+	const char *why = members_person_check(rq->arena, in, field_r);
 	struct branch b;
 
 	if (why)
 		return why;
 	*field_r = "branch";
-	if (branch_get(platform_conn(), rq->arena, in->branch_id, &b) != DB_OK ||
+	if (members_branch_get(platform_conn(), rq->arena, in->branch_id, &b) !=
+		DB_OK ||
 	    !can(rq, PERM_MEMBERS_WRITE, in->branch_id))
 		return N_("is not one of your branches");
 	*field_r = NULL;
@@ -97,10 +99,13 @@ int members_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 	/* the same work for someone missing and someone out of reach: the
 	 * reach first (it does not depend on id), then the row, and only a
 	 * record in reach is opened */
-	mscope_for(rq, perm, &s);
-	if (!id || person_get(platform_conn(), rq->arena, id, false, p) != DB_OK ||
-	    !mscope_has(&s, p->branch_id) ||
-	    (unseal && person_get(platform_conn(), rq->arena, id, true, p) != DB_OK)) {
+	members_scope_for(rq, perm, &s);
+	if (!id ||
+	    members_person_get(platform_conn(), rq->arena, id, false, p) !=
+		DB_OK ||
+	    !members_scope_has(&s, p->branch_id) ||
+	    (unseal && members_person_get(platform_conn(), rq->arena, id, true,
+					  p) != DB_OK)) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such member."));
 		return -1;
 	}
@@ -122,7 +127,7 @@ const char *members_branch_name(struct http_req *rq, int64_t id)
 		struct arena *a = arena_new();
 		struct branch *b;
 		size_t n, max = 0;
-		if (branch_list(platform_conn(), a, &b, &n) == DB_OK) {
+		if (members_branch_list(platform_conn(), a, &b, &n) == DB_OK) {
 			for (size_t i = 0; i < n; i++)
 				if ((size_t)b[i].id + 1 > max)
 					max = (size_t)b[i].id + 1;
@@ -149,18 +154,21 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
 	size_t nu;
 	json_t *unions = json_array();
 	json_t *o = json_pack(
-		"{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "id",
-		(json_int_t)p->id, "display_name", p->display_name, "branch_id",
-		(json_int_t)p->branch_id, "branch", members_branch_name(rq, p->branch_id),
-		"status", mstatus_name(p->status), "status_label",
-		tr_rq(rq, mstatus_label(p->status)), "joined", p->joined_on,
-		"consent_phone", p->consent_phone, "consent_sms", p->consent_sms,
-		"consent_email", p->consent_email, "erased", p->erased_at != 0);
+	    "{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "id",
+	    (json_int_t)p->id, "display_name", p->display_name, "branch_id",
+	    (json_int_t)p->branch_id, "branch",
+	    members_branch_name(rq, p->branch_id), "status",
+	    members_status_name(p->status), "status_label",
+	    tr_rq(rq, members_status_label(p->status)), "joined", p->joined_on,
+	    "consent_phone", p->consent_phone, "consent_sms", p->consent_sms,
+	    "consent_email", p->consent_email, "erased", p->erased_at != 0);
 
-	if (person_unions(platform_conn(), rq->arena, p->id, &uids, &nu) == DB_OK)
+	if (members_person_unions(platform_conn(), rq->arena, p->id, &uids,
+				  &nu) == DB_OK)
 		for (size_t i = 0; i < nu; i++) {
 			struct union_org u;
-			if (union_get(platform_conn(), rq->arena, uids[i], &u) == DB_OK)
+			if (members_union_get(platform_conn(), rq->arena,
+					      uids[i], &u) == DB_OK)
 				json_array_append_new(
 					unions, json_pack("{s:I, s:s}", "id",
 							  (json_int_t)u.id, "name",
@@ -188,11 +196,11 @@ json_t *members_branch_options(struct http_req *rq, const struct mscope *s,
 	struct branch *b;
 	size_t n;
 
-	if (branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
+	if (members_branch_list(platform_conn(), rq->arena, &b, &n) != DB_OK)
 		return arr;
 	for (size_t i = 0; i < n; i++) {
 		struct buf label;
-		if (!mscope_has(s, b[i].id))
+		if (!members_scope_has(s, b[i].id))
 			continue;
 		buf_init(&label);
 		for (int d = 0; d < b[i].depth; d++)
@@ -214,7 +222,7 @@ json_t *members_union_options(struct http_req *rq, const int64_t *selected,
 	struct union_org *u;
 	size_t n;
 
-	if (union_list(platform_conn(), rq->arena, &u, &n) != DB_OK)
+	if (members_union_list(platform_conn(), rq->arena, &u, &n) != DB_OK)
 		return arr;
 	for (size_t i = 0; i < n; i++) {
 		bool sel = false;
@@ -233,12 +241,14 @@ json_t *members_status_options(struct http_req *rq, const char *selected)
 
 	for (int i = 0; i < MS__MAX; i++)
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:b}", "name",
-				       mstatus_name((enum mstatus)i), "label",
-				       tr_rq(rq, mstatus_label((enum mstatus)i)),
-				       "selected",
-				       selected && strcmp(selected,
-							  mstatus_name((enum mstatus)i)) == 0));
+		    arr,
+		    json_pack("{s:s, s:s, s:b}", "name",
+			      members_status_name((enum mstatus)i), "label",
+			      tr_rq(rq, members_status_label((enum mstatus)i)),
+			      "selected",
+			      selected &&
+				  strcmp(selected, members_status_name(
+						       (enum mstatus)i)) == 0));
 	return arr;
 }
 
@@ -249,21 +259,21 @@ json_t *members_status_options(struct http_req *rq, const char *selected)
 int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r)
 {
 	struct mscope s;
-	struct mindex_query q = {0};
+	struct members_index_query q = {0};
 	int64_t branch = http_field_int(rq, "branch", 0);
 	int64_t page = http_field_int(rq, "page", 1);
 	const char *status = http_field(rq, "status");
 	enum mstatus st;
 
 	members_index_current();
-	mscope_for(rq, PERM_MEMBERS_READ, &s);
+	members_scope_for(rq, PERM_MEMBERS_READ, &s);
 	q.text = http_field(rq, "q");
 	q.org = s.org;
 	q.visible = s.bits;
 	q.nvisible = s.nbits;
 	q.status = -1;
 	if (status && *status) {
-		if (mstatus_parse(status, &st) != 0)
+		if (members_status_parse(status, &st) != 0)
 			return -1;
 		q.status = (int)st;
 	}
@@ -273,7 +283,7 @@ int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r)
 		size_t nbits;
 		if (!can(rq, PERM_MEMBERS_READ, branch))
 			return -1;
-		mscope_subtree(rq, branch, &bits, &nbits);
+		members_scope_subtree(rq, branch, &bits, &nbits);
 		q.in_branch = bits;
 		q.nin_branch = nbits;
 	}
@@ -283,7 +293,7 @@ int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r)
 	q.limit = MEMBERS_PAGE_SIZE;
 	q.count_cap = MEMBERS_COUNT_CAP;
 	*page_r = (size_t)page;
-	return mindex_query(rq->arena, &q, pg);
+	return members_index_query(rq->arena, &q, pg);
 }
 
 /* "/members?q=..&branch=..&page=N" keeping the filters */
@@ -362,13 +372,15 @@ void members_list(struct http_req *rq, struct http_resp *rs)
 	total = pg.total;
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
-			rows, json_pack("{s:I, s:s, s:s, s:s}", "id",
-					(json_int_t)hits[i].id, "display_name",
-					hits[i].display_name, "branch",
-					members_branch_name(rq, hits[i].branch_id),
-					"status_label",
-					tr_rq(rq, mstatus_label((enum mstatus)hits[i].status))));
-	mscope_for(rq, PERM_MEMBERS_READ, &s);
+		    rows,
+		    json_pack("{s:I, s:s, s:s, s:s}", "id",
+			      (json_int_t)hits[i].id, "display_name",
+			      hits[i].display_name, "branch",
+			      members_branch_name(rq, hits[i].branch_id),
+			      "status_label",
+			      tr_rq(rq, members_status_label(
+					    (enum mstatus)hits[i].status))));
+	members_scope_for(rq, PERM_MEMBERS_READ, &s);
 	data = json_pack("{s:o, s:I, s:s, s:o, s:o, s:o, s:b}", "people", rows,
 			 "total", (json_int_t)total, "q",
 			 or_empty(http_field(rq, "q")), "branches",
@@ -407,22 +419,23 @@ static json_t *history_json(struct http_req *rq, int64_t id)
 	json_t *arr = json_array();
 	char when[32];
 
-	if (person_history(platform_conn(), rq->arena, id, &h, &n) != DB_OK)
+	if (members_person_history(platform_conn(), rq->arena, id, &h, &n) !=
+	    DB_OK)
 		return arr;
 	for (size_t i = 0; i < n; i++) {
 		enum mstatus from, to;
 		time_format(h[i].at, when, sizeof(when));
 		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:s, s:s, s:s, s:s}", "when", when, "from",
-				  mstatus_parse(h[i].from, &from) == 0
-					  ? tr_rq(rq, mstatus_label(from))
-					  : "",
-				  "to",
-				  mstatus_parse(h[i].to, &to) == 0
-					  ? tr_rq(rq, mstatus_label(to))
-					  : h[i].to,
-				  "by", h[i].by, "note", h[i].note));
+		    arr,
+		    json_pack("{s:s, s:s, s:s, s:s, s:s}", "when", when, "from",
+			      members_status_parse(h[i].from, &from) == 0
+				  ? tr_rq(rq, members_status_label(from))
+				  : "",
+			      "to",
+			      members_status_parse(h[i].to, &to) == 0
+				  ? tr_rq(rq, members_status_label(to))
+				  : h[i].to,
+			      "by", h[i].by, "note", h[i].note));
 	}
 	return arr;
 }
@@ -433,7 +446,7 @@ static json_t *dues_json(struct http_req *rq, int64_t id)
 	size_t n;
 	json_t *arr = json_array();
 
-	if (dues_list(platform_conn(), rq->arena, id, &d, &n) != DB_OK)
+	if (members_dues_list(platform_conn(), rq->arena, id, &d, &n) != DB_OK)
 		return arr;
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
@@ -466,8 +479,9 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 				    json_string(arena_printf(rq->arena,
 							     "/audit?object=person:%lld",
 							     (long long)p->id)));
-	json_object_set_new(data, "statuses",
-			    members_status_options(rq, mstatus_name(p->status)));
+	json_object_set_new(
+	    data, "statuses",
+	    members_status_options(rq, members_status_name(p->status)));
 	json_object_set_new(data, "today", json_string(today));
 	json_object_set_new(data, "self_service", json_boolean(p->account_id != 0));
 	/* a record's own reviews only for an officer of the whole
@@ -506,7 +520,8 @@ void members_show(struct http_req *rq, struct http_resp *rs)
 	if (members_load(rq, rs, PERM_MEMBERS_READ, true, &p) != 0)
 		return;
 	/* who looked at whom: the reading is the sensitive act */
-	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id), NULL);
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 members_person_ref(rq->arena, p.id), NULL);
 	show_page(rq, rs, 200, &p, NULL);
 }
 
@@ -521,7 +536,7 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 	size_t nu = 0;
 	bool from_form = error != NULL;
 
-	mscope_for(rq, PERM_MEMBERS_WRITE, &s);
+	members_scope_for(rq, PERM_MEMBERS_WRITE, &s);
 	if (from_form) {
 		struct person_input in;
 		members_input_from_form(rq, &in);
@@ -542,7 +557,8 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 				 "statuses", members_status_options(rq, in.status));
 	} else if (p) {
 		v = members_person_json(rq, p, true);
-		person_unions(platform_conn(), rq->arena, p->id, &uids, &nu);
+		members_person_unions(platform_conn(), rq->arena, p->id, &uids,
+				      &nu);
 		data = json_pack("{s:o, s:o}", "v", v, "branches",
 				 members_branch_options(rq, &s, p->branch_id));
 	} else {
@@ -586,7 +602,8 @@ void members_edit(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
 		return;
 	}
-	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id), NULL);
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 members_person_ref(rq->arena, p.id), NULL);
 	form_page(rq, rs, 200, &p, NULL);
 }
 
@@ -616,18 +633,19 @@ static int write_tx(struct db_conn *c, void *arg)
 	struct write *w = arg;
 	struct http_req *rq = w->rq;
 	bool create = w->given == 0;
-	struct contact_view v = contact_view_of(rq);
+	struct contact_view v = members_contact_view_of(rq);
 	int rc;
 
 	w->id = w->given; /* run again after a conflict: from the start */
-	rc = person_put(c, rq->arena, &w->in, &v, rq->user.id, &w->id);
+	rc = members_person_put(c, rq->arena, &w->in, &v, rq->user.id, &w->id);
 
 	if (rc == DB_OK)
-		rc = person_set_unions(c, w->id, w->uids, w->nu);
+		rc = members_person_set_unions(c, w->id, w->uids, w->nu);
 	if (rc == DB_OK)
-		rc = audit_rq(rq, c, create ? "person.created" : "person.updated",
-			      person_ref(rq->arena, w->id),
-			      json_pack("{s:I}", "branch", (json_int_t)w->in.branch_id));
+		rc = audit_rq(
+		    rq, c, create ? "person.created" : "person.updated",
+		    members_person_ref(rq->arena, w->id),
+		    json_pack("{s:I}", "branch", (json_int_t)w->in.branch_id));
 	return rc;
 }
 
@@ -721,19 +739,20 @@ void members_status(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
 		return;
 	}
-	if (mstatus_parse(http_field(rq, "status"), &to) != 0) {
+	if (members_status_parse(http_field(rq, "status"), &to) != 0) {
 		http_error_detail(rq, rs, HTTP_E_INVALID_FIELD,
 				  N_("A field of the form is not valid."),
 				  field_error(rq, "status", N_("is not a membership status")));
 		return;
 	}
-	rc = person_set_status(platform_conn(), rq->arena, p.id, to, rq->user.id,
-			       http_field(rq, "note"));
+	rc = members_person_set_status(platform_conn(), rq->arena, p.id, to,
+				       rq->user.id, http_field(rq, "note"));
 	if (rc == DB_OK)
 		rc = audit_rq(rq, platform_conn(), "person.status",
-			      person_ref(rq->arena, p.id),
-			      json_pack("{s:s, s:s}", "from", mstatus_name(p.status),
-					"to", mstatus_name(to)));
+			      members_person_ref(rq->arena, p.id),
+			      json_pack("{s:s, s:s}", "from",
+					members_status_name(p.status), "to",
+					members_status_name(to)));
 	if (rc != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
@@ -758,22 +777,25 @@ void members_dues(struct http_req *rq, struct http_resp *rs)
 	if (members_money_parse(http_field(rq, "amount"), &amount) != 0)
 		why = N_("The amount must be a number, like 2000 or 2000.50.");
 	else
-		why = due_check(amount, currency, http_field(rq, "period"),
-				http_field(rq, "paid_on"));
+		why = members_due_check(amount, currency,
+					http_field(rq, "period"),
+					http_field(rq, "paid_on"));
 	if (why) {
-		audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id),
-			 NULL);
+		audit_rq(rq, platform_conn(), "person.viewed",
+			 members_person_ref(rq->arena, p.id), NULL);
 		show_page(rq, rs, 422, &p, tr_rq(rq, why));
 		return;
 	}
-	rc = dues_add(platform_conn(), p.id, amount, currency,
-		      http_field(rq, "period"), http_field(rq, "paid_on"),
-		      rq->user.id);
+	rc = members_dues_add(platform_conn(), p.id, amount, currency,
+			      http_field(rq, "period"),
+			      http_field(rq, "paid_on"), rq->user.id);
 	if (rc == DB_OK)
-		rc = audit_rq(rq, platform_conn(), "person.dues", person_ref(rq->arena, p.id),
-			      json_pack("{s:I, s:s, s:s}", "amount", (json_int_t)amount,
-					"currency", currency, "period",
-					http_field(rq, "period")));
+		rc =
+		    audit_rq(rq, platform_conn(), "person.dues",
+			     members_person_ref(rq->arena, p.id),
+			     json_pack("{s:I, s:s, s:s}", "amount",
+				       (json_int_t)amount, "currency", currency,
+				       "period", http_field(rq, "period")));
 	if (rc != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;

@@ -24,8 +24,10 @@ static bool covered(struct http_req *rq, const struct contact_review *r,
 {
 	struct db_conn *c = platform_conn();
 
-	return person_get(c, rq->arena, r->person_id, unseal, p) == DB_OK &&
-	       person_get(c, rq->arena, r->other_id, unseal, o) == DB_OK &&
+	return members_person_get(c, rq->arena, r->person_id, unseal, p) ==
+		   DB_OK &&
+	       members_person_get(c, rq->arena, r->other_id, unseal, o) ==
+		   DB_OK &&
 	       !p->erased_at && !o->erased_at &&
 	       can(rq, PERM_MEMBERS_WRITE, p->branch_id) &&
 	       can(rq, PERM_MEMBERS_WRITE, o->branch_id);
@@ -52,14 +54,14 @@ static void reviews_in_reach(struct http_req *rq, int64_t person,
 	*n_r = 0;
 	authz_scopes(rq, PERM_MEMBERS_WRITE, &org, &paths, &np);
 	if (org) {
-		if (reviews_within(c, rq->arena, NULL, person, REVIEWS_MAX, out_r,
-				   n_r) != DB_OK)
+		if (members_reviews_within(c, rq->arena, NULL, person,
+					   REVIEWS_MAX, out_r, n_r) != DB_OK)
 			*n_r = 0;
 		return;
 	}
 	for (size_t i = 0; i < np; i++) {
-		if (reviews_within(c, rq->arena, paths[i], person, REVIEWS_MAX, &part,
-				   &k) != DB_OK)
+		if (members_reviews_within(c, rq->arena, paths[i], person,
+					   REVIEWS_MAX, &part, &k) != DB_OK)
 			continue;
 		for (size_t j = 0; j < k && n < REVIEWS_MAX; j++) {
 			bool dup = false; /* grants over a branch and one inside it */
@@ -106,7 +108,7 @@ json_t *members_reviews_json(struct http_req *rq, int64_t person)
 	return arr;
 }
 
-void reviews_list(struct http_req *rq, struct http_resp *rs)
+void members_reviews_list(struct http_req *rq, struct http_resp *rs)
 {
 	json_t *data = json_pack("{s:o}", "reviews", members_reviews_json(rq, 0));
 
@@ -123,7 +125,8 @@ static int load_review(struct http_req *rq, struct http_resp *rs, bool unseal,
 {
 	int64_t id = http_param_int(rq, "id");
 
-	if (!id || review_get(platform_conn(), rq->arena, id, r) != DB_OK ||
+	if (!id ||
+	    members_review_get(platform_conn(), rq->arena, id, r) != DB_OK ||
 	    strcmp(r->state, "open") != 0 || !covered(rq, r, unseal, p, o)) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such review."));
 		return -1;
@@ -168,7 +171,7 @@ static void review_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_decref(data);
 }
 
-void reviews_show(struct http_req *rq, struct http_resp *rs)
+void members_reviews_show(struct http_req *rq, struct http_resp *rs)
 {
 	struct contact_review r;
 	struct person p, o;
@@ -176,9 +179,11 @@ void reviews_show(struct http_req *rq, struct http_resp *rs)
 	if (load_review(rq, rs, true, &r, &p, &o) != 0)
 		return;
 	/* two records opened: two readings in the audit log */
-	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id),
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 members_person_ref(rq->arena, p.id),
 		 json_pack("{s:I}", "review", (json_int_t)r.id));
-	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, o.id),
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 members_person_ref(rq->arena, o.id),
 		 json_pack("{s:I}", "review", (json_int_t)r.id));
 	review_page(rq, rs, 200, &r, &p, &o, NULL);
 }
@@ -196,24 +201,26 @@ static int resolve_tx(struct db_conn *c, void *arg)
 	struct resolve *x = arg;
 	struct http_req *rq = x->rq;
 	const struct contact_review *r = x->r;
-	int rc = review_resolve(c, r->id, x->merge ? "merged" : "apart", rq->user.id);
+	int rc = members_review_resolve(c, r->id, x->merge ? "merged" : "apart",
+					rq->user.id);
 
 	if (rc != DB_OK)
 		return rc;
 	if (x->merge)
-		rc = person_merge(c, rq->arena, r->other_id, r->person_id, x->branch,
-				  rq->user.id);
+		rc = members_person_merge(c, rq->arena, r->other_id,
+					  r->person_id, x->branch, rq->user.id);
 	if (rc != DB_OK)
 		return rc;
-	return audit_rq(rq, c, x->merge ? "person.merged" : "person.kept_apart",
-			person_ref(rq->arena, r->other_id),
-			json_pack("{s:I, s:I, s:s, s:I}", "review", (json_int_t)r->id,
-				  "other", (json_int_t)r->person_id, "field",
-				  contact_field_name(r->field), "unlinked_account",
-				  (json_int_t)(x->merge ? x->later_account : 0)));
+	return audit_rq(
+	    rq, c, x->merge ? "person.merged" : "person.kept_apart",
+	    members_person_ref(rq->arena, r->other_id),
+	    json_pack("{s:I, s:I, s:s, s:I}", "review", (json_int_t)r->id,
+		      "other", (json_int_t)r->person_id, "field",
+		      members_contact_field_name(r->field), "unlinked_account",
+		      (json_int_t)(x->merge ? x->later_account : 0)));
 }
 
-void reviews_resolve(struct http_req *rq, struct http_resp *rs)
+void members_reviews_resolve(struct http_req *rq, struct http_resp *rs)
 {
 	struct contact_review r;
 	struct person p, o;

@@ -23,17 +23,17 @@ static const char *const status_labels[MS__MAX] = {
 	N_("applicant"), N_("active"), N_("lapsed"), N_("suspended"),
 	N_("left")};
 
-const char *mstatus_name(enum mstatus s)
+const char *members_status_name(enum mstatus s)
 {
 	return s < MS__MAX ? status_names[s] : "active";
 }
 
-const char *mstatus_label(enum mstatus s)
+const char *members_status_label(enum mstatus s)
 {
 	return s < MS__MAX ? status_labels[s] : status_labels[MS_ACTIVE];
 }
 
-int mstatus_parse(const char *s, enum mstatus *out_r)
+int members_status_parse(const char *s, enum mstatus *out_r)
 {
 	for (int i = 0; s && i < MS__MAX; i++)
 		if (strcmp(s, status_names[i]) == 0) {
@@ -45,7 +45,7 @@ int mstatus_parse(const char *s, enum mstatus *out_r)
 
 /* ---- checks ---- */
 
-char *phone_normalize(struct arena *a, const char *in)
+char *members_phone_normalize(struct arena *a, const char *in)
 {
 	char digits[24];
 	size_t n = 0;
@@ -76,40 +76,13 @@ char *phone_normalize(struct arena *a, const char *in)
 	return NULL;
 }
 
-bool date_valid(const char *s, bool past_only)
-{
-	int y, m, d;
-	char extra;
-	struct tm tm = {0};
-	time_t t;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
-		return false;
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	{
-		struct tm back;
-		gmtime_r(&t, &back);
-		if (back.tm_mday != d || back.tm_mon != m - 1)
-			return false; /* 2026-02-30 */
-	}
-	/* "today" somewhere: the organization's day may run ahead of UTC */
-	return !past_only || t - 12 * 3600 <= time(NULL) + 14 * 3600;
-}
-
 static bool ok_line(const char *s, size_t max)
 {
 	return !s || (strlen(s) <= max && text_is_line(s, strlen(s)));
 }
 
-const char *person_check(struct arena *a, struct person_input *in,
-			 const char **field_r)
+const char *members_person_check(struct arena *a, struct person_input *in,
+				 const char **field_r)
 {
 	enum mstatus st;
 
@@ -123,7 +96,7 @@ const char *person_check(struct arena *a, struct person_input *in,
 		return N_("holds characters that are not allowed or is too long");
 	*field_r = "phone";
 	if (in->phone && *in->phone) {
-		char *p = phone_normalize(a, in->phone);
+		char *p = members_phone_normalize(a, in->phone);
 		if (!p)
 			return N_("is not a phone number (like +7 701 123 45 67)");
 		in->phone = p;
@@ -150,7 +123,8 @@ const char *person_check(struct arena *a, struct person_input *in,
 			  !text_is_block(in->notes, strlen(in->notes))))
 		return N_("holds characters that are not allowed or is too long");
 	*field_r = "status";
-	if (in->status && *in->status && mstatus_parse(in->status, &st) != 0)
+	if (in->status && *in->status &&
+	    members_status_parse(in->status, &st) != 0)
 		return N_("is not a membership status");
 	*field_r = "joined";
 	if (in->joined_on && *in->joined_on && !date_valid(in->joined_on, true))
@@ -164,8 +138,8 @@ const char *person_check(struct arena *a, struct person_input *in,
 
 /* ---- dues and money ---- */
 
-const char *due_check(int64_t amount, const char *currency,
-		      const char *period, const char *paid_on)
+const char *members_due_check(int64_t amount, const char *currency,
+			      const char *period, const char *paid_on)
 {
 	int y, m;
 	char extra;
@@ -228,8 +202,8 @@ int members_money_parse(const char *s, int64_t *out_r)
 
 /* ---- merging two records of one person ---- */
 
-char *person_merge_notes(struct arena *a, const struct person *keep,
-			 const struct person *drop)
+char *members_person_merge_notes(struct arena *a, const struct person *keep,
+				 const struct person *drop)
 {
 	const char *fields[][2] = {
 		{"name", drop->display_name},   {"legal name", drop->legal_name},

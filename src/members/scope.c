@@ -15,7 +15,25 @@ static void set_bit(uint8_t *bits, int64_t i)
 	bits[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
-void mscope_for(struct http_req *rq, const char *perm, struct mscope *out)
+int members_person_for(struct http_req *rq, const char *perm, int64_t id,
+		       bool unseal, struct person *out)
+{
+	int rc;
+
+	if (id <= 0)
+		return DB_NOTFOUND;
+	rc = members_person_get(platform_conn(), rq->arena, id, false, out);
+	if (rc != DB_OK)
+		return rc;
+	if (out->erased_at || !can(rq, perm, out->branch_id))
+		return DB_NOTFOUND;
+	return unseal ? members_person_get(platform_conn(), rq->arena, id, true,
+					   out)
+		      : DB_OK;
+}
+
+void members_scope_for(struct http_req *rq, const char *perm,
+		       struct mscope *out)
 {
 	const char **paths;
 	size_t np, ns;
@@ -40,7 +58,7 @@ void mscope_for(struct http_req *rq, const char *perm, struct mscope *out)
 				set_bit(out->bits, all[i].id);
 }
 
-bool mscope_has(const struct mscope *s, int64_t branch)
+bool members_scope_has(const struct mscope *s, int64_t branch)
 {
 	if (s->org)
 		return true;
@@ -49,8 +67,8 @@ bool mscope_has(const struct mscope *s, int64_t branch)
 	return (s->bits[branch >> 3] >> (branch & 7)) & 1;
 }
 
-void mscope_subtree(struct http_req *rq, int64_t branch, uint8_t **bits_r,
-		    size_t *n_r)
+void members_scope_subtree(struct http_req *rq, int64_t branch,
+			   uint8_t **bits_r, size_t *n_r)
 {
 	struct scope *all, top;
 	size_t ns;

@@ -26,8 +26,10 @@ static int load_me(struct http_req *rq, struct http_resp *rs, bool unseal,
 {
 	int64_t id = 0;
 
-	if (person_by_account(platform_conn(), rq->user.id, &id) != DB_OK ||
-	    person_get(platform_conn(), rq->arena, id, unseal, p) != DB_OK) {
+	if (members_person_by_account(platform_conn(), rq->user.id, &id) !=
+		DB_OK ||
+	    members_person_get(platform_conn(), rq->arena, id, unseal, p) !=
+		DB_OK) {
 		json_t *data = json_object();
 		http_page(rq, rs, 200, "members/me_none", N_("My membership"), data);
 		json_decref(data);
@@ -42,7 +44,7 @@ static json_t *dues_of(struct http_req *rq, int64_t id)
 	size_t n;
 	json_t *arr = json_array();
 
-	if (dues_list(platform_conn(), rq->arena, id, &d, &n) == DB_OK)
+	if (members_dues_list(platform_conn(), rq->arena, id, &d, &n) == DB_OK)
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(
 				arr, json_pack("{s:I, s:s, s:s, s:s}", "amount_minor",
@@ -59,7 +61,8 @@ static json_t *history_of(struct http_req *rq, int64_t id)
 	json_t *arr = json_array();
 	char when[32];
 
-	if (person_history(platform_conn(), rq->arena, id, &h, &n) == DB_OK)
+	if (members_person_history(platform_conn(), rq->arena, id, &h, &n) ==
+	    DB_OK)
 		for (size_t i = 0; i < n; i++) {
 			time_format_iso(h[i].at, when, sizeof(when));
 			json_array_append_new(
@@ -90,20 +93,21 @@ static void me_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_decref(data);
 }
 
-void me_show(struct http_req *rq, struct http_resp *rs)
+void members_me_show(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 
 	if (load_me(rq, rs, true, &p) != 0)
 		return;
-	audit_rq(rq, platform_conn(), "person.viewed", person_ref(rq->arena, p.id),
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 members_person_ref(rq->arena, p.id),
 		 json_pack("{s:b}", "self", 1));
 	me_page(rq, rs, 200, &p, NULL);
 }
 
 /* A member changes their name, contacts, address, workplace and
  * consents; the rest stays as the organizers keep it. */
-void me_update(struct http_req *rq, struct http_resp *rs)
+void members_me_update(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 	struct person_input in = {0};
@@ -127,13 +131,14 @@ void me_update(struct http_req *rq, struct http_resp *rs)
 	in.notes = p.notes;
 	in.joined_on = p.joined_on;
 	in.branch_id = p.branch_id;
-	if ((why = person_check(rq->arena, &in, &field))) {
+	if ((why = members_person_check(rq->arena, &in, &field))) {
 		me_page(rq, rs, 422, &p,
 			arena_printf(rq->arena, "%s: %s", members_field_label(rq, field),
 				     tr_rq(rq, why)));
 		return;
 	}
-	if (person_unions(platform_conn(), rq->arena, p.id, &uids, &nu) != DB_OK) {
+	if (members_person_unions(platform_conn(), rq->arena, p.id, &uids,
+				  &nu) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -152,7 +157,7 @@ void me_update(struct http_req *rq, struct http_resp *rs)
 	http_redirect(rs, "/me");
 }
 
-void me_data(struct http_req *rq, struct http_resp *rs)
+void members_me_data(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 	struct account acc;
@@ -175,12 +180,13 @@ void me_data(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(j, "exported_at", json_string(when));
 	json_object_set_new(j, "note",
 			    json_string(tr_rq(rq, N_("Everything this organization's rudder holds about you. The audit log also records when your record was opened and by whom."))));
-	audit_rq(rq, platform_conn(), "person.downloaded", person_ref(rq->arena, p.id), NULL);
+	audit_rq(rq, platform_conn(), "person.downloaded",
+		 members_person_ref(rq->arena, p.id), NULL);
 	http_json(rs, 200, j);
 	http_set_header(rs, "Content-Disposition", "attachment; filename=\"my-data.json\"");
 }
 
-void me_leave_form(struct http_req *rq, struct http_resp *rs)
+void members_me_leave_form(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 	json_t *data;
@@ -206,14 +212,16 @@ static int leave_tx(struct db_conn *c, void *arg)
 	struct arena *a = l->rq->arena;
 	int rc;
 
-	if ((rc = audit_rq(l->rq, c, "person.left", person_ref(a, l->person), NULL)) != DB_OK ||
-	    (rc = person_set_status(c, a, l->person, MS_LEFT, l->account, NULL)) != DB_OK ||
-	    (rc = person_erase(c, l->person)) != DB_OK)
+	if ((rc = audit_rq(l->rq, c, "person.left",
+			   members_person_ref(a, l->person), NULL)) != DB_OK ||
+	    (rc = members_person_set_status(c, a, l->person, MS_LEFT,
+					    l->account, NULL)) != DB_OK ||
+	    (rc = members_person_erase(c, l->person)) != DB_OK)
 		return rc;
 	return account_erase(c, a, l->account);
 }
 
-void me_leave(struct http_req *rq, struct http_resp *rs)
+void members_me_leave(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 	struct db_conn *c = platform_conn();
@@ -259,7 +267,7 @@ static int link_accept(struct db_conn *c, struct arena *a, int64_t account,
 		return DB_ERROR;
 	/* the record's email must still be the one invited: after a
 	 * correction, the old address's holder links nothing */
-	rc = person_get(c, a, person, true, &p);
+	rc = members_person_get(c, a, person, true, &p);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && (p.erased_at ||
 			strcmp(email_normalize(a, p.email), email_normalize(a, email)) != 0))) {
 		*why_r = N_("This invitation went to an address the membership record no longer has. Ask an organizer for a new one.");
@@ -267,7 +275,7 @@ static int link_accept(struct db_conn *c, struct arena *a, int64_t account,
 	}
 	if (rc != DB_OK)
 		return rc;
-	rc = person_by_account(c, account, &other);
+	rc = members_person_by_account(c, account, &other);
 	if (rc == DB_OK && other != person) {
 		*why_r = N_("Your account is linked to another membership record already. Ask an organizer.");
 		return DB_CONSTRAINT;
@@ -276,7 +284,7 @@ static int link_accept(struct db_conn *c, struct arena *a, int64_t account,
 		return DB_OK; /* linked already */
 	if (rc != DB_NOTFOUND)
 		return rc;
-	rc = person_link_account(c, person, account);
+	rc = members_person_link_account(c, person, account);
 	if (rc == DB_NOTFOUND) {
 		*why_r = N_("This membership record has self-service already, or is gone. Ask an organizer.");
 		return DB_CONSTRAINT;
@@ -304,8 +312,10 @@ static int invite_tx(struct db_conn *c, void *arg)
 	int rc = invitation_create(x->rq, c, &x->in, &x->id, &x->link);
 
 	if (rc == DB_OK)
-		rc = audit_rq(x->rq, c, "person.invited", person_ref(x->rq->arena, x->person),
-			      json_pack("{s:I}", "invitation", (json_int_t)x->id));
+		rc = audit_rq(
+		    x->rq, c, "person.invited",
+		    members_person_ref(x->rq->arena, x->person),
+		    json_pack("{s:I}", "invitation", (json_int_t)x->id));
 	return rc;
 }
 
@@ -335,7 +345,7 @@ void members_invite(struct http_req *rq, struct http_resp *rs)
 	x.in.email = p.email;
 	x.in.display_name = p.display_name;
 	x.in.kind = "members.link";
-	x.in.object = person_ref(rq->arena, p.id);
+	x.in.object = members_person_ref(rq->arena, p.id);
 	if (db_tx(platform_conn(), invite_tx, &x) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;

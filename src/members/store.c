@@ -45,7 +45,7 @@ static void col_status(struct db_stmt *st, int col, struct arena *a,
 {
 	enum mstatus s = MS_ACTIVE;
 
-	mstatus_parse(db_col_text(st, col), &s);
+	members_status_parse(db_col_text(st, col), &s);
 	*(enum mstatus *)field = s;
 }
 
@@ -199,8 +199,8 @@ static bool make_index(const char *ctx, const char *value, bool lower,
 	return true;
 }
 
-bool person_contact_index(int field, const char *value,
-			  unsigned char bi[BLIND_LEN])
+bool members_person_contact_index(int field, const char *value,
+				  unsigned char bi[BLIND_LEN])
 {
 	return field == CONTACT_EMAIL ? make_index("people.email", value, true, bi)
 				      : make_index("people.phone", value, false, bi);
@@ -230,8 +230,8 @@ static int bind_person(struct db_stmt *st, struct arena *a,
 				in->notes};
 
 	unsigned char ebi[BLIND_LEN], pbi[BLIND_LEN];
-	bool e = person_contact_index(CONTACT_EMAIL, in->email, ebi);
-	bool p = person_contact_index(CONTACT_PHONE, in->phone, pbi);
+	bool e = members_person_contact_index(CONTACT_EMAIL, in->email, ebi);
+	bool p = members_person_contact_index(CONTACT_PHONE, in->phone, pbi);
 
 	for (int i = 0; i < 7; i++)
 		bind_sealed(st, first_sealed + i,
@@ -243,8 +243,8 @@ static int bind_person(struct db_stmt *st, struct arena *a,
 	return first_sealed + 11;
 }
 
-void person_seal(struct arena *a, const struct person_input *in,
-		 struct person_sealed *out)
+void members_person_seal(struct arena *a, const struct person_input *in,
+			 struct person_sealed *out)
 {
 	const char *values[] = {in->legal_name, in->phone, in->email,
 				in->address, in->birth_date, in->workplace,
@@ -286,17 +286,20 @@ static int history_add(struct db_conn *c, int64_t person, const char *from,
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-int person_create(struct db_conn *c, struct arena *a,
-		  const struct person_input *in, int64_t by, int64_t *id_r)
+int members_person_create(struct db_conn *c, struct arena *a,
+			  const struct person_input *in, int64_t by,
+			  int64_t *id_r)
 {
 	struct person_sealed s;
 
-	person_seal(a, in, &s);
-	return person_create_sealed(c, in, &s, by, id_r);
+	members_person_seal(a, in, &s);
+	return members_person_create_sealed(c, in, &s, by, id_r);
 }
 
-int person_create_sealed(struct db_conn *c, const struct person_input *in,
-			 const struct person_sealed *s, int64_t by, int64_t *id_r)
+int members_person_create_sealed(struct db_conn *c,
+				 const struct person_input *in,
+				 const struct person_sealed *s, int64_t by,
+				 int64_t *id_r)
 {
 	struct db_stmt *st = db_prepare(c, SQL_INSERT);
 	enum mstatus status = MS_ACTIVE;
@@ -305,10 +308,10 @@ int person_create_sealed(struct db_conn *c, const struct person_input *in,
 	if (!st)
 		return DB_ERROR;
 	if (in->status && *in->status)
-		mstatus_parse(in->status, &status);
+		members_status_parse(in->status, &status);
 	db_bind_text(st, 1, in->display_name);
 	db_bind_int(st, 2, in->branch_id);
-	db_bind_text(st, 3, mstatus_name(status));
+	db_bind_text(st, 3, members_status_name(status));
 	db_bind_text(st, 4, in->joined_on ? in->joined_on : "");
 	db_bind_int(st, 5, in->consent_phone);
 	db_bind_int(st, 6, in->consent_sms);
@@ -331,11 +334,11 @@ int person_create_sealed(struct db_conn *c, const struct person_input *in,
 	db_reset(st);
 	if (rc != DB_DONE)
 		return rc;
-	return history_add(c, *id_r, "", mstatus_name(status), by, NULL);
+	return history_add(c, *id_r, "", members_status_name(status), by, NULL);
 }
 
-int person_update(struct db_conn *c, struct arena *a, int64_t id,
-		  const struct person_input *in, int64_t by)
+int members_person_update(struct db_conn *c, struct arena *a, int64_t id,
+			  const struct person_input *in, int64_t by)
 {
 	struct db_stmt *st = db_prepare(c, SQL_UPDATE);
 	int rc;
@@ -359,15 +362,16 @@ int person_update(struct db_conn *c, struct arena *a, int64_t id,
 	return db_changes(c) == 0 ? DB_NOTFOUND : DB_OK;
 }
 
-int person_get(struct db_conn *c, struct arena *a, int64_t id, bool unseal,
-	       struct person *out)
+int members_person_get(struct db_conn *c, struct arena *a, int64_t id,
+		       bool unseal, struct person *out)
 {
 	memset(out, 0, sizeof(*out));
 	return db_row(c, a, unseal ? PERSON_OPENED : PERSON, out, SQL_GET, "i", id);
 }
 
-int person_find_contact(struct db_conn *c, struct arena *a,
-			const char *email, const char *phone, int64_t *id_r)
+int members_person_find_contact(struct db_conn *c, struct arena *a,
+				const char *email, const char *phone,
+				int64_t *id_r)
 {
 	unsigned char bi[BLIND_LEN];
 	int rc = DB_NOTFOUND;
@@ -383,8 +387,8 @@ int person_find_contact(struct db_conn *c, struct arena *a,
 	return rc;
 }
 
-int person_find_sealed(struct db_conn *c, const struct person_sealed *s,
-		       int64_t *by_email, int64_t *by_phone)
+int members_person_find_sealed(struct db_conn *c, const struct person_sealed *s,
+			       int64_t *by_email, int64_t *by_phone)
 {
 	int rc;
 
@@ -402,17 +406,17 @@ int person_find_sealed(struct db_conn *c, const struct person_sealed *s,
 	return DB_OK;
 }
 
-int person_holders(struct db_conn *c, struct arena *a, int field,
-		   const unsigned char *bi, int64_t self,
-		   struct contact_holder **out_r, size_t *n_r)
+int members_person_holders(struct db_conn *c, struct arena *a, int field,
+			   const unsigned char *bi, int64_t self,
+			   struct contact_holder **out_r, size_t *n_r)
 {
 	return db_rows(c, a, HOLDER, sizeof(**out_r), out_r, n_r,
 		       field == CONTACT_EMAIL ? SQL_HOLDERS_EMAIL : SQL_HOLDERS_PHONE,
 		       "bi", bi, (size_t)BLIND_LEN, self);
 }
 
-int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
-		      enum mstatus to, int64_t by, const char *note)
+int members_person_set_status(struct db_conn *c, struct arena *a, int64_t id,
+			      enum mstatus to, int64_t by, const char *note)
 {
 	const char *from;
 	struct sealed s;
@@ -420,14 +424,14 @@ int person_set_status(struct db_conn *c, struct arena *a, int64_t id,
 
 	if (rc != DB_OK)
 		return rc;
-	if (strcmp(from, mstatus_name(to)) == 0)
+	if (strcmp(from, members_status_name(to)) == 0)
 		return DB_OK;
-	rc = db_run(c, SQL_STATUS_SET, "tii", mstatus_name(to),
+	rc = db_run(c, SQL_STATUS_SET, "tii", members_status_name(to),
 		    (int64_t)time_now(), id);
 	if (rc < 0)
 		return rc;
 	s = seal_field(a, "status_note", note);
-	return history_add(c, id, from, mstatus_name(to), by, &s);
+	return history_add(c, id, from, members_status_name(to), by, &s);
 }
 
 static const char SQL_HISTORY[] =
@@ -441,25 +445,26 @@ static const struct db_map HISTORY[] = {
 	DB_COL_FN(struct status_change, note, unseal_col, "people.status_note"),
 	DB_COLS_END};
 
-int person_history(struct db_conn *c, struct arena *a, int64_t id,
-		   struct status_change **out_r, size_t *n_r)
+int members_person_history(struct db_conn *c, struct arena *a, int64_t id,
+			   struct status_change **out_r, size_t *n_r)
 {
 	return db_rows(c, a, HISTORY, sizeof(**out_r), out_r, n_r, SQL_HISTORY,
 		       "i", id);
 }
 
-int person_by_account(struct db_conn *c, int64_t account, int64_t *id_r)
+int members_person_by_account(struct db_conn *c, int64_t account, int64_t *id_r)
 {
 	return db_int(c, id_r, SQL_BY_ACCOUNT, "i", account);
 }
 
-int person_link_account(struct db_conn *c, int64_t person, int64_t account)
+int members_person_link_account(struct db_conn *c, int64_t person,
+				int64_t account)
 {
 	int rc = db_run(c, SQL_LINK, "ii", account, person);
 	return changed_one(rc);
 }
 
-int person_erase(struct db_conn *c, int64_t id)
+int members_person_erase(struct db_conn *c, int64_t id)
 {
 	char name[48];
 	int rc;
@@ -472,7 +477,7 @@ int person_erase(struct db_conn *c, int64_t id)
 		return DB_NOTFOUND;
 	if (db_run(c, SQL_ERASE_NOTES, "i", id) < 0 ||
 	    db_run(c, SQL_ERASE_UNIONS, "i", id) < 0 ||
-	    reviews_moot_all(c, id) != DB_OK)
+	    members_reviews_moot_all(c, id) != DB_OK)
 		return DB_ERROR;
 	return DB_OK;
 }
@@ -586,7 +591,7 @@ static int walk_row(void *row, void *arg)
 	return rc < 0 ? rc : 0;
 }
 
-int index_people_each(struct db_conn *c, people_fn fn, void *arg)
+int members_index_people_each(struct db_conn *c, people_fn fn, void *arg)
 {
 	struct person_row row = {0};
 	struct walk w = {.fn = fn, .arg = arg};
@@ -595,8 +600,9 @@ int index_people_each(struct db_conn *c, people_fn fn, void *arg)
 		       SQL_INDEX_PEOPLE, "");
 }
 
-int export_people_each(struct db_conn *c, bool (*want)(void *arg, int64_t branch),
-		       people_fn fn, void *arg)
+int members_export_people_each(struct db_conn *c,
+			       bool (*want)(void *arg, int64_t branch),
+			       people_fn fn, void *arg)
 {
 	struct person_row row = {0};
 	struct walk w = {.want = want, .fn = fn, .arg = arg};
@@ -617,8 +623,8 @@ int export_people_each(struct db_conn *c, bool (*want)(void *arg, int64_t branch
 	return rc;
 }
 
-int person_unions_each(struct db_conn *c, int (*fn)(void *row, void *arg),
-		       void *arg)
+int members_person_unions_each(struct db_conn *c,
+			       int (*fn)(void *row, void *arg), void *arg)
 {
 	struct person_union row;
 
@@ -631,7 +637,7 @@ static const char SQL_BRANCH_ENSURE[] =
 	"INSERT INTO branches (scope_id, kind, created_at) VALUES ($1, $2, $3) "
 	"ON CONFLICT (scope_id) DO NOTHING";
 /* No member counts here: they come from the in-memory index
- * (mindex_count_active); counting in SQL reads every person of a branch.
+ * (members_index_count_active); counting in SQL reads every person of a branch.
  * The depth is the path's slashes beyond the two of a top branch's
  * ("/12/"): every scope path has the form "/id/.../id/". */
 #define BRANCH_SELECT                                                          \
@@ -648,38 +654,38 @@ static const struct db_map BRANCH[] = {
 	DB_COL(struct branch, kind), DB_COL(struct branch, depth),
 	DB_COLS_END};
 
-int branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind)
+int members_branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind)
 {
 	int rc = db_run(c, SQL_BRANCH_ENSURE, "iti", scope_id,
 			kind ? kind : "branch", (int64_t)time_now());
 	return rc < 0 ? rc : DB_OK;
 }
 
-int branch_create(struct db_conn *c, int64_t parent, const char *name,
-		  const char *kind, int64_t *id_r)
+int members_branch_create(struct db_conn *c, int64_t parent, const char *name,
+			  const char *kind, int64_t *id_r)
 {
 	int rc = scope_create(c, parent, name, id_r);
 
 	if (rc != DB_OK)
 		return rc;
-	return branch_ensure(c, *id_r, kind);
+	return members_branch_ensure(c, *id_r, kind);
 }
 
-int branch_list(struct db_conn *c, struct arena *a, struct branch **out_r,
-		size_t *n_r)
+int members_branch_list(struct db_conn *c, struct arena *a,
+			struct branch **out_r, size_t *n_r)
 {
 	return db_rows(c, a, BRANCH, sizeof(**out_r), out_r, n_r,
 		       SQL_BRANCH_LIST, "");
 }
 
-int branch_get(struct db_conn *c, struct arena *a, int64_t id,
-	       struct branch *out)
+int members_branch_get(struct db_conn *c, struct arena *a, int64_t id,
+		       struct branch *out)
 {
 	return db_row(c, a, BRANCH, out, SQL_BRANCH_GET, "i", id);
 }
 
-int branch_find(struct db_conn *c, struct arena *a, const char *name,
-		struct branch *out)
+int members_branch_find(struct db_conn *c, struct arena *a, const char *name,
+			struct branch *out)
 {
 	return db_row(c, a, BRANCH, out, SQL_BRANCH_FIND, "t", name);
 }
@@ -710,42 +716,42 @@ static const char SQL_PU_REP[] =
 	"UPDATE person_unions SET is_rep = $1, title = $2 "
 	"WHERE union_id = $3 AND person_id = $4";
 
-int union_create(struct db_conn *c, const char *name, const char *kind,
-		 const char *description, int64_t *id_r)
+int members_union_create(struct db_conn *c, const char *name, const char *kind,
+			 const char *description, int64_t *id_r)
 {
 	return db_int(c, id_r, SQL_UNION_ADD, "ttti", name,
 		      kind ? kind : "union", description ? description : "",
 		      (int64_t)time_now());
 }
 
-int union_list(struct db_conn *c, struct arena *a, struct union_org **out_r,
-	       size_t *n_r)
+int members_union_list(struct db_conn *c, struct arena *a,
+		       struct union_org **out_r, size_t *n_r)
 {
 	return db_rows(c, a, UNION, sizeof(**out_r), out_r, n_r, SQL_UNION_LIST, "");
 }
 
-int union_get(struct db_conn *c, struct arena *a, int64_t id,
-	      struct union_org *out)
+int members_union_get(struct db_conn *c, struct arena *a, int64_t id,
+		      struct union_org *out)
 {
 	return db_row(c, a, UNION, out, SQL_UNION_GET, "i", id);
 }
 
-int union_find(struct db_conn *c, struct arena *a, const char *name,
-	       struct union_org *out)
+int members_union_find(struct db_conn *c, struct arena *a, const char *name,
+		       struct union_org *out)
 {
 	return db_row(c, a, UNION, out, SQL_UNION_FIND, "t", name);
 }
 
-int person_set_unions(struct db_conn *c, int64_t person,
-		      const int64_t *unions, size_t n)
+int members_person_set_unions(struct db_conn *c, int64_t person,
+			      const int64_t *unions, size_t n)
 {
 	if (db_run(c, SQL_PU_CLEAR, "i", person) < 0)
 		return DB_ERROR;
-	return person_add_unions(c, person, unions, n);
+	return members_person_add_unions(c, person, unions, n);
 }
 
-int person_add_unions(struct db_conn *c, int64_t person, const int64_t *unions,
-		      size_t n)
+int members_person_add_unions(struct db_conn *c, int64_t person,
+			      const int64_t *unions, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (db_run(c, SQL_PU_ADD, "ii", person, unions[i]) < 0)
@@ -753,15 +759,15 @@ int person_add_unions(struct db_conn *c, int64_t person, const int64_t *unions,
 	return DB_OK;
 }
 
-int person_unions(struct db_conn *c, struct arena *a, int64_t person,
-		  int64_t **ids_r, size_t *n_r)
+int members_person_unions(struct db_conn *c, struct arena *a, int64_t person,
+			  int64_t **ids_r, size_t *n_r)
 {
 	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_PU_LIST,
 		       "i", person);
 }
 
-int union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
-		  bool is_rep, const char *title)
+int members_union_set_rep(struct db_conn *c, int64_t union_id, int64_t person,
+			  bool is_rep, const char *title)
 {
 	int rc = db_run(c, SQL_PU_REP, "itii", (int64_t)is_rep,
 			title ? title : "", union_id, person);
@@ -778,8 +784,8 @@ static const struct db_map REP[] = {
 	DB_COL(struct union_rep, display_name), DB_COL(struct union_rep, title),
 	DB_COLS_END};
 
-int union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
-	       struct union_rep **out_r, size_t *n_r)
+int members_union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
+		       struct union_rep **out_r, size_t *n_r)
 {
 	return db_rows(c, a, REP, sizeof(**out_r), out_r, n_r, SQL_REPS, "i",
 		       union_id);
@@ -798,9 +804,9 @@ static const struct db_map DUE[] = {
 	DB_COL(struct due, currency), DB_COL(struct due, period),
 	DB_COL(struct due, paid_on), DB_COLS_END};
 
-int dues_add(struct db_conn *c, int64_t person, int64_t amount,
-	     const char *currency, const char *period, const char *paid_on,
-	     int64_t by)
+int members_dues_add(struct db_conn *c, int64_t person, int64_t amount,
+		     const char *currency, const char *period,
+		     const char *paid_on, int64_t by)
 {
 	int rc = by ? db_run(c, SQL_DUES_ADD, "iitttii", person, amount, currency,
 			     period, paid_on, by, (int64_t)time_now())
@@ -809,8 +815,8 @@ int dues_add(struct db_conn *c, int64_t person, int64_t amount,
 	return rc < 0 ? rc : DB_OK;
 }
 
-int dues_list(struct db_conn *c, struct arena *a, int64_t person,
-	      struct due **out_r, size_t *n_r)
+int members_dues_list(struct db_conn *c, struct arena *a, int64_t person,
+		      struct due **out_r, size_t *n_r)
 {
 	return db_rows(c, a, DUE, sizeof(**out_r), out_r, n_r, SQL_DUES_LIST,
 		       "i", person);
@@ -889,17 +895,17 @@ static const struct db_map REVIEW[] = {
 	DB_COL(struct contact_review, opened_by_name),
 	DB_COLS_END};
 
-const char *contact_field_name(int field)
+const char *members_contact_field_name(int field)
 {
 	return field == CONTACT_EMAIL ? "email" : "phone";
 }
 
-int review_open(struct db_conn *c, int64_t person, int64_t other, int field,
-		int64_t cover, int64_t by)
+int members_review_open(struct db_conn *c, int64_t person, int64_t other,
+			int field, int64_t cover, int64_t by)
 {
 	int64_t id;
 	int rc = db_int(c, &id, SQL_REVIEW_OPEN_FIND, "iti", person,
-			contact_field_name(field), other);
+			members_contact_field_name(field), other);
 	struct db_stmt *st;
 
 	if (rc == DB_OK)
@@ -910,7 +916,7 @@ int review_open(struct db_conn *c, int64_t person, int64_t other, int field,
 		return DB_ERROR;
 	db_bind_int(st, 1, person);
 	db_bind_int(st, 2, other);
-	db_bind_text(st, 3, contact_field_name(field));
+	db_bind_text(st, 3, members_contact_field_name(field));
 	if (by)
 		db_bind_int(st, 4, by);
 	else
@@ -925,22 +931,22 @@ int review_open(struct db_conn *c, int64_t person, int64_t other, int field,
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-int review_moot(struct db_conn *c, int64_t person, int field)
+int members_review_moot(struct db_conn *c, int64_t person, int field)
 {
 	int rc = db_run(c, SQL_REVIEW_MOOT, "iti", person,
-			contact_field_name(field), (int64_t)time_now());
+			members_contact_field_name(field), (int64_t)time_now());
 	return rc < 0 ? rc : DB_OK;
 }
 
-int reviews_moot_all(struct db_conn *c, int64_t person)
+int members_reviews_moot_all(struct db_conn *c, int64_t person)
 {
 	int rc = db_run(c, SQL_REVIEW_MOOT_ALL, "ii", person, (int64_t)time_now());
 	return rc < 0 ? rc : DB_OK;
 }
 
-int reviews_within(struct db_conn *c, struct arena *a, const char *path,
-		   int64_t person, size_t max, struct contact_review **out_r,
-		   size_t *n_r)
+int members_reviews_within(struct db_conn *c, struct arena *a, const char *path,
+			   int64_t person, size_t max,
+			   struct contact_review **out_r, size_t *n_r)
 {
 	const char *like = path ? arena_printf(a, "%s%%", path) : NULL;
 	size_t size = sizeof(**out_r);
@@ -958,13 +964,14 @@ int reviews_within(struct db_conn *c, struct arena *a, const char *path,
 		       (int64_t)max);
 }
 
-int review_get(struct db_conn *c, struct arena *a, int64_t id,
-	       struct contact_review *out)
+int members_review_get(struct db_conn *c, struct arena *a, int64_t id,
+		       struct contact_review *out)
 {
 	return db_row(c, a, REVIEW, out, SQL_REVIEW_GET, "i", id);
 }
 
-int review_resolve(struct db_conn *c, int64_t id, const char *state, int64_t by)
+int members_review_resolve(struct db_conn *c, int64_t id, const char *state,
+			   int64_t by)
 {
 	int rc = db_run(c, SQL_REVIEW_RESOLVE, "tiii", state, by,
 			(int64_t)time_now(), id);
@@ -1011,24 +1018,25 @@ static int first_taken(struct db_conn *c, struct arena *a, int field,
 	int rc;
 
 	*taken_r = false;
-	if (!person_contact_index(field, value, bi))
+	if (!members_person_contact_index(field, value, bi))
 		return DB_OK;
-	if ((rc = person_holders(c, a, field, bi, self, &h, &n)) != DB_OK)
+	if ((rc = members_person_holders(c, a, field, bi, self, &h, &n)) !=
+	    DB_OK)
 		return rc;
 	*taken_r = n > 0 && h[0].first;
 	return DB_OK;
 }
 
-int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
-		 int64_t drop, int64_t branch, int64_t by)
+int members_person_merge(struct db_conn *c, struct arena *a, int64_t keep,
+			 int64_t drop, int64_t branch, int64_t by)
 {
 	struct person k, d;
 	struct person_input in = {0};
 	struct sealed note;
 	int rc;
 
-	if ((rc = person_get(c, a, keep, true, &k)) != DB_OK ||
-	    (rc = person_get(c, a, drop, true, &d)) != DB_OK)
+	if ((rc = members_person_get(c, a, keep, true, &k)) != DB_OK ||
+	    (rc = members_person_get(c, a, drop, true, &d)) != DB_OK)
 		return rc;
 	if (k.erased_at || d.erased_at || keep == drop)
 		return DB_NOTFOUND;
@@ -1044,7 +1052,7 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 	in.consent_phone = k.consent_phone;
 	in.consent_sms = k.consent_sms;
 	in.consent_email = k.consent_email;
-	in.notes = person_merge_notes(a, &k, &d);
+	in.notes = members_person_merge_notes(a, &k, &d);
 	in.branch_id = branch ? branch : k.branch_id;
 	/* the later record stays as a row that names no one (its id is never
 	 * reused: the audit log speaks of it), without contacts or account:
@@ -1054,14 +1062,17 @@ int person_merge(struct db_conn *c, struct arena *a, int64_t keep,
 	if ((rc = db_run(c, SQL_TOMBSTONE, "tii", "merged record",
 			 (int64_t)time_now(), drop)) < 0)
 		return rc;
-	if ((rc = first_taken(c, a, CONTACT_EMAIL, in.email, keep, &in.email_alias)) != DB_OK ||
-	    (rc = first_taken(c, a, CONTACT_PHONE, in.phone, keep, &in.phone_alias)) != DB_OK ||
-	    (rc = person_update(c, a, keep, &in, by)) != DB_OK)
+	if ((rc = first_taken(c, a, CONTACT_EMAIL, in.email, keep,
+			      &in.email_alias)) != DB_OK ||
+	    (rc = first_taken(c, a, CONTACT_PHONE, in.phone, keep,
+			      &in.phone_alias)) != DB_OK ||
+	    (rc = members_person_update(c, a, keep, &in, by)) != DB_OK)
 		return rc;
 	note = seal_field(a, "status_note",
 			  arena_printf(a, "merged with record %lld", (long long)drop));
-	if ((rc = history_add(c, keep, mstatus_name(k.status), mstatus_name(k.status),
-			      by, &note)) != DB_OK)
+	if ((rc = history_add(c, keep, members_status_name(k.status),
+			      members_status_name(k.status), by, &note)) !=
+	    DB_OK)
 		return rc;
 	if ((rc = db_run(c, SQL_MOVE_HISTORY, "ii", keep, drop)) < 0 ||
 	    (rc = db_run(c, SQL_MOVE_DUES, "ii", keep, drop)) < 0 ||
@@ -1084,8 +1095,8 @@ static const char SQL_EXPORT_LOG_SINCE[] =
 	"SELECT people, scopes FROM export_log WHERE user_id = $1 AND at > $2 "
 	"ORDER BY id";
 
-int export_log_add(struct db_conn *c, int64_t user, int64_t people,
-		   const char *scopes, int64_t request)
+int members_export_log_add(struct db_conn *c, int64_t user, int64_t people,
+			   const char *scopes, int64_t request)
 {
 	int rc = request ? db_run(c, SQL_EXPORT_LOG_ADD, "iiiti", user,
 				  (int64_t)time_now(), people, scopes, request)
@@ -1102,9 +1113,9 @@ static const struct db_map EXPORT_LOG[] = {
 	DB_COL(struct export_log_row, people),
 	DB_COL(struct export_log_row, scopes), DB_COLS_END};
 
-int export_log_since(struct db_conn *c, struct arena *a, int64_t user,
-		     int64_t since, int64_t *people_r, const char ***scopes_r,
-		     size_t *n_r)
+int members_export_log_since(struct db_conn *c, struct arena *a, int64_t user,
+			     int64_t since, int64_t *people_r,
+			     const char ***scopes_r, size_t *n_r)
 {
 	struct export_log_row *rows;
 	const char **scopes;
@@ -1152,45 +1163,47 @@ static const char SQL_ROLE_USERS[] =
 	"SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id = g.user_id "
 	"WHERE g.role = $1 AND u.status = 'active' ORDER BY g.user_id";
 
-int intake_key_get(struct db_conn *c, struct arena *a, struct db_blob *pk_r)
+int members_intake_key_get(struct db_conn *c, struct arena *a,
+			   struct db_blob *pk_r)
 {
 	return db_row(c, a, BLOB_COL, pk_r, SQL_INTAKE_PK, "");
 }
 
-int intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n)
+int members_intake_key_put(struct db_conn *c, const unsigned char *pk, size_t n)
 {
 	return db_run(c, SQL_INTAKE_PK_PUT, "bi", pk, n, (int64_t)time_now());
 }
 
-int intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
-		     struct intake_grant *out)
+int members_intake_grant_get(struct db_conn *c, struct arena *a, int64_t user,
+			     struct intake_grant *out)
 {
 	return db_row(c, a, INTAKE_GRANT, out, SQL_GRANT_GET, "i", user);
 }
 
-int intake_grant_put(struct db_conn *c, int64_t user, const void *for_key,
-		     size_t nkey, const void *sealed_sk, size_t nsealed)
+int members_intake_grant_put(struct db_conn *c, int64_t user,
+			     const void *for_key, size_t nkey,
+			     const void *sealed_sk, size_t nsealed)
 {
 	int rc = db_run(c, SQL_GRANT_PUT, "ibbi", user, for_key, nkey, sealed_sk,
 			nsealed, (int64_t)time_now());
 	return rc < 0 ? rc : DB_OK;
 }
 
-int intake_grant_drop(struct db_conn *c, int64_t user)
+int members_intake_grant_drop(struct db_conn *c, int64_t user)
 {
 	int rc = db_run(c, SQL_GRANT_DEL, "i", user);
 	return rc < 0 ? rc : DB_OK;
 }
 
-int intake_grant_holders(struct db_conn *c, struct arena *a, int64_t **ids_r,
-			 size_t *n_r)
+int members_intake_grant_holders(struct db_conn *c, struct arena *a,
+				 int64_t **ids_r, size_t *n_r)
 {
 	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_GRANT_USERS,
 		       "");
 }
 
-int role_accounts(struct db_conn *c, struct arena *a, const char *role,
-		  int64_t **ids_r, size_t *n_r)
+int members_role_accounts(struct db_conn *c, struct arena *a, const char *role,
+			  int64_t **ids_r, size_t *n_r)
 {
 	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_ROLE_USERS,
 		       "t", role);
@@ -1225,33 +1238,35 @@ static const char SQL_EX_DONE[] =
 	"UPDATE export_requests SET state = 'done', done_at = $1 "
 	"WHERE id = $2 AND state = 'approved'";
 
-int export_request_add(struct db_conn *c, int64_t by, const char *scopes,
-		       int64_t people, int64_t *id_r)
+int members_export_request_add(struct db_conn *c, int64_t by,
+			       const char *scopes, int64_t people,
+			       int64_t *id_r)
 {
 	return db_int(c, id_r, SQL_EX_ADD, "itii", by, scopes,
 		      (int64_t)time_now(), people);
 }
 
-int export_request_get(struct db_conn *c, struct arena *a, int64_t id,
-		       struct export_request *out)
+int members_export_request_get(struct db_conn *c, struct arena *a, int64_t id,
+			       struct export_request *out)
 {
 	return db_row(c, a, EXPORT_REQUEST, out, SQL_EX_GET, "i", id);
 }
 
-int export_requests_since(struct db_conn *c, struct arena *a, int64_t since,
-			  struct export_request **out_r, size_t *n_r)
+int members_export_requests_since(struct db_conn *c, struct arena *a,
+				  int64_t since, struct export_request **out_r,
+				  size_t *n_r)
 {
 	return db_rows(c, a, EXPORT_REQUEST, sizeof(**out_r), out_r, n_r,
 		       SQL_EX_SINCE, "i", since);
 }
 
-int export_request_approve(struct db_conn *c, int64_t id, int64_t by)
+int members_export_request_approve(struct db_conn *c, int64_t id, int64_t by)
 {
 	return changed_one(db_run(c, SQL_EX_APPROVE, "iii", by,
 				  (int64_t)time_now(), id));
 }
 
-int export_request_done(struct db_conn *c, int64_t id)
+int members_export_request_done(struct db_conn *c, int64_t id)
 {
 	return changed_one(db_run(c, SQL_EX_DONE, "ii", (int64_t)time_now(), id));
 }
@@ -1313,41 +1328,43 @@ static const char SQL_FORM_USE[] =
 	"ON CONFLICT DO NOTHING";
 static const char SQL_FORMS_OLD[] = "DELETE FROM join_forms_used WHERE at < $1";
 
-int application_approvers(struct db_conn *c, struct arena *a, int64_t app,
-			  int64_t **ids_r, size_t *n_r)
+int members_application_approvers(struct db_conn *c, struct arena *a,
+				  int64_t app, int64_t **ids_r, size_t *n_r)
 {
 	return db_rows(c, a, ID_COL, sizeof(**ids_r), ids_r, n_r, SQL_APPROVERS,
 		       "i", app);
 }
 
-int application_add(struct db_conn *c, int64_t branch, const void *sealed,
-		    size_t n, const char *lang, int64_t at, int64_t *id_r)
+int members_application_add(struct db_conn *c, int64_t branch,
+			    const void *sealed, size_t n, const char *lang,
+			    int64_t at, int64_t *id_r)
 {
 	return db_int(c, id_r, SQL_APP_ADD, "ibti", branch, sealed, n, lang, at);
 }
 
-int application_list(struct db_conn *c, struct arena *a,
-		     struct application **out_r, size_t *n_r)
+int members_application_list(struct db_conn *c, struct arena *a,
+			     struct application **out_r, size_t *n_r)
 {
 	return db_rows(c, a, APPLICATION, sizeof(**out_r), out_r, n_r,
 		       SQL_APP_LIST, "");
 }
 
-int application_get(struct db_conn *c, struct arena *a, int64_t id,
-		    struct application *out)
+int members_application_get(struct db_conn *c, struct arena *a, int64_t id,
+			    struct application *out)
 {
 	return db_row(c, a, APPLICATION, out, SQL_APP_GET, "i", id);
 }
 
-int application_reviews(struct db_conn *c, struct arena *a, int64_t app,
-			struct application_review **out_r, size_t *n_r)
+int members_application_reviews(struct db_conn *c, struct arena *a, int64_t app,
+				struct application_review **out_r, size_t *n_r)
 {
 	return db_rows(c, a, APPLICATION_REVIEW, sizeof(**out_r), out_r, n_r,
 		       SQL_APP_REVIEWS, "i", app);
 }
 
-int application_review_add(struct db_conn *c, int64_t app, int64_t user,
-			   const char *decision, const void *note, size_t n)
+int members_application_review_add(struct db_conn *c, int64_t app, int64_t user,
+				   const char *decision, const void *note,
+				   size_t n)
 {
 	int rc = note ? db_run(c, SQL_APP_REVIEW_ADD, "iitbi", app, user,
 			       decision, note, n, (int64_t)time_now())
@@ -1356,21 +1373,21 @@ int application_review_add(struct db_conn *c, int64_t app, int64_t user,
 	return rc < 0 ? rc : DB_OK;
 }
 
-int application_approved_by(struct db_conn *c, int64_t app, int64_t user,
-			    int64_t *n_r)
+int members_application_approved_by(struct db_conn *c, int64_t app,
+				    int64_t user, int64_t *n_r)
 {
 	*n_r = 0;
 	return db_int(c, n_r, SQL_APP_APPROVED_BY, "ii", app, user);
 }
 
-int application_approvals(struct db_conn *c, int64_t app, int64_t *n_r)
+int members_application_approvals(struct db_conn *c, int64_t app, int64_t *n_r)
 {
 	*n_r = 0;
 	return db_int(c, n_r, SQL_APP_APPROVALS, "i", app);
 }
 
-int application_decide(struct db_conn *c, int64_t app, const char *state,
-		       int64_t by, int64_t person)
+int members_application_decide(struct db_conn *c, int64_t app,
+			       const char *state, int64_t by, int64_t person)
 {
 	/* the sealed submission goes: what was accepted lives on in the
 	 * person's record, sealed with the data key */
@@ -1381,8 +1398,8 @@ int application_decide(struct db_conn *c, int64_t app, const char *state,
 	return changed_one(rc);
 }
 
-int join_form_use(struct db_conn *c, const unsigned char *hash, size_t n,
-		  int64_t ttl)
+int members_join_form_use(struct db_conn *c, const unsigned char *hash,
+			  size_t n, int64_t ttl)
 {
 	int rc;
 
@@ -1410,23 +1427,23 @@ static const struct db_map UPLOAD[] = {
 		  "import_uploads.data"),
 	DB_COL(struct upload_row, options), DB_COLS_END};
 
-int import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
-		      const char *data, size_t n, const char *options,
-		      int64_t ttl, int64_t *id_r)
+int members_import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
+			      const char *data, size_t n, const char *options,
+			      int64_t ttl, int64_t *id_r)
 {
 	size_t slen;
 	unsigned char *sealed = seal_str(a, "import_uploads.data",
 					 arena_strndup(a, data, n), &slen);
 
-	if (import_upload_drop(c, 0, ttl) != DB_OK)
+	if (members_import_upload_drop(c, 0, ttl) != DB_OK)
 		return DB_ERROR;
 	return db_int(c, id_r, SQL_UP_ADD, "ibit", user, sealed, slen,
 		      (int64_t)time_now(), options);
 }
 
-int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
-		      int64_t user, int64_t ttl, const char **text_r,
-		      const char **options_r)
+int members_import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
+			      int64_t user, int64_t ttl, const char **text_r,
+			      const char **options_r)
 {
 	struct upload_row u;
 	int rc = db_row(c, a, UPLOAD, &u, SQL_UP_GET, "iii", id, user,
@@ -1443,7 +1460,7 @@ int import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
 	return DB_OK;
 }
 
-int import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl)
+int members_import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl)
 {
 	int rc = db_run(c, SQL_UP_DEL, "ii", id, (int64_t)time_now() - ttl);
 	return rc < 0 ? rc : DB_OK;

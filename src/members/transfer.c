@@ -34,9 +34,7 @@ static bool may_write(void *arg, int64_t branch)
 	return can(arg, PERM_MEMBERS_WRITE, branch);
 }
 
-
-
-void import_form(struct http_req *rq, struct http_resp *rs)
+void members_import_form(struct http_req *rq, struct http_resp *rs)
 {
 	json_t *data = json_pack("{s:b}", "update", 1);
 
@@ -51,7 +49,7 @@ static int opts_from_form(struct http_req *rq, struct import_opts *o)
 	char *text = arena_printf(rq->arena, "%s%s%s", m && *m ? m : "update",
 				  http_field_bool(rq, "clear_blank") ? ",clear" : "",
 				  http_field_bool(rq, "move") ? ",move" : "");
-	return import_opts_parse(text, o);
+	return members_import_opts_parse(text, o);
 }
 
 /* The choices as the pages show them, for the preview and the form. */
@@ -101,11 +99,15 @@ static json_t *report_json(struct http_req *rq, const struct import_plan *p)
 		const struct import_row *r = &p->rows[i];
 		if (r->error) {
 			json_array_append_new(
-				refused,
-				json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->line,
-					  "column",
-					  r->error_col >= 0 ? import_col_name(r->error_col) : "",
-					  "message", import_message(rq->arena, rq->lang, r)));
+			    refused, json_pack("{s:I, s:s, s:s}", "line",
+					       (json_int_t)r->line, "column",
+					       r->error_col >= 0
+						   ? members_import_col_name(
+							 r->error_col)
+						   : "",
+					       "message",
+					       members_import_message(
+						   rq->arena, rq->lang, r)));
 		} else if (shown < PREVIEW_ROWS && r->action) {
 			/* a matched row shows each field it changes, old and new */
 			json_t *changes = json_array();
@@ -144,11 +146,11 @@ static void import_error(struct http_req *rq, struct http_resp *rs, int status,
 	json_decref(data);
 }
 
-void import_preview(struct http_req *rq, struct http_resp *rs)
+void members_import_preview(struct http_req *rq, struct http_resp *rs)
 {
 	const struct upload *f = http_file(rq, "file");
 	struct db_conn *c = platform_conn();
-	struct contact_view view = contact_view_of(rq);
+	struct contact_view view = members_contact_view_of(rq);
 	struct import_opts o = {.dry_run = true, .by = rq->user.id,
 				.may_write = may_write, .arg = rq,
 				.view = &view, .changes = PREVIEW_ROWS};
@@ -165,14 +167,16 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 		import_error(rq, rs, 422, tr_rq(rq, N_("Choose a CSV file to import.")));
 		return;
 	}
-	if (import_parse(rq->arena, f->data, f->len, &p) != 0) {
-		import_error(rq, rs, 422,
-			     arena_printf(rq->arena, "%s %s",
-					  tr_rq(rq, N_("This file cannot be imported:")),
-					  import_fatal(rq->arena, rq->lang, &p)));
+	if (members_import_parse(rq->arena, f->data, f->len, &p) != 0) {
+		import_error(
+		    rq, rs, 422,
+		    arena_printf(
+			rq->arena, "%s %s",
+			tr_rq(rq, N_("This file cannot be imported:")),
+			members_import_fatal(rq->arena, rq->lang, &p)));
 		return;
 	}
-	if (import_apply(c, &p, &o) != DB_OK) {
+	if (members_import_apply(c, &p, &o) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -187,8 +191,10 @@ void import_preview(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	if (import_upload_add(c, rq->arena, rq->user.id, f->data, f->len,
-			      import_opts_text(rq->arena, &o), UPLOAD_TTL, &id) != DB_OK) {
+	if (members_import_upload_add(c, rq->arena, rq->user.id, f->data,
+				      f->len,
+				      members_import_opts_text(rq->arena, &o),
+				      UPLOAD_TTL, &id) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -205,29 +211,29 @@ static void reload_index(void *arg)
 
 	(void)arg;
 	if (c)
-		mindex_load(c);
+		members_index_load(c);
 }
 
-void import_run(struct http_req *rq, struct http_resp *rs)
+void members_import_run(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	int64_t id = http_param_int(rq, "id");
-	struct contact_view view = contact_view_of(rq);
+	struct contact_view view = members_contact_view_of(rq);
 	struct import_opts o = {.all_or_nothing = http_field_bool(rq, "all_or_nothing"),
 				.by = rq->user.id, .may_write = may_write, .arg = rq,
 				.view = &view};
 	struct import_plan p;
 	const char *text = NULL, *options;
 	json_t *data;
-	int rc = import_upload_get(c, rq->arena, id, rq->user.id, UPLOAD_TTL, &text,
-				   &options);
+	int rc = members_import_upload_get(c, rq->arena, id, rq->user.id,
+					   UPLOAD_TTL, &text, &options);
 
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	/* exactly what the preview showed */
-	if (rc == DB_OK && import_opts_parse(options, &o) != 0)
+	if (rc == DB_OK && members_import_opts_parse(options, &o) != 0)
 		text = NULL;
 	if (!text) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND,
@@ -235,9 +241,10 @@ void import_run(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	/* an import undone (all or nothing) keeps the upload for another try */
-	if (import_parse(rq->arena, text, strlen(text), &p) != 0 ||
-	    import_apply(c, &p, &o) != DB_OK ||
-	    import_upload_drop(c, p.undone ? 0 : id, UPLOAD_TTL) != DB_OK) {
+	if (members_import_parse(rq->arena, text, strlen(text), &p) != 0 ||
+	    members_import_apply(c, &p, &o) != DB_OK ||
+	    members_import_upload_drop(c, p.undone ? 0 : id, UPLOAD_TTL) !=
+		DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -329,7 +336,7 @@ static void scopes_filter(struct http_req *rq, const char *scopes, bool *org_r,
 		uint8_t *bits;
 		size_t nbits;
 		str_to_i64(t, &id);
-		mscope_subtree(rq, id, &bits, &nbits);
+		members_scope_subtree(rq, id, &bits, &nbits);
 		if (nbits > *nbits_r) {
 			uint8_t *grown = arena_alloc(rq->arena, nbits / 8 + 1);
 			if (*bits_r)
@@ -408,9 +415,10 @@ static bool within_budget(struct http_req *rq, int64_t people, const char *scope
 		int64_t theirs;
 		const char **part;
 		size_t k;
-		if (export_log_since(c, rq->arena, circle[i],
-				     time_now() - conf_int("members.export_window"),
-				     &theirs, &part, &k) != DB_OK)
+		if (members_export_log_since(
+			c, rq->arena, circle[i],
+			time_now() - conf_int("members.export_window"), &theirs,
+			&part, &k) != DB_OK)
 			return false;
 		used += theirs;
 		for (size_t j = 0; j < k; j++) {
@@ -472,7 +480,7 @@ static json_t *requests_json(struct http_req *rq, const struct export_request *r
 	return arr;
 }
 
-void export_form(struct http_req *rq, struct http_resp *rs)
+void members_export_form(struct http_req *rq, struct http_resp *rs)
 {
 	struct mscope s;
 	struct export_request *r;
@@ -480,12 +488,13 @@ void export_form(struct http_req *rq, struct http_resp *rs)
 	json_t *data;
 
 	/* a page missing the requests it failed to read would say none wait */
-	if (export_requests_since(platform_conn(), rq->arena, time_now() - 30 * 86400,
-				  &r, &n) != DB_OK) {
+	if (members_export_requests_since(platform_conn(), rq->arena,
+					  time_now() - 30 * 86400, &r,
+					  &n) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	mscope_for(rq, PERM_MEMBERS_EXPORT, &s);
+	members_scope_for(rq, PERM_MEMBERS_EXPORT, &s);
 	data = json_pack("{s:o, s:o, s:I, s:I, s:I}", "branches",
 			 members_branch_options(rq, &s, 0), "requests",
 			 requests_json(rq, r, n),
@@ -524,8 +533,8 @@ static void send_csv(struct http_req *rq, struct http_resp *rs, struct buf *out,
 				     : *scopes ? arena_printf(rq->arena, "scope:%s", scopes)
 					       : "scope:0";
 
-	if (export_log_add(platform_conn(), rq->user.id, (int64_t)n, scopes,
-			   request) != DB_OK ||
+	if (members_export_log_add(platform_conn(), rq->user.id, (int64_t)n,
+				   scopes, request) != DB_OK ||
 	    audit_rq(rq, platform_conn(), "members.exported", object,
 		     json_pack("{s:I, s:s}", "people", (json_int_t)n, "reach",
 			       scopes_label(rq, scopes))) != DB_OK) {
@@ -539,7 +548,7 @@ static void send_csv(struct http_req *rq, struct http_resp *rs, struct buf *out,
 	buf_free(out);
 }
 
-void export_start(struct http_req *rq, struct http_resp *rs)
+void members_export_start(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t branch = http_field_int(rq, "branch", 0), id, used_people;
 	size_t used_branches, n;
@@ -548,7 +557,8 @@ void export_start(struct http_req *rq, struct http_resp *rs)
 
 	if (branch) {
 		struct branch b;
-		if (branch_get(platform_conn(), rq->arena, branch, &b) != DB_OK ||
+		if (members_branch_get(platform_conn(), rq->arena, branch,
+				       &b) != DB_OK ||
 		    !can(rq, PERM_MEMBERS_EXPORT, branch)) {
 			http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such branch."));
 			return;
@@ -567,13 +577,14 @@ void export_start(struct http_req *rq, struct http_resp *rs)
 	}
 	buf_free(&out);
 	/* beyond what one officer takes alone: a second officer approves */
-	if (export_request_add(platform_conn(), rq->user.id, scopes, (int64_t)n,
-			       &id) != DB_OK ||
+	if (members_export_request_add(platform_conn(), rq->user.id, scopes,
+				       (int64_t)n, &id) != DB_OK ||
 	    audit_rq(rq, platform_conn(), "members.export.requested",
 		     arena_printf(rq->arena, "export:%lld", (long long)id),
 		     json_pack("{s:I, s:I, s:I}", "people", (json_int_t)n,
 			       "window_people", (json_int_t)used_people,
-			       "window_branches", (json_int_t)used_branches)) != DB_OK) {
+			       "window_branches", (json_int_t)used_branches)) !=
+		DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -586,7 +597,9 @@ static int load_request(struct http_req *rq, struct http_resp *rs,
 {
 	int64_t id = http_param_int(rq, "id");
 
-	if (!id || export_request_get(platform_conn(), rq->arena, id, e) != DB_OK ||
+	if (!id ||
+	    members_export_request_get(platform_conn(), rq->arena, id, e) !=
+		DB_OK ||
 	    (e->by != rq->user.id && !covers(rq, e->scopes))) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such export."));
 		return -1;
@@ -594,7 +607,7 @@ static int load_request(struct http_req *rq, struct http_resp *rs,
 	return 0;
 }
 
-void export_approve(struct http_req *rq, struct http_resp *rs)
+void members_export_approve(struct http_req *rq, struct http_resp *rs)
 {
 	struct export_request e;
 
@@ -610,7 +623,8 @@ void export_approve(struct http_req *rq, struct http_resp *rs)
 			   N_("You cannot be the second officer for this one: one of you made the other's account or gave the other a role."));
 		return;
 	}
-	if (export_request_approve(platform_conn(), e.id, rq->user.id) != DB_OK) {
+	if (members_export_request_approve(platform_conn(), e.id,
+					   rq->user.id) != DB_OK) {
 		http_error(rq, rs, HTTP_E_CONFLICT, N_("This export is not waiting for approval."));
 		return;
 	}
@@ -620,7 +634,7 @@ void export_approve(struct http_req *rq, struct http_resp *rs)
 	http_redirect(rs, "/members/export");
 }
 
-void export_download(struct http_req *rq, struct http_resp *rs)
+void members_export_download(struct http_req *rq, struct http_resp *rs)
 {
 	struct export_request e;
 	struct buf out;
@@ -640,7 +654,7 @@ void export_download(struct http_req *rq, struct http_resp *rs)
 			   N_("Your reach changed since the request. Ask again."));
 		return;
 	}
-	if (export_request_done(platform_conn(), e.id) != DB_OK) {
+	if (members_export_request_done(platform_conn(), e.id) != DB_OK) {
 		http_error(rq, rs, HTTP_E_CONFLICT, N_("This export was downloaded already."));
 		return;
 	}

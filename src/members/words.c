@@ -20,13 +20,11 @@ static int64_t key_id(const char *key)
 static const char *person_name(struct http_req *rq, const char *key)
 {
 	struct person p;
-	int64_t id = key_id(key);
 
-	if (id <= 0 ||
-	    person_get(platform_conn(), rq->arena, id, false, &p) != DB_OK ||
-	    !can(rq, PERM_MEMBERS_READ, p.branch_id))
-		return NULL;
-	return p.erased_at ? NULL : p.display_name;
+	return members_person_for(rq, PERM_MEMBERS_READ, key_id(key), false,
+				  &p) == DB_OK
+		       ? p.display_name
+		       : NULL;
 }
 
 static const char *union_name(struct http_req *rq, const char *key)
@@ -34,7 +32,8 @@ static const char *union_name(struct http_req *rq, const char *key)
 	struct union_org u;
 	int64_t id = key_id(key);
 
-	if (id <= 0 || union_get(platform_conn(), rq->arena, id, &u) != DB_OK)
+	if (id <= 0 ||
+	    members_union_get(platform_conn(), rq->arena, id, &u) != DB_OK)
 		return NULL;
 	return u.name;
 }
@@ -43,7 +42,9 @@ static const char *status_name(struct http_req *rq, const char *key)
 {
 	enum mstatus s;
 
-	return mstatus_parse(key, &s) == 0 ? tr_rq(rq, mstatus_label(s)) : NULL;
+	return members_status_parse(key, &s) == 0
+		   ? tr_rq(rq, members_status_label(s))
+		   : NULL;
 }
 
 static const struct audit_phrase phrases[] = {

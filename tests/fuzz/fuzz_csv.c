@@ -13,10 +13,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arena *a = arena_new();
 	struct import_plan p;
 
-	if (import_parse(a, (const char *)data, size, &p) == 0)
+	if (members_import_parse(a, (const char *)data, size, &p) == 0)
 		for (size_t i = 0; i < p.n; i++)
 			if (p.rows[i].error)
-				import_message(a, "en", &p.rows[i]);
+				members_import_message(a, "en", &p.rows[i]);
 	arena_free(a);
 	return 0;
 }

@@ -18,7 +18,7 @@ static void up(void)
 }
 static void down(void)
 {
-	mindex_free();
+	members_index_free();
 	fixture_close();
 }
 TestSuite(members, .init = up, .fini = down);
@@ -49,19 +49,27 @@ static int64_t add(struct db_conn *c, struct arena *a, const char *name,
 	const char *field;
 	int64_t id = 0;
 
-	cr_assert_null(person_check(a, &in, &field), "%s", field);
-	cr_assert_eq(person_create(c, a, &in, 0, &id), DB_OK);
+	cr_assert_null(members_person_check(a, &in, &field), "%s", field);
+	cr_assert_eq(members_person_create(c, a, &in, 0, &id), DB_OK);
 	return id;
 }
 
 static void world(struct world *w, struct arena *a)
 {
 	struct db_conn *c = platform_conn();
-	cr_assert_eq(branch_create(c, 0, "Karaganda", "region", &w->region), DB_OK);
-	cr_assert_eq(branch_create(c, w->region, "Shakhtinsk", "cell", &w->cell), DB_OK);
-	cr_assert_eq(branch_create(c, 0, "Almaty", "region", &w->other), DB_OK);
-	cr_assert_eq(union_create(c, "Miners", "union", "", &w->miners), DB_OK);
-	cr_assert_eq(union_create(c, "Students", "group", "", &w->students), DB_OK);
+	cr_assert_eq(
+	    members_branch_create(c, 0, "Karaganda", "region", &w->region),
+	    DB_OK);
+	cr_assert_eq(
+	    members_branch_create(c, w->region, "Shakhtinsk", "cell", &w->cell),
+	    DB_OK);
+	cr_assert_eq(members_branch_create(c, 0, "Almaty", "region", &w->other),
+		     DB_OK);
+	cr_assert_eq(members_union_create(c, "Miners", "union", "", &w->miners),
+		     DB_OK);
+	cr_assert_eq(
+	    members_union_create(c, "Students", "group", "", &w->students),
+	    DB_OK);
 	add(c, a, "Галина", "Галина Петровна Ким", "+7 701 555 00 01",
 	    "galina@example.org", w->region, NULL);
 	add(c, a, "Bolat", "Bolat Sadykov", "8 702 555 00 02", NULL, w->cell, NULL);
@@ -75,14 +83,18 @@ static void query(const char *text, bool org, const uint8_t *vis, size_t nvis,
 		  int status, int64_t union_id, size_t want, const char *first)
 {
 	struct arena *a = arena_new();
-	struct mindex_query q = {.text = text, .org = org, .visible = vis,
-				 .nvisible = nvis, .status = status,
-				 .union_id = union_id, .limit = 10};
+	struct members_index_query q = {.text = text,
+					.org = org,
+					.visible = vis,
+					.nvisible = nvis,
+					.status = status,
+					.union_id = union_id,
+					.limit = 10};
 	struct mindex_page pg;
 	struct mindex_hit *h;
 	size_t total;
 
-	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(members_index_query(a, &q, &pg), 0);
 	h = pg.hits;
 	total = pg.total;
 	cr_assert_eq(total, want, "%s: %zu found, not %zu", text ? text : "(all)",
@@ -100,24 +112,30 @@ Test(members, sealed_fields_open_and_contacts_match)
 	int64_t id = 0;
 
 	world(&w, a);
-	cr_assert_eq(person_find_contact(platform_conn(), a, "GALINA@example.org",
-					 NULL, &id),
+	cr_assert_eq(members_person_find_contact(
+			 platform_conn(), a, "GALINA@example.org", NULL, &id),
 		     DB_OK, "emails match whatever their case");
-	cr_assert_eq(person_get(platform_conn(), a, id, true, &p), DB_OK);
+	cr_assert_eq(members_person_get(platform_conn(), a, id, true, &p),
+		     DB_OK);
 	cr_assert_str_eq(p.legal_name, "Галина Петровна Ким");
 	cr_assert_str_eq(p.phone, "+77015550001");
-	cr_assert_eq(person_get(platform_conn(), a, id, false, &p), DB_OK);
-	cr_assert_null(p.legal_name, "not opened unless asked");
-	cr_assert_eq(person_find_contact(platform_conn(), a, NULL, "+77025550002", &id),
+	cr_assert_eq(members_person_get(platform_conn(), a, id, false, &p),
 		     DB_OK);
-	cr_assert_eq(person_find_contact(platform_conn(), a, "nobody@example.org",
-					 "+70000000000", &id),
+	cr_assert_null(p.legal_name, "not opened unless asked");
+	cr_assert_eq(members_person_find_contact(platform_conn(), a, NULL,
+						 "+77025550002", &id),
+		     DB_OK);
+	cr_assert_eq(members_person_find_contact(platform_conn(), a,
+						 "nobody@example.org",
+						 "+70000000000", &id),
 		     DB_NOTFOUND);
 	/* the same phone twice is a constraint */
 	{
 		struct person_input dup = {.display_name = "Twin", .phone = "+77025550002",
 					   .branch_id = w.cell};
-		cr_assert_eq(person_create(platform_conn(), a, &dup, 0, &id), DB_CONSTRAINT);
+		cr_assert_eq(
+		    members_person_create(platform_conn(), a, &dup, 0, &id),
+		    DB_CONSTRAINT);
 	}
 	arena_free(a);
 }
@@ -132,25 +150,32 @@ Test(members, status_history_and_erasure)
 	int64_t id = 0;
 
 	world(&w, a);
-	cr_assert_eq(person_find_contact(platform_conn(), a, NULL, "+77025550002", &id), DB_OK);
-	cr_assert_eq(person_set_status(platform_conn(), a, id, MS_SUSPENDED, 0,
-				       "broke the strike"),
+	cr_assert_eq(members_person_find_contact(platform_conn(), a, NULL,
+						 "+77025550002", &id),
 		     DB_OK);
-	cr_assert_eq(person_history(platform_conn(), a, id, &h, &n), DB_OK);
+	cr_assert_eq(members_person_set_status(platform_conn(), a, id,
+					       MS_SUSPENDED, 0,
+					       "broke the strike"),
+		     DB_OK);
+	cr_assert_eq(members_person_history(platform_conn(), a, id, &h, &n),
+		     DB_OK);
 	cr_assert_eq(n, 2);
 	cr_assert_str_eq(h[0].to, "suspended");
 	cr_assert_str_eq(h[0].from, "active");
 	cr_assert_str_eq(h[0].note, "broke the strike");
-	cr_assert_eq(person_erase(platform_conn(), id), DB_OK);
-	cr_assert_eq(person_get(platform_conn(), a, id, true, &p), DB_OK);
+	cr_assert_eq(members_person_erase(platform_conn(), id), DB_OK);
+	cr_assert_eq(members_person_get(platform_conn(), a, id, true, &p),
+		     DB_OK);
 	cr_assert_neq(p.erased_at, 0);
 	cr_assert_eq(p.status, MS_LEFT);
 	cr_assert_str_eq(p.phone, "");
 	cr_assert_str_eq(p.legal_name, "");
 	cr_assert_null(strstr(p.display_name, "Bolat"));
-	cr_assert_eq(person_history(platform_conn(), a, id, &h, &n), DB_OK);
+	cr_assert_eq(members_person_history(platform_conn(), a, id, &h, &n),
+		     DB_OK);
 	cr_assert_str_eq(h[0].note, "", "notes go with the rest");
-	cr_assert_eq(person_find_contact(platform_conn(), a, NULL, "+77025550002", &id),
+	cr_assert_eq(members_person_find_contact(platform_conn(), a, NULL,
+						 "+77025550002", &id),
 		     DB_NOTFOUND, "the phone can be used again");
 	arena_free(a);
 }
@@ -162,8 +187,8 @@ Test(members, index_finds_fragments_within_scope)
 	uint8_t karaganda[8] = {0};
 
 	world(&w, a);
-	cr_assert_eq(mindex_load(platform_conn()), 0);
-	cr_assert_eq(mindex_count(), 4);
+	cr_assert_eq(members_index_load(platform_conn()), 0);
+	cr_assert_eq(members_index_count(), 4);
 	karaganda[w.region >> 3] |= (uint8_t)(1u << (w.region & 7));
 	karaganda[w.cell >> 3] |= (uint8_t)(1u << (w.cell & 7));
 
@@ -187,27 +212,27 @@ Test(members, index_follows_changes_and_pages)
 	struct arena *a = arena_new();
 	struct world w;
 	struct person_input in = {0};
-	struct mindex_query q = {.org = true, .status = -1, .limit = 2};
+	struct members_index_query q = {.org = true, .status = -1, .limit = 2};
 	struct mindex_page pg;
 	int64_t id = 0, u;
 
 	world(&w, a);
-	cr_assert_eq(mindex_load(platform_conn()), 0);
+	cr_assert_eq(members_index_load(platform_conn()), 0);
 	/* a new person, then a rename, reach queries without a rebuild */
 	id = add(platform_conn(), a, "Zhanna", "Zhanna Ermekova", "+7 707 555 77 77",
 		 NULL, w.cell, NULL);
-	mindex_refresh(platform_conn(), id);
+	members_index_refresh(platform_conn(), id);
 	query("zhanna", true, NULL, 0, -1, 0, 1, "Zhanna");
 	/* a text search pages in name order with the overlay merged in */
 	q.text = "555";
-	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(members_index_query(a, &q, &pg), 0);
 	cr_assert_eq(pg.total, 4);
 	cr_assert(!pg.at_least);
 	cr_assert_eq(pg.n, 2);
 	cr_assert_str_eq(pg.hits[0].display_name, "Aliya");
 	cr_assert_str_eq(pg.hits[1].display_name, "Bolat");
 	q.offset = 2;
-	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(members_index_query(a, &q, &pg), 0);
 	cr_assert_eq(pg.n, 2);
 	cr_assert_str_eq(pg.hits[0].display_name, "Zhanna");
 	cr_assert_str_eq(pg.hits[1].display_name, "Галина");
@@ -215,13 +240,13 @@ Test(members, index_follows_changes_and_pages)
 	q.offset = 0;
 	q.limit = 1;
 	q.count_cap = 2;
-	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(members_index_query(a, &q, &pg), 0);
 	cr_assert_eq(pg.n, 1);
 	cr_assert_str_eq(pg.hits[0].display_name, "Aliya");
 	cr_assert(pg.at_least);
 	cr_assert(pg.total >= 2 && pg.total < 4, "total %zu", pg.total);
 	q.count_cap = 10; /* a cap not reached counts exactly */
-	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(members_index_query(a, &q, &pg), 0);
 	cr_assert(!pg.at_least);
 	cr_assert_eq(pg.total, 4);
 	q.text = NULL;
@@ -230,27 +255,29 @@ Test(members, index_follows_changes_and_pages)
 	in.display_name = "Abai";
 	in.legal_name = "Abai Ermekov";
 	in.branch_id = w.other;
-	cr_assert_eq(person_update(platform_conn(), a, id, &in, 0), DB_OK);
+	cr_assert_eq(members_person_update(platform_conn(), a, id, &in, 0),
+		     DB_OK);
 	u = w.miners;
-	cr_assert_eq(person_set_unions(platform_conn(), id, &u, 1), DB_OK);
-	mindex_refresh(platform_conn(), id);
+	cr_assert_eq(members_person_set_unions(platform_conn(), id, &u, 1),
+		     DB_OK);
+	members_index_refresh(platform_conn(), id);
 	query("zhanna", true, NULL, 0, -1, 0, 0, NULL);
 	query("abai", true, NULL, 0, -1, 0, 1, "Abai");
 	query("7777", true, NULL, 0, -1, 0, 0, NULL); /* the phone was cleared */
 	query(NULL, true, NULL, 0, -1, w.miners, 1, "Abai");
 	/* pages in name order, the overlay merged in */
-	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(members_index_query(a, &q, &pg), 0);
 	cr_assert_eq(pg.total, 5);
 	cr_assert_eq(pg.n, 2);
 	cr_assert_str_eq(pg.hits[0].display_name, "Abai");
 	cr_assert_str_eq(pg.hits[1].display_name, "Aliya");
 	q.offset = 4;
-	cr_assert_eq(mindex_query(a, &q, &pg), 0);
+	cr_assert_eq(members_index_query(a, &q, &pg), 0);
 	cr_assert_eq(pg.n, 1);
 	cr_assert_str_eq(pg.hits[0].display_name, "Қайрат");
 	/* erased people leave the index */
-	cr_assert_eq(person_erase(platform_conn(), id), DB_OK);
-	mindex_refresh(platform_conn(), id);
+	cr_assert_eq(members_person_erase(platform_conn(), id), DB_OK);
+	members_index_refresh(platform_conn(), id);
 	query("abai", true, NULL, 0, -1, 0, 0, NULL);
 	arena_free(a);
 }
@@ -277,8 +304,8 @@ Test(members, a_large_import_seals_every_row_as_its_own)
 		buf_printf(&csv, "P%zu,Legal %zu,+7701%07zu,p%zu@example.org,%s,%s\n", i, i,
 			   i, i, i == 4321 ? "Nowhere" : "Shakhtinsk",
 			   i % 3 ? "" : "Miners");
-	cr_assert_eq(import_parse(a, csv.data, csv.len, &p), 0);
-	cr_assert_eq(import_apply(platform_conn(), &p, &o), DB_OK);
+	cr_assert_eq(members_import_parse(a, csv.data, csv.len, &p), 0);
+	cr_assert_eq(members_import_apply(platform_conn(), &p, &o), DB_OK);
 	cr_assert_eq(p.counts[IMPORT_CREATED], n - 1);
 	cr_assert_eq(p.refused, 1);
 	cr_assert_str_eq(p.rows[4321].error, "is not a branch");
@@ -288,16 +315,20 @@ Test(members, a_large_import_seals_every_row_as_its_own)
 			continue;
 		snprintf(phone, sizeof(phone), "+7701%07zu", i);
 		snprintf(legal, sizeof(legal), "Legal %zu", i);
-		cr_assert_eq(person_find_contact(platform_conn(), a, NULL, phone, &id), DB_OK,
-			     "row %zu", i);
-		cr_assert_eq(person_get(platform_conn(), a, id, true, &got), DB_OK);
+		cr_assert_eq(members_person_find_contact(platform_conn(), a,
+							 NULL, phone, &id),
+			     DB_OK, "row %zu", i);
+		cr_assert_eq(
+		    members_person_get(platform_conn(), a, id, true, &got),
+		    DB_OK);
 		cr_assert_str_eq(got.legal_name, legal);
 		cr_assert_str_eq(got.phone, phone);
 	}
-	cr_assert_eq(person_find_contact(platform_conn(), a, "p6999@example.org", NULL, &id),
+	cr_assert_eq(members_person_find_contact(
+			 platform_conn(), a, "p6999@example.org", NULL, &id),
 		     DB_OK, "the last row, in the last chunk");
-	cr_assert_eq(import_parse(a, csv.data, csv.len, &p), 0);
-	cr_assert_eq(import_apply(platform_conn(), &p, &o), DB_OK);
+	cr_assert_eq(members_import_parse(a, csv.data, csv.len, &p), 0);
+	cr_assert_eq(members_import_apply(platform_conn(), &p, &o), DB_OK);
 	cr_assert_eq(p.counts[IMPORT_UNCHANGED], n - 1, "%zu unchanged",
 		     p.counts[IMPORT_UNCHANGED]);
 	cr_assert_eq(p.counts[IMPORT_CREATED], 0);

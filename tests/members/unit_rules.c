@@ -20,20 +20,24 @@ Test(rules, statuses_read_back_as_written_and_nothing_else)
 	enum mstatus s = MS_APPLICANT;
 
 	for (int i = 0; i < MS__MAX; i++) {
-		cr_assert_eq(mstatus_parse(mstatus_name((enum mstatus)i), &s), 0);
+		cr_assert_eq(members_status_parse(
+				 members_status_name((enum mstatus)i), &s),
+			     0);
 		cr_assert_eq(s, (enum mstatus)i);
-		cr_assert_not_null(mstatus_label((enum mstatus)i));
+		cr_assert_not_null(members_status_label((enum mstatus)i));
 	}
 	s = MS_LAPSED;
-	cr_assert_neq(mstatus_parse("Active", &s), 0, "names are lower case");
-	cr_assert_neq(mstatus_parse("active ", &s), 0);
-	cr_assert_neq(mstatus_parse("", &s), 0);
-	cr_assert_neq(mstatus_parse(NULL, &s), 0);
-	cr_assert_neq(mstatus_parse("активный", &s), 0);
+	cr_assert_neq(members_status_parse("Active", &s), 0,
+		      "names are lower case");
+	cr_assert_neq(members_status_parse("active ", &s), 0);
+	cr_assert_neq(members_status_parse("", &s), 0);
+	cr_assert_neq(members_status_parse(NULL, &s), 0);
+	cr_assert_neq(members_status_parse("активный", &s), 0);
 	cr_assert_eq(s, MS_LAPSED, "a refused name leaves the status alone");
 	/* out of range reads as active, never past the table */
-	cr_assert_str_eq(mstatus_name(MS__MAX), "active");
-	cr_assert_str_eq(mstatus_label(MS__MAX), mstatus_label(MS_ACTIVE));
+	cr_assert_str_eq(members_status_name(MS__MAX), "active");
+	cr_assert_str_eq(members_status_label(MS__MAX),
+			 members_status_label(MS_ACTIVE));
 }
 
 /* ---- phones ---- */
@@ -71,7 +75,7 @@ Test(rules, phones_are_normalized_or_refused)
 	struct arena *a = arena_new();
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *got = phone_normalize(a, cases[i].in);
+		char *got = members_phone_normalize(a, cases[i].in);
 		if (cases[i].out)
 			cr_assert_str_eq(got ? got : "(refused)", cases[i].out, "%s",
 					 cases[i].in);
@@ -149,7 +153,7 @@ static char *repeat(struct arena *a, const char *s, size_t n)
 	return out;
 }
 
-/* The member of in that person_check names field (its error's name). */
+/* The member of in that members_person_check names field (its error's name). */
 static const char **slot(struct person_input *in, const char *field)
 {
 	static const struct {
@@ -196,16 +200,16 @@ Test(rules, a_good_record_in_kazakh_and_russian_passes_normalized)
 	struct person_input in = good();
 	const char *field = "unset";
 
-	cr_assert_null(person_check(a, &in, &field));
+	cr_assert_null(members_person_check(a, &in, &field));
 	cr_assert_null(field);
 	cr_assert_str_eq(in.phone, "+77015551234");
 	cr_assert_str_eq(in.email, "Asel@Example.org", "trimmed, case kept");
 	cr_assert_str_eq(in.legal_name, "Әсел Нұрланқызы Омарова");
 	/* only the display name and the branch are needed */
 	in = (struct person_input){.display_name = "Қайрат", .branch_id = 7};
-	cr_assert_null(person_check(a, &in, &field));
+	cr_assert_null(members_person_check(a, &in, &field));
 	in.phone = in.email = in.birth_date = in.joined_on = in.status = "";
-	cr_assert_null(person_check(a, &in, &field), "empty is absent");
+	cr_assert_null(members_person_check(a, &in, &field), "empty is absent");
 	arena_free(a);
 }
 
@@ -239,22 +243,22 @@ Test(rules, a_bad_field_is_refused_and_named)
 		struct person_input in = good();
 		const char *f = cases[i].field, *field = NULL;
 		*slot(&in, f) = cases[i].value;
-		cr_assert_not_null(person_check(a, &in, &field), "%s = %s", f,
-				   cases[i].value);
+		cr_assert_not_null(members_person_check(a, &in, &field),
+				   "%s = %s", f, cases[i].value);
 		cr_assert_str_eq(field, f, "%s = %s", f, cases[i].value);
 	}
 	{
 		struct person_input in = good();
 		const char *field;
 		in.display_name = NULL;
-		cr_assert_not_null(person_check(a, &in, &field));
+		cr_assert_not_null(members_person_check(a, &in, &field));
 		cr_assert_str_eq(field, "display_name");
 		in = good();
 		in.branch_id = 0;
-		cr_assert_not_null(person_check(a, &in, &field));
+		cr_assert_not_null(members_person_check(a, &in, &field));
 		cr_assert_str_eq(field, "branch");
 		in.branch_id = -3;
-		cr_assert_not_null(person_check(a, &in, &field));
+		cr_assert_not_null(members_person_check(a, &in, &field));
 		cr_assert_str_eq(field, "branch");
 	}
 	arena_free(a);
@@ -280,20 +284,27 @@ Test(rules, lengths_stop_at_their_limits_in_bytes)
 			const char *v = repeat(a, "x", max + (size_t)over);
 			*slot(&in, f) = v;
 			if (over) {
-				cr_assert_not_null(person_check(a, &in, &field), "%s: %zu", f,
-						   max + 1);
+				cr_assert_not_null(
+				    members_person_check(a, &in, &field),
+				    "%s: %zu", f, max + 1);
 				cr_assert_str_eq(field, f);
 			} else {
-				cr_assert_null(person_check(a, &in, &field), "%s: %zu", f, max);
+				cr_assert_null(
+				    members_person_check(a, &in, &field),
+				    "%s: %zu", f, max);
 			}
 			/* the same number of bytes in Kazakh letters */
 			in = good();
 			v = repeat(a, "Ә", (max + (size_t)over) / 2);
 			*slot(&in, f) = over ? arena_printf(a, "%sx", v) : v;
 			if (over)
-				cr_assert_not_null(person_check(a, &in, &field), "%s: Ә", f);
+				cr_assert_not_null(
+				    members_person_check(a, &in, &field),
+				    "%s: Ә", f);
 			else
-				cr_assert_null(person_check(a, &in, &field), "%s: Ә", f);
+				cr_assert_null(
+				    members_person_check(a, &in, &field),
+				    "%s: Ә", f);
 		}
 	}
 	arena_free(a);
@@ -335,8 +346,9 @@ Test(rules, dues_are_checked_at_their_boundaries)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *why = due_check(cases[i].amount, cases[i].currency,
-					    cases[i].period, cases[i].paid_on);
+		const char *why =
+		    members_due_check(cases[i].amount, cases[i].currency,
+				      cases[i].period, cases[i].paid_on);
 		cr_assert_eq(why == NULL, cases[i].ok, "case %zu: %s", i,
 			     why ? why : "accepted");
 	}
@@ -407,7 +419,7 @@ Test(rules, a_merge_writes_the_later_record_into_the_notes_and_loses_nothing)
 			      .email = "", .address = "Қарағанды", .birth_date = "",
 			      .workplace = NULL, .joined_on = "2020-03-01",
 			      .notes = "Пришла через профком."};
-	const char *n = person_merge_notes(a, &keep, &drop);
+	const char *n = members_person_merge_notes(a, &keep, &drop);
 
 	cr_assert_str_eq(n, "Староста цеха.\n\n[merged from record 42]\n"
 			    "name: Галина К.\n"
@@ -420,10 +432,11 @@ Test(rules, a_merge_writes_the_later_record_into_the_notes_and_loses_nothing)
 	 * later record leaves the marker alone */
 	keep.notes = "";
 	drop = (struct person){.id = 7, .notes = ""};
-	cr_assert_str_eq(person_merge_notes(a, &keep, &drop), "[merged from record 7]");
+	cr_assert_str_eq(members_person_merge_notes(a, &keep, &drop),
+			 "[merged from record 7]");
 	keep.notes = NULL;
 	drop.email = "qairat@example.kz";
-	cr_assert_str_eq(person_merge_notes(a, &keep, &drop),
+	cr_assert_str_eq(members_person_merge_notes(a, &keep, &drop),
 			 "[merged from record 7]\nemail: qairat@example.kz");
 	arena_free(a);
 }

@@ -13,6 +13,11 @@
 #include <stdint.h>
 #include <time.h>
 
+/* Marks a msgid for translation (i18n.h translates it). */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
@@ -96,6 +101,11 @@ void str_ascii_lower(char *s);
 /* Capitalizes the first letter of s in place: ASCII, Russian and Kazakh
  * Cyrillic (the same number of bytes either way). */
 void str_upper_first(char *s);
+/* Text folded for search: UTF-8 lower-cased for Latin, Cyrillic and
+ * Kazakh letters, other characters kept, invalid bytes skipped; appended
+ * to b, or a copy in a (arena-owned). */
+void text_fold_into(struct buf *b, const char *s);
+char *text_fold(struct arena *a, const char *s);
 /* A plausible email address: one @, no spaces or controls, a dot in the
  * domain, at most 254 bytes. Not a full RFC 5322 parser on purpose. */
 bool email_plausible(const char *s);
@@ -132,6 +142,9 @@ const char *time_zone(void); /* "UTC" until set */
 void time_format(int64_t t, char *out, size_t cap);
 /* Today's date there, "2026-11-29" (out: at least 11 bytes). */
 void date_today(char *out, size_t cap);
+/* A real calendar date YYYY-MM-DD (no 2026-02-30), not after today in
+ * the organization's time zone when past_only. */
+bool date_valid(const char *s, bool past_only);
 /* The first second of a day "YYYY-MM-DD" there (with days added: 1 for
  * the day after); -1 when the date is not one. */
 int64_t date_start(const char *ymd, int days);

@@ -86,6 +86,34 @@ void date_today(char *out, size_t cap)
 	strftime(out, cap, "%Y-%m-%d", &tm);
 }
 
+bool date_valid(const char *s, bool past_only)
+{
+	int y, m, d;
+	char extra, today[11];
+	struct tm tm = {0};
+	time_t t;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+		return false;
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	{
+		struct tm back;
+		gmtime_r(&t, &back);
+		if (back.tm_mday != d || back.tm_mon != m - 1)
+			return false; /* 2026-02-30 */
+	}
+	/* past: not after today in the organization's time zone */
+	date_today(today, sizeof(today));
+	return !past_only || strcmp(s, today) <= 0;
+}
+
 int64_t date_start(const char *ymd, int days)
 {
 	struct tm tm = {0};

@@ -7,6 +7,7 @@
 #include "core.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,4 +224,96 @@ void str_upper_first(char *s)
 	}
 	u[0] = (unsigned char)(0xC0 | (cp >> 6));
 	u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+}
+
+/* ---- folding, for search: lower case, no accents ---- */
+
+static uint32_t fold_cp(uint32_t cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if (cp >= 0x410 && cp <= 0x42F) /* А-Я */
+		return cp + 32;
+	if (cp >= 0x400 && cp <= 0x40F) /* Ѐ-Џ, incl. Ё, І */
+		return cp + 80;
+	/* Kazakh and others in the Cyrillic supplement: even = capital */
+	if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
+	    (cp >= 0x4D0 && cp <= 0x4FF))
+		return (cp & 1) ? cp : cp + 1;
+	if (cp == 0x4C0)
+		return 0x4CF;
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) /* Latin-1 capitals */
+		return cp + 32;
+	return cp;
+}
+
+static void put_cp(struct buf *b, uint32_t cp)
+{
+	char o[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		o[0] = (char)(0xF0 | (cp >> 18));
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	buf_append(b, o, n);
+}
+
+void text_fold_into(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		uint32_t cp;
+		size_t k;
+		if (*p < 0x80) {
+			cp = *p;
+			k = 1;
+		} else if ((*p & 0xE0) == 0xC0 && p[1]) {
+			cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+			k = 2;
+		} else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+			cp = ((uint32_t)(*p & 0x0F) << 12) |
+			     ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+			k = 3;
+		} else if ((*p & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
+			cp = ((uint32_t)(*p & 0x07) << 18) |
+			     ((uint32_t)(p[1] & 0x3F) << 12) |
+			     ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+			k = 4;
+		} else {
+			p++;
+			continue;
+		}
+		put_cp(b, fold_cp(cp));
+		p += k;
+	}
+}
+
+char *text_fold(struct arena *a, const char *s)
+{
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	text_fold_into(&b, s ? s : "");
+	buf_reserve(&b, 0);
+	out = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return out;
 }

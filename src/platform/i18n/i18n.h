@@ -18,7 +18,9 @@
 
 #include <stddef.h>
 
-#define N_(s) (s)
+#ifndef N_
+#define N_(s) (s) /* marks a msgid for xgettext; core.h has it too */
+#endif
 
 struct lang_info {
 	const char *code;   /* "ru" */

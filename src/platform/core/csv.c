@@ -1,13 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/*
- * CSV in and out for import and export. Reading is libcsv's (strict
- * mode); what is added here is knowing the line each row starts on (so
- * that every refusal names it), a refusal of what is not text, and the
- * writing side: quoting, and a guard so that no cell runs as a formula
- * when the file is opened in a spreadsheet.
- */
-#include "internal.h"
-#include "platform/i18n/i18n.h"
+/* CSV in and out (csv.h). */
+#include "csv.h"
+#include "core.h"
 
 #include <csv.h>
 #include <string.h>
