@@ -627,6 +627,13 @@ void members_applications_review(struct http_req *rq, struct http_resp *rs)
 			 tr_rq(rq, N_("You cannot be the second organizer for this one: one of you made the other's account or gave the other a role.")));
 		return;
 	}
+	if (strcmp(decision, "reject") == 0 &&
+	    !http_confirmed(rq, rs, N_("Reject this application?"),
+			    tr_rq(rq, N_("Rejecting closes the application for good: what the applicant sent is erased, and it cannot be accepted later.")),
+			    N_("Reject the application"),
+			    arena_printf(rq->arena, "/applications/%lld",
+					 (long long)ap.id)))
+		return;
 	if (members_intake_secret(rq, sk, pk) == 0)
 		d.sub = app_open(rq, &ap, sk, pk);
 	sodium_memzero(sk, sizeof(sk));

@@ -405,6 +405,15 @@ void members_unions_rep(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such member."));
 		return;
 	}
+	if (!is_rep &&
+	    !http_confirmed(
+		    rq, rs, N_("Remove a representative?"),
+		    arena_printf(rq->arena,
+				 tr_rq(rq, N_("%s will no longer represent %s. They stay a member of the union.")),
+				 p.display_name, u.name),
+		    N_("Remove the representative"),
+		    arena_printf(rq->arena, "/unions/%lld", (long long)u.id)))
+		return;
 	rc = members_union_set_rep(platform_conn(), u.id, p.id, is_rep,
 				   is_rep && title && *title ? title : "");
 	if (rc == DB_NOTFOUND) {

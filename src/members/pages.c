@@ -504,6 +504,8 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 			char when[40];
 			time_format(inv[0].created_at, when, sizeof(when));
 			json_object_set_new(data, "invited", json_string(when));
+			json_object_set_new(data, "mail",
+					    json_boolean(outbox_mail_ready()));
 		}
 	}
 	json_object_set_new(data, "period", json_string(arena_strndup(rq->arena, today, 7)));

@@ -85,6 +85,7 @@ static const struct field rep_fields[] = {
 	 .label = N_("Member")},
 	{.name = "title", .type = F_LINE, .max_len = 100, .label = N_("Title")},
 	{.name = "remove", .type = F_BOOL},
+	{.name = "confirm", .type = F_TOKEN, .max_len = 3},
 	{0},
 };
 
@@ -116,6 +117,7 @@ static const struct field review_fields[] = {
 	{.name = "decision", .type = F_TOKEN, .required = true, .max_len = 10,
 	 .label = N_("Decision")},
 	{.name = "note", .type = F_TEXT, .max_len = 2000, .label = N_("Note")},
+	{.name = "confirm", .type = F_TOKEN, .max_len = 3},
 	{0},
 };
 static const struct field approvals_fields[] = {

@@ -351,6 +351,9 @@ void members_invite(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	outbox_wake();
-	http_flash(rq, rs, N_("An invitation to self-service was emailed to the member."));
+	http_flash(rq, rs,
+		   outbox_mail_ready()
+			   ? N_("An invitation to self-service was emailed to the member.")
+			   : N_("An invitation to self-service was made, but no mail relay is set up: it waits in the outbox until an administrator sets one up."));
 	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
 }

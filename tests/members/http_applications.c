@@ -206,7 +206,16 @@ Test(applications, rejection_is_told_and_leaves_nothing)
 	id = last_application();
 	c = officer("aktau@example.org");
 	path = xasprintf("/applications/%s/review", id);
+	/* rejecting asks first, on the server; asking changes nothing */
 	r = cl_post(c, path, "decision=reject&note=Nobody+knows+him");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "Reject this application?"), "%s", r->body);
+	cr_assert(strstr(r->body, "name=\"note\" value=\"Nobody knows him\""), "%s", r->body);
+	resp_free(r);
+	n = sql1("SELECT state FROM applications WHERE id = %s", id);
+	cr_assert_str_eq(n, "new", "asking rejected it");
+	free(n);
+	r = cl_post(c, path, "decision=reject&note=Nobody+knows+him&confirm=yes");
 	cr_assert_eq(r->status, 303);
 	resp_free(r);
 	n = sql1("SELECT state || ' ' || length(intake_sealed) FROM applications WHERE id = %s", id);

@@ -449,6 +449,13 @@ Test(members_http, union_representatives_are_named_within_reach)
 	cr_assert_eq(r->status, 404, "a Zhanaozen member is out of reach");
 	resp_free(r);
 	r = cl_post(c, path, "person=%s&remove=1", in);
+	cr_assert_eq(r->status, 200, "removing asks first");
+	cr_assert(strstr(r->body, "Remove a representative?"), "%s", r->body);
+	resp_free(r);
+	r = cl_get(c, page);
+	cr_assert(strstr(r->body, "Port steward"), "asking removed them");
+	resp_free(r);
+	r = cl_post(c, path, "person=%s&remove=1&confirm=yes", in);
 	cr_assert_eq(r->status, 303);
 	resp_free(r);
 	r = cl_get(c, page);
