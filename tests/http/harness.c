@@ -309,7 +309,14 @@ void srv_up(struct srv *s, enum srv_org org, const char *const *sets)
 
 void srv_down(struct srv *s)
 {
-	cr_expect_eq(srv_stop(s), 0, "the server did not stop cleanly: see %s", s->log);
+	int rc = srv_stop(s);
+
+	if (rc != 0) {
+		char *log = srv_log(s);
+		cr_expect_eq(rc, 0, "rudder serve did not exit cleanly on SIGTERM (%d): %s",
+			     rc, log);
+		free(log);
+	}
 	srv_destroy(s);
 }
 
@@ -337,16 +344,14 @@ long srv_rss_kb(struct srv *s)
 	return kb;
 }
 
-char *srv_sql(struct srv *s, const char *fmt, ...)
+/* srv_sql with a va_list. */
+static char *srv_vsql(struct srv *s, const char *fmt, va_list ap)
 {
 	char sql[2048], *out = NULL, *path = xasprintf("%s/sql.in", s->root);
 	char *cmd;
-	va_list ap;
 	size_t n;
 
-	va_start(ap, fmt);
 	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
 	cr_assert_eq(file_write_atomic(path, sql, strlen(sql), 0600), 0);
 	if (s->db[0])
 		cmd = xasprintf("psql -qAtX -v ON_ERROR_STOP=1 '%s' -f %s > %s.out", s->db,
@@ -369,20 +374,27 @@ char *srv_sql(struct srv *s, const char *fmt, ...)
 	return out;
 }
 
-char *srv_value(struct srv *s, const char *fmt, ...)
+char *srv_sql(struct srv *s, const char *fmt, ...)
 {
-	struct buf q;
 	va_list ap;
 	char *out;
 
-	buf_init(&q);
 	va_start(ap, fmt);
-	buf_vprintf(&q, fmt, ap);
+	out = srv_vsql(s, fmt, ap);
 	va_end(ap);
-	buf_reserve(&q, 0);
-	out = srv_sql(s, "%s", q.data);
-	cr_assert_not_null(out, "the query failed: %s", q.data);
-	buf_free(&q);
+	return out;
+}
+
+char *srv_value(struct srv *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = srv_vsql(s, fmt, ap);
+	va_end(ap);
+	/* the shell tool said why on stderr */
+	cr_assert_not_null(out, "the query failed: %s", fmt);
 	return str_trim(out);
 }
 
@@ -788,7 +800,7 @@ char *cl_csrf(struct client *c)
 {
 	struct resp *r = cl_get(c, "/api/v1/session");
 	char *t = between(r->body, "\"csrf\":\"", "\"");
-	cr_assert_eq(r->status, 200);
+	cr_assert_eq(r->status, 200, "GET /api/v1/session: %ld %s", r->status, r->body);
 	cr_assert_not_null(t, "no csrf in %s", r->body);
 	resp_free(r);
 	return t;
