@@ -200,8 +200,8 @@ char *mail_link(struct srv *s, const char *to, const char *path);
  * reach are each part's own: the platform says them for its routes in
  * tests/http/test_authz.c, a module for its routes in
  * tests/<module>/http_authz.c. The walk fails when a route taking an id
- * has no foreign object, and when a part names a route that is not its
- * own or does not exist. */
+ * has no foreign object in its module's part, and when a part names a
+ * route or a permission its module does not have. */
 /* An object outside the coordinator's reach for a route pattern, as
  * `rudder routes --json` prints it ("/members/{id:int}"). */
 struct walk_foreign {
