@@ -37,6 +37,10 @@ int main(void)
 {
 	size_t count, first = asset_range("tmpl/", &count);
 
+	/* msguniq needs the charset once any message is not ASCII */
+	printf("msgid \"\"\nmsgstr \"\"\n"
+	       "\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n");
+
 	for (size_t i = first; i < first + count; i++) {
 		char err[256];
 		struct tmpl *t = tmpl_compile((const char *)assets_table[i].data,

@@ -418,4 +418,7 @@ extern const struct route_table members_routes;
 extern const struct module_command members_commands[];
 int members_demo(struct db_conn *c, char *err, size_t cap);
 
+/* words.c: the module's actions and things in the audit log's words */
+extern const struct audit_words members_audit_words;
+
 #endif

@@ -22,8 +22,12 @@ static const char *const registrar_perms[] = {
 	PERM_MEMBERS_READ, PERM_MEMBERS_WRITE, PERM_MEMBERS_EXPORT, NULL};
 
 static const struct role_def roles[] = {
-	{"organizer", N_("Organizer"), false, true, organizer_perms},
-	{"registrar", N_("Registrar"), false, true, registrar_perms},
+	{.name = "organizer", .label = N_("Organizer"), .personal = true,
+	 .perms = organizer_perms,
+	 .about = N_("Sees and edits the members of their branches, vets applications, exports lists.")},
+	{.name = "registrar", .label = N_("Registrar"), .personal = true,
+	 .perms = registrar_perms,
+	 .about = N_("Sees and edits the members of their branches, and exports lists; does not vet applications.")},
 	{0},
 };
 
@@ -136,5 +140,6 @@ const struct module members_module = {
 	.demo = members_demo,
 	.start = start,
 	.invitations = members_invitations,
+	.audit_words = &members_audit_words,
 	.conf = conf,
 };

@@ -85,7 +85,6 @@ void members_input_from_form(struct http_req *rq, struct person_input *in)
 	in->birth_date = http_field(rq, "birth_date");
 	in->workplace = http_field(rq, "workplace");
 	in->notes = http_field(rq, "notes");
-	in->status = http_field(rq, "status");
 	in->joined_on = http_field(rq, "joined");
 	in->branch_id = http_field_int(rq, "branch", 0);
 	in->consent_phone = http_field_bool(rq, "consent_phone");
@@ -490,11 +489,8 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_t *data = json_pack("{s:o}", "person",
 				 members_person_json(rq, p, true));
 	char today[11];
-	time_t now = (time_t)time_now();
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	date_today(today, sizeof(today));
 	json_object_set_new(data, "history", history_json(rq, p->id));
 	json_object_set_new(data, "dues", dues_json(rq, p->id));
 	json_object_set_new(data, "has_dues",
@@ -502,6 +498,12 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_object_set_new(data, "may_write",
 			    json_boolean(can(rq, PERM_MEMBERS_WRITE, p->branch_id) &&
 					 !p->erased_at));
+	/* who looked at and changed this record: for the auditor */
+	if (can_any(rq, PERM_AUDIT))
+		json_object_set_new(data, "audit_link",
+				    json_string(arena_printf(rq->arena,
+							     "/audit?object=person:%lld",
+							     (long long)p->id)));
 	json_object_set_new(data, "statuses",
 			    members_status_options(rq, mstatus_name(p->status)));
 	json_object_set_new(data, "today", json_string(today));
@@ -690,6 +692,8 @@ static int write_person(struct http_req *rq, struct http_resp *rs,
 	int rc;
 
 	members_input_from_form(rq, &w.in);
+	if (!p) /* a status is set once, here; later changes have their own route */
+		w.in.status = http_field(rq, "status");
 	if ((why = members_write_check(rq, &w.in, &field))) {
 		form_page(rq, rs, 422, p, field_error(rq, field, why));
 		return -1;

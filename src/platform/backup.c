@@ -5,7 +5,7 @@
 #include "platform/core/conf.h"
 #include "platform/core/core.h"
 #include "platform/crypto/crypto.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * Opening a data directory (configuration, keys, database, migrations),
- * the list of modules, the platform's own route tables and navigation,
- * settings kept in the database, and the health endpoint. (Metrics are
+ * The composition root: the list of modules, and what is made of them
+ * with the platform's parts (roles, settings and invitation kinds, the
+ * migration groups, every route table, the navigation, the HTTP hooks
+ * that run each request in one transaction), and the health endpoint.
+ * The parts below know nothing of it: they use runtime.h. (Metrics are
  * served by the HTTP layer on a listener of their own: metrics.listen.)
  */
 #include "platform.h"
@@ -22,16 +24,27 @@
 
 static const struct module *const *modules;
 static size_t nmodules;
-static struct db *db;
-static char *dir;
-static char *base_url;
+
+/* What the command line and the runtime write to the audit log. */
+static const struct audit_phrase platform_phrases[] = {
+	{"system.init", N_("The organization was set up from {actor}")},
+	{"database.migrated", N_("The data was moved to this database from {from}")},
+	{"passphrase.changed", N_("The passphrase was changed from {actor}")},
+	{"backup.created", N_("{actor} made a backup")},
+	{0},
+};
+static const struct audit_words platform_audit_words = {platform_phrases, NULL};
 
 void platform_set_modules(const struct module *const *mods, size_t n)
 {
 	modules = mods;
 	nmodules = n;
 	authz_add_roles(auth_roles);
+	audit_add_words(&platform_audit_words);
+	audit_add_words(&auth_audit_words);
+	audit_add_words(&outbox_audit_words);
 	for (size_t i = 0; i < n; i++) {
+		audit_add_words(mods[i]->audit_words);
 		authz_add_roles(mods[i]->roles);
 		if (mods[i]->conf)
 			conf_add_keys(mods[i]->conf);
@@ -43,98 +56,6 @@ const struct module *const *platform_modules(size_t *n_r)
 {
 	*n_r = nmodules;
 	return modules;
-}
-
-struct db *platform_db(void)
-{
-	return db;
-}
-
-const char *platform_dir(void)
-{
-	return dir;
-}
-
-struct db_conn *platform_conn(void)
-{
-	return db ? db_conn(db) : NULL;
-}
-
-struct db_conn *platform_conn_fresh(void)
-{
-	return db ? db_conn_fresh(db) : NULL;
-}
-
-/* ---- live events across processes ----
- * On PostgreSQL an event goes out with NOTIFY and comes back, in every
- * process, through a listener thread that delivers it to the local
- * streams. On SQLite there is one process and events go straight there.
- * Payload: channel, event and data separated by the unit separator. */
-
-#define EVENT_CHANNEL "rudder_events"
-static struct listener *listener;
-
-static void fanout(const char *channel, const char *event, const char *data)
-{
-	struct db_conn *c = platform_conn();
-	char *payload = xasprintf("%s\x1f%s\x1f%s", channel, event, data);
-
-	if (!c || strlen(payload) > 7900 ||
-	    db_notify(c, EVENT_CHANNEL, payload) != DB_OK) {
-		log_warn("platform", "an event could not be shared; delivering "
-				     "it here only");
-		http_sse_deliver(channel, event, data);
-	}
-	free(payload);
-}
-
-static void received(const char *payload, void *arg)
-{
-	char *copy = xstrdup(payload);
-	char *a = strchr(copy, '\x1f'), *b = a ? strchr(a + 1, '\x1f') : NULL;
-
-	(void)arg;
-	if (a && b) {
-		*a = *b = '\0';
-		http_sse_deliver(copy, a + 1, b + 1);
-	}
-	free(copy);
-}
-
-int platform_events_start(void)
-{
-	if (!db || !db_can_notify(db))
-		return 0;
-	listener = db_listen(db, EVENT_CHANNEL, received, NULL);
-	if (!listener)
-		return -1;
-	http_sse_set_fanout(fanout);
-	return 0;
-}
-
-void platform_events_stop(void)
-{
-	http_sse_set_fanout(NULL);
-	db_listen_stop(listener);
-	listener = NULL;
-}
-
-const char *platform_base_url(void)
-{
-	return base_url ? base_url : "";
-}
-
-void platform_listening(int port)
-{
-	char host[128];
-	const char *listen = conf_str("server.listen");
-	const char *colon = strrchr(listen, ':');
-
-	if (*conf_str("server.base_url") || !colon)
-		return;
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
-	free(base_url);
-	base_url = xasprintf("http://%s:%d", host, port);
 }
 
 const char *const *platform_migration_groups(void)
@@ -150,107 +71,12 @@ const char *const *platform_migration_groups(void)
 
 int platform_open(const struct platform_open *o, char *err, size_t cap)
 {
-	char *conf_path, *url;
-	struct stat sb;
-	char msg[512];
-	int rc;
-
-	if (stat(o->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		snprintf(err, cap,
-			 "%s: no such data directory (create one with 'rudder "
-			 "init --data %s')",
-			 o->dir, o->dir);
-		return -1;
-	}
-	if ((sb.st_mode & 077) != 0)
-		log_warn("platform",
-			 "%s is readable by others (mode %o): chmod 700 it",
-			 o->dir, sb.st_mode & 0777);
-	free(dir);
-	dir = xstrdup(o->dir);
-	conf_path = xasprintf("%s/rudder.conf", o->dir);
-	if (conf_load_file(conf_path, err, cap) != 0 ||
-	    conf_load_env(err, cap) != 0) {
-		free(conf_path);
-		return -1;
-	}
-	free(conf_path);
-	{
-		const char *lvl = conf_str("log.level");
-		log_set_level(strcmp(lvl, "debug") == 0  ? LOG_DEBUG
-			      : strcmp(lvl, "warn") == 0 ? LOG_WARN
-			      : strcmp(lvl, "error") == 0 ? LOG_ERROR
-							  : LOG_INFO);
-	}
-	free(base_url);
-	base_url = *conf_str("server.base_url")
-			   ? xstrdup(conf_str("server.base_url"))
-			   : xasprintf("http://%s", conf_str("server.listen"));
-	if (base_url[strlen(base_url) - 1] == '/')
-		base_url[strlen(base_url) - 1] = '\0';
-	if (i18n_init() != 0) {
-		snprintf(err, cap, "the message catalogs are damaged");
-		return -1;
-	}
-	if (tmpl_load_all(msg, sizeof(msg)) != 0) {
-		snprintf(err, cap, "%s", msg);
-		return -1;
-	}
-	if (o->passphrase &&
-	    keys_unlock(o->dir, o->passphrase, err, cap) != 0)
-		return -1;
-	db_set_groups(platform_migration_groups());
-	url = *conf_str("db.url") ? xstrdup(conf_str("db.url"))
-				  : xasprintf("sqlite:%s/rudder.db", o->dir);
-	db = db_open(url, err, cap);
-	free(url);
-	if (!db)
-		return -1;
-	if (!db_conn(db)) {
-		snprintf(err, cap, "cannot open the database in %s", o->dir);
-		return -1;
-	}
-	if (o->migrate) {
-		rc = db_migrate(db, platform_migration_groups(), err, cap);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	return runtime_open(o, platform_migration_groups(), err, cap);
 }
 
 void platform_close(void)
 {
-	db_close(db);
-	db = NULL;
-	keys_lock();
-}
-
-/* ---- settings ---- */
-
-static const char SQL_SETTING_GET[] = "SELECT value FROM settings WHERE name = $1";
-static const char SQL_SETTING_SET[] =
-	"INSERT INTO settings (name, value) VALUES ($1, $2) "
-	"ON CONFLICT (name) DO UPDATE SET value = excluded.value";
-
-char *setting_get(struct db_conn *c, struct arena *a, const char *name,
-		  const char *def)
-{
-	struct db_stmt *st = c ? db_prepare(c, SQL_SETTING_GET) : NULL;
-	char *v = NULL;
-
-	if (st) {
-		db_bind_text(st, 1, name);
-		if (db_step(st) == DB_ROW)
-			v = arena_strdup(a, db_col_text(st, 0));
-		db_reset(st);
-	}
-	return v ? v : arena_strdup(a, def);
-}
-
-int setting_set(struct db_conn *c, const char *name, const char *value)
-{
-	int rc = db_run(c, SQL_SETTING_SET, "tt", name, value);
-	return rc < 0 ? rc : DB_OK;
+	runtime_close();
 }
 
 /* ---- health ---- */
@@ -268,9 +94,35 @@ static void healthz(struct http_req *rq, struct http_resp *rs)
 	http_text(rs, 200, "text/plain; charset=utf-8", "ok\n");
 }
 
+/* ---- home ---- */
+
+/* The signed-in home: what waits for this reader, from each part and
+ * module, warnings first; a visitor reads the organization's name. */
+static void home(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *lines = json_array(), *data;
+
+	if (rq->user.id) {
+		if (can_any(rq, PERM_SYSTEM))
+			outbox_waiting(rq, lines);
+		for (size_t i = 0; i < nmodules; i++)
+			if (modules[i]->waiting)
+				modules[i]->waiting(rq, lines);
+	}
+	data = json_pack("{s:s, s:b, s:o}", "org",
+			 setting_get(platform_conn(), rq->arena, "org.name",
+				     "rudder"),
+			 "has_waiting", json_array_size(lines) > 0, "waiting",
+			 lines);
+	http_page(rq, rs, 200, "auth/home", NULL, data);
+	json_decref(data);
+}
+
 static const struct route sys_routes[] = {
-	{HTTP_GET, "/healthz", healthz, PERM_PUBLIC, 0, NULL,
-	 "health check (database reachable)"},
+	{.method = HTTP_GET, .pattern = "/", .handler = home,
+	 .perm = PERM_PUBLIC, .summary = "home: what waits for the reader"},
+	{.method = HTTP_GET, .pattern = "/healthz", .handler = healthz,
+	 .perm = PERM_PUBLIC, .summary = "health check (database reachable)"},
 };
 static const struct route_table sys_table = {"system", sys_routes,
 					     ARRAY_LEN(sys_routes)};
@@ -302,6 +154,7 @@ static const struct nav_item platform_items[] = {
 	{"/audit", N_("Audit log"), PERM_AUDIT},
 	{"/admin/outbox", N_("Outbox"), PERM_SYSTEM},
 	{"/admin/webhooks", N_("Webhooks"), PERM_SYSTEM},
+	{"/account", N_("Your account"), PERM_LOGIN},
 };
 
 const struct nav_item *platform_nav(size_t *n_r)
@@ -323,38 +176,6 @@ const struct nav_item *platform_nav(size_t *n_r)
 	return items;
 }
 
-/* ---- work after commit ---- */
-
-#define ON_COMMIT_MAX 32
-static __thread struct {
-	void (*fn)(void *);
-	void *arg;
-} pending[ON_COMMIT_MAX];
-static __thread int npending;
-static __thread bool in_request_tx;
-
-void platform_on_commit(void (*fn)(void *), void *arg)
-{
-	if (!in_request_tx || npending == ON_COMMIT_MAX) {
-		fn(arg);
-		return;
-	}
-	pending[npending].fn = fn;
-	pending[npending].arg = arg;
-	npending++;
-}
-
-/* After commit: run what waited; after a rollback: forget it (the
- * arguments are static or arena-owned, by contract). */
-static void run_pending(bool committed)
-{
-	int n = npending;
-
-	npending = 0;
-	for (int i = 0; committed && i < n; i++)
-		pending[i].fn(pending[i].arg);
-}
-
 struct invoke {
 	struct http_req *rq;
 	struct http_resp *rs;
@@ -369,7 +190,6 @@ static int invoke_tx(struct db_conn *c, void *arg)
 	(void)c;
 	if (x->runs++ > 0) {
 		http_resp_reset(x->rs); /* a conflict: start the answer again */
-		npending = 0;
 	}
 	x->handler(x->rq, x->rs);
 	/* a server error undoes what the request wrote; a refusal (4xx)
@@ -399,11 +219,7 @@ static void invoke(struct http_req *rq, struct http_resp *rs,
 		return;
 	}
 	lost = db_unavailable_count(c);
-	in_request_tx = true;
-	npending = 0;
 	rc = db_tx_deferred(c, invoke_tx, &x);
-	in_request_tx = false;
-	run_pending(rc == DB_OK);
 	if (db_unavailable_count(c) != lost || rc == DB_UNAVAILABLE) {
 		http_resp_reset(rs);
 		http_error(rq, rs, 503, "unavailable",
@@ -420,6 +236,15 @@ static void invoke(struct http_req *rq, struct http_resp *rs,
 	}
 }
 
+/* The navigation of the page: the entries this request may see. */
+static void nav(struct http_req *rq, json_t *page)
+{
+	size_t n;
+	const struct nav_item *items = platform_nav(&n);
+
+	auth_nav(rq, page, items, n);
+}
+
 const struct http_hooks *platform_http_hooks(void)
 {
 	static const struct http_hooks hooks = {
@@ -427,7 +252,7 @@ const struct http_hooks *platform_http_hooks(void)
 		.lang = auth_lang_early,
 		.invoke = invoke,
 		.csrf_token = auth_csrf_token,
-		.nav = auth_nav,
+		.nav = nav,
 		.after = auth_after,
 	};
 	return &hooks;

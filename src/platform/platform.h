@@ -14,6 +14,7 @@
 #include "platform/auth/auth.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
+#include "platform/runtime.h"
 
 struct conf_key;
 
@@ -48,38 +49,20 @@ struct module {
 	const struct conf_key *conf;
 	/* what the module's invitations give (auth.h); may be NULL */
 	const struct invitation_kind *invitations;
+	/* its actions and things in the audit log's words; may be NULL */
+	const struct audit_words *audit_words;
+	/* what waits for the signed-in reader, as lines on the home page
+	 * (http_waiting), within what they may see; may be NULL */
+	void (*waiting)(struct http_req *rq, json_t *lines);
 };
 
 /* Registered by main (from src/modules.c) before anything else runs. */
 void platform_set_modules(const struct module *const *mods, size_t n);
 const struct module *const *platform_modules(size_t *n_r);
 
-/* Opening a data directory. */
-struct platform_open {
-	const char *dir;
-	const char *passphrase; /* NULL: do not unlock the keys */
-	bool migrate;           /* apply pending migrations */
-};
-/* Loads DIR/rudder.conf and the environment (flags were set before),
- * unlocks the keys, opens the database and (optionally) migrates. */
+/* Opens a data directory (runtime_open) with every module's migrations. */
 int platform_open(const struct platform_open *o, char *err, size_t cap);
 void platform_close(void);
-
-/* The opened database and directory (valid after platform_open). */
-struct db *platform_db(void);
-const char *platform_dir(void);
-/* This thread's connection (NULL if the database is unreachable). */
-struct db_conn *platform_conn(void);
-/* The same, replacing a lost connection first (where work begins). */
-struct db_conn *platform_conn_fresh(void);
-/* Live events shared between processes (PostgreSQL); a no-op on SQLite. */
-int platform_events_start(void);
-void platform_events_stop(void);
-/* The public base URL, without a trailing slash. */
-const char *platform_base_url(void);
-/* Once listening: when server.base_url is not set, the URL follows the
- * port actually bound (for --listen IP:0). */
-void platform_listening(int port);
 
 /* Migration groups in order: "platform", then every module. */
 const char *const *platform_migration_groups(void);
@@ -89,18 +72,6 @@ const struct nav_item *platform_nav(size_t *n_r);
 
 /* Every route table: the platform's, then each module's. */
 const struct route_table *platform_route_tables(size_t *n_r);
-
-/* Runs fn(arg) once the current request's transaction has committed, and
- * never if it rolls back; outside a request transaction, at once. For work
- * that must not see uncommitted data (refreshing a cache, telling other
- * processes). arg must live as long as the request: static, or in the
- * request's arena (fn may not run at all, so it cannot own arg). */
-void platform_on_commit(void (*fn)(void *), void *arg);
-
-/* Settings stored in the database (organization name and the like). */
-char *setting_get(struct db_conn *c, struct arena *a, const char *name,
-		  const char *def);
-int setting_set(struct db_conn *c, const char *name, const char *value);
 
 /* The HTTP gate, CSRF and navigation hooks (auth/gate.c). */
 const struct http_hooks *platform_http_hooks(void);

@@ -8,13 +8,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct field decl[] = {
-	{"email", F_EMAIL, true, 0, "Email", false},
-	{"name", F_LINE, false, 20, "Name", false},
-	{"n", F_INT, false, 0, "N", false},
-	{"b", F_BOOL, false, 0, "B", false},
-	{"t", F_TOKEN, false, 0, "T", true},
-	{"x", F_TEXT, false, 0, "X", false},
-	{"p", F_SECRET, false, 0, "P", false},
+	{.name = "email", .type = F_EMAIL, .required = true, .label = "Email"},
+	{.name = "name", .type = F_LINE, .max_len = 20, .label = "Name"},
+	{.name = "n", .type = F_INT, .label = "N"},
+	{.name = "b", .type = F_BOOL, .label = "B"},
+	{.name = "t", .type = F_TOKEN, .label = "T", .multi = true},
+	{.name = "x", .type = F_TEXT, .label = "X"},
+	{.name = "p", .type = F_SECRET, .label = "P"},
 	{0},
 };
 
@@ -25,9 +25,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	const struct field *bad;
 	const char *why;
+	struct field_error *errs;
+	size_t nerrs;
 
-	if (form_parse_urlencoded(a, (const char *)data, size, &kv, &n) == 0)
-		form_validate(a, decl, &kv, &n, NULL, 0, &bad, &why);
+	if (form_parse_urlencoded(a, (const char *)data, size, &kv, &n) == 0 &&
+	    form_check(a, decl, &kv, &n, NULL, 0, &bad, &why, &errs, &nerrs) == 1)
+		for (size_t i = 0; i < nerrs; i++) /* each names a declared field */
+			if (!errs[i].field || !errs[i].field->name || !errs[i].msgid)
+				__builtin_trap();
 	arena_free(a);
 	return 0;
 }

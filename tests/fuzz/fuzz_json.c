@@ -8,10 +8,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct field decl[] = {
-	{"email", F_EMAIL, true, 0, "Email", false},
-	{"display_name", F_LINE, true, 200, "Name", false},
-	{"scope_id", F_INT, false, 0, "Scope", false},
-	{"role", F_TOKEN, true, 64, "Role", false},
+	{.name = "email", .type = F_EMAIL, .required = true, .label = "Email"},
+	{.name = "display_name", .type = F_LINE, .required = true, .max_len = 200, .label = "Name"},
+	{.name = "scope_id", .type = F_INT, .label = "Scope"},
+	{.name = "role", .type = F_TOKEN, .required = true, .max_len = 64, .label = "Role"},
 	{0},
 };
 

@@ -76,7 +76,7 @@ Test(accounts, grant_revoke_and_the_last_administrator)
 	free(prefix);
 	resp_free(r);
 	char *rev = xasprintf("/admin/users/%s/grants/%s/revoke", id, gid2);
-	r = cl_post(a, rev, "%s", "");
+	r = cl_post(a, rev, "%s", "confirm=yes");
 	cr_assert_eq(r->status, 303, "revoking one of two admins is fine");
 	resp_free(r);
 	char *rev1 = xasprintf("/admin/users/1/grants/%s/revoke", gid);
@@ -236,4 +236,50 @@ Test(accounts, language_from_account_then_browser_and_switcher)
 	resp_free(r);
 	free(secret);
 	cl_free(c);
+}
+
+/* A refused form comes back whole: each reason beside its field, the
+ * field marked for assistive technology and focused, what was typed
+ * kept; and a grant never falls back to the whole organization. */
+Test(accounts, a_refused_form_keeps_what_was_typed_and_says_why_beside_each_field)
+{
+	struct client *a = cl_as(&S, "admin", NULL);
+	struct resp *r;
+
+	/* empty at first: no role or branch chosen for the manager */
+	r = cl_get(a, "/admin/users/new");
+	cr_assert_eq(r->status, 200);
+	cr_assert(strstr(r->body, "<option value=\"\">"), "a role starts unchosen");
+	cr_assert_null(strstr(r->body, " selected>The whole organization"));
+	cr_assert(strstr(r->body, "maxlength=\"254\""), "the limit comes from the declaration");
+	cr_assert(strstr(r->body, "Creates accounts and gives roles"), "each role is explained");
+	resp_free(r);
+
+	r = cl_post(a, "/admin/users", "display_name=Marat+%%D0%%9C&email=marat%%40localhost&role=organizer&scope=");
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	cr_assert(strstr(r->body, "value=\"Marat М\""), "the name typed is kept");
+	cr_assert(strstr(r->body, "value=\"marat@localhost\""), "so is the refused address");
+	cr_assert(strstr(r->body, "id=\"email-error\""), "the reason stands beside the field");
+	cr_assert(strstr(r->body, "aria-invalid=\"true\" autofocus"), "the first refused field takes the focus");
+	cr_assert(strstr(r->body, "id=\"scope-error\""), "a branch must be chosen");
+	cr_assert(strstr(r->body, "<option value=\"organizer\" selected>"), "the role chosen stays chosen");
+	cr_assert_null(strstr(r->body, "Error 400"));
+	resp_free(r);
+
+	/* a refusal the handler finds lands beside its field too */
+	r = cl_post(a, "/admin/users", "display_name=Admin+again&email=" ADMIN_EMAIL "&role=organizer&scope=0");
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "id=\"email-error\""));
+	cr_assert(strstr(r->body, "exists already"));
+	resp_free(r);
+
+	/* a grant without a branch is refused, not taken as everywhere */
+	r = cl_post(a, "/admin/users/1/grants", "role=coordinator");
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	cr_assert(strstr(r->body, "id=\"scope-error\""));
+	resp_free(r);
+	r = cl_get(a, "/admin/users/1");
+	cr_assert_null(strstr(r->body, ">Coordinator</span>"), "no role was granted");
+	resp_free(r);
+	cl_free(a);
 }

@@ -404,7 +404,11 @@ static double excess(struct client *c, const char *path, size_t n)
 		u[i] = now_ms() - t0;
 		resp_free(r);
 	}
-	return median(t, n) - median(u, n);
+	/* the fifth-fastest of each: other work on a loaded machine only
+	 * ever adds time, so the fast end says what the page itself costs */
+	qsort(t, n, sizeof(*t), cmp_double);
+	qsort(u, n, sizeof(*u), cmp_double);
+	return t[n / 6] - u[n / 6];
 }
 
 #define N_HIDDEN 30
@@ -457,11 +461,13 @@ Test(contacts, a_page_costs_the_same_whatever_hides_behind_it)
 	}
 	list_b = excess(ak, "/members", 30);
 	page_b = excess(ak, page, 30);
-	/* before, each hidden clash added about 25 us to /members */
-	cr_assert_lt(list_b, list_a + 0.3,
+	/* before, each hidden clash added about 25 us to /members (1.5 ms
+	 * for these 60); half that is the bar, so that a loaded machine's
+	 * noise in the fast end (up to 0.4 ms seen) does not fail it */
+	cr_assert_lt(list_b, list_a + 0.75,
 		     "/members beyond /account: %.2f ms with no hidden clash, %.2f ms "
 		     "with %d", list_a, list_b, 2 * N_HIDDEN);
-	cr_assert_lt(page_b, page_a + 0.3,
+	cr_assert_lt(page_b, page_a + 0.75,
 		     "a record's page beyond /account: %.2f ms, then %.2f ms", page_a,
 		     page_b);
 	r = cl_get(ak, "/members");

@@ -171,3 +171,46 @@ Test(files, atomic_write_and_bounded_read)
 	rmdir(dir);
 	free(p);
 }
+
+/* Times are shown, and dates read, in the organization's zone: Almaty
+ * is five hours ahead of UTC, so its day starts at 19:00 UTC before. */
+Test(time, the_organizations_zone_decides_days_and_times)
+{
+	char out[40];
+
+	cr_assert_eq(time_zone_set("Nowhere/Atlantis"), -1, "an unknown zone is refused");
+	cr_assert_eq(time_zone_set("../../etc/passwd"), -1);
+	cr_assert_eq(time_zone_set("Asia/Almaty"), 0);
+	cr_assert_str_eq(time_zone(), "Asia/Almaty");
+	/* 2026-11-29 19:30 UTC is already the 30th in Almaty */
+	time_format(1795980600, out, sizeof(out));
+	cr_assert_str_eq(out, "2026-11-30 00:30");
+	cr_assert_eq(date_start("2026-11-30", 0), 1795978800);
+	cr_assert_eq(date_start("2026-11-30", 1) - date_start("2026-11-30", 0), 86400);
+	cr_assert_eq(date_start("2026-02-30", 0), -1, "no such day");
+	cr_assert_eq(date_start("30.11.2026", 0), -1);
+	cr_assert_eq(date_start("2026-11-30x", 0), -1);
+	cr_assert_eq(time_zone_set("UTC"), 0);
+	time_format(1795980600, out, sizeof(out));
+	cr_assert_str_eq(out, "2026-11-29 19:30");
+}
+
+Test(text, a_first_letter_is_capitalized_in_three_alphabets)
+{
+	char a[] = "the system", b[] = "командная строка", c[] = "әкімші", d[] = "ұйым",
+	     e[] = "Already", f[] = "1 two", g[] = "";
+	str_upper_first(a);
+	str_upper_first(b);
+	str_upper_first(c);
+	str_upper_first(d);
+	str_upper_first(e);
+	str_upper_first(f);
+	str_upper_first(g);
+	cr_assert_str_eq(a, "The system");
+	cr_assert_str_eq(b, "Командная строка");
+	cr_assert_str_eq(c, "Әкімші");
+	cr_assert_str_eq(d, "Ұйым");
+	cr_assert_str_eq(e, "Already");
+	cr_assert_str_eq(f, "1 two");
+	cr_assert_str_eq(g, "");
+}

@@ -127,6 +127,64 @@ Test(db, rows_are_read_into_structs_and_errors_are_not_the_end)
 	arena_free(a);
 }
 
+/* Work after commit: once per commit, never for what was undone, never
+ * twice when a transaction runs again. */
+static int ran[4];
+static void note(void *arg)
+{
+	ran[(intptr_t)arg]++;
+}
+static void note_last(void *arg)
+{
+	ran[3] = (int)(intptr_t)arg;
+}
+
+static int inner_fails(struct db_conn *c, void *arg)
+{
+	(void)arg;
+	db_on_commit(c, note, (void *)2);
+	return DB_CONSTRAINT;
+}
+
+static int attempts;
+static int queue_work(struct db_conn *c, void *arg)
+{
+	(void)arg;
+	db_on_commit(c, note, (void *)0);
+	db_on_commit_last(c, note_last, (void *)1);
+	db_on_commit_last(c, note_last, (void *)7);
+	cr_assert_eq(ran[0], 0, "nothing runs before the commit");
+	cr_assert_eq(db_tx(c, inner_fails, NULL), DB_CONSTRAINT);
+	if (attempts++ == 0) {
+		db_conflict(c); /* as if a writer got there first */
+		return DB_OK;
+	}
+	return DB_OK;
+}
+
+static int then_fail(struct db_conn *c, void *arg)
+{
+	(void)arg;
+	db_on_commit(c, note, (void *)1);
+	return DB_ERROR;
+}
+
+Test(db, work_after_commit_runs_once_and_only_after_a_commit)
+{
+	struct db_conn *c = platform_conn();
+
+	memset(ran, 0, sizeof(ran));
+	cr_assert_eq(db_tx(c, queue_work, NULL), DB_OK);
+	cr_assert_eq(attempts, 2, "the conflict ran the transaction again");
+	cr_assert_eq(ran[0], 1, "once, though queued in both runs");
+	cr_assert_eq(ran[2], 0, "never for an undone savepoint");
+	cr_assert_eq(ran[3], 7, "the last argument given");
+	cr_assert_eq(db_tx(c, then_fail, NULL), DB_ERROR);
+	cr_assert_eq(ran[1], 0, "never after a rollback");
+	db_on_commit(c, note, (void *)1);
+	cr_assert_eq(ran[1], 1, "at once outside a transaction");
+}
+
 /* A connection keeps every statement it has prepared, however many: the
  * modules together have more than the table's first size. */
 static char many_sql[700][32];

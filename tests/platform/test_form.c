@@ -96,13 +96,13 @@ Test(form, multipart_refuses_malformed)
 }
 
 static const struct field decl[] = {
-	{"email", F_EMAIL, true, 0, "Email", false},
-	{"name", F_LINE, false, 10, "Name", false},
-	{"age", F_INT, false, 0, "Age", false},
-	{"ok", F_BOOL, false, 0, "OK", false},
-	{"tag", F_TOKEN, false, 0, "Tag", true},
-	{"notes", F_TEXT, false, 0, "Notes", false},
-	{"pw", F_SECRET, false, 0, "Password", false},
+	{.name = "email", .type = F_EMAIL, .required = true, .label = "Email"},
+	{.name = "name", .type = F_LINE, .max_len = 10, .label = "Name"},
+	{.name = "age", .type = F_INT, .label = "Age"},
+	{.name = "ok", .type = F_BOOL, .label = "OK"},
+	{.name = "tag", .type = F_TOKEN, .label = "Tag", .multi = true},
+	{.name = "notes", .type = F_TEXT, .label = "Notes"},
+	{.name = "pw", .type = F_SECRET, .label = "Password"},
 	{0},
 };
 
@@ -152,4 +152,34 @@ Test(form, validation_names_the_bad_field)
 	cr_assert_str_eq(f, "sneaky");
 	cr_assert_eq(validate("email=a%40b.kz&email=c%40d.kz", &f, &why), -1);
 	cr_assert_str_eq(why, "was sent more than once");
+}
+
+/* Every refused value is reported, one reason per field, in the order
+ * the fields are declared (a form shows each beside its field); a
+ * request no form of ours sends is still refused whole. */
+Test(form, every_refused_value_is_named_once)
+{
+	struct kv *kv;
+	size_t n, nerrs;
+	const struct field *bad = NULL;
+	const char *why = NULL;
+	struct field_error *errs;
+	const char *body = "age=twelve&name=far+too+long+a+name&ok=maybe&tag=a%20b&tag=ok";
+
+	cr_assert_eq(form_parse_urlencoded(A, body, strlen(body), &kv, &n), 0);
+	cr_assert_eq(form_check(A, decl, &kv, &n, NULL, 0, &bad, &why, &errs, &nerrs), 1);
+	cr_assert_eq(nerrs, 5);
+	cr_assert_str_eq(errs[0].field->name, "email");
+	cr_assert_str_eq(errs[0].msgid, "is required");
+	cr_assert_str_eq(errs[1].field->name, "name");
+	cr_assert_str_eq(errs[1].msgid, "is too long");
+	cr_assert_str_eq(errs[2].field->name, "age");
+	cr_assert_str_eq(errs[3].field->name, "ok");
+	cr_assert_str_eq(errs[4].field->name, "tag");
+	cr_assert_str_eq(errs[4].msgid, "holds characters that are not allowed");
+
+	body = "email=a%40b.kz&stranger=1";
+	cr_assert_eq(form_parse_urlencoded(A, body, strlen(body), &kv, &n), 0);
+	cr_assert_eq(form_check(A, decl, &kv, &n, NULL, 0, &bad, &why, &errs, &nerrs), -1);
+	cr_assert_str_eq(bad->name, "stranger");
 }

@@ -30,7 +30,6 @@ static const char SQL_ALL[] =
 	"SELECT id, at, coalesce(actor_id, 0), actor_label, action, object, "
 	"detail, prev_hash, hash FROM audit_log ORDER BY id";
 
-static __thread int64_t pending_last;
 
 #define DETAIL_CTX "audit.detail"
 
@@ -115,30 +114,42 @@ static void head_mac(int64_t last_id, const unsigned char hash[MAC_LEN],
 	crypto_generichash_final(&st, out, MAC_LEN);
 }
 
+/* A hash column into a MAC_LEN array: zeros when it is not that long. */
+static void mac_col(struct db_stmt *st, int col, struct arena *a, void *field,
+		    const void *arg)
+{
+	size_t len;
+	const void *p = db_col_blob(st, col, &len);
+
+	(void)a;
+	(void)arg;
+	if (len == MAC_LEN)
+		memcpy(field, p, MAC_LEN);
+	else
+		memset(field, 0, MAC_LEN);
+}
+
+struct head_row {
+	int64_t last;
+	unsigned char hash[MAC_LEN], mac[MAC_LEN];
+};
+static const struct db_map HEAD_ROW[] = {
+	DB_COL(struct head_row, last),
+	DB_COL_FN(struct head_row, hash, mac_col, NULL),
+	DB_COL_FN(struct head_row, mac, mac_col, NULL),
+	DB_COLS_END,
+};
+
 /* The head row: last id and hash (zeros and 0 when the log is empty). */
 static int read_head(struct db_conn *c, int64_t *last_r,
 		     unsigned char hash_r[MAC_LEN])
 {
-	struct db_stmt *st = db_prepare(c, SQL_HEAD);
-	int rc;
+	struct head_row h = {0};
+	int rc = db_row(c, NULL, HEAD_ROW, &h, SQL_HEAD, "");
 
-	*last_r = 0;
-	memset(hash_r, 0, MAC_LEN);
-	if (!st)
-		return DB_ERROR;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t len;
-		const void *h = db_col_blob(st, 1, &len);
-		*last_r = db_col_int(st, 0);
-		if (len == MAC_LEN)
-			memcpy(hash_r, h, MAC_LEN);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_OK;
-	}
-	db_reset(st);
-	return rc;
+	*last_r = h.last;
+	memcpy(hash_r, h.hash, MAC_LEN);
+	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
 struct add_ctx {
@@ -148,6 +159,16 @@ struct add_ctx {
 	char *detail;
 	int64_t id;
 };
+
+/* Tells the audit page's watchers, once the entry has committed: one
+ * event per transaction, naming its last entry. */
+static void publish(void *arg)
+{
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)(intptr_t)arg);
+	http_sse_publish("audit", "audit", id);
+}
 
 static int add_in_tx(struct db_conn *c, void *arg)
 {
@@ -182,7 +203,10 @@ static int add_in_tx(struct db_conn *c, void *arg)
 	head_mac(a->id, hash, mac);
 	rc = db_run(c, SQL_HEAD_SET, "ibb", a->id, hash, (size_t)MAC_LEN, mac,
 		    (size_t)MAC_LEN);
-	return rc < 0 ? rc : DB_OK;
+	if (rc < 0)
+		return rc;
+	db_on_commit_last(c, publish, (void *)(intptr_t)a->id);
+	return DB_OK;
 }
 
 int audit_add_at(struct db_conn *c, int64_t at, int64_t actor,
@@ -203,9 +227,7 @@ int audit_add_at(struct db_conn *c, int64_t at, int64_t actor,
 		a.detail = xstrdup("{}");
 	rc = db_in_tx(c) ? add_in_tx(c, &a) : db_tx(c, add_in_tx, &a);
 	free(a.detail);
-	if (rc == DB_OK)
-		pending_last = a.id;
-	else
+	if (rc != DB_OK)
 		log_error("audit", "cannot append %s: %d", action, rc);
 	return rc;
 }
@@ -235,105 +257,103 @@ int audit_head(struct db_conn *c, int64_t *last_r, char hex_r[65])
 	return rc;
 }
 
-void audit_publish_pending(void)
-{
-	char id[24];
 
-	if (!pending_last)
-		return;
-	snprintf(id, sizeof(id), "%lld", (long long)pending_last);
-	pending_last = 0;
-	http_sse_publish("audit", "audit", id);
+struct log_row {
+	int64_t id, at, actor;
+	const char *label, *action, *object, *detail;
+	struct db_blob prev, hash; /* borrowed */
+};
+static const struct db_map LOG_ROW[] = {
+	DB_COL(struct log_row, id),	DB_COL(struct log_row, at),
+	DB_COL(struct log_row, actor),	DB_COL(struct log_row, label),
+	DB_COL(struct log_row, action), DB_COL(struct log_row, object),
+	DB_COL(struct log_row, detail),
+	DB_COL(struct log_row, prev),	DB_COL(struct log_row, hash),
+	DB_COLS_END,
+};
+
+struct verify {
+	unsigned char prev[MAC_LEN];
+	int64_t expect, rows, bad_id;
+	char *err;
+	size_t cap;
+};
+
+/* One row of the chain, in order: > 0 stops at the first fault. */
+static int verify_row(void *row, void *arg)
+{
+	const struct log_row *r = row;
+	struct verify *v = arg;
+	unsigned char want[MAC_LEN];
+
+	if (r->id != v->expect) {
+		snprintf(v->err, v->cap, "row %lld is missing (the next row is %lld)",
+			 (long long)v->expect, (long long)r->id);
+		v->bad_id = v->expect;
+		return 1;
+	}
+	if (r->prev.len != MAC_LEN || memcmp(r->prev.p, v->prev, MAC_LEN) != 0) {
+		snprintf(v->err, v->cap, "row %lld does not follow the row before it",
+			 (long long)r->id);
+		v->bad_id = r->id;
+		return 1;
+	}
+	row_hash(v->prev, r->id, r->at, r->actor, r->label, r->action, r->object,
+		 r->detail, want);
+	if (r->hash.len != MAC_LEN || sodium_memcmp(r->hash.p, want, MAC_LEN) != 0) {
+		snprintf(v->err, v->cap, "row %lld was altered", (long long)r->id);
+		v->bad_id = r->id;
+		return 1;
+	}
+	memcpy(v->prev, want, MAC_LEN);
+	v->expect++;
+	v->rows++;
+	return 0;
 }
 
 int audit_verify(struct db_conn *c, int64_t *rows_r, int64_t *bad_id_r,
 		 char *err, size_t cap)
 {
-	unsigned char prev[MAC_LEN] = {0}, want[MAC_LEN], mac[MAC_LEN];
-	struct db_stmt *st = db_prepare(c, SQL_ALL);
-	int64_t expect = 1, rows = 0;
+	struct verify v = {.expect = 1, .err = err, .cap = cap};
+	struct log_row row;
+	struct head_row h;
+	unsigned char mac[MAC_LEN];
 	int rc;
 
 	*bad_id_r = 0;
-	if (!st) {
+	*rows_r = 0;
+	rc = db_each(c, NULL, LOG_ROW, &row, verify_row, &v, SQL_ALL, "");
+	if (rc != DB_OK) {
 		snprintf(err, cap, "cannot read the audit log");
 		return -1;
 	}
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		size_t plen, hlen;
-		const void *p = db_col_blob(st, 7, &plen);
-		const void *h = db_col_blob(st, 8, &hlen);
-
-		if (id != expect) {
-			snprintf(err, cap,
-				 "row %lld is missing (the next row is %lld)",
-				 (long long)expect, (long long)id);
-			*bad_id_r = expect;
-			db_reset(st);
-			return -1;
-		}
-		if (plen != MAC_LEN || memcmp(p, prev, MAC_LEN) != 0) {
-			snprintf(err, cap,
-				 "row %lld does not follow the row before it",
-				 (long long)id);
-			*bad_id_r = id;
-			db_reset(st);
-			return -1;
-		}
-		row_hash(prev, id, db_col_int(st, 1), db_col_int(st, 2),
-			 db_col_text(st, 3), db_col_text(st, 4),
-			 db_col_text(st, 5), db_col_text(st, 6), want);
-		if (hlen != MAC_LEN || sodium_memcmp(h, want, MAC_LEN) != 0) {
-			snprintf(err, cap, "row %lld was altered", (long long)id);
-			*bad_id_r = id;
-			db_reset(st);
-			return -1;
-		}
-		memcpy(prev, want, MAC_LEN);
-		expect++;
-		rows++;
-	}
-	db_reset(st);
-	if (rc != DB_DONE) {
-		snprintf(err, cap, "cannot read the audit log");
+	*rows_r = v.rows;
+	if (v.bad_id) {
+		*bad_id_r = v.bad_id;
 		return -1;
 	}
-	st = db_prepare(c, SQL_HEAD);
-	if (!st)
+	rc = db_row(c, NULL, HEAD_ROW, &h, SQL_HEAD, "");
+	if (rc == DB_NOTFOUND) {
+		if (v.rows == 0)
+			return 0;
+		snprintf(err, cap, "the head of the log is missing");
 		return -1;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t hlen, mlen;
-		int64_t last = db_col_int(st, 0);
-		const void *h = db_col_blob(st, 1, &hlen);
-		const void *m = db_col_blob(st, 2, &mlen);
-		head_mac(last, h, mac);
-		if (hlen != MAC_LEN || mlen != MAC_LEN ||
-		    sodium_memcmp(m, mac, MAC_LEN) != 0) {
-			snprintf(err, cap, "the head of the log was altered");
-			rc = -1;
-		} else if (last != rows || memcmp(h, prev, MAC_LEN) != 0) {
-			snprintf(err, cap,
-				 "the log ends at row %lld but its head says "
-				 "%lld: rows were removed from the end",
-				 (long long)rows, (long long)last);
-			rc = -1;
-		} else {
-			rc = 0;
-		}
-	} else if (rc == DB_DONE) {
-		if (rows > 0) {
-			snprintf(err, cap, "the head of the log is missing");
-			rc = -1;
-		} else {
-			rc = 0;
-		}
-	} else {
+	}
+	if (rc != DB_OK) {
 		snprintf(err, cap, "cannot read the audit head");
-		rc = -1;
+		return -1;
 	}
-	db_reset(st);
-	*rows_r = rows;
-	return rc;
+	head_mac(h.last, h.hash, mac);
+	if (sodium_memcmp(h.mac, mac, MAC_LEN) != 0) {
+		snprintf(err, cap, "the head of the log was altered");
+		return -1;
+	}
+	if (h.last != v.rows || memcmp(h.hash, v.prev, MAC_LEN) != 0) {
+		snprintf(err, cap,
+			 "the log ends at row %lld but its head says %lld: rows "
+			 "were removed from the end",
+			 (long long)v.rows, (long long)h.last);
+		return -1;
+	}
+	return 0;
 }

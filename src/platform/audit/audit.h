@@ -19,6 +19,9 @@
 #include <jansson.h>
 #include <stdint.h>
 
+/* Reading the audit log (granted by roles: auth.h). */
+#define PERM_AUDIT "audit.read"
+
 struct arena;
 struct db_conn;
 struct db;
@@ -71,9 +74,44 @@ int audit_verify(struct db_conn *c, int64_t *rows_r, int64_t *bad_id_r,
  * later verify that ends on another hash at that id shows a rewrite. */
 int audit_head(struct db_conn *c, int64_t *last_r, char hex_r[65]);
 
-/* Tells live viewers about entries written by this thread since the last
- * call (called after each request; a no-op when there were none). */
-void audit_publish_pending(void);
+/* ---- telling entries as sentences ----
+ * The audit page says each entry as a sentence with names and links:
+ * "Ainur took the Organizer role over Aktau from Yerlan". Each part of
+ * rudder gives the sentences of its actions and the names of its
+ * things; the composition root registers them (struct module's
+ * audit_words for a module).
+ *
+ * A sentence is a msgid with placeholders: {actor} (who did it),
+ * {object} (the entry's object, "user:12", named and linked), {KEY} (the
+ * detail's KEY as it is) and {KEY:KIND} (the detail's KEY naming a thing
+ * of KIND: {scope:scope}, {role:role}). */
+struct audit_phrase {
+	const char *action; /* "grant.revoked" */
+	const char *msgid;
+};
+struct audit_noun {
+	const char *kind; /* "user": objects "user:12", {KEY:user} */
+	/* The name of the thing with this key ("12", "organizer") as rq may
+	 * see it, arena-owned; NULL when it is gone or hidden from rq (the
+	 * page then says "user #12"). */
+	const char *(*name)(struct http_req *rq, const char *key);
+	const char *href; /* with one %s for the key; NULL: no link */
+	const char *label; /* msgid of the kind, for "person #12" */
+};
+struct audit_words {
+	const struct audit_phrase *phrases; /* end with {0}; may be NULL */
+	const struct audit_noun *nouns;     /* end with {0}; may be NULL */
+};
+/* Adds a part's words; called before serving. */
+void audit_add_words(const struct audit_words *w);
+/* An entry told for rq: the sentence as parts [{text, href}] (hrefs are
+ * paths of ours; text is plain), new. */
+json_t *audit_tell(struct http_req *rq, int64_t actor, const char *actor_name,
+		   const char *actor_label, const char *action,
+		   const char *object, json_t *detail);
+
+/* An object ("person:5") named for rq, as the same parts. */
+json_t *audit_name(struct http_req *rq, const char *object);
 
 extern const struct route_table audit_routes;
 

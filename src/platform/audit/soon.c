@@ -12,7 +12,7 @@
 #include "platform/core/core.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -76,7 +76,6 @@ static bool flush(struct batch *b)
 	if (rc == DB_OK) {
 		soon_free(b->e, b->n);
 		free(b->e);
-		audit_publish_pending();
 		return true;
 	}
 	log_error("audit", "cannot write %zu lookups yet (%d): they wait", b->n, rc);

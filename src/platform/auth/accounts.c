@@ -102,56 +102,23 @@ int account_create(struct db_conn *c, struct arena *a, const char *email,
 	return rc;
 }
 
-/* Columns: id, email_sealed, display_name, lang, status, has password,
- * has TOTP, created_at (the order every account query selects). */
-static void account_row(struct db_stmt *st, struct arena *a,
-			struct account *out)
-{
-	const void *blob;
-	size_t len;
-
-	memset(out, 0, sizeof(*out));
-	out->id = db_col_int(st, 0);
-	blob = db_col_blob(st, 1, &len);
-	out->email = unseal_str(a, EMAIL_CTX, blob, len);
-	if (!out->email)
-		out->email = "";
-	out->display_name = arena_strdup(a, db_col_text(st, 2));
-	out->lang = arena_strdup(a, db_col_text(st, 3));
-	out->status = arena_strdup(a, db_col_text(st, 4));
-	out->has_password = db_col_int(st, 5) != 0;
-	out->totp_enabled = db_col_int(st, 6) != 0;
-	out->created_at = db_col_int(st, 7);
-}
-
-static int account_read(struct db_conn *c, struct arena *a, const char *sql,
-			const void *key, size_t keylen, int64_t id,
-			struct account *out)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	if (key)
-		db_bind_blob(st, 1, key, keylen);
-	else
-		db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		account_row(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
-}
+/* The columns every account query selects, in this order. */
+static const struct db_map ACCOUNT[] = {
+	DB_COL(struct account, id),
+	DB_COL_FN(struct account, email, unseal_col, EMAIL_CTX),
+	DB_COL(struct account, display_name),
+	DB_COL(struct account, lang),
+	DB_COL(struct account, status),
+	DB_COL(struct account, has_password),
+	DB_COL(struct account, totp_enabled),
+	DB_COL(struct account, created_at),
+	DB_COLS_END,
+};
 
 int account_get(struct db_conn *c, struct arena *a, int64_t id,
 		struct account *out)
 {
-	return account_read(c, a, SQL_GET, NULL, 0, id, out);
+	return db_row(c, a, ACCOUNT, out, SQL_GET, "i", id);
 }
 
 int account_find_email(struct db_conn *c, struct arena *a, const char *email,
@@ -160,7 +127,7 @@ int account_find_email(struct db_conn *c, struct arena *a, const char *email,
 	unsigned char idx[BLIND_LEN];
 
 	email_index(a, email, idx);
-	return account_read(c, a, SQL_FIND, idx, sizeof(idx), 0, out);
+	return db_row(c, a, ACCOUNT, out, SQL_FIND, "b", idx, sizeof(idx));
 }
 
 int account_set_password(struct db_conn *c, struct arena *a, int64_t id,
@@ -193,20 +160,27 @@ int account_update(struct db_conn *c, int64_t id, const char *display_name,
 	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
+char *account_password_hash(struct db_conn *c, struct arena *a, int64_t id)
+{
+	static const struct db_map HASH[] = {DB_COL_SELF(const char *),
+					     DB_COLS_END};
+	const char *h = "";
+
+	if (db_row(c, a, HASH, &h,
+		   "SELECT coalesce(password_hash, '') FROM users "
+		   "WHERE id = $1 AND status = 'active'",
+		   "i", id) != DB_OK ||
+	    !*h)
+		return NULL;
+	return (char *)h;
+}
+
 bool account_password_ok(struct db_conn *c, struct arena *a, int64_t id,
 			 const char *password)
 {
-	struct db_stmt *st = db_prepare(c, "SELECT password_hash FROM users "
-					   "WHERE id = $1 AND status = 'active'");
-	char *h = NULL;
+	char *h = account_password_hash(c, a, id);
 
-	if (!st || !password)
-		return false;
-	db_bind_int(st, 1, id);
-	if (db_step(st) == DB_ROW && !db_col_null(st, 0))
-		h = arena_strdup(a, db_col_text(st, 0));
-	db_reset(st);
-	return h && password_verify(h, password);
+	return h && password && password_verify(h, password);
 }
 
 /* What an erased account keeps: a row (audit entries name it), disabled,
@@ -284,27 +258,27 @@ static const char SQL_MADE[] =
 	"  ON t.by_user = down.id WHERE t.kind = 'created' AND down.depth < 16"
 	") SELECT DISTINCT id FROM down";
 
+static const struct db_map IDS[] = {DB_COL_SELF(int64_t), DB_COLS_END};
+
+/* Adds the ids sql finds for user to *ids, each once. */
 static int ids_of(struct db_conn *c, struct arena *a, const char *sql,
 		  int64_t user, int64_t **ids, size_t *n, size_t *cap)
 {
-	struct db_stmt *st = db_prepare(c, sql);
-	int rc;
+	int64_t *found;
+	size_t nfound;
+	int rc = db_rows(c, a, IDS, sizeof(*found), &found, &nfound, sql, "i",
+			 user);
 
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, user);
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
+	for (size_t k = 0; rc == DB_OK && k < nfound; k++) {
 		bool seen = false;
 		for (size_t i = 0; i < *n && !seen; i++)
-			seen = (*ids)[i] == id;
+			seen = (*ids)[i] == found[k];
 		if (seen)
 			continue;
 		*ids = arena_grow(a, *ids, *n, cap, sizeof(**ids));
-		(*ids)[(*n)++] = id;
+		(*ids)[(*n)++] = found[k];
 	}
-	db_reset(st);
-	return rc == DB_DONE ? DB_OK : rc;
+	return rc;
 }
 
 int account_circle(struct db_conn *c, struct arena *a, int64_t user,
@@ -408,55 +382,24 @@ int grant_remove(struct db_conn *c, int64_t grant_id)
 	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
-static void grant_read(struct db_stmt *st, struct arena *a, struct grant *g)
-{
-	g->id = db_col_int(st, 0);
-	g->user_id = db_col_int(st, 1);
-	g->role = arena_strdup(a, db_col_text(st, 2));
-	g->scope_id = db_col_int(st, 3);
-	g->scope_name = arena_strdup(a, db_col_text(st, 4));
-	g->scope_path = arena_strdup(a, db_col_text(st, 5));
-}
+static const struct db_map GRANT[] = {
+	DB_COL(struct grant, id),	  DB_COL(struct grant, user_id),
+	DB_COL(struct grant, role),	  DB_COL(struct grant, scope_id),
+	DB_COL(struct grant, scope_name), DB_COL(struct grant, scope_path),
+	DB_COLS_END,
+};
 
 int grants_of(struct db_conn *c, struct arena *a, int64_t user,
 	      struct grant **out_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_GRANTS_OF);
-	struct grant *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, user);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		grant_read(st, a, &arr[n++]);
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_rows(c, a, GRANT, sizeof(**out_r), out_r, n_r, SQL_GRANTS_OF,
+		       "i", user);
 }
 
 int grant_get(struct db_conn *c, struct arena *a, int64_t grant_id,
 	      struct grant *out)
 {
-	struct db_stmt *st = db_prepare(c, SQL_GRANT_GET);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, grant_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		grant_read(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
+	return db_row(c, a, GRANT, out, SQL_GRANT_GET, "i", grant_id);
 }
 
 char *account_token_create(struct db_conn *c, struct arena *a, int64_t user,
@@ -514,19 +457,13 @@ static const char SQL_TOTP_CLEAR[] =
 static char *totp_read(struct db_conn *c, struct arena *a, const char *sql,
 		       int64_t id)
 {
-	struct db_stmt *st = db_prepare(c, sql);
-	char *out = NULL;
+	static const struct db_map SECRET[] = {
+		DB_COL_SELF_FN(unseal_col, TOTP_CTX), DB_COLS_END};
+	const char *secret = "";
 
-	if (!st)
+	if (db_row(c, a, SECRET, &secret, sql, "i", id) != DB_OK || !*secret)
 		return NULL;
-	db_bind_int(st, 1, id);
-	if (db_step(st) == DB_ROW) {
-		size_t len;
-		const void *blob = db_col_blob(st, 0, &len);
-		out = unseal_str(a, TOTP_CTX, blob, len);
-	}
-	db_reset(st);
-	return out;
+	return (char *)secret;
 }
 
 char *account_totp_secret(struct db_conn *c, struct arena *a, int64_t id)
@@ -571,44 +508,32 @@ static const char SQL_ALL_GRANTS[] =
 int account_list(struct db_conn *c, struct arena *a, struct account **out_r,
 		 struct grant ***grants_r, size_t **ngrants_r, size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_LIST);
-	struct account *arr = NULL;
-	struct grant **grants;
-	size_t *ngr;
-	size_t n = 0, cap = 0;
+	struct account *arr;
+	struct grant *all, **grants;
+	size_t n, nall, *ngr, *capgr;
 	int rc;
 
-	if (!st)
-		return DB_ERROR;
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		account_row(st, a, &arr[n++]);
-	}
-	db_reset(st);
-	if (rc != DB_DONE)
+	if ((rc = db_rows(c, a, ACCOUNT, sizeof(*arr), &arr, &n, SQL_LIST, "")) !=
+		    DB_OK ||
+	    (rc = db_rows(c, a, GRANT, sizeof(*all), &all, &nall, SQL_ALL_GRANTS,
+			  "")) != DB_OK)
 		return rc;
 	grants = arena_alloc(a, (n + 1) * sizeof(*grants));
 	ngr = arena_alloc(a, (n + 1) * sizeof(*ngr));
-	size_t *capgr = arena_alloc(a, (n + 1) * sizeof(*capgr));
-	st = db_prepare(c, SQL_ALL_GRANTS);
-	if (!st)
-		return DB_ERROR;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct grant g;
-		grant_read(st, a, &g);
+	capgr = arena_alloc(a, (n + 1) * sizeof(*capgr));
+	for (size_t k = 0; k < nall; k++) {
 		for (size_t i = 0; i < n; i++) {
-			if (arr[i].id != g.user_id)
+			if (arr[i].id != all[k].user_id)
 				continue;
 			grants[i] = arena_grow(a, grants[i], ngr[i], &capgr[i],
 					       sizeof(*grants[i]));
-			grants[i][ngr[i]++] = g;
+			grants[i][ngr[i]++] = all[k];
 			break;
 		}
 	}
-	db_reset(st);
 	*out_r = arr;
 	*grants_r = grants;
 	*ngrants_r = ngr;
 	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	return DB_OK;
 }

@@ -19,7 +19,7 @@
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
 #include "platform/outbox/outbox.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <string.h>
 
@@ -36,11 +36,6 @@ static const char *status_label(const char *status)
 	if (strcmp(status, "active") == 0)
 		return N_("active");
 	return N_("disabled");
-}
-
-static const char *or_empty(const char *s)
-{
-	return s ? s : "";
 }
 
 static char *obj(struct arena *a, const char *kind, int64_t id)
@@ -191,27 +186,33 @@ static int invite_tx(struct db_conn *c, void *arg)
 int admin_create_account(struct http_req *rq, const char *email,
 			 const char *name, const char *lang, const char *role,
 			 int64_t scope, int64_t *id_r, char **link_r,
-			 const char **why_r)
+			 const char **why_r, const char **field_r)
 {
 	struct create cr = {.rq = rq, .email = email, .name = name,
 			    .lang = lang, .role = role, .scope = scope};
 	int rc;
 
 	*why_r = NULL;
+	*field_r = NULL;
 	if (!email || !email_plausible(email)) {
 		*why_r = N_("Give an email address.");
+		*field_r = "email";
 		return 422;
 	}
 	if (!name) {
 		*why_r = N_("Give a name (it may be a pseudonym).");
+		*field_r = "display_name";
 		return 422;
 	}
 	if (lang && *lang && !i18n_known(lang)) {
 		*why_r = N_("That language is not available.");
+		*field_r = "lang";
 		return 422;
 	}
-	if ((*why_r = grant_refusal(rq, role, scope)))
+	if ((*why_r = grant_refusal(rq, role, scope))) {
+		*field_r = authz_role(role ? role : "") ? "scope" : "role";
 		return 403;
+	}
 	if (!can(rq, PERM_ACCOUNTS, 0)) {
 		/* A manager of some branches sees only the accounts inside
 		 * them: whether the address has an account elsewhere must not
@@ -233,6 +234,7 @@ int admin_create_account(struct http_req *rq, const char *email,
 	rc = db_tx(platform_conn(), create_tx, &cr);
 	if (rc == DB_CONSTRAINT) {
 		*why_r = N_("An account with that email exists already.");
+		*field_r = "email";
 		return 409;
 	}
 	if (rc != DB_OK) {
@@ -307,10 +309,12 @@ void admin_users(struct http_req *rq, struct http_resp *rs)
 	json_decref(data);
 }
 
-/* Roles and scopes the manager may offer in a grant form. */
-static void grant_choices(struct http_req *rq, json_t *data)
+/* Roles and scopes the manager may offer in a grant form: the form's
+ * options, none chosen until someone chooses, and a line on each role
+ * for the page (data "roles"). */
+static void grant_options(struct http_req *rq, json_t *form, json_t *data)
 {
-	json_t *roles = json_array(), *scopes = json_array();
+	json_t *roles = json_array(), *about = json_array(), *scopes = json_array();
 	size_t nr, ns;
 	const struct role_def *const *rl = authz_roles(&nr);
 	struct scope *sl;
@@ -319,14 +323,16 @@ static void grant_choices(struct http_req *rq, json_t *data)
 	for (size_t i = 0; i < nr; i++) {
 		if (rl[i]->org_only && !org)
 			continue;
+		json_array_append_new(roles, json_pack("{s:s, s:s}", "value",
+						       rl[i]->name, "label",
+						       tr_rq(rq, rl[i]->label)));
 		json_array_append_new(
-			roles, json_pack("{s:s, s:s, s:b}", "name", rl[i]->name,
-					 "label", tr_rq(rq, rl[i]->label),
-					 "org_only", rl[i]->org_only));
+			about, json_pack("{s:s, s:s}", "label", tr_rq(rq, rl[i]->label),
+					 "about", rl[i]->about ? tr_rq(rq, rl[i]->about) : ""));
 	}
 	if (org)
 		json_array_append_new(
-			scopes, json_pack("{s:I, s:s}", "id", (json_int_t)0, "name",
+			scopes, json_pack("{s:s, s:s}", "value", "0", "label",
 					  tr_rq(rq, "The whole organization")));
 	if (scope_list(platform_conn(), rq->arena, &sl, &ns) == DB_OK) {
 		for (size_t i = 0; i < ns; i++) {
@@ -339,17 +345,19 @@ static void grant_choices(struct http_req *rq, json_t *data)
 				buf_puts(&b, "\u2003");
 			buf_puts(&b, sl[i].name);
 			json_array_append_new(
-				scopes, json_pack("{s:I, s:s}", "id",
-						  (json_int_t)sl[i].id, "name",
+				scopes, json_pack("{s:I, s:s}", "value",
+						  (json_int_t)sl[i].id, "label",
 						  b.data));
 			buf_free(&b);
 		}
 	}
-	json_object_set_new(data, "roles", roles);
-	json_object_set_new(data, "scopes", scopes);
+	http_form_options(form, "role", roles);
+	http_form_options(form, "scope", scopes);
+	json_object_set_new(data, "roles", about);
 }
 
-static json_t *lang_choices(struct http_req *rq, const char *selected)
+/* The languages, this request's chosen until someone chooses. */
+static json_t *lang_options(struct http_req *rq)
 {
 	json_t *arr = json_array();
 	size_t n;
@@ -357,60 +365,67 @@ static json_t *lang_choices(struct http_req *rq, const char *selected)
 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:b}", "code", li[i].code,
-				       "native", li[i].native, "selected",
-				       selected ? strcmp(selected, li[i].code) == 0
-						: strcmp(rq->lang, li[i].code) == 0));
+			arr, json_pack("{s:s, s:s, s:b}", "value", li[i].code,
+				       "label", li[i].native, "selected",
+				       strcmp(rq->lang, li[i].code) == 0));
 	return arr;
 }
 
+/* The new account form; when field and why are given, the reason the
+ * last try was refused, beside that field. */
 static void new_page(struct http_req *rq, struct http_resp *rs, int status,
-		     const char *error)
+		     const char *field, const char *why)
 {
+	json_t *form = http_form(rq, HTTP_POST, "/admin/users");
 	json_t *data = json_object();
 
-	grant_choices(rq, data);
-	json_object_set_new(data, "langs", lang_choices(rq, http_field(rq, "lang")));
-	if (error) {
-		json_object_set_new(data, "error", json_string(tr_rq(rq, error)));
-		json_object_set_new(data, "email",
-				    json_string(or_empty(http_field(rq, "email"))));
-		json_object_set_new(
-			data, "display_name",
-			json_string(or_empty(http_field(rq, "display_name"))));
-	}
+	http_form_options(form, "lang", lang_options(rq));
+	grant_options(rq, form, data);
+	if (why && field)
+		http_form_error(rq, form, field, why);
+	else if (why)
+		json_object_set_new(data, "error", json_string(tr_rq(rq, why)));
+	json_object_set_new(data, "form", form);
 	http_page(rq, rs, status, "auth/user_new", N_("New account"), data);
 	json_decref(data);
 }
 
 void admin_user_new(struct http_req *rq, struct http_resp *rs)
 {
-	new_page(rq, rs, 200, NULL);
+	new_page(rq, rs, 200, NULL, NULL);
 }
+
+void admin_user_refused(struct http_req *rq, struct http_resp *rs)
+{
+	new_page(rq, rs, 422, NULL, NULL);
+}
+
 
 void admin_user_create(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t id = 0;
 	char *link = NULL;
-	const char *why;
+	const char *why, *field;
 	int status = admin_create_account(
 		rq, http_field(rq, "email"), http_field(rq, "display_name"),
 		http_field(rq, "lang"), http_field(rq, "role"),
-		http_field_int(rq, "scope", 0), &id, &link, &why);
+		http_field_int(rq, "scope", 0), &id, &link, &why, &field);
 	json_t *data;
 
 	if (status == 202) {
-		data = json_pack("{s:s}", "email", http_field(rq, "email"));
+		data = json_pack("{s:s, s:b}", "email", http_field(rq, "email"),
+				 "mail", outbox_mail_ready());
 		http_page(rq, rs, 202, "auth/user_invited", N_("Invitation sent"), data);
 		json_decref(data);
 		return;
 	}
 	if (status != 201) {
-		new_page(rq, rs, status, why);
+		new_page(rq, rs, status, field, why);
 		return;
 	}
-	data = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "link", link,
-			 "display_name", http_field(rq, "display_name"));
+	data = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "link",
+			 link, "display_name", http_field(rq, "display_name"),
+			 "mail", outbox_mail_ready());
 	http_page(rq, rs, 201, "auth/user_created", N_("Account created"), data);
 	json_decref(data);
 }
@@ -429,13 +444,15 @@ static int load_managed(struct http_req *rq, struct http_resp *rs,
 	return 0;
 }
 
-static void user_page(struct http_req *rq, struct http_resp *rs, int status,
-		      const struct account *acc, const char *error,
-		      const char *link)
+/* An account's page; error (a msgid) at the top, or beside the grant
+ * form's field when field is given; link: a new one-time link. */
+static void account_page(struct http_req *rq, struct http_resp *rs,
+			 int status, const struct account *acc,
+			 const char *field, const char *error, const char *link)
 {
 	struct grant *g;
 	size_t n;
-	json_t *data;
+	json_t *data, *form;
 
 	grants_of(platform_conn(), rq->arena, acc->id, &g, &n);
 	data = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:o, s:b}", "user_id",
@@ -448,13 +465,28 @@ static void user_page(struct http_req *rq, struct http_resp *rs, int status,
 			    json_boolean(strcmp(acc->status, "disabled") == 0));
 	json_object_set_new(data, "status_label",
 			    json_string(tr_rq(rq, status_label(acc->status))));
-	grant_choices(rq, data);
-	if (error)
+	json_object_set_new(data, "may_audit", json_boolean(can_any(rq, PERM_AUDIT)));
+	form = http_form(rq, HTTP_POST,
+			 arena_printf(rq->arena, "/admin/users/%lld/grants",
+				      (long long)acc->id));
+	grant_options(rq, form, data);
+	if (error && field)
+		http_form_error(rq, form, field, error);
+	else if (error)
 		json_object_set_new(data, "error", json_string(tr_rq(rq, error)));
+	json_object_set_new(data, "form", form);
 	if (link)
 		json_object_set_new(data, "link", json_string(link));
+	json_object_set_new(data, "mail", json_boolean(outbox_mail_ready()));
 	http_page(rq, rs, status, "auth/user", N_("Account"), data);
 	json_decref(data);
+}
+
+static void user_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const struct account *acc, const char *error,
+		      const char *link)
+{
+	account_page(rq, rs, status, acc, NULL, error, link);
 }
 
 void admin_user(struct http_req *rq, struct http_resp *rs)
@@ -477,13 +509,15 @@ void admin_grant_add(struct http_req *rq, struct http_resp *rs)
 	if (load_managed(rq, rs, &acc) != 0)
 		return;
 	if ((why = grant_refusal(rq, role, scope))) {
-		user_page(rq, rs, 403, &acc, why, NULL);
+		account_page(rq, rs, 403, &acc,
+			     authz_role(role ? role : "") ? "scope" : "role", why,
+			     NULL);
 		return;
 	}
 	rc = grant_add(c, acc.id, role, scope, rq->user.id, NULL);
 	if (rc == DB_CONSTRAINT) {
-		user_page(rq, rs, 409, &acc, N_("The account holds that role there already."),
-			  NULL);
+		account_page(rq, rs, 409, &acc, "scope",
+			     N_("The account holds that role there already."), NULL);
 		return;
 	}
 	if (rc != DB_OK) {
@@ -495,6 +529,14 @@ void admin_grant_add(struct http_req *rq, struct http_resp *rs)
 	http_flash(rq, rs, N_("The role is granted."));
 	http_redirect(rs, arena_printf(rq->arena, "/admin/users/%lld",
 				       (long long)acc.id));
+}
+
+void admin_grant_refused(struct http_req *rq, struct http_resp *rs)
+{
+	struct account acc;
+
+	if (load_managed(rq, rs, &acc) == 0)
+		account_page(rq, rs, 422, &acc, NULL, NULL, NULL);
 }
 
 void admin_grant_revoke(struct http_req *rq, struct http_resp *rs)
@@ -517,6 +559,18 @@ void admin_grant_revoke(struct http_req *rq, struct http_resp *rs)
 			  N_("At least one administrator must remain."), NULL);
 		return;
 	}
+	const struct role_def *r = authz_role(g.role);
+	const char *back = arena_printf(rq->arena, "/admin/users/%lld",
+					(long long)acc.id);
+	if (!http_confirmed(
+		    rq, rs, N_("Revoke a role?"),
+		    arena_printf(rq->arena,
+				 tr_rq(rq, N_("%s loses the role %s over %s: what it opens closes to them at once.")),
+				 acc.display_name, r ? tr_rq(rq, r->label) : g.role,
+				 g.scope_id ? g.scope_name
+					    : tr_rq(rq, N_("the whole organization"))),
+		    N_("Revoke the role"), back))
+		return;
 	if (grant_remove(c, gid) != DB_OK) {
 		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
 		return;
@@ -525,8 +579,7 @@ void admin_grant_revoke(struct http_req *rq, struct http_resp *rs)
 		 json_pack("{s:s, s:I}", "role", g.role, "scope",
 			   (json_int_t)g.scope_id));
 	http_flash(rq, rs, N_("The role is revoked."));
-	http_redirect(rs, arena_printf(rq->arena, "/admin/users/%lld",
-				       (long long)acc.id));
+	http_redirect(rs, back);
 }
 
 static bool is_admin_account(struct db_conn *c, struct arena *a, int64_t id)
@@ -659,7 +712,10 @@ void admin_user_link(struct http_req *rq, struct http_resp *rs)
 	}
 	outbox_wake();
 	if (!r.link) {
-		http_flash(rq, rs, N_("A new link to set a password was emailed to the account's address."));
+		http_flash(rq, rs,
+			   outbox_mail_ready()
+				   ? N_("A new link to set a password was emailed to the account's address.")
+				   : N_("A new link to set a password was made, but no mail relay is set up: it waits in the outbox until an administrator sets one up."));
 		http_redirect(rs, arena_printf(rq->arena, "/admin/users/%lld",
 					       (long long)acc.id));
 		return;

@@ -9,7 +9,7 @@
 #include "platform/audit/audit.h"
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <string.h>
 
@@ -122,11 +122,11 @@ void api_users_create(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t id = 0;
 	char *link = NULL;
-	const char *why;
+	const char *why, *field;
 	int status = admin_create_account(
 		rq, http_field(rq, "email"), http_field(rq, "display_name"),
 		http_field(rq, "lang"), http_field(rq, "role"),
-		http_field_int(rq, "scope_id", 0), &id, &link, &why);
+		http_field_int(rq, "scope_id", 0), &id, &link, &why, &field);
 
 	if (status == 202) {
 		/* a manager of some branches: an invitation, whatever the

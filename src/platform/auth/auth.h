@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "platform/audit/audit.h"
+#include "platform/outbox/outbox.h"
+
 struct arena;
 struct db_conn;
 struct grant;
@@ -29,12 +32,12 @@ struct role_def {
 	bool org_only;     /* may only be granted over the whole organization */
 	bool personal;     /* sees personal data: requires a second factor */
 	const char *const *perms; /* NULL-terminated */
+	const char *about; /* msgid: one line on what the role may do */
 };
 
-/* Platform permissions */
+/* Platform permissions (the parts below declare their own: PERM_AUDIT
+ * in audit.h, PERM_SYSTEM in outbox.h; the roles here grant them) */
 #define PERM_ACCOUNTS "accounts.manage" /* create accounts, grant roles */
-#define PERM_AUDIT "audit.read"
-#define PERM_SYSTEM "system.manage" /* outbox, webhooks, settings */
 
 /* ---- roles ---- */
 /* Adds roles (NULL-name-terminated array); called before serving. */
@@ -145,6 +148,9 @@ int auth_personal_key(struct http_req *rq, unsigned char *sk,
 		      unsigned char *pk);
 
 /* Is this the active account's password? */
+/* The active account's password hash (arena-owned), NULL when it has
+ * none, is not active or cannot be read. */
+char *account_password_hash(struct db_conn *c, struct arena *a, int64_t id);
 bool account_password_ok(struct db_conn *c, struct arena *a, int64_t id,
 			 const char *password);
 /* Erases an account that leaves: email replaced by a placeholder no one
@@ -297,6 +303,8 @@ void throttle_clear(struct db_conn *c, const char *kind, const char *id);
 
 /* ---- route table of the platform's account pages ---- */
 extern const struct route_table auth_routes;
+/* Its actions and things in the audit log's words (words.c). */
+extern const struct audit_words auth_audit_words;
 extern const struct role_def auth_roles[];
 
 #endif

@@ -12,7 +12,7 @@
 #include "internal.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,69 +119,41 @@ int scope_create(struct db_conn *c, int64_t parent, const char *name,
 	return rc;
 }
 
-static void scope_read(struct db_stmt *st, struct arena *a, struct scope *s)
-{
-	s->id = db_col_int(st, 0);
-	s->parent_id = db_col_int(st, 1);
-	s->name = arena_strdup(a, db_col_text(st, 2));
-	s->path = arena_strdup(a, db_col_text(st, 3));
-	s->depth = path_depth(s->path);
-}
-
-static int scope_one(struct db_conn *c, struct arena *a, const char *sql,
-		     struct scope *out, const char *types, int64_t id,
-		     const char *name)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	if (types[0] == 'i')
-		db_bind_int(st, 1, id);
-	else
-		db_bind_text(st, 1, name);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		scope_read(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
-}
+static const struct db_map SCOPE[] = {
+	DB_COL(struct scope, id),   DB_COL(struct scope, parent_id),
+	DB_COL(struct scope, name), DB_COL(struct scope, path),
+	DB_COLS_END,
+};
 
 int scope_get(struct db_conn *c, struct arena *a, int64_t id,
 	      struct scope *out)
 {
-	return scope_one(c, a, SQL_SCOPE_GET, out, "i", id, NULL);
+	int rc = db_row(c, a, SCOPE, out, SQL_SCOPE_GET, "i", id);
+
+	if (rc == DB_OK)
+		out->depth = path_depth(out->path);
+	return rc;
 }
 
 int scope_find(struct db_conn *c, struct arena *a, const char *name,
 	       struct scope *out)
 {
-	return scope_one(c, a, SQL_SCOPE_FIND, out, "t", 0, name);
+	int rc = db_row(c, a, SCOPE, out, SQL_SCOPE_FIND, "t", name);
+
+	if (rc == DB_OK)
+		out->depth = path_depth(out->path);
+	return rc;
 }
 
 int scope_list(struct db_conn *c, struct arena *a, struct scope **out_r,
 	       size_t *n_r)
 {
-	struct db_stmt *st = db_prepare(c, SQL_SCOPE_LIST);
-	struct scope *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	int rc = db_rows(c, a, SCOPE, sizeof(**out_r), out_r, n_r,
+			 SQL_SCOPE_LIST, "");
 
-	if (!st)
-		return DB_ERROR;
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		scope_read(st, a, &arr[n++]);
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
+	for (size_t i = 0; rc == DB_OK && i < *n_r; i++)
+		(*out_r)[i].depth = path_depth((*out_r)[i].path);
+	return rc;
 }
 
 /* ---- can() ---- */

@@ -19,7 +19,7 @@
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -86,57 +86,65 @@ const char *auth_safe_next(const char *next)
 	return next;
 }
 
+struct session_row {
+	int64_t id, user_id;
+	const char *stage;
+	int64_t last_seen;
+	const char *name, *lang, *status;
+	bool totp_enabled, second_factor;
+};
+static const struct db_map SESSION_ROW[] = {
+	DB_COL(struct session_row, id),
+	DB_COL(struct session_row, user_id),
+	DB_COL(struct session_row, stage),
+	DB_COL(struct session_row, last_seen),
+	DB_COL(struct session_row, name),
+	DB_COL(struct session_row, lang),
+	DB_COL(struct session_row, status),
+	DB_COL(struct session_row, totp_enabled),
+	DB_COL(struct session_row, second_factor),
+	DB_COLS_END,
+};
+
 /* Reads the session cookie into rq->user. */
 static void load_session(struct http_req *rq, struct db_conn *c)
 {
 	const char *token = http_cookie(rq, SESSION_COOKIE);
 	struct auth_session *s = sess_of(rq);
 	unsigned char h[MAC_LEN];
-	struct db_stmt *st;
+	struct session_row row;
 	int64_t now = time_now();
+	size_t nl;
+	const struct lang_info *li;
 
 	if (!token || !c)
 		return;
 	plain_hash(token, strlen(token), h);
-	st = db_prepare(c, SQL_SESSION);
-	if (!st)
+	if (db_row(c, rq->arena, SESSION_ROW, &row, SQL_SESSION, "bii", h,
+		   sizeof(h), now, now - conf_int("auth.session_idle")) != DB_OK ||
+	    strcmp(row.status, "active") != 0)
 		return;
-	db_bind_blob(st, 1, h, sizeof(h));
-	db_bind_int(st, 2, now);
-	db_bind_int(st, 3, now - conf_int("auth.session_idle"));
-	if (db_step(st) == DB_ROW &&
-	    strcmp(db_col_text(st, 6), "active") == 0) {
-		int64_t last_seen = db_col_int(st, 3);
-		const char *lang = db_col_text(st, 5);
-
-		s->id = db_col_int(st, 0);
-		s->user_id = db_col_int(st, 1);
-		s->totp_enabled = db_col_int(st, 7) != 0;
-		s->second_factor = db_col_int(st, 8) != 0;
-		/* What this session proved, never what the account has: an
-		 * account whose second factor was set up elsewhere still owes
-		 * it here (a password alone opens nothing more). */
-		s->pending_totp = strcmp(db_col_text(st, 2), "totp") == 0 ||
-				  (s->totp_enabled && !s->second_factor);
-		s->token = arena_strdup(rq->arena, token);
-		if (!s->pending_totp) {
-			rq->user.id = s->user_id;
-			rq->user.name = arena_strdup(rq->arena, db_col_text(st, 4));
-			rq->user.second_factor = s->second_factor;
-		}
-		if (*lang && i18n_known(lang)) {
-			size_t nl;
-			const struct lang_info *li = i18n_langs(&nl);
-			for (size_t i = 0; i < nl; i++)
-				if (strcmp(li[i].code, lang) == 0)
-					rq->lang = li[i].code;
-		}
-		db_reset(st);
-		if (now - last_seen > 60)
-			db_run(c, SQL_TOUCH, "ii", now, s->id);
-		return;
+	s->id = row.id;
+	s->user_id = row.user_id;
+	s->totp_enabled = row.totp_enabled;
+	s->second_factor = row.second_factor;
+	/* What this session proved, never what the account has: an account
+	 * whose second factor was set up elsewhere still owes it here (a
+	 * password alone opens nothing more). */
+	s->pending_totp = strcmp(row.stage, "totp") == 0 ||
+			  (s->totp_enabled && !s->second_factor);
+	s->token = arena_strdup(rq->arena, token);
+	if (!s->pending_totp) {
+		rq->user.id = s->user_id;
+		rq->user.name = row.name;
+		rq->user.second_factor = s->second_factor;
 	}
-	db_reset(st);
+	li = i18n_langs(&nl);
+	for (size_t i = 0; *row.lang && i < nl; i++)
+		if (strcmp(li[i].code, row.lang) == 0)
+			rq->lang = li[i].code;
+	if (now - row.last_seen > 60)
+		db_run(c, SQL_TOUCH, "ii", now, s->id);
 }
 
 /* Does any role the user holds require a second factor? */
@@ -345,37 +353,59 @@ void auth_after(struct http_req *rq, struct http_resp *rs)
 			  rq->route ? rq->route->pattern : "?");
 		abort();
 	}
-	audit_publish_pending();
 }
 
 /* ---- navigation ---- */
 
-void auth_nav(struct http_req *rq, json_t *page)
+static bool nav_allowed(struct http_req *rq, const struct nav_item *it)
+{
+	bool pub = strcmp(it->perm, PERM_PUBLIC) == 0;
+
+	return !rq->user.id ? pub
+			    : !pub && (strcmp(it->perm, PERM_LOGIN) == 0 ||
+				       can_any(rq, it->perm));
+}
+
+/* path is href or below it ("/members/12" under "/members"; "/" only
+ * itself) */
+static bool path_under(const char *path, const char *href)
+{
+	size_t n = strlen(href);
+
+	if (strcmp(href, "/") == 0)
+		return strcmp(path, "/") == 0;
+	return strncmp(path, href, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+void auth_nav(struct http_req *rq, json_t *page,
+	      const struct nav_item *items, size_t n)
 {
 	json_t *nav = json_array();
-	size_t n;
-	const struct nav_item *items = platform_nav(&n);
 
 	if (rq->user.needs_enrolment) {
 		json_decref(nav);
 		return;
 	}
 	/* a visitor sees the public entries (a join form); an account sees
-	 * what its roles open, and not the visitors' entries */
+	 * what its roles open, and not the visitors' entries. One entry is
+	 * current: the longest whose path holds this page's. */
+	size_t current = n, best = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(items[i].href);
+		if (nav_allowed(rq, &items[i]) && len > best &&
+		    path_under(rq->path, items[i].href)) {
+			current = i;
+			best = len;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct nav_item *it = &items[i];
-		bool pub = strcmp(it->perm, PERM_PUBLIC) == 0;
-		bool allowed = !rq->user.id ? pub
-			       : !pub && (strcmp(it->perm, PERM_LOGIN) == 0 ||
-					  can_any(rq, it->perm));
-		if (!allowed)
+		if (!nav_allowed(rq, it))
 			continue;
 		json_array_append_new(
 			nav, json_pack("{s:s, s:s, s:b}", "href", it->href,
 				       "label", tr_rq(rq, it->label), "current",
-				       strcmp(it->href, "/") == 0
-					       ? strcmp(rq->path, "/") == 0
-					       : str_starts(rq->path, it->href)));
+				       i == current));
 	}
 	json_object_set_new(page, "has_nav", json_boolean(json_array_size(nav) > 0));
 	json_object_set_new(page, "nav", nav);
@@ -487,20 +517,17 @@ int session_totp_pending_set(struct http_req *rq, struct db_conn *c,
 
 char *session_totp_pending(struct http_req *rq, struct db_conn *c)
 {
+	static const struct db_map SECRET[] = {
+		DB_COL_SELF_FN(unseal_col, PENDING_CTX), DB_COLS_END};
 	struct auth_session *s = sess_of(rq);
-	struct db_stmt *st;
-	char *out = NULL;
+	const char *out = "";
 
-	if (!s->id || !(st = db_prepare(c, SQL_PENDING_GET)))
+	if (!s->id ||
+	    db_row(c, rq->arena, SECRET, &out, SQL_PENDING_GET, "i", s->id) !=
+		    DB_OK ||
+	    !*out)
 		return NULL;
-	db_bind_int(st, 1, s->id);
-	if (db_step(st) == DB_ROW) {
-		size_t len;
-		const void *blob = db_col_blob(st, 0, &len);
-		out = unseal_str(rq->arena, PENDING_CTX, blob, len);
-	}
-	db_reset(st);
-	return out;
+	return (char *)out;
 }
 
 int64_t session_id(struct http_req *rq)

@@ -33,7 +33,8 @@ bool auth_holds_personal_role(struct http_req *rq);
 int auth_gate(struct http_req *rq, struct http_resp *rs);
 void auth_lang_early(struct http_req *rq);
 const char *auth_csrf_token(struct http_req *rq, struct http_resp *rs);
-void auth_nav(struct http_req *rq, json_t *page);
+void auth_nav(struct http_req *rq, json_t *page,
+	      const struct nav_item *items, size_t n);
 void auth_after(struct http_req *rq, struct http_resp *rs);
 /* A safe local redirect target from a "next" value ("/" otherwise). */
 const char *auth_safe_next(const char *next);
@@ -41,7 +42,6 @@ const char *auth_safe_next(const char *next);
 const char *auth_agent_label(const char *user_agent);
 
 /* pages.c, admin.c, api.c handlers are listed in routes.c */
-void auth_home(struct http_req *rq, struct http_resp *rs);
 void auth_login_form(struct http_req *rq, struct http_resp *rs);
 void auth_login(struct http_req *rq, struct http_resp *rs);
 void auth_totp_form(struct http_req *rq, struct http_resp *rs);
@@ -64,8 +64,10 @@ void auth_sessions_revoke_all(struct http_req *rq, struct http_resp *rs);
 void admin_users(struct http_req *rq, struct http_resp *rs);
 void admin_user_new(struct http_req *rq, struct http_resp *rs);
 void admin_user_create(struct http_req *rq, struct http_resp *rs);
+void admin_user_refused(struct http_req *rq, struct http_resp *rs);
 void admin_user(struct http_req *rq, struct http_resp *rs);
 void admin_grant_add(struct http_req *rq, struct http_resp *rs);
+void admin_grant_refused(struct http_req *rq, struct http_resp *rs);
 void admin_grant_revoke(struct http_req *rq, struct http_resp *rs);
 void admin_user_status(struct http_req *rq, struct http_resp *rs);
 void admin_user_signout(struct http_req *rq, struct http_resp *rs);
@@ -102,11 +104,13 @@ enum login_result auth_try_totp(struct http_req *rq, const char *code,
 				int64_t *locked_for_r);
 /* admin.c, shared with the API: creates an account with its first role
  * and a one-time link (emailed through the outbox). Returns an HTTP
- * status: 201 with *id_r and *link_r, else why_r holds a msgid. */
+ * status: 201 with *id_r and *link_r, 202 (an invitation) with *id_r,
+ * else *why_r holds a msgid and *field_r the field it is about (NULL
+ * when none is). */
 int admin_create_account(struct http_req *rq, const char *email,
 			 const char *name, const char *lang, const char *role,
 			 int64_t scope, int64_t *id_r, char **link_r,
-			 const char **why_r);
+			 const char **why_r, const char **field_r);
 /* The accounts rq may manage, as JSON. */
 json_t *admin_accounts_json(struct http_req *rq, bool with_email);
 

@@ -17,7 +17,7 @@
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
 #include "platform/outbox/outbox.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <assert.h>
 #include <string.h>
@@ -78,89 +78,30 @@ static const struct invitation_kind *kind_of(const char *name)
 
 /* ---- the store ---- */
 
-static void inv_read(struct db_stmt *st, struct arena *a, struct invitation *out)
-{
-	size_t len;
-	const void *blob;
-
-	memset(out, 0, sizeof(*out));
-	out->id = db_col_int(st, 0);
-	blob = db_col_blob(st, 1, &len);
-	out->email = unseal_str(a, EMAIL_CTX, blob, len);
-	if (!out->email)
-		out->email = "";
-	out->display_name = arena_strdup(a, db_col_text(st, 2));
-	out->kind = arena_strdup(a, db_col_text(st, 4));
-	out->role = arena_strdup(a, db_col_text(st, 5));
-	out->scope = db_col_int(st, 6);
-	out->object = arena_strdup(a, db_col_text(st, 7));
-	out->state = arena_strdup(a, db_col_text(st, 8));
-	out->created_by = db_col_int(st, 9);
-	out->created_at = db_col_int(st, 10);
-	out->expires_at = db_col_int(st, 11);
-	out->by_name = arena_strdup(a, db_col_text(st, 12));
-	out->lang = arena_strdup(a, db_col_text(st, 3));
-}
-
-static int inv_list(struct db_conn *c, struct arena *a, const char *sql,
-		    const char *text, int64_t num, const char *text2,
-		    struct invitation **out_r, size_t *n_r)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	struct invitation *arr = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	*out_r = NULL;
-	*n_r = 0;
-	if (!st)
-		return DB_ERROR;
-	if (text)
-		db_bind_text(st, 1, text);
-	else
-		db_bind_int(st, 1, num);
-	if (text2)
-		db_bind_text(st, 2, text2);
-	while ((rc = db_step(st)) == DB_ROW) {
-		arr = arena_grow(a, arr, n, &cap, sizeof(*arr));
-		inv_read(st, a, &arr[n++]);
-	}
-	db_reset(st);
-	*out_r = arr;
-	*n_r = n;
-	return rc == DB_DONE ? DB_OK : rc;
-}
+#define INV(member) DB_COL(struct invitation, member)
+static const struct db_map INVITATION[] = {
+	INV(id),
+	DB_COL_FN(struct invitation, email, unseal_col, EMAIL_CTX),
+	INV(display_name),
+	INV(lang),
+	INV(kind),
+	INV(role),
+	INV(scope),
+	INV(object),
+	INV(state),
+	INV(created_by),
+	INV(created_at),
+	INV(expires_at),
+	INV(by_name),
+	DB_COLS_END,
+};
+#undef INV
 
 int invitations_for(struct db_conn *c, struct arena *a, const char *object,
 		    struct invitation **out_r, size_t *n_r)
 {
-	return inv_list(c, a, SQL_FOR_OBJECT, object, 0, NULL, out_r, n_r);
-}
-
-static int inv_one(struct db_conn *c, struct arena *a, const char *sql,
-		   const void *key, size_t klen, int64_t id,
-		   struct invitation *out)
-{
-	struct db_stmt *st = db_prepare(c, sql);
-	int rc;
-
-	if (!st)
-		return DB_ERROR;
-	if (key) {
-		db_bind_blob(st, 1, key, klen);
-		db_bind_int(st, 2, time_now());
-	} else {
-		db_bind_int(st, 1, id);
-	}
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		inv_read(st, a, out);
-		rc = DB_OK;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
+	return db_rows(c, a, INVITATION, sizeof(**out_r), out_r, n_r,
+		       SQL_FOR_OBJECT, "t", object);
 }
 
 /* ---- sending ---- */
@@ -250,7 +191,8 @@ static int load(struct http_req *rq, struct http_resp *rs,
 		return -1;
 	}
 	plain_hash(token, strlen(token), h);
-	if (inv_one(c, rq->arena, SQL_BY_TOKEN, h, sizeof(h), 0, inv) != DB_OK) {
+	if (db_row(c, rq->arena, INVITATION, inv, SQL_BY_TOKEN, "bi", h,
+		   sizeof(h), (int64_t)time_now()) != DB_OK) {
 		gone(rq, rs);
 		return -1;
 	}
@@ -489,13 +431,14 @@ static void invitations_in_reach(struct http_req *rq, struct invitation **out_r,
 	*n_r = 0;
 	authz_scopes(rq, PERM_ACCOUNTS, &org, &paths, &np);
 	if (org) {
-		if (inv_list(c, rq->arena, SQL_RECENT, NULL, since, NULL, out_r, n_r) != DB_OK)
-			*n_r = 0;
+		db_rows(c, rq->arena, INVITATION, sizeof(**out_r), out_r, n_r,
+			SQL_RECENT, "i", since);
 		return;
 	}
 	for (size_t i = 0; i < np; i++) {
-		if (inv_list(c, rq->arena, SQL_RECENT_IN, NULL, since,
-			     arena_printf(rq->arena, "%s%%", paths[i]), &part, &k) != DB_OK)
+		if (db_rows(c, rq->arena, INVITATION, sizeof(*part), &part, &k,
+			    SQL_RECENT_IN, "it", since,
+			    arena_printf(rq->arena, "%s%%", paths[i])) != DB_OK)
 			continue;
 		for (size_t j = 0; j < k; j++) {
 			bool dup = false;
@@ -558,7 +501,8 @@ void admin_invitation_cancel(struct http_req *rq, struct http_resp *rs)
 	struct invitation inv;
 	int64_t id = http_param_int(rq, "id");
 
-	if (!id || inv_one(c, rq->arena, SQL_GET, NULL, 0, id, &inv) != DB_OK ||
+	if (!id ||
+	    db_row(c, rq->arena, INVITATION, &inv, SQL_GET, "i", id) != DB_OK ||
 	    strcmp(inv.kind, "role") != 0 || !can(rq, PERM_ACCOUNTS, inv.scope)) {
 		http_error(rq, rs, 404, "not_found", N_("There is no such invitation."));
 		return;

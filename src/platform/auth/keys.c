@@ -11,7 +11,7 @@
 #include "platform/core/conf.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -58,49 +58,37 @@ int personal_keys_store(struct db_conn *c, struct arena *a, int64_t user,
 	return rc < 0 ? rc : DB_OK;
 }
 
+struct key_row {
+	struct db_blob pk, wrapped;
+};
+static const struct db_map KEY_ROW[] = {
+	DB_COL(struct key_row, pk), DB_COL(struct key_row, wrapped), DB_COLS_END};
+
 int personal_keys_open(struct db_conn *c, int64_t user, const char *password,
 		       unsigned char *sk)
 {
-	struct db_stmt *st = db_prepare(c, SQL_GET);
-	int rc;
+	struct arena *a = arena_new();
+	struct key_row k;
+	int rc = db_row(c, a, KEY_ROW, &k, SQL_GET, "i", user);
 
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, user);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t len;
-		const void *w = db_col_blob(st, 1, &len);
-		rc = personal_unwrap(password, w, len, sk) == 0 ? DB_OK : DB_ERROR;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
+	if (rc == DB_OK && personal_unwrap(password, k.wrapped.p, k.wrapped.len,
+					   sk) != 0)
+		rc = DB_ERROR;
+	arena_free(a);
 	return rc;
 }
 
 int personal_key_public(struct db_conn *c, int64_t user, unsigned char *pk)
 {
-	struct db_stmt *st = db_prepare(c, SQL_GET);
-	int rc;
+	struct arena *a = arena_new();
+	struct key_row k;
+	int rc = db_row(c, a, KEY_ROW, &k, SQL_GET, "i", user);
 
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, 1, user);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		size_t len;
-		const void *p = db_col_blob(st, 0, &len);
-		if (len == PERSONAL_PK_LEN) {
-			memcpy(pk, p, PERSONAL_PK_LEN);
-			rc = DB_OK;
-		} else {
-			rc = DB_ERROR;
-		}
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
+	if (rc == DB_OK && k.pk.len != PERSONAL_PK_LEN)
+		rc = DB_ERROR;
+	if (rc == DB_OK)
+		memcpy(pk, k.pk.p, PERSONAL_PK_LEN);
+	arena_free(a);
 	return rc;
 }
 
@@ -134,27 +122,19 @@ void auth_session_keys(struct http_req *rq, struct db_conn *c, int64_t user,
 int auth_personal_key(struct http_req *rq, unsigned char *sk,
 		      unsigned char *pk)
 {
+	static const struct db_map SEALED[] = {DB_COL_SELF(struct db_blob),
+					       DB_COLS_END};
 	struct auth_session *s = rq->user.session;
 	struct db_conn *c = platform_conn();
-	struct db_stmt *st;
-	int ok = -1;
+	struct db_blob b;
 
-	if (!rq->user.id || !s || !s->id || !s->token || !c)
+	if (!rq->user.id || !s || !s->id || !s->token || !c ||
+	    db_row(c, rq->arena, SEALED, &b, SQL_SESSION_GET, "i", s->id) !=
+		    DB_OK ||
+	    !b.p ||
+	    token_open(s->token, b.p, b.len, sk, PERSONAL_SK_LEN) !=
+		    PERSONAL_SK_LEN)
 		return -1;
-	st = db_prepare(c, SQL_SESSION_GET);
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, s->id);
-	if (db_step(st) == DB_ROW && !db_col_null(st, 0)) {
-		size_t len;
-		const void *b = db_col_blob(st, 0, &len);
-		ok = token_open(s->token, b, len, sk, PERSONAL_SK_LEN) ==
-				     PERSONAL_SK_LEN
-			     ? 0
-			     : -1;
-	}
-	db_reset(st);
-	if (ok == 0)
-		crypto_scalarmult_base(pk, sk);
-	return ok;
+	crypto_scalarmult_base(pk, sk);
+	return 0;
 }

@@ -11,14 +11,12 @@
 #include "platform/core/conf.h"
 #include "platform/db/db.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
-static const char SQL_PW_HASH[] =
-	"SELECT password_hash FROM users WHERE id = $1 AND status = 'active'";
 static const char SQL_MY_SESSIONS[] =
 	"SELECT id, agent, created_at, last_seen_at, stage FROM sessions "
 	"WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC";
@@ -39,20 +37,6 @@ static void make_dummy(void)
 
 	snprintf(dummy_hash, sizeof(dummy_hash), "%s", h);
 	arena_free(a);
-}
-
-static char *stored_hash(struct db_conn *c, struct arena *a, int64_t id)
-{
-	struct db_stmt *st = db_prepare(c, SQL_PW_HASH);
-	char *h = NULL;
-
-	if (!st)
-		return NULL;
-	db_bind_int(st, 1, id);
-	if (db_step(st) == DB_ROW && !db_col_null(st, 0))
-		h = arena_strdup(a, db_col_text(st, 0));
-	db_reset(st);
-	return h;
 }
 
 static char *obj(struct arena *a, const char *kind, int64_t id)
@@ -87,7 +71,7 @@ enum login_result auth_try_login(struct http_req *rq, struct http_resp *rs,
 	}
 	found = account_find_email(c, rq->arena, norm, &acc) == DB_OK;
 	if (found)
-		hash = stored_hash(c, rq->arena, acc.id);
+		hash = account_password_hash(c, rq->arena, acc.id);
 	ok = password_verify(hash ? hash : dummy_hash, password ? password : "");
 	if (!hash)
 		ok = false;
@@ -154,20 +138,6 @@ enum login_result auth_try_totp(struct http_req *rq, const char *code,
 		  json_pack("{s:b}", "second_factor", 1));
 	rq->user.id = uid;
 	return LOGIN_OK;
-}
-
-/* ---- home ---- */
-
-void auth_home(struct http_req *rq, struct http_resp *rs)
-{
-	struct db_conn *c = platform_conn();
-	json_t *data = json_object();
-
-	json_object_set_new(data, "org",
-			    json_string(setting_get(c, rq->arena, "org.name",
-						    "rudder")));
-	http_page(rq, rs, 200, "auth/home", NULL, data);
-	json_decref(data);
 }
 
 /* ---- signing in ---- */
@@ -539,7 +509,7 @@ void auth_password_save(struct http_req *rq, struct http_resp *rs)
 	const char *cur = http_field(rq, "current");
 	const char *p1 = http_field(rq, "password");
 	const char *p2 = http_field(rq, "password2");
-	char *hash = stored_hash(c, rq->arena, rq->user.id);
+	char *hash = account_password_hash(c, rq->arena, rq->user.id);
 	const char *weak;
 
 	if (!hash || !password_verify(hash, cur ? cur : "")) {
@@ -691,7 +661,7 @@ void auth_enrol(struct http_req *rq, struct http_resp *rs)
 void auth_totp_disable(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
-	char *hash = stored_hash(c, rq->arena, rq->user.id);
+	char *hash = account_password_hash(c, rq->arena, rq->user.id);
 	const char *pw = http_field(rq, "password");
 
 	if (totp_required(rq)) {
@@ -717,30 +687,42 @@ void auth_totp_disable(struct http_req *rq, struct http_resp *rs)
 
 /* ---- sessions ---- */
 
+struct session_item {
+	int64_t id;
+	const char *agent;
+	int64_t created, seen;
+};
+static const struct db_map SESSION_ITEM[] = {
+	DB_COL(struct session_item, id), DB_COL(struct session_item, agent),
+	DB_COL(struct session_item, created), DB_COL(struct session_item, seen),
+	DB_COL_SKIP, DB_COLS_END};
+
 void auth_sessions(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
-	struct db_stmt *st = db_prepare(c, SQL_MY_SESSIONS);
-	json_t *list = json_array(), *data;
+	struct session_item *items;
+	size_t n;
+	json_t *list, *data;
 	int64_t me = session_id(rq);
 
-	if (st) {
-		db_bind_int(st, 1, rq->user.id);
-		db_bind_int(st, 2, time_now());
-		while (db_step(st) == DB_ROW) {
-			char created[40], seen[40];
-			const char *agent = db_col_text(st, 1);
-			time_format(db_col_int(st, 2), created, sizeof(created));
-			time_format(db_col_int(st, 3), seen, sizeof(seen));
-			json_array_append_new(
-				list,
-				json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
-					  (json_int_t)db_col_int(st, 0), "agent",
-					  *agent ? agent : tr_rq(rq, "unknown browser"),
-					  "created", created, "seen", seen,
-					  "current", db_col_int(st, 0) == me));
-		}
-		db_reset(st);
+	if (!c || db_rows(c, rq->arena, SESSION_ITEM, sizeof(*items), &items, &n,
+			  SQL_MY_SESSIONS, "ii", rq->user.id,
+			  (int64_t)time_now()) != DB_OK) {
+		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		return;
+	}
+	list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char created[40], seen[40];
+		time_format(items[i].created, created, sizeof(created));
+		time_format(items[i].seen, seen, sizeof(seen));
+		json_array_append_new(
+			list, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
+					(json_int_t)items[i].id, "agent",
+					*items[i].agent ? items[i].agent
+							: tr_rq(rq, "unknown browser"),
+					"created", created, "seen", seen, "current",
+					items[i].id == me));
 	}
 	data = json_pack("{s:o}", "sessions", list);
 	http_page(rq, rs, 200, "auth/sessions", N_("Your sessions"), data);

@@ -39,43 +39,47 @@ static void key_of(const char *kind, const char *id, unsigned char out[16])
 	memcpy(out, full, 16);
 }
 
+struct throttle_row {
+	int64_t failures, start, until;
+};
+static const struct db_map THROTTLE_ROW[] = {
+	DB_COL(struct throttle_row, failures), DB_COL(struct throttle_row, start),
+	DB_COL(struct throttle_row, until), DB_COLS_END};
+
+/* The row of key; a fresh one (starting now) when there is none. */
+static void throttle_read(struct db_conn *c, const unsigned char key[16],
+			  struct throttle_row *r)
+{
+	int64_t now = time_now();
+
+	if (db_row(c, NULL, THROTTLE_ROW, r, SQL_GET, "b", key, (size_t)16) !=
+	    DB_OK)
+		*r = (struct throttle_row){0, now, 0};
+}
+
 int64_t throttle_locked(struct db_conn *c, const char *kind, const char *id)
 {
 	unsigned char key[16];
-	struct db_stmt *st = db_prepare(c, SQL_GET);
-	int64_t left = 0, now = time_now();
+	struct throttle_row r;
+	int64_t now = time_now();
 
-	if (!st)
-		return 0;
 	key_of(kind, id, key);
-	db_bind_blob(st, 1, key, sizeof(key));
-	if (db_step(st) == DB_ROW) {
-		int64_t until = db_col_int(st, 2);
-		if (until > now)
-			left = until - now;
-	}
-	db_reset(st);
-	return left;
+	throttle_read(c, key, &r);
+	return r.until > now ? r.until - now : 0;
 }
 
 int64_t throttle_fail(struct db_conn *c, const char *kind, const char *id,
 		      int64_t limit)
 {
 	unsigned char key[16];
-	struct db_stmt *st = db_prepare(c, SQL_GET);
-	int64_t failures = 0, start, until = 0, now = time_now();
+	struct throttle_row r;
+	int64_t failures, start, until, now = time_now();
 
-	if (!st)
-		return 0;
 	key_of(kind, id, key);
-	db_bind_blob(st, 1, key, sizeof(key));
-	start = now;
-	if (db_step(st) == DB_ROW) {
-		failures = db_col_int(st, 0);
-		start = db_col_int(st, 1);
-		until = db_col_int(st, 2);
-	}
-	db_reset(st);
+	throttle_read(c, key, &r);
+	failures = r.failures;
+	start = r.start;
+	until = r.until;
 	if (now - start > WINDOW) {
 		failures = 0;
 		start = now;

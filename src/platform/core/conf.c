@@ -55,6 +55,8 @@ static const struct conf_key keys[] = {
 	{"db.url", CONF_STR, "",
 	 "the database: empty for DIR/rudder.db, or postgres://user@host/name"},
 	{"log.level", CONF_STR, "info", "debug, info, warn or error"},
+	{"org.timezone", CONF_STR, "Asia/Almaty",
+	 "the organization's time zone: every time shown, every date typed"},
 	{"auth.require_totp", CONF_BOOL, "true",
 	 "roles that can see personal data must use a second factor"},
 	{"auth.session_idle", CONF_INT, "43200",

@@ -93,6 +93,9 @@ bool str_ieq(const char *a, const char *b);
 int str_to_i64(const char *s, int64_t *out_r);
 /* Lower-cases ASCII letters in place. */
 void str_ascii_lower(char *s);
+/* Capitalizes the first letter of s in place: ASCII, Russian and Kazakh
+ * Cyrillic (the same number of bytes either way). */
+void str_upper_first(char *s);
 /* A plausible email address: one @, no spaces or controls, a dot in the
  * domain, at most 254 bytes. Not a full RFC 5322 parser on purpose. */
 bool email_plausible(const char *s);
@@ -119,8 +122,19 @@ void random_bytes(void *buf, size_t n);
 char *random_token(struct arena *a, size_t n);
 int64_t time_now(void);    /* seconds since the epoch */
 int64_t time_now_ms(void); /* monotonic milliseconds */
-/* "2026-11-29 14:03 UTC" style into out (at least 32 bytes). */
+/* The organization's time zone (an IANA name, "Asia/Almaty"): every
+ * time shown and every date typed is in it. 0, or -1 when the system
+ * has no such zone (then nothing changes). Call once, before threads. */
+int time_zone_set(const char *zone);
+const char *time_zone(void); /* "UTC" until set */
+/* "2026-11-29 19:03" in the organization's time zone into out (at least
+ * 32 bytes). */
 void time_format(int64_t t, char *out, size_t cap);
+/* Today's date there, "2026-11-29" (out: at least 11 bytes). */
+void date_today(char *out, size_t cap);
+/* The first second of a day "YYYY-MM-DD" there (with days added: 1 for
+ * the day after); -1 when the date is not one. */
+int64_t date_start(const char *ymd, int days);
 /* RFC 3339 "2026-11-29T14:03:00Z". */
 void time_format_iso(int64_t t, char *out, size_t cap);
 

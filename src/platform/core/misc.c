@@ -44,13 +44,69 @@ int64_t time_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static char zone_name[64] = "UTC";
+
+int time_zone_set(const char *zone)
+{
+	char path[128];
+
+	/* a name glibc does not find means UTC, silently: look first */
+	if (!zone || !*zone || strstr(zone, "..") || zone[0] == '/' ||
+	    strlen(zone) >= sizeof(zone_name))
+		return -1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	if (access(path, R_OK) != 0)
+		return -1;
+	setenv("TZ", zone, 1);
+	tzset();
+	snprintf(zone_name, sizeof(zone_name), "%s", zone);
+	return 0;
+}
+
+const char *time_zone(void)
+{
+	return zone_name;
+}
+
 void time_format(int64_t t, char *out, size_t cap)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	gmtime_r(&tt, &tm);
-	strftime(out, cap, "%Y-%m-%d %H:%M UTC", &tm);
+	localtime_r(&tt, &tm);
+	strftime(out, cap, "%Y-%m-%d %H:%M", &tm);
+}
+
+void date_today(char *out, size_t cap)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(out, cap, "%Y-%m-%d", &tm);
+}
+
+int64_t date_start(const char *ymd, int days)
+{
+	struct tm tm = {0};
+	int y, m, d;
+	char tail;
+	time_t t;
+
+	if (!ymd || sscanf(ymd, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	    y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	if (mktime(&tm) == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1)
+		return -1; /* 2026-02-30 */
+	tm.tm_mday = d + days;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	return t == (time_t)-1 ? -1 : (int64_t)t;
 }
 
 void time_format_iso(int64_t t, char *out, size_t cap)

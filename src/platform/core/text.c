@@ -189,3 +189,38 @@ bool email_plausible(const char *s)
 	const char *dot = strrchr(at + 1, '.');
 	return dot && dot > at + 1 && dot[1] != '\0';
 }
+
+void str_upper_first(char *s)
+{
+	unsigned char *u = (unsigned char *)s;
+	unsigned cp;
+	static const unsigned pairs[][2] = {
+		/* Kazakh letters beyond Russian's, lower to upper */
+		{0x04D9, 0x04D8}, {0x0493, 0x0492}, {0x049B, 0x049A},
+		{0x04A3, 0x04A2}, {0x04E9, 0x04E8}, {0x04B1, 0x04B0},
+		{0x04AF, 0x04AE}, {0x04BB, 0x04BA}, {0x0456, 0x0406},
+		{0x0451, 0x0401}};
+
+	if (!s)
+		return;
+	if (u[0] >= 'a' && u[0] <= 'z') {
+		u[0] = (unsigned char)(u[0] - 'a' + 'A');
+		return;
+	}
+	if ((u[0] & 0xE0) != 0xC0 || (u[1] & 0xC0) != 0x80)
+		return;
+	cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
+	if (cp >= 0x0430 && cp <= 0x044F) {
+		cp -= 0x20;
+	} else {
+		unsigned up = 0;
+		for (size_t i = 0; i < sizeof(pairs) / sizeof(*pairs); i++)
+			if (pairs[i][0] == cp)
+				up = pairs[i][1];
+		if (!up)
+			return;
+		cp = up;
+	}
+	u[0] = (unsigned char)(0xC0 | (cp >> 6));
+	u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+}

@@ -86,6 +86,13 @@ unsigned char *seal_str(struct arena *a, const char *ctx, const char *s,
 char *unseal_str(struct arena *a, const char *ctx, const void *sealed,
 		 size_t len);
 
+/* A column reader for db_row and friends (DB_COL_FN with ctx as its
+ * argument): opens a sealed text column into a const char * member,
+ * "" for NULL or for a value not authentic under ctx. */
+struct db_stmt;
+void unseal_col(struct db_stmt *st, int col, struct arena *a, void *field,
+		const void *ctx);
+
 /* Keyed BLAKE2b of value under context: equality lookups on sealed data.
  * The caller normalizes the value first (lower-case email, ...). */
 void blind_index(const char *ctx, const char *value, size_t n,

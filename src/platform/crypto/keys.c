@@ -6,6 +6,7 @@
  */
 #include "crypto.h"
 #include "platform/core/core.h"
+#include "platform/db/db.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -347,6 +348,20 @@ char *unseal_str(struct arena *a, const char *ctx, const void *sealed,
 		return NULL;
 	out[n] = '\0';
 	return out;
+}
+
+void unseal_col(struct db_stmt *st, int col, struct arena *a, void *field,
+		const void *ctx)
+{
+	const void *blob;
+	size_t len;
+	char *v = NULL;
+
+	if (!db_col_null(st, col)) {
+		blob = db_col_blob(st, col, &len);
+		v = unseal_str(a, ctx, blob, len);
+	}
+	*(const char **)field = v ? v : "";
 }
 
 void blind_index(const char *ctx, const char *value, size_t n,

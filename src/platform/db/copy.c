@@ -58,56 +58,86 @@ static bool ident_ok(const char *s)
 	return true;
 }
 
+struct column_row {
+	const char *name, *type;
+};
+static const struct db_map NAME[] = {DB_COL_SELF(const char *), DB_COLS_END};
+static const struct db_map COLUMN_ROW[] = {
+	DB_COL(struct column_row, name), DB_COL(struct column_row, type),
+	DB_COLS_END};
+
+/* Fills t's columns and parents from the catalog: 0, or -1 with err. */
+static int table_of(struct db_conn *c, struct arena *a, struct table *t,
+		    char *err, size_t cap)
+{
+	struct column_row *cols;
+	const char **parents;
+	size_t ncols, nparents;
+
+	if (db_rows(c, a, COLUMN_ROW, sizeof(*cols), &cols, &ncols, SQL_COLUMNS,
+		    "t", t->name) != DB_OK ||
+	    db_rows(c, a, NAME, sizeof(*parents), &parents, &nparents,
+		    SQL_PARENTS, "t", t->name) != DB_OK) {
+		snprintf(err, cap, "cannot read the catalog of %s", t->name);
+		return -1;
+	}
+	if (ncols > MAX_COLS || nparents > ARRAY_LEN(t->parents)) {
+		snprintf(err, cap, "%s has more columns or parents than a copy takes",
+			 t->name);
+		return -1;
+	}
+	for (size_t k = 0; k < ncols; k++) {
+		struct column *col = &t->cols[t->ncols++];
+		if (!ident_ok(cols[k].name)) {
+			snprintf(err, cap, "unexpected column name in %s", t->name);
+			return -1;
+		}
+		snprintf(col->name, sizeof(col->name), "%s", cols[k].name);
+		col->type = strstr(cols[k].type, "INT")	   ? 'i'
+			    : strstr(cols[k].type, "BLOB") ? 'b'
+							   : 't';
+	}
+	for (size_t k = 0; k < nparents; k++)
+		if (strcmp(parents[k], t->name) != 0)
+			snprintf(t->parents[t->nparents++], 64, "%s", parents[k]);
+	return 0;
+}
+
 /* Reads the tables from the SQLite side, in an order where every table
  * comes after the tables it refers to. */
 static int catalog(struct db_conn *c, struct table *t, int *n_r, char *err,
 		   size_t cap)
 {
-	struct db_stmt *st = db_prepare(c, SQL_TABLES);
+	struct arena *a = arena_new();
 	struct table *order;
-	int n = 0, placed = 0;
+	const char **names;
+	size_t nnames;
+	int n = 0, placed = 0, rc = 0;
 
-	while (st && db_step(st) == DB_ROW && n < MAX_TABLES) {
-		const char *name = db_col_text(st, 0);
-		if (strcmp(name, "schema_migrations") == 0)
+	if (db_rows(c, a, NAME, sizeof(*names), &names, &nnames, SQL_TABLES, "") !=
+	    DB_OK) {
+		snprintf(err, cap, "cannot read the list of tables");
+		rc = -1;
+	}
+	for (size_t k = 0; rc == 0 && k < nnames; k++) {
+		if (strcmp(names[k], "schema_migrations") == 0)
 			continue; /* both sides were migrated already */
-		if (!ident_ok(name)) {
-			snprintf(err, cap, "unexpected table name '%s'", name);
-			db_reset(st);
-			return -1;
+		if (!ident_ok(names[k])) {
+			snprintf(err, cap, "unexpected table name '%s'", names[k]);
+			rc = -1;
+		} else if (n == MAX_TABLES) {
+			snprintf(err, cap, "more tables than a copy takes (%d)",
+				 MAX_TABLES);
+			rc = -1;
+		} else {
+			memset(&t[n], 0, sizeof(t[n]));
+			snprintf(t[n].name, sizeof(t[n].name), "%s", names[k]);
+			rc = table_of(c, a, &t[n++], err, cap);
 		}
-		memset(&t[n], 0, sizeof(t[n]));
-		snprintf(t[n].name, sizeof(t[n].name), "%s", name);
-		n++;
 	}
-	db_reset(st);
-	for (int i = 0; i < n; i++) {
-		st = db_prepare(c, SQL_COLUMNS);
-		db_bind_text(st, 1, t[i].name);
-		while (db_step(st) == DB_ROW && t[i].ncols < MAX_COLS) {
-			struct column *col = &t[i].cols[t[i].ncols++];
-			const char *type = db_col_text(st, 1);
-			snprintf(col->name, sizeof(col->name), "%s", db_col_text(st, 0));
-			col->type = strstr(type, "INT") ? 'i'
-				    : strstr(type, "BLOB") ? 'b'
-							   : 't';
-			if (!ident_ok(col->name)) {
-				snprintf(err, cap, "unexpected column name in %s",
-					 t[i].name);
-				db_reset(st);
-				return -1;
-			}
-		}
-		db_reset(st);
-		st = db_prepare(c, SQL_PARENTS);
-		db_bind_text(st, 1, t[i].name);
-		while (db_step(st) == DB_ROW && t[i].nparents < 8) {
-			const char *p = db_col_text(st, 0);
-			if (strcmp(p, t[i].name) != 0)
-				snprintf(t[i].parents[t[i].nparents++], 64, "%s", p);
-		}
-		db_reset(st);
-	}
+	arena_free(a);
+	if (rc != 0)
+		return rc;
 	/* parents first (a table referring to itself is copied in id order) */
 	order = xcalloc((size_t)n + 1, sizeof(*order));
 	while (placed < n) {
@@ -238,8 +268,12 @@ static int copy_table(struct copy_ctx *x, const struct table *t)
 	free(count);
 	if (!r || !w || !cnt)
 		goto out;
-	if (db_step(cnt) == DB_ROW)
-		existing = db_col_int(cnt, 0);
+	if ((rc = db_step(cnt)) != DB_ROW) {
+		snprintf(x->err, x->cap, "cannot count the rows of %s", t->name);
+		rc = rc < 0 ? rc : DB_ERROR;
+		goto out;
+	}
+	existing = db_col_int(cnt, 0);
 	if (existing) {
 		snprintf(x->err, x->cap,
 			 "the destination already has rows in %s: copy only into "
@@ -276,7 +310,6 @@ static int copy_table(struct copy_ctx *x, const struct table *t)
 			 db_errmsg(x->src));
 		goto out;
 	}
-	rc = DB_OK;
 	rc = db_after_copy(x->dst, t->name);
 	if (x->report)
 		x->report(t->name, rows);

@@ -46,6 +46,12 @@ struct db_conn {
 	int savepoints;      /* nested db_tx depth */
 	unsigned retries;    /* DB_RETRY results seen (see db_seen) */
 	unsigned unavailable; /* DB_UNAVAILABLE results seen */
+	/* work waiting for the outermost transaction to commit */
+	struct after {
+		void (*fn)(void *);
+		void *arg;
+	} *after;
+	size_t nafter, capafter;
 	struct db_conn *next; /* in db->conns */
 };
 
@@ -90,6 +96,7 @@ static void conn_close(struct db_conn *c)
 			free(c->cache[i]);
 		}
 	free(c->cache);
+	free(c->after);
 	c->db->drv->disconnect(c->dc);
 	free(c);
 }
@@ -451,6 +458,16 @@ void db_read(struct db_stmt *st, struct arena *a, const struct db_map *map,
 			text = db_col_text(st, col);
 			*(const char **)field = a ? arena_strdup(a, text) : text;
 			break;
+		case DB_MAP_BLOB: {
+			struct db_blob *b = field;
+			b->p = db_col_null(st, col) ? NULL
+						    : db_col_blob(st, col, &b->len);
+			if (!b->p)
+				b->len = 0;
+			else if (a)
+				b->p = arena_memdup(a, b->p, b->len);
+			break;
+		}
 		case DB_MAP_FN:
 			map[col].fn(st, col, a, field, map[col].arg);
 			break;
@@ -604,16 +621,65 @@ static int sp_run(struct db_conn *c, const char *const *sqls, const char *fmt,
 static int savepoint(struct db_conn *c, db_tx_fn fn, void *ctx)
 {
 	int rc, depth = ++c->savepoints;
+	size_t nafter = c->nafter;
 
 	rc = sp_run(c, SP_BEGIN, "SAVEPOINT sp%d", depth);
 	if (rc == DB_OK) {
 		rc = fn(c, ctx);
-		if (rc != DB_OK)
+		if (rc != DB_OK) {
+			/* what it undid will not happen: nor will its work */
+			c->nafter = nafter;
 			sp_run(c, SP_UNDO, "ROLLBACK TO SAVEPOINT sp%d", depth);
+		}
 		sp_run(c, SP_RELEASE, "RELEASE SAVEPOINT sp%d", depth);
 	}
 	c->savepoints--;
 	return rc;
+}
+
+/* Runs what waited for the commit, in order. Work may open transactions
+ * of its own and queue more: the list is taken first. */
+static void run_after(struct db_conn *c)
+{
+	struct after *list = c->after;
+	size_t n = c->nafter, cap = c->capafter;
+
+	c->after = NULL;
+	c->nafter = c->capafter = 0;
+	for (size_t i = 0; i < n; i++)
+		list[i].fn(list[i].arg);
+	if (!c->after) { /* keep the room for the next transaction */
+		c->after = list;
+		c->capafter = cap;
+	} else {
+		free(list);
+	}
+}
+
+void db_on_commit(struct db_conn *c, void (*fn)(void *), void *arg)
+{
+	if (!c || !c->in_tx) {
+		fn(arg);
+		return;
+	}
+	if (c->nafter == c->capafter) {
+		c->capafter = c->capafter ? 2 * c->capafter : 8;
+		c->after = xrealloc(c->after, c->capafter * sizeof(*c->after));
+	}
+	c->after[c->nafter].fn = fn;
+	c->after[c->nafter].arg = arg;
+	c->nafter++;
+}
+
+void db_on_commit_last(struct db_conn *c, void (*fn)(void *), void *arg)
+{
+	for (size_t i = 0; c && c->in_tx && i < c->nafter; i++) {
+		if (c->after[i].fn == fn) {
+			c->after[i].arg = arg;
+			return;
+		}
+	}
+	db_on_commit(c, fn, arg);
 }
 
 static int run_tx(struct db_conn *c, db_tx_fn fn, void *ctx, bool write_now)
@@ -636,6 +702,7 @@ static int run_tx(struct db_conn *c, db_tx_fn fn, void *ctx, bool write_now)
 		if (rc != DB_OK)
 			return rc;
 		c->in_tx = true;
+		c->nafter = 0; /* a run again starts with nothing waiting */
 		retries_before = c->retries;
 		rc = fn(c, ctx);
 		/* a conflict inside, even one fn turned into another error,
@@ -646,11 +713,13 @@ static int run_tx(struct db_conn *c, db_tx_fn fn, void *ctx, bool write_now)
 			rc = seen(c, d->commit(c->dc));
 			if (rc == DB_OK) {
 				c->in_tx = false;
+				run_after(c);
 				return DB_OK;
 			}
 		}
 		d->rollback(c->dc);
 		c->in_tx = false;
+		c->nafter = 0;
 		if (rc != DB_RETRY)
 			return rc;
 	}

@@ -89,9 +89,10 @@ int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
 /* ---- reading rows into structs ----
  * A row is read into a struct of the caller's through a map: one entry
  * per result column, in order, ending with DB_COLS_END. DB_COL picks how
- * to read from the member's type (int64_t, int, bool, const char *);
- * text is copied into the arena ("" for NULL), or borrowed until the
- * next row when the arena is NULL (db_each only). DB_COL_FN reads a
+ * to read from the member's type (int64_t, int, bool, const char *,
+ * struct db_blob); text and blobs are copied into the arena (text "" for
+ * NULL), or borrowed until the next row when the arena is NULL (which
+ * only db_each can use, or a map of numbers alone). DB_COL_FN reads a
  * column with a function of the caller's (unsealing, enums); DB_COL_SKIP
  * reads nothing. For rows of one scalar (a list of ids), DB_COL_SELF(T).
  *
@@ -110,7 +111,14 @@ enum db_map_kind {
 	DB_MAP_INT,
 	DB_MAP_BOOL,
 	DB_MAP_TEXT,
+	DB_MAP_BLOB,
 	DB_MAP_FN,
+};
+/* A blob column's bytes (arena copy, or borrowed like text); p NULL and
+ * len 0 for NULL. */
+struct db_blob {
+	const void *p;
+	size_t len;
 };
 struct db_map {
 	enum db_map_kind kind;
@@ -120,13 +128,15 @@ struct db_map {
 };
 #define DB_MAP_KIND_OF(x)                                                      \
 	_Generic((x), int64_t: DB_MAP_I64, int: DB_MAP_INT, bool: DB_MAP_BOOL, \
-		 const char *: DB_MAP_TEXT, char *: DB_MAP_TEXT)
+		 const char *: DB_MAP_TEXT, char *: DB_MAP_TEXT,     \
+		 struct db_blob: DB_MAP_BLOB)
 #define DB_COL(type, member)                                                   \
 	{DB_MAP_KIND_OF(((type *)0)->member), offsetof(type, member), NULL,    \
 	 NULL}
 #define DB_COL_FN(type, member, fn, arg)                                       \
 	{DB_MAP_FN, offsetof(type, member), (fn), (arg)}
 #define DB_COL_SELF(type) {DB_MAP_KIND_OF(*(type *)0), 0, NULL, NULL}
+#define DB_COL_SELF_FN(fn, arg) {DB_MAP_FN, 0, (fn), (arg)}
 #define DB_COL_SKIP {DB_MAP_SKIP, 0, NULL, NULL}
 #define DB_COLS_END {DB_MAP_END, 0, NULL, NULL}
 
@@ -171,6 +181,18 @@ int db_tx(struct db_conn *c, db_tx_fn fn, void *ctx);
  * up other writers. */
 int db_tx_deferred(struct db_conn *c, db_tx_fn fn, void *ctx);
 bool db_in_tx(struct db_conn *c);
+/* Runs fn(arg) once the outermost transaction open on c commits; never
+ * when it rolls back, or when the savepoint it was queued in is undone;
+ * a transaction run again after a conflict starts with nothing queued,
+ * so work is never done twice. With no transaction open, at once. For
+ * what must not see uncommitted data: publishing live events, refreshing
+ * caches. arg must outlive the transaction (static, an id cast to a
+ * pointer, or the request's arena): fn may never run, so it cannot own
+ * arg. */
+void db_on_commit(struct db_conn *c, void (*fn)(void *), void *arg);
+/* The same, but fn is queued once per transaction: a later call
+ * replaces the arg of the one queued (the last audit entry's id). */
+void db_on_commit_last(struct db_conn *c, void (*fn)(void *), void *arg);
 /* What fn met is a conflict though no statement said so (a key another
  * transaction took meanwhile): the transaction runs again from the
  * start, as after DB_RETRY. */

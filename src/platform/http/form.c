@@ -392,11 +392,57 @@ static char *trimmed(struct arena *a, const char *v)
 	return str_trim(arena_strdup(a, v));
 }
 
-int form_validate(struct arena *a, const struct field *decl, struct kv **kvp,
-		  size_t *nkv, const struct upload *files, size_t nfiles,
-		  const struct field **bad_r, const char **msgid_r)
+/* Why a non-empty value of d is refused, or NULL when it is well-formed. */
+static const char *value_refused(const struct field *d, const char *v,
+				 size_t len)
+{
+	int64_t num;
+
+	switch (d->type) {
+	case F_LINE:
+	case F_SECRET:
+		return text_is_line(v, len) ? NULL
+					    : N_("holds characters that are not allowed");
+	case F_TEXT:
+		return text_is_block(v, len) ? NULL
+					     : N_("holds characters that are not allowed");
+	case F_EMAIL:
+		return email_plausible(v) ? NULL : N_("is not an email address");
+	case F_INT:
+		return str_to_i64(v, &num) == 0 ? NULL
+						: N_("is not a whole number");
+	case F_BOOL:
+		return strcmp(v, "on") == 0 || strcmp(v, "1") == 0 ||
+				       strcmp(v, "true") == 0 ||
+				       strcmp(v, "0") == 0 || strcmp(v, "false") == 0
+			       ? NULL
+			       : N_("is not yes or no");
+	case F_TOKEN:
+		return is_token(v) ? NULL
+				   : N_("holds characters that are not allowed");
+	case F_FILE:
+		break;
+	}
+	return NULL;
+}
+
+/* Notes that field d was refused, for why. */
+static void refuse(struct arena *a, struct field_error **errs, size_t *n,
+		   size_t *cap, const struct field *d, const char *why)
+{
+	*errs = arena_grow(a, *errs, *n, cap, sizeof(**errs));
+	(*errs)[*n].field = d;
+	(*errs)[(*n)++].msgid = why;
+}
+
+int form_check(struct arena *a, const struct field *decl, struct kv **kvp,
+	       size_t *nkv, const struct upload *files, size_t nfiles,
+	       const struct field **bad_r, const char **msgid_r,
+	       struct field_error **errs_r, size_t *nerrs_r)
 {
 	struct kv *kv = *kvp;
+	struct field_error *errs = NULL;
+	size_t nerrs = 0, caperrs = 0;
 	static const struct field csrf_field = {.name = "_csrf",
 						.type = F_TOKEN};
 
@@ -441,106 +487,59 @@ int form_validate(struct arena *a, const struct field *decl, struct kv **kvp,
 			return -1;
 		}
 	}
-	/* each declared field: present when required, well-formed */
+	/* each declared field: present when required, well-formed; one
+	 * reason per field, every field looked at */
 	for (const struct field *d = decl; d && d->name; d++) {
 		size_t max = d->max_len ? d->max_len : default_max(d->type);
+		const char *why = NULL;
 		bool seen = false;
 
-		if (d->type == F_FILE) {
-			for (size_t i = 0; i < nfiles; i++)
-				if (strcmp(files[i].field, d->name) == 0) {
-					seen = files[i].len > 0 ||
-					       files[i].filename[0];
-					if (files[i].len > max) {
-						*bad_r = d;
-						*msgid_r = N_("is too long");
-						return -1;
-					}
-				}
-			if (d->required && !seen) {
-				*bad_r = d;
-				*msgid_r = N_("is required");
-				return -1;
-			}
-			continue;
+		for (size_t i = 0; d->type == F_FILE && i < nfiles; i++) {
+			if (strcmp(files[i].field, d->name) != 0)
+				continue;
+			seen = files[i].len > 0 || files[i].filename[0];
+			if (files[i].len > max)
+				why = N_("is too long");
 		}
-		for (size_t i = 0; i < *nkv; i++) {
-			const char *v;
-			int64_t num;
-
+		for (size_t i = 0; d->type != F_FILE && i < *nkv; i++) {
 			if (strcmp(kv[i].key, d->name) != 0)
 				continue;
-			v = kv[i].value;
 			if (d->type != F_SECRET) {
-				v = trimmed(a, v);
-				kv[i].value = v;
-				kv[i].len = strlen(v);
-			}
-			if (kv[i].len > max) {
-				*bad_r = d;
-				*msgid_r = N_("is too long");
-				return -1;
+				kv[i].value = trimmed(a, kv[i].value);
+				kv[i].len = strlen(kv[i].value);
 			}
 			if (kv[i].len == 0)
 				continue; /* empty counts as absent */
 			seen = true;
-			switch (d->type) {
-			case F_LINE:
-			case F_SECRET:
-				if (!text_is_line(v, kv[i].len)) {
-					*bad_r = d;
-					*msgid_r = N_("holds characters that are not allowed");
-					return -1;
-				}
-				break;
-			case F_TEXT:
-				if (!text_is_block(v, kv[i].len)) {
-					*bad_r = d;
-					*msgid_r = N_("holds characters that are not allowed");
-					return -1;
-				}
-				break;
-			case F_EMAIL:
-				if (!email_plausible(v)) {
-					*bad_r = d;
-					*msgid_r = N_("is not an email address");
-					return -1;
-				}
-				break;
-			case F_INT:
-				if (str_to_i64(v, &num) != 0) {
-					*bad_r = d;
-					*msgid_r = N_("is not a whole number");
-					return -1;
-				}
-				break;
-			case F_BOOL:
-				if (strcmp(v, "on") != 0 && strcmp(v, "1") != 0 &&
-				    strcmp(v, "true") != 0 &&
-				    strcmp(v, "0") != 0 &&
-				    strcmp(v, "false") != 0) {
-					*bad_r = d;
-					*msgid_r = N_("is not yes or no");
-					return -1;
-				}
-				break;
-			case F_TOKEN:
-				if (!is_token(v)) {
-					*bad_r = d;
-					*msgid_r = N_("holds characters that are not allowed");
-					return -1;
-				}
-				break;
-			case F_FILE:
-				break;
-			}
+			if (!why)
+				why = kv[i].len > max ? N_("is too long")
+						      : value_refused(d, kv[i].value,
+								      kv[i].len);
 		}
-		if (d->required && !seen && d->type != F_BOOL) {
-			*bad_r = d;
-			*msgid_r = N_("is required");
-			return -1;
-		}
+		if (!why && d->required && !seen && d->type != F_BOOL)
+			why = N_("is required");
+		if (why)
+			refuse(a, &errs, &nerrs, &caperrs, d, why);
 	}
 	*kvp = kv;
-	return 0;
+	*errs_r = errs;
+	*nerrs_r = nerrs;
+	return nerrs ? 1 : 0;
+}
+
+int form_validate(struct arena *a, const struct field *decl, struct kv **kvp,
+		  size_t *nkv, const struct upload *files, size_t nfiles,
+		  const struct field **bad_r, const char **msgid_r)
+{
+	struct field_error *errs;
+	size_t nerrs;
+	int rc = form_check(a, decl, kvp, nkv, files, nfiles, bad_r, msgid_r,
+			    &errs, &nerrs);
+
+	if (rc == 1) {
+		*bad_r = errs[0].field;
+		*msgid_r = errs[0].msgid;
+		return -1;
+	}
+	return rc;
 }

@@ -45,13 +45,20 @@ enum field_type {
 	F_FILE,   /* a multipart file part */
 };
 
+/* A field a route accepts: declared once, here, and from here checked
+ * on the way in and shown on the way out (http_form: its label, limit,
+ * hint and the input's attributes). */
 struct field {
 	const char *name;
 	enum field_type type;
 	bool required;
 	size_t max_len; /* bytes; 0 means a default per type */
-	const char *label; /* msgid naming the field in error messages */
+	const char *label; /* msgid naming the field in forms and errors */
 	bool multi;     /* may appear several times */
+	const char *hint;         /* msgid shown under the input; may be NULL */
+	const char *placeholder;  /* msgid of an example value; may be NULL */
+	const char *autocomplete; /* the input's autocomplete ("tel", "off") */
+	size_t min_len;           /* shown as minlength (checked by the handler) */
 };
 
 /* Route flags */
@@ -67,6 +74,7 @@ struct field {
 
 struct http_req;
 struct http_resp;
+struct field_error;
 typedef void (*http_handler)(struct http_req *rq, struct http_resp *rs);
 
 struct route {
@@ -79,6 +87,10 @@ struct route {
 	unsigned flags;
 	const struct field *fields; /* ends with {0}; NULL: no fields */
 	const char *summary;        /* one line, for `rudder routes` */
+	/* A page route's form shown again when values were refused
+	 * (rq->refused says which and why: http_form shows each beside its
+	 * field, with what was typed). NULL: a bare 400 instead. */
+	http_handler refused;
 };
 
 struct route_table {
@@ -132,6 +144,9 @@ struct http_req {
 	struct upload *files;
 	size_t nfiles;
 	json_t *json; /* a JSON body, when there was one (arena-owned) */
+	/* the fields refused (route->refused runs instead of the handler) */
+	const struct field_error *refused;
+	size_t nrefused;
 
 	const char *body;
 	size_t body_len;
@@ -194,6 +209,54 @@ void http_error(struct http_req *rq, struct http_resp *rs, int status,
 void http_error_detail(struct http_req *rq, struct http_resp *rs, int status,
 		       const char *code, const char *msgid,
 		       const char *detail);
+/* ---- forms as pages show them ----
+ * The form that posts to METHOD PATH, for a template: an object with a
+ * member per field the route there declares:
+ *   {name, id, label, type ("text", "email", "password", "number",
+ *    "checkbox", "textarea", "select", "file"), value, checked, max,
+ *    min, required, hint, placeholder, autocomplete, options, error,
+ *    invalid, autofocus}
+ * Values and errors are the request's own when it is that route (the
+ * form shown again: what was typed is kept, and each refused field
+ * carries its reason; the first one takes the focus). Render a field
+ * with {{#form.NAME}}{{> html/field}}{{/form.NAME}}. NULL when no route
+ * is there (our bug). The object is new: the caller owns it. */
+json_t *http_form(struct http_req *rq, enum http_method method,
+		  const char *path);
+/* A value to show (an edit form's current value); NULL leaves it. */
+void http_form_value(json_t *form, const char *name, const char *value);
+void http_form_checked(json_t *form, const char *name, bool checked);
+/* Choices for a select: options is [{value, label, selected}] (taken);
+ * the first, empty choice ("choose") stays unless the field is required
+ * and one is selected. A field's "blank" string, set by the caller, names
+ * that empty choice instead ("anyone" for a filter). */
+void http_form_options(json_t *form, const char *name, json_t *options);
+/* A refusal the handler found (a taken address): shown beside the field,
+ * which takes the focus when it is the first. msgid is translated. */
+void http_form_error(struct http_req *rq, json_t *form, const char *name,
+		     const char *msgid);
+/* How many fields of form were refused. */
+size_t http_form_errors(json_t *form);
+
+/* Harm asks first, on the server, so that it works without JavaScript:
+ * true when the request carries confirm=yes (or comes through the API,
+ * whose callers mean what they send). Otherwise answers with a page
+ * titled `title` (msgid) that says `what` (translated text) and posts the
+ * route's declared fields again with confirm=yes through a button named
+ * `button` (msgid), styled as harm and set apart from the way back to
+ * `back`; returns false. The route declares the field "confirm": its
+ * .fields are http_confirm_fields, or hold it among others. */
+extern const struct field http_confirm_fields[];
+bool http_confirmed(struct http_req *rq, struct http_resp *rs,
+		    const char *title, const char *what, const char *button,
+		    const char *back);
+
+/* The home page lists what waits for the reader (platform.c asks each
+ * part and module): one line each, text already translated, href a path
+ * of ours; warn marks what is wrong rather than merely waiting. */
+void http_waiting(json_t *lines, const char *text, const char *href,
+		  bool warn);
+
 /* Renders module template `name` inside the layout. data is borrowed;
  * "page" is added to it (user, csrf, lang, languages, nav, flash). */
 void http_page(struct http_req *rq, struct http_resp *rs, int status,
@@ -318,8 +381,21 @@ int form_parse_multipart(struct arena *a, const char *content_type,
  * keys or NUL characters. json_r is arena-owned. */
 int form_from_json(struct arena *a, const char *body, size_t n,
 		   struct kv **out_r, size_t *n_r, json_t **json_r);
-/* Validates fields against declarations; on failure fills bad_r with the
- * field and msgid_r with why. */
+/* A declared field whose value was refused, and why (a msgid). */
+struct field_error {
+	const struct field *field;
+	const char *msgid;
+};
+/* Validates fields against declarations. -1 when the request is not one
+ * a form of ours sends (a name not declared, or sent twice): bad_r and
+ * msgid_r say which and why. 1 when values were refused: *errs_r holds
+ * one per field (arena-owned, in declaration order). 0 when all is well.
+ * Values are trimmed in place (secrets excepted). */
+int form_check(struct arena *a, const struct field *decl, struct kv **kvp,
+	       size_t *nkv, const struct upload *files, size_t nfiles,
+	       const struct field **bad_r, const char **msgid_r,
+	       struct field_error **errs_r, size_t *nerrs_r);
+/* The same, failing (-1) at the first refusal of either kind. */
 int form_validate(struct arena *a, const struct field *decl, struct kv **kv,
 		  size_t *nkv, const struct upload *files, size_t nfiles,
 		  const struct field **bad_r, const char **msgid_r);

@@ -39,6 +39,9 @@ struct req_ctx {
 extern const struct http_hooks *http_hooks_current;
 
 /* server.c */
+/* The route that takes METHOD PATH on the server rq came to, or NULL. */
+const struct route *http_route_at(struct http_req *rq, enum http_method m,
+				  const char *path);
 /* Reads "IP:PORT" or "[IPv6]:PORT" into ss; -1 with a message. */
 int http_parse_listen(const char *listen, struct sockaddr_storage *ss,
 		      socklen_t *len, char *err, size_t cap);

@@ -25,6 +25,7 @@
 #include "platform/i18n/i18n.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -135,10 +136,27 @@ const char *http_query(struct http_req *rq, const char *name)
 	return kv_get(rq->query, rq->nquery, name);
 }
 
+/* Is name a field the route declared? A handler that reads another is
+ * our bug (its value was never checked): debug builds stop at once. */
+static bool declared(const struct http_req *rq, const char *name)
+{
+	const struct field *f = rq->route ? rq->route->fields : NULL;
+
+	if (!rq->route)
+		return true; /* an error page before any route matched */
+	for (; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return true;
+	log_error("http", "%s reads the undeclared field '%s'",
+		  rq->route->pattern, name);
+	return false;
+}
+
 const char *http_field(struct http_req *rq, const char *name)
 {
 	const char *v;
 
+	assert(declared(rq, name));
 	if (rq->method == HTTP_GET || rq->method == HTTP_HEAD)
 		v = kv_get(rq->query, rq->nquery, name);
 	else
@@ -172,6 +190,7 @@ const char **http_field_all(struct http_req *rq, const char *name,
 	size_t n = get ? rq->nquery : rq->nform, count = 0;
 	const char **out = arena_alloc(rq->arena, (n + 1) * sizeof(*out));
 
+	assert(declared(rq, name));
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(kv[i].key, name) == 0 && kv[i].value[0])
 			out[count++] = kv[i].value;
@@ -181,6 +200,7 @@ const char **http_field_all(struct http_req *rq, const char *name,
 
 const struct upload *http_file(struct http_req *rq, const char *name)
 {
+	assert(declared(rq, name));
 	for (size_t i = 0; i < rq->nfiles; i++)
 		if (strcmp(rq->files[i].field, name) == 0)
 			return &rq->files[i];
@@ -218,6 +238,20 @@ const char *http_cookie(struct http_req *rq, const char *name)
 		}
 	}
 	return v;
+}
+
+const struct route *http_route_at(struct http_req *rq, enum http_method m,
+				  const char *path)
+{
+	struct req_ctx *ctx = rq->priv;
+	struct http_server *s = ctx ? ctx->srv : NULL;
+
+	for (size_t i = 0; s && i < s->nroutes; i++)
+		if (s->routes[i].r->method == m &&
+		    route_match(rq->arena, s->routes[i].r->pattern, path, NULL,
+				NULL))
+			return s->routes[i].r;
+	return NULL;
 }
 
 const char *http_request_target(struct http_req *rq)
@@ -729,18 +763,30 @@ static void dispatch(struct req_ctx *ctx)
 	const struct field *bad = NULL;
 	const char *why = NULL;
 	bool get = rq->method == HTTP_GET || rq->method == HTTP_HEAD;
+	http_handler handler = rq->route->handler;
 
 	if (!get && parse_body(ctx) != 0)
 		return;
 	/* declared fields: the query for GET, the body otherwise */
 	if (rq->route->fields || (!get && rq->nform + rq->nfiles > 0)) {
-		int rc = get ? form_validate(rq->arena, rq->route->fields,
-					     &rq->query, &rq->nquery, NULL, 0,
-					     &bad, &why)
-			     : form_validate(rq->arena, rq->route->fields,
-					     &rq->form, &rq->nform, rq->files,
-					     rq->nfiles, &bad, &why);
-		if (rc != 0) {
+		struct field_error *errs = NULL;
+		int rc = get ? form_check(rq->arena, rq->route->fields,
+					  &rq->query, &rq->nquery, NULL, 0, &bad,
+					  &why, &errs, &rq->nrefused)
+			     : form_check(rq->arena, rq->route->fields,
+					  &rq->form, &rq->nform, rq->files,
+					  rq->nfiles, &bad, &why, &errs,
+					  &rq->nrefused);
+
+		rq->refused = errs;
+		if (rc == 1) {
+			bad = rq->refused[0].field;
+			why = rq->refused[0].msgid;
+		}
+		if (rc == 1 && rq->route->refused && !rq->api) {
+			/* the form again, each refusal beside its field */
+			handler = rq->route->refused;
+		} else if (rc != 0) {
 			const char *label = bad->label ? tr(rq->lang, bad->label)
 						       : bad->name;
 			char *detail = arena_printf(rq->arena, "%s: %s", label,
@@ -752,9 +798,9 @@ static void dispatch(struct req_ctx *ctx)
 		}
 	}
 	if (http_hooks_current && http_hooks_current->invoke)
-		http_hooks_current->invoke(rq, rs, rq->route->handler);
+		http_hooks_current->invoke(rq, rs, handler);
 	else
-		rq->route->handler(rq, rs);
+		handler(rq, rs);
 	if (http_hooks_current && http_hooks_current->after)
 		http_hooks_current->after(rq, rs);
 }

@@ -66,8 +66,9 @@ static void serve_static(struct http_req *rq, struct http_resp *rs)
 }
 
 static const struct route routes[] = {
-	{HTTP_GET, "/static/{file*}", serve_static, PERM_PUBLIC, 0, NULL,
-	 "stylesheet, scripts and icons"},
+	{.method = HTTP_GET, .pattern = "/static/{file*}",
+	 .handler = serve_static, .perm = PERM_PUBLIC,
+	 .summary = "stylesheet, scripts and icons"},
 };
 
 const struct route_table http_static_routes = {"static", routes,

@@ -12,7 +12,7 @@
 #include "platform/core/core.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -120,29 +120,28 @@ static bool subscribes(const char *events, const char *event)
 	return false;
 }
 
+struct hook_sub {
+	int64_t id;
+	const char *events;
+};
+static const struct db_map HOOK_SUB[] = {
+	DB_COL(struct hook_sub, id), DB_COL(struct hook_sub, events), DB_COLS_END};
+
 int outbox_event(struct db_conn *c, struct arena *a, const char *event,
 		 json_t *payload, const char *idem_key)
 {
-	struct db_stmt *st = db_prepare(c, SQL_HOOKS);
-	int64_t ids[64];
-	size_t n = 0;
-	int rc;
+	struct hook_sub *h;
+	size_t n;
+	int rc = db_rows(c, a, HOOK_SUB, sizeof(*h), &h, &n, SQL_HOOKS, "");
 
-	if (!st)
-		return DB_ERROR;
-	while ((rc = db_step(st)) == DB_ROW && n < ARRAY_LEN(ids))
-		if (subscribes(db_col_text(st, 1), event))
-			ids[n++] = db_col_int(st, 0);
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		char *key = arena_printf(a, "%s:%lld", idem_key, (long long)ids[i]);
-		rc = outbox_webhook(c, a, ids[i], event, payload, key);
-		if (rc != DB_OK)
-			return rc;
+	for (size_t i = 0; rc == DB_OK && i < n; i++) {
+		if (!subscribes(h[i].events, event))
+			continue;
+		rc = outbox_webhook(c, a, h[i].id, event, payload,
+				    arena_printf(a, "%s:%lld", idem_key,
+						 (long long)h[i].id));
 	}
-	return DB_OK;
+	return rc;
 }
 
 /* ---- delivery ---- */
@@ -288,13 +287,21 @@ static int send_email(const char *to, const char *payload, const char *idem,
 	return rc;
 }
 
+struct hook_row {
+	const char *url, *secret;
+};
+static const struct db_map HOOK_ROW[] = {
+	DB_COL(struct hook_row, url),
+	DB_COL_FN(struct hook_row, secret, unseal_col, WEBHOOK_SECRET_CTX),
+	DB_COLS_END,
+};
+
 static int send_webhook(struct db_conn *c, struct arena *a,
 			const char *target, const char *body,
 			const char *idem, char *err, size_t cap)
 {
-	struct db_stmt *st = db_prepare(c, SQL_HOOK_GET);
+	struct hook_row hook;
 	int64_t id = 0;
-	char *url = NULL, *secret = NULL;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	char machex[2 * crypto_auth_hmacsha256_BYTES + 1];
 	char ts[24];
@@ -306,27 +313,21 @@ static int send_webhook(struct db_conn *c, struct arena *a,
 	int rc = -1;
 
 	str_to_i64(target, &id);
-	if (!st)
+	rc = db_row(c, a, HOOK_ROW, &hook, SQL_HOOK_GET, "i", id);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return -1;
-	db_bind_int(st, 1, id);
-	if (db_step(st) == DB_ROW) {
-		size_t len;
-		const void *s = db_col_blob(st, 1, &len);
-		url = arena_strdup(a, db_col_text(st, 0));
-		secret = unseal_str(a, WEBHOOK_SECRET_CTX, s, len);
-	}
-	db_reset(st);
-	if (!url || !secret) {
+	if (rc == DB_NOTFOUND || !*hook.secret) {
 		snprintf(err, cap, "the webhook no longer exists");
 		return -2; /* permanent */
 	}
+	rc = -1;
 	snprintf(ts, sizeof(ts), "%lld", (long long)time_now());
 	{
 		/* signature over "timestamp.body" so a replay with a new
 		 * timestamp does not verify */
 		crypto_auth_hmacsha256_state hs;
-		crypto_auth_hmacsha256_init(&hs, (const unsigned char *)secret,
-					    strlen(secret));
+		crypto_auth_hmacsha256_init(&hs, (const unsigned char *)hook.secret,
+					    strlen(hook.secret));
 		crypto_auth_hmacsha256_update(&hs, (const unsigned char *)ts,
 					      strlen(ts));
 		crypto_auth_hmacsha256_update(&hs, (const unsigned char *)".", 1);
@@ -350,7 +351,7 @@ static int send_webhook(struct db_conn *c, struct arena *a,
 	src.data = body;
 	src.len = strlen(body);
 	src.off = 0;
-	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_URL, hook.url);
 	curl_easy_setopt(curl, CURLOPT_POST, 1L);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)src.len);
@@ -374,69 +375,62 @@ static int send_webhook(struct db_conn *c, struct arena *a,
 	return rc;
 }
 
+/* A message claimed for delivery. */
+struct claim {
+	int64_t id;
+	const char *kind, *idem, *target, *payload;
+	int attempts;
+};
+static const struct db_map CLAIM[] = {
+	DB_COL(struct claim, id),
+	DB_COL(struct claim, kind),
+	DB_COL(struct claim, idem),
+	DB_COL_FN(struct claim, target, unseal_col, TARGET_CTX),
+	DB_COL_FN(struct claim, payload, unseal_col, PAYLOAD_CTX),
+	DB_COL(struct claim, attempts),
+	DB_COLS_END,
+};
+
 int outbox_run_once(struct db_conn *c)
 {
 	int count = 0;
 
 	for (;;) {
 		struct arena *a = arena_new();
-		struct db_stmt *st = db_prepare(c, SQL_CLAIM);
-		int64_t now = time_now(), id = 0;
-		int attempts = 0;
-		char *kind = NULL, *idem = NULL, *target = NULL, *payload = NULL;
+		struct claim m = {0};
+		int64_t now = time_now();
 		char err[256] = "";
-		int rc;
+		int rc = db_row(c, a, CLAIM, &m, SQL_CLAIM, "ii",
+				now + 2 * conf_int("outbox.timeout") + 10, now);
 
-		if (!st) {
-			arena_free(a);
-			break;
-		}
-		db_bind_int(st, 1, now + 2 * conf_int("outbox.timeout") + 10);
-		db_bind_int(st, 2, now);
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			size_t tl, pl;
-			const void *t = db_col_blob(st, 3, &tl);
-			const void *p;
-			id = db_col_int(st, 0);
-			kind = arena_strdup(a, db_col_text(st, 1));
-			idem = arena_strdup(a, db_col_text(st, 2));
-			target = unseal_str(a, TARGET_CTX, t, tl);
-			p = db_col_blob(st, 4, &pl);
-			payload = unseal_str(a, PAYLOAD_CTX, p, pl);
-			attempts = (int)db_col_int(st, 5);
-			while (db_step(st) == DB_ROW)
-				;
-		}
-		db_reset(st);
-		if (!id) {
+		if (rc != DB_OK) {
 			arena_free(a);
 			break;
 		}
 		count++;
-		if (!target || !payload) {
+		if (!*m.target || !*m.payload) {
 			snprintf(err, sizeof(err), "the sealed message cannot be opened");
 			rc = -2;
-		} else if (strcmp(kind, "email") == 0) {
-			rc = send_email(target, payload, idem, err, sizeof(err));
+		} else if (strcmp(m.kind, "email") == 0) {
+			rc = send_email(m.target, m.payload, m.idem, err, sizeof(err));
 		} else {
-			rc = send_webhook(c, a, target, payload, idem, err,
+			rc = send_webhook(c, a, m.target, m.payload, m.idem, err,
 					  sizeof(err));
 		}
 		if (rc == 0) {
-			db_run(c, SQL_SENT, "iib", (int64_t)time_now(), id, "", (size_t)0);
+			db_run(c, SQL_SENT, "iib", (int64_t)time_now(), m.id, "", (size_t)0);
 			log_info("outbox", "delivered message %lld (%s)",
-				 (long long)id, kind);
+				 (long long)m.id, m.kind);
 		} else {
 			int max = (int)conf_int("outbox.max_attempts");
-			bool give_up = rc == -2 || attempts + 1 >= max;
+			bool give_up = rc == -2 || m.attempts + 1 >= max;
 			int64_t next = time_now() +
-				       outbox_backoff(attempts + 1,
+				       outbox_backoff(m.attempts + 1,
 						      conf_int("outbox.retry_base"));
 			db_run(c, SQL_RETRY, "itti", next, err,
-			       give_up ? "failed" : "pending", id);
+			       give_up ? "failed" : "pending", m.id);
 			log_warn("outbox", "message %lld (%s) attempt %d failed: %s",
-				 (long long)id, kind, attempts + 1, err);
+				 (long long)m.id, m.kind, m.attempts + 1, err);
 		}
 		arena_free(a);
 	}

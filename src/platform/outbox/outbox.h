@@ -16,8 +16,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Running the system: the outbox, webhooks, settings (granted by roles:
+ * auth.h). */
+#define PERM_SYSTEM "system.manage"
+
 struct arena;
 struct db_conn;
+struct http_req;
 
 /* Queues an email. idem_key makes a second call with the same key a no-op
  * (returns DB_OK). Call inside the transaction of the causing change. */
@@ -40,9 +45,20 @@ void outbox_worker_stop(void);
 /* Asks the worker to look now rather than at its next poll. */
 void outbox_wake(void);
 
+/* Whether email can leave at all: a relay is configured (smtp.url).
+ * Without one, pages that send mail say so and show the link instead. */
+bool outbox_mail_ready(void);
+/* Its lines on the home page, for a reader who holds PERM_SYSTEM (the
+ * caller checks): no relay, messages that could not be delivered. */
+void outbox_waiting(struct http_req *rq, json_t *lines);
+
 /* Seconds to wait after `attempts` failed attempts. */
 int64_t outbox_backoff(int attempts, int64_t base);
 
 extern const struct route_table outbox_routes;
+
+/* Its actions in the audit log's words. */
+struct audit_words;
+extern const struct audit_words outbox_audit_words;
 
 #endif

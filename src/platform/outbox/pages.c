@@ -6,12 +6,12 @@
  */
 #include "outbox.h"
 #include "platform/audit/audit.h"
-#include "platform/auth/auth.h"
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
+#include "platform/core/conf.h"
 #include "platform/i18n/i18n.h"
-#include "platform/platform.h"
+#include "platform/runtime.h"
 
 #include <string.h>
 
@@ -46,49 +46,100 @@ static const char *status_label(const char *s)
 	return N_("cancelled");
 }
 
+struct message {
+	int64_t id;
+	const char *kind, *label, *status;
+	int64_t attempts, next_at;
+	const char *error;
+	int64_t created_at, sent_at;
+};
+static const struct db_map MESSAGE[] = {
+	DB_COL(struct message, id),	    DB_COL(struct message, kind),
+	DB_COL(struct message, label),	    DB_COL(struct message, status),
+	DB_COL(struct message, attempts),   DB_COL(struct message, next_at),
+	DB_COL(struct message, error),	    DB_COL(struct message, created_at),
+	DB_COL(struct message, sent_at),    DB_COLS_END,
+};
+struct count {
+	const char *status;
+	int64_t n;
+};
+static const struct db_map COUNT[] = {
+	DB_COL(struct count, status), DB_COL(struct count, n), DB_COLS_END};
+
+static const char SQL_FAILED[] =
+	"SELECT count(*) FROM outbox WHERE status = 'failed'";
+
+bool outbox_mail_ready(void)
+{
+	return *conf_str("smtp.url") != '\0';
+}
+
+void outbox_waiting(struct http_req *rq, json_t *lines)
+{
+	int64_t failed = 0;
+
+	if (!outbox_mail_ready())
+		http_waiting(lines,
+			     tr_rq(rq, N_("No mail relay is set up (smtp.url in rudder.conf): "
+					  "no email leaves, and pages that would send one show "
+					  "its link instead.")),
+			     "/admin/outbox", true);
+	if (db_int(platform_conn(), &failed, SQL_FAILED, "") != DB_OK)
+		failed = 0;
+	if (failed > 0)
+		http_waiting(lines,
+			     arena_printf(rq->arena,
+					  trn(rq->lang, "%lu message could not be delivered",
+					      "%lu messages could not be delivered",
+					      (unsigned long)failed),
+					  (unsigned long)failed),
+			     "/admin/outbox?status=failed", true);
+}
+
 static void outbox_page(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	const char *status = http_field(rq, "status");
-	struct db_stmt *st = db_prepare(c, SQL_RECENT);
-	json_t *list = json_array(), *counts = json_object(), *data;
+	struct message *m;
+	struct count *k;
+	size_t n, nk;
+	json_t *list, *counts, *data;
 
-	if (st) {
-		db_bind_text(st, 1, status ? status : "");
-		while (db_step(st) == DB_ROW) {
-			char created[40], next[40], sent[40];
-			const char *s = db_col_text(st, 3);
-			time_format(db_col_int(st, 7), created, sizeof(created));
-			time_format(db_col_int(st, 5), next, sizeof(next));
-			time_format(db_col_int(st, 8), sent, sizeof(sent));
-			json_array_append_new(
-				list,
-				json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, "
-					  "s:s, s:s, s:b, s:b}",
-					  "id", (json_int_t)db_col_int(st, 0),
-					  "kind", db_col_text(st, 1), "label",
-					  db_col_text(st, 2), "status", s,
-					  "status_label",
-					  tr_rq(rq, status_label(s)), "attempts",
-					  (json_int_t)db_col_int(st, 4), "error",
-					  db_col_text(st, 6), "created", created,
-					  "next", next, "sent",
-					  db_col_int(st, 8) ? sent : "",
-					  "retryable",
-					  strcmp(s, "failed") == 0 ||
-						  strcmp(s, "pending") == 0,
-					  "cancellable", strcmp(s, "pending") == 0));
-		}
-		db_reset(st);
+	if (!c ||
+	    db_rows(c, rq->arena, MESSAGE, sizeof(*m), &m, &n, SQL_RECENT, "t",
+		    status ? status : "") != DB_OK ||
+	    db_rows(c, rq->arena, COUNT, sizeof(*k), &k, &nk, SQL_COUNTS, "") !=
+		    DB_OK) {
+		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		return;
 	}
-	st = db_prepare(c, SQL_COUNTS);
-	while (st && db_step(st) == DB_ROW)
-		json_object_set_new(counts, db_col_text(st, 0),
-				    json_integer(db_col_int(st, 1)));
-	db_reset(st);
-	data = json_pack("{s:b, s:o, s:o}", "has_messages",
-			 json_array_size(list) > 0, "messages", list, "counts",
-			 counts);
+	list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char created[40], next[40], sent[40];
+		const char *s = m[i].status;
+		time_format(m[i].created_at, created, sizeof(created));
+		time_format(m[i].next_at, next, sizeof(next));
+		time_format(m[i].sent_at, sent, sizeof(sent));
+		json_array_append_new(
+			list,
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, "
+				  "s:s, s:b, s:b}",
+				  "id", (json_int_t)m[i].id, "kind", m[i].kind,
+				  "label", m[i].label, "status", s, "status_label",
+				  tr_rq(rq, status_label(s)), "attempts",
+				  (json_int_t)m[i].attempts, "error", m[i].error,
+				  "created", created, "next", next, "sent",
+				  m[i].sent_at ? sent : "", "retryable",
+				  strcmp(s, "failed") == 0 ||
+					  strcmp(s, "pending") == 0,
+				  "cancellable", strcmp(s, "pending") == 0));
+	}
+	counts = json_object();
+	for (size_t i = 0; i < nk; i++)
+		json_object_set_new(counts, k[i].status, json_integer(k[i].n));
+	data = json_pack("{s:b, s:o, s:o}", "has_messages", n > 0, "messages",
+			 list, "counts", counts);
 	http_page(rq, rs, 200, "outbox/list", N_("Outbox"), data);
 	json_decref(data);
 }
@@ -115,8 +166,13 @@ static void outbox_cancel(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	int64_t id = http_param_int(rq, "id");
-	int rc = db_run(c, SQL_CANCEL, "i", id);
+	int rc;
 
+	if (!http_confirmed(rq, rs, N_("Cancel a message?"),
+			    tr_rq(rq, N_("The message will not be sent, now or later. Whoever waits for it (a link to set a password, an invitation) will have to be sent a new one.")),
+			    N_("Cancel the message"), "/admin/outbox"))
+		return;
+	rc = db_run(c, SQL_CANCEL, "i", id);
 	if (rc <= 0) {
 		http_error(rq, rs, 404, "not_found",
 			   N_("There is no such message waiting."));
@@ -130,41 +186,59 @@ static void outbox_cancel(struct http_req *rq, struct http_resp *rs)
 
 /* ---- webhooks ---- */
 
-static json_t *hooks_list(struct db_conn *c)
-{
-	struct db_stmt *st = db_prepare(c, SQL_HOOKS);
-	json_t *list = json_array();
+struct hook {
+	int64_t id;
+	const char *name, *url, *events;
+	bool active;
+	int64_t created_at;
+};
+static const struct db_map HOOK[] = {
+	DB_COL(struct hook, id),     DB_COL(struct hook, name),
+	DB_COL(struct hook, url),    DB_COL(struct hook, events),
+	DB_COL(struct hook, active), DB_COL(struct hook, created_at),
+	DB_COLS_END,
+};
 
-	while (st && db_step(st) == DB_ROW) {
+/* The page's data: the list of hooks, and whether there is one; NULL
+ * when they cannot be read. */
+static json_t *hooks_data(struct http_req *rq)
+{
+	struct db_conn *c = platform_conn();
+	struct hook *h;
+	size_t n;
+	json_t *list;
+
+	if (!c || db_rows(c, rq->arena, HOOK, sizeof(*h), &h, &n, SQL_HOOKS, "") !=
+			  DB_OK)
+		return NULL;
+	list = json_array();
+	for (size_t i = 0; i < n; i++) {
 		char created[40];
-		time_format(db_col_int(st, 5), created, sizeof(created));
+		time_format(h[i].created_at, created, sizeof(created));
 		json_array_append_new(
 			list, json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id",
-					(json_int_t)db_col_int(st, 0), "name",
-					db_col_text(st, 1), "url",
-					db_col_text(st, 2), "events",
-					db_col_text(st, 3), "active",
-					db_col_int(st, 4) != 0, "created",
-					created));
+					(json_int_t)h[i].id, "name", h[i].name, "url",
+					h[i].url, "events", h[i].events, "active",
+					h[i].active, "created", created));
 	}
-	db_reset(st);
-	return list;
+	return json_pack("{s:b, s:o}", "has_hooks", n > 0, "hooks", list);
 }
 
-/* The page's data: the list of hooks, and whether there is one. */
-static json_t *hooks_data(void)
+/* The webhooks page with data, or a 500 when it could not be read. */
+static void hooks_page(struct http_req *rq, struct http_resp *rs, int status,
+		       json_t *data)
 {
-	json_t *list = hooks_list(platform_conn());
-	return json_pack("{s:b, s:o}", "has_hooks", json_array_size(list) > 0,
-			 "hooks", list);
+	if (!data) {
+		http_error(rq, rs, 500, "db", N_("Something went wrong on our side."));
+		return;
+	}
+	http_page(rq, rs, status, "outbox/webhooks", N_("Webhooks"), data);
+	json_decref(data);
 }
 
 static void webhooks_page(struct http_req *rq, struct http_resp *rs)
 {
-	json_t *data = hooks_data();
-
-	http_page(rq, rs, 200, "outbox/webhooks", N_("Webhooks"), data);
-	json_decref(data);
+	hooks_page(rq, rs, 200, hooks_data(rq));
 }
 
 struct hook_add {
@@ -195,14 +269,15 @@ static void hook_form_again(struct http_req *rq, struct http_resp *rs,
 			    int status, const struct hook_add *h,
 			    const char *msgid)
 {
-	json_t *data = hooks_data();
+	json_t *data = hooks_data(rq);
 
-	json_object_set_new(data, "error", json_string(tr_rq(rq, msgid)));
-	json_object_set_new(data, "name", json_string(h->name));
-	json_object_set_new(data, "url", json_string(h->url));
-	json_object_set_new(data, "events", json_string(h->events));
-	http_page(rq, rs, status, "outbox/webhooks", N_("Webhooks"), data);
-	json_decref(data);
+	if (data) {
+		json_object_set_new(data, "error", json_string(tr_rq(rq, msgid)));
+		json_object_set_new(data, "name", json_string(h->name));
+		json_object_set_new(data, "url", json_string(h->url));
+		json_object_set_new(data, "events", json_string(h->events));
+	}
+	hooks_page(rq, rs, status, data);
 }
 
 static void webhook_create(struct http_req *rq, struct http_resp *rs)
@@ -233,11 +308,12 @@ static void webhook_create(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	/* the secret is shown once, now, and never again */
-	data = hooks_data();
-	json_object_set_new(data, "created_name", json_string(h.name));
-	json_object_set_new(data, "secret", json_string(h.secret));
-	http_page(rq, rs, 201, "outbox/webhooks", N_("Webhooks"), data);
-	json_decref(data);
+	data = hooks_data(rq);
+	if (data) {
+		json_object_set_new(data, "created_name", json_string(h.name));
+		json_object_set_new(data, "secret", json_string(h.secret));
+	}
+	hooks_page(rq, rs, 201, data);
 }
 
 static int hook_exists(struct db_conn *c, int64_t id)
@@ -287,31 +363,57 @@ static void webhook_test(struct http_req *rq, struct http_resp *rs)
 }
 
 static const struct field status_fields[] = {
-	{"status", F_TOKEN, false, 16, N_("Status"), false},
+	{.name = "status", .type = F_TOKEN, .max_len = 16,
+	 .label = N_("Status")},
 	{0},
 };
 static const struct field hook_fields[] = {
-	{"name", F_LINE, true, 100, N_("Name"), false},
-	{"url", F_LINE, true, 2000, N_("Address"), false},
-	{"events", F_LINE, false, 500, N_("Events"), false},
+	{.name = "name", .type = F_LINE, .required = true, .max_len = 100,
+	 .label = N_("Name")},
+	{.name = "url", .type = F_LINE, .required = true, .max_len = 2000,
+	 .label = N_("Address")},
+	{.name = "events", .type = F_LINE, .max_len = 500,
+	 .label = N_("Events")},
 	{0},
 };
 
+static const struct audit_phrase phrases[] = {
+	{"outbox.retry", N_("{actor} had {object} tried again")},
+	{"outbox.cancel", N_("{actor} cancelled {object}")},
+	{"webhook.created", N_("{actor} added {object}")},
+	{"webhook.deleted", N_("{actor} removed {object}")},
+	{0},
+};
+static const struct audit_noun nouns[] = {
+	{"outbox", NULL, NULL, N_("message")},
+	{"webhook", NULL, NULL, N_("webhook")},
+	{0},
+};
+const struct audit_words outbox_audit_words = {phrases, nouns};
+
+
 static const struct route routes[] = {
-	{HTTP_GET, "/admin/outbox", outbox_page, PERM_SYSTEM, 0, status_fields,
-	 "messages sent, waiting and failed"},
-	{HTTP_POST, "/admin/outbox/{id:int}/retry", outbox_retry, PERM_SYSTEM, 0,
-	 NULL, "try a message again now"},
-	{HTTP_POST, "/admin/outbox/{id:int}/cancel", outbox_cancel, PERM_SYSTEM,
-	 0, NULL, "cancel a waiting message"},
-	{HTTP_GET, "/admin/webhooks", webhooks_page, PERM_SYSTEM, 0, NULL,
-	 "webhook endpoints"},
-	{HTTP_POST, "/admin/webhooks", webhook_create, PERM_SYSTEM, 0,
-	 hook_fields, "add a webhook endpoint"},
-	{HTTP_POST, "/admin/webhooks/{id:int}/delete", webhook_delete,
-	 PERM_SYSTEM, 0, NULL, "remove a webhook endpoint"},
-	{HTTP_POST, "/admin/webhooks/{id:int}/test", webhook_test, PERM_SYSTEM,
-	 0, NULL, "queue a test delivery"},
+	{.method = HTTP_GET, .pattern = "/admin/outbox", .handler = outbox_page,
+	 .perm = PERM_SYSTEM, .fields = status_fields,
+	 .summary = "messages sent, waiting and failed"},
+	{.method = HTTP_POST, .pattern = "/admin/outbox/{id:int}/retry",
+	 .handler = outbox_retry, .perm = PERM_SYSTEM,
+	 .summary = "try a message again now"},
+	{.method = HTTP_POST, .pattern = "/admin/outbox/{id:int}/cancel",
+	 .handler = outbox_cancel, .perm = PERM_SYSTEM, .fields = http_confirm_fields,
+	 .summary = "cancel a waiting message (asks first)"},
+	{.method = HTTP_GET, .pattern = "/admin/webhooks",
+	 .handler = webhooks_page, .perm = PERM_SYSTEM,
+	 .summary = "webhook endpoints"},
+	{.method = HTTP_POST, .pattern = "/admin/webhooks",
+	 .handler = webhook_create, .perm = PERM_SYSTEM, .fields = hook_fields,
+	 .summary = "add a webhook endpoint"},
+	{.method = HTTP_POST, .pattern = "/admin/webhooks/{id:int}/delete",
+	 .handler = webhook_delete, .perm = PERM_SYSTEM,
+	 .summary = "remove a webhook endpoint"},
+	{.method = HTTP_POST, .pattern = "/admin/webhooks/{id:int}/test",
+	 .handler = webhook_test, .perm = PERM_SYSTEM,
+	 .summary = "queue a test delivery"},
 };
 
 const struct route_table outbox_routes = {"outbox", routes, ARRAY_LEN(routes)};

@@ -12,6 +12,13 @@
       sel.addEventListener("change", function () { sel.form.submit(); });
     }
 
+    /* on a phone the menu scrolls sideways: bring the current entry in */
+    var nav = document.querySelector("nav.main ul");
+    var cur = document.querySelector("nav.main [aria-current]");
+    if (nav && cur && nav.parentNode.scrollWidth > nav.parentNode.clientWidth) {
+      nav.parentNode.scrollLeft = cur.offsetLeft - 16;
+    }
+
     /* buttons that ask before doing something hard to undo */
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
       el.addEventListener("click", function (ev) {
@@ -62,10 +69,20 @@
               tr.setAttribute("data-id", String(e.id));
               cell(tr, labels[0] || "", String(e.id));
               cell(tr, labels[1] || "", e.when);
-              cell(tr, labels[2] || "", e.actor || e.actor_label);
-              cell(tr, labels[3] || "", e.action);
-              cell(tr, labels[4] || "", e.object);
-              cell(tr, labels[5] || "", JSON.stringify(e.detail));
+              /* the sentence, its names as links (paths of ours) */
+              var td = document.createElement("td");
+              td.setAttribute("data-label", labels[2] || "");
+              (e.sentence || []).forEach(function (p) {
+                var el = document.createTextNode(p.text);
+                if (p.href && p.href.charAt(0) === "/") {
+                  var a = document.createElement("a");
+                  a.setAttribute("href", p.href);
+                  a.appendChild(el);
+                  el = a;
+                }
+                td.appendChild(el);
+              });
+              tr.appendChild(td);
               tbody.insertBefore(tr, tbody.firstChild);
             });
           });
