@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,7 +45,9 @@ int sh(const char *fmt, ...)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-static char *slurp_fd(int fd)
+/* Everything fd holds until its end, NUL-ended (malloc'd); *len_r, when
+ * not NULL, gets its length (the bytes may hold NULs of their own). */
+static char *slurp_fd(int fd, size_t *len_r)
 {
 	struct buf b;
 	char chunk[4096];
@@ -53,7 +57,7 @@ static char *slurp_fd(int fd)
 	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
 		buf_append(&b, chunk, (size_t)k);
 	buf_reserve(&b, 0);
-	return buf_steal(&b, NULL);
+	return buf_steal(&b, len_r);
 }
 
 int run_rudder(const char *in, char **out_r, char **err_r, ...)
@@ -92,8 +96,8 @@ int run_rudder(const char *in, char **out_r, char **err_r, ...)
 		/* the child may not read it */
 	}
 	close(ip[1]);
-	out = slurp_fd(op[0]);
-	err = slurp_fd(ep[0]);
+	out = slurp_fd(op[0], NULL);
+	err = slurp_fd(ep[0], NULL);
 	close(op[0]);
 	close(ep[0]);
 	waitpid(pid, &status, 0);
@@ -297,6 +301,25 @@ void srv_destroy(struct srv *s)
 	}
 }
 
+void srv_up(struct srv *s, enum srv_org org, const char *const *sets)
+{
+	srv_init(s, org == SRV_DEMO);
+	srv_start(s, sets);
+}
+
+void srv_down(struct srv *s)
+{
+	int rc = srv_stop(s);
+
+	if (rc != 0) {
+		char *log = srv_log(s);
+		cr_expect_eq(rc, 0, "rudder serve did not exit cleanly on SIGTERM (%d): %s",
+			     rc, log);
+		free(log);
+	}
+	srv_destroy(s);
+}
+
 char *srv_log(struct srv *s)
 {
 	size_t n;
@@ -321,16 +344,14 @@ long srv_rss_kb(struct srv *s)
 	return kb;
 }
 
-char *srv_sql(struct srv *s, const char *fmt, ...)
+/* srv_sql with a va_list. */
+static char *srv_vsql(struct srv *s, const char *fmt, va_list ap)
 {
 	char sql[2048], *out = NULL, *path = xasprintf("%s/sql.in", s->root);
 	char *cmd;
-	va_list ap;
 	size_t n;
 
-	va_start(ap, fmt);
 	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
 	cr_assert_eq(file_write_atomic(path, sql, strlen(sql), 0600), 0);
 	if (s->db[0])
 		cmd = xasprintf("psql -qAtX -v ON_ERROR_STOP=1 '%s' -f %s > %s.out", s->db,
@@ -351,6 +372,181 @@ char *srv_sql(struct srv *s, const char *fmt, ...)
 	free(cmd);
 	free(path);
 	return out;
+}
+
+char *srv_sql(struct srv *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = srv_vsql(s, fmt, ap);
+	va_end(ap);
+	return out;
+}
+
+char *srv_value(struct srv *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = srv_vsql(s, fmt, ap);
+	va_end(ap);
+	/* the shell tool said why on stderr */
+	cr_assert_not_null(out, "the query failed: %s", fmt);
+	return str_trim(out);
+}
+
+/* ---- plaintext: everything rudder writes, read as bytes ---- */
+
+enum raw_kind { RAW_DATA, RAW_DUMP, RAW_LOG, RAW_BACKUP, RAW_RESTORED };
+
+struct raw_blob {
+	enum raw_kind kind;
+	char *where; /* for messages */
+	char *bytes;
+	size_t len;
+};
+
+struct raw {
+	struct raw_blob *v;
+	size_t n, cap;
+};
+
+static void raw_add(struct raw *r, enum raw_kind kind, const char *path,
+		    const char *where)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct raw_blob *b;
+
+	cr_assert_geq(fd, 0, "cannot read %s: %s", path, strerror(errno));
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 16;
+		r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+	}
+	b = &r->v[r->n++];
+	b->kind = kind;
+	b->where = xstrdup(where);
+	b->bytes = slurp_fd(fd, &b->len);
+	close(fd);
+}
+
+/* Every regular file below dir, recursively; where = prefix/relative. */
+static void raw_add_dir(struct raw *r, enum raw_kind kind, const char *dir,
+			const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	cr_assert_not_null(d, "cannot list %s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		char *path, *where;
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		where = xasprintf("%s/%s", prefix, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			raw_add_dir(r, kind, path, where);
+		else if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			raw_add(r, kind, path, where);
+		free(path);
+		free(where);
+	}
+	closedir(d);
+}
+
+static void raw_free(struct raw *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].where);
+		free(r->v[i].bytes);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reads into r everything srv_assert_no_plaintext looks at (header). */
+static void raw_read(struct srv *s, struct raw *r)
+{
+	static int seq; /* more than one check in a test */
+	char *bk, *restored, *err = NULL;
+	struct stat st;
+
+	seq++;
+	bk = xasprintf("%s/plaintext-%d.backup", s->root, seq);
+	restored = xasprintf("%s/plaintext-%d.restored", s->root, seq);
+	memset(r, 0, sizeof(*r));
+	raw_add_dir(r, RAW_DATA, s->dir, "the data directory");
+	if (s->db[0]) {
+		char *dump = xasprintf("%s/plaintext-%d.sql", s->root, seq);
+		char *why = xasprintf("%s.err", dump);
+		/* stderr aside: a data-only dump warns of the scopes' tree */
+		if (sh("pg_dump --data-only '%s' > %s 2> %s", s->db, dump, why) != 0) {
+			size_t n;
+			char *e = file_read(why, 1 << 16, &n);
+			cr_assert_fail("pg_dump of %s failed: %s", s->db, e ? e : "");
+		}
+		raw_add(r, RAW_DUMP, dump, "the database (pg_dump)");
+		unlink(dump);
+		unlink(why);
+		free(dump);
+		free(why);
+	}
+	if (stat(s->log, &st) == 0) /* a server that never ran has none */
+		raw_add(r, RAW_LOG, s->log, "the server's log");
+	cr_assert_eq(run_rudder(NULL, NULL, &err, "backup", "--data", s->dir,
+				"--passphrase-file", s->pass, "--to", bk, NULL),
+		     0, "rudder backup: %s", err);
+	free(err);
+	err = NULL;
+	raw_add(r, RAW_BACKUP, bk, "the backup as written");
+	cr_assert_eq(run_rudder(NULL, NULL, &err, "restore", "--from", bk, "--backup-key",
+				s->bkey, "--data", restored, NULL),
+		     0, "rudder restore: %s", err);
+	free(err);
+	raw_add_dir(r, RAW_RESTORED, restored, "the restored backup");
+	if (!getenv("RUDDER_KEEP"))
+		sh("rm -rf %s %s", bk, restored);
+	free(bk);
+	free(restored);
+}
+
+/* Where needle stands in the blobs of the kinds in mask (1 << kind), or
+ * NULL. Borrowed from r. */
+static const char *raw_find(const struct raw *r, unsigned mask, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; i < r->n; i++)
+		if ((mask & (1u << r->v[i].kind)) &&
+		    memmem(r->v[i].bytes, r->v[i].len, needle, n))
+			return r->v[i].where;
+	return NULL;
+}
+
+void srv_assert_no_plaintext(struct srv *s, const char *control,
+			     const char *const *needles)
+{
+	const unsigned everywhere = ~0u;
+	const unsigned database = 1u << RAW_DATA | 1u << RAW_DUMP;
+	struct raw r;
+
+	cr_assert(control && *control, "a control text is needed");
+	raw_read(s, &r);
+	/* on SQLite the database is a file of the data directory */
+	cr_assert_not_null(raw_find(&r, database, control),
+			   "\"%s\" is not in the database: the check could not fail", control);
+	cr_assert_not_null(raw_find(&r, 1u << RAW_RESTORED, control),
+			   "\"%s\" is not in the restored backup: the check could not fail",
+			   control);
+	for (size_t i = 0; needles && needles[i]; i++) {
+		const char *where = raw_find(&r, everywhere, needles[i]);
+		cr_assert_null(where, "\"%s\" is in plain text in %s", needles[i], where);
+	}
+	raw_free(&r);
 }
 
 int free_port(void)
@@ -611,7 +807,7 @@ char *cl_csrf(struct client *c)
 {
 	struct resp *r = cl_get(c, "/api/v1/session");
 	char *t = between(r->body, "\"csrf\":\"", "\"");
-	cr_assert_eq(r->status, 200);
+	cr_assert_eq(r->status, 200, "GET /api/v1/session: %ld %s", r->status, r->body);
 	cr_assert_not_null(t, "no csrf in %s", r->body);
 	resp_free(r);
 	return t;
@@ -744,6 +940,69 @@ char *cl_admin(struct client *c)
 	return secret;
 }
 
+struct client *cl_as(struct srv *s, const char *who, const char *lang)
+{
+	struct client *c = cl_new(s);
+	char *email = strchr(who, '@') ? xstrdup(who) : xasprintf("%s@example.org", who);
+
+	if (s->demo) {
+		cr_assert_eq(cl_login(c, email, DEMO_PASSWORD, NULL), 303,
+			     "cannot sign in as %s with the demo's password", email);
+	} else {
+		cr_assert_str_eq(email, ADMIN_EMAIL,
+				 "a fresh server has one account, " ADMIN_EMAIL);
+		if (s->admin_totp[0]) {
+			cr_assert_eq(cl_login(c, email, ADMIN_PASSWORD, s->admin_totp), 303);
+		} else {
+			char *secret = cl_admin(c);
+			cr_assert_lt(strlen(secret), sizeof(s->admin_totp));
+			strcpy(s->admin_totp, secret);
+			free(secret);
+		}
+	}
+	if (lang)
+		cl_lang(c, lang);
+	free(email);
+	return c;
+}
+
+void cl_lang(struct client *c, const char *lang)
+{
+	struct resp *r = cl_get(c, "/api/v1/session");
+	json_t *j = json_loads(r->body, 0, NULL);
+	const char *name = json_string_value(
+		json_object_get(json_object_get(j, "user"), "display_name"));
+	char *want = xasprintf("<html lang=\"%s\">", lang), *n;
+
+	cr_assert_not_null(name, "not signed in: %s", r->body);
+	n = urlenc(name);
+	resp_free(r);
+	r = cl_post(c, "/account", "display_name=%s&lang=%s", n, lang);
+	cr_assert_eq(r->status, 303, "setting the language %s: %ld %s", lang, r->status,
+		     r->body);
+	resp_free(r);
+	/* the page shows, and so ends, the notice; and speaks the language */
+	r = cl_get(c, "/account");
+	cr_assert(strstr(r->body, want), "the account does not speak %s", lang);
+	resp_free(r);
+	json_decref(j);
+	free(want);
+	free(n);
+}
+
+struct resp *cl_api(struct client *c, const char *method, const char *path,
+		    const char *json)
+{
+	char *t = cl_csrf(c), *h = xasprintf("X-CSRF-Token: %s", t);
+	const char *hs[] = {h, NULL};
+	struct resp *r = cl_req(c, method, path, "application/json", json,
+				json ? strlen(json) : 0, hs);
+
+	free(t);
+	free(h);
+	return r;
+}
+
 /* ---- a real mail server ---- */
 
 pid_t mail_start(struct srv *s, int port)
@@ -848,4 +1107,19 @@ char *mail_link(struct srv *s, const char *to, const char *path)
 
 	free(body);
 	return out;
+}
+
+/* ---- the authorization walk's registry ---- */
+
+static struct walk_part *walk_list;
+
+void walk_register(struct walk_part *p)
+{
+	p->next = walk_list;
+	walk_list = p;
+}
+
+const struct walk_part *walk_parts(void)
+{
+	return walk_list;
 }

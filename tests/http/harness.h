@@ -3,6 +3,13 @@
  * The HTTP test harness: a real `rudder serve` on a free loopback port
  * with a fresh data directory, and a libcurl client with a cookie jar.
  * Nothing here imitates rudder: every test talks HTTP to the real program.
+ *
+ * It is also the kit a module's tests are written with (docs/platform.md,
+ * "Testing a module"): a server of the demo or a fresh organization in
+ * one call (srv_up), a client signed in as one of its people in a
+ * language (cl_as), a value read from the database (srv_value), proof
+ * that nothing was written in plain text (srv_assert_no_plaintext), and
+ * a module's own part of the authorization walk (WALK_PART).
  */
 #ifndef RUDDER_TEST_HARNESS_H
 #define RUDDER_TEST_HARNESS_H
@@ -29,6 +36,8 @@ struct srv {
 	bool demo;
 	char db[160];   /* postgres://... when the suite runs on PostgreSQL */
 	char dbname[32];
+	char admin_totp[64]; /* a fresh server's ADMIN_EMAIL: its TOTP secret,
+			      * once cl_as has enrolled it */
 };
 
 /* The suite runs on PostgreSQL when RUDDER_TEST_PG names a server
@@ -57,11 +66,42 @@ int srv_stop(struct srv *s);
 void srv_destroy(struct srv *s);
 /* The server's stderr so far (malloc'd). */
 char *srv_log(struct srv *s);
+
+/* The organization a test server holds: a fresh one (`rudder init`, its
+ * one account ADMIN_EMAIL) or the demo (`rudder demo`: branches, people,
+ * officers, every password DEMO_PASSWORD). */
+enum srv_org { SRV_FRESH, SRV_DEMO };
+/* srv_init and srv_start in one: a server of org, serving, with extra
+ * settings (as srv_start). What a suite's .init does. */
+void srv_up(struct srv *s, enum srv_org org, const char *const *sets);
+/* srv_stop, expecting a clean exit (a failure unless the server exits
+ * 0), and srv_destroy. What a suite's .fini does. */
+void srv_down(struct srv *s);
 /* Runs SQL on the server's database with its backend's own shell tool
  * (sqlite3 or psql); returns the first line of output (malloc'd), or NULL
  * when the tool fails. For tests that look at or tamper with rows. */
 char *srv_sql(struct srv *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same, for a value the test needs: the first line of the answer,
+ * trimmed (malloc'd; "" when there is no row). Fails the test when the
+ * query fails. */
+char *srv_value(struct srv *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Fails the test if any of needles (NULL-ended) stands in plain text
+ * anywhere rudder writes for s, naming where:
+ *   - every file of the data directory (on SQLite the database, its WAL
+ *     and shared memory), and on PostgreSQL the database itself, read
+ *     through pg_dump;
+ *   - the server's log;
+ *   - a backup made now (`rudder backup`): the sealed file, and what it
+ *     holds once restored with the backup key.
+ * control is a text rudder keeps plain by design (a display name): it
+ * must be found in the database and in the restored backup, or the test
+ * fails, so that the check is seen able to fail. Works whether the
+ * server runs or not; stop it first to include what it writes only as
+ * it stops. */
+void srv_assert_no_plaintext(struct srv *s, const char *control,
+			     const char *const *needles);
 
 /* Runs the rudder binary with arguments (a shell-free argv built from a
  * NULL-ended list), stdin from in (or /dev/null). Returns the exit status;
@@ -107,6 +147,23 @@ long cl_login(struct client *c, const char *email, const char *password,
 /* Signs in as the administrator of a fresh (non-demo) server, enrolling
  * the second factor; returns the TOTP secret (malloc'd). */
 char *cl_admin(struct client *c);
+/* A new client signed in as who, with the account's language set to
+ * lang ("en", "ru", "kk"; NULL leaves the account's own). who is an
+ * email or, for the demo's logins, the part before "@example.org":
+ * "admin", "coordinator" (the whole organization), "aktau", "karaganda"
+ * (branch coordinators; the members module makes them an organizer and
+ * a registrar), "member" (self-service). On the demo the password is
+ * DEMO_PASSWORD; on a fresh server who can only be the administrator,
+ * whose second factor is enrolled the first time (s->admin_totp) and
+ * given after. Fails the test unless signed in. Free with cl_free. */
+struct client *cl_as(struct srv *s, const char *who, const char *lang);
+/* Sets the signed-in account's language (POST /account), keeping its
+ * name, and reads a page so that the "saved" notice is gone. */
+void cl_lang(struct client *c, const char *lang);
+/* A JSON request to the API with the CSRF header (json may be NULL for
+ * none): what a script sends. */
+struct resp *cl_api(struct client *c, const char *method, const char *path,
+		    const char *json);
 /* The current TOTP code for a secret, waiting out a used step. */
 void totp_now(const char *secret, char out[7]);
 
@@ -133,6 +190,48 @@ char *mail_find(struct srv *s, const char *to, const char *needle);
 /* From such a mail, the link that starts with path ("/account/...") up
  * to its end, with its query (malloc'd). */
 char *mail_link(struct srv *s, const char *to, const char *path);
+
+/* ---- the authorization walk (tests/http/test_authz.c) ----
+ * The walk tries every route of every table anonymously, and signed in
+ * as the demo's Aktau coordinator. A route whose permission the
+ * coordinator does not hold must answer 403; one that takes an object id
+ * under a permission it holds is tried on an object out of its reach,
+ * and must answer 404 or 403. What it holds and which objects are out of
+ * reach are each part's own: the platform says them for its routes in
+ * tests/http/test_authz.c, a module for its routes in
+ * tests/<module>/http_authz.c. The walk fails when a route taking an id
+ * has no foreign object in its module's part, and when a part names a
+ * route or a permission its module does not have. */
+/* An object outside the coordinator's reach for a route pattern, as
+ * `rudder routes --json` prints it ("/members/{id:int}"). */
+struct walk_foreign {
+	const char *pattern;
+	const char *id; /* put in for every {...}; or WALK_SHARED */
+};
+/* The object is the whole organization's: every coordinator reaches it,
+ * and what the route shows of it is tested where the note says. */
+#define WALK_SHARED "-"
+struct walk_part {
+	const char *module; /* as `rudder routes --json` names it */
+	/* the module's permissions the coordinator holds (NULL-ended) */
+	const char *const *held;
+	const struct walk_foreign *foreign; /* ends with {0} */
+	const char *file;   /* where it is said, for messages (__FILE__) */
+	struct walk_part *next; /* the registry's own */
+};
+/* Registers a part (done before main by WALK_PART). */
+void walk_register(struct walk_part *p);
+/* The registered parts, in no order. */
+const struct walk_part *walk_parts(void);
+/* Defines and registers a part: WALK_PART(members, "members", held,
+ * foreign) in a file that is linked into the HTTP tests. */
+#define WALK_PART(name, module_, held_, foreign_)                              \
+	static struct walk_part walk_part_##name = {module_, held_, foreign_,  \
+						    __FILE__, NULL};           \
+	__attribute__((constructor)) static void walk_part_##name##_add(void) \
+	{                                                                      \
+		walk_register(&walk_part_##name);                              \
+	}
 
 /* The text between start and end in hay (malloc'd), or NULL. */
 char *between(const char *hay, const char *start, const char *end);

@@ -12,13 +12,11 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, false);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_FRESH, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(accounts, .init = up, .fini = down, .timeout = 120);
 
@@ -49,8 +47,7 @@ static char *make_account(struct client *admin, const char *email, const char *r
 
 Test(accounts, grant_revoke_and_the_last_administrator)
 {
-	struct client *a = cl_new(&S);
-	char *secret = cl_admin(a);
+	struct client *a = cl_as(&S, "admin", NULL);
 	char *id = make_account(a, "second@example.org", "coordinator", "second password");
 	char *path = xasprintf("/admin/users/%s", id), *gpath = xasprintf("%s/grants", path);
 	struct resp *r;
@@ -97,14 +94,12 @@ Test(accounts, grant_revoke_and_the_last_administrator)
 	free(gpath);
 	free(path);
 	free(id);
-	free(secret);
 	cl_free(a);
 }
 
 Test(accounts, disabling_signs_out_and_locks_out)
 {
-	struct client *a = cl_new(&S), *u = cl_new(&S);
-	char *secret = cl_admin(a);
+	struct client *a = cl_as(&S, "admin", NULL), *u = cl_new(&S);
 	char *id = make_account(a, "temp@example.org", "coordinator", "temporary pass");
 	char *status = xasprintf("/admin/users/%s/status", id);
 	struct resp *r;
@@ -135,15 +130,13 @@ Test(accounts, disabling_signs_out_and_locks_out)
 	cr_assert_eq(cl_login(u, "temp@example.org", "temporary pass", NULL), 303);
 	free(status);
 	free(id);
-	free(secret);
 	cl_free(u);
 	cl_free(a);
 }
 
 Test(accounts, second_factor_reset_and_new_link)
 {
-	struct client *a = cl_new(&S), *u = cl_new(&S);
-	char *secret = cl_admin(a);
+	struct client *a = cl_as(&S, "admin", NULL), *u = cl_new(&S);
 	char *id = make_account(a, "phone@example.org", "coordinator", "lost my phone");
 	struct resp *r;
 	cr_assert_eq(cl_login(u, "phone@example.org", "lost my phone", NULL), 303);
@@ -176,25 +169,21 @@ Test(accounts, second_factor_reset_and_new_link)
 	free(reset);
 	free(usecret);
 	free(id);
-	free(secret);
 	cl_free(u);
 	cl_free(a);
 }
 
 Test(accounts, api_creates_and_lists_accounts)
 {
-	struct client *a = cl_new(&S);
-	char *secret = cl_admin(a), *t = cl_csrf(a), *h = xasprintf("X-CSRF-Token: %s", t);
-	const char *hs[] = {h, NULL};
+	struct client *a = cl_as(&S, "admin", NULL);
 	const char *body = "{\"email\":\"api@example.org\",\"display_name\":\"Via API\","
 			   "\"role\":\"coordinator\",\"lang\":\"ru\"}";
-	struct resp *r = cl_req(a, "POST", "/api/v1/users", "application/json", body,
-				strlen(body), hs);
+	struct resp *r = cl_api(a, "POST", "/api/v1/users", body);
 	cr_assert_eq(r->status, 201, "%s", r->body);
 	cr_assert(strstr(r->body, "\"set_password_link\":"));
 	char *id = between(r->body, "\"id\":", ",");
 	resp_free(r);
-	r = cl_req(a, "POST", "/api/v1/users", "application/json", body, strlen(body), hs);
+	r = cl_api(a, "POST", "/api/v1/users", body);
 	cr_assert_eq(r->status, 409);
 	cr_assert(strstr(r->body, "\"code\":\"conflict\""));
 	resp_free(r);
@@ -214,9 +203,6 @@ Test(accounts, api_creates_and_lists_accounts)
 	resp_free(r);
 	free(path);
 	free(id);
-	free(h);
-	free(t);
-	free(secret);
 	cl_free(a);
 }
 
@@ -257,8 +243,7 @@ Test(accounts, language_from_account_then_browser_and_switcher)
  * kept; and a grant never falls back to the whole organization. */
 Test(accounts, a_refused_form_keeps_what_was_typed_and_says_why_beside_each_field)
 {
-	struct client *a = cl_new(&S);
-	char *secret = cl_admin(a);
+	struct client *a = cl_as(&S, "admin", NULL);
 	struct resp *r;
 
 	/* empty at first: no role or branch chosen for the manager */
@@ -296,6 +281,5 @@ Test(accounts, a_refused_form_keeps_what_was_typed_and_says_why_beside_each_fiel
 	r = cl_get(a, "/admin/users/1");
 	cr_assert_null(strstr(r->body, ">Coordinator</span>"), "no role was granted");
 	resp_free(r);
-	free(secret);
 	cl_free(a);
 }

@@ -16,13 +16,11 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, false);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_FRESH, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(audit, .init = up, .fini = down, .timeout = 120);
 
@@ -34,8 +32,8 @@ static int verify(char **out, char **err)
 
 Test(audit, page_lists_entries_and_verify_passes)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c), *out = NULL, *err = NULL;
+	struct client *c = cl_as(&S, "admin", NULL);
+	char *out = NULL, *err = NULL;
 	struct resp *r = cl_get(c, "/audit");
 	cr_assert_eq(r->status, 200);
 	cr_assert(strstr(r->body, "system.init"));
@@ -51,7 +49,6 @@ Test(audit, page_lists_entries_and_verify_passes)
 	cr_assert(strstr(out, "head: entry "), "%s", out);
 	free(out);
 	free(err);
-	free(secret);
 	cl_free(c);
 }
 
@@ -71,8 +68,7 @@ static void tamper_and_expect(const char *sql, const char *says)
 
 Test(audit, an_altered_row_is_found)
 {
-	struct client *c = cl_new(&S);
-	free(cl_admin(c));
+	struct client *c = cl_as(&S, "admin", NULL);
 	cl_free(c);
 	tamper_and_expect("UPDATE audit_log SET action = 'nothing' WHERE action = 'login'",
 			  "altered");
@@ -80,16 +76,14 @@ Test(audit, an_altered_row_is_found)
 
 Test(audit, a_removed_row_is_found)
 {
-	struct client *c = cl_new(&S);
-	free(cl_admin(c));
+	struct client *c = cl_as(&S, "admin", NULL);
 	cl_free(c);
 	tamper_and_expect("DELETE FROM audit_log WHERE id = 2", "row 2 is missing");
 }
 
 Test(audit, rows_removed_from_the_end_are_found)
 {
-	struct client *c = cl_new(&S);
-	free(cl_admin(c));
+	struct client *c = cl_as(&S, "admin", NULL);
 	cl_free(c);
 	tamper_and_expect("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)",
 			  "removed from the end");
@@ -97,8 +91,7 @@ Test(audit, rows_removed_from_the_end_are_found)
 
 Test(audit, reordered_rows_are_found)
 {
-	struct client *c = cl_new(&S);
-	free(cl_admin(c));
+	struct client *c = cl_as(&S, "admin", NULL);
 	cl_free(c);
 	tamper_and_expect("UPDATE audit_log SET id = -id WHERE id IN (2, 3); "
 			  "UPDATE audit_log SET id = 3 WHERE id = -2; "
@@ -121,9 +114,8 @@ Test(audit, wrong_passphrase_cannot_verify)
 
 Test(audit, live_viewers_get_new_entries_as_events)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
-	char *token = admin_session_token(&S, secret);
+	struct client *c = cl_as(&S, "admin", NULL);
+	char *token = admin_session_token(&S, S.admin_totp);
 	int fd = open_stream(&S, "/audit/stream", token);
 	struct resp *r;
 
@@ -138,7 +130,6 @@ Test(audit, live_viewers_get_new_entries_as_events)
 	close(fd);
 	srv_start(&S, NULL);
 	free(token);
-	free(secret);
 	cl_free(x);
 	cl_free(c);
 }

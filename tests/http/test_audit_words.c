@@ -14,13 +14,11 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, false);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_FRESH, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(audit_words, .init = up, .fini = down, .timeout = 120);
 
@@ -82,8 +80,7 @@ static char *pager(const char *body, const char *label)
 
 Test(audit_words, each_entry_is_a_sentence_with_links_and_the_codes_kept_below)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
+	struct client *c = cl_as(&S, "admin", NULL);
 	struct resp *r = cl_post(c, "/admin/users",
 				 "display_name=Dana+K.&email=dana%%40example.org&role=coordinator&scope=0");
 	cr_assert_eq(r->status, 201, "%s", r->body);
@@ -108,14 +105,12 @@ Test(audit_words, each_entry_is_a_sentence_with_links_and_the_codes_kept_below)
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	cr_assert(strstr(r->body, "\"sentence\""), "%s", r->body);
 	resp_free(r);
-	free(secret);
 	cl_free(c);
 }
 
 Test(audit_words, filters_narrow_by_who_what_and_about_whom_and_refuse_bad_days)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
+	struct client *c = cl_as(&S, "admin", NULL);
 	struct resp *r = cl_post(c, "/admin/users",
 				 "display_name=Dana+K.&email=dana%%40example.org&role=coordinator&scope=0");
 	cr_assert_eq(r->status, 201);
@@ -171,14 +166,12 @@ Test(audit_words, filters_narrow_by_who_what_and_about_whom_and_refuse_bad_days)
 	cr_assert(strstr(r->body, "<option value=\"login\" selected>"));
 	resp_free(r);
 	free(dana);
-	free(secret);
 	cl_free(c);
 }
 
 Test(audit_words, pages_go_back_and_forth_without_losing_or_repeating_an_entry)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
+	struct client *c = cl_as(&S, "admin", NULL);
 
 	/* each account made writes two entries: created and granted */
 	for (int i = 0; i < 40; i++) {
@@ -188,7 +181,7 @@ Test(audit_words, pages_go_back_and_forth_without_losing_or_repeating_an_entry)
 		cr_assert_eq(r->status, 201, "%s", r->body);
 		resp_free(r);
 	}
-	char *total = srv_sql(&S, "SELECT count(*) FROM audit_log");
+	char *total = srv_value(&S, "SELECT count(*) FROM audit_log");
 	int all = atoi(total), n1, n2, n3;
 	cr_assert_gt(all, 80);
 
@@ -224,6 +217,5 @@ Test(audit_words, pages_go_back_and_forth_without_losing_or_repeating_an_entry)
 	free(older);
 	free(newer);
 	free(total);
-	free(secret);
 	cl_free(c);
 }

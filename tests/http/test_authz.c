@@ -4,7 +4,9 @@
  * proves that anonymous requests and requests from the wrong scope are
  * refused. A new route is covered without touching this file, unless it
  * takes an object id under a permission the scoped account holds: then
- * the walk asks for a foreign object to try (table below).
+ * the walk asks its part for a foreign object to try. The platform's
+ * part is below; a module's is in tests/<module>/http_authz.c (harness.h,
+ * WALK_PART).
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -18,15 +20,33 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, true);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_DEMO, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(authz, .init = up, .fini = down, .timeout = 180);
+
+/* What the Aktau coordinator holds of the platform's permissions (a
+ * coordinator), and the platform's objects outside Aktau. */
+static const char *const auth_held[] = {"accounts.manage", NULL};
+static const struct walk_foreign auth_foreign[] = {
+	/* account 1 is the administrator, over the whole organization */
+	{"/admin/users/{id:int}", "1"},
+	{"/admin/users/{id:int}/grants", "1"},
+	{"/admin/users/{id:int}/grants/{gid:int}/revoke", "1"},
+	{"/admin/users/{id:int}/status", "1"},
+	{"/admin/users/{id:int}/signout", "1"},
+	{"/admin/users/{id:int}/link", "1"},
+	{"/admin/users/{id:int}/totp/reset", "1"},
+	{"/api/v1/users/{id:int}", "1"},
+	/* no invitation exists in the demo: 404; one to a role outside the
+	 * branch is refused in tests/members/http_two_person.c */
+	{"/admin/invitations/{id:int}/cancel", "1"},
+	{0},
+};
+WALK_PART(auth, "auth", auth_held, auth_foreign)
 
 static json_t *routes(void)
 {
@@ -104,11 +124,7 @@ static struct resp *call(struct client *c, json_t *route, const char *path)
 	if (strcmp(method, "GET") == 0) {
 		r = cl_get(c, path);
 	} else if (api) {
-		char *t = cl_csrf(c), *h = xasprintf("X-CSRF-Token: %s", t);
-		const char *hs[] = {h, NULL};
-		r = cl_req(c, method, path, "application/json", body, strlen(body), hs);
-		free(t);
-		free(h);
+		r = cl_api(c, method, path, body);
 	} else {
 		r = cl_post(c, path, "%s", body);
 	}
@@ -162,90 +178,109 @@ static int64_t scope_id(const char *name)
 	return id;
 }
 
-#define SHARED "-"
-/* Objects outside the Aktau coordinator's reach, by route pattern. */
-static const struct {
-	const char *pattern;
-	const char *id; /* an object in another branch or the organization */
-} foreign[] = {
-	{"/admin/users/{id:int}", "1"},
-	{"/admin/users/{id:int}/grants", "1"},
-	{"/admin/users/{id:int}/grants/{gid:int}/revoke", "1"},
-	{"/admin/users/{id:int}/status", "1"},
-	{"/admin/users/{id:int}/signout", "1"},
-	{"/admin/users/{id:int}/link", "1"},
-	{"/admin/users/{id:int}/totp/reset", "1"},
-	{"/api/v1/users/{id:int}", "1"},
-	/* person 1 and scope 1 are in Almaty */
-	{"/members/{id:int}", "1"},
-	{"/members/{id:int}/edit", "1"},
-	{"/members/{id:int}/status", "1"},
-	{"/members/{id:int}/dues", "1"},
-	{"/members/{id:int}/invite", "1"},
-	{"/api/v1/members/{id:int}", "1"},
-	{"/branches/{id:int}", "1"},
-	/* affiliated unions belong to the whole organization; their page
-	 * lists only members in reach (tests/members/http_members.c) */
-	{"/unions/{id:int}", SHARED},
-	/* the union is shared; the member named in the body (1) is not */
-	{"/unions/{id:int}/reps", "1"},
-	/* the demo's first application is to Almaty */
-	{"/applications/{id:int}", "1"},
-	{"/applications/{id:int}/review", "1"},
-	/* no upload or export request exists in the demo: 404; taking
-	 * another officer's is refused in tests/members/http_transfer.c */
-	{"/members/import/{id:int}/run", "1"},
-	{"/members/export/{id:int}/approve", "1"},
-	{"/members/export/{id:int}/download", "1"},
-	/* no review exists in the demo: 404; one outside the officer's
-	 * reach is refused in tests/members/http_contacts.c */
-	{"/members/reviews/{id:int}", "1"},
-	/* no invitation exists in the demo: 404; one to a role outside the
-	 * branch is refused in tests/members/http_two_person.c */
-	{"/admin/invitations/{id:int}/cancel", "1"},
-};
+/* Does a part hold perm? */
+static bool held(const char *perm)
+{
+	for (const struct walk_part *p = walk_parts(); p; p = p->next)
+		for (size_t k = 0; p->held && p->held[k]; k++)
+			if (strcmp(p->held[k], perm) == 0)
+				return true;
+	return false;
+}
+
+/* The foreign object for a route, from its module's part; fails the test
+ * when none says one, or more than one. */
+static const char *foreign_id(const char *module, const char *method,
+			      const char *pattern, const char *perm)
+{
+	const char *id = NULL, *file = NULL;
+
+	for (const struct walk_part *p = walk_parts(); p; p = p->next) {
+		if (strcmp(p->module, module) != 0)
+			continue;
+		for (size_t k = 0; p->foreign[k].pattern; k++) {
+			if (strcmp(p->foreign[k].pattern, pattern) != 0)
+				continue;
+			cr_assert_null(id, "%s names %s twice (%s and %s)", module, pattern,
+				       file, p->file);
+			id = p->foreign[k].id;
+			file = p->file;
+		}
+	}
+	cr_assert_not_null(id,
+			   "route %s %s of %s takes an id under %s: give it a foreign object "
+			   "in the %s part of the walk (tests/%s/http_authz.c for a module, "
+			   "tests/http/test_authz.c for the platform)",
+			   method, pattern, module, perm, module, module);
+	return id;
+}
+
+/* Is there a route of module whose field (pattern, perm) is value? */
+static bool has_route(json_t *all, const char *module, const char *field,
+		      const char *value)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(all, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "module")), module) == 0 &&
+		    strcmp(json_string_value(json_object_get(r, field)), value) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A part speaks only for routes of its own module that exist: a route
+ * renamed or moved leaves no stale row behind, and no part grants the
+ * walk's account another module's permissions. */
+static void parts_speak_for_their_own_routes(json_t *all)
+{
+	for (const struct walk_part *p = walk_parts(); p; p = p->next) {
+		for (size_t k = 0; p->held && p->held[k]; k++)
+			cr_assert(has_route(all, p->module, "perm", p->held[k]),
+				  "%s: the %s part holds %s, which no route of %s asks for",
+				  p->file, p->module, p->held[k], p->module);
+		for (size_t k = 0; p->foreign[k].pattern; k++)
+			cr_assert(has_route(all, p->module, "pattern", p->foreign[k].pattern),
+				  "%s: the %s part names %s, which is no route of %s",
+				  p->file, p->module, p->foreign[k].pattern, p->module);
+	}
+}
 
 Test(authz, every_route_refuses_the_wrong_scope)
 {
 	json_t *all = routes(), *r;
 	size_t i;
-	struct client *c = cl_new(&S);
-	/* what the Aktau coordinator holds (coordinator and organizer) */
-	const char *held[] = {"accounts.manage", "members.read", "members.write",
-			      "members.vet", "members.export"};
+	struct client *c = cl_as(&S, "aktau", NULL);
 
-	cr_assert_eq(cl_login(c, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
+	parts_speak_for_their_own_routes(all);
 	json_array_foreach(all, i, r) {
 		const char *perm = json_string_value(json_object_get(r, "perm"));
 		const char *method = json_string_value(json_object_get(r, "method"));
 		const char *pattern = json_string_value(json_object_get(r, "pattern"));
-		bool holds = false, has_id = strchr(pattern, '{') != NULL;
+		const char *module = json_string_value(json_object_get(r, "module"));
+		bool has_id = strchr(pattern, '{') != NULL;
+		const char *id;
 		char *path;
 		struct resp *res;
 
 		if (strcmp(perm, "public") == 0 || strcmp(perm, "login") == 0)
 			continue;
-		for (size_t k = 0; k < sizeof(held) / sizeof(*held); k++)
-			holds |= strcmp(perm, held[k]) == 0;
-		if (!holds) {
+		if (!held(perm)) {
 			path = fill(pattern, "1");
 			res = call(c, r, path);
-			cr_assert_eq(res->status, 403, "%s %s gave %ld to a branch coordinator",
-				     method, path, res->status);
+			cr_assert_eq(res->status, 403,
+				     "%s %s gave %ld to a branch coordinator (if it holds %s, "
+				     "say so in the %s part of the walk)",
+				     method, path, res->status, perm, module);
 			resp_free(res);
 			free(path);
 			continue;
 		}
 		if (!has_id)
 			continue; /* lists: checked for their contents below */
-		const char *id = NULL;
-		for (size_t k = 0; k < sizeof(foreign) / sizeof(*foreign); k++)
-			if (strcmp(foreign[k].pattern, pattern) == 0)
-				id = foreign[k].id;
-		cr_assert_not_null(id, "route %s %s takes an id under %s: add a foreign object "
-				   "for it to the table in tests/http/test_authz.c",
-				   method, pattern, perm);
-		if (strcmp(id, SHARED) == 0)
+		id = foreign_id(module, method, pattern, perm);
+		if (strcmp(id, WALK_SHARED) == 0)
 			continue;
 		path = fill(pattern, id);
 		res = call(c, r, path);
@@ -261,11 +296,10 @@ Test(authz, every_route_refuses_the_wrong_scope)
 
 Test(authz, a_branch_coordinator_sees_and_grants_only_inside_the_branch)
 {
-	struct client *c = cl_new(&S);
+	struct client *c = cl_as(&S, "aktau", NULL);
 	struct resp *r;
 	int64_t almaty = scope_id("Almaty"), cell = scope_id("Aktau: oil workers%");
 
-	cr_assert_eq(cl_login(c, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
 	r = cl_get(c, "/admin/users");
 	cr_assert_eq(r->status, 200);
 	cr_assert(strstr(r->body, "aktau@example.org"));
@@ -315,9 +349,9 @@ Test(authz, a_branch_coordinator_sees_and_grants_only_inside_the_branch)
 
 Test(authz, an_organization_coordinator_manages_all_but_cannot_read_the_audit)
 {
-	struct client *c = cl_new(&S);
+	struct client *c = cl_as(&S, "coordinator", NULL);
 	struct resp *r;
-	cr_assert_eq(cl_login(c, "coordinator@example.org", DEMO_PASSWORD, NULL), 303);
+
 	r = cl_get(c, "/admin/users");
 	cr_assert_eq(r->status, 200);
 	cr_assert(strstr(r->body, "karaganda@example.org"));

@@ -26,13 +26,11 @@ static void up(void)
 {
 	/* 200 connections from one address: as behind an onion service */
 	const char *sets[] = {"server.max_per_address=0", NULL};
-	srv_init(&S, false);
-	srv_start(&S, sets);
+	srv_up(&S, SRV_FRESH, sets);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(body, .init = up, .fini = down, .timeout = 120);
 
@@ -132,8 +130,8 @@ Test(body, refusals_come_before_the_body)
 Test(body, anonymous_uploads_cannot_fill_the_memory)
 {
 	enum { N = 200, EACH = 512 * 1024 };
-	struct client *admin = cl_new(&S), *visitor = cl_new(&S);
-	char *secret = cl_admin(admin), *head = upload_head(visitor);
+	struct client *admin = cl_as(&S, "admin", NULL), *visitor = cl_new(&S);
+	char *head = upload_head(visitor);
 	static char chunk[65536];
 	int fds[N];
 	size_t sent[N];
@@ -194,7 +192,6 @@ Test(body, anonymous_uploads_cannot_fill_the_memory)
 	for (int i = 0; i < N; i++)
 		close(fds[i]);
 	free(head);
-	free(secret);
 	cl_free(visitor);
 	cl_free(admin);
 }

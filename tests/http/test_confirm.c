@@ -13,15 +13,13 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, false);
 	/* no relay and a slow retry: a queued message stays waiting */
 	const char *sets[] = {"outbox.retry_base=3600", NULL};
-	srv_start(&S, sets);
+	srv_up(&S, SRV_FRESH, sets);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(confirm, .init = up, .fini = down, .timeout = 120);
 
@@ -38,8 +36,7 @@ static void asks(struct resp *r, const char *title, const char *back)
 
 Test(confirm, revoking_a_role_asks_first_and_only_the_answer_revokes)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
+	struct client *c = cl_as(&S, "admin", NULL);
 	struct resp *r = cl_post(c, "/admin/users",
 				 "display_name=Dana&email=dana%%40example.org&role=coordinator&scope=0");
 	cr_assert_eq(r->status, 201, "%s", r->body);
@@ -58,14 +55,14 @@ Test(confirm, revoking_a_role_asks_first_and_only_the_answer_revokes)
 	cr_assert(strstr(r->body, "Dana loses the role Coordinator over the whole organization"),
 		  "%s", r->body);
 	resp_free(r);
-	char *n = srv_sql(&S, "%s", sql);
+	char *n = srv_value(&S, "%s", sql);
 	cr_assert_eq(atoi(n), 1, "asking revoked the role");
 	free(n);
 
 	r = cl_post(c, path, "confirm=yes");
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
-	n = srv_sql(&S, "%s", sql);
+	n = srv_value(&S, "%s", sql);
 	cr_assert_eq(atoi(n), 0, "the answer did not revoke the role");
 	free(n);
 
@@ -74,19 +71,17 @@ Test(confirm, revoking_a_role_asks_first_and_only_the_answer_revokes)
 	free(revoke);
 	free(page);
 	free(id);
-	free(secret);
 	cl_free(c);
 }
 
 Test(confirm, cancelling_a_message_asks_first_and_only_the_answer_cancels)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
+	struct client *c = cl_as(&S, "admin", NULL);
 	struct resp *r = cl_post(c, "/admin/users",
 				 "display_name=Dana&email=dana%%40example.org&role=coordinator&scope=0");
 	cr_assert_eq(r->status, 201);
 	resp_free(r);
-	char *id = srv_sql(&S, "SELECT max(id) FROM outbox WHERE status = 'pending'");
+	char *id = srv_value(&S, "SELECT max(id) FROM outbox WHERE status = 'pending'");
 	cr_assert_gt(atoi(id), 0, "nothing waits in the outbox");
 	char *path = xasprintf("/admin/outbox/%d/cancel", atoi(id));
 	char *sql = xasprintf("SELECT status FROM outbox WHERE id = %d", atoi(id));
@@ -94,14 +89,14 @@ Test(confirm, cancelling_a_message_asks_first_and_only_the_answer_cancels)
 	r = cl_post(c, path, "%s", "");
 	asks(r, "Cancel a message?", "/admin/outbox");
 	resp_free(r);
-	char *st = srv_sql(&S, "%s", sql);
+	char *st = srv_value(&S, "%s", sql);
 	cr_assert(strstr(st, "pending"), "asking cancelled it: %s", st);
 	free(st);
 
 	r = cl_post(c, path, "confirm=yes");
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
-	st = srv_sql(&S, "%s", sql);
+	st = srv_value(&S, "%s", sql);
 	cr_assert(strstr(st, "cancelled"), "%s", st);
 	free(st);
 
@@ -113,6 +108,5 @@ Test(confirm, cancelling_a_message_asks_first_and_only_the_answer_cancels)
 	free(sql);
 	free(path);
 	free(id);
-	free(secret);
 	cl_free(c);
 }

@@ -26,8 +26,7 @@ static void up(void)
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(conns, .init = up, .fini = down, .timeout = 120);
 

@@ -18,13 +18,11 @@ static struct srv S;
 static void up(void)
 {
 	const char *sets[] = {"auth.require_totp=true", NULL};
-	srv_init(&S, true);
-	srv_start(&S, sets);
+	srv_up(&S, SRV_DEMO, sets);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(factor, .init = up, .fini = down, .timeout = 120);
 

@@ -18,8 +18,7 @@ static void up(void)
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(home, .init = up, .fini = down, .timeout = 120);
 
@@ -37,8 +36,7 @@ Test(home, without_a_relay_the_home_warns_and_account_pages_show_the_link_instea
 	/* one attempt only, so an undeliverable message fails at once */
 	const char *sets[] = {"outbox.max_attempts=1", "outbox.poll_ms=100", NULL};
 	srv_start(&S, sets);
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
+	struct client *c = cl_as(&S, "admin", NULL);
 	struct resp *r = cl_get(c, "/");
 
 	cr_assert_eq(r->status, 200);
@@ -66,7 +64,6 @@ Test(home, without_a_relay_the_home_warns_and_account_pages_show_the_link_instea
 			usleep(100 * 1000);
 	}
 	cr_assert(seen, "the home never told of the failed message");
-	free(secret);
 	cl_free(c);
 }
 
@@ -77,8 +74,7 @@ Test(home, with_a_relay_nothing_warns_and_mail_is_said_to_leave)
 	char *smtp = xasprintf("smtp.url=smtp://127.0.0.1:%d", port);
 	const char *sets[] = {smtp, "outbox.poll_ms=100", NULL};
 	srv_start(&S, sets);
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
+	struct client *c = cl_as(&S, "admin", NULL);
 	struct resp *r = cl_get(c, "/");
 
 	cr_assert_null(strstr(r->body, "No mail relay"), "%s", r->body);
@@ -90,7 +86,6 @@ Test(home, with_a_relay_nothing_warns_and_mail_is_said_to_leave)
 	cr_assert(strstr(r->body, "on its way by email"), "%s", r->body);
 	resp_free(r);
 	free(mail_find(&S, "dana@example.org", "set-password"));
-	free(secret);
 	free(smtp);
 	cl_free(c);
 	mail_stop(mailer);
@@ -99,8 +94,7 @@ Test(home, with_a_relay_nothing_warns_and_mail_is_said_to_leave)
 Test(home, one_menu_entry_is_current_the_one_holding_the_page)
 {
 	srv_start(&S, NULL);
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c);
+	struct client *c = cl_as(&S, "admin", NULL);
 	struct resp *r = cl_get(c, "/admin/users/1");
 
 	cr_assert_eq(r->status, 200);
@@ -117,6 +111,5 @@ Test(home, one_menu_entry_is_current_the_one_holding_the_page)
 	cr_assert(strstr(r->body, "<a href=\"/account\" aria-current=\"page\">Your account</a>"),
 		  "%s", r->body);
 	resp_free(r);
-	free(secret);
 	cl_free(c);
 }

@@ -17,13 +17,11 @@ static struct srv S;
 static void up(void)
 {
 	const char *sets[] = {"server.max_body=4096", NULL};
-	srv_init(&S, false);
-	srv_start(&S, sets);
+	srv_up(&S, SRV_FRESH, sets);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(limits, .init = up, .fini = down, .timeout = 120);
 

@@ -11,13 +11,11 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, false);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_FRESH, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0, "rudder serve exits cleanly on SIGTERM");
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(login, .init = up, .fini = down, .timeout = 120);
 
@@ -158,18 +156,12 @@ Test(login, throttling_locks_and_survives_a_restart)
 	cr_assert_eq(r->status, 429, "the lock is in the database, not in memory");
 	resp_free(r);
 	/* the API says the same with Retry-After */
-	char *t = cl_csrf(c);
-	const char *h[] = {NULL, NULL};
-	char *hdr = xasprintf("X-CSRF-Token: %s", t);
-	h[0] = hdr;
-	const char *json = "{\"email\":\"admin@example.org\",\"password\":\"admin password 1\"}";
-	r = cl_req(c, "POST", "/api/v1/session", "application/json", json, strlen(json), h);
+	r = cl_api(c, "POST", "/api/v1/session",
+		   "{\"email\":\"admin@example.org\",\"password\":\"admin password 1\"}");
 	cr_assert_eq(r->status, 429);
 	cr_assert_not_null(resp_header(r, "Retry-After"));
 	cr_assert(strstr(r->body, "\"code\":\"throttled\""));
 	resp_free(r);
-	free(hdr);
-	free(t);
 	cl_free(c);
 }
 

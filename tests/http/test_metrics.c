@@ -19,13 +19,11 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, false);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_FRESH, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(metrics, .init = up, .fini = down, .timeout = 60);
 

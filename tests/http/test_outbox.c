@@ -45,8 +45,7 @@ static void up(void)
 	smtp = xasprintf("smtp.url=smtp://127.0.0.1:%d", smtp_port);
 	const char *sets[] = {smtp, "outbox.retry_base=2", "outbox.poll_ms=200",
 			      "outbox.timeout=5", "smtp.from=rudder@example.org", NULL};
-	srv_init(&S, false);
-	srv_start(&S, sets);
+	srv_up(&S, SRV_FRESH, sets);
 	free(smtp);
 	helper = 0;
 }
@@ -57,8 +56,7 @@ static void down(void)
 		kill(-helper, SIGTERM);
 		waitpid(helper, NULL, 0);
 	}
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 
 TestSuite(outbox, .init = up, .fini = down, .timeout = 120);
@@ -107,8 +105,8 @@ static char *find_mail(const char *maildir)
 
 Test(outbox, invitation_email_arrives_after_a_failed_first_attempt)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c), *link, *row, *mail, *maildir, *port;
+	struct client *c = cl_as(&S, "admin", NULL);
+	char *link, *row, *mail, *maildir, *port;
 	struct resp *r;
 
 	r = cl_post(c, "/admin/users",
@@ -199,14 +197,13 @@ Test(outbox, invitation_email_arrives_after_a_failed_first_attempt)
 	free(maildir);
 	free(port);
 	free(link);
-	free(secret);
 	cl_free(c);
 }
 
 Test(outbox, webhooks_are_signed_and_retried_with_one_key)
 {
-	struct client *c = cl_new(&S);
-	char *secret = cl_admin(c), *log = xasprintf("%s/hooks.log", S.root);
+	struct client *c = cl_as(&S, "admin", NULL);
+	char *log = xasprintf("%s/hooks.log", S.root);
 	int port = free_port();
 	char *ports = xasprintf("%d", port), *url, *hook_secret, *hook_id;
 	char *argv[] = {"/usr/bin/python3", "tests/http/receiver.py", ports, log, "1", NULL};
@@ -281,6 +278,5 @@ Test(outbox, webhooks_are_signed_and_retried_with_one_key)
 	free(url);
 	free(ports);
 	free(log);
-	free(secret);
 	cl_free(c);
 }

@@ -14,27 +14,17 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, true);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_DEMO, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(members_audit, .init = up, .fini = down, .timeout = 120);
 
-static struct client *as(const char *email)
-{
-	struct client *c = cl_new(&S);
-
-	cr_assert_eq(cl_login(c, email, DEMO_PASSWORD, NULL), 303, "%s", email);
-	return c;
-}
-
 Test(members_audit, a_person_is_named_only_to_whoever_may_read_them)
 {
-	struct client *coord = as("coordinator@example.org"), *admin;
+	struct client *coord = cl_as(&S, "coordinator", NULL), *admin;
 	struct resp *r = cl_get(coord, "/members");
 	const char *p = r->body;
 	while ((p = strstr(p, "href=\"/members/")) && !isdigit((unsigned char)p[15]))
@@ -52,7 +42,7 @@ Test(members_audit, a_person_is_named_only_to_whoever_may_read_them)
 
 	/* the demo's administrator is an organizer too: the name shows */
 	char *about = xasprintf("/audit?object=person:%s", id);
-	admin = as("admin@example.org");
+	admin = cl_as(&S, "admin", NULL);
 	r = cl_get(admin, about);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	char *named = xasprintf("opened the record of <a href=\"%s\">%s</a>", person, name);
@@ -65,7 +55,7 @@ Test(members_audit, a_person_is_named_only_to_whoever_may_read_them)
 	free(srv_sql(&S, "DELETE FROM grants WHERE role <> 'admin' AND user_id = "
 			 "(SELECT id FROM users WHERE display_name = 'Administrator')"));
 	srv_start(&S, NULL);
-	admin = as("admin@example.org");
+	admin = cl_as(&S, "admin", NULL);
 	char *hidden = xasprintf("opened the record of person #%s", id);
 	r = cl_get(admin, about);
 	cr_assert_eq(r->status, 200, "%s", r->body);

@@ -10,7 +10,6 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,70 +22,31 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, true);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_DEMO, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(contacts, .init = up, .fini = down, .timeout = 240);
-
-static struct client *as(const char *email)
-{
-	struct client *c = cl_new(&S);
-	struct resp *r;
-
-	cr_assert_eq(cl_login(c, email, DEMO_PASSWORD, NULL), 303, "%s", email);
-	r = cl_post(c, "/account", "display_name=Officer&lang=en");
-	cr_assert_eq(r->status, 303);
-	resp_free(r);
-	return c;
-}
-
-static char *sql1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sql1(const char *fmt, ...)
-{
-	va_list ap;
-	char *q, *out;
-
-	va_start(ap, fmt);
-	cr_assert_geq(vasprintf(&q, fmt, ap), 0);
-	va_end(ap);
-	out = srv_sql(&S, "%s", q);
-	cr_assert_not_null(out, "%s", q);
-	free(q);
-	return str_trim(out);
-}
-
-static struct resp *api(struct client *c, const char *method, const char *path,
-			const char *json)
-{
-	char *t = cl_csrf(c), *h = xasprintf("X-CSRF-Token: %s", t);
-	const char *hs[] = {h, NULL};
-	struct resp *r = cl_req(c, method, path, "application/json", json,
-				strlen(json), hs);
-	free(t);
-	free(h);
-	return r;
-}
 
 /* n people outside Aktau with a phone and an email, as the administrator
  * reads them: phones[i], emails[i] (malloc'd). */
 static void foreign_contacts(size_t n, char **phones, char **emails)
 {
-	struct client *ad = as("admin@example.org");
-	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+	struct client *ad = cl_as(&S, "admin", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
 
 	for (size_t i = 0; i < n; i++) {
 		char *path;
 		struct resp *r;
 		json_t *j;
-		char *tok = sql1("SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
-				 "WHERE s.path NOT LIKE '/%s/%%' AND p.phone_sealed IS NOT NULL "
-				 "AND p.email_sealed IS NOT NULL ORDER BY p.id LIMIT 1 OFFSET %zu",
-				 aktau, i);
+		char *tok = srv_value(&S, "SELECT p.id FROM people p "
+				      "JOIN scopes s ON s.id = p.branch_id "
+				      "WHERE s.path NOT LIKE '/%s/%%' "
+				      "AND p.phone_sealed IS NOT NULL "
+				      "AND p.email_sealed IS NOT NULL "
+				      "ORDER BY p.id LIMIT 1 OFFSET %zu", aktau, i);
 
 		cr_assert(*tok, "the demo has %zu people outside Aktau", n);
 		path = xasprintf("/api/v1/members/%s", tok);
@@ -137,7 +97,7 @@ static char *api_shape(const char *body)
 
 static long people(void)
 {
-	char *n = sql1("SELECT count(*) FROM people WHERE erased_at IS NULL");
+	char *n = srv_value(&S, "SELECT count(*) FROM people WHERE erased_at IS NULL");
 	long v = atol(n);
 	free(n);
 	return v;
@@ -169,12 +129,13 @@ static double fast_end(double *v, size_t n)
 
 Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 {
-	struct client *ak = as("aktau@example.org");
+	struct client *ak = cl_as(&S, "aktau", "en");
 	char *phones[N_TIMED + 3], *emails[N_TIMED + 3];
-	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
-	char *near = sql1("SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
-			  "WHERE s.path LIKE '/%s/%%' AND p.phone_sealed IS NOT NULL "
-			  "ORDER BY p.id LIMIT 1", aktau);
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *near = srv_value(&S, "SELECT p.id FROM people p "
+			       "JOIN scopes s ON s.id = p.branch_id "
+			       "WHERE s.path LIKE '/%s/%%' "
+			       "AND p.phone_sealed IS NOT NULL ORDER BY p.id LIMIT 1", aktau);
 	double t_else[N_TIMED], t_none[N_TIMED];
 	struct resp *a, *b;
 	char *sa, *sb, *body;
@@ -221,7 +182,7 @@ Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 		char *js = xasprintf("{\"display_name\":\"Dup\",\"branch\":%s,\"phone\":\"%s\"}",
 				     aktau, json_string_value(json_object_get(j, "phone")));
 		resp_free(r);
-		r = api(ak, "POST", "/api/v1/members", js);
+		r = cl_api(ak, "POST", "/api/v1/members", js);
 		cr_assert_eq(r->status, 409, "a phone held in Aktau: %s", r->body);
 		resp_free(r);
 		json_decref(j);
@@ -235,8 +196,8 @@ Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 				     aktau, emails[1]);
 		char *jb = xasprintf("{\"display_name\":\"X\",\"branch\":%s,\"email\":\"%s\"}",
 				     aktau, "nobody.at.all@example.net");
-		a = api(ak, "POST", "/api/v1/members", ja);
-		b = api(ak, "POST", "/api/v1/members", jb);
+		a = cl_api(ak, "POST", "/api/v1/members", ja);
+		b = cl_api(ak, "POST", "/api/v1/members", jb);
 		cr_assert_eq(a->status, 201, "%s", a->body);
 		cr_assert_eq(b->status, 201, "%s", b->body);
 		sa = api_shape(a->body);
@@ -254,8 +215,8 @@ Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 			char *ka = xasprintf("{\"phone\":\"%s\"}", phones[1]);
 			resp_free(a);
 			resp_free(b);
-			a = api(ak, "PATCH", pa, ka);
-			b = api(ak, "PATCH", pb, "{\"phone\":\"+77019990002\"}");
+			a = cl_api(ak, "PATCH", pa, ka);
+			b = cl_api(ak, "PATCH", pb, "{\"phone\":\"+77019990002\"}");
 			cr_assert_eq(a->status, 200, "%s", a->body);
 			cr_assert_eq(b->status, 200, "%s", b->body);
 			sa = api_shape(a->body);
@@ -290,10 +251,10 @@ Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 		char *ua, *ub;
 		a = cl_req(ak, "POST", "/members/import", "multipart/form-data; boundary=XX",
 			   ba, strlen(ba), hs);
-		ua = sql1("SELECT max(id) FROM import_uploads");
+		ua = srv_value(&S, "SELECT max(id) FROM import_uploads");
 		b = cl_req(ak, "POST", "/members/import", "multipart/form-data; boundary=XX",
 			   bb, strlen(bb), hs);
-		ub = sql1("SELECT max(id) FROM import_uploads");
+		ub = srv_value(&S, "SELECT max(id) FROM import_uploads");
 		cr_assert_eq(a->status, 200, "%s", a->body);
 		cr_assert_eq(b->status, 200);
 		cr_assert(strstr(a->body, "data-created=\"1\""), "%s", a->body);
@@ -385,7 +346,8 @@ Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 		resp_free(a);
 		/* lookups are written within a fraction of a second */
 		for (int i = 0; i < 50; i++) {
-			n = sql1("SELECT count(*) FROM audit_log WHERE action = 'members.searched'");
+			n = srv_value(&S, "SELECT count(*) FROM audit_log "
+				      "WHERE action = 'members.searched'");
 			if (atoi(n) >= 1)
 				break;
 			free(n);
@@ -400,15 +362,18 @@ Test(contacts, exists_elsewhere_and_exists_nowhere_answer_alike)
 		a = cl_get(ak, q);
 		resp_free(a);
 		cr_assert_eq(srv_stop(&S), 0);
-		n = sql1("SELECT count(*) FROM audit_log WHERE action = 'members.searched'");
+		n = srv_value(&S, "SELECT count(*) FROM audit_log "
+			      "WHERE action = 'members.searched'");
 		cr_assert_geq(atoi(n), 3, "the lookups waiting were written at shutdown");
 		free(n);
 		srv_start(&S, NULL);
-		n = sql1("SELECT count(*) FROM audit_log WHERE action = 'members.searched' "
-			 "AND detail LIKE '%%%s%%'", phones[3] + 1);
+		n = srv_value(&S, "SELECT count(*) FROM audit_log "
+			      "WHERE action = 'members.searched' AND detail LIKE '%%%s%%'",
+			      phones[3] + 1);
 		cr_assert_eq(atoi(n), 0, "the searched text is sealed in the log");
 		free(n);
-		n = sql1("SELECT count(*) FROM audit_log WHERE action = 'members.import.previewed'");
+		n = srv_value(&S, "SELECT count(*) FROM audit_log "
+			      "WHERE action = 'members.import.previewed'");
 		cr_assert_geq(atoi(n), 3, "every preview is audited");
 		free(n);
 		free(q);
@@ -458,9 +423,9 @@ static double excess(struct client *c, const char *path, size_t n)
  * review of the organization. */
 Test(contacts, a_page_costs_the_same_whatever_hides_behind_it)
 {
-	struct client *ak = as("aktau@example.org");
+	struct client *ak = cl_as(&S, "aktau", "en");
 	char *phones[N_HIDDEN], *emails[N_HIDDEN], *ids[N_HIDDEN], *page;
-	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
 	double list_a, list_b, page_a, page_b;
 	struct resp *r;
 
@@ -470,7 +435,7 @@ Test(contacts, a_page_costs_the_same_whatever_hides_behind_it)
 				     "\"phone\":\"+7701777%04zu\",\"email\":\"h%zu@example.net\"}",
 				     i, aktau, i, i);
 		json_t *j;
-		r = api(ak, "POST", "/api/v1/members", js);
+		r = cl_api(ak, "POST", "/api/v1/members", js);
 		cr_assert_eq(r->status, 201, "%s", r->body);
 		j = json_loads(r->body, 0, NULL);
 		ids[i] = xasprintf("%lld", (long long)json_integer_value(json_object_get(j, "id")));
@@ -485,14 +450,15 @@ Test(contacts, a_page_costs_the_same_whatever_hides_behind_it)
 	for (size_t i = 0; i < N_HIDDEN; i++) {
 		char *path = xasprintf("/api/v1/members/%s", ids[i]);
 		char *js = xasprintf("{\"phone\":\"%s\",\"email\":\"%s\"}", phones[i], emails[i]);
-		r = api(ak, "PATCH", path, js);
+		r = cl_api(ak, "PATCH", path, js);
 		cr_assert_eq(r->status, 200, "%s", r->body);
 		resp_free(r);
 		free(path);
 		free(js);
 	}
 	{
-		char *n = sql1("SELECT count(*) FROM contact_reviews WHERE state = 'open'");
+		char *n = srv_value(&S, "SELECT count(*) FROM contact_reviews "
+				    "WHERE state = 'open'");
 		cr_assert_geq(atoi(n), 2 * N_HIDDEN, "every clash waits: %s", n);
 		free(n);
 	}
@@ -523,8 +489,8 @@ Test(contacts, a_page_costs_the_same_whatever_hides_behind_it)
 /* The id of the newest open review, or NULL. */
 static char *last_review(void)
 {
-	char *id = srv_sql(&S, "SELECT max(id) FROM contact_reviews WHERE state = 'open'");
-	if (id && !*str_trim(id)) {
+	char *id = srv_value(&S, "SELECT max(id) FROM contact_reviews WHERE state = 'open'");
+	if (!*id) {
 		free(id);
 		return NULL;
 	}
@@ -533,9 +499,9 @@ static char *last_review(void)
 
 Test(contacts, only_an_officer_who_sees_both_records_reviews_them)
 {
-	struct client *ak = as("aktau@example.org"), *co = as("coordinator@example.org");
+	struct client *ak = cl_as(&S, "aktau", "en"), *co = cl_as(&S, "coordinator", "en");
 	char *phones[2], *emails[2];
-	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
 	char *rid, *path, *other, *mine, *e2, *p3;
 	struct resp *r;
 	long before;
@@ -552,7 +518,7 @@ Test(contacts, only_an_officer_who_sees_both_records_reviews_them)
 	resp_free(r);
 	rid = last_review();
 	cr_assert_not_null(rid, "the clash waits for a review");
-	other = sql1("SELECT other_id FROM contact_reviews WHERE id = %s", rid);
+	other = srv_value(&S, "SELECT other_id FROM contact_reviews WHERE id = %s", rid);
 
 	/* ... and never learns of it */
 	r = cl_get(ak, "/members/reviews");
@@ -633,7 +599,7 @@ Test(contacts, only_an_officer_who_sees_both_records_reviews_them)
 	 * told either; a merge then never hands their account the other
 	 * record (it is unlinked) */
 	{
-		struct client *me = as("member@example.org");
+		struct client *me = cl_as(&S, "member", "en");
 		char *e = urlenc(emails[1]);
 		char *victim;
 		r = cl_post(me, "/me", "display_name=Saule&email=%s", e);
@@ -641,7 +607,7 @@ Test(contacts, only_an_officer_who_sees_both_records_reviews_them)
 		resp_free(r);
 		rid = last_review();
 		cr_assert_not_null(rid);
-		victim = sql1("SELECT other_id FROM contact_reviews WHERE id = %s", rid);
+		victim = srv_value(&S, "SELECT other_id FROM contact_reviews WHERE id = %s", rid);
 		path = xasprintf("/members/reviews/%s", rid);
 		r = cl_get(co, path);
 		cr_assert(strstr(r->body, "later record has self-service"), "%s", r->body);
@@ -655,8 +621,8 @@ Test(contacts, only_an_officer_who_sees_both_records_reviews_them)
 			       r->body);
 		resp_free(r);
 		free(rid);
-		rid = sql1("SELECT count(*) FROM people WHERE id = %s AND account_id IS NOT NULL",
-			   victim);
+		rid = srv_value(&S, "SELECT count(*) FROM people WHERE id = %s "
+				"AND account_id IS NOT NULL", victim);
 		cr_assert_eq(atoi(rid), 0, "no account came with the merge");
 		free(rid);
 		free(victim);
@@ -680,8 +646,8 @@ Test(contacts, only_an_officer_who_sees_both_records_reviews_them)
 	resp_free(r);
 	cr_assert_eq(people(), before);
 	free(rid);
-	rid = srv_sql(&S, "SELECT state FROM contact_reviews ORDER BY id DESC LIMIT 1");
-	cr_assert_str_eq(str_trim(rid), "apart");
+	rid = srv_value(&S, "SELECT state FROM contact_reviews ORDER BY id DESC LIMIT 1");
+	cr_assert_str_eq(rid, "apart");
 	free(rid);
 	free(path);
 	path = xasprintf("/members/%s", mine);
@@ -693,8 +659,8 @@ Test(contacts, only_an_officer_who_sees_both_records_reviews_them)
 	free(path);
 	free(mine);
 	free(e2);
-	rid = sql1("SELECT count(*) FROM audit_log WHERE action IN "
-		   "('person.merged', 'person.kept_apart')");
+	rid = srv_value(&S, "SELECT count(*) FROM audit_log "
+			"WHERE action IN ('person.merged', 'person.kept_apart')");
 	cr_assert_eq(atoi(rid), 3);
 	free(rid);
 	for (int i = 0; i < 2; i++) {

@@ -20,13 +20,11 @@ static struct srv S;
 static void up(void)
 {
 	const char *sets[] = {"server.shared_address=true", NULL};
-	srv_init(&S, true);
-	srv_start(&S, sets);
+	srv_up(&S, SRV_DEMO, sets);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(onion, .init = up, .fini = down, .timeout = 180);
 
@@ -41,10 +39,10 @@ static char *form(struct client *c)
 
 static long apply(struct client *c, const char *t, int i)
 {
-	char *aktau = srv_sql(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
 	char *tq = urlenc(t);
 	struct resp *r = cl_post(c, "/join", "t=%s&display_name=Visitor+%d&branch=%s"
-				 "&phone=%%2B770155590%02d", tq, i, str_trim(aktau), i);
+				 "&phone=%%2B770155590%02d", tq, i, aktau, i);
 	long st = r->status;
 	resp_free(r);
 	free(aktau);

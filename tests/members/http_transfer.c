@@ -21,13 +21,11 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, true);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_DEMO, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(transfer, .init = up, .fini = down, .timeout = 180);
 
@@ -53,10 +51,9 @@ static int import(const char *path, const char *flag, char **out, char **err)
 
 static long people(void)
 {
-	char *n = srv_sql(&S, "SELECT count(*) FROM people");
-	long v;
-	cr_assert_not_null(n);
-	v = atol(n);
+	char *n = srv_value(&S, "SELECT count(*) FROM people");
+	long v = atol(n);
+
 	free(n);
 	return v;
 }
@@ -91,10 +88,9 @@ Test(transfer, the_command_line_imports_reports_and_round_trips)
 	free(err);
 	/* the server's index learns of a change made by another process */
 	{
-		struct client *c = cl_new(&S);
+		struct client *c = cl_as(&S, "admin", NULL);
 		struct resp *r;
 		int tries = 0;
-		cr_assert_eq(cl_login(c, "admin@example.org", DEMO_PASSWORD, NULL), 303);
 		do {
 			r = cl_get(c, "/api/v1/members?q=olzhas");
 			if (strstr(r->body, "\"total\":1"))
@@ -126,8 +122,8 @@ Test(transfer, the_command_line_imports_reports_and_round_trips)
 	cr_assert(strstr(out, " 0 created, 0 updated"), "%s", out);
 	free(out);
 	free(err);
-	out = srv_sql(&S, "SELECT count(*) FROM audit_log WHERE action IN "
-		      "('members.imported', 'members.exported')");
+	out = srv_value(&S, "SELECT count(*) FROM audit_log "
+			"WHERE action IN ('members.imported', 'members.exported')");
 	cr_assert_geq(atol(out), 4, "imports and exports are audited");
 	free(out);
 	free(good);
@@ -202,15 +198,10 @@ Test(transfer, bad_rows_are_named_and_nothing_is_half_written)
 	free(bad);
 }
 
-static char *csrf_of(struct client *c)
-{
-	return cl_csrf(c);
-}
-
 /* POSTs a multipart upload of text as "file". */
 static struct resp *upload(struct client *c, const char *text)
 {
-	char *t = csrf_of(c), *h = xasprintf("X-CSRF-Token: %s", t);
+	char *t = cl_csrf(c), *h = xasprintf("X-CSRF-Token: %s", t);
 	const char *hs[] = {h, NULL};
 	char *body = xasprintf("--XX\r\nContent-Disposition: form-data; name=\"file\"; "
 			       "filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n%s\r\n--XX--\r\n",
@@ -225,12 +216,11 @@ static struct resp *upload(struct client *c, const char *text)
 
 Test(transfer, the_web_import_previews_within_the_officers_branches)
 {
-	struct client *c = cl_new(&S);
+	struct client *c = cl_as(&S, "aktau", NULL);
 	struct resp *r;
 	char *up, *path;
 	long before = people();
 
-	cr_assert_eq(cl_login(c, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
 	r = upload(c, "display_name,phone,branch\nWeb A,+77017770201,Aktau\n"
 		      "Web B,+77017770202,Almaty\n");
 	cr_assert_eq(r->status, 200, "%s", r->body);
@@ -238,8 +228,8 @@ Test(transfer, the_web_import_previews_within_the_officers_branches)
 	cr_assert(strstr(r->body, "data-refused=\"1\""), "Almaty is not this officer's");
 	resp_free(r);
 	cr_assert_eq(people(), before, "a preview writes no one");
-	up = srv_sql(&S, "SELECT max(id) FROM import_uploads");
-	path = xasprintf("/members/import/%s/run", str_trim(up));
+	up = srv_value(&S, "SELECT max(id) FROM import_uploads");
+	path = xasprintf("/members/import/%s/run", up);
 	r = cl_post(c, path, "all_or_nothing=on");
 	cr_assert_eq(r->status, 200);
 	cr_assert_eq(people(), before, "all or nothing, with a refusal");
@@ -263,17 +253,15 @@ Test(transfer, the_web_import_previews_within_the_officers_branches)
 	resp_free(r);
 	/* someone else's upload does not exist for this officer */
 	cl_free(c);
-	c = cl_new(&S);
-	cr_assert_eq(cl_login(c, "coordinator@example.org", DEMO_PASSWORD, NULL), 303);
+	c = cl_as(&S, "coordinator", NULL);
 	r = upload(c, "display_name,phone,branch\nWeb C,+77017770203,Almaty\n");
 	resp_free(r);
 	cl_free(c);
-	c = cl_new(&S);
-	cr_assert_eq(cl_login(c, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
+	c = cl_as(&S, "aktau", NULL);
 	free(up);
 	free(path);
-	up = srv_sql(&S, "SELECT max(id) FROM import_uploads");
-	path = xasprintf("/members/import/%s/run", str_trim(up));
+	up = srv_value(&S, "SELECT max(id) FROM import_uploads");
+	path = xasprintf("/members/import/%s/run", up);
 	r = cl_post(c, path, "%s", "");
 	cr_assert_eq(r->status, 404);
 	resp_free(r);
@@ -284,30 +272,28 @@ Test(transfer, the_web_import_previews_within_the_officers_branches)
 
 Test(transfer, exporting_more_than_a_branch_needs_a_second_officer)
 {
-	struct client *ak = cl_new(&S), *co = cl_new(&S);
-	char *almaty = srv_sql(&S, "SELECT id FROM scopes WHERE name = 'Almaty'");
-	char *aktau = srv_sql(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	struct client *ak = cl_as(&S, "aktau", NULL), *co = cl_as(&S, "coordinator", NULL);
+	char *almaty = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Almaty'");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
 	char *id, *path;
 	struct resp *r;
 
-	cr_assert_eq(cl_login(ak, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
-	cr_assert_eq(cl_login(co, "coordinator@example.org", DEMO_PASSWORD, NULL), 303);
 	/* one branch: at once, and audited */
-	r = cl_post(ak, "/members/export", "branch=%s", str_trim(aktau));
+	r = cl_post(ak, "/members/export", "branch=%s", aktau);
 	cr_assert_eq(r->status, 200);
 	cr_assert(strstr(resp_header(r, "Content-Type"), "text/csv"));
 	cr_assert(strstr(r->body, "Aktau"));
 	cr_assert_null(strstr(r->body, "Zhanaozen"));
 	resp_free(r);
-	r = cl_post(ak, "/members/export", "branch=%s", str_trim(almaty));
+	r = cl_post(ak, "/members/export", "branch=%s", almaty);
 	cr_assert_eq(r->status, 404, "another branch is out of reach");
 	resp_free(r);
 	/* the whole organization: asked, approved by another, downloaded once */
 	r = cl_post(co, "/members/export", "branch=0");
 	cr_assert_eq(r->status, 303);
 	resp_free(r);
-	id = srv_sql(&S, "SELECT max(id) FROM export_requests");
-	path = xasprintf("/members/export/%s/download", str_trim(id));
+	id = srv_value(&S, "SELECT max(id) FROM export_requests");
+	path = xasprintf("/members/export/%s/download", id);
 	r = cl_post(co, path, "%s", "");
 	cr_assert_eq(r->status, 409, "not approved yet");
 	resp_free(r);
@@ -320,8 +306,7 @@ Test(transfer, exporting_more_than_a_branch_needs_a_second_officer)
 	cr_assert_eq(r->status, 404, "an Aktau organizer cannot approve the whole organization");
 	resp_free(r);
 	{
-		struct client *ad = cl_new(&S);
-		cr_assert_eq(cl_login(ad, "admin@example.org", DEMO_PASSWORD, NULL), 303);
+		struct client *ad = cl_as(&S, "admin", NULL);
 		r = cl_post(ad, path, "%s", "");
 		cr_assert_eq(r->status, 303);
 		resp_free(r);
@@ -338,7 +323,7 @@ Test(transfer, exporting_more_than_a_branch_needs_a_second_officer)
 	resp_free(r);
 	free(path);
 	free(id);
-	id = srv_sql(&S, "SELECT count(*) FROM audit_log WHERE action = 'members.exported'");
+	id = srv_value(&S, "SELECT count(*) FROM audit_log WHERE action = 'members.exported'");
 	cr_assert_eq(atol(id), 2);
 	free(id);
 	free(almaty);
@@ -351,7 +336,7 @@ Test(transfer, exporting_more_than_a_branch_needs_a_second_officer)
 static struct resp *upload_with(struct client *c, const char *text, const char *on_match,
 				bool clear_blank, bool move)
 {
-	char *t = csrf_of(c), *h = xasprintf("X-CSRF-Token: %s", t);
+	char *t = cl_csrf(c), *h = xasprintf("X-CSRF-Token: %s", t);
 	const char *hs[] = {h, NULL};
 	struct buf b;
 	struct resp *r;
@@ -377,8 +362,8 @@ static struct resp *upload_with(struct client *c, const char *text, const char *
 /* Runs the newest upload; the answer's body. */
 static struct resp *run_last(struct client *c)
 {
-	char *up = srv_sql(&S, "SELECT max(id) FROM import_uploads");
-	char *path = xasprintf("/members/import/%s/run", str_trim(up));
+	char *up = srv_value(&S, "SELECT max(id) FROM import_uploads");
+	char *path = xasprintf("/members/import/%s/run", up);
 	struct resp *r = cl_post(c, path, "%s", "");
 
 	free(up);
@@ -412,27 +397,19 @@ static const char *jget(json_t *j, const char *k)
  * and new, and the officer picks: update, fill blanks only, or skip. */
 Test(transfer, an_import_never_destroys_what_it_does_not_mention)
 {
-	struct client *c = cl_new(&S);
-	char *aktau = srv_sql(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
-	char *miners = srv_sql(&S, "SELECT id FROM unions ORDER BY id LIMIT 1");
-	char *t, *h, *js, *id, *csv;
-	const char *hs[2];
+	struct client *c = cl_as(&S, "aktau", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *miners = srv_value(&S, "SELECT id FROM unions ORDER BY id LIMIT 1");
+	char *js, *id, *csv;
 	struct resp *r;
 	json_t *p;
 
-	cr_assert_eq(cl_login(c, "aktau@example.org", DEMO_PASSWORD, NULL), 303);
-	r = cl_post(c, "/account", "display_name=Officer&lang=en");
-	resp_free(r);
 	/* a member with everything filled in */
-	t = csrf_of(c);
-	h = xasprintf("X-CSRF-Token: %s", t);
-	hs[0] = h;
-	hs[1] = NULL;
 	js = xasprintf("{\"display_name\":\"Asel\",\"legal_name\":\"Asel Nurova\","
 		       "\"phone\":\"+77017770900\",\"email\":\"asel.n@example.org\","
 		       "\"joined\":\"2020-03-01\",\"branch\":%s,\"unions\":[%s]}",
-		       str_trim(aktau), str_trim(miners));
-	r = cl_req(c, "POST", "/api/v1/members", "application/json", js, strlen(js), hs);
+		       aktau, miners);
+	r = cl_api(c, "POST", "/api/v1/members", js);
 	cr_assert_eq(r->status, 201, "%s", r->body);
 	p = json_loads(r->body, 0, NULL);
 	id = xasprintf("%lld", (long long)json_integer_value(json_object_get(p, "id")));
@@ -526,8 +503,6 @@ Test(transfer, an_import_never_destroys_what_it_does_not_mention)
 	free(csv);
 	free(id);
 	free(js);
-	free(t);
-	free(h);
 	free(aktau);
 	free(miners);
 	cl_free(c);
