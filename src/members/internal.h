@@ -298,6 +298,20 @@ int members_reviews_moot_all(struct db_conn *c, int64_t person);
 int members_reviews_within(struct db_conn *c, struct arena *a, const char *path,
 			   int64_t person, size_t max,
 			   struct contact_review **out_r, size_t *n_r);
+/* The people changed since `since` (not erased) whose branch lies under
+ * path (NULL: the organization), newest first, at most max; only id,
+ * branch_id, display_name and updated_at are read. */
+int members_people_changed_since(struct db_conn *c, struct arena *a,
+				 const char *path, int64_t since, size_t max,
+				 struct person **out_r, size_t *n_r);
+/* How many open contact reviews wait for the request's account (those
+ * whose nearest branch it may write in). */
+size_t members_reviews_waiting(struct http_req *rq);
+/* Whether the request's account may export (and so approve) the branches
+ * an export request names ("" for the organization). */
+bool members_export_covers(struct http_req *rq, const char *scopes);
+/* The home page's lines for the members module (module.c). */
+void members_waiting(struct http_req *rq, json_t *lines);
 int members_review_get(struct db_conn *c, struct arena *a, int64_t id,
 		       struct contact_review *out);
 /* open -> state ("merged", "apart"); DB_NOTFOUND when not open. */

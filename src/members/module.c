@@ -141,5 +141,6 @@ const struct module members_module = {
 	.start = start,
 	.invitations = members_invitations,
 	.audit_words = &members_audit_words,
+	.waiting = members_waiting,
 	.conf = conf,
 };

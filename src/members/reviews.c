@@ -77,6 +77,15 @@ static void reviews_in_reach(struct http_req *rq, int64_t person,
 	*n_r = n;
 }
 
+size_t members_reviews_waiting(struct http_req *rq)
+{
+	struct contact_review *r;
+	size_t n;
+
+	reviews_in_reach(rq, 0, &r, &n);
+	return n;
+}
+
 json_t *members_reviews_json(struct http_req *rq, int64_t person)
 {
 	struct contact_review *r;

@@ -369,6 +369,28 @@ int members_person_get(struct db_conn *c, struct arena *a, int64_t id,
 	return db_row(c, a, unseal ? PERSON_OPENED : PERSON, out, SQL_GET, "i", id);
 }
 
+/* the people changed last under a branch ($3: its path and '%'; '%' for
+ * the organization), so that nothing read depends on other branches;
+ * names and branches only, never anything sealed */
+static const char SQL_CHANGED[] =
+	"SELECT id, branch_id, display_name, updated_at FROM people "
+	"WHERE updated_at >= $1 AND erased_at IS NULL AND branch_id IN "
+	"(SELECT id FROM scopes WHERE path LIKE $3) "
+	"ORDER BY updated_at DESC, id DESC LIMIT $2";
+static const struct db_map CHANGED[] = {
+	DB_COL(struct person, id), DB_COL(struct person, branch_id),
+	DB_COL(struct person, display_name), DB_COL(struct person, updated_at),
+	DB_COLS_END};
+
+int members_people_changed_since(struct db_conn *c, struct arena *a,
+				 const char *path, int64_t since, size_t max,
+				 struct person **out_r, size_t *n_r)
+{
+	return db_rows(c, a, CHANGED, sizeof(**out_r), out_r, n_r, SQL_CHANGED,
+		       "iit", since, (int64_t)max,
+		       path ? arena_printf(a, "%s%%", path) : "%");
+}
+
 int members_person_find_contact(struct db_conn *c, struct arena *a,
 				const char *email, const char *phone,
 				int64_t *id_r)

@@ -303,7 +303,7 @@ static char *reach_text(struct http_req *rq)
 }
 
 /* May rq export everything the scopes text names? */
-static bool covers(struct http_req *rq, const char *scopes)
+bool members_export_covers(struct http_req *rq, const char *scopes)
 {
 	char *copy, *save = NULL;
 
@@ -463,7 +463,7 @@ static json_t *requests_json(struct http_req *rq, const struct export_request *r
 	for (size_t i = 0; i < n; i++) {
 		const struct export_request *e = &r[i];
 		bool mine = e->by == rq->user.id;
-		if (!mine && !covers(rq, e->scopes))
+		if (!mine && !members_export_covers(rq, e->scopes))
 			continue;
 		time_format(e->created_at, when, sizeof(when));
 		json_array_append_new(
@@ -600,7 +600,7 @@ static int load_request(struct http_req *rq, struct http_resp *rs,
 	if (!id ||
 	    members_export_request_get(platform_conn(), rq->arena, id, e) !=
 		DB_OK ||
-	    (e->by != rq->user.id && !covers(rq, e->scopes))) {
+	    (e->by != rq->user.id && !members_export_covers(rq, e->scopes))) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such export."));
 		return -1;
 	}
@@ -649,7 +649,7 @@ void members_export_download(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	/* what the requester may export now, never more than was approved */
-	if (!covers(rq, e.scopes)) {
+	if (!members_export_covers(rq, e.scopes)) {
 		http_error(rq, rs, HTTP_E_CONFLICT,
 			   N_("Your reach changed since the request. Ask again."));
 		return;
