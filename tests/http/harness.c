@@ -775,6 +775,13 @@ struct resp *cl_get(struct client *c, const char *path)
 	return cl_req(c, "GET", path, NULL, NULL, 0, NULL);
 }
 
+void unversion(char *html)
+{
+	for (char *p = html; (p = strstr(p, "?v=")); p += 3)
+		for (char *h = p + 3; isxdigit((unsigned char)*h); h++)
+			*h = 'v';
+}
+
 char *between(const char *hay, const char *start, const char *end)
 {
 	const char *a = hay ? strstr(hay, start) : NULL;

@@ -235,6 +235,10 @@ const struct walk_part *walk_parts(void);
 
 /* The text between start and end in hay (malloc'd), or NULL. */
 char *between(const char *hay, const char *start, const char *end);
+/* Blanks the static files' version ("?v=6d00a1c2...", a hash of their
+ * bytes) in a page, in place: pages compared for sameness must not
+ * differ, nor match an id, by a stylesheet's hash. */
+void unversion(char *html);
 /* URL-encodes s (malloc'd). */
 char *urlenc(const char *s);
 
