@@ -103,8 +103,8 @@ static void recent(struct http_req *rq, json_t *lines)
 			time_format(p[i].updated_at, when, sizeof(when));
 			http_waiting(lines,
 				     arena_printf(rq->arena,
-						  tr_rq(rq, N_("Changed %s: %s")),
-						  when, p[i].display_name),
+						  tr_rq(rq, N_("%s, changed %s")),
+						  p[i].display_name, when),
 				     arena_printf(rq->arena, "/members/%lld",
 						  (long long)p[i].id),
 				     false);

@@ -106,6 +106,20 @@ export function watch(page, label) {
   return problems;
 }
 
+// axe-core's findings of impact "serious" or "critical" on the page, as
+// lines; the page's context needs { bypassCSP: true } for axe to load.
+const AXE = join(repo, "tests", "browser", "node_modules", "axe-core", "axe.min.js");
+export async function axe(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  return found.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${label}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.join(", ")}`);
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(OUT, name + ".png"), fullPage: true });
 }

@@ -35,6 +35,8 @@ try {
   await page.fill("#email", "yerlan@example.kz");
   await page.selectOption("#lang", "kk");
   await page.selectOption("#role", "coordinator");
+  check(await page.inputValue("#scope") === "", "no branch is chosen until someone chooses");
+  await page.selectOption("#scope", { index: 1 });
   await shot(page, "04-new-account");
   await page.click("text=Create account");
   await page.waitForSelector("#link");

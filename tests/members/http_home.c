@@ -66,7 +66,7 @@ Test(members_home, what_waits_is_counted_within_the_readers_branches)
 	cr_assert(strstr(body, "application waits to be vetted") ||
 		  strstr(body, "applications wait to be vetted"), "%s", body);
 	cr_assert(strstr(body, "href=\"/applications\""));
-	char *link = xasprintf("href=\"/members/%s\">Changed ", pid);
+	char *link = xasprintf("href=\"/members/%s\">%s, changed ", pid, name);
 	cr_assert(strstr(body, link), "no line for the changed record: %s", body);
 	cr_assert(strstr(body, name));
 	free(body);
