@@ -155,7 +155,6 @@ static void join_page(struct http_req *rq, struct http_resp *rs, int status,
 				    json_boolean(http_field_bool(rq, "consent_email")));
 	}
 	http_page(rq, rs, status, "members/join", N_("Join"), data);
-	json_decref(data);
 }
 
 void members_join_form(struct http_req *rq, struct http_resp *rs)
@@ -168,7 +167,6 @@ static void join_done(struct http_req *rq, struct http_resp *rs)
 	json_t *data = json_object();
 
 	http_page(rq, rs, 200, "members/join_done", N_("Thank you"), data);
-	json_decref(data);
 }
 /* After the commit of an application: the open vetting pages hear. */
 static void announce(void *arg)
@@ -357,7 +355,6 @@ void members_applications_list(struct http_req *rq, struct http_resp *rs)
 			 can(rq, PERM_MEMBERS_VET, 0));
 	json_object_set_new(data, "two", json_boolean(approvals_needed(rq) == 2));
 	http_page(rq, rs, 200, "members/applications", N_("Applications"), data);
-	json_decref(data);
 }
 
 static int load_app(struct http_req *rq, struct http_resp *rs,
@@ -433,7 +430,6 @@ static void app_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/application", N_("Application"), data);
-	json_decref(data);
 }
 
 void members_applications_show(struct http_req *rq, struct http_resp *rs)

@@ -107,7 +107,6 @@ static void list_page(struct http_req *rq, struct http_resp *rs, int status,
 				    json_string(http_field(rq, "name")));
 	}
 	http_page(rq, rs, status, "members/branches", N_("Branches"), data);
-	json_decref(data);
 }
 
 void members_branches_list(struct http_req *rq, struct http_resp *rs)
@@ -210,7 +209,6 @@ void members_branches_show(struct http_req *rq, struct http_resp *rs)
 				    json_pack("{s:I, s:s}", "id", (json_int_t)b.parent_id,
 					      "name", members_branch_name(rq, b.parent_id)));
 	http_page(rq, rs, 200, "members/branch", N_("Branch"), data);
-	json_decref(data);
 }
 
 /* ---- affiliated organizations ---- */
@@ -257,7 +255,6 @@ static void unions_page(struct http_req *rq, struct http_resp *rs, int status,
 							: ""));
 	}
 	http_page(rq, rs, status, "members/unions", N_("Unions"), data);
-	json_decref(data);
 }
 
 void members_unions_list(struct http_req *rq, struct http_resp *rs)
@@ -362,7 +359,6 @@ static void union_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/union", N_("Union"), data);
-	json_decref(data);
 }
 
 static int load_union(struct http_req *rq, struct http_resp *rs,

@@ -407,7 +407,6 @@ void members_list(struct http_req *rq, struct http_resp *rs)
 			json_string(arena_printf(rq->arena, "%zu / %zu", page,
 						 (total + MEMBERS_PAGE_SIZE - 1) / MEMBERS_PAGE_SIZE)));
 	http_page(rq, rs, 200, "members/list", N_("Members"), data);
-	json_decref(data);
 }
 
 /* ---- the record ---- */
@@ -512,7 +511,6 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/person", N_("Member"), data);
-	json_decref(data);
 }
 
 void members_show(struct http_req *rq, struct http_resp *rs)
@@ -586,7 +584,6 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/form",
 		  p ? N_("Edit member") : N_("New member"), data);
-	json_decref(data);
 }
 
 void members_new(struct http_req *rq, struct http_resp *rs)

@@ -125,7 +125,6 @@ void members_reviews_list(struct http_req *rq, struct http_resp *rs)
 			    json_boolean(json_array_size(json_object_get(data, "reviews")) > 0));
 
 	http_page(rq, rs, 200, "members/reviews", N_("Records to review"), data);
-	json_decref(data);
 }
 
 /* The review {id} when the caller covers it; else 404 and -1. */
@@ -177,7 +176,6 @@ static void review_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/review", N_("Records to review"), data);
-	json_decref(data);
 }
 
 void members_reviews_show(struct http_req *rq, struct http_resp *rs)

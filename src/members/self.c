@@ -32,7 +32,6 @@ static int load_me(struct http_req *rq, struct http_resp *rs, bool unseal,
 		DB_OK) {
 		json_t *data = json_object();
 		http_page(rq, rs, 200, "members/me_none", N_("My membership"), data);
-		json_decref(data);
 		return -1;
 	}
 	return 0;
@@ -90,7 +89,6 @@ static void me_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/me", N_("My membership"), data);
-	json_decref(data);
 }
 
 void members_me_show(struct http_req *rq, struct http_resp *rs)
@@ -195,7 +193,6 @@ void members_me_leave_form(struct http_req *rq, struct http_resp *rs)
 		return;
 	data = json_object();
 	http_page(rq, rs, 200, "members/me_leave", N_("Leave"), data);
-	json_decref(data);
 }
 
 struct leave {
@@ -234,7 +231,6 @@ void members_me_leave(struct http_req *rq, struct http_resp *rs)
 		data = json_pack("{s:s}", "error",
 				 tr_rq(rq, N_("That is not your password.")));
 		http_page(rq, rs, 422, "members/me_leave", N_("Leave"), data);
-		json_decref(data);
 		return;
 	}
 	l.person = p.id;
@@ -248,7 +244,6 @@ void members_me_leave(struct http_req *rq, struct http_resp *rs)
 	memset(&rq->user, 0, sizeof(rq->user));
 	data = json_object();
 	http_page(rq, rs, 200, "members/me_gone", N_("Goodbye"), data);
-	json_decref(data);
 }
 
 /* ---- an organizer opens self-service to a member ---- */

@@ -39,7 +39,6 @@ void members_import_form(struct http_req *rq, struct http_resp *rs)
 	json_t *data = json_pack("{s:b}", "update", 1);
 
 	http_page(rq, rs, 200, "members/import", N_("Import members"), data);
-	json_decref(data);
 }
 
 /* The officer's choices, from the upload form. -1 when not one of them. */
@@ -143,7 +142,6 @@ static void import_error(struct http_req *rq, struct http_resp *rs, int status,
 	json_t *data = json_pack("{s:s}", "error", msg);
 
 	http_page(rq, rs, status, "members/import", N_("Import members"), data);
-	json_decref(data);
 }
 
 void members_import_preview(struct http_req *rq, struct http_resp *rs)
@@ -202,7 +200,6 @@ void members_import_preview(struct http_req *rq, struct http_resp *rs)
 			 (json_int_t)id, "filename", f->filename ? f->filename : "",
 			 "opts", opts_json(rq, &o));
 	http_page(rq, rs, 200, "members/import_preview", N_("Import members"), data);
-	json_decref(data);
 }
 
 static void reload_index(void *arg)
@@ -263,7 +260,6 @@ void members_import_run(struct http_req *rq, struct http_resp *rs)
 		db_on_commit(platform_conn(), reload_index, NULL);
 	data = json_pack("{s:o, s:b}", "report", report_json(rq, &p), "undone", p.undone);
 	http_page(rq, rs, 200, "members/import_done", N_("Import members"), data);
-	json_decref(data);
 }
 
 /* ---- export ----
@@ -503,7 +499,6 @@ void members_export_form(struct http_req *rq, struct http_resp *rs)
 			 "window_hours",
 			 (json_int_t)((conf_int("members.export_window") + 3599) / 3600));
 	http_page(rq, rs, 200, "members/export", N_("Export members"), data);
-	json_decref(data);
 }
 
 /* Builds the CSV of the scopes; *n_r people. -1 on failure. */

@@ -115,7 +115,6 @@ static void home(struct http_req *rq, struct http_resp *rs)
 			 "has_waiting", json_array_size(lines) > 0, "waiting",
 			 lines);
 	http_page(rq, rs, 200, "auth/home", NULL, data);
-	json_decref(data);
 }
 
 static const struct route sys_routes[] = {

@@ -259,7 +259,6 @@ static void audit_page(struct http_req *rq, struct http_resp *rs)
 				    json_string(page_link(rq, &q, "after", id_at(list, 0))));
 	http_page(rq, rs, http_form_errors(form) ? 422 : 200, "audit/list",
 		  N_("Audit log"), data);
-	json_decref(data);
 }
 
 static void audit_api(struct http_req *rq, struct http_resp *rs)

@@ -306,7 +306,6 @@ void admin_users(struct http_req *rq, struct http_resp *rs)
 			    json_boolean(json_array_size(json_object_get(data, "invitations")) > 0));
 
 	http_page(rq, rs, 200, "auth/users", N_("Accounts"), data);
-	json_decref(data);
 }
 
 /* Roles and scopes the manager may offer in a grant form: the form's
@@ -387,7 +386,6 @@ static void new_page(struct http_req *rq, struct http_resp *rs, int status,
 		json_object_set_new(data, "error", json_string(tr_rq(rq, why)));
 	json_object_set_new(data, "form", form);
 	http_page(rq, rs, status, "auth/user_new", N_("New account"), data);
-	json_decref(data);
 }
 
 void admin_user_new(struct http_req *rq, struct http_resp *rs)
@@ -416,7 +414,6 @@ void admin_user_create(struct http_req *rq, struct http_resp *rs)
 		data = json_pack("{s:s, s:b}", "email", http_field(rq, "email"),
 				 "mail", outbox_mail_ready());
 		http_page(rq, rs, 202, "auth/user_invited", N_("Invitation sent"), data);
-		json_decref(data);
 		return;
 	}
 	if (status != 201) {
@@ -427,7 +424,6 @@ void admin_user_create(struct http_req *rq, struct http_resp *rs)
 			 link, "display_name", http_field(rq, "display_name"),
 			 "mail", outbox_mail_ready());
 	http_page(rq, rs, 201, "auth/user_created", N_("Account created"), data);
-	json_decref(data);
 }
 
 static int load_managed(struct http_req *rq, struct http_resp *rs,
@@ -479,7 +475,6 @@ static void account_page(struct http_req *rq, struct http_resp *rs,
 		json_object_set_new(data, "link", json_string(link));
 	json_object_set_new(data, "mail", json_boolean(outbox_mail_ready()));
 	http_page(rq, rs, status, "auth/user", N_("Account"), data);
-	json_decref(data);
 }
 
 static void user_page(struct http_req *rq, struct http_resp *rs, int status,

@@ -254,7 +254,6 @@ static void page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "auth/invitation", N_("Invitation"), data);
-	json_decref(data);
 }
 
 void auth_invitation_form(struct http_req *rq, struct http_resp *rs)

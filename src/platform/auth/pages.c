@@ -154,7 +154,6 @@ static void login_page(struct http_req *rq, struct http_resp *rs, int status,
 		json_object_set_new(data, "email",
 				    json_string(http_field(rq, "email")));
 	http_page(rq, rs, status, "auth/login", N_("Sign in"), data);
-	json_decref(data);
 }
 
 void auth_login_form(struct http_req *rq, struct http_resp *rs)
@@ -230,7 +229,6 @@ static void totp_page(struct http_req *rq, struct http_resp *rs, int status,
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "auth/totp_login", N_("Two-step sign-in"),
 		  data);
-	json_decref(data);
 }
 
 void auth_totp_form(struct http_req *rq, struct http_resp *rs)
@@ -314,7 +312,6 @@ static void setpw_page(struct http_req *rq, struct http_resp *rs, int status,
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "auth/set_password", N_("Choose a password"),
 		  data);
-	json_decref(data);
 }
 
 static void link_invalid(struct http_req *rq, struct http_resp *rs)
@@ -456,7 +453,6 @@ static void account_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "auth/account", N_("Your account"), data);
-	json_decref(data);
 }
 
 void auth_account(struct http_req *rq, struct http_resp *rs)
@@ -495,7 +491,6 @@ static void password_page(struct http_req *rq, struct http_resp *rs,
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "auth/password", N_("Change your password"),
 		  data);
-	json_decref(data);
 }
 
 void auth_password_form(struct http_req *rq, struct http_resp *rs)
@@ -609,7 +604,6 @@ static void enrol_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "auth/totp", N_("Two-step sign-in"), data);
-	json_decref(data);
 }
 
 void auth_enrol_form(struct http_req *rq, struct http_resp *rs)
@@ -725,7 +719,6 @@ void auth_sessions(struct http_req *rq, struct http_resp *rs)
 	}
 	data = json_pack("{s:o}", "sessions", list);
 	http_page(rq, rs, 200, "auth/sessions", N_("Your sessions"), data);
-	json_decref(data);
 }
 
 void auth_session_revoke(struct http_req *rq, struct http_resp *rs)

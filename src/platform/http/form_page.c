@@ -258,7 +258,6 @@ bool http_confirmed(struct http_req *rq, struct http_resp *rs,
 			 tr_rq(rq, button), "back", back, "action", rq->path,
 			 "fields", fields);
 	http_page(rq, rs, 200, "html/confirm", title, data);
-	json_decref(data);
 	return false;
 }
 

@@ -303,8 +303,10 @@ bool http_confirmed(struct http_req *rq, struct http_resp *rs,
 void http_waiting(json_t *lines, const char *text, const char *href,
 		  bool warn);
 
-/* Renders module template `name` inside the layout. data is borrowed;
- * "page" is added to it (user, csrf, lang, languages, nav, flash). */
+/* Renders module template `name` inside the layout. data is taken, as
+ * http_json takes its JSON (one rule: what is handed to an answer is
+ * the answer's); "page" is added to it (user, csrf, lang, languages,
+ * nav, flash). */
 void http_page(struct http_req *rq, struct http_resp *rs, int status,
 	       const char *name, const char *title_msgid, json_t *data);
 /* Forgets everything written to the response so far (for a handler run

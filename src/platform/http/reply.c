@@ -250,6 +250,7 @@ void http_page(struct http_req *rq, struct http_resp *rs, int status,
 		log_error("html", "cannot render %s: %s", name,
 			  t ? err : "no such template");
 		json_decref(page);
+		json_decref(data);
 		buf_free(&content);
 		rs->status = 500;
 		rs->content_type = "text/plain; charset=utf-8";
@@ -268,6 +269,7 @@ void http_page(struct http_req *rq, struct http_resp *rs, int status,
 	buf_free(&content);
 	rs->status = status;
 	rs->content_type = "text/html; charset=utf-8";
+	json_decref(data);
 }
 
 const struct http_err_def http_errors[HTTP_E_COUNT] = {
@@ -320,7 +322,6 @@ static void error_reply(struct http_req *rq, struct http_resp *rs,
 	if (detail)
 		json_object_set_new(data, "detail", json_string(detail));
 	http_page(rq, rs, d->status, "html/error", N_("Error"), data);
-	json_decref(data);
 }
 
 void http_error_detail(struct http_req *rq, struct http_resp *rs,

@@ -141,7 +141,6 @@ static void outbox_page(struct http_req *rq, struct http_resp *rs)
 	data = json_pack("{s:b, s:o, s:o}", "has_messages", n > 0, "messages",
 			 list, "counts", counts);
 	http_page(rq, rs, 200, "outbox/list", N_("Outbox"), data);
-	json_decref(data);
 }
 
 static void outbox_retry(struct http_req *rq, struct http_resp *rs)
@@ -233,7 +232,6 @@ static void hooks_page(struct http_req *rq, struct http_resp *rs, int status,
 		return;
 	}
 	http_page(rq, rs, status, "outbox/webhooks", N_("Webhooks"), data);
-	json_decref(data);
 }
 
 static void webhooks_page(struct http_req *rq, struct http_resp *rs)
