@@ -25,6 +25,7 @@
 #include "platform/outbox/outbox.h"
 #include "platform/platform.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,6 +119,18 @@ static json_t *join_branches(struct http_req *rq, int64_t selected)
 	return arr;
 }
 
+/* What the join form gives for a person (the rest is for the vetting). */
+static void join_input(struct http_req *rq, struct person_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->display_name = http_field(rq, "display_name");
+	in->legal_name = http_field(rq, "legal_name");
+	in->phone = http_field(rq, "phone");
+	in->email = http_field(rq, "email");
+	in->workplace = http_field(rq, "workplace");
+	in->branch_id = http_field_int(rq, "branch", 0);
+}
+
 static bool join_branch_ok(struct http_req *rq, int64_t id)
 {
 	struct branch b;
@@ -126,40 +139,53 @@ static bool join_branch_ok(struct http_req *rq, int64_t id)
 	       strcmp(b.kind, "cell") != 0;
 }
 
+/* The form; again when it is the request's own post shown again: what
+ * was typed kept, every refusal beside its field (the router's and the
+ * module's), and error (translated) above when the trouble is no one
+ * field's (too fast, too many, sent twice). */
 static void join_page(struct http_req *rq, struct http_resp *rs, int status,
-		      const char *error)
+		      bool again, const char *error)
 {
 	unsigned char pk[INTAKE_KEY_LEN];
 	bool open = members_intake_public(platform_conn(), pk) == 0 ||
 		    members_intake_ensure(platform_conn()) == 0;
-	json_t *data = json_pack("{s:o, s:s, s:b, s:s}", "branches",
-				 join_branches(rq, http_field_int(rq, "branch", 0)),
-				 "t", join_token(rq->arena, time_now()), "open",
-				 open, "org",
-				 setting_get(platform_conn(), rq->arena, "org.name",
-					     "rudder"));
-	static const char *const keep[] = {"display_name", "legal_name", "phone",
-					   "email", "workplace", "message"};
+	json_t *form = http_form(rq, HTTP_POST, "/join");
+	json_t *data;
 
-	if (error) {
-		json_object_set_new(data, "error", json_string(error));
-		for (size_t i = 0; i < ARRAY_LEN(keep); i++) {
-			const char *v = http_field(rq, keep[i]);
-			json_object_set_new(data, keep[i], json_string(v ? v : ""));
-		}
-		json_object_set_new(data, "consent_phone",
-				    json_boolean(http_field_bool(rq, "consent_phone")));
-		json_object_set_new(data, "consent_sms",
-				    json_boolean(http_field_bool(rq, "consent_sms")));
-		json_object_set_new(data, "consent_email",
-				    json_boolean(http_field_bool(rq, "consent_email")));
+	assert(form);
+	members_form_choices(form, "branch",
+			     join_branches(rq, again ? 0 : http_field_int(rq, "branch", 0)));
+	members_form_required(form, "display_name");
+	members_form_required(form, "branch");
+	if (again) {
+		struct person_input in;
+		join_input(rq, &in);
+		members_person_form_refusals(rq, form, &in);
+		if ((!in.phone || !*in.phone) && (!in.email || !*in.email))
+			http_form_error(rq, form, "phone",
+					N_("Give a phone number or an email address, so that we can reach you."));
+		if (in.branch_id > 0 && !join_branch_ok(rq, in.branch_id))
+			members_form_refuse(rq, form, "branch", N_("is required"));
 	}
+	members_form_settle(form);
+	members_form_input(form, "phone", "tel");
+	members_form_input(form, "email", "email");
+	data = json_pack("{s:o, s:s, s:b, s:s}", "form", form, "t",
+			 join_token(rq->arena, time_now()), "open", open, "org",
+			 setting_get(platform_conn(), rq->arena, "org.name", "rudder"));
+	if (error)
+		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/join", N_("Join"), data);
 }
 
 void members_join_form(struct http_req *rq, struct http_resp *rs)
 {
-	join_page(rq, rs, 200, NULL);
+	join_page(rq, rs, 200, false, NULL);
+}
+
+void members_join_refused(struct http_req *rq, struct http_resp *rs)
+{
+	join_page(rq, rs, 422, true, NULL);
 }
 
 static void join_done(struct http_req *rq, struct http_resp *rs)
@@ -198,43 +224,26 @@ void members_join_submit(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (client && throttle_locked(c, "join", client)) {
-		join_page(rq, rs, 429,
+		join_page(rq, rs, 429, true,
 			  tr_rq(rq, N_("Too many applications came from here. Try again later.")));
 		return;
 	}
 	if ((why = join_token_check(rq->arena, http_field(rq, "t")))) {
-		join_page(rq, rs, 422, tr_rq(rq, why));
+		join_page(rq, rs, 422, true, tr_rq(rq, why));
 		return;
 	}
-	in.display_name = http_field(rq, "display_name");
-	in.legal_name = http_field(rq, "legal_name");
-	in.phone = http_field(rq, "phone");
-	in.email = http_field(rq, "email");
-	in.workplace = http_field(rq, "workplace");
-	in.branch_id = http_field_int(rq, "branch", 0);
-	if ((why = members_person_check(rq->arena, &in, &field))) {
-		join_page(rq, rs, 422,
-			  arena_printf(rq->arena, "%s: %s",
-				       members_field_label(rq, field), tr_rq(rq, why)));
-		return;
-	}
-	if ((!in.phone || !*in.phone) && (!in.email || !*in.email)) {
-		join_page(rq, rs, 422,
-			  tr_rq(rq, N_("Give a phone number or an email address, so that we can reach you.")));
-		return;
-	}
-	if (!join_branch_ok(rq, in.branch_id)) {
-		join_page(rq, rs, 422,
-			  arena_printf(rq->arena, "%s: %s",
-				       members_field_label(rq, "branch"),
-				       tr_rq(rq, N_("is required"))));
+	join_input(rq, &in);
+	if (members_person_check(rq->arena, &in, &field) ||
+	    ((!in.phone || !*in.phone) && (!in.email || !*in.email)) ||
+	    !join_branch_ok(rq, in.branch_id)) {
+		join_page(rq, rs, 422, true, NULL);
 		return;
 	}
 	switch (join_token_use(c, http_field(rq, "t"))) {
 	case DB_OK:
 		break;
 	case DB_CONSTRAINT:
-		join_page(rq, rs, 409,
+		join_page(rq, rs, 409, true,
 			  tr_rq(rq, N_("This form was sent already. If this is another application, send it again from here.")));
 		return;
 	default:
@@ -244,7 +253,7 @@ void members_join_submit(struct http_req *rq, struct http_resp *rs)
 	if (members_intake_public(c, pk) != 0 &&
 	    (members_intake_ensure(c) != 0 ||
 	     members_intake_public(c, pk) != 0)) {
-		join_page(rq, rs, 503,
+		join_page(rq, rs, 503, true,
 			  tr_rq(rq, N_("Applications cannot be received online yet. Please contact the organization directly.")));
 		return;
 	}

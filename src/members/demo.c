@@ -162,7 +162,7 @@ static int demo_person(struct db_conn *c, struct arena *a, int i,
 			    c, id, 100000, "KZT",
 			    arena_printf(a, "2026-%02d", m),
 			    arena_printf(a, "2026-%02d-%02d", m, 5 + i % 20),
-			    0);
+			    0, NULL);
 	return rc;
 }
 
@@ -234,7 +234,7 @@ static int demo_member(struct db_conn *c, struct arena *a, int64_t oil_union)
 	    members_person_create(c, a, &in, 0, &pid) != DB_OK ||
 	    members_person_set_unions(c, pid, &oil_union, 1) != DB_OK ||
 	    members_dues_add(c, pid, 150000, "KZT", "2026-11", "2026-11-03",
-			     0) != DB_OK)
+			     0, NULL) != DB_OK)
 		return DB_ERROR;
 	rc = account_create(c, a, "member@example.org", "Saule (member)", "kk",
 			    "rudder-demo", &uid);

@@ -54,6 +54,26 @@ char *members_person_merge_notes(struct arena *a, const struct person *keep,
 
 /* Shared by the pages and the API (pages.c) */
 const char *members_field_label(struct http_req *rq, const char *name);
+/* Forms as the module's pages show them (http_form): a refusal the
+ * module found, beside its field as "Label: why" (why a msgid); the
+ * input's type ("tel", "date") unless the field was refused, when it
+ * stays text so that what was typed shows as typed; a field required on
+ * the page though not in the API (a PATCH may leave it out); choices for
+ * a select from rows of {id, name, selected}. */
+void members_form_refuse(struct http_req *rq, json_t *form,
+			 const char *field, const char *why);
+void members_form_input(json_t *form, const char *field,
+			const char *type);
+void members_form_required(json_t *form, const char *field);
+void members_form_choices(json_t *form, const char *field,
+			  json_t *rows);
+/* The module's refusals of a person as typed in a form
+ * (members_person_refusals), each beside its field. */
+void members_person_form_refusals(struct http_req *rq, json_t *form,
+				  struct person_input *in);
+/* After the refusals are marked: the list at the top in the order of
+ * the fields, and the focus on the first refused field. */
+void members_form_settle(json_t *form);
 void members_input_from_form(struct http_req *rq, struct person_input *in);
 /* members_person_check, then: the branch exists and the caller may write there.
  * NULL, or a msgid with the field in *field_r. */
@@ -97,11 +117,23 @@ json_t *members_status_options(struct http_req *rq, const char *selected);
 void members_list(struct http_req *rq, struct http_resp *rs);
 void members_new(struct http_req *rq, struct http_resp *rs);
 void members_create(struct http_req *rq, struct http_resp *rs);
+/* The .refused of the member form, the forms of a person's page (status
+ * and dues) and the join form: the form again, each refusal beside its
+ * field (the router's and the module's), what was typed kept. */
+void members_create_refused(struct http_req *rq, struct http_resp *rs);
+void members_update_refused(struct http_req *rq, struct http_resp *rs);
+void members_show_refused(struct http_req *rq, struct http_resp *rs);
+void members_join_refused(struct http_req *rq, struct http_resp *rs);
 void members_show(struct http_req *rq, struct http_resp *rs);
 void members_edit(struct http_req *rq, struct http_resp *rs);
 void members_update(struct http_req *rq, struct http_resp *rs);
 void members_status(struct http_req *rq, struct http_resp *rs);
 void members_dues(struct http_req *rq, struct http_resp *rs);
+/* A payment's page: the correction form and the removal (also the
+ * .refused of both). */
+void members_due_form(struct http_req *rq, struct http_resp *rs);
+void members_due_correct_page(struct http_req *rq, struct http_resp *rs);
+void members_due_remove_page(struct http_req *rq, struct http_resp *rs);
 void members_branches_list(struct http_req *rq, struct http_resp *rs);
 void members_branches_create(struct http_req *rq, struct http_resp *rs);
 void members_branches_show(struct http_req *rq, struct http_resp *rs);
@@ -497,6 +529,10 @@ int members_application_list(struct db_conn *c, struct arena *a,
 /* Application id (arena-owned): DB_OK, DB_NOTFOUND or negative. */
 int members_application_get(struct db_conn *c, struct arena *a, int64_t id,
 			    struct application *out);
+/* The applications that made person (or were merged into them), oldest
+ * first (arena array). */
+int members_applications_of(struct db_conn *c, struct arena *a, int64_t person,
+			    struct application **out_r, size_t *n_r);
 struct application_review {
 	const char *decision; /* approve, reject, note */
 	int64_t at, user_id;
@@ -566,6 +602,8 @@ int members_person_link_account(struct db_conn *c, int64_t person,
 void members_me_show(struct http_req *rq, struct http_resp *rs);
 void members_me_update(struct http_req *rq, struct http_resp *rs);
 void members_me_data(struct http_req *rq, struct http_resp *rs);
+void members_me_data_page(struct http_req *rq, struct http_resp *rs);
+void members_me_refused(struct http_req *rq, struct http_resp *rs);
 void members_me_leave_form(struct http_req *rq, struct http_resp *rs);
 void members_me_leave(struct http_req *rq, struct http_resp *rs);
 void members_invite(struct http_req *rq, struct http_resp *rs);

@@ -66,11 +66,33 @@ struct person_input {
 	bool email_alias, phone_alias;
 };
 
+/* The longest value of each field, in bytes: written once, here, for
+ * the routes' declarations (the forms' maxlength) and the checks of
+ * imports that come through no route. */
+#define MEMBERS_MAX_NAME 200
+#define MEMBERS_MAX_LEGAL_NAME 300
+#define MEMBERS_MAX_PHONE 40
+#define MEMBERS_MAX_EMAIL 254
+#define MEMBERS_MAX_ADDRESS 500
+#define MEMBERS_MAX_WORKPLACE 300
+#define MEMBERS_MAX_NOTES 5000
+
 /* Checks and normalizes an input in place (phone to +digits, email
  * trimmed). NULL when acceptable, else a msgid, with the field's name in
- * *field_r ("phone"). */
+ * *field_r ("phone"): the first of members_person_refusals. */
 const char *members_person_check(struct arena *a, struct person_input *in,
 				 const char **field_r);
+/* A field refused, and why (a msgid that follows the field's label:
+ * "is required"). */
+struct members_refusal {
+	const char *field;
+	const char *why;
+};
+/* Every refusal of in, in the order a form shows its fields, at most cap
+ * of them in out; returns how many there are. Normalizes what passes in
+ * place, as members_person_check does. */
+size_t members_person_refusals(struct arena *a, struct person_input *in,
+			       struct members_refusal *out, size_t cap);
 /* Phone "+7 701 123-45-67" / "8 701 1234567" -> "+77011234567", or NULL. */
 char *members_phone_normalize(struct arena *a, const char *in);
 
@@ -183,10 +205,53 @@ struct due {
 /* period: YYYY or YYYY-MM; paid_on: a date; amount > 0. NULL or a msgid. */
 const char *members_due_check(int64_t amount, const char *currency,
 			      const char *period, const char *paid_on);
+/* Every refusal of a payment as typed (amount as people write it,
+ * members_money_parse), at most cap in out; returns how many. Each why
+ * is a whole sentence (the amount's refusal says what an amount is).
+ * *amount_r: the amount in minor units when it parsed, else 0. */
+size_t members_due_refusals(const char *amount, const char *currency,
+			    const char *period, const char *paid_on,
+			    int64_t *amount_r, struct members_refusal *out,
+			    size_t cap);
+/* The first of d[0..n) paid for period, leaving out the entry except (0:
+ * none); NULL when there is none. Borrowed from d. */
+const struct due *members_due_same_period(const struct due *d, size_t n,
+					  const char *period, int64_t except);
+/* Whether a correction changes anything of old. */
+bool members_due_differs(const struct due *old, int64_t amount,
+			 const char *currency, const char *period,
+			 const char *paid_on);
+/* Records a payment; *id_r (may be NULL) its id. */
 int members_dues_add(struct db_conn *c, int64_t person, int64_t amount,
 		     const char *currency, const char *period,
-		     const char *paid_on, int64_t by);
+		     const char *paid_on, int64_t by, int64_t *id_r);
+/* A person's payments, newest first, removed ones left out. */
 int members_dues_list(struct db_conn *c, struct arena *a, int64_t person,
 		      struct due **out_r, size_t *n_r);
+/* One payment of person (not removed), or DB_NOTFOUND. */
+int members_due_get(struct db_conn *c, struct arena *a, int64_t person,
+		    int64_t id, struct due *out);
+/* Corrects a payment: its values before go into dues_changes with the
+ * reason (sealed) and who; nothing is overwritten without a trace. */
+int members_due_correct(struct db_conn *c, struct arena *a,
+			const struct due *old, int64_t amount,
+			const char *currency, const char *period,
+			const char *paid_on, const char *reason, int64_t by);
+/* Removes a payment from the person's dues: the row stays, marked
+ * removed, and dues_changes keeps its values, the reason and who. */
+int members_due_remove(struct db_conn *c, struct arena *a,
+		       const struct due *old, const char *reason, int64_t by);
+/* What was done to a person's payments, newest first (reasons opened). */
+struct due_change {
+	int64_t due_id;
+	const char *kind; /* "corrected", "removed" */
+	int64_t amount;   /* the values before */
+	const char *currency, *period, *paid_on;
+	const char *reason;
+	const char *by; /* the account's display name */
+	int64_t at;
+};
+int members_due_changes(struct db_conn *c, struct arena *a, int64_t person,
+			struct due_change **out_r, size_t *n_r);
 
 #endif

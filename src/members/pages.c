@@ -11,6 +11,7 @@
 #include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,50 @@ const char *members_field_label(struct http_req *rq, const char *name)
 		if (strcmp(f->name, name) == 0 && f->label)
 			return tr_rq(rq, f->label);
 	return name;
+}
+
+void members_form_refuse(struct http_req *rq, json_t *form,
+			 const char *field, const char *why)
+{
+	json_t *o = json_object_get(form, field);
+	const char *label = json_string_value(json_object_get(o, "label"));
+
+	if (!o)
+		return;
+	http_form_error(rq, form, field,
+			arena_printf(rq->arena, "%s: %s", label ? label : field,
+				     tr_rq(rq, why)));
+}
+
+void members_form_input(json_t *form, const char *field, const char *type)
+{
+	json_t *o = json_object_get(form, field);
+
+	if (o && !json_is_true(json_object_get(o, "invalid")))
+		json_object_set_new(o, "control", json_string(type));
+}
+
+void members_form_required(json_t *form, const char *field)
+{
+	json_t *o = json_object_get(form, field);
+
+	if (o)
+		json_object_set_new(o, "required", json_true());
+}
+
+void members_form_choices(json_t *form, const char *field, json_t *rows)
+{
+	json_t *options = json_array(), *row;
+	size_t i;
+
+	json_array_foreach(rows, i, row)
+		json_array_append_new(
+			options,
+			json_pack("{s:O, s:O, s:O}", "value", json_object_get(row, "id"),
+				  "label", json_object_get(row, "name"), "selected",
+				  json_object_get(row, "selected")));
+	json_decref(rows);
+	http_form_options(form, field, options);
 }
 
 void members_input_from_form(struct http_req *rq, struct person_input *in)
@@ -73,18 +118,24 @@ static int form_unions(struct http_req *rq, int64_t **ids_r, size_t *n_r)
 	return 0;
 }
 
+/* The branch exists and the caller may write there. */
+static bool branch_writable(struct http_req *rq, int64_t id)
+{
+	struct branch b;
+
+	return members_branch_get(platform_conn(), rq->arena, id, &b) == DB_OK &&
+	       can(rq, PERM_MEMBERS_WRITE, id);
+}
+
 const char *members_write_check(struct http_req *rq, struct person_input *in,
 				const char **field_r)
 {
 	const char *why = members_person_check(rq->arena, in, field_r);
-	struct branch b;
 
 	if (why)
 		return why;
 	*field_r = "branch";
-	if (members_branch_get(platform_conn(), rq->arena, in->branch_id, &b) !=
-		DB_OK ||
-	    !can(rq, PERM_MEMBERS_WRITE, in->branch_id))
+	if (!branch_writable(rq, in->branch_id))
 		return N_("is not one of your branches");
 	*field_r = NULL;
 	return NULL;
@@ -449,7 +500,8 @@ static json_t *dues_json(struct http_req *rq, int64_t id)
 		return arr;
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:s}", "amount",
+			arr, json_pack("{s:I, s:s, s:s, s:s}", "id",
+				       (json_int_t)d[i].id, "amount",
 				       members_money(rq->arena, d[i].amount,
 						     d[i].currency),
 				       "period", d[i].period, "paid_on",
@@ -457,18 +509,69 @@ static json_t *dues_json(struct http_req *rq, int64_t id)
 	return arr;
 }
 
+/* Corrections and removals of a person's payments: the values before,
+ * why, by whom and when. */
+static json_t *due_changes_json(struct http_req *rq, int64_t id)
+{
+	struct due_change *x;
+	size_t n;
+	json_t *arr = json_array();
+	char when[32];
+
+	if (members_due_changes(platform_conn(), rq->arena, id, &x, &n) != DB_OK)
+		return arr;
+	for (size_t i = 0; i < n; i++) {
+		time_format(x[i].at, when, sizeof(when));
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s}", "when", when,
+				  "removed", strcmp(x[i].kind, "removed") == 0,
+				  "amount",
+				  members_money(rq->arena, x[i].amount, x[i].currency),
+				  "period", x[i].period, "paid_on", x[i].paid_on,
+				  "reason", x[i].reason ? x[i].reason : "", "by",
+				  x[i].by));
+	}
+	return arr;
+}
+
+/* A payment's amount as a form shows it: "1500.50". */
+static char *amount_text(struct arena *a, int64_t minor)
+{
+	return arena_printf(a, "%lld.%02lld", (long long)(minor / 100),
+			    (long long)(minor % 100));
+}
+
+static size_t due_typed(struct http_req *rq, json_t *form, int64_t *amount_r,
+			const char **currency_r);
+
+/* A person's page. Its forms (status, dues) are the request's own when
+ * it posted one of them: shown again with what was typed and why it was
+ * refused (dues_again: the dues form was posted); dup names a payment
+ * for the same period (a warning, and a box to record it anyway). */
 static void show_page(struct http_req *rq, struct http_resp *rs, int status,
-		      const struct person *p, const char *error)
+		      const struct person *p, bool dues_again,
+		      const struct due *dup)
 {
 	json_t *data = json_pack("{s:o}", "person",
 				 members_person_json(rq, p, true));
+	char *base = arena_printf(rq->arena, "/members/%lld", (long long)p->id);
+	json_t *dues_form = http_form(rq, HTTP_POST,
+				      arena_printf(rq->arena, "%s/dues", base));
+	json_t *status_form = http_form(rq, HTTP_POST,
+					arena_printf(rq->arena, "%s/status", base));
+	json_t *statuses = json_array();
 	char today[11];
 
+	assert(dues_form && status_form);
 	date_today(today, sizeof(today));
 	json_object_set_new(data, "history", history_json(rq, p->id));
 	json_object_set_new(data, "dues", dues_json(rq, p->id));
 	json_object_set_new(data, "has_dues",
 			    json_boolean(json_array_size(json_object_get(data, "dues")) > 0));
+	json_object_set_new(data, "due_changes", due_changes_json(rq, p->id));
+	json_object_set_new(data, "has_due_changes",
+			    json_boolean(json_array_size(json_object_get(data, "due_changes")) > 0));
 	json_object_set_new(data, "may_write",
 			    json_boolean(can(rq, PERM_MEMBERS_WRITE, p->branch_id) &&
 					 !p->erased_at));
@@ -478,10 +581,54 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 				    json_string(arena_printf(rq->arena,
 							     "/audit?object=person:%lld",
 							     (long long)p->id)));
+	for (int i = 0; i < MS__MAX; i++)
+		json_array_append_new(
+			statuses,
+			json_pack("{s:s, s:s, s:b}", "value",
+				  members_status_name((enum mstatus)i), "label",
+				  tr_rq(rq, members_status_label((enum mstatus)i)),
+				  "selected", (enum mstatus)i == p->status));
+	http_form_options(status_form, "status", statuses);
+	if (json_object_get(status_form, "status"))
+		json_object_set_new(json_object_get(status_form, "status"), "choose",
+				    json_false());
 	json_object_set_new(
-	    data, "statuses",
-	    members_status_options(rq, members_status_name(p->status)));
-	json_object_set_new(data, "today", json_string(today));
+		json_object_get(status_form, "note"), "hint",
+		json_string(tr_rq(rq, N_("Why, for the history. Sealed like the rest."))));
+	if (rq->route->handler == members_status) {
+		enum mstatus to;
+		if (members_status_parse(http_field(rq, "status"), &to) != 0)
+			members_form_refuse(rq, status_form, "status",
+					    N_("is not a membership status"));
+	}
+	members_form_settle(status_form);
+	json_object_set_new(data, "status_form", status_form);
+	/* the dues form: this month, today and tenge, unless it comes back */
+	if (dues_again) {
+		/* the module's reasons beside the router's */
+		int64_t amount;
+		const char *currency;
+		due_typed(rq, dues_form, &amount, &currency);
+	} else {
+		http_form_value(dues_form, "currency", "KZT");
+		http_form_value(dues_form, "period", arena_strndup(rq->arena, today, 7));
+		http_form_value(dues_form, "paid_on", today);
+	}
+	if (dup) {
+		http_form_error(rq, dues_form, "period",
+				N_("A payment for this period is recorded already."));
+		json_object_set_new(
+			data, "duplicate",
+			json_pack("{s:s, s:s, s:s}", "period", dup->period, "amount",
+				  members_money(rq->arena, dup->amount, dup->currency),
+				  "paid_on", dup->paid_on));
+	}
+	members_form_settle(dues_form);
+	members_form_required(dues_form, "amount");
+	members_form_required(dues_form, "period");
+	members_form_required(dues_form, "paid_on");
+	members_form_input(dues_form, "paid_on", "date");
+	json_object_set_new(data, "dues_form", dues_form);
 	json_object_set_new(data, "self_service", json_boolean(p->account_id != 0));
 	/* a record's own reviews only for an officer of the whole
 	 * organization: anyone else's page must not cost more for a clash
@@ -507,9 +654,6 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 					    json_boolean(outbox_mail_ready()));
 		}
 	}
-	json_object_set_new(data, "period", json_string(arena_strndup(rq->arena, today, 7)));
-	if (error)
-		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/person", N_("Member"), data);
 }
 
@@ -522,73 +666,147 @@ void members_show(struct http_req *rq, struct http_resp *rs)
 	/* who looked at whom: the reading is the sensitive act */
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id), NULL);
-	show_page(rq, rs, 200, &p, NULL);
+	show_page(rq, rs, 200, &p, false, NULL);
+}
+
+void members_show_refused(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
+		return;
+	if (p.erased_at) {
+		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
+		return;
+	}
+	/* the page shows the record again: a reading like any other */
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 members_person_ref(rq->arena, p.id), NULL);
+	show_page(rq, rs, 422, &p, rq->route->handler == members_dues, NULL);
 }
 
 /* ---- new and edit ---- */
 
-static void form_page(struct http_req *rq, struct http_resp *rs, int status,
-		      const struct person *p, const char *error)
+void members_person_form_refusals(struct http_req *rq, json_t *form,
+				  struct person_input *in)
 {
+	struct members_refusal r[16];
+	size_t n = members_person_refusals(rq->arena, in, r, ARRAY_LEN(r));
+
+	for (size_t i = 0; i < n && i < ARRAY_LEN(r); i++)
+		members_form_refuse(rq, form, r[i].field, r[i].why);
+}
+
+void members_form_settle(json_t *form)
+{
+	json_t *errors = json_object_get(form, "form_errors");
+	json_t *sorted = json_array(), *o;
+	const char *name;
+	bool first = true;
+
+	/* the fields come in the order the route declares them, as the
+	 * page shows them: the list at the top follows it, and the first
+	 * refused field takes the focus, whoever refused it */
+	json_object_foreach(form, name, o) {
+		size_t i;
+		json_t *e;
+		if (!json_is_object(o) || !json_is_true(json_object_get(o, "invalid")))
+			continue;
+		json_object_set_new(o, "autofocus", json_boolean(first));
+		first = false;
+		json_array_foreach(errors, i, e)
+			if (json_equal(json_object_get(e, "id"), json_object_get(o, "id")))
+				json_array_append(sorted, e);
+	}
+	if (json_array_size(sorted) == json_array_size(errors))
+		json_object_set(form, "form_errors", sorted);
+	json_decref(sorted);
+}
+
+/* The member form: new (p NULL) or p's; again when it is the request's
+ * own post shown again (what was typed, and why it was refused). */
+static void form_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const struct person *p, bool again, const char *taken)
+{
+	const char *action =
+		p ? arena_printf(rq->arena, "/members/%lld", (long long)p->id)
+		  : "/members";
+	json_t *form = http_form(rq, HTTP_POST, action);
 	struct mscope s;
-	json_t *data, *v;
+	json_t *data, *statuses;
 	int64_t *uids = NULL;
 	size_t nu = 0;
-	bool from_form = error != NULL;
+	struct person_input in;
 
+	assert(form);
 	members_scope_for(rq, PERM_MEMBERS_WRITE, &s);
-	if (from_form) {
-		struct person_input in;
+	if (p && !again) {
+		static const char *const keep[] = {"legal_name", "phone", "email",
+						   "address", "birth_date",
+						   "workplace", "notes"};
+		const char *v[] = {p->legal_name, p->phone, p->email, p->address,
+				   p->birth_date, p->workplace, p->notes};
+		http_form_value(form, "display_name", p->display_name);
+		for (size_t i = 0; i < ARRAY_LEN(keep); i++)
+			http_form_value(form, keep[i], v[i]);
+		http_form_value(form, "joined", p->joined_on);
+		http_form_checked(form, "consent_phone", p->consent_phone);
+		http_form_checked(form, "consent_sms", p->consent_sms);
+		http_form_checked(form, "consent_email", p->consent_email);
+		members_person_unions(platform_conn(), rq->arena, p->id, &uids, &nu);
+	}
+	members_form_choices(form, "branch",
+			     members_branch_options(rq, &s, p && !again ? p->branch_id : 0));
+	members_form_choices(form, "unions", members_union_options(rq, uids, nu));
+	statuses = json_array();
+	for (int i = 0; i < MS__MAX; i++)
+		json_array_append_new(
+			statuses,
+			json_pack("{s:s, s:s, s:b}", "value",
+				  members_status_name((enum mstatus)i), "label",
+				  tr_rq(rq, members_status_label((enum mstatus)i)),
+				  "selected", i == MS_ACTIVE));
+	http_form_options(form, "status", statuses);
+	members_form_required(form, "display_name");
+	members_form_required(form, "branch");
+	if (again) {
+		/* every reason at once: the router's (kinds, limits) are in
+		 * the form already, the module's join them */
+		int64_t *ids;
+		size_t n;
 		members_input_from_form(rq, &in);
-		v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}",
-			      "display_name", or_empty(in.display_name),
-			      "legal_name", or_empty(in.legal_name), "phone",
-			      or_empty(in.phone), "email", or_empty(in.email),
-			      "address", or_empty(in.address), "birth_date",
-			      or_empty(in.birth_date), "workplace",
-			      or_empty(in.workplace), "notes", or_empty(in.notes),
-			      "joined", or_empty(in.joined_on), "consent_phone",
-			      in.consent_phone, "consent_sms", in.consent_sms,
-			      "consent_email", in.consent_email);
-		if (form_unions(rq, &uids, &nu) != 0)
-			nu = 0;
-		data = json_pack("{s:o, s:o, s:o}", "v", v, "branches",
-				 members_branch_options(rq, &s, in.branch_id),
-				 "statuses", members_status_options(rq, in.status));
-	} else if (p) {
-		v = members_person_json(rq, p, true);
-		members_person_unions(platform_conn(), rq->arena, p->id, &uids,
-				      &nu);
-		data = json_pack("{s:o, s:o}", "v", v, "branches",
-				 members_branch_options(rq, &s, p->branch_id));
-	} else {
-		data = json_pack("{s:{}, s:o, s:o}", "v", "branches",
-				 members_branch_options(rq, &s, 0), "statuses",
-				 members_status_options(rq, "active"));
+		if (!p)
+			in.status = http_field(rq, "status");
+		members_person_form_refusals(rq, form, &in);
+		if (in.branch_id > 0 && !branch_writable(rq, in.branch_id))
+			members_form_refuse(rq, form, "branch",
+					    N_("is not one of your branches"));
+		if (form_unions(rq, &ids, &n) != 0)
+			members_form_refuse(rq, form, "unions", N_("is not a known union"));
 	}
-	json_object_set_new(data, "unions", members_union_options(rq, uids, nu));
-	if (p) {
-		json_object_set_new(data, "id", json_integer(p->id));
-		json_object_set_new(data, "action",
-				    json_string(arena_printf(rq->arena, "/members/%lld",
-							     (long long)p->id)));
-		json_object_set_new(data, "back",
-				    json_string(arena_printf(rq->arena, "/members/%lld",
-							     (long long)p->id)));
-	} else {
-		json_object_set_new(data, "action", json_string("/members"));
-		json_object_set_new(data, "back", json_string("/members"));
+	if (taken) /* the phone or email is someone's the writer sees */
+		http_form_error(rq, form, taken,
+				N_("Someone with this phone or email is registered already."));
+	members_form_settle(form);
+	members_form_input(form, "phone", "tel");
+	members_form_input(form, "email", "email");
+	members_form_input(form, "birth_date", "date");
+	members_form_input(form, "joined", "date");
+	data = json_pack("{s:o, s:s}", "form", form, "back", action);
+	if (!p)
 		json_object_set_new(data, "is_new", json_true());
-	}
-	if (error)
-		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/form",
 		  p ? N_("Edit member") : N_("New member"), data);
 }
 
 void members_new(struct http_req *rq, struct http_resp *rs)
 {
-	form_page(rq, rs, 200, NULL, NULL);
+	form_page(rq, rs, 200, NULL, false, NULL);
+}
+
+void members_create_refused(struct http_req *rq, struct http_resp *rs)
+{
+	form_page(rq, rs, 422, NULL, true, NULL);
 }
 
 void members_edit(struct http_req *rq, struct http_resp *rs)
@@ -603,15 +821,20 @@ void members_edit(struct http_req *rq, struct http_resp *rs)
 	}
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id), NULL);
-	form_page(rq, rs, 200, &p, NULL);
+	form_page(rq, rs, 200, &p, false, NULL);
 }
 
-/* "Phone: is not a phone number" in the user's language */
-static char *field_error(struct http_req *rq, const char *field,
-			 const char *why)
+void members_update_refused(struct http_req *rq, struct http_resp *rs)
 {
-	return arena_printf(rq->arena, "%s: %s", members_field_label(rq, field),
-			    tr_rq(rq, why));
+	struct person p;
+
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, &p) != 0)
+		return;
+	if (p.erased_at) {
+		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
+		return;
+	}
+	form_page(rq, rs, 422, &p, true, NULL);
 }
 
 /* A person written in a savepoint of its own, so that a duplicate phone
@@ -662,31 +885,35 @@ int members_write(struct http_req *rq, const struct person_input *in,
 	return rc;
 }
 
-/* Checks the form and writes the person: 0, or an answer given. */
+/* Checks the form and writes the person: 0, or an answer given (the
+ * form again, every refusal beside its field). */
 static int write_person(struct http_req *rq, struct http_resp *rs,
 			const struct person *p, int64_t *id_r)
 {
 	struct write w = {.rq = rq, .given = p ? p->id : 0};
-	const char *field, *why;
+	const char *field;
+	int64_t found;
 	int rc;
 
 	members_input_from_form(rq, &w.in);
 	if (!p) /* a status is set once, here; later changes have their own route */
 		w.in.status = http_field(rq, "status");
-	if ((why = members_write_check(rq, &w.in, &field))) {
-		form_page(rq, rs, 422, p, field_error(rq, field, why));
-		return -1;
-	}
-	if (form_unions(rq, &w.uids, &w.nu) != 0) {
-		form_page(rq, rs, 422, p,
-			  field_error(rq, "unions", N_("is not a known union")));
+	if (members_write_check(rq, &w.in, &field) ||
+	    form_unions(rq, &w.uids, &w.nu) != 0) {
+		form_page(rq, rs, 422, p, true, NULL);
 		return -1;
 	}
 	w.id = w.given;
 	rc = members_write(rq, &w.in, w.uids, w.nu, &w.id);
 	if (rc == DB_CONSTRAINT) {
-		form_page(rq, rs, 409, p,
-			  tr_rq(rq, N_("Someone with this phone or email is registered already.")));
+		/* beside the email when it is the one taken, else the phone */
+		field = w.in.email && *w.in.email &&
+				members_person_find_contact(platform_conn(), rq->arena,
+							    w.in.email, NULL,
+							    &found) == DB_OK
+			? "email"
+			: "phone";
+		form_page(rq, rs, 409, p, true, field);
 		return -1;
 	}
 	if (rc != DB_OK) {
@@ -739,9 +966,7 @@ void members_status(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (members_status_parse(http_field(rq, "status"), &to) != 0) {
-		http_error_detail(rq, rs, HTTP_E_INVALID_FIELD,
-				  N_("A field of the form is not valid."),
-				  field_error(rq, "status", N_("is not a membership status")));
+		members_show_refused(rq, rs);
 		return;
 	}
 	rc = members_person_set_status(platform_conn(), rq->arena, p.id, to,
@@ -761,44 +986,221 @@ void members_status(struct http_req *rq, struct http_resp *rs)
 	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
 }
 
+/* The payment as the form typed it: every refusal beside its field of
+ * form (when form is not NULL); 0 when none, with *amount_r and
+ * *currency_r set. */
+static size_t due_typed(struct http_req *rq, json_t *form, int64_t *amount_r,
+			const char **currency_r)
+{
+	struct members_refusal r[4];
+	const char *currency = http_field(rq, "currency");
+	size_t n;
+
+	if (!currency)
+		currency = "KZT";
+	n = members_due_refusals(http_field(rq, "amount"), currency,
+				 http_field(rq, "period"),
+				 http_field(rq, "paid_on"), amount_r, r,
+				 ARRAY_LEN(r));
+	for (size_t i = 0; form && i < n && i < ARRAY_LEN(r); i++)
+		http_form_error(rq, form, r[i].field, r[i].why);
+	*currency_r = currency;
+	return n;
+}
+
+/* The person's page again, the dues form with what was typed and why
+ * it was refused (or the warning of a payment for the same period). */
+static void dues_refused(struct http_req *rq, struct http_resp *rs,
+			 const struct person *p, int status,
+			 const struct due *dup)
+{
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 members_person_ref(rq->arena, p->id), NULL);
+	show_page(rq, rs, status, p, true, dup);
+}
+
 void members_dues(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
-	int64_t amount = 0;
-	const char *currency = http_field(rq, "currency");
-	const char *why;
+	int64_t amount = 0, id = 0;
+	const char *currency, *period = http_field(rq, "period");
+	const struct due *dup;
+	struct due *d;
+	size_t n;
 	int rc;
 
 	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
 		return;
-	if (!currency || !*currency)
-		currency = "KZT";
-	if (members_money_parse(http_field(rq, "amount"), &amount) != 0)
-		why = N_("The amount must be a number, like 2000 or 2000.50.");
-	else
-		why = members_due_check(amount, currency,
-					http_field(rq, "period"),
-					http_field(rq, "paid_on"));
-	if (why) {
-		audit_rq(rq, platform_conn(), "person.viewed",
-			 members_person_ref(rq->arena, p.id), NULL);
-		show_page(rq, rs, 422, &p, tr_rq(rq, why));
+	if (p.erased_at) {
+		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
 		return;
 	}
-	rc = members_dues_add(platform_conn(), p.id, amount, currency,
-			      http_field(rq, "period"),
-			      http_field(rq, "paid_on"), rq->user.id);
+	if (due_typed(rq, NULL, &amount, &currency) > 0) {
+		dues_refused(rq, rs, &p, 422, NULL);
+		return;
+	}
+	/* a second payment for one period is more often a slip than two
+	 * payments: it is recorded only when the officer says so */
+	if (members_dues_list(platform_conn(), rq->arena, p.id, &d, &n) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	if ((dup = members_due_same_period(d, n, period, 0)) &&
+	    !http_field_bool(rq, "anyway")) {
+		dues_refused(rq, rs, &p, 409, dup);
+		return;
+	}
+	rc = members_dues_add(platform_conn(), p.id, amount, currency, period,
+			      http_field(rq, "paid_on"), rq->user.id, &id);
 	if (rc == DB_OK)
-		rc =
-		    audit_rq(rq, platform_conn(), "person.dues",
-			     members_person_ref(rq->arena, p.id),
-			     json_pack("{s:I, s:s, s:s}", "amount",
-				       (json_int_t)amount, "currency", currency,
-				       "period", http_field(rq, "period")));
+		rc = audit_rq(rq, platform_conn(), "person.dues",
+			      members_person_ref(rq->arena, p.id),
+			      json_pack("{s:I, s:I, s:s, s:s, s:b}", "due",
+					(json_int_t)id, "amount", (json_int_t)amount,
+					"currency", currency, "period", period,
+					"again", dup != NULL));
 	if (rc != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
 	http_flash(rq, rs, N_("The payment was recorded."));
+	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
+}
+
+/* ---- a payment corrected or removed ---- */
+
+/* The person {id} and their payment {due}, or a 404 answered. */
+static int load_due(struct http_req *rq, struct http_resp *rs,
+		    struct person *p, struct due *d)
+{
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, p) != 0)
+		return -1;
+	if (p->erased_at ||
+	    members_due_get(platform_conn(), rq->arena, p->id,
+			    http_param_int(rq, "due"), d) != DB_OK) {
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such payment."));
+		return -1;
+	}
+	return 0;
+}
+
+static void due_page(struct http_req *rq, struct http_resp *rs, int status,
+		     const struct person *p, const struct due *d)
+{
+	char *base = arena_printf(rq->arena, "/members/%lld/dues/%lld",
+				  (long long)p->id, (long long)d->id);
+	json_t *form = http_form(rq, HTTP_POST, base);
+	json_t *remove = http_form(rq, HTTP_POST,
+				   arena_printf(rq->arena, "%s/remove", base));
+	bool again = rq->method == HTTP_POST && rq->route->handler ==
+							members_due_correct_page;
+	int64_t amount;
+	const char *currency;
+	json_t *data;
+
+	assert(form && remove);
+	if (!again) {
+		http_form_value(form, "amount", amount_text(rq->arena, d->amount));
+		http_form_value(form, "currency", d->currency);
+		http_form_value(form, "period", d->period);
+		http_form_value(form, "paid_on", d->paid_on);
+	} else {
+		due_typed(rq, form, &amount, &currency);
+	}
+	members_form_settle(form);
+	members_form_settle(remove);
+	members_form_input(form, "paid_on", "date");
+	data = json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:s}", "form", form,
+			 "remove", remove, "person", p->display_name, "back",
+			 arena_printf(rq->arena, "/members/%lld", (long long)p->id),
+			 "amount", members_money(rq->arena, d->amount, d->currency),
+			 "period", d->period, "paid_on", d->paid_on);
+	http_page(rq, rs, status, "members/due", N_("A payment"), data);
+	json_decref(data);
+}
+
+void members_due_form(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	struct due d;
+
+	if (load_due(rq, rs, &p, &d) != 0)
+		return;
+	due_page(rq, rs, rq->method == HTTP_POST ? 422 : 200, &p, &d);
+}
+
+void members_due_correct_page(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	struct due d;
+	int64_t amount;
+	const char *currency, *period = http_field(rq, "period"),
+			      *paid_on = http_field(rq, "paid_on");
+	int rc;
+
+	if (load_due(rq, rs, &p, &d) != 0)
+		return;
+	if (due_typed(rq, NULL, &amount, &currency) > 0) {
+		due_page(rq, rs, 422, &p, &d);
+		return;
+	}
+	if (!members_due_differs(&d, amount, currency, period, paid_on)) {
+		http_flash(rq, rs, N_("Nothing was changed."));
+		http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
+		return;
+	}
+	rc = members_due_correct(platform_conn(), rq->arena, &d, amount, currency,
+				 period, paid_on, http_field(rq, "reason"),
+				 rq->user.id);
+	if (rc == DB_OK)
+		rc = audit_rq(
+			rq, platform_conn(), "dues.corrected",
+			members_person_ref(rq->arena, p.id),
+			json_pack("{s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:s}",
+				  "due", (json_int_t)d.id, "period", period,
+				  "amount", (json_int_t)amount, "currency", currency,
+				  "paid_on", paid_on, "old_amount",
+				  (json_int_t)d.amount, "old_currency", d.currency,
+				  "old_period", d.period, "old_paid_on", d.paid_on));
+	if (rc != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	http_flash(rq, rs, N_("The payment was corrected; what it said before is kept."));
+	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
+}
+
+void members_due_remove_page(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	struct due d;
+	int rc;
+
+	if (load_due(rq, rs, &p, &d) != 0)
+		return;
+	if (!http_confirmed(
+		    rq, rs, N_("Remove this payment?"),
+		    arena_printf(rq->arena, "%s: %s, %s %s. %s", p.display_name,
+				 members_money(rq->arena, d.amount, d.currency),
+				 d.period, d.paid_on,
+				 tr_rq(rq, N_("It leaves the member's dues; what it said and why it was removed are kept, and the audit log records it."))),
+		    N_("Remove the payment"),
+		    arena_printf(rq->arena, "/members/%lld/dues/%lld",
+				 (long long)p.id, (long long)d.id)))
+		return;
+	rc = members_due_remove(platform_conn(), rq->arena, &d,
+				http_field(rq, "removal_reason"), rq->user.id);
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), "dues.removed",
+			      members_person_ref(rq->arena, p.id),
+			      json_pack("{s:I, s:I, s:s, s:s, s:s}", "due",
+					(json_int_t)d.id, "amount",
+					(json_int_t)d.amount, "currency", d.currency,
+					"period", d.period, "paid_on", d.paid_on));
+	if (rc != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	http_flash(rq, rs, N_("The payment was removed; what it said is kept."));
 	http_redirect(rs, arena_printf(rq->arena, "/members/%lld", (long long)p.id));
 }

@@ -8,21 +8,47 @@
 #include "internal.h"
 #include "platform/i18n/i18n.h"
 
-#define PERSON_FIELDS \
-	{.name = "display_name", .type = F_LINE, .max_len = 200, .label = N_("Name")}, \
-	{.name = "legal_name", .type = F_LINE, .max_len = 300, .label = N_("Legal name")}, \
-	{.name = "phone", .type = F_LINE, .max_len = 40, .label = N_("Phone")}, \
-	{.name = "email", .type = F_LINE, .max_len = 254, .label = N_("Email")}, \
-	{.name = "address", .type = F_TEXT, .max_len = 500, .label = N_("Address")}, \
-	{.name = "birth_date", .type = F_LINE, .max_len = 10, .label = N_("Date of birth")}, \
-	{.name = "workplace", .type = F_LINE, .max_len = 300, .label = N_("Workplace")}, \
-	{.name = "notes", .type = F_TEXT, .max_len = 5000, .label = N_("Notes")}, \
-	{.name = "joined", .type = F_LINE, .max_len = 10, .label = N_("Joined")}, \
-	{.name = "branch", .type = F_INT, .label = N_("Branch")}, \
-	{.name = "unions", .type = F_INT, .label = N_("Unions"), .multi = true}, \
+/* A person's fields as every form of theirs declares them (the member
+ * form, the join form, /me): name, kind, limit and label written once;
+ * each form adds its hints. */
+#define DISPLAY_NAME_FIELD \
+	.name = "display_name", .type = F_LINE, .max_len = MEMBERS_MAX_NAME, \
+	.label = N_("Name")
+#define LEGAL_NAME_FIELD \
+	.name = "legal_name", .type = F_LINE, \
+	.max_len = MEMBERS_MAX_LEGAL_NAME, .label = N_("Legal name")
+#define PHONE_FIELD \
+	.name = "phone", .type = F_LINE, .max_len = MEMBERS_MAX_PHONE, \
+	.label = N_("Phone"), .placeholder = N_("+7 701 123 45 67")
+#define EMAIL_FIELD \
+	.name = "email", .type = F_LINE, .max_len = MEMBERS_MAX_EMAIL, \
+	.label = N_("Email")
+#define ADDRESS_FIELD \
+	.name = "address", .type = F_TEXT, .max_len = MEMBERS_MAX_ADDRESS, \
+	.label = N_("Address")
+#define WORKPLACE_FIELD \
+	.name = "workplace", .type = F_LINE, .max_len = MEMBERS_MAX_WORKPLACE, \
+	.label = N_("Workplace")
+#define CONSENT_FIELDS \
 	{.name = "consent_phone", .type = F_BOOL, .label = N_("Calls")}, \
 	{.name = "consent_sms", .type = F_BOOL, .label = N_("Text messages")}, \
 	{.name = "consent_email", .type = F_BOOL, .label = N_("Email")}
+
+#define PERSON_FIELDS \
+	{DISPLAY_NAME_FIELD, \
+	 .hint = N_("How organizers know them; it may be a pseudonym. Shown in lists.")}, \
+	{LEGAL_NAME_FIELD, .autocomplete = "off"}, \
+	{PHONE_FIELD, .autocomplete = "off"}, \
+	{EMAIL_FIELD, .autocomplete = "off"}, \
+	{ADDRESS_FIELD}, \
+	{.name = "birth_date", .type = F_LINE, .max_len = 10, .label = N_("Date of birth")}, \
+	{WORKPLACE_FIELD}, \
+	{.name = "notes", .type = F_TEXT, .max_len = MEMBERS_MAX_NOTES, .label = N_("Notes"), \
+	 .hint = N_("Sealed like every field here except the name. Write nothing you would not want read aloud in court.")}, \
+	{.name = "joined", .type = F_LINE, .max_len = 10, .label = N_("Joined")}, \
+	{.name = "branch", .type = F_INT, .label = N_("Branch")}, \
+	{.name = "unions", .type = F_INT, .label = N_("Unions"), .multi = true}, \
+	CONSENT_FIELDS
 
 static const struct field create_fields[] = {
 	PERSON_FIELDS,
@@ -49,14 +75,33 @@ static const struct field status_fields[] = {
 	{.name = "note", .type = F_TEXT, .max_len = 1000, .label = N_("Note")},
 	{0},
 };
+#define DUE_FIELDS \
+	{.name = "amount", .type = F_LINE, .max_len = 20, .label = N_("Amount"), \
+	 .placeholder = N_("1000")}, \
+	{.name = "currency", .type = F_TOKEN, .max_len = 3, \
+	 .label = N_("Currency")}, \
+	{.name = "period", .type = F_LINE, .max_len = 7, .label = N_("Period"), \
+	 .hint = N_("A month (2026-11) or a year (2026).")}, \
+	{.name = "paid_on", .type = F_LINE, .max_len = 10, \
+	 .label = N_("Paid on")}
 static const struct field dues_fields[] = {
-	{.name = "amount", .type = F_LINE, .max_len = 20,
-	 .label = N_("Amount")},
-	{.name = "currency", .type = F_TOKEN, .max_len = 3,
-	 .label = N_("Currency")},
-	{.name = "period", .type = F_LINE, .max_len = 7, .label = N_("Period")},
-	{.name = "paid_on", .type = F_LINE, .max_len = 10,
-	 .label = N_("Paid on")},
+	DUE_FIELDS,
+	/* a second payment for one period is recorded only when meant */
+	{.name = "anyway", .type = F_BOOL, .label = N_("Record it anyway")},
+	{0},
+};
+/* a correction or a removal says why: the audit log and the dues'
+ * history keep it (sealed) */
+static const struct field due_correct_fields[] = {
+	DUE_FIELDS,
+	{.name = "reason", .type = F_LINE, .required = true, .max_len = 500,
+	 .label = N_("Why")},
+	{0},
+};
+static const struct field due_remove_fields[] = {
+	{.name = "removal_reason", .type = F_LINE, .required = true,
+	 .max_len = 500, .label = N_("Why")},
+	{.name = "confirm", .type = F_TOKEN, .max_len = 3},
 	{0},
 };
 /* a link to the tree may choose the new branch's parent */
@@ -95,20 +140,17 @@ static const struct field join_page_fields[] = {
 	{0},
 };
 static const struct field join_fields[] = {
-	{.name = "display_name", .type = F_LINE, .max_len = 200,
-	 .label = N_("Name")},
-	{.name = "legal_name", .type = F_LINE, .max_len = 300,
-	 .label = N_("Legal name")},
-	{.name = "phone", .type = F_LINE, .max_len = 40, .label = N_("Phone")},
-	{.name = "email", .type = F_LINE, .max_len = 254, .label = N_("Email")},
-	{.name = "workplace", .type = F_LINE, .max_len = 300,
-	 .label = N_("Workplace")},
-	{.name = "branch", .type = F_INT, .label = N_("Branch")},
+	{DISPLAY_NAME_FIELD,
+	 .hint = N_("What we should call you. It may be a pseudonym.")},
+	{LEGAL_NAME_FIELD, .autocomplete = "name", .hint = N_("Optional.")},
+	{PHONE_FIELD, .autocomplete = "tel"},
+	{EMAIL_FIELD, .autocomplete = "email",
+	 .hint = N_("A phone or an email, so that we can reach you. With an email you will hear what was decided.")},
+	{WORKPLACE_FIELD},
+	{.name = "branch", .type = F_INT, .label = N_("Where")},
 	{.name = "message", .type = F_TEXT, .max_len = 2000,
 	 .label = N_("Message")},
-	{.name = "consent_phone", .type = F_BOOL, .label = N_("Calls")},
-	{.name = "consent_sms", .type = F_BOOL, .label = N_("Text messages")},
-	{.name = "consent_email", .type = F_BOOL, .label = N_("Email")},
+	CONSENT_FIELDS,
 	{.name = "website", .type = F_LINE, .max_len = 200}, /* for bots only */
 	{.name = "t", .type = F_LINE, .max_len = 100},
 	{0},
@@ -151,17 +193,12 @@ static const struct field export_fields[] = {
 };
 
 static const struct field me_fields[] = {
-	{.name = "display_name", .type = F_LINE, .max_len = 200,
-	 .label = N_("Name")},
-	{.name = "phone", .type = F_LINE, .max_len = 40, .label = N_("Phone")},
-	{.name = "email", .type = F_LINE, .max_len = 254, .label = N_("Email")},
-	{.name = "address", .type = F_TEXT, .max_len = 500,
-	 .label = N_("Address")},
-	{.name = "workplace", .type = F_LINE, .max_len = 300,
-	 .label = N_("Workplace")},
-	{.name = "consent_phone", .type = F_BOOL, .label = N_("Calls")},
-	{.name = "consent_sms", .type = F_BOOL, .label = N_("Text messages")},
-	{.name = "consent_email", .type = F_BOOL, .label = N_("Email")},
+	{DISPLAY_NAME_FIELD},
+	{PHONE_FIELD, .autocomplete = "tel"},
+	{EMAIL_FIELD, .autocomplete = "email"},
+	{ADDRESS_FIELD},
+	{WORKPLACE_FIELD},
+	CONSENT_FIELDS,
 	{0},
 };
 static const struct field leave_fields[] = {
@@ -178,7 +215,7 @@ static const struct route routes[] = {
 	 .perm = PERM_MEMBERS_WRITE, .summary = "form for a new member"},
 	{.method = HTTP_POST, .pattern = "/members", .handler = members_create,
 	 .perm = PERM_MEMBERS_WRITE, .fields = create_fields,
-	 .summary = "add a member"},
+	 .summary = "add a member", .refused = members_create_refused},
 	{.method = HTTP_GET, .pattern = "/members/import",
 	 .handler = members_import_form, .perm = PERM_MEMBERS_WRITE,
 	 .summary = "upload a CSV of members"},
@@ -220,24 +257,41 @@ static const struct route routes[] = {
 	 .summary = "form to edit a member"},
 	{.method = HTTP_POST, .pattern = "/members/{id:int}",
 	 .handler = members_update, .perm = PERM_MEMBERS_WRITE,
-	 .fields = update_fields, .summary = "change a member's record"},
+	 .fields = update_fields, .summary = "change a member's record",
+	 .refused = members_update_refused},
 	{.method = HTTP_POST, .pattern = "/members/{id:int}/status",
 	 .handler = members_status, .perm = PERM_MEMBERS_WRITE,
-	 .fields = status_fields, .summary = "change a membership status"},
+	 .fields = status_fields, .summary = "change a membership status",
+	 .refused = members_show_refused},
 	{.method = HTTP_POST, .pattern = "/members/{id:int}/dues",
 	 .handler = members_dues, .perm = PERM_MEMBERS_WRITE,
-	 .fields = dues_fields, .summary = "record dues paid"},
+	 .fields = dues_fields, .summary = "record dues paid",
+	 .refused = members_show_refused},
+	{.method = HTTP_GET, .pattern = "/members/{id:int}/dues/{due:int}",
+	 .handler = members_due_form, .perm = PERM_MEMBERS_WRITE,
+	 .summary = "correct or remove a payment"},
+	{.method = HTTP_POST, .pattern = "/members/{id:int}/dues/{due:int}",
+	 .handler = members_due_correct_page, .perm = PERM_MEMBERS_WRITE,
+	 .fields = due_correct_fields, .refused = members_due_form,
+	 .summary = "correct a payment, saying why (the old values kept)"},
+	{.method = HTTP_POST, .pattern = "/members/{id:int}/dues/{due:int}/remove",
+	 .handler = members_due_remove_page, .perm = PERM_MEMBERS_WRITE,
+	 .fields = due_remove_fields, .refused = members_due_form,
+	 .summary = "remove a payment, saying why, once confirmed (kept, marked removed)"},
 	{.method = HTTP_POST, .pattern = "/members/{id:int}/invite",
 	 .handler = members_invite, .perm = PERM_MEMBERS_WRITE,
 	 .summary = "open self-service to a member (an account, or a link to one)"},
 	{.method = HTTP_GET, .pattern = "/me", .handler = members_me_show,
 	 .perm = PERM_LOGIN, .summary = "my membership record (audited)"},
 	{.method = HTTP_POST, .pattern = "/me", .handler = members_me_update,
-	 .perm = PERM_LOGIN, .fields = me_fields,
+	 .perm = PERM_LOGIN, .fields = me_fields, .refused = members_me_refused,
 	 .summary = "correct my name, contacts and consents"},
 	{.method = HTTP_GET, .pattern = "/me/data.json", .handler = members_me_data,
 	 .perm = PERM_LOGIN,
 	 .summary = "everything held about me, as JSON (audited)"},
+	{.method = HTTP_GET, .pattern = "/me/data", .handler = members_me_data_page,
+	 .perm = PERM_LOGIN,
+	 .summary = "everything held about me, as a page to read or print (audited)"},
 	{.method = HTTP_GET, .pattern = "/me/leave", .handler = members_me_leave_form,
 	 .perm = PERM_LOGIN, .summary = "confirm leaving"},
 	{.method = HTTP_POST, .pattern = "/me/leave", .handler = members_me_leave,
@@ -268,6 +322,7 @@ static const struct route routes[] = {
 	 .summary = "the public application form"},
 	{.method = HTTP_POST, .pattern = "/join", .handler = members_join_submit,
 	 .perm = PERM_PUBLIC, .fields = join_fields,
+	 .refused = members_join_refused,
 	 .summary = "apply to join (sealed to the intake key)"},
 	{.method = HTTP_GET, .pattern = "/applications",
 	 .handler = members_applications_list, .perm = PERM_MEMBERS_VET,

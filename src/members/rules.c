@@ -81,75 +81,108 @@ static bool ok_line(const char *s, size_t max)
 	return !s || (strlen(s) <= max && text_is_line(s, strlen(s)));
 }
 
-const char *members_person_check(struct arena *a, struct person_input *in,
-				 const char **field_r)
+/* Notes a refusal (counted even past cap, so the caller learns how
+ * many there are). */
+static void refuse(struct members_refusal *out, size_t cap, size_t *n,
+		   const char *field, const char *why)
 {
-	enum mstatus st;
+	if (*n < cap) {
+		out[*n].field = field;
+		out[*n].why = why;
+	}
+	(*n)++;
+}
 
-	*field_r = "display_name";
+static bool ok_block(const char *s, size_t max)
+{
+	return !s || (strlen(s) <= max && text_is_block(s, strlen(s)));
+}
+
+size_t members_person_refusals(struct arena *a, struct person_input *in,
+			       struct members_refusal *out, size_t cap)
+{
+	const char *bad_text =
+		N_("holds characters that are not allowed or is too long");
+	enum mstatus st;
+	size_t n = 0;
+
 	if (!in->display_name || !*in->display_name)
-		return N_("is required");
-	if (!ok_line(in->display_name, 200))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "legal_name";
-	if (!ok_line(in->legal_name, 300))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "phone";
+		refuse(out, cap, &n, "display_name", N_("is required"));
+	else if (!ok_line(in->display_name, MEMBERS_MAX_NAME))
+		refuse(out, cap, &n, "display_name", bad_text);
+	if (!ok_line(in->legal_name, MEMBERS_MAX_LEGAL_NAME))
+		refuse(out, cap, &n, "legal_name", bad_text);
 	if (in->phone && *in->phone) {
 		char *p = members_phone_normalize(a, in->phone);
 		if (!p)
-			return N_("is not a phone number (like +7 701 123 45 67)");
-		in->phone = p;
+			refuse(out, cap, &n, "phone",
+			       N_("is not a phone number (like +7 701 123 45 67)"));
+		else
+			in->phone = p;
 	}
-	*field_r = "email";
 	if (in->email && *in->email) {
 		char *e = str_trim(arena_strdup(a, in->email));
 		if (!email_plausible(e))
-			return N_("is not an email address");
-		in->email = e;
+			refuse(out, cap, &n, "email", N_("is not an email address"));
+		else
+			in->email = e;
 	}
-	*field_r = "address";
-	if (in->address && (strlen(in->address) > 500 ||
-			    !text_is_block(in->address, strlen(in->address))))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "birth_date";
+	if (!ok_block(in->address, MEMBERS_MAX_ADDRESS))
+		refuse(out, cap, &n, "address", bad_text);
 	if (in->birth_date && *in->birth_date && !date_valid(in->birth_date, true))
-		return N_("is not a date in the past (YYYY-MM-DD)");
-	*field_r = "workplace";
-	if (!ok_line(in->workplace, 300))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "notes";
-	if (in->notes && (strlen(in->notes) > 5000 ||
-			  !text_is_block(in->notes, strlen(in->notes))))
-		return N_("holds characters that are not allowed or is too long");
-	*field_r = "status";
+		refuse(out, cap, &n, "birth_date",
+		       N_("is not a date in the past (YYYY-MM-DD)"));
+	if (!ok_line(in->workplace, MEMBERS_MAX_WORKPLACE))
+		refuse(out, cap, &n, "workplace", bad_text);
+	if (!ok_block(in->notes, MEMBERS_MAX_NOTES))
+		refuse(out, cap, &n, "notes", bad_text);
 	if (in->status && *in->status &&
 	    members_status_parse(in->status, &st) != 0)
-		return N_("is not a membership status");
-	*field_r = "joined";
+		refuse(out, cap, &n, "status", N_("is not a membership status"));
 	if (in->joined_on && *in->joined_on && !date_valid(in->joined_on, true))
-		return N_("is not a date in the past (YYYY-MM-DD)");
-	*field_r = "branch";
+		refuse(out, cap, &n, "joined",
+		       N_("is not a date in the past (YYYY-MM-DD)"));
 	if (in->branch_id <= 0)
-		return N_("is required");
-	*field_r = NULL;
-	return NULL;
+		refuse(out, cap, &n, "branch", N_("is required"));
+	return n;
+}
+
+const char *members_person_check(struct arena *a, struct person_input *in,
+				 const char **field_r)
+{
+	struct members_refusal r;
+
+	if (members_person_refusals(a, in, &r, 1) == 0) {
+		*field_r = NULL;
+		return NULL;
+	}
+	*field_r = r.field;
+	return r.why;
 }
 
 /* ---- dues and money ---- */
 
-const char *members_due_check(int64_t amount, const char *currency,
-			      const char *period, const char *paid_on)
+static const char *amount_refused(int64_t amount)
 {
-	int y, m;
-	char extra;
-
 	if (amount <= 0 || amount > 100000000000LL)
 		return N_("The amount must be more than nothing.");
+	return NULL;
+}
+
+static const char *currency_refused(const char *currency)
+{
 	if (!currency || strlen(currency) != 3 || currency[0] < 'A' ||
 	    currency[0] > 'Z' || currency[1] < 'A' || currency[1] > 'Z' ||
 	    currency[2] < 'A' || currency[2] > 'Z')
 		return N_("A currency is three capital letters, like KZT.");
+	return NULL;
+}
+
+static const char *period_refused(const char *period)
+{
+	int y, m;
+	char extra;
+
 	if (!period ||
 	    !((strlen(period) == 4 && sscanf(period, "%4d%c", &y, &extra) == 1 &&
 	       y >= 1990 && y <= 2200) ||
@@ -157,9 +190,66 @@ const char *members_due_check(int64_t amount, const char *currency,
 	       sscanf(period, "%4d-%2d%c", &y, &m, &extra) == 2 && y >= 1990 &&
 	       m >= 1 && m <= 12)))
 		return N_("A period is a year (2026) or a month (2026-11).");
+	return NULL;
+}
+
+static const char *paid_on_refused(const char *paid_on)
+{
 	if (!paid_on || !date_valid(paid_on, true))
 		return N_("The payment date must be a date, not in the future (YYYY-MM-DD).");
 	return NULL;
+}
+
+const char *members_due_check(int64_t amount, const char *currency,
+			      const char *period, const char *paid_on)
+{
+	const char *why;
+
+	if ((why = amount_refused(amount)) || (why = currency_refused(currency)) ||
+	    (why = period_refused(period)) || (why = paid_on_refused(paid_on)))
+		return why;
+	return NULL;
+}
+
+size_t members_due_refusals(const char *amount, const char *currency,
+			    const char *period, const char *paid_on,
+			    int64_t *amount_r, struct members_refusal *out,
+			    size_t cap)
+{
+	size_t n = 0;
+	const char *why;
+
+	*amount_r = 0;
+	if (members_money_parse(amount, amount_r) != 0)
+		refuse(out, cap, &n, "amount",
+		       N_("The amount must be a number, like 2000 or 2000.50."));
+	else if ((why = amount_refused(*amount_r)))
+		refuse(out, cap, &n, "amount", why);
+	if ((why = currency_refused(currency)))
+		refuse(out, cap, &n, "currency", why);
+	if ((why = period_refused(period)))
+		refuse(out, cap, &n, "period", why);
+	if ((why = paid_on_refused(paid_on)))
+		refuse(out, cap, &n, "paid_on", why);
+	return n;
+}
+
+const struct due *members_due_same_period(const struct due *d, size_t n,
+					  const char *period, int64_t except)
+{
+	for (size_t i = 0; period && i < n; i++)
+		if (d[i].id != except && strcmp(d[i].period, period) == 0)
+			return &d[i];
+	return NULL;
+}
+
+bool members_due_differs(const struct due *old, int64_t amount,
+			 const char *currency, const char *period,
+			 const char *paid_on)
+{
+	return old->amount != amount || strcmp(old->currency, currency) != 0 ||
+	       strcmp(old->period, period) != 0 ||
+	       strcmp(old->paid_on, paid_on) != 0;
 }
 
 char *members_money(struct arena *a, int64_t minor, const char *currency)

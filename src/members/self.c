@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Self-service: a member whose account is linked to their record sees and
- * corrects it at /me, downloads everything rudder holds about them as
- * JSON, and can leave: their personal data and their account are erased,
+ * corrects it at /me, downloads everything rudder holds about them (as
+ * JSON, or a page to read and print), and can leave: their personal data and their account are erased,
  * while the record that a member existed (status history without notes,
  * dues as amounts, and in time their anonymous votes) stays.
  *
@@ -18,6 +18,7 @@
 #include "platform/outbox/outbox.h"
 #include "platform/platform.h"
 
+#include <assert.h>
 #include <string.h>
 
 /* The signed-in account's own record, or 404 page. */
@@ -71,14 +72,62 @@ static json_t *history_of(struct http_req *rq, int64_t id)
 	return arr;
 }
 
-static void me_page(struct http_req *rq, struct http_resp *rs, int status,
-		    const struct person *p, const char *error)
+/* What the member may correct, as /me's form takes it; the rest as the
+ * record holds it. */
+static void me_input(struct http_req *rq, const struct person *p,
+		     struct person_input *in)
 {
-	json_t *data = json_pack("{s:o, s:o}", "person", members_person_json(rq, p, true),
-				 "dues", dues_of(rq, p->id));
-	json_t *dues = json_object_get(data, "dues"), *d;
+	memset(in, 0, sizeof(*in));
+	in->display_name = http_field(rq, "display_name");
+	in->phone = http_field(rq, "phone");
+	in->email = http_field(rq, "email");
+	in->address = http_field(rq, "address");
+	in->workplace = http_field(rq, "workplace");
+	in->consent_phone = http_field_bool(rq, "consent_phone");
+	in->consent_sms = http_field_bool(rq, "consent_sms");
+	in->consent_email = http_field_bool(rq, "consent_email");
+	in->legal_name = p->legal_name;
+	in->birth_date = p->birth_date;
+	in->notes = p->notes;
+	in->joined_on = p->joined_on;
+	in->branch_id = p->branch_id;
+}
+
+/* The member's page; again when their form comes back (what they typed,
+ * each refusal beside its field; taken: the field whose value another
+ * record holds). */
+static void me_page(struct http_req *rq, struct http_resp *rs, int status,
+		    const struct person *p, bool again, const char *taken)
+{
+	json_t *form = http_form(rq, HTTP_POST, "/me");
+	json_t *data, *dues, *d;
 	size_t i;
 
+	assert(form);
+	if (again) {
+		struct person_input in;
+		me_input(rq, p, &in);
+		members_person_form_refusals(rq, form, &in);
+	} else {
+		http_form_value(form, "display_name", p->display_name);
+		http_form_value(form, "phone", p->phone);
+		http_form_value(form, "email", p->email);
+		http_form_value(form, "address", p->address);
+		http_form_value(form, "workplace", p->workplace);
+		http_form_checked(form, "consent_phone", p->consent_phone);
+		http_form_checked(form, "consent_sms", p->consent_sms);
+		http_form_checked(form, "consent_email", p->consent_email);
+	}
+	if (taken)
+		http_form_error(rq, form, taken,
+				N_("Someone with this phone or email is registered already."));
+	members_form_settle(form);
+	members_form_required(form, "display_name");
+	members_form_input(form, "phone", "tel");
+	members_form_input(form, "email", "email");
+	data = json_pack("{s:o, s:o, s:o}", "person", members_person_json(rq, p, true),
+			 "dues", dues_of(rq, p->id), "form", form);
+	dues = json_object_get(data, "dues");
 	/* amounts as people read them */
 	json_array_foreach(dues, i, d)
 		json_object_set_new(
@@ -86,8 +135,6 @@ static void me_page(struct http_req *rq, struct http_resp *rs, int status,
 			json_string(members_money(rq->arena,
 						  json_integer_value(json_object_get(d, "amount_minor")),
 						  json_string_value(json_object_get(d, "currency")))));
-	if (error)
-		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "members/me", N_("My membership"), data);
 }
 
@@ -100,7 +147,16 @@ void members_me_show(struct http_req *rq, struct http_resp *rs)
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id),
 		 json_pack("{s:b}", "self", 1));
-	me_page(rq, rs, 200, &p, NULL);
+	me_page(rq, rs, 200, &p, false, NULL);
+}
+
+void members_me_refused(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+
+	if (load_me(rq, rs, true, &p) != 0)
+		return;
+	me_page(rq, rs, 422, &p, true, NULL);
 }
 
 /* A member changes their name, contacts, address, workplace and
@@ -108,31 +164,17 @@ void members_me_show(struct http_req *rq, struct http_resp *rs)
 void members_me_update(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
-	struct person_input in = {0};
-	const char *field, *why;
-	int64_t *uids, id;
+	struct person_input in;
+	const char *field;
+	int64_t *uids, id, found;
 	size_t nu;
 	int rc;
 
 	if (load_me(rq, rs, true, &p) != 0)
 		return;
-	in.display_name = http_field(rq, "display_name");
-	in.phone = http_field(rq, "phone");
-	in.email = http_field(rq, "email");
-	in.address = http_field(rq, "address");
-	in.workplace = http_field(rq, "workplace");
-	in.consent_phone = http_field_bool(rq, "consent_phone");
-	in.consent_sms = http_field_bool(rq, "consent_sms");
-	in.consent_email = http_field_bool(rq, "consent_email");
-	in.legal_name = p.legal_name;
-	in.birth_date = p.birth_date;
-	in.notes = p.notes;
-	in.joined_on = p.joined_on;
-	in.branch_id = p.branch_id;
-	if ((why = members_person_check(rq->arena, &in, &field))) {
-		me_page(rq, rs, 422, &p,
-			arena_printf(rq->arena, "%s: %s", members_field_label(rq, field),
-				     tr_rq(rq, why)));
+	me_input(rq, &p, &in);
+	if (members_person_check(rq->arena, &in, &field)) {
+		me_page(rq, rs, 422, &p, true, NULL);
 		return;
 	}
 	if (members_person_unions(platform_conn(), rq->arena, p.id, &uids,
@@ -143,8 +185,13 @@ void members_me_update(struct http_req *rq, struct http_resp *rs)
 	id = p.id;
 	rc = members_write(rq, &in, uids, nu, &id);
 	if (rc == DB_CONSTRAINT) {
-		me_page(rq, rs, 409, &p,
-			tr_rq(rq, N_("Someone with this phone or email is registered already.")));
+		field = in.email && *in.email &&
+				members_person_find_contact(platform_conn(), rq->arena,
+							    in.email, NULL, &found) == DB_OK &&
+				found != p.id
+			? "email"
+			: "phone";
+		me_page(rq, rs, 409, &p, true, field);
 		return;
 	}
 	if (rc != DB_OK) {
@@ -155,17 +202,37 @@ void members_me_update(struct http_req *rq, struct http_resp *rs)
 	http_redirect(rs, "/me");
 }
 
-void members_me_data(struct http_req *rq, struct http_resp *rs)
+static json_t *applications_of(struct http_req *rq, int64_t id)
 {
-	struct person p;
+	struct application *ap;
+	size_t n;
+	json_t *arr = json_array();
+	char when[32];
+
+	if (members_applications_of(platform_conn(), rq->arena, id, &ap, &n) ==
+	    DB_OK)
+		for (size_t i = 0; i < n; i++) {
+			time_format_iso(ap[i].created_at, when, sizeof(when));
+			json_array_append_new(
+				arr, json_pack("{s:s, s:s, s:s}", "sent_at", when,
+					       "branch",
+					       members_branch_name(rq, ap[i].branch_id),
+					       "state", ap[i].state));
+		}
+	return arr;
+}
+
+/* Everything rudder holds about the member p, as /me/data.json gives it
+ * and /me/data shows it (a new object, the caller's). */
+static json_t *everything(struct http_req *rq, const struct person *p)
+{
 	struct account acc;
 	json_t *j;
 	char when[32];
 
-	if (load_me(rq, rs, true, &p) != 0)
-		return;
-	j = json_pack("{s:o, s:o, s:o}", "person", members_person_json(rq, &p, true),
-		      "status_history", history_of(rq, p.id), "dues", dues_of(rq, p.id));
+	j = json_pack("{s:o, s:o, s:o, s:o}", "person", members_person_json(rq, p, true),
+		      "status_history", history_of(rq, p->id), "dues",
+		      dues_of(rq, p->id), "applications", applications_of(rq, p->id));
 	if (account_get(platform_conn(), rq->arena, rq->user.id, &acc) == DB_OK) {
 		time_format_iso(acc.created_at, when, sizeof(when));
 		json_object_set_new(j, "account",
@@ -178,10 +245,60 @@ void members_me_data(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(j, "exported_at", json_string(when));
 	json_object_set_new(j, "note",
 			    json_string(tr_rq(rq, N_("Everything this organization's rudder holds about you. The audit log also records when your record was opened and by whom."))));
+	return j;
+}
+
+void members_me_data(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+
+	if (load_me(rq, rs, true, &p) != 0)
+		return;
 	audit_rq(rq, platform_conn(), "person.downloaded",
 		 members_person_ref(rq->arena, p.id), NULL);
-	http_json(rs, 200, j);
+	http_json(rs, 200, everything(rq, &p));
 	http_set_header(rs, "Content-Disposition", "attachment; filename=\"my-data.json\"");
+}
+
+/* The same, as a page to read, keep or print: statuses and amounts as
+ * people read them. */
+void members_me_data_page(struct http_req *rq, struct http_resp *rs)
+{
+	struct person p;
+	json_t *j, *o;
+	size_t i;
+	enum mstatus st;
+
+	if (load_me(rq, rs, true, &p) != 0)
+		return;
+	audit_rq(rq, platform_conn(), "person.downloaded",
+		 members_person_ref(rq->arena, p.id),
+		 json_pack("{s:s}", "as", "page"));
+	j = everything(rq, &p);
+	json_array_foreach(json_object_get(j, "dues"), i, o)
+		json_object_set_new(
+			o, "amount",
+			json_string(members_money(rq->arena,
+						  json_integer_value(json_object_get(o, "amount_minor")),
+						  json_string_value(json_object_get(o, "currency")))));
+	json_array_foreach(json_object_get(j, "status_history"), i, o) {
+		if (members_status_parse(json_string_value(json_object_get(o, "from")), &st) == 0)
+			json_object_set_new(o, "from", json_string(tr_rq(rq, members_status_label(st))));
+		if (members_status_parse(json_string_value(json_object_get(o, "to")), &st) == 0)
+			json_object_set_new(o, "to", json_string(tr_rq(rq, members_status_label(st))));
+	}
+	json_array_foreach(json_object_get(j, "applications"), i, o) {
+		const char *state = json_string_value(json_object_get(o, "state"));
+		json_object_set_new(
+			o, "state_label",
+			json_string(tr_rq(rq, strcmp(state, "accepted") == 0   ? N_("accepted")
+					      : strcmp(state, "rejected") == 0 ? N_("rejected")
+									       : N_("waiting"))));
+	}
+	json_object_set_new(j, "has_applications",
+			    json_boolean(json_array_size(json_object_get(j, "applications")) > 0));
+	http_page(rq, rs, 200, "members/me_data", N_("All my data"), j);
+	json_decref(j);
 }
 
 void members_me_leave_form(struct http_req *rq, struct http_resp *rs)

@@ -152,6 +152,9 @@ static const char SQL_ERASE[] =
 	"email_alias_index = NULL, phone_alias_index = NULL, "
 	"consent_phone = 0, consent_sms = 0, consent_email = 0, account_id = NULL, "
 	"updated_at = $2, erased_at = $2 WHERE id = $3";
+static const char SQL_DUE_REASONS_ERASE[] =
+	"UPDATE dues_changes SET reason_sealed = NULL "
+	"WHERE due_id IN (SELECT id FROM dues WHERE person_id = $1)";
 static const char SQL_ERASE_NOTES[] =
 	"UPDATE status_history SET note_sealed = NULL WHERE person_id = $1";
 static const char SQL_ERASE_UNIONS[] =
@@ -498,6 +501,7 @@ int members_person_erase(struct db_conn *c, int64_t id)
 	if (rc == 0)
 		return DB_NOTFOUND;
 	if (db_run(c, SQL_ERASE_NOTES, "i", id) < 0 ||
+	    db_run(c, SQL_DUE_REASONS_ERASE, "i", id) < 0 ||
 	    db_run(c, SQL_ERASE_UNIONS, "i", id) < 0 ||
 	    members_reviews_moot_all(c, id) != DB_OK)
 		return DB_ERROR;
@@ -817,24 +821,57 @@ int members_union_reps(struct db_conn *c, struct arena *a, int64_t union_id,
 
 static const char SQL_DUES_ADD[] =
 	"INSERT INTO dues (person_id, amount, currency, period, paid_on, "
-	"recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+	"recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+	"RETURNING id";
 static const char SQL_DUES_LIST[] =
 	"SELECT id, amount, currency, period, paid_on FROM dues "
-	"WHERE person_id = $1 ORDER BY paid_on DESC, id DESC";
+	"WHERE person_id = $1 AND removed_at IS NULL "
+	"ORDER BY paid_on DESC, id DESC";
+static const char SQL_DUE_GET[] =
+	"SELECT id, amount, currency, period, paid_on FROM dues "
+	"WHERE id = $1 AND person_id = $2 AND removed_at IS NULL";
+static const char SQL_DUE_CHANGE_ADD[] =
+	"INSERT INTO dues_changes (due_id, kind, amount, currency, period, "
+	"paid_on, reason_sealed, by_user, at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+static const char SQL_DUE_SET[] =
+	"UPDATE dues SET amount = $1, currency = $2, period = $3, paid_on = $4 "
+	"WHERE id = $5 AND removed_at IS NULL";
+static const char SQL_DUE_REMOVE[] =
+	"UPDATE dues SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL";
+static const char SQL_DUE_CHANGES[] =
+	"SELECT x.due_id, x.kind, x.amount, x.currency, x.period, x.paid_on, "
+	"x.reason_sealed, coalesce(u.display_name, ''), x.at "
+	"FROM dues_changes x JOIN dues d ON d.id = x.due_id "
+	"LEFT JOIN users u ON u.id = x.by_user "
+	"WHERE d.person_id = $1 ORDER BY x.id DESC";
 static const struct db_map DUE[] = {
 	DB_COL(struct due, id), DB_COL(struct due, amount),
 	DB_COL(struct due, currency), DB_COL(struct due, period),
 	DB_COL(struct due, paid_on), DB_COLS_END};
+static const struct db_map DUE_CHANGE[] = {
+	DB_COL(struct due_change, due_id), DB_COL(struct due_change, kind),
+	DB_COL(struct due_change, amount), DB_COL(struct due_change, currency),
+	DB_COL(struct due_change, period), DB_COL(struct due_change, paid_on),
+	DB_COL_FN(struct due_change, reason, unseal_col, "people.dues_reason"),
+	DB_COL(struct due_change, by), DB_COL(struct due_change, at),
+	DB_COLS_END};
 
 int members_dues_add(struct db_conn *c, int64_t person, int64_t amount,
 		     const char *currency, const char *period,
-		     const char *paid_on, int64_t by)
+		     const char *paid_on, int64_t by, int64_t *id_r)
 {
-	int rc = by ? db_run(c, SQL_DUES_ADD, "iitttii", person, amount, currency,
-			     period, paid_on, by, (int64_t)time_now())
-		    : db_run(c, SQL_DUES_ADD, "iitttni", person, amount, currency,
-			     period, paid_on, (int64_t)time_now());
-	return rc < 0 ? rc : DB_OK;
+	int64_t id = 0;
+	int rc = by ? db_int(c, &id, SQL_DUES_ADD, "iitttii", person, amount,
+			     currency, period, paid_on, by, (int64_t)time_now())
+		    : db_int(c, &id, SQL_DUES_ADD, "iitttni", person, amount,
+			     currency, period, paid_on, (int64_t)time_now());
+
+	if (rc == DB_NOTFOUND)
+		rc = DB_ERROR; /* RETURNING gave no id */
+	if (rc == DB_OK && id_r)
+		*id_r = id;
+	return rc;
 }
 
 int members_dues_list(struct db_conn *c, struct arena *a, int64_t person,
@@ -842,6 +879,77 @@ int members_dues_list(struct db_conn *c, struct arena *a, int64_t person,
 {
 	return db_rows(c, a, DUE, sizeof(**out_r), out_r, n_r, SQL_DUES_LIST,
 		       "i", person);
+}
+
+int members_due_get(struct db_conn *c, struct arena *a, int64_t person,
+		    int64_t id, struct due *out)
+{
+	return db_row(c, a, DUE, out, SQL_DUE_GET, "ii", id, person);
+}
+
+/* The values of old before a change, with why (sealed) and who (0: the
+ * command line). */
+static int due_change_add(struct db_conn *c, struct arena *a,
+			  const struct due *old, const char *kind,
+			  const char *reason, int64_t by)
+{
+	struct sealed r = seal_field(a, "dues_reason", reason);
+	struct db_stmt *st = db_prepare(c, SQL_DUE_CHANGE_ADD);
+	int rc;
+
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, 1, old->id);
+	db_bind_text(st, 2, kind);
+	db_bind_int(st, 3, old->amount);
+	db_bind_text(st, 4, old->currency);
+	db_bind_text(st, 5, old->period);
+	db_bind_text(st, 6, old->paid_on);
+	bind_sealed(st, 7, r);
+	if (by)
+		db_bind_int(st, 8, by);
+	else
+		db_bind_null(st, 8);
+	db_bind_int(st, 9, time_now());
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int members_due_correct(struct db_conn *c, struct arena *a,
+			const struct due *old, int64_t amount,
+			const char *currency, const char *period,
+			const char *paid_on, const char *reason, int64_t by)
+{
+	int rc = due_change_add(c, a, old, "corrected", reason, by);
+
+	if (rc != DB_OK)
+		return rc;
+	rc = db_run(c, SQL_DUE_SET, "ittti", amount, currency, period, paid_on,
+		    old->id);
+	if (rc < 0)
+		return rc;
+	return rc == 0 ? DB_NOTFOUND : DB_OK;
+}
+
+int members_due_remove(struct db_conn *c, struct arena *a,
+		       const struct due *old, const char *reason, int64_t by)
+{
+	int rc = due_change_add(c, a, old, "removed", reason, by);
+
+	if (rc != DB_OK)
+		return rc;
+	rc = db_run(c, SQL_DUE_REMOVE, "ii", (int64_t)time_now(), old->id);
+	if (rc < 0)
+		return rc;
+	return rc == 0 ? DB_NOTFOUND : DB_OK;
+}
+
+int members_due_changes(struct db_conn *c, struct arena *a, int64_t person,
+			struct due_change **out_r, size_t *n_r)
+{
+	return db_rows(c, a, DUE_CHANGE, sizeof(**out_r), out_r, n_r,
+		       SQL_DUE_CHANGES, "i", person);
 }
 
 /* ---- the generation of people, for other processes' indexes ---- */
@@ -1308,6 +1416,8 @@ static const char SQL_APP_LIST[] =
 	APPLICATION_SELECT "ORDER BY CASE a.state WHEN 'new' THEN 0 ELSE 1 END, "
 	"a.id DESC LIMIT 500";
 static const char SQL_APP_GET[] = APPLICATION_SELECT "WHERE a.id = $1";
+static const char SQL_APP_OF[] =
+	APPLICATION_SELECT "WHERE a.person_id = $1 ORDER BY a.id";
 static const struct db_map APPLICATION[] = {
 	DB_COL(struct application, id),
 	DB_COL(struct application, branch_id),
@@ -1375,6 +1485,13 @@ int members_application_get(struct db_conn *c, struct arena *a, int64_t id,
 			    struct application *out)
 {
 	return db_row(c, a, APPLICATION, out, SQL_APP_GET, "i", id);
+}
+
+int members_applications_of(struct db_conn *c, struct arena *a, int64_t person,
+			    struct application **out_r, size_t *n_r)
+{
+	return db_rows(c, a, APPLICATION, sizeof(**out_r), out_r, n_r,
+		       SQL_APP_OF, "i", person);
 }
 
 int members_application_reviews(struct db_conn *c, struct arena *a, int64_t app,

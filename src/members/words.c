@@ -53,6 +53,8 @@ static const struct audit_phrase phrases[] = {
 	{"person.viewed", N_("{actor} opened the record of {object}")},
 	{"person.status", N_("{actor} changed the membership of {object} from {from:status} to {to:status}")},
 	{"person.dues", N_("{actor} recorded dues of {object} for {period}")},
+	{"dues.corrected", N_("{actor} corrected a payment of {object} for {old_period}, saying why")},
+	{"dues.removed", N_("{actor} removed a payment of {object} for {period}, saying why")},
 	{"person.left", N_("{object} left and erased their record")},
 	{"person.invited", N_("{actor} invited {object} to make an account")},
 	{"person.downloaded", N_("{object} downloaded all their data")},

@@ -18,6 +18,8 @@ static const struct walk_foreign foreign[] = {
 	{"/members/{id:int}/edit", "1"},
 	{"/members/{id:int}/status", "1"},
 	{"/members/{id:int}/dues", "1"},
+	{"/members/{id:int}/dues/{due:int}", "1"},
+	{"/members/{id:int}/dues/{due:int}/remove", "1"},
 	{"/members/{id:int}/invite", "1"},
 	{"/api/v1/members/{id:int}", "1"},
 	{"/branches/{id:int}", "1"},

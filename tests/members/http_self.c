@@ -81,6 +81,59 @@ Test(self_service, a_member_sees_corrects_and_downloads_their_record)
 	cl_free(c);
 }
 
+Test(self_service, all_my_data_reads_as_a_page_and_holds_only_mine)
+{
+	struct client *c = cl_as(&S, "member", "en");
+	char *pid = srv_sql(&S, "SELECT id FROM people WHERE display_name = 'Saule M.' "
+			   "AND account_id IS NOT NULL");
+	char *other = srv_sql(&S, "SELECT display_name FROM people WHERE account_id IS NULL "
+			      "AND erased_at IS NULL ORDER BY id LIMIT 1");
+	char *n;
+	struct resp *r;
+
+	str_trim(pid);
+	str_trim(other);
+	/* an application that made them */
+	n = srv_sql(&S, "UPDATE applications SET person_id = %s, state = 'accepted' "
+		    "WHERE id = (SELECT min(id) FROM applications)", pid);
+	free(n);
+	r = cl_post(c, "/account", "display_name=Saule+(member)&lang=en");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_get(c, "/me");
+	cr_assert(strstr(r->body, "href=\"/me/data\""), "offered beside the JSON");
+	resp_free(r);
+	r = cl_get(c, "/me/data");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(str_starts(resp_header(r, "Content-Type"), "text/html"));
+	cr_assert(strstr(r->body, "Saule Mukhanova"), "the record, opened");
+	cr_assert(strstr(r->body, "+77025557710"));
+	cr_assert(strstr(r->body, "member@example.org"), "the account");
+	cr_assert(strstr(r->body, "1500.00 KZT"), "the dues, as people read them");
+	cr_assert(strstr(r->body, "Independent oil workers"), "the unions");
+	cr_assert(strstr(r->body, "h-history"), "the status history");
+	cr_assert(strstr(r->body, "h-applications"), "the application that made them");
+	cr_assert(strstr(r->body, "accepted"));
+	cr_assert(strlen(other) > 0);
+	cr_assert_null(strstr(r->body, other), "nobody else's record: %s", other);
+	resp_free(r);
+	n = srv_sql(&S, "SELECT count(*) FROM audit_log WHERE action = 'person.downloaded' "
+		    "AND object = 'person:%s'", pid);
+	cr_assert_str_eq(str_trim(n), "1", "audited like the JSON");
+	free(n);
+	cl_free(c);
+	/* someone without a record gets nobody's */
+	c = cl_new(&S);
+	cr_assert_eq(cl_login(c, "karaganda@example.org", DEMO_PASSWORD, NULL), 303);
+	r = cl_get(c, "/me/data");
+	cr_assert_null(strstr(r->body, "Mukhanova"));
+	cr_assert_null(strstr(r->body, "h-record"));
+	resp_free(r);
+	cl_free(c);
+	free(pid);
+	free(other);
+}
+
 Test(self_service, leaving_erases_the_person_and_the_account)
 {
 	struct client *c = cl_as(&S, "member", NULL);

@@ -440,3 +440,77 @@ Test(rules, a_merge_writes_the_later_record_into_the_notes_and_loses_nothing)
 			 "[merged from record 7]\nemail: qairat@example.kz");
 	arena_free(a);
 }
+
+/* ---- every refusal at once, for the forms ---- */
+
+Test(rules, a_person_is_refused_for_every_reason_at_once)
+{
+	struct arena *a = arena_new();
+	struct person_input in = {.display_name = "", .phone = "12",
+				  .email = "nope", .birth_date = "2999-01-01",
+				  .status = "emperor", .joined_on = "yesterday",
+				  .workplace = "Depot\x01"};
+	struct members_refusal r[16];
+	static const char *const want[] = {"display_name", "phone", "email",
+					   "birth_date", "workplace", "status",
+					   "joined", "branch"};
+	size_t n = members_person_refusals(a, &in, r, 16);
+	const char *field;
+
+	cr_assert_eq(n, ARRAY_LEN(want), "%zu refusals", n);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_str_eq(r[i].field, want[i], "refusal %zu", i);
+	cr_assert_str_eq(r[0].why, "is required");
+	/* fewer places than refusals: the count is still every one */
+	cr_assert_eq(members_person_refusals(a, &in, r, 2), ARRAY_LEN(want));
+	/* the single check is the first of them */
+	cr_assert_str_eq(members_person_check(a, &in, &field), "is required");
+	cr_assert_str_eq(field, "display_name");
+	/* what passes is normalized, whatever else is refused */
+	in.phone = "8 701 123 45 67";
+	members_person_refusals(a, &in, r, 16);
+	cr_assert_str_eq(in.phone, "+77011234567");
+	/* a good one has none */
+	struct person_input ok = {.display_name = "A", .branch_id = 3};
+	cr_assert_eq(members_person_refusals(a, &ok, r, 16), 0);
+	arena_free(a);
+}
+
+Test(rules, a_payment_is_refused_field_by_field)
+{
+	struct members_refusal r[4];
+	int64_t amount = 7;
+
+	cr_assert_eq(members_due_refusals("lots", "kzt", "2026-13", "2999-01-01",
+					  &amount, r, 4), 4);
+	cr_assert_str_eq(r[0].field, "amount");
+	cr_assert_str_eq(r[1].field, "currency");
+	cr_assert_str_eq(r[2].field, "period");
+	cr_assert_str_eq(r[3].field, "paid_on");
+	cr_assert_eq(amount, 0);
+	cr_assert_eq(members_due_refusals("0", "KZT", "2026", "2026-01-05", &amount,
+					  r, 4), 1);
+	cr_assert_str_eq(r[0].why, "The amount must be more than nothing.");
+	cr_assert_eq(members_due_refusals("1 500,5", "KZT", "2026-11", "2026-11-05",
+					  &amount, r, 4), 0);
+	cr_assert_eq(amount, 150050);
+}
+
+Test(rules, a_second_payment_for_a_period_is_found_and_a_change_is_seen)
+{
+	struct due d[] = {
+		{.id = 1, .amount = 100, .currency = "KZT", .period = "2026-10", .paid_on = "2026-10-02"},
+		{.id = 2, .amount = 100, .currency = "KZT", .period = "2026-11", .paid_on = "2026-11-02"},
+	};
+
+	cr_assert_eq(members_due_same_period(d, 2, "2026-11", 0), &d[1]);
+	cr_assert_null(members_due_same_period(d, 2, "2026-11", 2), "itself does not count");
+	cr_assert_null(members_due_same_period(d, 2, "2026", 0), "a year is not its months");
+	cr_assert_null(members_due_same_period(d, 0, "2026-11", 0));
+	cr_assert_null(members_due_same_period(d, 2, NULL, 0));
+	cr_assert_not(members_due_differs(&d[0], 100, "KZT", "2026-10", "2026-10-02"));
+	cr_assert(members_due_differs(&d[0], 101, "KZT", "2026-10", "2026-10-02"));
+	cr_assert(members_due_differs(&d[0], 100, "USD", "2026-10", "2026-10-02"));
+	cr_assert(members_due_differs(&d[0], 100, "KZT", "2026-09", "2026-10-02"));
+	cr_assert(members_due_differs(&d[0], 100, "KZT", "2026-10", "2026-10-03"));
+}
