@@ -85,6 +85,102 @@ Test(rules, phones_are_normalized_or_refused)
 	arena_free(a);
 }
 
+/* Behind +7 (and a number typed without +, Kazakhstan's own) there are
+ * exactly ten digits, and a refusal says so; other countries keep E.164's
+ * 8 to 15 digits in all. */
+Test(rules, a_kazakh_number_has_ten_digits_after_the_seven)
+{
+	static const struct {
+		const char *in, *out; /* out NULL: refused */
+		bool kz;              /* refused for its length in Kazakhstan */
+	} cases[] = {
+		{"+7 702 555 17 58", "+77025551758", false},
+		{"8 702 555 17 58", "+77025551758", false},
+		{"+7 702 555", NULL, true},            /* seven after +7 */
+		{"+7 702 555 17 5", NULL, true},       /* nine: one short */
+		{"+7 702 555 17 580", NULL, true},     /* eleven: one over */
+		{"+7", NULL, true},
+		{"8 702 555 17", NULL, true},          /* the domestic form, short */
+		{"8 702 555 17 58 1", NULL, true},
+		{"702 555 17 5", NULL, true},          /* 7xx without +7, short */
+		{"+44 20 7946 0958", "+442079460958", false},
+		{"+998 90 123 45 67", "+998901234567", false}, /* Uzbekistan: 12 */
+		{"+1234567", NULL, false},             /* elsewhere: too short */
+		{"6011234567", NULL, false},           /* no +, not Kazakh */
+		{"+7 702 abc", NULL, false},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = (char *)"unset";
+		const char *why = members_phone_check(a, cases[i].in, &got);
+		if (cases[i].out) {
+			cr_assert_null(why, "%s: %s", cases[i].in, why);
+			cr_assert_str_eq(got, cases[i].out, "%s", cases[i].in);
+			continue;
+		}
+		cr_assert_not_null(why, "%s -> %s", cases[i].in, got);
+		cr_assert_null(got, "%s", cases[i].in);
+		cr_assert_eq(strstr(why, "10 digits after +7") != NULL, cases[i].kz,
+			     "%s: %s", cases[i].in, why);
+	}
+	/* the record's check gives the same reason, on the phone field */
+	{
+		struct person_input in = {.display_name = "Асель", .phone = "+7 702 555",
+					  .branch_id = 1};
+		const char *field = NULL, *why = members_person_check(a, &in, &field);
+		cr_assert_str_eq(field, "phone");
+		cr_assert(why && strstr(why, "10 digits after +7"), "%s", why);
+	}
+	arena_free(a);
+}
+
+/* A Kazakh number reads in groups, +7 702 555 17 58; any other as it is
+ * stored (its grouping is its country's, which we do not guess). A tel:
+ * link takes only a number as stored, + and digits. */
+Test(rules, phones_are_shown_grouped_and_linked_as_stored)
+{
+	static const struct {
+		const char *in, *shown, *tel; /* tel NULL: no link */
+	} cases[] = {
+		{"+77025551758", "+7 702 555 17 58", "+77025551758"},
+		{"+77011234567", "+7 701 123 45 67", "+77011234567"},
+		{"+442079460958", "+442079460958", "+442079460958"},
+		{"+12345678", "+12345678", "+12345678"},
+		{"+7702555175", "+7702555175", "+7702555175"}, /* not Kazakh-shaped */
+		{"+770255517580", "+770255517580", "+770255517580"},
+		{"+7702555175x", "+7702555175x", NULL},
+		{"77025551758", "77025551758", NULL},          /* no +: not stored so */
+		{"+7 702 555 17 58", "+7 702 555 17 58", NULL}, /* spaces: not stored so */
+		{"+1234567", "+1234567", NULL},                /* too short to call */
+		{"+1234567890123456", "+1234567890123456", NULL},
+		{"javascript:alert(1)", "javascript:alert(1)", NULL},
+		{"", "", NULL},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *tel = members_phone_tel(cases[i].in);
+		cr_assert_str_eq(members_phone_display(a, cases[i].in), cases[i].shown,
+				 "%s", cases[i].in);
+		if (cases[i].tel)
+			cr_assert_str_eq(tel ? tel : "(none)", cases[i].tel, "%s",
+					 cases[i].in);
+		else
+			cr_assert_null(tel, "%s -> %s", cases[i].in, tel);
+	}
+	cr_assert_str_eq(members_phone_display(a, NULL), "");
+	cr_assert_null(members_phone_tel(NULL));
+	/* what the form normalizes, displayed, normalizes back the same */
+	{
+		char *back;
+		cr_assert_null(members_phone_check(
+			a, members_phone_display(a, "+77025551758"), &back));
+		cr_assert_str_eq(back, "+77025551758");
+	}
+	arena_free(a);
+}
+
 /* ---- dates ---- */
 
 Test(rules, dates_must_be_real_and_within_range)
