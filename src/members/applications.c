@@ -126,8 +126,19 @@ static bool join_branch_ok(struct http_req *rq, int64_t id)
 	       strcmp(b.kind, "cell") != 0;
 }
 
+/* The form, with error above it; a refused field's reason (why, a
+ * msgid) beside that field too. */
+static void join_page_at(struct http_req *rq, struct http_resp *rs, int status,
+			 const char *error, const char *field, const char *why);
+
 static void join_page(struct http_req *rq, struct http_resp *rs, int status,
 		      const char *error)
+{
+	join_page_at(rq, rs, status, error, NULL, NULL);
+}
+
+static void join_page_at(struct http_req *rq, struct http_resp *rs, int status,
+			 const char *error, const char *field, const char *why)
 {
 	unsigned char pk[INTAKE_KEY_LEN];
 	bool open = members_intake_public(platform_conn(), pk) == 0 ||
@@ -154,6 +165,7 @@ static void join_page(struct http_req *rq, struct http_resp *rs, int status,
 		json_object_set_new(data, "consent_email",
 				    json_boolean(http_field_bool(rq, "consent_email")));
 	}
+	members_mark_invalid(rq, data, field, why);
 	http_page(rq, rs, status, "members/join", N_("Join"), data);
 	json_decref(data);
 }
@@ -215,9 +227,10 @@ void members_join_submit(struct http_req *rq, struct http_resp *rs)
 	in.workplace = http_field(rq, "workplace");
 	in.branch_id = http_field_int(rq, "branch", 0);
 	if ((why = members_person_check(rq->arena, &in, &field))) {
-		join_page(rq, rs, 422,
-			  arena_printf(rq->arena, "%s: %s",
-				       members_field_label(rq, field), tr_rq(rq, why)));
+		join_page_at(rq, rs, 422,
+			     arena_printf(rq->arena, "%s: %s",
+					  members_field_label(rq, field), tr_rq(rq, why)),
+			     field, why);
 		return;
 	}
 	if ((!in.phone || !*in.phone) && (!in.email || !*in.email)) {
@@ -426,8 +439,16 @@ static void app_page(struct http_req *rq, struct http_resp *rs, int status,
 			 strcmp(ap->state, "new") == 0, "holds_key", holds, "reviews",
 			 reviews_json(rq, reviews, nreviews), "approved_by_me", mine > 0,
 			 "needed", approvals_needed(rq));
-	if (sub)
+	if (sub) {
+		/* a phone as people read it, and a link to call it */
+		const char *phone = json_string_value(json_object_get(sub, "phone"));
+		const char *tel = members_phone_tel(phone);
+		json_object_set_new(sub, "phone_display",
+				    json_string(members_phone_display(rq->arena, phone)));
+		if (tel)
+			json_object_set_new(sub, "phone_tel", json_string(tel));
 		json_object_set_new(data, "sub", sub);
+	}
 	if (ap->person_id)
 		json_object_set_new(data, "person_id", json_integer(ap->person_id));
 	if (error)

@@ -67,8 +67,16 @@ int members_write(struct http_req *rq, const struct person_input *in,
  * answers 404 and returns -1. */
 int members_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 		 bool unseal, struct person *p);
+/* A person for pages and the API; with sealed, the opened fields too,
+ * and the phone as people read it (phone_display) and, when it may be
+ * one, for a tel: link (phone_tel). */
 json_t *members_person_json(struct http_req *rq, const struct person *p,
 			    bool sealed);
+/* Puts why (a msgid, translated) under data's "invalid" object by the
+ * refused field's name, for the template to show beside the field.
+ * Nothing when either is NULL. */
+void members_mark_invalid(struct http_req *rq, json_t *data,
+			  const char *field, const char *why);
 /* The search/list query from the request's q, branch, status, union and
  * page; -1 when a filter names a branch outside the caller's reach. */
 int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r);

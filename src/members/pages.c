@@ -147,6 +147,14 @@ const char *members_branch_name(struct http_req *rq, int64_t id)
 	return out ? out : "";
 }
 
+void members_mark_invalid(struct http_req *rq, json_t *data,
+			  const char *field, const char *why)
+{
+	if (field && why)
+		json_object_set_new(data, "invalid",
+				    json_pack("{s:s}", field, tr_rq(rq, why)));
+}
+
 json_t *members_person_json(struct http_req *rq, const struct person *p,
 			    bool sealed)
 {
@@ -177,7 +185,12 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
 	json_object_set_new(o, "unions", unions);
 	if (sealed) {
 		json_object_set_new(o, "legal_name", json_string(or_empty(p->legal_name)));
+		const char *tel = members_phone_tel(p->phone);
 		json_object_set_new(o, "phone", json_string(or_empty(p->phone)));
+		json_object_set_new(o, "phone_display",
+				    json_string(members_phone_display(rq->arena, p->phone)));
+		if (tel)
+			json_object_set_new(o, "phone_tel", json_string(tel));
 		json_object_set_new(o, "email", json_string(or_empty(p->email)));
 		json_object_set_new(o, "address", json_string(or_empty(p->address)));
 		json_object_set_new(o, "birth_date", json_string(or_empty(p->birth_date)));
@@ -527,8 +540,11 @@ void members_show(struct http_req *rq, struct http_resp *rs)
 
 /* ---- new and edit ---- */
 
+/* The form, with error above it; a refused field's reason (why, a
+ * msgid) beside that field too. */
 static void form_page(struct http_req *rq, struct http_resp *rs, int status,
-		      const struct person *p, const char *error)
+		      const struct person *p, const char *error,
+		      const char *field, const char *why)
 {
 	struct mscope s;
 	json_t *data, *v;
@@ -582,6 +598,7 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 	}
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
+	members_mark_invalid(rq, data, field, why);
 	http_page(rq, rs, status, "members/form",
 		  p ? N_("Edit member") : N_("New member"), data);
 	json_decref(data);
@@ -589,7 +606,7 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 
 void members_new(struct http_req *rq, struct http_resp *rs)
 {
-	form_page(rq, rs, 200, NULL, NULL);
+	form_page(rq, rs, 200, NULL, NULL, NULL, NULL);
 }
 
 void members_edit(struct http_req *rq, struct http_resp *rs)
@@ -604,7 +621,7 @@ void members_edit(struct http_req *rq, struct http_resp *rs)
 	}
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id), NULL);
-	form_page(rq, rs, 200, &p, NULL);
+	form_page(rq, rs, 200, &p, NULL, NULL, NULL);
 }
 
 /* "Phone: is not a phone number" in the user's language */
@@ -675,19 +692,21 @@ static int write_person(struct http_req *rq, struct http_resp *rs,
 	if (!p) /* a status is set once, here; later changes have their own route */
 		w.in.status = http_field(rq, "status");
 	if ((why = members_write_check(rq, &w.in, &field))) {
-		form_page(rq, rs, 422, p, field_error(rq, field, why));
+		form_page(rq, rs, 422, p, field_error(rq, field, why), field, why);
 		return -1;
 	}
 	if (form_unions(rq, &w.uids, &w.nu) != 0) {
 		form_page(rq, rs, 422, p,
-			  field_error(rq, "unions", N_("is not a known union")));
+			  field_error(rq, "unions", N_("is not a known union")),
+			  NULL, NULL);
 		return -1;
 	}
 	w.id = w.given;
 	rc = members_write(rq, &w.in, w.uids, w.nu, &w.id);
 	if (rc == DB_CONSTRAINT) {
 		form_page(rq, rs, 409, p,
-			  tr_rq(rq, N_("Someone with this phone or email is registered already.")));
+			  tr_rq(rq, N_("Someone with this phone or email is registered already.")),
+			  NULL, NULL);
 		return -1;
 	}
 	if (rc != DB_OK) {

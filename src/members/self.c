@@ -73,7 +73,8 @@ static json_t *history_of(struct http_req *rq, int64_t id)
 }
 
 static void me_page(struct http_req *rq, struct http_resp *rs, int status,
-		    const struct person *p, const char *error)
+		    const struct person *p, const char *error,
+		    const char *field, const char *why)
 {
 	json_t *data = json_pack("{s:o, s:o}", "person", members_person_json(rq, p, true),
 				 "dues", dues_of(rq, p->id));
@@ -89,6 +90,7 @@ static void me_page(struct http_req *rq, struct http_resp *rs, int status,
 						  json_string_value(json_object_get(d, "currency")))));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
+	members_mark_invalid(rq, data, field, why);
 	http_page(rq, rs, status, "members/me", N_("My membership"), data);
 	json_decref(data);
 }
@@ -102,7 +104,7 @@ void members_me_show(struct http_req *rq, struct http_resp *rs)
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id),
 		 json_pack("{s:b}", "self", 1));
-	me_page(rq, rs, 200, &p, NULL);
+	me_page(rq, rs, 200, &p, NULL, NULL, NULL);
 }
 
 /* A member changes their name, contacts, address, workplace and
@@ -134,7 +136,8 @@ void members_me_update(struct http_req *rq, struct http_resp *rs)
 	if ((why = members_person_check(rq->arena, &in, &field))) {
 		me_page(rq, rs, 422, &p,
 			arena_printf(rq->arena, "%s: %s", members_field_label(rq, field),
-				     tr_rq(rq, why)));
+				     tr_rq(rq, why)),
+			field, why);
 		return;
 	}
 	if (members_person_unions(platform_conn(), rq->arena, p.id, &uids,
@@ -146,7 +149,8 @@ void members_me_update(struct http_req *rq, struct http_resp *rs)
 	rc = members_write(rq, &in, uids, nu, &id);
 	if (rc == DB_CONSTRAINT) {
 		me_page(rq, rs, 409, &p,
-			tr_rq(rq, N_("Someone with this phone or email is registered already.")));
+			tr_rq(rq, N_("Someone with this phone or email is registered already.")),
+			NULL, NULL);
 		return;
 	}
 	if (rc != DB_OK) {
