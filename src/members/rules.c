@@ -129,6 +129,30 @@ const char *members_phone_tel(const char *e164)
 	return e164;
 }
 
+const char *members_date_from_sheet(struct arena *a, const char *s)
+{
+	unsigned d = 0, m = 0, y = 0;
+	int nd = 0, nm = 0, ny = 0;
+	const char *p = s;
+
+	if (!s)
+		return s;
+	for (; *p >= '0' && *p <= '9' && nd < 3; p++, nd++)
+		d = d * 10 + (unsigned)(*p - '0');
+	if (*p++ != '.')
+		return s;
+	for (; *p >= '0' && *p <= '9' && nm < 3; p++, nm++)
+		m = m * 10 + (unsigned)(*p - '0');
+	if (*p++ != '.')
+		return s;
+	for (; *p >= '0' && *p <= '9' && ny < 5; p++, ny++)
+		y = y * 10 + (unsigned)(*p - '0');
+	if (*p || nd < 1 || nd > 2 || nm < 1 || nm > 2 || ny != 4)
+		return s;
+	/* a day or month out of range stays so: date_valid refuses it */
+	return arena_printf(a, "%04u-%02u-%02u", y, m, d);
+}
+
 static bool ok_line(const char *s, size_t max)
 {
 	return !s || (strlen(s) <= max && text_is_line(s, strlen(s)));

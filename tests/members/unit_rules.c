@@ -536,3 +536,155 @@ Test(rules, a_merge_writes_the_later_record_into_the_notes_and_loses_nothing)
 			 "[merged from record 7]\nemail: qairat@example.kz");
 	arena_free(a);
 }
+
+/* ---- dates as spreadsheets write them ---- */
+
+Test(rules, a_date_from_a_sheet_reads_day_first)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"01.05.2024", "2024-05-01"},
+		{"1.5.2024", "2024-05-01"},
+		{"31.12.1990", "1990-12-31"},
+		{"2024-05-01", "2024-05-01"},   /* the registry's own, as it is */
+		{"31.02.2024", "2024-02-31"},   /* converted; date_valid refuses it */
+		{"01.05.24", "01.05.24"},       /* a two-digit year: as it is */
+		{"001.05.2024", "001.05.2024"},
+		{"01.005.2024", "01.005.2024"},
+		{"01.05.20245", "01.05.20245"},
+		{"01/05/2024", "01/05/2024"},   /* day or month first? not guessed */
+		{"05.2024", "05.2024"},
+		{"01.05.2024 ", "01.05.2024 "},
+		{".05.2024", ".05.2024"},
+		{"01..2024", "01..2024"},
+		{"", ""},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_assert_str_eq(members_date_from_sheet(a, cases[i].in), cases[i].out,
+				 "%s", cases[i].in);
+	cr_assert_null(members_date_from_sheet(a, NULL));
+	cr_assert(date_valid(members_date_from_sheet(a, "08.03.1988"), true));
+	cr_assert_not(date_valid(members_date_from_sheet(a, "31.02.2024"), true));
+	arena_free(a);
+}
+
+/* ---- an import's header and the columns an officer maps ---- */
+
+Test(rules, a_header_names_a_column_in_three_languages)
+{
+	static const struct {
+		const char *header;
+		int col; /* -1: not known */
+	} cases[] = {
+		{"display_name", COL_DISPLAY}, {"Display Name", COL_DISPLAY},
+		{"Имя", COL_DISPLAY},          {"АТЫ", COL_DISPLAY},
+		{"ФИО", COL_LEGAL},            {"Ф.И.О.", COL_LEGAL},
+		{"Аты-жөні", COL_LEGAL},       {"legal_name", COL_LEGAL},
+		{"Телефон", COL_PHONE},        {"тел.", COL_PHONE},
+		{"Телефон нөмірі", COL_PHONE}, {"Эл. почта", COL_EMAIL},
+		{"эл.почта", COL_EMAIL},       {"E-mail", COL_EMAIL},
+		{"Электрондық пошта", COL_EMAIL}, {"Адрес", COL_ADDRESS},
+		{"Мекенжай", COL_ADDRESS},     {"Дата рождения", COL_BIRTH},
+		{"Туған күні", COL_BIRTH},     {"Место работы", COL_WORKPLACE},
+		{"Жұмыс орны", COL_WORKPLACE}, {"Филиал", COL_BRANCH},
+		{"Бөлімше", COL_BRANCH},       {"Профсоюз", COL_AFFIL},
+		{"Кәсіподақ", COL_AFFIL},      {"Статус", COL_STATUS},
+		{"Мәртебе", COL_STATUS},       {"Дата вступления", COL_JOINED},
+		{"Кіру күні", COL_JOINED},     {"joined", COL_JOINED},
+		{"Размер обуви", -1},          {"Тел. (рабочий)", -1},
+		{"", -1},                      {"phone2", -1},
+		{"Имя Имя", -1},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_assert_eq(members_import_header_col(a, cases[i].header), cases[i].col,
+			     "%s", cases[i].header);
+	arena_free(a);
+}
+
+Test(rules, a_file_in_russian_with_day_first_dates_reads_as_the_registrys)
+{
+	static const char csv[] =
+		"\xEF\xBB\xBF" "Имя,Телефон,Эл. почта,Филиал,Дата вступления,Дата рождения\r\n"
+		"Асель,8 702 555 17 58,asel@example.org,Актау,01.05.2024,08.03.1988\r\n"
+		"Ерлан,+7 702 555,,Актау,2024-05-02,\r\n"
+		"Дана,,,Актау,31.02.2024,\r\n";
+	struct arena *a = arena_new();
+	struct import_plan p;
+
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, NULL, &p), 0,
+		     "%s", p.fatal);
+	cr_assert_eq(p.n, 3);
+	cr_assert_null(p.rows[0].error, "%s", p.rows[0].error);
+	cr_assert_str_eq(p.rows[0].in.phone, "+77025551758");
+	cr_assert_str_eq(p.rows[0].in.joined_on, "2024-05-01");
+	cr_assert_str_eq(p.rows[0].in.birth_date, "1988-03-08");
+	cr_assert_str_eq(p.rows[0].branch, "Актау");
+	cr_assert_eq(p.rows[1].error_col, COL_PHONE);
+	cr_assert(strstr(p.rows[1].error, "10 digits after +7"), "%s", p.rows[1].error);
+	cr_assert_eq(p.rows[2].error_col, COL_JOINED);
+	cr_assert(strstr(p.rows[2].error, "DD.MM.YYYY"), "%s", p.rows[2].error);
+	arena_free(a);
+}
+
+/* A column not known stops the file, names every such column with a
+ * sample, and is read once the officer says what each holds; left out,
+ * its cells go nowhere. The choices survive their text (the upload's
+ * options). */
+Test(rules, a_column_not_known_waits_for_the_officer_to_map_it)
+{
+	static const char csv[] =
+		"Имя,Тел. (рабочий),Филиал,Размер обуви\n"
+		"Асель,8 702 555 17 58,Актау,38\n";
+	struct arena *a = arena_new();
+	struct import_plan p;
+	struct import_opts o = {0}, back = {0};
+
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, NULL, &p), -1);
+	cr_assert(p.unmapped);
+	cr_assert_eq(p.nunknown, 2);
+	cr_assert_eq(p.unknown[0].cell, 1);
+	cr_assert_str_eq(p.unknown[0].name, "Тел. (рабочий)");
+	cr_assert_str_eq(p.unknown[0].sample, "8 702 555 17 58");
+	cr_assert_eq(p.unknown[1].cell, 3);
+	cr_assert_str_eq(p.unknown[1].sample, "38");
+	cr_assert_eq(p.n, 0, "no row is read");
+	cr_assert_str_eq(p.fatal_detail, "Тел. (рабочий)");
+
+	/* one chosen, one not: still nothing */
+	cr_assert_eq(members_import_map_parse("col1=phone", &o.map), 0);
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, &o.map, &p), -1);
+	cr_assert(p.unmapped);
+	cr_assert_str_eq(p.fatal_detail, "Размер обуви");
+	/* both: the phone is read, the shoe size goes nowhere */
+	cr_assert_eq(members_import_map_parse("col3=ignore", &o.map), 0);
+	cr_assert_eq(members_import_opts_parse(members_import_opts_text(a, &o), &back), 0);
+	cr_assert_str_eq(members_import_opts_text(a, &back), "update,col1=phone,col3=ignore");
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, &back.map, &p), 0,
+		     "%s", p.fatal);
+	cr_assert_not(p.unmapped);
+	cr_assert_eq(p.n, 1);
+	cr_assert_str_eq(p.rows[0].in.phone, "+77025551758");
+	cr_assert_eq(p.col[COL_PHONE], 1);
+	for (int c = 0; c < COL__MAX; c++)
+		cr_assert_neq(p.col[c], 3, "the column left out is no column");
+	/* a choice naming a column the file has already: named twice */
+	memset(&o.map, 0, sizeof(o.map));
+	cr_assert_eq(members_import_map_parse("col1=branch", &o.map), 0);
+	cr_assert_eq(members_import_map_parse("col3=ignore", &o.map), 0);
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, &o.map, &p), -1);
+	cr_assert_str_eq(p.fatal, "a column is named twice:");
+	cr_assert_eq(p.nunknown, 2, "still listed, to choose again");
+	/* choices that are not such */
+	cr_assert_neq(members_import_map_parse("col1=shoe_size", &o.map), 0);
+	cr_assert_neq(members_import_map_parse("col64=phone", &o.map), 0);
+	cr_assert_neq(members_import_map_parse("col-1=phone", &o.map), 0);
+	cr_assert_neq(members_import_map_parse("col=phone", &o.map), 0);
+	cr_assert_neq(members_import_map_parse("1=phone", &o.map), 0);
+	cr_assert_neq(members_import_opts_parse("update,col1=nothing", &back), 0);
+	arena_free(a);
+}
