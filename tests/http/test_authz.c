@@ -193,7 +193,9 @@ static const struct {
 	{"/applications/{id:int}", "1"},
 	{"/applications/{id:int}/review", "1"},
 	/* no upload or export request exists in the demo: 404; taking
-	 * another officer's is refused in tests/members/http_transfer.c */
+	 * another officer's is refused in tests/members/http_transfer.c and
+	 * http_intl.c */
+	{"/members/import/{id:int}/map", "1"},
 	{"/members/import/{id:int}/run", "1"},
 	{"/members/export/{id:int}/approve", "1"},
 	{"/members/export/{id:int}/download", "1"},
