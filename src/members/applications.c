@@ -432,8 +432,16 @@ static void app_page(struct http_req *rq, struct http_resp *rs, int status,
 			 strcmp(ap->state, "new") == 0, "holds_key", holds, "reviews",
 			 reviews_json(rq, reviews, nreviews), "approved_by_me", mine > 0,
 			 "needed", approvals_needed(rq));
-	if (sub)
+	if (sub) {
+		/* a phone as people read it, and a link to call it */
+		const char *phone = json_string_value(json_object_get(sub, "phone"));
+		const char *tel = members_phone_tel(phone);
+		json_object_set_new(sub, "phone_display",
+				    json_string(members_phone_display(rq->arena, phone)));
+		if (tel)
+			json_object_set_new(sub, "phone_tel", json_string(tel));
 		json_object_set_new(data, "sub", sub);
+	}
 	if (ap->person_id)
 		json_object_set_new(data, "person_id", json_integer(ap->person_id));
 	if (error)

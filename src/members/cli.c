@@ -72,7 +72,7 @@ static int import_cmd(int argc, char **argv)
 		return 2;
 	}
 	a = arena_new();
-	if (members_import_parse(a, data, n, &p) != 0) {
+	if (members_import_parse(a, data, n, NULL, &p) != 0) {
 		fprintf(stderr, "rudder %s: %s: %s\n", argv[0], file,
 			members_import_fatal(a, "en", &p));
 		free(data);

@@ -37,23 +37,64 @@ static const char *const match_names[] = {"update", "fill", "skip"};
 const char *members_import_opts_text(struct arena *a,
 				     const struct import_opts *o)
 {
-	return arena_printf(a, "%s%s%s", match_names[o->on_match],
-			    o->clear_blank ? ",clear" : "", o->move ? ",move" : "");
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	buf_printf(&b, "%s%s%s", match_names[o->on_match],
+		   o->clear_blank ? ",clear" : "", o->move ? ",move" : "");
+	for (size_t i = 0; i < IMPORT_MAP_MAX; i++)
+		if (o->map.to[i])
+			buf_printf(&b, ",col%zu=%s", i,
+				   o->map.to[i] == IMPORT_IGNORE
+					   ? "ignore"
+					   : col_names[o->map.to[i] - 1]);
+	out = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+int members_import_map_parse(const char *t, struct import_map *m)
+{
+	int64_t cell;
+	const char *eq = strchr(t, '=');
+	char idx[8];
+
+	if (strncmp(t, "col", 3) != 0 || !eq || eq - t - 3 < 1 ||
+	    eq - t - 3 >= (ptrdiff_t)sizeof(idx))
+		return -1;
+	memcpy(idx, t + 3, (size_t)(eq - t - 3));
+	idx[eq - t - 3] = '\0';
+	if (str_to_i64(idx, &cell) != 0 || cell < 0 || cell >= IMPORT_MAP_MAX)
+		return -1;
+	if (strcmp(eq + 1, "ignore") == 0) {
+		m->to[cell] = IMPORT_IGNORE;
+		return 0;
+	}
+	for (int c = 0; c < COL__MAX; c++)
+		if (strcmp(eq + 1, col_names[c]) == 0) {
+			m->to[cell] = (unsigned char)(c + 1);
+			return 0;
+		}
+	return -1;
 }
 
 int members_import_opts_parse(const char *text, struct import_opts *o)
 {
-	char buf[64], *save = NULL;
+	char *buf, *save = NULL;
 	bool first = true;
+	int rc = 0;
 
 	o->on_match = IMPORT_MATCH_UPDATE;
 	o->clear_blank = o->move = false;
+	memset(&o->map, 0, sizeof(o->map));
 	if (!text || !*text)
 		return 0;
-	if (strlen(text) >= sizeof(buf))
+	if (strlen(text) >= 4096)
 		return -1;
-	strcpy(buf, text);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), first = false) {
+	buf = xstrdup(text);
+	for (char *t = strtok_r(buf, ",", &save); t && rc == 0;
+	     t = strtok_r(NULL, ",", &save), first = false) {
 		int m = -1;
 		for (int i = 0; i < (int)ARRAY_LEN(match_names); i++)
 			if (strcmp(t, match_names[i]) == 0)
@@ -65,14 +106,16 @@ int members_import_opts_parse(const char *text, struct import_opts *o)
 		else if (strcmp(t, "move") == 0)
 			o->move = true;
 		else
-			return -1;
+			rc = members_import_map_parse(t, &o->map);
 	}
-	return 0;
+	free(buf);
+	return rc;
 }
 
 struct parse {
 	struct import_plan *p;
-	bool header_done;
+	const struct import_map *map;
+	bool header_done, sampled;
 	size_t ncols;
 };
 
@@ -100,9 +143,75 @@ static int unusable(struct import_plan *p, size_t line, const char *msgid,
 	return 1;
 }
 
+/* The names a header may give each column, besides its own: English,
+ * Russian and Kazakh, as spreadsheets kept by hand name them. Compared
+ * folded (lower case in the three alphabets) and without spaces, dots,
+ * dashes, underscores and colons: "Эл. почта", "эл.почта" and "E-mail"
+ * are all found. */
+static const char *const synonyms[COL__MAX][10] = {
+	[COL_DISPLAY] = {"name", "имя", "аты", "псевдоним", "отображаемое имя",
+			 "көрсетілетін аты"},
+	[COL_LEGAL] = {"legal name", "full name", "фио", "ф.и.о.", "полное имя",
+		       "фамилия имя отчество", "аты-жөні", "толық аты-жөні",
+		       "тегі аты әкесінің аты"},
+	[COL_PHONE] = {"telephone", "mobile", "телефон", "тел", "мобильный",
+		       "номер телефона", "телефон нөмірі", "ұялы телефон"},
+	[COL_EMAIL] = {"email", "e-mail", "mail", "эл. почта", "электронная почта",
+		       "почта", "эл. пошта", "электрондық пошта", "пошта"},
+	[COL_ADDRESS] = {"адрес", "мекенжай", "мекен-жай"},
+	[COL_BIRTH] = {"birth date", "date of birth", "born", "дата рождения",
+		       "туған күні", "туған күн"},
+	[COL_WORKPLACE] = {"work", "employer", "место работы", "работа",
+			   "жұмыс орны", "жұмыс"},
+	[COL_BRANCH] = {"филиал", "отделение", "ячейка", "бөлімше", "филиалы",
+			"бөлім"},
+	[COL_AFFIL] = {"unions", "union", "профсоюз", "профсоюзы", "кәсіподақ",
+		       "кәсіподақтар"},
+	[COL_STATUS] = {"статус", "мәртебе", "мәртебесі"},
+	[COL_JOINED] = {"join date", "joined on", "member since", "дата вступления",
+			"вступил", "кіру күні", "мүше болған күні",
+			"мүшелікке кірген күні"},
+};
+
+/* A header's text as it is compared: folded, without separators. */
+static char *header_key(struct arena *a, const char *s)
+{
+	char *f = text_fold(a, s), *w = f;
+
+	for (const char *r = f; *r; r++)
+		if (!strchr(" .-_:\t", *r))
+			*w++ = *r;
+	*w = '\0';
+	return f;
+}
+
+int members_import_header_col(struct arena *a, const char *header)
+{
+	const char *key = header_key(a, header);
+
+	if (!*key)
+		return -1;
+	for (int c = 0; c < COL__MAX; c++) {
+		if (strcmp(key, header_key(a, col_names[c])) == 0)
+			return c;
+		for (size_t k = 0; k < ARRAY_LEN(synonyms[c]) && synonyms[c][k]; k++)
+			if (strcmp(key, header_key(a, synonyms[c][k])) == 0)
+				return c;
+	}
+	return -1;
+}
+
+/* A cell's text fit to show on a page, else "". */
+static const char *showable(const char *s)
+{
+	return s && strlen(s) <= 80 && text_is_line(s, strlen(s)) ? s : "";
+}
+
 static int on_header(struct parse *x, const struct csv_row *row)
 {
 	struct import_plan *p = x->p;
+	const char *twice = NULL;
+	size_t cap = 0;
 
 	for (int c = 0; c < COL__MAX; c++)
 		p->col[c] = -1;
@@ -110,30 +219,55 @@ static int on_header(struct parse *x, const struct csv_row *row)
 		return unusable(p, row->line, N_("the header has too many columns"), NULL);
 	for (size_t i = 0; i < row->n; i++) {
 		char *name = str_trim(arena_strdup(p->a, csv_unguard(row->fields[i])));
-		int found = -1;
-		str_ascii_lower(name);
-		for (int c = 0; c < COL__MAX; c++)
-			if (strcmp(name, col_names[c]) == 0)
-				found = c;
-		if (found < 0)
-			return unusable(p, row->line,
-					N_("unknown column (the columns are display_name, legal_name, phone, email, address, birth_date, workplace, branch, affiliations, status, joined):"),
-					text_is_line(name, strlen(name)) && strlen(name) < 80
-						? name
-						: "?");
-		if (p->col[found] >= 0)
-			return unusable(p, row->line, N_("a column is named twice:"),
-					col_names[found]);
+		int found = members_import_header_col(p->a, name);
+		if (found < 0) {
+			struct import_unknown *u;
+			p->unknown = arena_grow(p->a, p->unknown, p->nunknown, &cap,
+						sizeof(*p->unknown));
+			u = &p->unknown[p->nunknown++];
+			u->cell = i;
+			u->name = *showable(name) ? name : "?";
+			u->sample = "";
+			u->to = x->map && i < IMPORT_MAP_MAX ? x->map->to[i] : 0;
+			if (u->to == 0)
+				p->unmapped = true;
+			if (u->to == 0 || u->to == IMPORT_IGNORE)
+				continue;
+			found = u->to - 1;
+		}
+		if (p->col[found] >= 0 && !twice)
+			twice = col_names[found];
 		p->col[found] = (int)i;
 	}
+	x->ncols = row->n;
+	x->header_done = true;
+	if (p->unmapped) {
+		for (size_t k = 0; k < p->nunknown; k++)
+			if (p->unknown[k].to == 0)
+				return unusable(p, row->line,
+						N_("unknown column (the columns are display_name, legal_name, phone, email, address, birth_date, workplace, branch, affiliations, status, joined):"),
+						p->unknown[k].name);
+	}
+	if (twice)
+		return unusable(p, row->line, N_("a column is named twice:"), twice);
 	if (p->col[COL_DISPLAY] < 0 && p->col[COL_LEGAL] < 0)
 		return unusable(p, row->line,
 				N_("a column display_name or legal_name is needed"), NULL);
 	if (p->col[COL_BRANCH] < 0)
 		return unusable(p, row->line, N_("a column branch is needed"), NULL);
-	x->ncols = row->n;
-	x->header_done = true;
 	return 0;
+}
+
+/* The first row's cells under the columns not known, to show beside
+ * them when the officer chooses what they hold. */
+static void take_samples(struct import_plan *p, const struct csv_row *row)
+{
+	for (size_t k = 0; k < p->nunknown; k++) {
+		struct import_unknown *u = &p->unknown[k];
+		if (u->cell < row->n)
+			u->sample = showable(str_trim(arena_strdup(
+				p->a, csv_unguard(row->fields[u->cell]))));
+	}
 }
 
 /* Repeats are looked up in a hash of contacts, not by scanning: a
@@ -232,6 +366,9 @@ static int on_data(struct parse_full *f, const struct csv_row *row)
 	r->in.workplace = cell(a, row, col[COL_WORKPLACE]);
 	r->in.status = cell(a, row, col[COL_STATUS]);
 	r->in.joined_on = cell(a, row, col[COL_JOINED]);
+	/* dates as spreadsheets here write them: DD.MM.YYYY */
+	r->in.birth_date = members_date_from_sheet(a, r->in.birth_date);
+	r->in.joined_on = members_date_from_sheet(a, r->in.joined_on);
 	r->branch = cell(a, row, col[COL_BRANCH]);
 	/* an empty cell, to tell "leave it" from "what it says" when the
 	 * row matches a member already */
@@ -258,6 +395,9 @@ static int on_data(struct parse_full *f, const struct csv_row *row)
 				c = k;
 		if (strcmp(field, "joined") == 0)
 			c = COL_JOINED;
+		/* a file may say the date either way */
+		if (c == COL_BIRTH || c == COL_JOINED)
+			why = N_("is not a date in the past (DD.MM.YYYY or YYYY-MM-DD)");
 		refuse(r, c, why);
 		goto done;
 	}
@@ -307,15 +447,25 @@ static int on_row(void *arg, const struct csv_row *row)
 {
 	struct parse_full *f = arg;
 
-	if (!f->x.header_done)
-		return on_header(&f->x, row);
+	if (!f->x.header_done) {
+		/* a header unusable only for columns not known goes on to
+		 * the first row, for samples of them */
+		int rc = on_header(&f->x, row);
+		return f->x.p->fatal && !f->x.p->nunknown ? rc : 0;
+	}
+	if (f->x.p->nunknown && !f->x.sampled && !(row->n == 1 && row->lens[0] == 0)) {
+		take_samples(f->x.p, row);
+		f->x.sampled = true;
+	}
+	if (f->x.p->fatal)
+		return 1;
 	return on_data(f, row);
 }
 
 int members_import_parse(struct arena *a, const char *data, size_t n,
-			 struct import_plan *p)
+			 const struct import_map *map, struct import_plan *p)
 {
-	struct parse_full f = {.x = {.p = p}};
+	struct parse_full f = {.x = {.p = p, .map = map}};
 	const char *why = NULL;
 	size_t line = 0;
 

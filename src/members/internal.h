@@ -39,6 +39,10 @@ void members_index_current(void);
 /* ---- rules.c: rules that need no database and no HTTP ----
  * (with members_person_check, members_phone_normalize, date_valid,
  * members_due_check and the mstatus_ functions of members.h) */
+/* A date as spreadsheets in Kazakhstan write it, DD.MM.YYYY (or D.M.YYYY),
+ * as the registry keeps it, YYYY-MM-DD (arena-owned); anything else is
+ * returned as it is (borrowed), for date_valid to judge. */
+const char *members_date_from_sheet(struct arena *a, const char *s);
 /* "2000.50 KZT" from minor units (arena-owned). */
 char *members_money(struct arena *a, int64_t minor, const char *currency);
 /* "2000", "2 000", "2000.50" or "2000,5" -> minor units in *out_r: 0, or
@@ -87,6 +91,9 @@ int members_write(struct http_req *rq, const struct person_input *in,
  * answers 404 and returns -1. */
 int members_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 		 bool unseal, struct person *p);
+/* A person for pages and the API; with sealed, the opened fields too,
+ * and the phone as people read it (phone_display) and, when it may be
+ * one, for a tel: link (phone_tel). */
 json_t *members_person_json(struct http_req *rq, const struct person *p,
 			    bool sealed);
 /* The search/list query from the request's q, branch, status, union and
@@ -211,6 +218,26 @@ enum {
 };
 enum { IMPORT_CREATED = 1, IMPORT_UPDATED, IMPORT_UNCHANGED, IMPORT_SKIPPED,
        IMPORT__MAX };
+/* A header names a column by its name (display_name) or a synonym in
+ * English, Russian or Kazakh ("Имя", "Аты", "Телефон", "Эл. почта",
+ * "Филиал", "Бөлімше", "Дата вступления", ...): COL_*, or -1. */
+int members_import_header_col(struct arena *a, const char *header);
+/* What the officer chose for each header cell the importer does not know
+ * (by the cell's index): 0 nothing yet, 1 + COL_* that column, or
+ * IMPORT_IGNORE, left out. A file with a column nobody chose for is not
+ * imported: no column is dropped unasked. */
+#define IMPORT_MAP_MAX 64 /* a header's cells, at most (csv.c) */
+#define IMPORT_IGNORE (COL__MAX + 1)
+struct import_map {
+	unsigned char to[IMPORT_MAP_MAX];
+};
+/* A header cell the importer does not know. */
+struct import_unknown {
+	size_t cell;        /* its index in the header */
+	const char *name;   /* as the header says it ("?" when unreadable) */
+	const char *sample; /* the first row's cell, "" when none or unreadable */
+	int to;             /* the map's choice: 0, 1 + COL_*, IMPORT_IGNORE */
+};
 /* What a row that matches a member already (same phone or email) does. */
 enum import_match {
 	IMPORT_MATCH_UPDATE, /* what the file says replaces what the record has */
@@ -383,6 +410,10 @@ struct import_plan {
 	size_t n, cap;
 	size_t refused;
 	size_t counts[IMPORT__MAX]; /* by IMPORT_* */
+	/* the header cells not known, mapped or not (arena array) */
+	struct import_unknown *unknown;
+	size_t nunknown;
+	bool unmapped; /* some of them have no choice: fatal is set */
 	bool undone;      /* dry run, or all-or-nothing with refusals */
 	/* the file is unusable: why (msgid), where (0: the whole file), and
 	 * what (a column's name) */
@@ -397,6 +428,8 @@ struct import_opts {
 	 * it); the member moves to the row's branch only with move */
 	enum import_match on_match;
 	bool clear_blank, move;
+	/* the columns the officer mapped (members_import_parse's map) */
+	struct import_map map;
 	/* keep what each of the first `changes` matched rows changes, for
 	 * the preview (0: none) */
 	size_t changes;
@@ -408,10 +441,14 @@ struct import_opts {
 };
 const char *members_import_col_name(int col);
 /* The choices of import_opts as text ("update", "fill,clear",
- * "skip,move") and back; -1 when the text is not such. */
+ * "skip,move", "update,col3=phone,col4=ignore") and back; -1 when the
+ * text is not such. */
 const char *members_import_opts_text(struct arena *a,
 				     const struct import_opts *o);
 int members_import_opts_parse(const char *text, struct import_opts *o);
+/* One choice, "col3=phone" or "col3=ignore", into m: 0, or -1 when the
+ * text is not such. */
+int members_import_map_parse(const char *choice, struct import_map *m);
 /* An uploaded file waiting for its import (an hour: ttl), sealed, its
  * uploader's only, with the options its preview used. */
 int members_import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
@@ -422,10 +459,18 @@ int members_import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 int members_import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
 			      int64_t user, int64_t ttl, const char **text_r,
 			      const char **options_r);
+/* Keeps new options with user's upload id (the columns they mapped):
+ * DB_OK, DB_NOTFOUND when it is not theirs, or negative. */
+int members_import_upload_set_options(struct db_conn *c, int64_t id,
+				      int64_t user, const char *options);
 /* Drops upload id (0: none) and every upload older than ttl. */
 int members_import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl);
+/* Reads a file (no database): 0, or -1 with p->fatal set. map (NULL:
+ * none) gives the columns of header cells not known; any left without a
+ * choice make the file unusable (p->unmapped, p->unknown lists them
+ * all, with the first row's cells as samples). */
 int members_import_parse(struct arena *a, const char *data, size_t n,
-			 struct import_plan *p);
+			 const struct import_map *map, struct import_plan *p);
 int members_import_apply(struct db_conn *c, struct import_plan *p,
 			 const struct import_opts *o);
 /* Why the file is unusable, in a language: "line 1: ...". */
@@ -575,6 +620,7 @@ int64_t members_generation(struct db_conn *c);
 /* transfer.c: import and export pages */
 void members_import_form(struct http_req *rq, struct http_resp *rs);
 void members_import_preview(struct http_req *rq, struct http_resp *rs);
+void members_import_map(struct http_req *rq, struct http_resp *rs);
 void members_import_run(struct http_req *rq, struct http_resp *rs);
 void members_export_form(struct http_req *rq, struct http_resp *rs);
 void members_export_start(struct http_req *rq, struct http_resp *rs);

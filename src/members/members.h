@@ -93,8 +93,21 @@ struct members_refusal {
  * place, as members_person_check does. */
 size_t members_person_refusals(struct arena *a, struct person_input *in,
 			       struct members_refusal *out, size_t cap);
-/* Phone "+7 701 123-45-67" / "8 701 1234567" -> "+77011234567", or NULL. */
+/* Phone "+7 701 123-45-67" / "8 701 1234567" -> "+77011234567" in
+ * *out_r (arena-owned): NULL, or a msgid saying why it is not a phone
+ * number (*out_r NULL). A number with +7, or without a + (Kazakhstan's
+ * own, "8 7xx..."), must have exactly ten digits after the 7; any other
+ * country's 8 to 15 digits in all (E.164). */
+const char *members_phone_check(struct arena *a, const char *in, char **out_r);
+/* members_phone_check's number, or NULL when refused. */
 char *members_phone_normalize(struct arena *a, const char *in);
+/* A stored number as people read it: "+77025551758" -> "+7 702 555 17
+ * 58" (arena-owned); any other country's, or anything not stored so,
+ * as it is (borrowed). "" for NULL. */
+const char *members_phone_display(struct arena *a, const char *e164);
+/* The stored number for a tel: link, when it is "+" and 8 to 15 digits
+ * (borrowed), else NULL: no link. */
+const char *members_phone_tel(const char *e164);
 
 /* Creates a person (after members_person_check). DB_OK and *id_r; DB_CONSTRAINT
  * when the email or phone belongs to someone else already. */

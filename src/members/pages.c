@@ -228,7 +228,12 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
 	json_object_set_new(o, "unions", unions);
 	if (sealed) {
 		json_object_set_new(o, "legal_name", json_string(or_empty(p->legal_name)));
+		const char *tel = members_phone_tel(p->phone);
 		json_object_set_new(o, "phone", json_string(or_empty(p->phone)));
+		json_object_set_new(o, "phone_display",
+				    json_string(members_phone_display(rq->arena, p->phone)));
+		if (tel)
+			json_object_set_new(o, "phone_tel", json_string(tel));
 		json_object_set_new(o, "email", json_string(or_empty(p->email)));
 		json_object_set_new(o, "address", json_string(or_empty(p->address)));
 		json_object_set_new(o, "birth_date", json_string(or_empty(p->birth_date)));
@@ -744,7 +749,12 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 		static const char *const keep[] = {"legal_name", "phone", "email",
 						   "address", "birth_date",
 						   "workplace", "notes"};
-		const char *v[] = {p->legal_name, p->phone, p->email, p->address,
+		/* the phone as people read it; it normalizes back the same */
+		const char *v[] = {p->legal_name,
+				   p->phone && *p->phone
+					   ? members_phone_display(rq->arena, p->phone)
+					   : p->phone,
+				   p->email, p->address,
 				   p->birth_date, p->workplace, p->notes};
 		http_form_value(form, "display_name", p->display_name);
 		for (size_t i = 0; i < ARRAY_LEN(keep); i++)
@@ -1116,7 +1126,6 @@ static void due_page(struct http_req *rq, struct http_resp *rs, int status,
 			 "amount", members_money(rq->arena, d->amount, d->currency),
 			 "period", d->period, "paid_on", d->paid_on);
 	http_page(rq, rs, status, "members/due", N_("A payment"), data);
-	json_decref(data);
 }
 
 void members_due_form(struct http_req *rq, struct http_resp *rs)

@@ -183,6 +183,12 @@ static const struct field upload_fields[] = {
 	{.name = "move", .type = F_BOOL},
 	{0},
 };
+/* a choice per column not known: "col3=phone", "col4=ignore" */
+static const struct field import_map_fields[] = {
+	{.name = "map", .type = F_LINE, .max_len = 40, .multi = true,
+	 .label = N_("Column")},
+	{0},
+};
 static const struct field import_run_fields[] = {
 	{.name = "all_or_nothing", .type = F_BOOL},
 	{0},
@@ -223,6 +229,10 @@ static const struct route routes[] = {
 	 .handler = members_import_preview, .perm = PERM_MEMBERS_WRITE,
 	 .flags = ROUTE_UPLOAD, .fields = upload_fields,
 	 .summary = "check an uploaded CSV and preview it"},
+	{.method = HTTP_POST, .pattern = "/members/import/{id:int}/map",
+	 .handler = members_import_map, .perm = PERM_MEMBERS_WRITE,
+	 .fields = import_map_fields,
+	 .summary = "say what the columns of an upload not known hold"},
 	{.method = HTTP_POST, .pattern = "/members/import/{id:int}/run",
 	 .handler = members_import_run, .perm = PERM_MEMBERS_WRITE,
 	 .fields = import_run_fields, .summary = "import a previewed CSV"},

@@ -45,35 +45,112 @@ int members_status_parse(const char *s, enum mstatus *out_r)
 
 /* ---- checks ---- */
 
-char *members_phone_normalize(struct arena *a, const char *in)
+/* The Kazakh (and Russian) plan behind +7: ten digits after the 7. */
+#define KZ_DIGITS 11
+
+const char *members_phone_check(struct arena *a, const char *in, char **out_r)
 {
+	static const char *const not_phone =
+		N_("is not a phone number (like +7 701 123 45 67)");
+	static const char *const kz_length =
+		N_("is not a phone number: numbers in Kazakhstan have 10 digits after +7 (like +7 701 123 45 67)");
 	char digits[24];
 	size_t n = 0;
 	bool plus = false;
 
+	*out_r = NULL;
 	for (const char *p = in; *p; p++) {
 		if (*p >= '0' && *p <= '9') {
 			if (n >= sizeof(digits) - 1)
-				return NULL;
+				return not_phone;
 			digits[n++] = *p;
 		} else if (*p == '+' && n == 0 && !plus) {
 			plus = true;
 		} else if (*p != ' ' && *p != '-' && *p != '(' && *p != ')' &&
 			   *p != '.') {
-			return NULL;
+			return not_phone;
 		}
 	}
 	digits[n] = '\0';
-	/* Kazakhstan's domestic 8 7xx... is +7 7xx... */
-	if (!plus && n == 11 && digits[0] == '8')
-		return arena_printf(a, "+7%s", digits + 1);
-	if (!plus && n == 11 && digits[0] == '7')
-		return arena_printf(a, "+%s", digits);
-	if (!plus && n == 10 && digits[0] == '7')
-		return arena_printf(a, "+7%s", digits);
-	if (plus && n >= 8 && n <= 15)
-		return arena_printf(a, "+%s", digits);
+	if (n == 0)
+		return not_phone;
+	if (!plus) {
+		/* without +, a number is Kazakhstan's: the domestic 8 7xx...,
+		 * 7 7xx..., or the ten digits alone (7xx...) */
+		if (n == KZ_DIGITS && (digits[0] == '8' || digits[0] == '7')) {
+			*out_r = arena_printf(a, "+7%s", digits + 1);
+			return NULL;
+		}
+		if (n == KZ_DIGITS - 1 && digits[0] == '7') {
+			*out_r = arena_printf(a, "+7%s", digits);
+			return NULL;
+		}
+		return digits[0] == '8' || digits[0] == '7' ? kz_length : not_phone;
+	}
+	if (digits[0] == '7') {
+		if (n != KZ_DIGITS)
+			return kz_length;
+	} else if (n < 8 || n > 15) {
+		return not_phone; /* E.164: at most 15 digits */
+	}
+	*out_r = arena_printf(a, "+%s", digits);
 	return NULL;
+}
+
+char *members_phone_normalize(struct arena *a, const char *in)
+{
+	char *out;
+
+	return members_phone_check(a, in, &out) ? NULL : out;
+}
+
+const char *members_phone_display(struct arena *a, const char *e164)
+{
+	size_t n;
+
+	if (!e164)
+		return "";
+	n = strlen(e164);
+	if (n != KZ_DIGITS + 1 || e164[0] != '+' || e164[1] != '7' ||
+	    strspn(e164 + 1, "0123456789") != KZ_DIGITS)
+		return e164;
+	/* +7 702 555 17 58: the code, the area or operator, three, two, two */
+	return arena_printf(a, "+7 %.3s %.3s %.2s %.2s", e164 + 2, e164 + 5,
+			    e164 + 8, e164 + 10);
+}
+
+const char *members_phone_tel(const char *e164)
+{
+	size_t n = e164 ? strlen(e164) : 0;
+
+	if (n < 9 || n > 16 || e164[0] != '+' ||
+	    strspn(e164 + 1, "0123456789") != n - 1)
+		return NULL;
+	return e164;
+}
+
+const char *members_date_from_sheet(struct arena *a, const char *s)
+{
+	unsigned d = 0, m = 0, y = 0;
+	int nd = 0, nm = 0, ny = 0;
+	const char *p = s;
+
+	if (!s)
+		return s;
+	for (; *p >= '0' && *p <= '9' && nd < 3; p++, nd++)
+		d = d * 10 + (unsigned)(*p - '0');
+	if (*p++ != '.')
+		return s;
+	for (; *p >= '0' && *p <= '9' && nm < 3; p++, nm++)
+		m = m * 10 + (unsigned)(*p - '0');
+	if (*p++ != '.')
+		return s;
+	for (; *p >= '0' && *p <= '9' && ny < 5; p++, ny++)
+		y = y * 10 + (unsigned)(*p - '0');
+	if (*p || nd < 1 || nd > 2 || nm < 1 || nm > 2 || ny != 4)
+		return s;
+	/* a day or month out of range stays so: date_valid refuses it */
+	return arena_printf(a, "%04u-%02u-%02u", y, m, d);
 }
 
 static bool ok_line(const char *s, size_t max)
@@ -113,10 +190,10 @@ size_t members_person_refusals(struct arena *a, struct person_input *in,
 	if (!ok_line(in->legal_name, MEMBERS_MAX_LEGAL_NAME))
 		refuse(out, cap, &n, "legal_name", bad_text);
 	if (in->phone && *in->phone) {
-		char *p = members_phone_normalize(a, in->phone);
-		if (!p)
-			refuse(out, cap, &n, "phone",
-			       N_("is not a phone number (like +7 701 123 45 67)"));
+		char *p;
+		const char *why = members_phone_check(a, in->phone, &p);
+		if (why)
+			refuse(out, cap, &n, "phone", why);
 		else
 			in->phone = p;
 	}

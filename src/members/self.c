@@ -110,7 +110,10 @@ static void me_page(struct http_req *rq, struct http_resp *rs, int status,
 		members_person_form_refusals(rq, form, &in);
 	} else {
 		http_form_value(form, "display_name", p->display_name);
-		http_form_value(form, "phone", p->phone);
+		http_form_value(form, "phone",
+				p->phone && *p->phone
+					? members_phone_display(rq->arena, p->phone)
+					: p->phone);
 		http_form_value(form, "email", p->email);
 		http_form_value(form, "address", p->address);
 		http_form_value(form, "workplace", p->workplace);
@@ -298,7 +301,6 @@ void members_me_data_page(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(j, "has_applications",
 			    json_boolean(json_array_size(json_object_get(j, "applications")) > 0));
 	http_page(rq, rs, 200, "members/me_data", N_("All my data"), j);
-	json_decref(j);
 }
 
 void members_me_leave_form(struct http_req *rq, struct http_resp *rs)

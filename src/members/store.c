@@ -1556,6 +1556,8 @@ static const char SQL_UP_ADD[] =
 static const char SQL_UP_GET[] =
 	"SELECT data_sealed, options FROM import_uploads WHERE id = $1 "
 	"AND user_id = $2 AND created_at > $3";
+static const char SQL_UP_OPTIONS[] =
+	"UPDATE import_uploads SET options = $1 WHERE id = $2 AND user_id = $3";
 static const char SQL_UP_DEL[] =
 	"DELETE FROM import_uploads WHERE id = $1 OR created_at <= $2";
 struct upload_row {
@@ -1597,6 +1599,13 @@ int members_import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
 	*text_r = u.text;
 	*options_r = u.options;
 	return DB_OK;
+}
+
+int members_import_upload_set_options(struct db_conn *c, int64_t id,
+				      int64_t user, const char *options)
+{
+	int rc = db_run(c, SQL_UP_OPTIONS, "tii", options, id, user);
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
 }
 
 int members_import_upload_drop(struct db_conn *c, int64_t id, int64_t ttl)

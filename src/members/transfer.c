@@ -136,6 +136,23 @@ static json_t *report_json(struct http_req *rq, const struct import_plan *p)
 			 (json_int_t)p->refused, "more", p->n > shown + p->refused);
 }
 
+/* The columns the officer mapped, for the preview: header, and the
+ * column it became or "left out". */
+static json_t *mapped_json(struct http_req *rq, const struct import_plan *p)
+{
+	json_t *arr = json_array();
+
+	for (size_t k = 0; k < p->nunknown; k++) {
+		const struct import_unknown *u = &p->unknown[k];
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s}", "name", u->name, "to",
+				       u->to == IMPORT_IGNORE
+					       ? tr_rq(rq, N_("left out"))
+					       : col_label(rq, members_import_col_name(u->to - 1))));
+	}
+	return arr;
+}
+
 static void import_error(struct http_req *rq, struct http_resp *rs, int status,
 			 const char *msg)
 {
@@ -144,17 +161,92 @@ static void import_error(struct http_req *rq, struct http_resp *rs, int status,
 	http_page(rq, rs, status, "members/import", N_("Import members"), data);
 }
 
+/* The mapping step: each column of the upload the importer does not
+ * know, with a sample, and a choice of the column it is or "leave it
+ * out", the officer's earlier choice selected. 422: nothing can be
+ * imported until every one is chosen. */
+static void map_page(struct http_req *rq, struct http_resp *rs, int64_t id,
+		     const struct import_plan *p, const char *error)
+{
+	json_t *cols = json_array(), *data;
+
+	for (size_t k = 0; k < p->nunknown; k++) {
+		const struct import_unknown *u = &p->unknown[k];
+		json_t *opts = json_array();
+		for (int c = 0; c < COL__MAX; c++)
+			json_array_append_new(
+				opts, json_pack("{s:s, s:s, s:b}", "value",
+						members_import_col_name(c), "label",
+						col_label(rq, members_import_col_name(c)),
+						"selected", u->to == c + 1));
+		json_array_append_new(
+			cols, json_pack("{s:I, s:s, s:s, s:o, s:b}", "cell",
+					(json_int_t)u->cell, "name", u->name, "sample",
+					u->sample, "options", opts, "ignore",
+					u->to == IMPORT_IGNORE));
+	}
+	data = json_pack("{s:I, s:o, s:s}", "upload", (json_int_t)id, "columns", cols,
+			 "error", error);
+	http_page(rq, rs, 422, "members/import_map", N_("Import members"), data);
+}
+
+/* Why a file cannot be imported yet, in the reader's language. */
+static const char *cannot(struct http_req *rq, const struct import_plan *p)
+{
+	if (p->unmapped)
+		return arena_printf(
+			rq->arena, "%s %s",
+			tr_rq(rq, N_("Choose what each column holds, or leave it out: nothing is imported until every column is chosen.")),
+			members_import_fatal(rq->arena, rq->lang, p));
+	return arena_printf(rq->arena, "%s %s",
+			    tr_rq(rq, N_("This file cannot be imported:")),
+			    members_import_fatal(rq->arena, rq->lang, p));
+}
+
+/* A parsed file checked as a dry run within the officer's branches,
+ * audited, and shown as a preview; the upload (id, or a new one of data
+ * when 0) keeps the choices o, so the import does what was shown. */
+static void preview(struct http_req *rq, struct http_resp *rs,
+		    struct import_plan *p, struct import_opts *o, int64_t id,
+		    const char *data, size_t n)
+{
+	struct db_conn *c = platform_conn();
+	const char *opts = members_import_opts_text(rq->arena, o);
+	json_t *page;
+
+	if (members_import_apply(c, p, o) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	/* a preview is a lookup of every row's phone and email: audited,
+	 * with what it would do (the counts are all the officer saw) */
+	if (audit_rq(rq, c, "members.import.previewed", "",
+		     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)p->n,
+			       "created", (json_int_t)p->counts[IMPORT_CREATED], "updated",
+			       (json_int_t)p->counts[IMPORT_UPDATED], "unchanged",
+			       (json_int_t)p->counts[IMPORT_UNCHANGED], "refused",
+			       (json_int_t)p->refused)) != DB_OK ||
+	    (id ? members_import_upload_set_options(c, id, rq->user.id, opts)
+		: members_import_upload_add(c, rq->arena, rq->user.id, data, n, opts,
+					    UPLOAD_TTL, &id)) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	page = json_pack("{s:o, s:I, s:o, s:o, s:b}", "report", report_json(rq, p),
+			 "upload", (json_int_t)id, "opts", opts_json(rq, o), "mapped",
+			 mapped_json(rq, p), "has_mapped", p->nunknown > 0);
+	http_page(rq, rs, 200, "members/import_preview", N_("Import members"), page);
+}
+
 void members_import_preview(struct http_req *rq, struct http_resp *rs)
 {
 	const struct upload *f = http_file(rq, "file");
-	struct db_conn *c = platform_conn();
 	struct contact_view view = members_contact_view_of(rq);
 	struct import_opts o = {.dry_run = true, .by = rq->user.id,
 				.may_write = may_write, .arg = rq,
 				.view = &view, .changes = PREVIEW_ROWS};
 	struct import_plan p;
 	int64_t id;
-	json_t *data;
 
 	if (opts_from_form(rq, &o) != 0) {
 		import_error(rq, rs, 422,
@@ -165,41 +257,65 @@ void members_import_preview(struct http_req *rq, struct http_resp *rs)
 		import_error(rq, rs, 422, tr_rq(rq, N_("Choose a CSV file to import.")));
 		return;
 	}
-	if (members_import_parse(rq->arena, f->data, f->len, &p) != 0) {
-		import_error(
-		    rq, rs, 422,
-		    arena_printf(
-			rq->arena, "%s %s",
-			tr_rq(rq, N_("This file cannot be imported:")),
-			members_import_fatal(rq->arena, rq->lang, &p)));
+	if (members_import_parse(rq->arena, f->data, f->len, NULL, &p) == 0) {
+		preview(rq, rs, &p, &o, 0, f->data, f->len);
 		return;
 	}
-	if (members_import_apply(c, &p, &o) != DB_OK) {
-		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+	if (!p.nunknown) {
+		import_error(rq, rs, 422, cannot(rq, &p));
 		return;
 	}
-	/* a preview is a lookup of every row's phone and email: audited,
-	 * with what it would do (the counts are all the officer saw) */
-	if (audit_rq(rq, c, "members.import.previewed", "",
-		     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)p.n,
-			       "created", (json_int_t)p.counts[IMPORT_CREATED], "updated",
-			       (json_int_t)p.counts[IMPORT_UPDATED], "unchanged",
-			       (json_int_t)p.counts[IMPORT_UNCHANGED], "refused",
-			       (json_int_t)p.refused)) != DB_OK) {
-		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
-		return;
-	}
-	if (members_import_upload_add(c, rq->arena, rq->user.id, f->data,
-				      f->len,
+	/* columns not known: the file waits (sealed, as for a preview)
+	 * while the officer says what each holds */
+	if (members_import_upload_add(platform_conn(), rq->arena, rq->user.id,
+				      f->data, f->len,
 				      members_import_opts_text(rq->arena, &o),
 				      UPLOAD_TTL, &id) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	data = json_pack("{s:o, s:I, s:s, s:o}", "report", report_json(rq, &p), "upload",
-			 (json_int_t)id, "filename", f->filename ? f->filename : "",
-			 "opts", opts_json(rq, &o));
-	http_page(rq, rs, 200, "members/import_preview", N_("Import members"), data);
+	map_page(rq, rs, id, &p, cannot(rq, &p));
+}
+
+void members_import_map(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t id = http_param_int(rq, "id");
+	struct contact_view view = members_contact_view_of(rq);
+	struct import_opts o = {.dry_run = true, .by = rq->user.id,
+				.may_write = may_write, .arg = rq,
+				.view = &view, .changes = PREVIEW_ROWS};
+	const char *text = NULL, *options, **choices;
+	size_t nchoices = 0;
+	struct import_plan p;
+	int rc = members_import_upload_get(platform_conn(), rq->arena, id,
+					   rq->user.id, UPLOAD_TTL, &text, &options);
+
+	if (rc != DB_OK && rc != DB_NOTFOUND) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	if (rc == DB_OK && members_import_opts_parse(options, &o) != 0)
+		text = NULL;
+	if (!text) {
+		http_error(rq, rs, HTTP_E_NOT_FOUND,
+			   N_("This upload is gone (imported already, or older than an hour). Upload the file again."));
+		return;
+	}
+	/* the choices made now replace those made before; an empty one
+	 * ("choose") is no choice */
+	memset(&o.map, 0, sizeof(o.map));
+	choices = http_field_all(rq, "map", &nchoices);
+	for (size_t i = 0; i < nchoices; i++)
+		if (*choices[i] && members_import_map_parse(choices[i], &o.map) != 0) {
+			http_error(rq, rs, HTTP_E_INVALID_FIELD, NULL);
+			return;
+		}
+	/* still a column without a choice, or two made one: chosen again */
+	if (members_import_parse(rq->arena, text, strlen(text), &o.map, &p) != 0) {
+		map_page(rq, rs, id, &p, cannot(rq, &p));
+		return;
+	}
+	preview(rq, rs, &p, &o, id, NULL, 0);
 }
 
 static void reload_index(void *arg)
@@ -237,9 +353,16 @@ void members_import_run(struct http_req *rq, struct http_resp *rs)
 			   N_("This upload is gone (imported already, or older than an hour). Upload the file again."));
 		return;
 	}
+	/* nothing is imported before every column is known, mapped or left out */
+	if (members_import_parse(rq->arena, text, strlen(text), &o.map, &p) != 0) {
+		if (p.nunknown)
+			map_page(rq, rs, id, &p, cannot(rq, &p));
+		else
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
 	/* an import undone (all or nothing) keeps the upload for another try */
-	if (members_import_parse(rq->arena, text, strlen(text), &p) != 0 ||
-	    members_import_apply(c, &p, &o) != DB_OK ||
+	if (members_import_apply(c, &p, &o) != DB_OK ||
 	    members_import_upload_drop(c, p.undone ? 0 : id, UPLOAD_TTL) !=
 		DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);

@@ -34,6 +34,7 @@ static const struct walk_foreign foreign[] = {
 	/* no upload or export request exists in the demo: 404; taking
 	 * another officer's is refused in tests/members/http_transfer.c */
 	{"/members/import/{id:int}/run", "1"},
+	{"/members/import/{id:int}/map", "1"},
 	{"/members/export/{id:int}/approve", "1"},
 	{"/members/export/{id:int}/download", "1"},
 	/* no review exists in the demo: 404; one outside the officer's

@@ -88,6 +88,8 @@ static char *api_shape(const char *body)
 	cr_assert_not_null(j, "%s", body);
 	json_object_del(j, "id");
 	json_object_del(j, "phone");
+	json_object_del(j, "phone_display"); /* the phone sent, grouped */
+	json_object_del(j, "phone_tel");
 	json_object_del(j, "email");
 	json_object_del(j, "display_name");
 	out = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);

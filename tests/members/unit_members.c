@@ -304,7 +304,7 @@ Test(members, a_large_import_seals_every_row_as_its_own)
 		buf_printf(&csv, "P%zu,Legal %zu,+7701%07zu,p%zu@example.org,%s,%s\n", i, i,
 			   i, i, i == 4321 ? "Nowhere" : "Shakhtinsk",
 			   i % 3 ? "" : "Miners");
-	cr_assert_eq(members_import_parse(a, csv.data, csv.len, &p), 0);
+	cr_assert_eq(members_import_parse(a, csv.data, csv.len, NULL, &p), 0);
 	cr_assert_eq(members_import_apply(platform_conn(), &p, &o), DB_OK);
 	cr_assert_eq(p.counts[IMPORT_CREATED], n - 1);
 	cr_assert_eq(p.refused, 1);
@@ -327,7 +327,7 @@ Test(members, a_large_import_seals_every_row_as_its_own)
 	cr_assert_eq(members_person_find_contact(
 			 platform_conn(), a, "p6999@example.org", NULL, &id),
 		     DB_OK, "the last row, in the last chunk");
-	cr_assert_eq(members_import_parse(a, csv.data, csv.len, &p), 0);
+	cr_assert_eq(members_import_parse(a, csv.data, csv.len, NULL, &p), 0);
 	cr_assert_eq(members_import_apply(platform_conn(), &p, &o), DB_OK);
 	cr_assert_eq(p.counts[IMPORT_UNCHANGED], n - 1, "%zu unchanged",
 		     p.counts[IMPORT_UNCHANGED]);

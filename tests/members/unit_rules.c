@@ -85,6 +85,102 @@ Test(rules, phones_are_normalized_or_refused)
 	arena_free(a);
 }
 
+/* Behind +7 (and a number typed without +, Kazakhstan's own) there are
+ * exactly ten digits, and a refusal says so; other countries keep E.164's
+ * 8 to 15 digits in all. */
+Test(rules, a_kazakh_number_has_ten_digits_after_the_seven)
+{
+	static const struct {
+		const char *in, *out; /* out NULL: refused */
+		bool kz;              /* refused for its length in Kazakhstan */
+	} cases[] = {
+		{"+7 702 555 17 58", "+77025551758", false},
+		{"8 702 555 17 58", "+77025551758", false},
+		{"+7 702 555", NULL, true},            /* seven after +7 */
+		{"+7 702 555 17 5", NULL, true},       /* nine: one short */
+		{"+7 702 555 17 580", NULL, true},     /* eleven: one over */
+		{"+7", NULL, true},
+		{"8 702 555 17", NULL, true},          /* the domestic form, short */
+		{"8 702 555 17 58 1", NULL, true},
+		{"702 555 17 5", NULL, true},          /* 7xx without +7, short */
+		{"+44 20 7946 0958", "+442079460958", false},
+		{"+998 90 123 45 67", "+998901234567", false}, /* Uzbekistan: 12 */
+		{"+1234567", NULL, false},             /* elsewhere: too short */
+		{"6011234567", NULL, false},           /* no +, not Kazakh */
+		{"+7 702 abc", NULL, false},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = (char *)"unset";
+		const char *why = members_phone_check(a, cases[i].in, &got);
+		if (cases[i].out) {
+			cr_assert_null(why, "%s: %s", cases[i].in, why);
+			cr_assert_str_eq(got, cases[i].out, "%s", cases[i].in);
+			continue;
+		}
+		cr_assert_not_null(why, "%s -> %s", cases[i].in, got);
+		cr_assert_null(got, "%s", cases[i].in);
+		cr_assert_eq(strstr(why, "10 digits after +7") != NULL, cases[i].kz,
+			     "%s: %s", cases[i].in, why);
+	}
+	/* the record's check gives the same reason, on the phone field */
+	{
+		struct person_input in = {.display_name = "Асель", .phone = "+7 702 555",
+					  .branch_id = 1};
+		const char *field = NULL, *why = members_person_check(a, &in, &field);
+		cr_assert_str_eq(field, "phone");
+		cr_assert(why && strstr(why, "10 digits after +7"), "%s", why);
+	}
+	arena_free(a);
+}
+
+/* A Kazakh number reads in groups, +7 702 555 17 58; any other as it is
+ * stored (its grouping is its country's, which we do not guess). A tel:
+ * link takes only a number as stored, + and digits. */
+Test(rules, phones_are_shown_grouped_and_linked_as_stored)
+{
+	static const struct {
+		const char *in, *shown, *tel; /* tel NULL: no link */
+	} cases[] = {
+		{"+77025551758", "+7 702 555 17 58", "+77025551758"},
+		{"+77011234567", "+7 701 123 45 67", "+77011234567"},
+		{"+442079460958", "+442079460958", "+442079460958"},
+		{"+12345678", "+12345678", "+12345678"},
+		{"+7702555175", "+7702555175", "+7702555175"}, /* not Kazakh-shaped */
+		{"+770255517580", "+770255517580", "+770255517580"},
+		{"+7702555175x", "+7702555175x", NULL},
+		{"77025551758", "77025551758", NULL},          /* no +: not stored so */
+		{"+7 702 555 17 58", "+7 702 555 17 58", NULL}, /* spaces: not stored so */
+		{"+1234567", "+1234567", NULL},                /* too short to call */
+		{"+1234567890123456", "+1234567890123456", NULL},
+		{"javascript:alert(1)", "javascript:alert(1)", NULL},
+		{"", "", NULL},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *tel = members_phone_tel(cases[i].in);
+		cr_assert_str_eq(members_phone_display(a, cases[i].in), cases[i].shown,
+				 "%s", cases[i].in);
+		if (cases[i].tel)
+			cr_assert_str_eq(tel ? tel : "(none)", cases[i].tel, "%s",
+					 cases[i].in);
+		else
+			cr_assert_null(tel, "%s -> %s", cases[i].in, tel);
+	}
+	cr_assert_str_eq(members_phone_display(a, NULL), "");
+	cr_assert_null(members_phone_tel(NULL));
+	/* what the form normalizes, displayed, normalizes back the same */
+	{
+		char *back;
+		cr_assert_null(members_phone_check(
+			a, members_phone_display(a, "+77025551758"), &back));
+		cr_assert_str_eq(back, "+77025551758");
+	}
+	arena_free(a);
+}
+
 /* ---- dates ---- */
 
 Test(rules, dates_must_be_real_and_within_range)
@@ -513,4 +609,156 @@ Test(rules, a_second_payment_for_a_period_is_found_and_a_change_is_seen)
 	cr_assert(members_due_differs(&d[0], 100, "USD", "2026-10", "2026-10-02"));
 	cr_assert(members_due_differs(&d[0], 100, "KZT", "2026-09", "2026-10-02"));
 	cr_assert(members_due_differs(&d[0], 100, "KZT", "2026-10", "2026-10-03"));
+}
+
+/* ---- dates as spreadsheets write them ---- */
+
+Test(rules, a_date_from_a_sheet_reads_day_first)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"01.05.2024", "2024-05-01"},
+		{"1.5.2024", "2024-05-01"},
+		{"31.12.1990", "1990-12-31"},
+		{"2024-05-01", "2024-05-01"},   /* the registry's own, as it is */
+		{"31.02.2024", "2024-02-31"},   /* converted; date_valid refuses it */
+		{"01.05.24", "01.05.24"},       /* a two-digit year: as it is */
+		{"001.05.2024", "001.05.2024"},
+		{"01.005.2024", "01.005.2024"},
+		{"01.05.20245", "01.05.20245"},
+		{"01/05/2024", "01/05/2024"},   /* day or month first? not guessed */
+		{"05.2024", "05.2024"},
+		{"01.05.2024 ", "01.05.2024 "},
+		{".05.2024", ".05.2024"},
+		{"01..2024", "01..2024"},
+		{"", ""},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_assert_str_eq(members_date_from_sheet(a, cases[i].in), cases[i].out,
+				 "%s", cases[i].in);
+	cr_assert_null(members_date_from_sheet(a, NULL));
+	cr_assert(date_valid(members_date_from_sheet(a, "08.03.1988"), true));
+	cr_assert_not(date_valid(members_date_from_sheet(a, "31.02.2024"), true));
+	arena_free(a);
+}
+
+/* ---- an import's header and the columns an officer maps ---- */
+
+Test(rules, a_header_names_a_column_in_three_languages)
+{
+	static const struct {
+		const char *header;
+		int col; /* -1: not known */
+	} cases[] = {
+		{"display_name", COL_DISPLAY}, {"Display Name", COL_DISPLAY},
+		{"Имя", COL_DISPLAY},          {"АТЫ", COL_DISPLAY},
+		{"ФИО", COL_LEGAL},            {"Ф.И.О.", COL_LEGAL},
+		{"Аты-жөні", COL_LEGAL},       {"legal_name", COL_LEGAL},
+		{"Телефон", COL_PHONE},        {"тел.", COL_PHONE},
+		{"Телефон нөмірі", COL_PHONE}, {"Эл. почта", COL_EMAIL},
+		{"эл.почта", COL_EMAIL},       {"E-mail", COL_EMAIL},
+		{"Электрондық пошта", COL_EMAIL}, {"Адрес", COL_ADDRESS},
+		{"Мекенжай", COL_ADDRESS},     {"Дата рождения", COL_BIRTH},
+		{"Туған күні", COL_BIRTH},     {"Место работы", COL_WORKPLACE},
+		{"Жұмыс орны", COL_WORKPLACE}, {"Филиал", COL_BRANCH},
+		{"Бөлімше", COL_BRANCH},       {"Профсоюз", COL_AFFIL},
+		{"Кәсіподақ", COL_AFFIL},      {"Статус", COL_STATUS},
+		{"Мәртебе", COL_STATUS},       {"Дата вступления", COL_JOINED},
+		{"Кіру күні", COL_JOINED},     {"joined", COL_JOINED},
+		{"Размер обуви", -1},          {"Тел. (рабочий)", -1},
+		{"", -1},                      {"phone2", -1},
+		{"Имя Имя", -1},
+	};
+	struct arena *a = arena_new();
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_assert_eq(members_import_header_col(a, cases[i].header), cases[i].col,
+			     "%s", cases[i].header);
+	arena_free(a);
+}
+
+Test(rules, a_file_in_russian_with_day_first_dates_reads_as_the_registrys)
+{
+	static const char csv[] =
+		"\xEF\xBB\xBF" "Имя,Телефон,Эл. почта,Филиал,Дата вступления,Дата рождения\r\n"
+		"Асель,8 702 555 17 58,asel@example.org,Актау,01.05.2024,08.03.1988\r\n"
+		"Ерлан,+7 702 555,,Актау,2024-05-02,\r\n"
+		"Дана,,,Актау,31.02.2024,\r\n";
+	struct arena *a = arena_new();
+	struct import_plan p;
+
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, NULL, &p), 0,
+		     "%s", p.fatal);
+	cr_assert_eq(p.n, 3);
+	cr_assert_null(p.rows[0].error, "%s", p.rows[0].error);
+	cr_assert_str_eq(p.rows[0].in.phone, "+77025551758");
+	cr_assert_str_eq(p.rows[0].in.joined_on, "2024-05-01");
+	cr_assert_str_eq(p.rows[0].in.birth_date, "1988-03-08");
+	cr_assert_str_eq(p.rows[0].branch, "Актау");
+	cr_assert_eq(p.rows[1].error_col, COL_PHONE);
+	cr_assert(strstr(p.rows[1].error, "10 digits after +7"), "%s", p.rows[1].error);
+	cr_assert_eq(p.rows[2].error_col, COL_JOINED);
+	cr_assert(strstr(p.rows[2].error, "DD.MM.YYYY"), "%s", p.rows[2].error);
+	arena_free(a);
+}
+
+/* A column not known stops the file, names every such column with a
+ * sample, and is read once the officer says what each holds; left out,
+ * its cells go nowhere. The choices survive their text (the upload's
+ * options). */
+Test(rules, a_column_not_known_waits_for_the_officer_to_map_it)
+{
+	static const char csv[] =
+		"Имя,Тел. (рабочий),Филиал,Размер обуви\n"
+		"Асель,8 702 555 17 58,Актау,38\n";
+	struct arena *a = arena_new();
+	struct import_plan p;
+	struct import_opts o = {0}, back = {0};
+
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, NULL, &p), -1);
+	cr_assert(p.unmapped);
+	cr_assert_eq(p.nunknown, 2);
+	cr_assert_eq(p.unknown[0].cell, 1);
+	cr_assert_str_eq(p.unknown[0].name, "Тел. (рабочий)");
+	cr_assert_str_eq(p.unknown[0].sample, "8 702 555 17 58");
+	cr_assert_eq(p.unknown[1].cell, 3);
+	cr_assert_str_eq(p.unknown[1].sample, "38");
+	cr_assert_eq(p.n, 0, "no row is read");
+	cr_assert_str_eq(p.fatal_detail, "Тел. (рабочий)");
+
+	/* one chosen, one not: still nothing */
+	cr_assert_eq(members_import_map_parse("col1=phone", &o.map), 0);
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, &o.map, &p), -1);
+	cr_assert(p.unmapped);
+	cr_assert_str_eq(p.fatal_detail, "Размер обуви");
+	/* both: the phone is read, the shoe size goes nowhere */
+	cr_assert_eq(members_import_map_parse("col3=ignore", &o.map), 0);
+	cr_assert_eq(members_import_opts_parse(members_import_opts_text(a, &o), &back), 0);
+	cr_assert_str_eq(members_import_opts_text(a, &back), "update,col1=phone,col3=ignore");
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, &back.map, &p), 0,
+		     "%s", p.fatal);
+	cr_assert_not(p.unmapped);
+	cr_assert_eq(p.n, 1);
+	cr_assert_str_eq(p.rows[0].in.phone, "+77025551758");
+	cr_assert_eq(p.col[COL_PHONE], 1);
+	for (int c = 0; c < COL__MAX; c++)
+		cr_assert_neq(p.col[c], 3, "the column left out is no column");
+	/* a choice naming a column the file has already: named twice */
+	memset(&o.map, 0, sizeof(o.map));
+	cr_assert_eq(members_import_map_parse("col1=branch", &o.map), 0);
+	cr_assert_eq(members_import_map_parse("col3=ignore", &o.map), 0);
+	cr_assert_eq(members_import_parse(a, csv, sizeof(csv) - 1, &o.map, &p), -1);
+	cr_assert_str_eq(p.fatal, "a column is named twice:");
+	cr_assert_eq(p.nunknown, 2, "still listed, to choose again");
+	/* choices that are not such */
+	cr_assert_neq(members_import_map_parse("col1=shoe_size", &o.map), 0);
+	cr_assert_neq(members_import_map_parse("col64=phone", &o.map), 0);
+	cr_assert_neq(members_import_map_parse("col-1=phone", &o.map), 0);
+	cr_assert_neq(members_import_map_parse("col=phone", &o.map), 0);
+	cr_assert_neq(members_import_map_parse("1=phone", &o.map), 0);
+	cr_assert_neq(members_import_opts_parse("update,col1=nothing", &back), 0);
+	arena_free(a);
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Unit tests: arena, buf, text checks, encodings. */
+/* Unit tests: arena, buf, text checks, encodings, CSV cells. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "platform/core/core.h"
+#include "platform/core/csv.h"
 
 Test(arena, many_small_and_big_pieces_are_zeroed_and_aligned)
 {
@@ -213,4 +214,74 @@ Test(text, a_first_letter_is_capitalized_in_three_alphabets)
 	cr_assert_str_eq(e, "Already");
 	cr_assert_str_eq(f, "1 two");
 	cr_assert_str_eq(g, "");
+}
+
+/* A cell that could run as a formula in a spreadsheet is written behind
+ * a quote mark; a phone number ("+" and digits and spaces) cannot, and is
+ * written as it is, so the sheet shows +7 702 555 17 58, not '+7 702...
+ * Everything read back is what was written. */
+Test(csv, cells_that_could_be_formulas_are_guarded_phones_are_not)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"+77025551758", "+77025551758,"},
+		{"+7 702 555 17 58", "+7 702 555 17 58,"},
+		{"+442079460958", "+442079460958,"},
+		{"+", "\"'+\","},                      /* no digit */
+		{"+ ", "\"'+ \","},
+		{"+7+1", "\"'+7+1\","},                /* an operator */
+		{"+7 702-555", "\"'+7 702-555\","},
+		{"+1*2", "\"'+1*2\","},
+		{"+A1", "\"'+A1\","},                  /* a reference */
+		{"+7 702 SUM(A1)", "\"'+7 702 SUM(A1)\","},
+		{"+cmd|' /C calc'!A0", "\"'+cmd|' /C calc'!A0\","},
+		{"+7\t702", "\"'+7\t702\","},
+		{"+7\n702", "\"'+7\n702\","},
+		{"+7,702", "\"'+7,702\","},
+		{"+7 702\xc2\xa0" "555", "\"'+7 702\xc2\xa0" "555\","}, /* a no-break space */
+		{"=1+1", "\"'=1+1\","},
+		{"-1", "\"'-1\","},
+		{"@SUM(1)", "\"'@SUM(1)\","},
+		{"\t=1", "\"'\t=1\","},
+		{"7 702 555", "7 702 555,"},
+		{"a,b", "\"a,b\","},
+		{"", ","},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct buf b;
+		buf_init(&b);
+		csv_put(&b, cases[i].in, false);
+		cr_assert_str_eq(b.data, cases[i].out, "%s", cases[i].in);
+		buf_free(&b);
+	}
+}
+
+static int first_cell(void *arg, const struct csv_row *row)
+{
+	char **out = arg;
+	*out = xstrdup(csv_unguard(row->fields[0]));
+	return 1;
+}
+
+Test(csv, every_cell_reads_back_as_it_was)
+{
+	static const char *const cells[] = {
+		"+77025551758", "+7 702 555 17 58", "+", "+7+1", "=HYPERLINK(\"x\")",
+		"-1", "@x", "plain", "a,b", "two\nlines", "'quoted",
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cells); i++) {
+		struct buf b;
+		char *got = NULL;
+		const char *why;
+		size_t line;
+		buf_init(&b);
+		csv_put(&b, cells[i], true);
+		cr_assert_eq(csv_read(b.data, b.len, first_cell, &got, &why, &line), 0);
+		cr_assert_str_eq(got, cells[i]);
+		free(got);
+		buf_free(&b);
+	}
 }

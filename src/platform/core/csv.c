@@ -126,6 +126,25 @@ int csv_read(const char *data, size_t n, csv_row_fn fn, void *arg,
 
 /* ---- writing ---- */
 
+/* "+" then only digits and spaces, with a digit: a phone number. As a
+ * formula it could only be a number (no name, no reference, no call,
+ * no operator but the sign), so it needs no guard, and a spreadsheet
+ * shows it as written instead of "'+7 ...". */
+static bool plain_phone(const char *s)
+{
+	bool digit = false;
+
+	if (s[0] != '+')
+		return false;
+	for (s++; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s != ' ')
+			return false;
+	}
+	return digit;
+}
+
 void csv_put(struct buf *b, const char *s, bool last)
 {
 	bool quote = false;
@@ -133,7 +152,7 @@ void csv_put(struct buf *b, const char *s, bool last)
 	if (!s)
 		s = "";
 	/* a leading =, +, -, @ (or tab, CR) would make a formula */
-	bool guard = strchr("=+-@\t\r", s[0]) && s[0];
+	bool guard = strchr("=+-@\t\r", s[0]) && s[0] && !plain_phone(s);
 	for (const char *p = s; *p && !quote; p++)
 		quote = *p == ',' || *p == '"' || *p == '\n' || *p == '\r';
 	if (quote || guard)

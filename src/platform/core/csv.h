@@ -28,8 +28,9 @@ typedef int (*csv_row_fn)(void *arg, const struct csv_row *row);
  * a msgid and the line (0: the whole file) when the text is not CSV. */
 int csv_read(const char *data, size_t n, csv_row_fn fn, void *arg,
 	     const char **why_r, size_t *line_r);
-/* Appends a cell (quoted when needed; a leading = + - @ guarded by ')
- * and "," or, for the last cell, CRLF. */
+/* Appends a cell (quoted when needed; a leading = + - @ guarded by ',
+ * except a "+" followed only by digits and spaces, a phone number, which
+ * cannot be a formula) and "," or, for the last cell, CRLF. */
 void csv_put(struct buf *b, const char *s, bool last);
 /* A guarded cell as it was: "'=x" -> "=x". */
 const char *csv_unguard(const char *s);
