@@ -41,7 +41,7 @@ try {
   await page.waitForURL(/q=555/);
   await page.locator("table.stack tbody a").first().click();
   await page.waitForURL(/\/members\/\d+$/);
-  check(/\+7\d{10}/.test(await page.textContent("dl.facts")), "the sealed phone is shown, opened");
+  check(/\+7 \d{3} \d{3} \d{2} \d{2}/.test(await page.textContent("dl.facts")), "the sealed phone is shown, opened");
   await shot(page, "members-02-person");
   await page.fill("#amount", "1500");
   await Promise.all([
@@ -108,7 +108,7 @@ try {
   await vp.goto(srv.base + "/applications");
   await vp.click("text=Browser Applicant >> xpath=ancestor::tr >> a");
   await vp.waitForURL(/\/applications\/\d+$/);
-  check((await vp.textContent("dl.facts")).includes("+77010003344"), "the officer reads the sealed application");
+  check((await vp.textContent("dl.facts")).includes("+7 701 000 33 44"), "the officer reads the sealed application");
   await shot(vp, "members-10-application");
   await Promise.all([vp.waitForNavigation(), vp.click("button[value=approve]")]);
   check(/\/members\/\d+$/.test(vp.url()), "accepting opens the new member: " + vp.url());
@@ -126,7 +126,7 @@ try {
   await adp.waitForURL(/branch=/);
   await adp.locator("table.stack tbody a").first().click();
   await adp.waitForURL(/\/members\/\d+$/);
-  const held = (await adp.textContent("dl.facts")).match(/\+7\d{10}/);
+  const held = (await adp.textContent("dl.facts")).match(/\+7 \d{3} \d{3} \d{2} \d{2}/);
   check(held, "a Karaganda member has a phone");
   await adm.close();
   const ak = await b.newContext({ viewport: { width: 1280, height: 860 } });
@@ -168,7 +168,7 @@ try {
   await signIn(mp, srv.base, "member@example.org");
   check(await mp.locator("nav.main a[href='/me']").count() === 1, "the menu leads to her membership");
   await mp.goto(srv.base + "/me");
-  check(/\+7\d{10}/.test(await mp.inputValue("#phone")), "she sees her own phone, opened");
+  check(/\+7 \d{3} \d{3} \d{2} \d{2}/.test(await mp.inputValue("#phone")), "she sees her own phone, opened");
   const mw = await mp.evaluate(() => document.documentElement.scrollWidth);
   check(mw <= 360, "her page fits a phone: " + mw);
   await shot(mp, "members-11-me-phone");
