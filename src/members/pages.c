@@ -662,6 +662,20 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	http_page(rq, rs, status, "members/person", N_("Member"), data);
 }
 
+/* A person the request may change: loaded (opened when unseal), or -1
+ * with the answer given (out of reach: 404; erased: 409). */
+static int load_writable(struct http_req *rq, struct http_resp *rs,
+			 bool unseal, struct person *p)
+{
+	if (members_load(rq, rs, PERM_MEMBERS_WRITE, unseal, p) != 0)
+		return -1;
+	if (p->erased_at) {
+		http_error(rq, rs, HTTP_E_ERASED, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 void members_show(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
@@ -678,12 +692,8 @@ void members_show_refused(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 
-	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
+	if (load_writable(rq, rs, true, &p) != 0)
 		return;
-	if (p.erased_at) {
-		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
-		return;
-	}
 	/* the page shows the record again: a reading like any other */
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id), NULL);
@@ -823,12 +833,8 @@ void members_edit(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 
-	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
+	if (load_writable(rq, rs, true, &p) != 0)
 		return;
-	if (p.erased_at) {
-		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
-		return;
-	}
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id), NULL);
 	form_page(rq, rs, 200, &p, false, NULL);
@@ -838,12 +844,8 @@ void members_update_refused(struct http_req *rq, struct http_resp *rs)
 {
 	struct person p;
 
-	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, &p) != 0)
+	if (load_writable(rq, rs, false, &p) != 0)
 		return;
-	if (p.erased_at) {
-		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
-		return;
-	}
 	form_page(rq, rs, 422, &p, true, NULL);
 }
 
@@ -949,12 +951,8 @@ void members_update(struct http_req *rq, struct http_resp *rs)
 	struct person p;
 	int64_t id;
 
-	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, &p) != 0)
+	if (load_writable(rq, rs, false, &p) != 0)
 		return;
-	if (p.erased_at) {
-		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
-		return;
-	}
 	if (write_person(rq, rs, &p, &id) != 0)
 		return;
 	http_flash(rq, rs, N_("The changes were saved."));
@@ -969,12 +967,8 @@ void members_status(struct http_req *rq, struct http_resp *rs)
 	enum mstatus to;
 	int rc;
 
-	if (members_load(rq, rs, PERM_MEMBERS_WRITE, false, &p) != 0)
+	if (load_writable(rq, rs, false, &p) != 0)
 		return;
-	if (p.erased_at) {
-		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
-		return;
-	}
 	if (members_status_parse(http_field(rq, "status"), &to) != 0) {
 		members_show_refused(rq, rs);
 		return;
@@ -1039,12 +1033,8 @@ void members_dues(struct http_req *rq, struct http_resp *rs)
 	size_t n;
 	int rc;
 
-	if (members_load(rq, rs, PERM_MEMBERS_WRITE, true, &p) != 0)
+	if (load_writable(rq, rs, true, &p) != 0)
 		return;
-	if (p.erased_at) {
-		http_error(rq, rs, HTTP_E_ERASED, N_("This person's data was erased."));
-		return;
-	}
 	if (due_typed(rq, NULL, &amount, &currency) > 0) {
 		dues_refused(rq, rs, &p, 422, NULL);
 		return;
