@@ -31,9 +31,11 @@ enum mstatus {
 	MS_LEFT,
 	MS__MAX
 };
+/* The stored name of a status ("active"); "active" for one out of range. */
 const char *members_status_name(enum mstatus s);
 /* msgid for showing a status */
 const char *members_status_label(enum mstatus s);
+/* A stored name back to its status: 0, or -1 when s (may be NULL) is none. */
 int members_status_parse(const char *s, enum mstatus *out_r);
 
 struct person {
@@ -114,6 +116,9 @@ const char *members_phone_tel(const char *e164);
 int members_person_create(struct db_conn *c, struct arena *a,
 			  const struct person_input *in, int64_t by,
 			  int64_t *id_r);
+/* Replaces what in gives of person id (after members_person_check; its
+ * status is not changed here: members_person_set_status). DB_OK,
+ * DB_NOTFOUND, DB_CONSTRAINT as members_person_create, or negative. */
 int members_person_update(struct db_conn *c, struct arena *a, int64_t id,
 			  const struct person_input *in, int64_t by);
 /* A person as the request's account may see them, for other modules (the
@@ -134,6 +139,9 @@ int members_person_get(struct db_conn *c, struct arena *a, int64_t id,
 int members_person_find_contact(struct db_conn *c, struct arena *a,
 				const char *email, const char *phone,
 				int64_t *id_r);
+/* Moves person id to status `to`, by account by (0: the system), with a
+ * note (sealed; may be NULL), and a line in its history. DB_OK,
+ * DB_NOTFOUND, or negative. */
 int members_person_set_status(struct db_conn *c, struct arena *a, int64_t id,
 			      enum mstatus to, int64_t by, const char *note);
 struct status_change {
@@ -162,10 +170,14 @@ struct branch {
 /* Makes a scope a branch (idempotent). */
 int members_branch_ensure(struct db_conn *c, int64_t scope_id,
 			  const char *kind);
+/* A new branch under parent (0: at the top) of a kind ("region", "city",
+ * "cell"): DB_OK and *id_r, DB_CONSTRAINT when the name is taken there. */
 int members_branch_create(struct db_conn *c, int64_t parent, const char *name,
 			  const char *kind, int64_t *id_r);
+/* Every branch, as a tree in depth-first order (arena array). */
 int members_branch_list(struct db_conn *c, struct arena *a,
 			struct branch **out_r, size_t *n_r);
+/* Branch id: DB_OK, DB_NOTFOUND, or negative. */
 int members_branch_get(struct db_conn *c, struct arena *a, int64_t id,
 		       struct branch *out);
 /* The branch with this name (case-sensitive), or DB_NOTFOUND. */
@@ -179,6 +191,10 @@ struct union_org {
 	const char *kind;
 	const char *description;
 };
+/* Unions and other affiliated organizations belong to the whole
+ * organization (no branch). Create: DB_OK and *id_r, DB_CONSTRAINT when
+ * the name is taken. List: by name (arena array). Get (by id) and find
+ * (by exact name): DB_OK, DB_NOTFOUND, or negative. */
 int members_union_create(struct db_conn *c, const char *name, const char *kind,
 			 const char *description, int64_t *id_r);
 int members_union_list(struct db_conn *c, struct arena *a,
@@ -193,6 +209,7 @@ int members_person_set_unions(struct db_conn *c, int64_t person,
 			      const int64_t *unions, size_t n);
 int members_person_add_unions(struct db_conn *c, int64_t person,
 			      const int64_t *unions, size_t n);
+/* The ids of a person's unions (arena array). */
 int members_person_unions(struct db_conn *c, struct arena *a, int64_t person,
 			  int64_t **ids_r, size_t *n_r);
 /* Marks a member of the union as its representative (or not); title
