@@ -49,6 +49,20 @@ async function sweep(opts, js, problems) {
       await shot(page, name.replace(/-+$/, ""));
       if (js) problems.push(...(await axe(page, label)));
     }
+    if (who.startsWith("aktau")) {
+      // an import's preview (Russian headers, a day-first date)
+      await page.goto(srv.base + "/members/import");
+      await page.setInputFiles("#file", { name: "branch.csv", mimeType: "text/csv",
+        buffer: Buffer.from("ФИО,Телефон,Филиал,Дата вступления\n" +
+          "Phone Sweep Person,+7 701 555 00 11,Aktau,05.03.2024\n") });
+      await Promise.all([page.waitForNavigation(), page.click("form[action^='/members/import?'] button[type=submit]")]);
+      const label = `aktau import preview${js ? "" : " (no JS)"}`;
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > W) problems.push(`${label}: ${width} px wide on a ${W} px screen`);
+      check((await page.content()).includes("Phone Sweep Person"), label + ": the row is previewed");
+      await shot(page, `phone-${js ? "js" : "nojs"}-aktau-import-preview`);
+      if (js) problems.push(...(await axe(page, label)));
+    }
     problems.push(...seen);
     await ctx.close();
   }
