@@ -9,7 +9,6 @@
  * is recorded only when the officer says so.
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,35 +29,6 @@ static void down(void)
 	srv_destroy(&S);
 }
 TestSuite(members_forms, .init = up, .fini = down, .timeout = 180);
-
-static struct client *as(const char *email)
-{
-	struct client *c = cl_new(&S);
-	struct resp *r;
-
-	cr_assert_eq(cl_login(c, email, DEMO_PASSWORD, NULL), 303, "%s", email);
-	r = cl_post(c, "/account", "display_name=Officer&lang=en");
-	cr_assert_eq(r->status, 303, "%s", r->body);
-	resp_free(r);
-	return c;
-}
-
-/* The first line of an SQL query's answer, trimmed (malloc'd). */
-static char *sql1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sql1(const char *fmt, ...)
-{
-	va_list ap;
-	char *q, *out;
-
-	va_start(ap, fmt);
-	cr_assert_geq(vasprintf(&q, fmt, ap), 0);
-	va_end(ap);
-	out = srv_sql(&S, "%s", q);
-	cr_assert_not_null(out, "%s", q);
-	free(q);
-	str_trim(out);
-	return out;
-}
 
 /* The control whose id is id: its tag, up to its '>' (malloc'd). */
 static char *control(const char *body, const char *id)
@@ -126,13 +96,13 @@ static int count_of(const char *hay, const char *needle)
 
 Test(members_forms, the_member_form_shows_every_refusal_beside_its_field)
 {
-	struct client *c = as("aktau@example.org");
-	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
-	char *almaty = sql1("SELECT id FROM scopes WHERE name = 'Almaty'");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *almaty = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Almaty'");
 	char *long_name = xcalloc(1, 260), *path, *before, *after;
 	struct resp *r;
 
-	before = sql1("SELECT count(*) FROM people");
+	before = srv_value(&S, "SELECT count(*) FROM people");
 	/* the limit is the declaration's, on the page */
 	r = cl_get(c, "/members/new");
 	cr_assert_eq(r->status, 200);
@@ -189,7 +159,7 @@ Test(members_forms, the_member_form_shows_every_refusal_beside_its_field)
 	resp_free(r);
 
 	/* an edit keeps what was typed too, not what the record says */
-	path = sql1("SELECT '/members/' || min(id) FROM people WHERE branch_id = %s "
+	path = srv_value(&S, "SELECT '/members/' || min(id) FROM people WHERE branch_id = %s "
 		    "AND erased_at IS NULL", aktau);
 	r = cl_post(c, path, "display_name=Edited+Name&email=still+not&branch=%s", aktau);
 	cr_assert_eq(r->status, 422, "%s", r->body);
@@ -208,7 +178,7 @@ Test(members_forms, the_member_form_shows_every_refusal_beside_its_field)
 	cr_assert(strstr(r->body, "value=\"Second\""));
 	resp_free(r);
 
-	after = sql1("SELECT count(*) FROM people");
+	after = srv_value(&S, "SELECT count(*) FROM people");
 	cr_assert_eq(atol(after), atol(before) + 1, "only the good one was added");
 	free(before);
 	free(after);
@@ -222,15 +192,15 @@ Test(members_forms, the_member_form_shows_every_refusal_beside_its_field)
 /* Someone in Aktau the officer may write, as "/members/N". */
 static char *aktau_person(void)
 {
-	return sql1("SELECT '/members/' || min(p.id) FROM people p JOIN scopes s "
+	return srv_value(&S, "SELECT '/members/' || min(p.id) FROM people p JOIN scopes s "
 		    "ON s.id = p.branch_id WHERE s.name = 'Aktau' AND p.erased_at IS NULL");
 }
 
 Test(members_forms, the_dues_form_shows_every_refusal_beside_its_field)
 {
-	struct client *c = as("aktau@example.org");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
 	char *person = aktau_person(), *path = xasprintf("%s/dues", person);
-	char *before = sql1("SELECT count(*) FROM dues");
+	char *before = srv_value(&S, "SELECT count(*) FROM dues");
 	struct resp *r;
 
 	r = cl_post(c, path, "amount=lots&currency=kzt&period=2026-13&paid_on=2999-01-01");
@@ -262,7 +232,7 @@ Test(members_forms, the_dues_form_shows_every_refusal_beside_its_field)
 	cr_assert(strstr(r->body, ">why not</textarea>"), "%s", r->body);
 	resp_free(r);
 	{
-		char *after = sql1("SELECT count(*) FROM dues");
+		char *after = srv_value(&S, "SELECT count(*) FROM dues");
 		cr_assert_str_eq(after, before, "nothing was recorded");
 		free(after);
 	}
@@ -278,7 +248,7 @@ Test(members_forms, the_join_form_shows_every_refusal_beside_its_field)
 	char *long_name = xcalloc(1, 260), *t, *tq, *before;
 	struct resp *r;
 
-	before = sql1("SELECT count(*) FROM applications");
+	before = srv_value(&S, "SELECT count(*) FROM applications");
 	r = cl_get(c, "/join");
 	cr_assert_eq(r->status, 200);
 	t = between(r->body, "name=\"t\" value=\"", "\"");
@@ -314,7 +284,7 @@ Test(members_forms, the_join_form_shows_every_refusal_beside_its_field)
 	cr_assert(strstr(r->body, "value=\"nope\""));
 	resp_free(r);
 	{
-		char *after = sql1("SELECT count(*) FROM applications");
+		char *after = srv_value(&S, "SELECT count(*) FROM applications");
 		cr_assert_str_eq(after, before, "nothing arrived");
 		free(after);
 	}
@@ -328,13 +298,13 @@ Test(members_forms, the_join_form_shows_every_refusal_beside_its_field)
 /* The id of the person's newest payment. */
 static char *last_due(const char *person)
 {
-	return sql1("SELECT max(id) FROM dues WHERE person_id = %s AND removed_at IS NULL",
+	return srv_value(&S, "SELECT max(id) FROM dues WHERE person_id = %s AND removed_at IS NULL",
 		    person + strlen("/members/"));
 }
 
 Test(members_forms, a_payment_is_corrected_and_removed_with_a_reason_nothing_lost)
 {
-	struct client *c = as("aktau@example.org");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
 	char *person = aktau_person(), *dues = xasprintf("%s/dues", person);
 	char *due, *path, *remove, *n;
 	struct resp *r;
@@ -357,21 +327,21 @@ Test(members_forms, a_payment_is_corrected_and_removed_with_a_reason_nothing_los
 	refused_beside(r->body, "reason", "is required");
 	cr_assert(strstr(r->body, "value=\"2100\""));
 	resp_free(r);
-	n = sql1("SELECT amount FROM dues WHERE id = %s", due);
+	n = srv_value(&S, "SELECT amount FROM dues WHERE id = %s", due);
 	cr_assert_str_eq(n, "120000");
 	free(n);
 	r = cl_post(c, path, "amount=2100&currency=KZT&period=2025-03&paid_on=2025-03-10"
 		    "&reason=typed+the+digits+the+wrong+way");
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
-	n = sql1("SELECT amount || ' ' || period FROM dues WHERE id = %s", due);
+	n = srv_value(&S, "SELECT amount || ' ' || period FROM dues WHERE id = %s", due);
 	cr_assert_str_eq(n, "210000 2025-03", "corrected");
 	free(n);
-	n = sql1("SELECT kind || ' ' || amount || ' ' || period || ' ' || paid_on "
+	n = srv_value(&S, "SELECT kind || ' ' || amount || ' ' || period || ' ' || paid_on "
 		 "FROM dues_changes WHERE due_id = %s", due);
 	cr_assert_str_eq(n, "corrected 120000 2025-03 2025-03-10", "the old values kept");
 	free(n);
-	n = sql1("SELECT count(*) FROM dues_changes WHERE due_id = %s "
+	n = srv_value(&S, "SELECT count(*) FROM dues_changes WHERE due_id = %s "
 		 "AND reason_sealed IS NOT NULL", due);
 	cr_assert_str_eq(n, "1", "with the reason, sealed");
 	free(n);
@@ -384,7 +354,7 @@ Test(members_forms, a_payment_is_corrected_and_removed_with_a_reason_nothing_los
 	cr_assert(strstr(r->body, "value=\"recorded for the wrong member\""),
 		  "the reason goes with the confirmation");
 	resp_free(r);
-	n = sql1("SELECT count(*) FROM dues WHERE id = %s AND removed_at IS NULL", due);
+	n = srv_value(&S, "SELECT count(*) FROM dues WHERE id = %s AND removed_at IS NULL", due);
 	cr_assert_str_eq(n, "1", "still there");
 	free(n);
 	/* nor without a reason */
@@ -395,11 +365,11 @@ Test(members_forms, a_payment_is_corrected_and_removed_with_a_reason_nothing_los
 	r = cl_post(c, remove, "removal_reason=recorded+for+the+wrong+member&confirm=yes");
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
-	n = sql1("SELECT count(*) FROM dues WHERE id = %s AND removed_at IS NOT NULL "
+	n = srv_value(&S, "SELECT count(*) FROM dues WHERE id = %s AND removed_at IS NOT NULL "
 		 "AND amount = 210000", due);
 	cr_assert_str_eq(n, "1", "the row stays, marked removed, with its values");
 	free(n);
-	n = sql1("SELECT count(*) FROM dues_changes WHERE due_id = %s AND kind = 'removed' "
+	n = srv_value(&S, "SELECT count(*) FROM dues_changes WHERE due_id = %s AND kind = 'removed' "
 		 "AND amount = 210000", due);
 	cr_assert_str_eq(n, "1");
 	free(n);
@@ -412,12 +382,12 @@ Test(members_forms, a_payment_is_corrected_and_removed_with_a_reason_nothing_los
 	resp_free(r);
 
 	/* both in the audit log, in words */
-	n = sql1("SELECT count(*) FROM audit_log WHERE action IN ('dues.corrected', "
+	n = srv_value(&S, "SELECT count(*) FROM audit_log WHERE action IN ('dues.corrected', "
 		 "'dues.removed') AND object = 'person:%s'", person + strlen("/members/"));
 	cr_assert_str_eq(n, "2");
 	free(n);
 	cl_free(c);
-	c = as("admin@example.org");
+	c = cl_as(&S, "admin@example.org", "en");
 	{
 		char *audit = xasprintf("/audit?object=person:%s", person + strlen("/members/"));
 		r = cl_get(c, audit);
@@ -437,7 +407,7 @@ Test(members_forms, a_payment_is_corrected_and_removed_with_a_reason_nothing_los
 
 Test(members_forms, a_second_payment_for_a_period_is_recorded_only_when_meant)
 {
-	struct client *c = as("aktau@example.org");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
 	char *person = aktau_person(), *dues = xasprintf("%s/dues", person), *n;
 	const char *pid = person + strlen("/members/");
 	struct resp *r;
@@ -452,14 +422,14 @@ Test(members_forms, a_second_payment_for_a_period_is_recorded_only_when_meant)
 	cr_assert(strstr(r->body, "name=\"anyway\""), "a box to record it anyway");
 	cr_assert(strstr(r->body, "value=\"2024-05-03\""), "what was typed stays");
 	resp_free(r);
-	n = sql1("SELECT count(*) FROM dues WHERE person_id = %s AND period = '2024-05'", pid);
+	n = srv_value(&S, "SELECT count(*) FROM dues WHERE person_id = %s AND period = '2024-05'", pid);
 	cr_assert_str_eq(n, "1", "not recorded yet");
 	free(n);
 	/* a removed payment does not count */
 	r = cl_post(c, dues, "amount=1000&period=2024-05&paid_on=2024-05-03&anyway=on");
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
-	n = sql1("SELECT count(*) FROM dues WHERE person_id = %s AND period = '2024-05'", pid);
+	n = srv_value(&S, "SELECT count(*) FROM dues WHERE person_id = %s AND period = '2024-05'", pid);
 	cr_assert_str_eq(n, "2", "recorded, as meant");
 	free(n);
 	free(dues);

@@ -10,7 +10,6 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,53 +31,12 @@ static void down(void)
 }
 TestSuite(intl, .init = up, .fini = down, .timeout = 180);
 
-static struct client *as(const char *email, const char *lang)
-{
-	struct client *c = cl_new(&S);
-	struct resp *r;
-
-	cr_assert_eq(cl_login(c, email, DEMO_PASSWORD, NULL), 303, "%s", email);
-	r = cl_post(c, "/account", "display_name=Officer&lang=%s", lang);
-	cr_assert_eq(r->status, 303, "%s", r->body);
-	resp_free(r);
-	return c;
-}
-
-/* The first line of an SQL query's answer, trimmed (malloc'd). */
-static char *sql1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sql1(const char *fmt, ...)
-{
-	va_list ap;
-	char *q, *out;
-
-	va_start(ap, fmt);
-	cr_assert_geq(vasprintf(&q, fmt, ap), 0);
-	va_end(ap);
-	out = srv_sql(&S, "%s", q);
-	cr_assert_not_null(out, "%s", q);
-	free(q);
-	str_trim(out);
-	return out;
-}
-
 static long people(void)
 {
-	char *n = sql1("SELECT count(*) FROM people");
+	char *n = srv_value(&S, "SELECT count(*) FROM people");
 	long v = atol(n);
 	free(n);
 	return v;
-}
-
-static struct resp *api(struct client *c, const char *method, const char *path,
-			const char *json)
-{
-	char *t = cl_csrf(c), *h = xasprintf("X-CSRF-Token: %s", t);
-	const char *hs[] = {h, NULL};
-	struct resp *r = cl_req(c, method, path, "application/json", json,
-				json ? strlen(json) : 0, hs);
-	free(t);
-	free(h);
-	return r;
 }
 
 /* The phone field's part of a form page: from its label to the next
@@ -92,8 +50,8 @@ static char *phone_field(const char *body)
 
 Test(intl, a_kazakh_phone_of_the_wrong_length_is_refused_beside_its_field)
 {
-	struct client *c = as("aktau@example.org", "en");
-	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
 	long before = people();
 	struct resp *r;
 	char *f;
@@ -133,7 +91,7 @@ Test(intl, a_kazakh_phone_of_the_wrong_length_is_refused_beside_its_field)
 		char *js = xasprintf("{\"display_name\":\"Short\",\"phone\":\"+7 702 555\","
 				     "\"branch\":%s}", aktau);
 		resp_free(cl_post(c, "/account", "display_name=Officer&lang=en"));
-		r = api(c, "POST", "/api/v1/members", js);
+		r = cl_api(c, "POST", "/api/v1/members", js);
 		cr_assert_eq(r->status, 422, "%s", r->body);
 		cr_assert(strstr(r->body, "\"field\":\"phone\""), "%s", r->body);
 		cr_assert(strstr(r->body, "10 digits after +7"), "%s", r->body);
@@ -142,7 +100,7 @@ Test(intl, a_kazakh_phone_of_the_wrong_length_is_refused_beside_its_field)
 	}
 	/* the member's own page, and the join form, say it beside the phone too */
 	{
-		struct client *m = as("member@example.org", "en");
+		struct client *m = cl_as(&S, "member@example.org", "en");
 		r = cl_post(m, "/me", "display_name=Me&phone=%%2B7+702+555");
 		cr_assert_eq(r->status, 422, "%s", r->body);
 		f = phone_field(r->body);
@@ -163,8 +121,8 @@ Test(intl, a_kazakh_phone_of_the_wrong_length_is_refused_beside_its_field)
 
 Test(intl, a_phone_is_shown_grouped_and_called_with_a_tap)
 {
-	struct client *c = as("aktau@example.org", "en");
-	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
 	char *loc, *api_path;
 	struct resp *r;
 	json_t *j;
@@ -197,13 +155,13 @@ Test(intl, a_phone_is_shown_grouped_and_called_with_a_tap)
 	free(api_path);
 	/* stored as +digits only: nothing grouped reaches the database's index */
 	{
-		char *n = sql1("SELECT count(*) FROM people WHERE display_name = 'Dana'");
+		char *n = srv_value(&S, "SELECT count(*) FROM people WHERE display_name = 'Dana'");
 		cr_assert_str_eq(n, "1");
 		free(n);
 	}
 	/* a member's own page shows their number grouped */
 	{
-		struct client *m = as("member@example.org", "en");
+		struct client *m = cl_as(&S, "member@example.org", "en");
 		r = cl_get(m, "/me");
 		cr_assert_eq(r->status, 200);
 		cr_assert(strstr(r->body, "value=\"+7 702 555 77 10\""), "%s", r->body);
@@ -238,7 +196,7 @@ static struct resp *upload(struct client *c, const char *text, size_t len)
 
 static char *last_upload(void)
 {
-	return sql1("SELECT max(id) FROM import_uploads");
+	return srv_value(&S, "SELECT max(id) FROM import_uploads");
 }
 
 static struct resp *run_upload(struct client *c, const char *id)
@@ -294,7 +252,7 @@ Test(intl, a_russian_file_with_day_first_dates_imports)
 	static const char csv[] =
 		"\xEF\xBB\xBF" "Имя,ФИО,Телефон,Эл. почта,Филиал,Дата вступления,Дата рождения\r\n"
 		"Гульнар,Гульнар Сейткали,8 747 100 20 30,gulnar@example.org,Aktau,01.05.2024,08.03.1988\r\n";
-	struct client *c = as("aktau@example.org", "en");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
 	long before = people();
 	struct resp *r = upload(c, csv, sizeof(csv) - 1);
 	char *id;
@@ -336,7 +294,7 @@ Test(intl, a_column_not_known_must_be_mapped_before_anything_is_imported)
 	static const char csv[] =
 		"Имя,Тел. (рабочий),Филиал,Размер обуви\n"
 		"Жанар,8 747 200 30 40,Aktau,38\n";
-	struct client *c = as("aktau@example.org", "en");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
 	long before = people();
 	struct resp *r = upload(c, csv, sizeof(csv) - 1);
 	char *id = last_upload(), *path;
@@ -401,7 +359,7 @@ Test(intl, a_column_not_known_must_be_mapped_before_anything_is_imported)
 	json_decref(p);
 	/* someone else's upload cannot be mapped */
 	{
-		struct client *o = as("coordinator@example.org", "en");
+		struct client *o = cl_as(&S, "coordinator@example.org", "en");
 		r = upload(o, csv, sizeof(csv) - 1);
 		resp_free(r);
 		free(path);
@@ -423,8 +381,8 @@ Test(intl, a_column_not_known_must_be_mapped_before_anything_is_imported)
  * nothing. */
 Test(intl, an_export_opens_in_a_spreadsheet_and_imports_again_unchanged)
 {
-	struct client *c = as("aktau@example.org", "en");
-	char *aktau = sql1("SELECT id FROM scopes WHERE name = 'Aktau'");
+	struct client *c = cl_as(&S, "aktau@example.org", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
 	struct resp *r, *e;
 	char *want;
 
