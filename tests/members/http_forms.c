@@ -20,13 +20,11 @@
 static struct srv S;
 static void up(void)
 {
-	srv_init(&S, true);
-	srv_start(&S, NULL);
+	srv_up(&S, SRV_DEMO, NULL);
 }
 static void down(void)
 {
-	cr_expect_eq(srv_stop(&S), 0);
-	srv_destroy(&S);
+	srv_down(&S);
 }
 TestSuite(members_forms, .init = up, .fini = down, .timeout = 180);
 
