@@ -51,7 +51,7 @@ HTTP_SRC  := $(shell find tests/http -name '*.c' 2>/dev/null | sort) \
              $(shell find tests -mindepth 2 -path 'tests/*/http_*.c' 2>/dev/null | sort)
 MULTI_SRC := $(shell find tests/multi -name '*.c' 2>/dev/null | sort) tests/http/harness.c
 
-.PHONY: all deps demo test test-sqlite test-pg test-unit test-http test-browser test-i18n test-fuzz-replay \
+.PHONY: all deps demo test test-sqlite test-pg test-unit test-http test-browser test-api test-i18n test-fuzz-replay \
         check fuzz bench pot clean format
 
 all: rudder
@@ -123,7 +123,7 @@ test: deps
 
 # the quicker run: SQLite only
 test-sqlite:
-	@$(MAKE) --no-print-directory test-unit test-fuzz-replay test-i18n test-http test-browser
+	@$(MAKE) --no-print-directory test-unit test-fuzz-replay test-i18n test-api test-http test-browser
 
 test-pg: $(BUILD)/rudder $(BUILD)/bin/unit-tests $(BUILD)/bin/http-tests $(BUILD)/bin/multi-tests
 	tests/pg/run $(BUILD)
@@ -137,6 +137,10 @@ test-http: $(BUILD)/rudder $(BUILD)/bin/http-tests
 
 test-browser: $(BUILD)/rudder
 	RUDDER_BIN=$(abspath $(BUILD)/rudder) tests/browser/run
+
+# docs/api/openapi.yaml through swagger-parser and Redocly's lint
+test-api:
+	tests/api/lint
 
 test-i18n: $(BUILD)/tools/tmpl-pot
 	tests/i18n/check-catalogs $(BUILD)
