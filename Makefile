@@ -132,8 +132,14 @@ test-unit: $(BUILD)/bin/unit-tests
 	$(BUILD)/bin/unit-tests --jobs $(JOBS) --filter '!(pg/*)'
 
 
+# every JSON answer under /api/v1/ is recorded, then checked against the
+# description (tests/api/responses)
 test-http: $(BUILD)/rudder $(BUILD)/bin/http-tests
-	RUDDER_BIN=$(abspath $(BUILD)/rudder) $(BUILD)/bin/http-tests --jobs $(JOBS)
+	rm -f $(BUILD)/api-answers.jsonl
+	RUDDER_BIN=$(abspath $(BUILD)/rudder) \
+	  RUDDER_API_RECORD=$(abspath $(BUILD)/api-answers.jsonl) \
+	  $(BUILD)/bin/http-tests --jobs $(JOBS)
+	tests/api/responses $(BUILD)/api-answers.jsonl
 
 test-browser: $(BUILD)/rudder
 	RUDDER_BIN=$(abspath $(BUILD)/rudder) tests/browser/run

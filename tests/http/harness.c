@@ -718,6 +718,41 @@ const char *resp_header(struct resp *r, const char *name)
 	return NULL;
 }
 
+/* Every JSON answer under /api/v1/ goes, one line each, to the file
+ * RUDDER_API_RECORD names (when set): tests/api/responses then checks
+ * each against the schema docs/api/openapi.yaml gives its operation and
+ * status, so the description cannot drift from the code. One write per
+ * line on an O_APPEND file: the parallel test workers never interleave. */
+static void record_api(const char *method, const char *path,
+		       const struct resp *r)
+{
+	const char *file = getenv("RUDDER_API_RECORD");
+	const char *ct = resp_header((struct resp *)r, "Content-Type");
+	json_t *body, *line;
+	char *text;
+	int fd;
+
+	if (!file || !*file || strncmp(path, "/api/v1/", 8) != 0 || !ct ||
+	    !str_starts(ct, "application/json") ||
+	    !(body = json_loadb(r->body, r->len, 0, NULL)))
+		return;
+	line = json_pack("{s:s, s:s, s:i, s:o}", "method", method, "path", path,
+			 "status", (int)r->status, "body", body);
+	text = json_dumps(line, JSON_COMPACT);
+	json_decref(line);
+	if (!text)
+		return;
+	fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd >= 0) {
+		size_t n = strlen(text);
+		text[n] = '\n'; /* the NUL goes: the length is known */
+		cr_assert_eq(write(fd, text, n + 1), (ssize_t)(n + 1),
+			     "cannot record an API answer in %s", file);
+		close(fd);
+	}
+	free(text);
+}
+
 struct resp *cl_req(struct client *c, const char *method, const char *path,
 		    const char *content_type, const char *body, size_t len,
 		    const char *const *headers)
@@ -767,6 +802,7 @@ struct resp *cl_req(struct client *c, const char *method, const char *path,
 	r->headers = buf_steal(&h, NULL);
 	curl_slist_free_all(hl);
 	free(url);
+	record_api(method, path, r);
 	return r;
 }
 
