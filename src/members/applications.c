@@ -223,7 +223,10 @@ void members_join_submit(struct http_req *rq, struct http_resp *rs)
 		join_done(rq, rs);
 		return;
 	}
-	if (client && throttle_locked(c, "join", client)) {
+	int64_t wait;
+	if (client && (wait = throttle_locked(c, "join", client)) > 0) {
+		http_set_header(rs, "Retry-After",
+				arena_printf(rq->arena, "%lld", (long long)wait));
 		join_page(rq, rs, 429, true,
 			  tr_rq(rq, N_("Too many applications came from here. Try again later.")));
 		return;

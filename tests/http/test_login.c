@@ -147,6 +147,8 @@ Test(login, throttling_locks_and_survives_a_restart)
 	r = cl_post(c, "/login", "email=admin%%40example.org&password=admin+password+1");
 	cr_assert_eq(r->status, 429);
 	cr_assert(strstr(r->body, "Too many failed attempts"));
+	cr_assert_gt(atol(resp_header(r, "Retry-After") ? resp_header(r, "Retry-After") : "0"), 0,
+		     "a page refused for a while says how long");
 	resp_free(r);
 	cr_assert_eq(srv_stop(&S), 0);
 	srv_start(&S, NULL);

@@ -210,6 +210,8 @@ void auth_login(struct http_req *rq, struct http_resp *rs)
 		login_page(rq, rs, 401, tr_rq(rq, "Wrong email or password."));
 		break;
 	case LOGIN_LOCKED:
+		http_set_header(rs, "Retry-After",
+				arena_printf(rq->arena, "%lld", (long long)locked));
 		login_page(rq, rs, 429, locked_msg(rq, locked));
 		break;
 	case LOGIN_UNAVAILABLE:
@@ -258,6 +260,8 @@ void auth_totp_login(struct http_req *rq, struct http_resp *rs)
 			  tr_rq(rq, "That code is not right. Use the newest code your app shows."));
 		break;
 	case LOGIN_LOCKED:
+		http_set_header(rs, "Retry-After",
+				arena_printf(rq->arena, "%lld", (long long)locked));
 		totp_page(rq, rs, 429, locked_msg(rq, locked));
 		break;
 	case LOGIN_UNAVAILABLE:
