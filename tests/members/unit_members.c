@@ -155,7 +155,7 @@ Test(members, status_history_and_erasure)
 		     DB_OK);
 	cr_assert_eq(members_person_set_status(platform_conn(), a, id,
 					       MS_SUSPENDED, 0,
-					       "broke the strike"),
+					       "broke the strike", 0),
 		     DB_OK);
 	cr_assert_eq(members_person_history(platform_conn(), a, id, &h, &n),
 		     DB_OK);

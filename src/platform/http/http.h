@@ -272,6 +272,12 @@ json_t *http_form(struct http_req *rq, enum http_method method,
 /* A value to show (an edit form's current value); NULL leaves it. */
 void http_form_value(json_t *form, const char *name, const char *value);
 void http_form_checked(json_t *form, const char *name, bool checked);
+/* What the record says now, shown under a field whose typed value
+ * differs from it, when another writer saved the record after the form
+ * was drawn (a version conflict): value is text ("" or NULL reads as
+ * "(empty)"); the field's description names it. */
+void http_form_now(struct http_req *rq, json_t *form, const char *name,
+		   const char *value);
 /* Choices for a select: options is [{value, label, selected}] (taken);
  * the first, empty choice ("choose") stays unless the field is required
  * and one is selected. A field's "blank" string, set by the caller, names
