@@ -226,6 +226,7 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
 							  u.name));
 		}
 	json_object_set_new(o, "unions", unions);
+	json_object_set_new(o, "version", json_integer((json_int_t)p->version));
 	if (sealed) {
 		json_object_set_new(o, "legal_name", json_string(or_empty(p->legal_name)));
 		const char *tel = members_phone_tel(p->phone);

@@ -250,6 +250,12 @@ void http_error(struct http_req *rq, struct http_resp *rs, enum http_err e,
  * label, a line number): text, escaped on output. */
 void http_error_detail(struct http_req *rq, struct http_resp *rs,
 		       enum http_err e, const char *msgid, const char *detail);
+/* Same, and in JSON one more member, key: value (taken; dropped on a
+ * page), such as the record as it is now beside a version conflict
+ * ("current"). */
+void http_error_with(struct http_req *rq, struct http_resp *rs,
+		     enum http_err e, const char *msgid, const char *key,
+		     json_t *value);
 /* A refused field: 422 invalid_field, the detail "Label: why" (label is
  * translated text, NULL for the name; why a msgid) and, in JSON, "field"
  * naming it as the route declares it. */
