@@ -8,7 +8,59 @@
 #include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* ---- versions: ETag and If-Match ----
+ * A record's entity tag is its version, "v3" (strong: the version moves
+ * at every write of what the JSON shows). */
+
+void members_etag(struct http_req *rq, struct http_resp *rs, int64_t version)
+{
+	http_set_header(rs, "ETag",
+			arena_printf(rq->arena, "\"v%lld\"", (long long)version));
+}
+
+int64_t members_if_match(struct http_req *rq)
+{
+	const char *h = http_header(rq, "If-Match");
+	const char *body = http_field(rq, "version");
+	long long v;
+	int end = 0;
+
+	if (!h) /* no If-Match: the body's "version", or none (any) */
+		return body ? http_field_int(rq, "version", -1) : 0;
+	while (*h == ' ' || *h == '\t')
+		h++;
+	if (strcmp(h, "*") == 0)
+		return 0;
+	if (strncmp(h, "W/", 2) == 0) /* a weak tag names the same version */
+		h += 2;
+	if (sscanf(h, "\"v%lld\"%n", &v, &end) == 1 && end > 0 && v > 0 &&
+	    h[end + strspn(h + end, " \t")] == '\0')
+		return (int64_t)v;
+	/* no version of ours (a list, another server's tag): it matches
+	 * none, so the write is refused as stale */
+	return -1;
+}
+
+void members_stale(struct http_req *rq, struct http_resp *rs, int64_t id)
+{
+	struct person now;
+
+	if (members_person_get(platform_conn(), rq->arena, id, true, &now) !=
+	    DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	/* the answer opens the record: a reading like a GET */
+	audit_rq(rq, platform_conn(), "person.viewed",
+		 members_person_ref(rq->arena, now.id), NULL);
+	members_etag(rq, rs, now.version);
+	http_error_with(rq, rs, HTTP_E_CONFLICT,
+			N_("Someone else changed this member since the version you sent; nothing was changed. The record as it is now is in \"current\"."),
+			"current", members_person_json(rq, &now, true));
+}
 
 static void field_invalid(struct http_req *rq, struct http_resp *rs,
 			  const char *field, const char *why)
@@ -90,6 +142,10 @@ static void write_and_answer(struct http_req *rq, struct http_resp *rs,
 		return;
 	}
 	rc = members_write(rq, in, uids, nu, &id);
+	if (rc == DB_STALE) {
+		members_stale(rq, rs, id);
+		return;
+	}
 	if (rc == DB_CONSTRAINT) {
 		http_error(rq, rs, HTTP_E_CONFLICT,
 			   N_("Someone with this phone or email is registered already."));
@@ -100,6 +156,7 @@ static void write_and_answer(struct http_req *rq, struct http_resp *rs,
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	members_etag(rq, rs, p.version);
 	http_json(rs, rq->method == HTTP_POST ? 201 : 200,
 		  members_person_json(rq, &p, true));
 }
@@ -130,6 +187,7 @@ void members_api_members_get(struct http_req *rq, struct http_resp *rs)
 		return;
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 arena_printf(rq->arena, "person:%lld", (long long)p.id), NULL);
+	members_etag(rq, rs, p.version);
 	http_json(rs, 200, members_person_json(rq, &p, true));
 }
 
@@ -174,6 +232,11 @@ void members_api_members_update(struct http_req *rq, struct http_resp *rs)
 	in.consent_phone = keep_bool(rq, "consent_phone", p.consent_phone);
 	in.consent_sms = keep_bool(rq, "consent_sms", p.consent_sms);
 	in.consent_email = keep_bool(rq, "consent_email", p.consent_email);
+	/* If-Match (or the body's "version"): the write goes ahead only
+	 * while the record is at that version; without either it goes
+	 * ahead (as GitHub's and Stripe's APIs do), the fields not sent
+	 * kept as they are */
+	in.version = members_if_match(rq);
 	if (json_unions(rq, &given, &uids, &nu) != 0) {
 		field_invalid(rq, rs, "unions", N_("is not a known union"));
 		return;

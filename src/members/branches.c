@@ -64,11 +64,12 @@ json_t *members_branch_json(struct http_req *rq, const struct branch *b)
 	const char *kl = kind_label(branch_kinds, branch_kind_labels,
 				    ARRAY_LEN(branch_kinds), b->kind);
 
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:i, s:I}", "id",
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:i, s:I, s:I}", "id",
 			 (json_int_t)b->id, "parent_id", (json_int_t)b->parent_id,
 			 "name", b->name, "kind", b->kind, "kind_label",
 			 kl ? tr_rq(rq, kl) : b->kind, "depth", b->depth,
-			 "members", (json_int_t)active_in(b->id));
+			 "members", (json_int_t)active_in(b->id), "version",
+			 (json_int_t)b->version);
 }
 
 /* The branches the caller may read, in tree order. */
@@ -218,10 +219,10 @@ json_t *members_union_json(struct http_req *rq, const struct union_org *u)
 	const char *kl = kind_label(union_kinds, union_kind_labels,
 				    ARRAY_LEN(union_kinds), u->kind);
 
-	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)u->id,
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)u->id,
 			 "name", u->name, "kind", u->kind, "kind_label",
 			 kl ? tr_rq(rq, kl) : u->kind, "description",
-			 u->description);
+			 u->description, "version", (json_int_t)u->version);
 }
 
 json_t *members_unions_json(struct http_req *rq)

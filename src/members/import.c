@@ -861,7 +861,7 @@ static int row_tx(struct db_conn *c, void *arg)
 		rc = members_contacts_settle(c, r->id, &plan, x->o->by);
 	if (rc == DB_OK && e.status != st)
 		rc = members_person_set_status(c, a, r->id, st, x->o->by,
-					       "import");
+					       "import", 0);
 	if (rc == DB_OK)
 		rc = members_person_set_unions(c, r->id, x->uids, x->nu);
 	r->action = IMPORT_UPDATED;

@@ -107,6 +107,16 @@ char *members_person_ref(struct arena *a, int64_t id);
  * caller then shows nothing. */
 int members_search_audit(struct http_req *rq, const struct mindex_page *pg);
 
+/* Versions over the API (api.c): the ETag of a record at version, as
+ * "v3"; the version a PATCH names by If-Match ("v3", W/"v3"; "*" and
+ * no header are 0, any; without the header the body's "version"), or
+ * -1 for a tag that names no version of ours (matches none); and the
+ * answer to a write against an old version: 409 conflict with the
+ * person as they are now in "current" (audited as a reading). */
+void members_etag(struct http_req *rq, struct http_resp *rs, int64_t version);
+int64_t members_if_match(struct http_req *rq);
+void members_stale(struct http_req *rq, struct http_resp *rs, int64_t id);
+
 /* branches.c */
 json_t *members_branch_json(struct http_req *rq, const struct branch *b);
 json_t *members_branches_json(struct http_req *rq);

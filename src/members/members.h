@@ -50,6 +50,10 @@ struct person {
 	const char *legal_name, *phone, *email, *address, *birth_date,
 		*workplace, *notes;
 	int64_t created_at, updated_at, erased_at;
+	/* 1 when made, one more at every write of the record (its fields,
+	 * branch, unions, status, an erasure): what a form or If-Match
+	 * names so that a write never replaces one it has not seen */
+	int64_t version;
 };
 
 /* What a form, the API or an import row gives for a person. Strings may
@@ -62,6 +66,10 @@ struct person_input {
 	const char *joined_on; /* YYYY-MM-DD or "" */
 	int64_t branch_id;
 	bool consent_phone, consent_sms, consent_email;
+	/* the version the writer read (a form's hidden field, If-Match): the
+	 * write is refused (DB_STALE) unless it is still the record's; 0
+	 * names none, and the write goes ahead whatever the version */
+	int64_t version;
 	/* the email (phone) is someone else's too: its blind index is kept
 	 * as an alias, the unique one being the first holder's (set by the
 	 * contact rules, src/members/contacts.c, never by callers) */
@@ -117,8 +125,11 @@ int members_person_create(struct db_conn *c, struct arena *a,
 			  const struct person_input *in, int64_t by,
 			  int64_t *id_r);
 /* Replaces what in gives of person id (after members_person_check; its
- * status is not changed here: members_person_set_status). DB_OK,
- * DB_NOTFOUND, DB_CONSTRAINT as members_person_create, or negative. */
+ * status is not changed here: members_person_set_status) and moves its
+ * version on by one. DB_OK, DB_NOTFOUND (no such person, or erased),
+ * DB_STALE (in->version names a version that is no longer the
+ * record's: nothing written), DB_CONSTRAINT as members_person_create,
+ * or negative. */
 int members_person_update(struct db_conn *c, struct arena *a, int64_t id,
 			  const struct person_input *in, int64_t by);
 /* A person as the request's account may see them, for other modules (the
@@ -140,10 +151,14 @@ int members_person_find_contact(struct db_conn *c, struct arena *a,
 				const char *email, const char *phone,
 				int64_t *id_r);
 /* Moves person id to status `to`, by account by (0: the system), with a
- * note (sealed; may be NULL), and a line in its history. DB_OK,
- * DB_NOTFOUND, or negative. */
+ * note (sealed; may be NULL), and a line in its history; the version
+ * moves on. version: the one the writer read, or 0 for any. DB_OK (also
+ * when the status was `to` already: nothing changes), DB_NOTFOUND,
+ * DB_STALE (version is not the record's: nothing written), or
+ * negative. */
 int members_person_set_status(struct db_conn *c, struct arena *a, int64_t id,
-			      enum mstatus to, int64_t by, const char *note);
+			      enum mstatus to, int64_t by, const char *note,
+			      int64_t version);
 struct status_change {
 	const char *from, *to; /* status names; from "" for the first */
 	int64_t at;
@@ -166,6 +181,7 @@ struct branch {
 	const char *kind;
 	int depth; /* member counts come from the index:
 		      members_index_count_active */
+	int64_t version; /* of the branches row: see struct person */
 };
 /* Makes a scope a branch (idempotent). */
 int members_branch_ensure(struct db_conn *c, int64_t scope_id,
@@ -190,6 +206,7 @@ struct union_org {
 	const char *name;
 	const char *kind;
 	const char *description;
+	int64_t version; /* see struct person */
 };
 /* Unions and other affiliated organizations belong to the whole
  * organization (no branch). Create: DB_OK and *id_r, DB_CONSTRAINT when

@@ -226,6 +226,7 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
 							  u.name));
 		}
 	json_object_set_new(o, "unions", unions);
+	json_object_set_new(o, "version", json_integer((json_int_t)p->version));
 	if (sealed) {
 		json_object_set_new(o, "legal_name", json_string(or_empty(p->legal_name)));
 		const char *tel = members_phone_tel(p->phone);
@@ -586,13 +587,20 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 				    json_string(arena_printf(rq->arena,
 							     "/audit?object=person:%lld",
 							     (long long)p->id)));
-	for (int i = 0; i < MS__MAX; i++)
-		json_array_append_new(
-			statuses,
-			json_pack("{s:s, s:s, s:b}", "value",
-				  members_status_name((enum mstatus)i), "label",
-				  tr_rq(rq, members_status_label((enum mstatus)i)),
-				  "selected", (enum mstatus)i == p->status));
+	{
+		/* the status as typed when the form comes back, else the
+		 * record's */
+		enum mstatus sel = p->status;
+		if (rq->route->handler == members_status)
+			members_status_parse(http_field(rq, "status"), &sel);
+		for (int i = 0; i < MS__MAX; i++)
+			json_array_append_new(
+				statuses,
+				json_pack("{s:s, s:s, s:b}", "value",
+					  members_status_name((enum mstatus)i), "label",
+					  tr_rq(rq, members_status_label((enum mstatus)i)),
+					  "selected", (enum mstatus)i == sel));
+	}
 	http_form_options(status_form, "status", statuses);
 	if (json_object_get(status_form, "status"))
 		json_object_set_new(json_object_get(status_form, "status"), "choose",
@@ -600,7 +608,15 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_object_set_new(
 		json_object_get(status_form, "note"), "hint",
 		json_string(tr_rq(rq, N_("Why, for the history. Sealed like the rest."))));
-	if (rq->route->handler == members_status) {
+	/* the version the page shows; a form refused for its values keeps
+	 * the one it was drawn from */
+	if (rq->route->handler != members_status || status == 409)
+		http_form_value(status_form, "version",
+				arena_printf(rq->arena, "%lld", (long long)p->version));
+	if (rq->route->handler == members_status && status == 409)
+		http_form_error(rq, status_form, "status",
+				N_("Someone else changed this member after you opened the page, so the status was not changed. Look at the record as it is now, then change the status again if you still mean to."));
+	else if (rq->route->handler == members_status) {
 		enum mstatus to;
 		if (members_status_parse(http_field(rq, "status"), &to) != 0)
 			members_form_refuse(rq, status_form, "status",
@@ -738,10 +754,93 @@ void members_form_settle(json_t *form)
 	json_decref(sorted);
 }
 
+/* What the officer typed as a member's unions differs from what the
+ * record holds now: the names it holds (arena-owned, "" for none), or
+ * NULL when they are the same. */
+static const char *unions_differ(struct http_req *rq, const struct person *now)
+{
+	size_t nt, nn;
+	const char **typed = http_field_all(rq, "unions", &nt);
+	int64_t *held;
+	struct buf b;
+	const char *out;
+	bool same;
+
+	if (members_person_unions(platform_conn(), rq->arena, now->id, &held,
+				  &nn) != DB_OK)
+		return NULL;
+	same = nt == nn;
+	for (size_t i = 0; same && i < nt; i++) {
+		int64_t id;
+		bool found = false;
+		if (str_to_i64(typed[i], &id) != 0)
+			break;
+		for (size_t k = 0; k < nn; k++)
+			found |= held[k] == id;
+		same = found;
+	}
+	if (same)
+		return NULL;
+	buf_init(&b);
+	for (size_t k = 0; k < nn; k++) {
+		struct union_org u;
+		if (members_union_get(platform_conn(), rq->arena, held[k], &u) !=
+		    DB_OK)
+			continue;
+		if (b.len)
+			buf_puts(&b, ", ");
+		buf_puts(&b, u.name);
+	}
+	out = arena_strndup(rq->arena, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* The conflict's marks on a member form shown again over now, the
+ * record as another officer left it; the form's version becomes now's,
+ * so that saving again is a choice made with both in view. */
+static void conflict_marks(struct http_req *rq, json_t *form,
+			   const struct person *now)
+{
+	static const char *const text[] = {"display_name", "legal_name",
+					   "email", "address", "birth_date",
+					   "workplace", "notes", "joined"};
+	const char *cur[] = {now->display_name, now->legal_name, now->email,
+			     now->address, now->birth_date, now->workplace,
+			     now->notes, now->joined_on};
+	static const char *const consent[] = {"consent_phone", "consent_sms",
+					      "consent_email"};
+	const bool given[] = {now->consent_phone, now->consent_sms,
+			      now->consent_email};
+	const char *phone = http_field(rq, "phone"), *norm, *unions;
+
+	for (size_t i = 0; i < ARRAY_LEN(text); i++)
+		if (strcmp(or_empty(http_field(rq, text[i])), or_empty(cur[i])))
+			http_form_now(rq, form, text[i], cur[i]);
+	/* a phone compares as stored: "8 702 555 17 58" is +77025551758 */
+	norm = phone && *phone ? members_phone_normalize(rq->arena, phone) : "";
+	if (strcmp(norm ? norm : phone, or_empty(now->phone)))
+		http_form_now(rq, form, "phone",
+			 members_phone_display(rq->arena, now->phone));
+	if (http_field_int(rq, "branch", 0) != now->branch_id)
+		http_form_now(rq, form, "branch", members_branch_name(rq, now->branch_id));
+	if ((unions = unions_differ(rq, now)))
+		http_form_now(rq, form, "unions", unions);
+	for (size_t i = 0; i < ARRAY_LEN(consent); i++)
+		if (http_field_bool(rq, consent[i]) != given[i])
+			http_form_now(rq, form, consent[i],
+				 tr_rq(rq, given[i] ? N_("yes") : N_("no")));
+	http_form_value(form, "version",
+			arena_printf(rq->arena, "%lld", (long long)now->version));
+}
+
 /* The member form: new (p NULL) or p's; again when it is the request's
- * own post shown again (what was typed, and why it was refused). */
+ * own post shown again (what was typed, and why it was refused); now,
+ * when the post named a version another writer had replaced: the
+ * record as it is (p is it too), beside what was typed. */
 static void form_page(struct http_req *rq, struct http_resp *rs, int status,
-		      const struct person *p, bool again, const char *taken)
+		      const struct person *p, bool again, const char *taken,
+		      const struct person *now)
 {
 	const char *action =
 		p ? arena_printf(rq->arena, "/members/%lld", (long long)p->id)
@@ -770,6 +869,8 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 		for (size_t i = 0; i < ARRAY_LEN(keep); i++)
 			http_form_value(form, keep[i], v[i]);
 		http_form_value(form, "joined", p->joined_on);
+		http_form_value(form, "version",
+				arena_printf(rq->arena, "%lld", (long long)p->version));
 		http_form_checked(form, "consent_phone", p->consent_phone);
 		http_form_checked(form, "consent_sms", p->consent_sms);
 		http_form_checked(form, "consent_email", p->consent_email);
@@ -807,6 +908,8 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (taken) /* the phone or email is someone's the writer sees */
 		http_form_error(rq, form, taken,
 				N_("Someone with this phone or email is registered already."));
+	if (now)
+		conflict_marks(rq, form, now);
 	members_form_settle(form);
 	members_form_input(form, "phone", "tel");
 	members_form_input(form, "email", "email");
@@ -815,18 +918,23 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 	data = json_pack("{s:o, s:s}", "form", form, "back", action);
 	if (!p)
 		json_object_set_new(data, "is_new", json_true());
+	if (now)
+		json_object_set_new(
+			data, "conflict",
+			json_pack("{s:s}", "status_label",
+				  tr_rq(rq, members_status_label(now->status))));
 	http_page(rq, rs, status, "members/form",
 		  p ? N_("Edit member") : N_("New member"), data);
 }
 
 void members_new(struct http_req *rq, struct http_resp *rs)
 {
-	form_page(rq, rs, 200, NULL, false, NULL);
+	form_page(rq, rs, 200, NULL, false, NULL, NULL);
 }
 
 void members_create_refused(struct http_req *rq, struct http_resp *rs)
 {
-	form_page(rq, rs, 422, NULL, true, NULL);
+	form_page(rq, rs, 422, NULL, true, NULL, NULL);
 }
 
 void members_edit(struct http_req *rq, struct http_resp *rs)
@@ -837,7 +945,7 @@ void members_edit(struct http_req *rq, struct http_resp *rs)
 		return;
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id), NULL);
-	form_page(rq, rs, 200, &p, false, NULL);
+	form_page(rq, rs, 200, &p, false, NULL, NULL);
 }
 
 void members_update_refused(struct http_req *rq, struct http_resp *rs)
@@ -846,7 +954,7 @@ void members_update_refused(struct http_req *rq, struct http_resp *rs)
 
 	if (load_writable(rq, rs, false, &p) != 0)
 		return;
-	form_page(rq, rs, 422, &p, true, NULL);
+	form_page(rq, rs, 422, &p, true, NULL, NULL);
 }
 
 /* A person written in a savepoint of its own, so that a duplicate phone
@@ -910,13 +1018,30 @@ static int write_person(struct http_req *rq, struct http_resp *rs,
 	members_input_from_form(rq, &w.in);
 	if (!p) /* a status is set once, here; later changes have their own route */
 		w.in.status = http_field(rq, "status");
+	else /* the version the form was drawn from */
+		w.in.version = http_field_int(rq, "version", 0);
 	if (members_write_check(rq, &w.in, &field) ||
 	    form_unions(rq, &w.uids, &w.nu) != 0) {
-		form_page(rq, rs, 422, p, true, NULL);
+		form_page(rq, rs, 422, p, true, NULL, NULL);
 		return -1;
 	}
 	w.id = w.given;
 	rc = members_write(rq, &w.in, w.uids, w.nu, &w.id);
+	if (rc == DB_STALE) {
+		/* another officer saved first: nothing of theirs is lost
+		 * and nothing typed here is either; the record as it is now,
+		 * opened (a reading like the edit form's), beside it */
+		struct person now;
+		if (members_person_get(platform_conn(), rq->arena, p->id, true,
+				       &now) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return -1;
+		}
+		audit_rq(rq, platform_conn(), "person.viewed",
+			 members_person_ref(rq->arena, now.id), NULL);
+		form_page(rq, rs, 409, &now, true, NULL, &now);
+		return -1;
+	}
 	if (rc == DB_CONSTRAINT) {
 		/* beside the email when it is the one taken, else the phone */
 		field = w.in.email && *w.in.email &&
@@ -925,7 +1050,7 @@ static int write_person(struct http_req *rq, struct http_resp *rs,
 							    &found) == DB_OK
 			? "email"
 			: "phone";
-		form_page(rq, rs, 409, p, true, field);
+		form_page(rq, rs, 409, p, true, field, NULL);
 		return -1;
 	}
 	if (rc != DB_OK) {
@@ -974,7 +1099,22 @@ void members_status(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	rc = members_person_set_status(platform_conn(), rq->arena, p.id, to,
-				       rq->user.id, http_field(rq, "note"));
+				       rq->user.id, http_field(rq, "note"),
+				       http_field_int(rq, "version", 0));
+	if (rc == DB_STALE) {
+		/* changed since the page was drawn: the page again as the
+		 * record is now, the status and note typed kept */
+		struct person now;
+		if (members_person_get(platform_conn(), rq->arena, p.id, true,
+				       &now) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return;
+		}
+		audit_rq(rq, platform_conn(), "person.viewed",
+			 members_person_ref(rq->arena, now.id), NULL);
+		show_page(rq, rs, 409, &now, false, NULL);
+		return;
+	}
 	if (rc == DB_OK)
 		rc = audit_rq(rq, platform_conn(), "person.status",
 			      members_person_ref(rq->arena, p.id),

@@ -56,8 +56,13 @@ static const struct field create_fields[] = {
 	 .label = N_("Status")},
 	{0},
 };
+/* the version the form was drawn from (or the API's body names): a
+ * write against one no longer current is refused (409), so that the
+ * second of two officers never overwrites the first unseen */
+#define VERSION_FIELD {.name = "version", .type = F_INT, .label = N_("Version")}
 static const struct field update_fields[] = {
 	PERSON_FIELDS,
+	VERSION_FIELD,
 	{0},
 };
 static const struct field list_fields[] = {
@@ -73,6 +78,7 @@ static const struct field status_fields[] = {
 	{.name = "status", .type = F_TOKEN, .required = true, .max_len = 16,
 	 .label = N_("Status")},
 	{.name = "note", .type = F_TEXT, .max_len = 1000, .label = N_("Note")},
+	VERSION_FIELD,
 	{0},
 };
 #define DUE_FIELDS \

@@ -331,7 +331,7 @@ static int leave_tx(struct db_conn *c, void *arg)
 	if ((rc = audit_rq(l->rq, c, "person.left",
 			   members_person_ref(a, l->person), NULL)) != DB_OK ||
 	    (rc = members_person_set_status(c, a, l->person, MS_LEFT,
-					    l->account, NULL)) != DB_OK ||
+					    l->account, NULL, 0)) != DB_OK ||
 	    (rc = members_person_erase(c, l->person)) != DB_OK)
 		return rc;
 	return account_erase(c, a, l->account);

@@ -64,9 +64,8 @@ static int changed_one(int rc)
 	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
-/* Rows of one id, or one text. */
+/* Rows of one id. */
 static const struct db_map ID_COL[] = {DB_COL_SELF(int64_t), DB_COLS_END};
-static const struct db_map TEXT_COL[] = {DB_COL_SELF(const char *), DB_COLS_END};
 
 /* ---- people ---- */
 
@@ -85,12 +84,17 @@ static const char SQL_UPDATE[] =
 	"address_sealed = $10, birth_date_sealed = $11, workplace_sealed = $12, "
 	"notes_sealed = $13, email_index = $14, phone_index = $15, "
 	"email_alias_index = $16, phone_alias_index = $17, "
-	"updated_at = $18 WHERE id = $19 AND erased_at IS NULL";
+	"updated_at = $18, version = version + 1 "
+	"WHERE id = $19 AND erased_at IS NULL AND (version = $20 OR $20 = 0)";
+/* after a write that changed nothing: is the record there (then the
+ * version named was not its own)? */
+static const char SQL_VERSION[] =
+	"SELECT version FROM people WHERE id = $1 AND erased_at IS NULL";
 /* the sealed columns last: read only when asked (PERSON_OPENED) */
 static const char SQL_GET[] =
 	"SELECT id, branch_id, coalesce(account_id, 0), display_name, status, "
 	"joined_on, consent_phone, consent_sms, consent_email, created_at, "
-	"updated_at, coalesce(erased_at, 0), legal_name_sealed, phone_sealed, "
+	"updated_at, coalesce(erased_at, 0), version, legal_name_sealed, phone_sealed, "
 	"email_sealed, address_sealed, birth_date_sealed, workplace_sealed, "
 	"notes_sealed FROM people WHERE id = $1";
 #define PERSON_COLS                                                            \
@@ -104,7 +108,8 @@ static const char SQL_GET[] =
 		DB_COL(struct person, consent_email),                          \
 		DB_COL(struct person, created_at),                             \
 		DB_COL(struct person, updated_at),                             \
-		DB_COL(struct person, erased_at)
+		DB_COL(struct person, erased_at),                              \
+		DB_COL(struct person, version)
 static const struct db_map PERSON[] = {PERSON_COLS, DB_COLS_END};
 static const struct db_map PERSON_OPENED[] = {
 	PERSON_COLS,
@@ -134,9 +139,11 @@ static const struct db_map HOLDER[] = {
 	DB_COL(struct contact_holder, id), DB_COL(struct contact_holder, branch_id),
 	DB_COL(struct contact_holder, first), DB_COL(struct contact_holder, path),
 	DB_COLS_END};
-static const char SQL_STATUS_GET[] = "SELECT status FROM people WHERE id = $1";
+static const char SQL_STATUS_GET[] =
+	"SELECT status, version FROM people WHERE id = $1";
 static const char SQL_STATUS_SET[] =
-	"UPDATE people SET status = $1, updated_at = $2 WHERE id = $3";
+	"UPDATE people SET status = $1, updated_at = $2, version = version + 1 "
+	"WHERE id = $3 AND (version = $4 OR $4 = 0)";
 static const char SQL_HISTORY_ADD[] =
 	"INSERT INTO status_history (person_id, from_status, to_status, at, "
 	"by_user, note_sealed) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -151,7 +158,7 @@ static const char SQL_ERASE[] =
 	"notes_sealed = NULL, email_index = NULL, phone_index = NULL, "
 	"email_alias_index = NULL, phone_alias_index = NULL, "
 	"consent_phone = 0, consent_sms = 0, consent_email = 0, account_id = NULL, "
-	"updated_at = $2, erased_at = $2 WHERE id = $3";
+	"updated_at = $2, erased_at = $2, version = version + 1 WHERE id = $3";
 static const char SQL_DUE_REASONS_ERASE[] =
 	"UPDATE dues_changes SET reason_sealed = NULL "
 	"WHERE due_id IN (SELECT id FROM dues WHERE person_id = $1)";
@@ -340,6 +347,16 @@ int members_person_create_sealed(struct db_conn *c,
 	return history_add(c, *id_r, "", members_status_name(status), by, NULL);
 }
 
+/* Why a write of person id changed no row: DB_STALE when the record is
+ * there (the version named was not its own), DB_NOTFOUND when not. */
+static int unchanged(struct db_conn *c, int64_t id)
+{
+	int64_t v;
+	int rc = db_int(c, &v, SQL_VERSION, "i", id);
+
+	return rc == DB_OK ? DB_STALE : rc;
+}
+
 int members_person_update(struct db_conn *c, struct arena *a, int64_t id,
 			  const struct person_input *in, int64_t by)
 {
@@ -358,11 +375,12 @@ int members_person_update(struct db_conn *c, struct arena *a, int64_t id,
 	bind_person(st, a, in, 7);
 	db_bind_int(st, 18, time_now());
 	db_bind_int(st, 19, id);
+	db_bind_int(st, 20, in->version);
 	rc = db_step(st);
 	db_reset(st);
 	if (rc != DB_DONE)
 		return rc;
-	return db_changes(c) == 0 ? DB_NOTFOUND : DB_OK;
+	return db_changes(c) == 0 ? unchanged(c, id) : DB_OK;
 }
 
 int members_person_get(struct db_conn *c, struct arena *a, int64_t id,
@@ -440,21 +458,38 @@ int members_person_holders(struct db_conn *c, struct arena *a, int field,
 		       "bi", bi, (size_t)BLIND_LEN, self);
 }
 
+struct status_now {
+	const char *status;
+	int64_t version;
+};
+static const struct db_map STATUS_NOW[] = {
+	DB_COL(struct status_now, status), DB_COL(struct status_now, version),
+	DB_COLS_END};
+
 int members_person_set_status(struct db_conn *c, struct arena *a, int64_t id,
-			      enum mstatus to, int64_t by, const char *note)
+			      enum mstatus to, int64_t by, const char *note,
+			      int64_t version)
 {
+	struct status_now now;
 	const char *from;
 	struct sealed s;
-	int rc = db_row(c, a, TEXT_COL, &from, SQL_STATUS_GET, "i", id);
+	int rc = db_row(c, a, STATUS_NOW, &now, SQL_STATUS_GET, "i", id);
 
 	if (rc != DB_OK)
 		return rc;
+	from = now.status;
+	if (version && version != now.version)
+		return DB_STALE;
 	if (strcmp(from, members_status_name(to)) == 0)
 		return DB_OK;
-	rc = db_run(c, SQL_STATUS_SET, "tii", members_status_name(to),
-		    (int64_t)time_now(), id);
+	/* the version checked again by the write itself: another writer
+	 * may have come between the read and this */
+	rc = db_run(c, SQL_STATUS_SET, "tiii", members_status_name(to),
+		    (int64_t)time_now(), id, version);
 	if (rc < 0)
 		return rc;
+	if (rc == 0)
+		return DB_STALE;
 	s = seal_field(a, "status_note", note);
 	return history_add(c, id, from, members_status_name(to), by, &s);
 }
@@ -668,7 +703,7 @@ static const char SQL_BRANCH_ENSURE[] =
  * ("/12/"): every scope path has the form "/id/.../id/". */
 #define BRANCH_SELECT                                                          \
 	"SELECT s.id, coalesce(s.parent_id, 0), s.name, s.path, b.kind, "      \
-	"length(s.path) - length(replace(s.path, '/', '')) - 2 "               \
+	"length(s.path) - length(replace(s.path, '/', '')) - 2, b.version "    \
 	"FROM branches b JOIN scopes s ON s.id = b.scope_id "
 static const char SQL_BRANCH_LIST[] = BRANCH_SELECT "ORDER BY s.path";
 static const char SQL_BRANCH_GET[] = BRANCH_SELECT "WHERE s.id = $1";
@@ -678,7 +713,7 @@ static const struct db_map BRANCH[] = {
 	DB_COL(struct branch, id),   DB_COL(struct branch, parent_id),
 	DB_COL(struct branch, name), DB_COL(struct branch, path),
 	DB_COL(struct branch, kind), DB_COL(struct branch, depth),
-	DB_COLS_END};
+	DB_COL(struct branch, version), DB_COLS_END};
 
 int members_branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind)
 {
@@ -721,17 +756,15 @@ int members_branch_find(struct db_conn *c, struct arena *a, const char *name,
 static const char SQL_UNION_ADD[] =
 	"INSERT INTO unions (name, kind, description, created_at) "
 	"VALUES ($1, $2, $3, $4) RETURNING id";
-static const char SQL_UNION_LIST[] =
-	"SELECT u.id, u.name, u.kind, u.description FROM unions u ORDER BY u.name";
-static const char SQL_UNION_GET[] =
-	"SELECT u.id, u.name, u.kind, u.description FROM unions u WHERE u.id = $1";
+#define UNION_SELECT "SELECT u.id, u.name, u.kind, u.description, u.version "
+static const char SQL_UNION_LIST[] = UNION_SELECT "FROM unions u ORDER BY u.name";
+static const char SQL_UNION_GET[] = UNION_SELECT "FROM unions u WHERE u.id = $1";
 static const char SQL_UNION_FIND[] =
-	"SELECT u.id, u.name, u.kind, u.description FROM unions u "
-	"WHERE lower(u.name) = lower($1)";
+	UNION_SELECT "FROM unions u WHERE lower(u.name) = lower($1)";
 static const struct db_map UNION[] = {
 	DB_COL(struct union_org, id), DB_COL(struct union_org, name),
 	DB_COL(struct union_org, kind), DB_COL(struct union_org, description),
-	DB_COLS_END};
+	DB_COL(struct union_org, version), DB_COLS_END};
 static const char SQL_PU_CLEAR[] = "DELETE FROM person_unions WHERE person_id = $1";
 static const char SQL_PU_ADD[] =
 	"INSERT INTO person_unions (person_id, union_id) VALUES ($1, $2) "
@@ -1117,7 +1150,7 @@ static const char SQL_TOMBSTONE[] =
 	"notes_sealed = NULL, email_index = NULL, phone_index = NULL, "
 	"email_alias_index = NULL, phone_alias_index = NULL, "
 	"consent_phone = 0, consent_sms = 0, consent_email = 0, account_id = NULL, "
-	"updated_at = $2, erased_at = $2 WHERE id = $3";
+	"updated_at = $2, erased_at = $2, version = version + 1 WHERE id = $3";
 static const char SQL_MOVE_HISTORY[] =
 	"UPDATE status_history SET person_id = $1 WHERE person_id = $2";
 static const char SQL_MOVE_DUES[] =

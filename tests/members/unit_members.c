@@ -140,6 +140,55 @@ Test(members, sealed_fields_open_and_contacts_match)
 	arena_free(a);
 }
 
+Test(members, a_write_against_an_old_version_changes_nothing)
+{
+	struct arena *a = arena_new();
+	struct db_conn *c = platform_conn();
+	struct world w;
+	struct person p;
+	struct person_input in = {.display_name = "First", .branch_id = 0};
+	int64_t id = 0;
+
+	world(&w, a);
+	in.branch_id = w.cell;
+	cr_assert_eq(members_person_find_contact(c, a, NULL, "+77025550002", &id),
+		     DB_OK);
+	cr_assert_eq(members_person_get(c, a, id, false, &p), DB_OK);
+	cr_assert_eq(p.version, 1, "a new record is at version 1");
+
+	/* the version read: written, and the version moves on */
+	in.version = 1;
+	cr_assert_eq(members_person_update(c, a, id, &in, 0), DB_OK);
+	cr_assert_eq(members_person_get(c, a, id, false, &p), DB_OK);
+	cr_assert_eq(p.version, 2);
+	/* the same old version again: stale, nothing written */
+	in.display_name = "Second";
+	cr_assert_eq(members_person_update(c, a, id, &in, 0), DB_STALE);
+	cr_assert_eq(members_person_get(c, a, id, false, &p), DB_OK);
+	cr_assert_str_eq(p.display_name, "First");
+	cr_assert_eq(p.version, 2);
+	/* no version named: written whatever the version */
+	in.version = 0;
+	cr_assert_eq(members_person_update(c, a, id, &in, 0), DB_OK);
+	/* a status change checks it too, and moves it */
+	cr_assert_eq(members_person_set_status(c, a, id, MS_LAPSED, 0, NULL, 2),
+		     DB_STALE);
+	cr_assert_eq(members_person_get(c, a, id, false, &p), DB_OK);
+	cr_assert_eq(p.status, MS_ACTIVE);
+	cr_assert_eq(members_person_set_status(c, a, id, MS_LAPSED, 0, NULL, 3),
+		     DB_OK);
+	cr_assert_eq(members_person_get(c, a, id, false, &p), DB_OK);
+	cr_assert_eq(p.version, 4);
+	/* someone who is not there is not stale */
+	in.version = 1;
+	cr_assert_eq(members_person_update(c, a, id + 1000, &in, 0), DB_NOTFOUND);
+	/* an erasure moves it: a form drawn before cannot write over it */
+	cr_assert_eq(members_person_erase(c, id), DB_OK);
+	cr_assert_eq(members_person_get(c, a, id, false, &p), DB_OK);
+	cr_assert_eq(p.version, 5);
+	arena_free(a);
+}
+
 Test(members, status_history_and_erasure)
 {
 	struct arena *a = arena_new();
@@ -155,7 +204,7 @@ Test(members, status_history_and_erasure)
 		     DB_OK);
 	cr_assert_eq(members_person_set_status(platform_conn(), a, id,
 					       MS_SUSPENDED, 0,
-					       "broke the strike"),
+					       "broke the strike", 0),
 		     DB_OK);
 	cr_assert_eq(members_person_history(platform_conn(), a, id, &h, &n),
 		     DB_OK);

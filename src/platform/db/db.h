@@ -33,6 +33,8 @@ enum db_rc {
 	DB_CONSTRAINT = -3,
 	DB_UNAVAILABLE = -4,
 	DB_NOTFOUND = -5, /* for callers: a lookup that found nothing */
+	DB_STALE = -6,	  /* for callers: a write naming a version of a
+			     record that is no longer its current one */
 };
 
 struct arena;

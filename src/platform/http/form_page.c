@@ -71,16 +71,17 @@ static void describe(json_t *o)
 	const char *id = json_string_value(json_object_get(o, "id"));
 	bool hint = json_object_get(o, "hint") != NULL;
 	bool invalid = json_is_true(json_object_get(o, "invalid"));
-	char by[160];
+	bool now = json_object_get(o, "now") != NULL;
+	char by[240];
 
-	if (!hint && !invalid) {
+	if (!hint && !invalid && !now) {
 		json_object_del(o, "describedby");
 		return;
 	}
-	snprintf(by, sizeof(by), "%s%s%s%s%s", hint ? id : "",
-		 hint ? "-hint" : "", hint && invalid ? " " : "",
-		 invalid ? id : "", invalid ? "-error" : "");
-	json_object_set_new(o, "describedby", json_string(by));
+	snprintf(by, sizeof(by), "%s%s%s%s%s%s", hint ? id : "",
+		 hint ? "-hint " : "", invalid ? id : "",
+		 invalid ? "-error " : "", now ? id : "", now ? "-now" : "");
+	json_object_set_new(o, "describedby", json_string(str_trim(by)));
 }
 
 /* Marks a field refused: its message, and the focus when it is the
@@ -164,6 +165,19 @@ void http_form_value(json_t *form, const char *name, const char *value)
 
 	if (o && value)
 		json_object_set_new(o, "value", json_string(value));
+}
+
+void http_form_now(struct http_req *rq, json_t *form, const char *name,
+		   const char *value)
+{
+	json_t *o = json_object_get(form, name);
+
+	if (!o)
+		return;
+	json_object_set_new(o, "now",
+			    json_string(value && *value ? value
+							: tr_rq(rq, N_("(empty)"))));
+	describe(o);
 }
 
 void http_form_checked(json_t *form, const char *name, bool checked)

@@ -250,6 +250,12 @@ void http_error(struct http_req *rq, struct http_resp *rs, enum http_err e,
  * label, a line number): text, escaped on output. */
 void http_error_detail(struct http_req *rq, struct http_resp *rs,
 		       enum http_err e, const char *msgid, const char *detail);
+/* Same, and in JSON one more member, key: value (taken; dropped on a
+ * page), such as the record as it is now beside a version conflict
+ * ("current"). */
+void http_error_with(struct http_req *rq, struct http_resp *rs,
+		     enum http_err e, const char *msgid, const char *key,
+		     json_t *value);
 /* A refused field: 422 invalid_field, the detail "Label: why" (label is
  * translated text, NULL for the name; why a msgid) and, in JSON, "field"
  * naming it as the route declares it. */
@@ -272,6 +278,12 @@ json_t *http_form(struct http_req *rq, enum http_method method,
 /* A value to show (an edit form's current value); NULL leaves it. */
 void http_form_value(json_t *form, const char *name, const char *value);
 void http_form_checked(json_t *form, const char *name, bool checked);
+/* What the record says now, shown under a field whose typed value
+ * differs from it, when another writer saved the record after the form
+ * was drawn (a version conflict): value is text ("" or NULL reads as
+ * "(empty)"); the field's description names it. */
+void http_form_now(struct http_req *rq, json_t *form, const char *name,
+		   const char *value);
 /* Choices for a select: options is [{value, label, selected}] (taken);
  * the first, empty choice ("choose") stays unless the field is required
  * and one is selected. A field's "blank" string, set by the caller, names

@@ -303,7 +303,7 @@ const struct http_err_def http_errors[HTTP_E_COUNT] = {
 
 static void error_reply(struct http_req *rq, struct http_resp *rs,
 			enum http_err e, const char *msgid, const char *detail,
-			const char *field)
+			const char *field, const char *key, json_t *value)
 {
 	const struct http_err_def *d = &http_errors[e];
 	const char *msg = tr_rq(rq, msgid ? msgid : d->msgid);
@@ -315,9 +315,13 @@ static void error_reply(struct http_req *rq, struct http_resp *rs,
 			json_object_set_new(j, "detail", json_string(detail));
 		if (field)
 			json_object_set_new(j, "field", json_string(field));
+		if (key && value)
+			json_object_set(j, key, value);
+		json_decref(value);
 		http_json(rs, d->status, j);
 		return;
 	}
+	json_decref(value);
 	json_t *data = json_pack("{s:i, s:s}", "status", d->status, "message", msg);
 	if (detail)
 		json_object_set_new(data, "detail", json_string(detail));
@@ -327,13 +331,20 @@ static void error_reply(struct http_req *rq, struct http_resp *rs,
 void http_error_detail(struct http_req *rq, struct http_resp *rs,
 		       enum http_err e, const char *msgid, const char *detail)
 {
-	error_reply(rq, rs, e, msgid, detail, NULL);
+	error_reply(rq, rs, e, msgid, detail, NULL, NULL, NULL);
 }
 
 void http_error(struct http_req *rq, struct http_resp *rs, enum http_err e,
 		const char *msgid)
 {
-	error_reply(rq, rs, e, msgid, NULL, NULL);
+	error_reply(rq, rs, e, msgid, NULL, NULL, NULL, NULL);
+}
+
+void http_error_with(struct http_req *rq, struct http_resp *rs,
+		     enum http_err e, const char *msgid, const char *key,
+		     json_t *value)
+{
+	error_reply(rq, rs, e, msgid, NULL, NULL, key, value);
 }
 
 void http_error_field(struct http_req *rq, struct http_resp *rs,
@@ -342,7 +353,7 @@ void http_error_field(struct http_req *rq, struct http_resp *rs,
 	error_reply(rq, rs, HTTP_E_INVALID_FIELD, NULL,
 		    arena_printf(rq->arena, "%s: %s",
 				 label ? label : field, tr_rq(rq, why)),
-		    field);
+		    field, NULL, NULL);
 }
 
 void reply_security_headers(struct MHD_Response *r, bool cacheable, bool tls)
