@@ -268,13 +268,13 @@ struct api_token {
 	int64_t created_at, expires_at;
 	int64_t last_used_at; /* 0: never */
 	int64_t revoked_at;   /* 0: not revoked */
-	const char *user_name, *user_status; /* its account's */
+	const char *user_name, *user_status, *user_lang; /* its account's */
+	bool user_totp; /* its account has a second factor */
 };
 /* Could text be a token at all (the prefix, a sane length)? */
 bool api_token_text_ok(const char *text);
 /* Makes a token for user with the given grants, which must all be the
- * account's own (else DB_CONSTRAINT: the caller's transaction must then
- * roll back). days in 1..API_TOKEN_MAX_DAYS. DB_OK with *id_r and the
+ * account's own (else DB_CONSTRAINT, and nothing is written). days in 1..API_TOKEN_MAX_DAYS. DB_OK with *id_r and the
  * token's text, arena-owned, in *text_r: the only time it exists. */
 int api_token_create(struct db_conn *c, struct arena *a, int64_t user,
 		     const char *name, int64_t days, bool read_only,

@@ -19,14 +19,16 @@ static const char SQL_INSERT[] =
 	"INSERT INTO api_tokens (user_id, name, token_hash, read_only, "
 	"created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 /* only a grant the account itself holds may go on its token */
+static const char SQL_GRANT_OWN[] =
+	"SELECT count(*) FROM grants WHERE id = $1 AND user_id = $2";
 static const char SQL_GRANT_ADD[] =
-	"INSERT INTO api_token_grants (token_id, grant_id) "
-	"SELECT $1, id FROM grants WHERE id = $2 AND user_id = $3";
+	"INSERT INTO api_token_grants (token_id, grant_id) VALUES ($1, $2) "
+	"ON CONFLICT DO NOTHING";
 
 #define TOKEN_COLS                                                            \
 	"t.id, t.user_id, t.name, t.read_only, t.created_at, t.expires_at, "  \
 	"coalesce(t.last_used_at, 0), coalesce(t.revoked_at, 0), "            \
-	"u.display_name, u.status "
+	"u.display_name, u.status, u.lang, u.totp_sealed IS NOT NULL "
 static const char SQL_LIST_OWN[] =
 	"SELECT " TOKEN_COLS "FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	"WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id DESC";
@@ -67,6 +69,8 @@ static const struct db_map TOKEN[] = {
 	DB_COL(struct api_token, revoked_at),
 	DB_COL(struct api_token, user_name),
 	DB_COL(struct api_token, user_status),
+	DB_COL(struct api_token, user_lang),
+	DB_COL(struct api_token, user_totp),
 	DB_COLS_END,
 };
 
@@ -98,6 +102,16 @@ int api_token_create(struct db_conn *c, struct arena *a, int64_t user,
 	int rc;
 
 	assert(days >= 1 && days <= API_TOKEN_MAX_DAYS);
+	/* every grant checked before anything is written: a refusal leaves
+	 * nothing behind in the caller's transaction */
+	for (size_t i = 0; i < ngrants; i++) {
+		int64_t own = 0;
+		rc = db_int(c, &own, SQL_GRANT_OWN, "ii", grant_ids[i], user);
+		if (rc != DB_OK)
+			return rc;
+		if (own != 1)
+			return DB_CONSTRAINT;
+	}
 	text = arena_printf(a, "%s%s", API_TOKEN_PREFIX, random_token(a, 32));
 	plain_hash(text, strlen(text), h);
 	rc = db_int(c, id_r, SQL_INSERT, "itbiii", user, name, h, sizeof(h),
@@ -105,11 +119,9 @@ int api_token_create(struct db_conn *c, struct arena *a, int64_t user,
 	if (rc != DB_OK)
 		return rc;
 	for (size_t i = 0; i < ngrants; i++) {
-		rc = db_run(c, SQL_GRANT_ADD, "iii", *id_r, grant_ids[i], user);
+		rc = db_run(c, SQL_GRANT_ADD, "ii", *id_r, grant_ids[i]);
 		if (rc < 0)
 			return rc;
-		if (rc == 0) /* not the account's own grant */
-			return DB_CONSTRAINT;
 	}
 	*text_r = text;
 	return DB_OK;
