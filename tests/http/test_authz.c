@@ -44,6 +44,10 @@ static const struct walk_foreign auth_foreign[] = {
 	/* no invitation exists in the demo: 404; one to a role outside the
 	 * branch is refused in tests/members/http_two_person.c */
 	{"/admin/invitations/{id:int}/cancel", "1"},
+	/* the walk through a token makes the administrator's token 1 first;
+	 * the walk through a session finds none: 404 either way. A branch
+	 * coordinator never reaches /admin/tokens (the whole organization's) */
+	{"/admin/tokens/{id:int}/revoke", "1"},
 	{0},
 };
 WALK_PART(auth, "auth", auth_held, auth_foreign)
@@ -361,4 +365,99 @@ Test(authz, an_organization_coordinator_manages_all_but_cannot_read_the_audit)
 	cr_assert_eq(r->status, 403);
 	resp_free(r);
 	cl_free(c);
+}
+
+/* The walk again, through a personal access token of the Aktau
+ * coordinator carrying every grant of its account (docs/api/tokens.md):
+ * no page opens to a token (401), and the API refuses it what the
+ * session is refused. */
+Test(authz, every_route_refuses_a_token_of_the_wrong_scope)
+{
+	json_t *all = routes(), *r;
+	size_t i, checked = 0;
+	struct client *admin = cl_as(&S, "admin", NULL), *ak = cl_as(&S, "aktau", NULL), *c;
+	struct resp *res = cl_api(admin, "POST", "/api/v1/tokens",
+				  "{\"name\": \"the administrator's\", \"days\": 5}");
+	char *n = srv_value(&S, "SELECT count(*) FROM grants g JOIN users u ON u.id = g.user_id "
+				"WHERE u.display_name = 'Yerlan (Aktau coordinator)'");
+	struct buf body;
+	json_t *j;
+	char *h;
+
+	cr_assert_eq(res->status, 201, "%s", res->body);
+	cr_assert(strstr(res->body, "\"id\":1"), "the foreign token is 1: %s", res->body);
+	resp_free(res);
+	buf_init(&body);
+	buf_puts(&body, "{\"name\": \"walk\", \"days\": 5, \"grants\": [");
+	for (long k = 0; k < atol(n); k++) {
+		char *g = srv_value(&S, "SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id "
+					"WHERE u.display_name = 'Yerlan (Aktau coordinator)' "
+					"ORDER BY g.id LIMIT 1 OFFSET %ld", k);
+		buf_printf(&body, "%s%s", k ? ", " : "", g);
+		free(g);
+	}
+	buf_puts(&body, "]}");
+	cr_assert_gt(atol(n), 1, "the Aktau coordinator holds several roles");
+	res = cl_api(ak, "POST", "/api/v1/tokens", body.data);
+	cr_assert_eq(res->status, 201, "%s", res->body);
+	j = json_loads(res->body, 0, NULL);
+	h = xasprintf("Authorization: Bearer %s", json_string_value(json_object_get(j, "token")));
+	json_decref(j);
+	resp_free(res);
+	c = cl_new(&S);
+	cl_header(c, h);
+
+	json_array_foreach(all, i, r) {
+		const char *perm = json_string_value(json_object_get(r, "perm"));
+		const char *method = json_string_value(json_object_get(r, "method"));
+		const char *pattern = json_string_value(json_object_get(r, "pattern"));
+		const char *module = json_string_value(json_object_get(r, "module"));
+		bool api = json_is_true(json_object_get(r, "api"));
+		bool has_id = strchr(pattern, '{') != NULL;
+		const char *id = "1";
+		char *path;
+
+		if (!api) {
+			/* not even a public page: a token is for the API only */
+			path = fill(pattern, "1");
+			res = strcmp(method, "GET") == 0
+				      ? cl_get(c, path)
+				      : cl_req(c, method, path, NULL, NULL, 0, NULL);
+			cr_assert_eq(res->status, 401, "%s %s gave %ld to a token", method,
+				     path, res->status);
+			resp_free(res);
+			free(path);
+			checked++;
+			continue;
+		}
+		if (strcmp(perm, "public") == 0 || strcmp(perm, "login") == 0)
+			continue;
+		if (held(perm)) {
+			if (!has_id)
+				continue;
+			id = foreign_id(module, method, pattern, perm);
+			if (strcmp(id, WALK_SHARED) == 0)
+				continue;
+		}
+		path = fill(pattern, id);
+		res = call(c, r, path);
+		if (held(perm))
+			cr_assert(res->status == 404 || res->status == 403,
+				  "%s %s gave %ld to a token for an object outside Aktau",
+				  method, path, res->status);
+		else
+			cr_assert_eq(res->status, 403, "%s %s gave %ld to a token", method,
+				     path, res->status);
+		resp_free(res);
+		free(path);
+		checked++;
+	}
+	cr_assert_gt(checked, 20, "the walk saw too few routes");
+	buf_free(&body);
+	free(h);
+	free(n);
+	json_decref(all);
+	cl_free(c);
+	cl_free(ak);
+	cl_free(admin);
 }

@@ -238,11 +238,30 @@ int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
 	return audit_add_at(c, 0, actor, actor_label, action, object, detail);
 }
 
+const char *audit_rq_label(struct http_req *rq)
+{
+	if (!rq->user.id)
+		return "anonymous";
+	return rq->user.actor_label ? rq->user.actor_label : "";
+}
+
+json_t *audit_rq_detail(struct http_req *rq, json_t *detail)
+{
+	if (!rq->user.token_id)
+		return detail;
+	if (!detail)
+		detail = json_object();
+	if (json_is_object(detail))
+		json_object_set_new(detail, "token",
+				    json_integer((json_int_t)rq->user.token_id));
+	return detail;
+}
+
 int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
 	     const char *object, json_t *detail)
 {
-	return audit_add(c, rq->user.id, rq->user.id ? "" : "anonymous",
-			 action, object, detail);
+	return audit_add(c, rq->user.id, audit_rq_label(rq), action, object,
+			 audit_rq_detail(rq, detail));
 }
 
 int audit_head(struct db_conn *c, int64_t *last_r, char hex_r[65])

@@ -32,7 +32,11 @@ struct http_req;
  * in its own. detail is stolen (may be NULL). Returns DB_OK or an error. */
 int audit_add(struct db_conn *c, int64_t actor, const char *actor_label,
 	      const char *action, const char *object, json_t *detail);
-/* The same with the request's account as actor. */
+/* The actor label of an entry made through a personal access token:
+ * this prefix and the token's name; the detail then holds "token": id. */
+#define AUDIT_TOKEN_LABEL "token:"
+/* The same with the request's account as actor (and, through a token,
+ * the token's name as label and its id in the detail). */
 int audit_rq(struct http_req *rq, struct db_conn *c, const char *action,
 	     const char *object, json_t *detail);
 /* The same at a given time (seconds; 0: now). */
@@ -51,6 +55,10 @@ int audit_add_at(struct db_conn *c, int64_t at, int64_t actor,
 #define AUDIT_SOON_MS 100
 int audit_soon(struct http_req *rq, const char *action, const char *object,
 	       json_t *detail);
+/* The actor label for rq ("anonymous", "", or a token's) and its detail
+ * with the token's id added (detail is stolen; the result is new). */
+const char *audit_rq_label(struct http_req *rq);
+json_t *audit_rq_detail(struct http_req *rq, json_t *detail);
 /* Writes every queued entry and stops the thread (at shutdown; the
  * database must still be open). */
 void audit_soon_stop(void);

@@ -141,6 +141,7 @@ int audit_soon(struct http_req *rq, const char *action, const char *object,
 {
 	int rc = DB_OK;
 
+	detail = audit_rq_detail(rq, detail);
 	pthread_mutex_lock(&mu);
 	if (!running && !stopping) {
 		running = pthread_create(&thread, NULL, writer, NULL) == 0;
@@ -158,7 +159,7 @@ int audit_soon(struct http_req *rq, const char *action, const char *object,
 		e = &queue[nqueue++];
 		e->at = time_now();
 		e->actor = rq->user.id;
-		e->label = xstrdup(rq->user.id ? "" : "anonymous");
+		e->label = xstrdup(audit_rq_label(rq));
 		e->action = xstrdup(action);
 		e->object = xstrdup(object ? object : "");
 		e->detail = detail;

@@ -92,16 +92,30 @@ static const char *detail_text(struct http_req *rq, json_t *detail,
 	return "";
 }
 
+/* "Ainur" or "Ainur (through the token “SMS gateway”)" */
+static void the_token(struct http_req *rq, json_t *parts, const char *label)
+{
+	if (!label || !str_starts(label, AUDIT_TOKEN_LABEL))
+		return;
+	part(parts,
+	     arena_printf(rq->arena, " (%s “%s”)",
+			  tr_rq(rq, N_("through the access token")),
+			  label + strlen(AUDIT_TOKEN_LABEL)),
+	     NULL);
+}
+
 static void the_actor(struct http_req *rq, json_t *parts, int64_t actor,
 		      const char *actor_name, const char *label)
 {
 	if (actor && actor_name && *actor_name) {
 		part(parts, actor_name,
 		     arena_printf(rq->arena, "/admin/users/%lld", (long long)actor));
+		the_token(rq, parts, label);
 		return;
 	}
 	if (actor) {
 		thing(rq, parts, "user", 4, arena_printf(rq->arena, "%lld", (long long)actor));
+		the_token(rq, parts, label);
 		return;
 	}
 	part(parts,

@@ -207,7 +207,8 @@ int account_erase(struct db_conn *c, struct arena *a, int64_t id)
 	if (db_run(c, "DELETE FROM sessions WHERE user_id = $1", "i", id) < 0 ||
 	    db_run(c, "DELETE FROM grants WHERE user_id = $1", "i", id) < 0 ||
 	    db_run(c, "DELETE FROM account_tokens WHERE user_id = $1", "i", id) < 0 ||
-	    db_run(c, "DELETE FROM user_keys WHERE user_id = $1", "i", id) < 0)
+	    db_run(c, "DELETE FROM user_keys WHERE user_id = $1", "i", id) < 0 ||
+	    api_token_revoke_user(c, id) != DB_OK)
 		return DB_ERROR;
 	return DB_OK;
 }

@@ -155,7 +155,8 @@ bool account_password_ok(struct db_conn *c, struct arena *a, int64_t id,
 			 const char *password);
 /* Erases an account that leaves: email replaced by a placeholder no one
  * owns, name, password, second factor, sessions, roles, links and
- * personal key gone, status disabled. The row stays for the audit log. */
+ * personal key gone, access tokens revoked, status disabled. The row
+ * stays for the audit log. */
 int account_erase(struct db_conn *c, struct arena *a, int64_t id);
 
 /* Ends every session of the account; returns how many. */
@@ -252,6 +253,52 @@ char *account_token_create(struct db_conn *c, struct arena *a, int64_t user,
 /* The account id a valid, unused token belongs to, or 0. */
 int64_t account_token_check(struct db_conn *c, const char *token);
 int account_token_use(struct db_conn *c, const char *token);
+
+/* ---- personal access tokens (docs/api/tokens.md) ----
+ * A secret an account gives a program, to use /api/v1/ as that account
+ * with a subset of its grants, for at most API_TOKEN_MAX_DAYS. The text
+ * is returned once by api_token_create; only its keyed hash is stored. */
+#define API_TOKEN_PREFIX "rdr_"
+#define API_TOKEN_MAX_DAYS 365
+#define API_TOKEN_DEFAULT_DAYS 90
+struct api_token {
+	int64_t id, user_id;
+	const char *name;
+	bool read_only;
+	int64_t created_at, expires_at;
+	int64_t last_used_at; /* 0: never */
+	int64_t revoked_at;   /* 0: not revoked */
+	const char *user_name, *user_status, *user_lang; /* its account's */
+	bool user_totp; /* its account has a second factor */
+};
+/* Could text be a token at all (the prefix, a sane length)? */
+bool api_token_text_ok(const char *text);
+/* Makes a token for user with the given grants, which must all be the
+ * account's own (else DB_CONSTRAINT, and nothing is written). days in 1..API_TOKEN_MAX_DAYS. DB_OK with *id_r and the
+ * token's text, arena-owned, in *text_r: the only time it exists. */
+int api_token_create(struct db_conn *c, struct arena *a, int64_t user,
+		     const char *name, int64_t days, bool read_only,
+		     const int64_t *grant_ids, size_t ngrants, int64_t *id_r,
+		     char **text_r);
+/* user's tokens (0: every account's), newest first; arena array. */
+int api_token_list(struct db_conn *c, struct arena *a, int64_t user,
+		   struct api_token **out_r, size_t *n_r);
+int api_token_get(struct db_conn *c, struct arena *a, int64_t id,
+		  struct api_token *out);
+/* The usable token with this text: not revoked, not expired, its account
+ * active. DB_OK, DB_NOTFOUND (for every other case alike) or an error. */
+int api_token_find(struct db_conn *c, struct arena *a, const char *text,
+		   struct api_token *out);
+/* The grants a token carries (those its account still holds). */
+int api_token_grants(struct db_conn *c, struct arena *a, int64_t id,
+		     struct grant **out_r, size_t *n_r);
+/* Revokes one (by: who, 0 for the command line); DB_NOTFOUND when it is
+ * not there or already revoked. */
+int api_token_revoke(struct db_conn *c, int64_t id, int64_t by);
+/* Revokes every token of an account (it is erased). */
+int api_token_revoke_user(struct db_conn *c, int64_t user);
+/* Notes that the token was used now. */
+int api_token_touch(struct db_conn *c, int64_t id);
 
 /* ---- TOTP (RFC 6238, SHA-1, 6 digits, 30 s) ---- */
 /* A new random secret, base32 (arena-owned). */

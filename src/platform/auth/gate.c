@@ -147,6 +147,107 @@ static void load_session(struct http_req *rq, struct db_conn *c)
 		db_run(c, SQL_TOUCH, "ii", now, s->id);
 }
 
+/* ---- personal access tokens (docs/api/tokens.md) ---- */
+
+/* The token of an "Authorization: Bearer" header, or NULL when the
+ * request has none (another scheme is not ours and is ignored). */
+static const char *bearer_of(struct http_req *rq)
+{
+	const char *h = http_header(rq, "Authorization");
+
+	if (!h || strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
+		return NULL;
+	h += 7;
+	h += strspn(h, " \t");
+	return h;
+}
+
+/* A request carrying a token: the account is the token's, its grants
+ * only the token's. Unknown, revoked, expired, or an account not
+ * active: one answer for all, and a failure counted against the client
+ * address as a failed sign-in is. Returns 0 to go on, -1 when answered. */
+static int load_token(struct http_req *rq, struct http_resp *rs,
+		      struct db_conn *c, const char *text)
+{
+	struct auth_session *s = sess_of(rq);
+	struct api_token t;
+	int64_t locked;
+	size_t nl;
+	const struct lang_info *li;
+	int rc;
+
+	/* no cookie is set on this request, whatever the handler does */
+	rq->user.bearer = true;
+	if (!(rq->route->flags & ROUTE_API)) {
+		/* a token never opens a page, so never a form a page holds */
+		http_error(rq, rs, HTTP_E_UNAUTHENTICATED,
+			   N_("An access token is for the API only."));
+		return -1;
+	}
+	locked = rq->client ? throttle_locked(c, "client", rq->client) : 0;
+	if (locked > 0) {
+		http_error(rq, rs, HTTP_E_THROTTLED,
+			   N_("Too many failed attempts. Try again later."));
+		http_set_header(rs, "Retry-After",
+				arena_printf(rq->arena, "%lld", (long long)locked));
+		return -1;
+	}
+	rc = api_token_find(c, rq->arena, text, &t);
+	if (rc == DB_OK)
+		rc = api_token_grants(c, rq->arena, t.id, &s->grants,
+				      &s->ngrants);
+	if (rc == DB_NOTFOUND) {
+		if (rq->client)
+			throttle_fail(c, "client", rq->client,
+				      conf_int("auth.throttle_client"));
+		http_error(rq, rs, HTTP_E_UNAUTHENTICATED,
+			   N_("This access token is not valid."));
+		return -1;
+	}
+	if (rc != DB_OK) {
+		http_error(rq, rs, HTTP_E_UNAVAILABLE,
+			   N_("The database cannot be reached. Try again in a moment."));
+		return -1;
+	}
+	s->grants_loaded = true;
+	s->user_id = t.user_id;
+	s->totp_enabled = t.user_totp;
+	rq->user.id = t.user_id;
+	rq->user.name = t.user_name;
+	rq->user.token_id = t.id;
+	rq->user.token_name = t.name;
+	rq->user.actor_label =
+		arena_printf(rq->arena, "%s%s", AUDIT_TOKEN_LABEL, t.name);
+	/* made by a session that proved the second factor; it counts while
+	 * the account still has one (a reset factor closes personal roles
+	 * to its tokens as to its password) */
+	rq->user.second_factor = t.user_totp;
+	li = i18n_langs(&nl);
+	for (size_t i = 0; *t.user_lang && i < nl; i++)
+		if (strcmp(li[i].code, t.user_lang) == 0)
+			rq->lang = li[i].code;
+	if (t.read_only && rq->method != HTTP_GET && rq->method != HTTP_HEAD) {
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
+			   N_("This access token may only read."));
+		return -1;
+	}
+	if (time_now() - t.last_used_at >= 60)
+		api_token_touch(c, t.id);
+	return 0;
+}
+
+bool auth_fully_signed_in(struct http_req *rq)
+{
+	struct auth_session *s = rq->user.session;
+
+	if (!rq->user.id || rq->user.bearer || !s || !s->id)
+		return false;
+	/* the second factor, whenever the organization asks for one or the
+	 * account has one */
+	return rq->user.second_factor ||
+	       (!conf_bool("auth.require_totp") && !s->totp_enabled);
+}
+
 /* Does any role the user holds require a second factor? */
 bool auth_holds_personal_role(struct http_req *rq)
 {
@@ -276,7 +377,7 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 	const struct route *rt = rq->route;
 	struct db_conn *c = platform_conn_fresh();
 	bool changes = rq->method != HTTP_GET && rq->method != HTTP_HEAD;
-	const char *chosen;
+	const char *chosen, *bearer = bearer_of(rq);
 
 	sess_of(rq);
 	if (!c) {
@@ -286,10 +387,17 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 	}
 	((struct auth_session *)rq->user.session)->lost_at_start =
 		db_unavailable_count(c);
-	chosen = lang_choice(rq);
-	if (chosen)
-		rq->lang = chosen;
-	load_session(rq, c);
+	if (bearer) {
+		/* a token alone: no session, no cookie, not even the
+		 * language's */
+		if (load_token(rq, rs, c, bearer) != 0)
+			return -1;
+	} else {
+		chosen = lang_choice(rq);
+		if (chosen)
+			rq->lang = chosen;
+		load_session(rq, c);
+	}
 	if (db_unavailable_count(c) !=
 	    ((struct auth_session *)rq->user.session)->lost_at_start) {
 		/* not "you are signed out": the database did not answer */
@@ -301,7 +409,10 @@ int auth_gate(struct http_req *rq, struct http_resp *rs)
 	    !rq->user.second_factor && auth_holds_personal_role(rq))
 		rq->user.needs_enrolment = true;
 
-	if (changes && !(rt->flags & ROUTE_NO_CSRF)) {
+	/* CSRF is an attack on what a browser sends by itself; a browser
+	 * never sends an Authorization header by itself, so a request that
+	 * carries a token was made by its holder (THREATS.md) */
+	if (changes && !rq->user.bearer && !(rt->flags & ROUTE_NO_CSRF)) {
 		if (!origin_ok(rq) || !csrf_ok(rq)) {
 			http_error(rq, rs, HTTP_E_CSRF,
 				   N_("This form has expired or did not come from this site. Go back, reload the page and try again."));

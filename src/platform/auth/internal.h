@@ -36,6 +36,10 @@ const char *auth_csrf_token(struct http_req *rq, struct http_resp *rs);
 void auth_nav(struct http_req *rq, json_t *page,
 	      const struct nav_item *items, size_t n);
 void auth_after(struct http_req *rq, struct http_resp *rs);
+/* Is rq a session (never a token) fully signed in: the second factor
+ * proved whenever the organization requires one or the account has one?
+ * What making an access token asks. */
+bool auth_fully_signed_in(struct http_req *rq);
 /* A safe local redirect target from a "next" value ("/" otherwise). */
 const char *auth_safe_next(const char *next);
 /* The short browser label stored with a session ("Firefox", "curl"). */
@@ -80,6 +84,17 @@ void auth_invitation(struct http_req *rq, struct http_resp *rs);
 void admin_invitation_cancel(struct http_req *rq, struct http_resp *rs);
 /* Invitations to roles of the last 30 days within the manager's reach. */
 json_t *admin_invitations_json(struct http_req *rq);
+
+/* token_pages.c: personal access tokens */
+void auth_tokens(struct http_req *rq, struct http_resp *rs);
+void auth_tokens_refused(struct http_req *rq, struct http_resp *rs);
+void auth_token_create(struct http_req *rq, struct http_resp *rs);
+void auth_token_revoke(struct http_req *rq, struct http_resp *rs);
+void admin_tokens(struct http_req *rq, struct http_resp *rs);
+void admin_token_revoke(struct http_req *rq, struct http_resp *rs);
+void api_tokens_list(struct http_req *rq, struct http_resp *rs);
+void api_tokens_create(struct http_req *rq, struct http_resp *rs);
+void api_token_delete(struct http_req *rq, struct http_resp *rs);
 
 void api_session_get(struct http_req *rq, struct http_resp *rs);
 void api_session_login(struct http_req *rq, struct http_resp *rs);

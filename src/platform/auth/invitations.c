@@ -356,7 +356,7 @@ void auth_invitation(struct http_req *rq, struct http_resp *rs)
 				  : db_run(c, SQL_DECIDE, "tnii", "declined",
 					   (int64_t)time_now(), inv.id);
 		if (drc < 0 ||
-		    audit_add(c, rq->user.id, rq->user.id ? "" : "anonymous",
+		    audit_add(c, rq->user.id, audit_rq_label(rq),
 			      "invitation.declined",
 			      arena_printf(rq->arena, "invitation:%lld", (long long)inv.id),
 			      NULL) != DB_OK) {

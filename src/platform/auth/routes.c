@@ -159,6 +159,26 @@ static const struct field api_code_fields[] = {
 	{0},
 };
 
+/* a personal access token: its grants are checkboxes of the account's
+ * own (docs/api/tokens.md) */
+#define TOKEN_FIELDS \
+	{.name = "name", .type = F_LINE, .required = true, .max_len = 100, \
+	 .label = N_("Name"), .placeholder = N_("SMS gateway"), \
+	 .hint = N_("Say what program uses it, to recognise it later."), .autocomplete = "off"}, \
+	{.name = "days", .type = F_INT, .required = true, .max_len = 3, \
+	 .label = N_("Valid for (days)"), .hint = N_("From 1 to 365 days.")}, \
+	{.name = "read_only", .type = F_BOOL, .label = N_("Read only"), \
+	 .hint = N_("The program may read, never change anything.")}
+static const struct field token_page_fields[] = {
+	TOKEN_FIELDS,
+	{.name = "grant", .type = F_INT, .multi = true, .label = N_("Roles")},
+	{0},
+};
+static const struct field token_api_fields[] = {
+	TOKEN_FIELDS,
+	{0},
+};
+
 static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/login", .handler = auth_login_form,
 	 .perm = PERM_PUBLIC, .fields = next_fields, .summary = "sign-in form"},
@@ -222,6 +242,17 @@ static const struct route routes[] = {
 	{.method = HTTP_POST, .pattern = "/account/sessions/revoke-all",
 	 .handler = auth_sessions_revoke_all, .perm = PERM_LOGIN,
 	 .flags = ROUTE_PRE_2FA, .summary = "sign out everywhere"},
+	{.method = HTTP_GET, .pattern = "/account/tokens",
+	 .handler = auth_tokens, .perm = PERM_LOGIN,
+	 .summary = "your access tokens, and the form to make one"},
+	{.method = HTTP_POST, .pattern = "/account/tokens",
+	 .handler = auth_token_create, .perm = PERM_LOGIN,
+	 .fields = token_page_fields, .refused = auth_tokens_refused,
+	 .summary = "make an access token (shown once)"},
+	{.method = HTTP_POST, .pattern = "/account/tokens/{id:int}/revoke",
+	 .handler = auth_token_revoke, .perm = PERM_LOGIN,
+	 .fields = http_confirm_fields,
+	 .summary = "revoke one of your access tokens (asks first)"},
 
 	{.method = HTTP_GET, .pattern = "/admin/users", .handler = admin_users,
 	 .perm = PERM_ACCOUNTS, .summary = "accounts"},
@@ -255,6 +286,13 @@ static const struct route routes[] = {
 	{.method = HTTP_POST, .pattern = "/admin/users/{id:int}/totp/reset",
 	 .handler = admin_user_totp_reset, .perm = PERM_ACCOUNTS,
 	 .summary = "reset an account's second factor"},
+	{.method = HTTP_GET, .pattern = "/admin/tokens", .handler = admin_tokens,
+	 .perm = PERM_ACCOUNTS,
+	 .summary = "every account's access tokens (the whole organization's managers)"},
+	{.method = HTTP_POST, .pattern = "/admin/tokens/{id:int}/revoke",
+	 .handler = admin_token_revoke, .perm = PERM_ACCOUNTS,
+	 .fields = http_confirm_fields,
+	 .summary = "revoke any access token (asks first)"},
 	{.method = HTTP_POST, .pattern = "/admin/invitations/{id:int}/cancel",
 	 .handler = admin_invitation_cancel, .perm = PERM_ACCOUNTS,
 	 .summary = "cancel an invitation not yet accepted"},
@@ -272,6 +310,16 @@ static const struct route routes[] = {
 	{.method = HTTP_DELETE, .pattern = "/api/v1/session",
 	 .handler = api_session_logout, .perm = PERM_PUBLIC, .flags = ROUTE_API,
 	 .summary = "sign out"},
+	{.method = HTTP_GET, .pattern = "/api/v1/tokens",
+	 .handler = api_tokens_list, .perm = PERM_LOGIN, .flags = ROUTE_API,
+	 .summary = "your access tokens"},
+	{.method = HTTP_POST, .pattern = "/api/v1/tokens",
+	 .handler = api_tokens_create, .perm = PERM_LOGIN, .flags = ROUTE_API,
+	 .fields = token_api_fields,
+	 .summary = "make an access token (never through one)"},
+	{.method = HTTP_DELETE, .pattern = "/api/v1/tokens/{id:int}",
+	 .handler = api_token_delete, .perm = PERM_LOGIN, .flags = ROUTE_API,
+	 .fields = http_confirm_fields, .summary = "revoke one of your access tokens"},
 	{.method = HTTP_GET, .pattern = "/api/v1/users",
 	 .handler = api_users_list, .perm = PERM_ACCOUNTS, .flags = ROUTE_API,
 	 .summary = "accounts you manage"},

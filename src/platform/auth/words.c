@@ -46,6 +46,21 @@ static const char *scope_name(struct http_req *rq, const char *key)
 	return s.name;
 }
 
+/* A token's name, for its owner and whoever oversees every account or
+ * reads the whole audit log. */
+static const char *token_name(struct http_req *rq, const char *key)
+{
+	struct api_token t;
+	int64_t id = key_id(key);
+
+	if (id <= 0 || api_token_get(platform_conn(), rq->arena, id, &t) != DB_OK)
+		return NULL;
+	if (t.user_id != rq->user.id && !can(rq, PERM_ACCOUNTS, 0) &&
+	    !can(rq, PERM_AUDIT, 0))
+		return NULL;
+	return arena_printf(rq->arena, "“%s”", t.name);
+}
+
 static const struct audit_phrase phrases[] = {
 	{"account.created", N_("{actor} created the account of {object}")},
 	{"account.updated", N_("{actor} changed their name or language")},
@@ -70,6 +85,8 @@ static const struct audit_phrase phrases[] = {
 	{"invitation.accepted", N_("{actor} accepted an invitation ({kind})")},
 	{"invitation.declined", N_("An invitation ({kind}) was declined")},
 	{"invitation.cancelled", N_("{actor} cancelled an invitation")},
+	{"token.created", N_("{actor} made the access token {object}")},
+	{"token.revoked", N_("{actor} revoked the access token {object}")},
 	{0},
 };
 
@@ -77,6 +94,7 @@ static const struct audit_noun nouns[] = {
 	{"user", user_name, "/admin/users/%s", N_("account")},
 	{"role", role_name, NULL, N_("role")},
 	{"scope", scope_name, NULL, N_("branch")},
+	{"token", token_name, NULL, N_("access token")},
 	{0},
 };
 

@@ -120,6 +120,14 @@ struct http_user {
 	bool second_factor;    /* TOTP verified in this session */
 	bool needs_enrolment;  /* a role requires TOTP and none is set up */
 	void *session;         /* auth's own record */
+	/* A personal access token (Authorization: Bearer) rather than a
+	 * session: no cookie is ever set on such a request. */
+	bool bearer;
+	int64_t token_id;      /* the token, once the gate found it */
+	const char *token_name;
+	/* who the audit log says acted, beside the account: "" for the
+	 * account itself, AUDIT_TOKEN_LABEL and the name through a token */
+	const char *actor_label;
 };
 
 struct http_req {
@@ -192,7 +200,8 @@ void http_urlencode(struct buf *out, const char *s);
 void http_set_header(struct http_resp *rs, const char *name,
 		     const char *value); /* value copied */
 /* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, Secure over TLS;
- * max_age < 0 means a session cookie, 0 deletes it. */
+ * max_age < 0 means a session cookie, 0 deletes it. Does nothing on a
+ * request that came with an access token (rq->user.bearer). */
 void http_set_cookie(struct http_req *rq, struct http_resp *rs,
 		     const char *name, const char *value, long max_age);
 void http_redirect(struct http_resp *rs, const char *location);

@@ -63,7 +63,8 @@ void http_set_cookie(struct http_req *rq, struct http_resp *rs,
 {
 	struct buf b;
 
-	if (rs->ncookies >= ARRAY_LEN(rs->cookies) || strpbrk(value, ";\r\n "))
+	if (rq->user.bearer || rs->ncookies >= ARRAY_LEN(rs->cookies) ||
+	    strpbrk(value, ";\r\n "))
 		return;
 	buf_init(&b);
 	buf_printf(&b, "%s=%s; Path=/; HttpOnly; SameSite=Lax", name, value);

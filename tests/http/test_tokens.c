@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Personal access tokens (docs/api/tokens.md): a token carries only the
+ * grants it was given, a read-only one cannot write, every token that
+ * cannot be used gets one and the same 401, it never opens a page, gets
+ * no cookie and needs no CSRF token, what it reads is audited under its
+ * name, and its text is nowhere in plain text. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "platform/core/core.h"
+
+static struct srv S;
+static void up(void)
+{
+	srv_up(&S, SRV_DEMO, NULL);
+}
+static void down(void)
+{
+	srv_down(&S);
+}
+TestSuite(tokens, .init = up, .fini = down, .timeout = 180);
+
+#define AKTAU_NAME "Yerlan (Aktau coordinator)"
+
+/* The id of one of the Aktau coordinator's grants (malloc'd). */
+static char *aktau_grant(const char *role)
+{
+	return srv_value(&S,
+			 "SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id "
+			 "WHERE u.display_name = '" AKTAU_NAME "' AND g.role = '%s'",
+			 role);
+}
+
+/* Makes a token through the API with c's session; its text (malloc'd)
+ * and its id in *id_r. grants: a JSON list's insides ("3, 4"). */
+static char *make_token(struct client *c, const char *name, const char *grants,
+			bool read_only, long *id_r)
+{
+	char *body = xasprintf("{\"name\": \"%s\", \"days\": 30, \"read_only\": %s, "
+			       "\"grants\": [%s]}",
+			       name, read_only ? "true" : "false", grants);
+	struct resp *r = cl_api(c, "POST", "/api/v1/tokens", body);
+	json_t *j;
+	char *text;
+
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	j = json_loads(r->body, 0, NULL);
+	cr_assert_not_null(j);
+	text = xstrdup(json_string_value(json_object_get(j, "token")));
+	cr_assert(str_starts(text, "rdr_"), "%s", text);
+	if (id_r)
+		*id_r = (long)json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	resp_free(r);
+	free(body);
+	return text;
+}
+
+/* A request with a token and nothing else: no cookie, no CSRF header. */
+static struct resp *with_token(const char *token, const char *method,
+			       const char *path, const char *json)
+{
+	struct client *c = cl_new(&S);
+	char *h = xasprintf("Authorization: Bearer %s", token);
+	const char *hs[] = {h, NULL};
+	struct resp *r = cl_req(c, method, path, json ? "application/json" : NULL,
+				json, json ? strlen(json) : 0, hs);
+
+	free(h);
+	cl_free(c);
+	return r;
+}
+
+static long total_of(const char *body)
+{
+	json_t *j = json_loads(body, 0, NULL);
+	long n;
+
+	cr_assert_not_null(j, "%s", body);
+	n = (long)json_integer_value(json_object_get(j, "total"));
+	json_decref(j);
+	return n;
+}
+
+Test(tokens, a_token_scoped_to_aktau_sees_only_aktau_and_nothing_more)
+{
+	struct client *c = cl_as(&S, "aktau", "en");
+	char *organizer = aktau_grant("organizer");
+	char *tok = make_token(c, "door lists", organizer, false, NULL);
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *n_aktau = srv_value(&S,
+		"SELECT count(*) FROM people p JOIN scopes s ON s.id = p.branch_id "
+		"WHERE s.path LIKE '/%s/%%' AND p.erased_at IS NULL", aktau);
+	char *foreign = srv_value(&S,
+		"SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
+		"WHERE s.path NOT LIKE '/%s/%%' ORDER BY p.id LIMIT 1", aktau);
+	char *path = xasprintf("/api/v1/members/%s", foreign);
+	struct resp *r = with_token(tok, "GET", "/api/v1/members", NULL);
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_gt(atol(n_aktau), 3);
+	cr_assert_eq(total_of(r->body), atol(n_aktau), "%s", r->body);
+	/* no cookie of any kind on a token's request */
+	cr_assert_null(strcasestr(r->headers, "Set-Cookie"), "%s", r->headers);
+	resp_free(r);
+	r = with_token(tok, "GET", path, NULL);
+	cr_assert(r->status == 404 || r->status == 403, "%ld %s", r->status, r->body);
+	resp_free(r);
+	/* the account manages accounts in Aktau; the token was not given it */
+	r = with_token(tok, "GET", "/api/v1/users", NULL);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	/* and it may list tokens, but never make one */
+	r = with_token(tok, "GET", "/api/v1/tokens", NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "door lists"));
+	cr_assert_null(strstr(r->body, tok), "a token's text is never shown again");
+	resp_free(r);
+	r = with_token(tok, "POST", "/api/v1/tokens",
+		       "{\"name\": \"more\", \"days\": 30, \"grants\": []}");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM api_tokens"), "1");
+	/* its last use is noted */
+	cr_assert_str_neq(srv_value(&S, "SELECT coalesce(last_used_at, 0) FROM api_tokens"), "0");
+	free(path);
+	free(organizer);
+	free(tok);
+	cl_free(c);
+}
+
+Test(tokens, a_token_holds_only_grants_of_its_own_account)
+{
+	struct client *c = cl_as(&S, "aktau", "en");
+	char *foreign = srv_value(&S,
+		"SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id "
+		"WHERE u.display_name <> '" AKTAU_NAME "' LIMIT 1");
+	char *body = xasprintf("{\"name\": \"x\", \"days\": 30, \"grants\": [%s]}", foreign);
+	struct resp *r = cl_api(c, "POST", "/api/v1/tokens", body);
+
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	resp_free(r);
+	r = cl_api(c, "POST", "/api/v1/tokens", "{\"name\": \"x\", \"days\": 366}");
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	cr_assert(strstr(r->body, "\"field\":\"days\"") || strstr(r->body, "\"field\": \"days\""), "%s", r->body);
+	resp_free(r);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM api_tokens"), "0");
+	free(body);
+	free(foreign);
+	cl_free(c);
+}
+
+Test(tokens, a_read_only_token_cannot_write)
+{
+	struct client *c = cl_as(&S, "aktau", "en");
+	char *organizer = aktau_grant("organizer");
+	char *tok = make_token(c, "reader", organizer, true, NULL);
+	char *mine = srv_value(&S,
+		"SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
+		"WHERE s.name = 'Aktau' ORDER BY p.id LIMIT 1");
+	char *path = xasprintf("/api/v1/members/%s", mine);
+	struct resp *r = with_token(tok, "GET", path, NULL);
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	r = with_token(tok, "PATCH", path, "{\"display_name\": \"Changed\"}");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	r = with_token(tok, "POST", "/api/v1/members", "{\"display_name\": \"New\"}");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	r = with_token(tok, "DELETE", "/api/v1/tokens/1", NULL);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM people WHERE display_name IN ('Changed', 'New')"), "0");
+	free(path);
+	free(mine);
+	free(organizer);
+	free(tok);
+	cl_free(c);
+}
+
+Test(tokens, a_token_writes_without_csrf_and_gets_no_cookie)
+{
+	struct client *c = cl_as(&S, "aktau", "en");
+	long first = 0;
+	char *one = make_token(c, "one", "", false, &first);
+	char *two = make_token(c, "two", "", false, NULL);
+	char *path = xasprintf("/api/v1/tokens/%ld", first);
+	/* token two revokes token one: a DELETE, with no CSRF header and no
+	 * cookie at all */
+	struct resp *r = with_token(two, "DELETE", path, NULL);
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_null(strcasestr(r->headers, "Set-Cookie"), "%s", r->headers);
+	resp_free(r);
+	r = with_token(one, "GET", "/api/v1/tokens", NULL);
+	cr_assert_eq(r->status, 401, "%s", r->body);
+	resp_free(r);
+	/* a session still needs its CSRF token */
+	r = cl_req(c, "DELETE", path, NULL, NULL, 0, NULL);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	free(path);
+	free(one);
+	free(two);
+	cl_free(c);
+}
+
+Test(tokens, every_unusable_token_gets_the_same_401)
+{
+	struct client *c = cl_as(&S, "aktau", "en");
+	long expired_id = 0, revoked_id = 0;
+	char *expired = make_token(c, "expired", "", false, &expired_id);
+	char *revoked = make_token(c, "revoked", "", false, &revoked_id);
+	char *disabled = make_token(c, "disabled", "", false, NULL);
+	char *path = xasprintf("/api/v1/tokens/%ld", revoked_id);
+	struct resp *r;
+	char *bodies[5];
+	const char *toks[] = {expired, revoked, disabled,
+			      "rdr_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "nonsense"};
+
+	free(srv_sql(&S, "UPDATE api_tokens SET expires_at = 1 WHERE id = %ld", expired_id));
+	r = cl_api(c, "DELETE", path, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	/* a token keeps working while its account does */
+	r = with_token(disabled, "GET", "/api/v1/tokens", NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	free(srv_sql(&S, "UPDATE users SET status = 'disabled' WHERE display_name = '" AKTAU_NAME "'"));
+	for (int i = 0; i < 5; i++) {
+		r = with_token(toks[i], "GET", "/api/v1/tokens", NULL);
+		cr_assert_eq(r->status, 401, "%s: %ld %s", toks[i], r->status, r->body);
+		bodies[i] = xstrdup(r->body);
+		resp_free(r);
+		if (i)
+			cr_assert_str_eq(bodies[i], bodies[0], "no oracle");
+	}
+	cr_assert(strstr(bodies[0], "\"unauthenticated\""), "%s", bodies[0]);
+	for (int i = 0; i < 5; i++)
+		free(bodies[i]);
+	free(path);
+	free(expired);
+	free(revoked);
+	free(disabled);
+	cl_free(c);
+}
+
+Test(tokens, a_role_revoked_from_the_account_is_gone_from_its_token)
+{
+	struct client *c = cl_as(&S, "aktau", "en"), *admin;
+	char *organizer = aktau_grant("organizer");
+	char *tok = make_token(c, "gateway", organizer, false, NULL);
+	char *uid = srv_value(&S, "SELECT id FROM users WHERE display_name = '" AKTAU_NAME "'");
+	char *revoke = xasprintf("/admin/users/%s/grants/%s/revoke", uid, organizer);
+	struct resp *r = with_token(tok, "GET", "/api/v1/members", NULL);
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	admin = cl_as(&S, "admin", "en");
+	r = cl_post(admin, revoke, "confirm=yes");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = with_token(tok, "GET", "/api/v1/members", NULL);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM api_token_grants"), "0");
+	free(revoke);
+	free(uid);
+	free(organizer);
+	free(tok);
+	cl_free(admin);
+	cl_free(c);
+}
+
+Test(tokens, a_personal_read_through_a_token_is_audited_with_its_name)
+{
+	struct client *c = cl_as(&S, "aktau", "en"), *admin;
+	char *organizer = aktau_grant("organizer");
+	long id = 0;
+	char *tok = make_token(c, "SMS gateway", organizer, true, &id);
+	char *mine = srv_value(&S,
+		"SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
+		"WHERE s.name = 'Aktau' ORDER BY p.id LIMIT 1");
+	char *path = xasprintf("/api/v1/members/%s", mine);
+	struct resp *r = with_token(tok, "GET", path, NULL);
+	char *label, *detail, *want;
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	label = srv_value(&S, "SELECT actor_label FROM audit_log WHERE action = 'person.viewed' "
+			      "ORDER BY id DESC LIMIT 1");
+	cr_assert_str_eq(label, "token:SMS gateway");
+	detail = srv_value(&S, "SELECT detail FROM audit_log WHERE action = 'person.viewed' "
+			       "ORDER BY id DESC LIMIT 1");
+	want = xasprintf("\"token\":%ld", id);
+	cr_assert(strstr(detail, want), "%s", detail);
+	/* the audit page says it in words */
+	admin = cl_as(&S, "admin", "en");
+	r = cl_get(admin, "/audit");
+	cr_assert_eq(r->status, 200);
+	cr_assert(strstr(r->body, "through the access token “SMS gateway”"), "%s", r->body);
+	resp_free(r);
+	free(want);
+	free(detail);
+	free(label);
+	free(path);
+	free(mine);
+	free(organizer);
+	free(tok);
+	cl_free(admin);
+	cl_free(c);
+}
+
+Test(tokens, a_token_never_opens_a_page)
+{
+	struct client *c = cl_as(&S, "aktau", "en");
+	char *organizer = aktau_grant("organizer");
+	char *tok = make_token(c, "pages", organizer, false, NULL);
+	const char *pages[] = {"/members", "/account/tokens", "/account", NULL};
+
+	for (int i = 0; pages[i]; i++) {
+		struct resp *r = with_token(tok, "GET", pages[i], NULL);
+		cr_assert_eq(r->status, 401, "%s: %ld", pages[i], r->status);
+		cr_assert_null(strcasestr(r->headers, "Set-Cookie"), "%s", r->headers);
+		resp_free(r);
+	}
+	free(organizer);
+	free(tok);
+	cl_free(c);
+}
+
+Test(tokens, made_on_the_page_shown_once_revoked_after_asking)
+{
+	struct client *c = cl_as(&S, "aktau", "en"), *admin;
+	char *organizer = aktau_grant("organizer");
+	struct resp *r = cl_get(c, "/account/tokens");
+	char *tok, *id, *revoke;
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "name=\"grant\""), "%s", r->body);
+	cr_assert(strstr(r->body, "value=\"90\""), "%s", r->body);
+	resp_free(r);
+	r = cl_post(c, "/account/tokens", "name=Spreadsheet&days=7&grant=%s&read_only=on",
+		    organizer);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	tok = between(r->body, "<code class=\"secret\" id=\"token\">", "</code>");
+	cr_assert_not_null(tok, "%s", r->body);
+	cr_assert(str_starts(tok, "rdr_"));
+	resp_free(r);
+	r = cl_get(c, "/account/tokens");
+	cr_assert(strstr(r->body, "Spreadsheet"));
+	cr_assert_null(strstr(r->body, tok), "shown once only");
+	resp_free(r);
+	r = with_token(tok, "GET", "/api/v1/members", NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+
+	/* the administrator sees it; a coordinator of a branch does not */
+	admin = cl_as(&S, "admin", "en");
+	r = cl_get(admin, "/admin/tokens");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "Spreadsheet"));
+	cr_assert(strstr(r->body, AKTAU_NAME));
+	resp_free(r);
+	r = cl_get(c, "/admin/tokens");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+
+	id = srv_value(&S, "SELECT id FROM api_tokens WHERE name = 'Spreadsheet'");
+	revoke = xasprintf("/account/tokens/%s/revoke", id);
+	r = cl_post(c, revoke, "%s", "");
+	cr_assert_eq(r->status, 200, "asks first: %s", r->body);
+	cr_assert(strstr(r->body, "name=\"confirm\" value=\"yes\""), "%s", r->body);
+	resp_free(r);
+	r = with_token(tok, "GET", "/api/v1/members", NULL);
+	cr_assert_eq(r->status, 200, "asking changed nothing");
+	resp_free(r);
+	/* another account's token is not found */
+	free(revoke);
+	revoke = xasprintf("/admin/tokens/%s/revoke", id);
+	r = cl_post(admin, revoke, "confirm=yes");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = with_token(tok, "GET", "/api/v1/members", NULL);
+	cr_assert_eq(r->status, 401, "%s", r->body);
+	resp_free(r);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM audit_log WHERE action IN "
+				       "('token.created', 'token.revoked')"), "2");
+	r = cl_get(admin, "/audit");
+	cr_assert(strstr(r->body, "made the access token"), "%s", r->body);
+	cr_assert(strstr(r->body, "revoked the access token"), "%s", r->body);
+	resp_free(r);
+
+	/* the token's text is nowhere in plain text: data, log, backup */
+	const char *needles[] = {tok, NULL};
+	srv_assert_no_plaintext(&S, AKTAU_NAME, needles);
+	free(revoke);
+	free(id);
+	free(tok);
+	free(organizer);
+	cl_free(admin);
+	cl_free(c);
+}
+
+Test(tokens, another_accounts_token_is_not_found)
+{
+	struct client *admin = cl_as(&S, "admin", "en"), *c = cl_as(&S, "aktau", "en");
+	long id = 0;
+	char *tok = make_token(admin, "admin's", "", false, &id);
+	char *api = xasprintf("/api/v1/tokens/%ld", id);
+	char *page = xasprintf("/account/tokens/%ld/revoke", id);
+	char *other = xasprintf("/admin/tokens/%ld/revoke", id);
+	struct resp *r = cl_api(c, "DELETE", api, NULL);
+
+	cr_assert_eq(r->status, 404, "%s", r->body);
+	resp_free(r);
+	r = cl_post(c, page, "confirm=yes");
+	cr_assert_eq(r->status, 404, "%s", r->body);
+	resp_free(r);
+	/* a manager of a branch is no manager of every token */
+	r = cl_post(c, other, "confirm=yes");
+	cr_assert_eq(r->status, 404, "%s", r->body);
+	resp_free(r);
+	r = cl_api(c, "GET", "/api/v1/tokens", NULL);
+	cr_assert_null(strstr(r->body, "admin's"), "%s", r->body);
+	resp_free(r);
+	r = with_token(tok, "GET", "/api/v1/tokens", NULL);
+	cr_assert_eq(r->status, 200, "still working: %s", r->body);
+	resp_free(r);
+	free(other);
+	free(page);
+	free(api);
+	free(tok);
+	cl_free(c);
+	cl_free(admin);
+}
