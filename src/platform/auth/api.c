@@ -19,14 +19,26 @@ void api_session_get(struct http_req *rq, struct http_resp *rs)
 
 	json_object_set_new(j, "csrf", json_string(auth_csrf_token(rq, rs)));
 	if (rq->user.id) {
+		/* the grants in force (a token's only its own): what a
+		 * script names when it makes a token */
+		size_t ng;
+		const struct grant *g = auth_grants(rq, &ng);
+		json_t *grants = json_array();
+		for (size_t i = 0; i < ng; i++)
+			json_array_append_new(
+				grants,
+				json_pack("{s:I, s:s, s:I, s:s}", "id",
+					  (json_int_t)g[i].id, "role", g[i].role,
+					  "scope_id", (json_int_t)g[i].scope_id,
+					  "scope", g[i].scope_id ? g[i].scope_name : ""));
 		json_object_set_new(
 			j, "user",
-			json_pack("{s:I, s:s, s:s, s:b, s:b}", "id",
+			json_pack("{s:I, s:s, s:s, s:b, s:b, s:o}", "id",
 				  (json_int_t)rq->user.id, "display_name",
 				  rq->user.name ? rq->user.name : "", "lang",
 				  rq->lang, "second_factor",
 				  rq->user.second_factor, "needs_enrolment",
-				  rq->user.needs_enrolment));
+				  rq->user.needs_enrolment, "grants", grants));
 		json_object_set_new(j, "stage", json_string("full"));
 	} else {
 		json_object_set_new(j, "user", json_null());
