@@ -14,9 +14,9 @@ let failed = false;
 const pages = {
   "aktau@example.org": ["/", "/members", "/members/{person}", "/members/new",
     "/members/import", "/members/export", "/applications", "/unions", "/branches",
-    "/account"],
+    "/account", "/account/tokens"],
   "admin@example.org": ["/", "/admin/users", "/admin/users/new", "/audit",
-    "/admin/outbox", "/members/reviews"],
+    "/admin/outbox", "/members/reviews", "/admin/tokens"],
   "member@example.org": ["/", "/me"],
 };
 
