@@ -12,20 +12,28 @@
 #define RECENT_DAYS 7
 #define RECENT_MAX 5
 
+/* counted per branch the reader vets in (a branch inside another they
+ * vet in counted once, with it), so that neither the count nor its cost
+ * depends on the queue of branches out of reach */
 static void applications(struct http_req *rq, json_t *lines)
 {
-	struct application *apps;
-	struct mscope s;
-	size_t n, waiting = 0;
+	const char **paths;
+	size_t np, waiting = 0;
+	bool org;
 
-	members_scope_for(rq, PERM_MEMBERS_VET, &s);
-	if (!s.any ||
-	    members_application_list(platform_conn(), rq->arena, &apps, &n) != DB_OK)
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(apps[i].state, "new") == 0 &&
-		    members_scope_has(&s, apps[i].branch_id))
-			waiting++;
+	authz_scopes(rq, PERM_MEMBERS_VET, &org, &paths, &np);
+	for (size_t k = 0; k < (org ? 1 : np); k++) {
+		bool inside = false;
+		int64_t n = 0;
+		for (size_t j = 0; !org && j < np && !inside; j++)
+			inside = j != k && scope_path_within(paths[k], paths[j]) &&
+				 (strcmp(paths[k], paths[j]) != 0 || j < k);
+		if (inside ||
+		    members_applications_waiting(platform_conn(), rq->arena,
+						 org ? NULL : paths[k], &n) != DB_OK)
+			continue;
+		waiting += (size_t)n;
+	}
 	if (waiting)
 		http_waiting(lines,
 			     arena_printf(rq->arena,
@@ -41,14 +49,14 @@ static void exports(struct http_req *rq, json_t *lines)
 	struct export_request *r;
 	size_t n, waiting = 0;
 
+	/* every pending one, not the newest few of the organization: how
+	 * many others asked for elsewhere changes nothing here */
 	if (!can_any(rq, PERM_MEMBERS_EXPORT) ||
-	    members_export_requests_since(platform_conn(), rq->arena,
-					  time_now() - 30 * 86400, &r,
-					  &n) != DB_OK)
+	    members_export_requests_pending(platform_conn(), rq->arena,
+					    rq->user.id, &r, &n) != DB_OK)
 		return;
 	for (size_t i = 0; i < n; i++)
-		if (r[i].by != rq->user.id && strcmp(r[i].state, "pending") == 0 &&
-		    members_export_covers(rq, r[i].scopes))
+		if (members_export_covers(rq, r[i].scopes))
 			waiting++;
 	if (waiting)
 		http_waiting(lines,

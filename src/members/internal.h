@@ -553,6 +553,11 @@ int members_export_request_get(struct db_conn *c, struct arena *a, int64_t id,
 			       struct export_request *out);
 /* The 50 newest requests made after since (arena array): DB_OK or
  * negative. */
+/* Every pending request not made by not_by (the home page's count; the
+ * caller keeps those it covers). */
+int members_export_requests_pending(struct db_conn *c, struct arena *a,
+				    int64_t not_by,
+				    struct export_request **out_r, size_t *n_r);
 int members_export_requests_since(struct db_conn *c, struct arena *a,
 				  int64_t since, struct export_request **out_r,
 				  size_t *n_r);
@@ -579,6 +584,10 @@ int members_application_add(struct db_conn *c, int64_t branch,
 			    int64_t at, int64_t *id_r);
 /* The newest 500 applications, waiting ones first (arena array, the
  * sealed submissions copied): DB_OK (maybe none) or negative. */
+/* How many applications wait (state new) under a branch's path (NULL:
+ * the organization): a count read within that branch alone. */
+int members_applications_waiting(struct db_conn *c, struct arena *a,
+				 const char *path, int64_t *n_r);
 int members_application_list(struct db_conn *c, struct arena *a,
 			     struct application **out_r, size_t *n_r);
 /* Application id (arena-owned): DB_OK, DB_NOTFOUND or negative. */

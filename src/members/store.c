@@ -1401,6 +1401,18 @@ static const char SQL_EX_DONE[] =
 	"UPDATE export_requests SET state = 'done', done_at = $1 "
 	"WHERE id = $2 AND state = 'approved'";
 
+/* pending requests of other officers, whatever their age or number */
+static const char SQL_EX_PENDING[] = EXPORT_REQUEST_SELECT
+	"WHERE e.state = 'pending' AND e.requested_by <> $1 ORDER BY e.id";
+
+int members_export_requests_pending(struct db_conn *c, struct arena *a,
+				    int64_t not_by,
+				    struct export_request **out_r, size_t *n_r)
+{
+	return db_rows(c, a, EXPORT_REQUEST, sizeof(**out_r), out_r, n_r,
+		       SQL_EX_PENDING, "i", not_by);
+}
+
 int members_export_request_add(struct db_conn *c, int64_t by,
 			       const char *scopes, int64_t people,
 			       int64_t *id_r)
@@ -1512,6 +1524,18 @@ int members_application_list(struct db_conn *c, struct arena *a,
 {
 	return db_rows(c, a, APPLICATION, sizeof(**out_r), out_r, n_r,
 		       SQL_APP_LIST, "");
+}
+
+/* $1: a branch's path and '%', or '%' for the organization */
+static const char SQL_APP_WAITING[] =
+	"SELECT count(*) FROM applications WHERE state = 'new' AND branch_id IN "
+	"(SELECT id FROM scopes WHERE path LIKE $1)";
+
+int members_applications_waiting(struct db_conn *c, struct arena *a,
+				 const char *path, int64_t *n_r)
+{
+	return db_int(c, n_r, SQL_APP_WAITING, "t",
+		      path ? arena_printf(a, "%s%%", path) : "%");
 }
 
 int members_application_get(struct db_conn *c, struct arena *a, int64_t id,

@@ -76,9 +76,12 @@ static const char *state_of(const struct api_token *t)
 	return "active";
 }
 
+/* A token for the API (pages NULL), or for the list on pages under
+ * "/account/tokens" or "/admin/tokens" (the latter naming the owner). */
 static json_t *token_json(struct http_req *rq, const struct api_token *t,
-			  bool api)
+			  const char *pages)
 {
+	bool api = !pages;
 	const char *state = state_of(t);
 
 	if (api)
@@ -89,9 +92,13 @@ static json_t *token_json(struct http_req *rq, const struct api_token *t,
 				 "last_used_at", iso(t->last_used_at),
 				 "revoked_at", iso(t->revoked_at), "state", state,
 				 "grants", grants_json(rq, t->id, true));
-	return json_pack("{s:I, s:s, s:s, s:I, s:b, s:o, s:o, s:o, s:s, s:b, s:o}",
+	return json_pack("{s:I, s:s, s:s, s:I, s:b, s:s, s:b, s:o, s:o, s:o, s:s, s:b, s:o}",
 			 "id", (json_int_t)t->id, "name", t->name, "owner",
 			 t->user_name, "owner_id", (json_int_t)t->user_id,
+			 "show_owner", strcmp(pages, "/admin/tokens") == 0,
+			 "revoke",
+			 arena_printf(rq->arena, "%s/%lld/revoke", pages,
+				      (long long)t->id),
 			 "read_only", t->read_only, "created", when(t->created_at),
 			 "expires", when(t->expires_at), "used",
 			 when(t->last_used_at), "state",
@@ -141,7 +148,7 @@ static void tokens_page(struct http_req *rq, struct http_resp *rs, int status,
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, token_json(rq, &t[i], false));
+		json_array_append_new(list, token_json(rq, &t[i], "/account/tokens"));
 	form = http_form(rq, HTTP_POST, "/account/tokens");
 	if (rq->method == HTTP_POST)
 		chosen = http_field_all(rq, "grant", &nchosen);
@@ -233,7 +240,7 @@ void auth_token_create(struct http_req *rq, struct http_resp *rs)
 	/* shown here once, never in a redirect, a flash or a log */
 	http_page(rq, rs, 201, "auth/token_created", N_("Access token made"),
 		  json_pack("{s:s, s:o}", "token", text, "item",
-			    token_json(rq, &t, false)));
+			    token_json(rq, &t, "/account/tokens")));
 }
 
 /* The token id names, if rq may revoke it: its owner, or a manager of
@@ -274,7 +281,7 @@ static void revoke(struct http_req *rq, struct http_resp *rs, bool admin)
 			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 			return;
 		}
-		http_json(rs, 200, token_json(rq, &t, true));
+		http_json(rs, 200, token_json(rq, &t, NULL));
 		return;
 	}
 	http_flash(rq, rs, N_("The token is revoked."));
@@ -308,9 +315,10 @@ void admin_tokens(struct http_req *rq, struct http_resp *rs)
 	}
 	list = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, token_json(rq, &t[i], false));
+		json_array_append_new(list, token_json(rq, &t[i], "/admin/tokens"));
 	http_page(rq, rs, 200, "auth/admin_tokens", N_("Every access token"),
-		  json_pack("{s:o, s:b}", "tokens", list, "has_tokens", n > 0));
+		  json_pack("{s:o, s:b, s:b}", "tokens", list, "has_tokens", n > 0,
+			    "show_owner", true));
 }
 
 /* ---- the API ---- */
@@ -328,7 +336,7 @@ void api_tokens_list(struct http_req *rq, struct http_resp *rs)
 	}
 	list = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, token_json(rq, &t[i], true));
+		json_array_append_new(list, token_json(rq, &t[i], NULL));
 	http_json(rs, 200, json_pack("{s:o}", "items", list));
 }
 
@@ -370,7 +378,7 @@ void api_tokens_create(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	out = token_json(rq, &t, true);
+	out = token_json(rq, &t, NULL);
 	json_object_set_new(out, "token", json_string(text));
 	http_json(rs, 201, out);
 }

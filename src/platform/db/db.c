@@ -411,32 +411,6 @@ int db_run(struct db_conn *c, const char *sql, const char *types, ...)
 	return c->db->drv->changes(c->dc);
 }
 
-int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
-	   const char *types, ...)
-{
-	struct db_stmt *st;
-	va_list ap;
-	int rc;
-
-	va_start(ap, types);
-	st = start(c, sql, types, ap, &rc);
-	va_end(ap);
-	if (!st)
-		return rc;
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out_r = db_col_int(st, 0);
-		/* finish the statement so a RETURNING write completes */
-		while ((rc = db_step(st)) == DB_ROW)
-			;
-		rc = rc == DB_DONE ? DB_OK : rc;
-	} else if (rc == DB_DONE) {
-		rc = DB_NOTFOUND;
-	}
-	db_reset(st);
-	return rc;
-}
-
 void db_read(struct db_stmt *st, struct arena *a, const struct db_map *map,
 	     void *out)
 {
@@ -478,16 +452,15 @@ void db_read(struct db_stmt *st, struct arena *a, const struct db_map *map,
 	}
 }
 
-int db_row(struct db_conn *c, struct arena *a, const struct db_map *map,
-	   void *out, const char *sql, const char *types, ...)
+/* The first row into out (the rest read, so that a RETURNING write
+ * completes): DB_OK, DB_NOTFOUND, or the error. */
+static int first_row(struct db_conn *c, struct arena *a,
+		     const struct db_map *map, void *out, const char *sql,
+		     const char *types, va_list ap)
 {
-	struct db_stmt *st;
-	va_list ap;
 	int rc;
+	struct db_stmt *st = start(c, sql, types, ap, &rc);
 
-	va_start(ap, types);
-	st = start(c, sql, types, ap, &rc);
-	va_end(ap);
 	if (!st)
 		return rc;
 	rc = db_step(st);
@@ -500,6 +473,31 @@ int db_row(struct db_conn *c, struct arena *a, const struct db_map *map,
 		rc = DB_NOTFOUND;
 	}
 	db_reset(st);
+	return rc;
+}
+
+int db_row(struct db_conn *c, struct arena *a, const struct db_map *map,
+	   void *out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = first_row(c, a, map, out, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_int(struct db_conn *c, int64_t *out_r, const char *sql,
+	   const char *types, ...)
+{
+	static const struct db_map one[] = {DB_COL_SELF(int64_t), DB_COLS_END};
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = first_row(c, NULL, one, out_r, sql, types, ap);
+	va_end(ap);
 	return rc;
 }
 
