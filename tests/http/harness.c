@@ -818,6 +818,23 @@ void unversion(char *html)
 			*h = 'v';
 }
 
+void numbers_as_one(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r;) {
+		if (isdigit((unsigned char)*r)) {
+			/* past the run before writing: w may stand on it */
+			while (isdigit((unsigned char)*r))
+				r++;
+			*w++ = '#';
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
 char *between(const char *hay, const char *start, const char *end)
 {
 	const char *a = hay ? strstr(hay, start) : NULL;

@@ -239,6 +239,10 @@ char *between(const char *hay, const char *start, const char *end);
  * bytes) in a page, in place: pages compared for sameness must not
  * differ, nor match an id, by a stylesheet's hash. */
 void unversion(char *html);
+/* Collapses every run of digits in s to one '#', in place: pages that may
+ * differ only by ids, times and counts compare equal, however many digits
+ * each has (cutting an id out instead would also cut it out of a time). */
+void numbers_as_one(char *s);
 /* URL-encodes s (malloc'd). */
 char *urlenc(const char *s);
 
