@@ -11,39 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- versions: ETag and If-Match ----
- * A record's entity tag is its version, "v3" (strong: the version moves
- * at every write of what the JSON shows). */
-
-void members_etag(struct http_req *rq, struct http_resp *rs, int64_t version)
-{
-	http_set_header(rs, "ETag",
-			arena_printf(rq->arena, "\"v%lld\"", (long long)version));
-}
-
-int64_t members_if_match(struct http_req *rq)
-{
-	const char *h = http_header(rq, "If-Match");
-	const char *body = http_field(rq, "version");
-	long long v;
-	int end = 0;
-
-	if (!h) /* no If-Match: the body's "version", or none (any) */
-		return body ? http_field_int(rq, "version", -1) : 0;
-	while (*h == ' ' || *h == '\t')
-		h++;
-	if (strcmp(h, "*") == 0)
-		return 0;
-	if (strncmp(h, "W/", 2) == 0) /* a weak tag names the same version */
-		h += 2;
-	if (sscanf(h, "\"v%lld\"%n", &v, &end) == 1 && end > 0 && v > 0 &&
-	    h[end + strspn(h + end, " \t")] == '\0')
-		return (int64_t)v;
-	/* no version of ours (a list, another server's tag): it matches
-	 * none, so the write is refused as stale */
-	return -1;
-}
-
 void members_stale(struct http_req *rq, struct http_resp *rs, int64_t id)
 {
 	struct person now;
@@ -56,7 +23,7 @@ void members_stale(struct http_req *rq, struct http_resp *rs, int64_t id)
 	/* the answer opens the record: a reading like a GET */
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, now.id), NULL);
-	members_etag(rq, rs, now.version);
+	http_etag(rq, rs, now.version);
 	http_error_with(rq, rs, HTTP_E_CONFLICT,
 			N_("Someone else changed this member since the version you sent; nothing was changed. The record as it is now is in \"current\"."),
 			"current", members_person_json(rq, &now, true));
@@ -156,7 +123,7 @@ static void write_and_answer(struct http_req *rq, struct http_resp *rs,
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	members_etag(rq, rs, p.version);
+	http_etag(rq, rs, p.version);
 	http_json(rs, rq->method == HTTP_POST ? 201 : 200,
 		  members_person_json(rq, &p, true));
 }
@@ -187,7 +154,7 @@ void members_api_members_get(struct http_req *rq, struct http_resp *rs)
 		return;
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 arena_printf(rq->arena, "person:%lld", (long long)p.id), NULL);
-	members_etag(rq, rs, p.version);
+	http_etag(rq, rs, p.version);
 	http_json(rs, 200, members_person_json(rq, &p, true));
 }
 
@@ -236,7 +203,7 @@ void members_api_members_update(struct http_req *rq, struct http_resp *rs)
 	 * while the record is at that version; without either it goes
 	 * ahead (as GitHub's and Stripe's APIs do), the fields not sent
 	 * kept as they are */
-	in.version = members_if_match(rq);
+	in.version = http_if_match(rq);
 	if (json_unions(rq, &given, &uids, &nu) != 0) {
 		field_invalid(rq, rs, "unions", N_("is not a known union"));
 		return;

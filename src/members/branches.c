@@ -13,6 +13,7 @@
 #include "platform/i18n/i18n.h"
 #include "platform/platform.h"
 
+#include <assert.h>
 #include <string.h>
 
 /* cells first: most branches added are cells inside a region */
@@ -180,6 +181,8 @@ void members_branches_create(struct http_req *rq, struct http_resp *rs)
 	http_redirect(rs, arena_printf(rq->arena, "/branches/%lld", (long long)id));
 }
 
+static bool may_edit_branch(struct http_req *rq, const struct branch *b);
+
 void members_branches_show(struct http_req *rq, struct http_resp *rs)
 {
 	int64_t id = http_param_int(rq, "id");
@@ -202,6 +205,9 @@ void members_branches_show(struct http_req *rq, struct http_resp *rs)
 	data = json_pack("{s:o, s:o, s:b}", "branch", members_branch_json(rq, &b),
 			 "children", children, "may_add",
 			 can(rq, PERM_MEMBERS_WRITE, id));
+	/* read inside {{#branch}} */
+	json_object_set_new(json_object_get(data, "branch"), "may_edit",
+			    json_boolean(may_edit_branch(rq, &b)));
 	json_object_set_new(data, "kinds",
 			    kind_options(rq, branch_kinds, branch_kind_labels,
 					 ARRAY_LEN(branch_kinds)));
@@ -353,8 +359,10 @@ static void union_page(struct http_req *rq, struct http_resp *rs, int status,
 						      "writable",
 						      can(rq, PERM_MEMBERS_WRITE,
 							  reps[i].branch_id)));
+	json_t *uj = members_union_json(rq, u);
+	json_object_set_new(uj, "may_edit", json_boolean(can(rq, PERM_MEMBERS_WRITE, 0)));
 	data = json_pack("{s:o, s:o, s:o, s:I, s:b, s:b}", "union",
-			 members_union_json(rq, u), "people", people, "reps", rj,
+			 uj, "people", people, "reps", rj,
 			 "total", (json_int_t)total, "more", total > n,
 			 "may_write", may_write_any);
 	if (error)
@@ -429,4 +437,382 @@ void members_unions_rep(struct http_req *rq, struct http_resp *rs)
 	http_flash(rq, rs, is_rep ? N_("The representative was named.")
 				  : N_("The representative was removed."));
 	http_redirect(rs, arena_printf(rq->arena, "/unions/%lld", (long long)u.id));
+}
+
+/* ---- editing a branch or an organization ----
+ * Both carry a version: the form holds the one it was drawn from, and
+ * a save against another is refused (409) with what was typed kept and
+ * the record as it is now beside each field that differs. The API's
+ * PATCH names it in If-Match (or "version") and gets 409 with "current". */
+
+/* Who may rename a branch: whoever could have added it (a writer of
+ * its parent; of the organization for a top-level one). */
+static bool may_edit_branch(struct http_req *rq, const struct branch *b)
+{
+	return can(rq, PERM_MEMBERS_WRITE, b->parent_id);
+}
+
+/* Branch id if the reader may see it; else 404 answered (a branch
+ * outside their scope does not exist for them). */
+static int load_branch(struct http_req *rq, struct http_resp *rs,
+		       struct branch *b)
+{
+	int64_t id = http_param_int(rq, "id");
+
+	if (!id ||
+	    members_branch_get(platform_conn(), rq->arena, id, b) != DB_OK ||
+	    !can(rq, PERM_MEMBERS_READ, id)) {
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such branch."));
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *kind_choices(struct http_req *rq, const char *const *names,
+			    const char *const *labels, size_t n,
+			    const char *selected)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:b}", "value", names[i], "label",
+				       tr_rq(rq, labels[i]), "selected",
+				       selected && strcmp(selected, names[i]) == 0));
+	return arr;
+}
+
+/* The edit page of a branch (u NULL) or an organization (b NULL); from
+ * the record when not again, else the request's own post; now, when a
+ * save met another writer's version: the record as it is. */
+static void edit_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const struct branch *b, const struct union_org *u,
+		      bool again, const char *field, const char *why)
+{
+	const char *action =
+		b ? arena_printf(rq->arena, "/branches/%lld", (long long)b->id)
+		  : arena_printf(rq->arena, "/unions/%lld", (long long)u->id);
+	json_t *form = http_form(rq, HTTP_POST, action);
+	const char *kind = again ? http_field(rq, "kind") : b ? b->kind : u->kind;
+	int64_t version = b ? b->version : u->version;
+
+	assert(form);
+	if (!again) {
+		http_form_value(form, "name", b ? b->name : u->name);
+		if (u)
+			http_form_value(form, "description", u->description);
+	}
+	http_form_options(form, "kind",
+			  b ? kind_choices(rq, branch_kinds, branch_kind_labels,
+					   ARRAY_LEN(branch_kinds), kind)
+			    : kind_choices(rq, union_kinds, union_kind_labels,
+					   ARRAY_LEN(union_kinds), kind));
+	if (status == 409 && !why) {
+		/* what another officer saved, beside what was typed here */
+		const char *name = b ? b->name : u->name;
+		const char *now_kind = b ? b->kind : u->kind;
+		const char *kl = b ? kind_label(branch_kinds, branch_kind_labels,
+						ARRAY_LEN(branch_kinds), now_kind)
+				   : kind_label(union_kinds, union_kind_labels,
+						ARRAY_LEN(union_kinds), now_kind);
+		if (strcmp(http_field(rq, "name") ? http_field(rq, "name") : "", name))
+			http_form_now(rq, form, "name", name);
+		if (!kind || strcmp(kind, now_kind))
+			http_form_now(rq, form, "kind", kl ? tr_rq(rq, kl) : now_kind);
+		if (u && strcmp(http_field(rq, "description")
+					? http_field(rq, "description")
+					: "",
+				u->description))
+			http_form_now(rq, form, "description", u->description);
+	}
+	if (why)
+		http_form_error(rq, form, field, why);
+	http_form_value(form, "version",
+			arena_printf(rq->arena, "%lld", (long long)version));
+	http_page(rq, rs, status, "members/edit", b ? N_("Edit the branch") : N_("Edit the organization"),
+		  json_pack("{s:o, s:s, s:s, s:b}", "form", form, "back",
+			    b ? arena_printf(rq->arena, "/branches/%lld", (long long)b->id)
+			      : arena_printf(rq->arena, "/unions/%lld", (long long)u->id),
+			    "name", b ? b->name : u->name, "conflict",
+			    status == 409 && !why));
+}
+
+void members_branches_edit(struct http_req *rq, struct http_resp *rs)
+{
+	struct branch b;
+
+	if (load_branch(rq, rs, &b) != 0)
+		return;
+	if (!may_edit_branch(rq, &b)) {
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
+			   N_("Only an organizer of the branch it is part of can rename a branch."));
+		return;
+	}
+	edit_page(rq, rs, 200, &b, NULL, false, NULL, NULL);
+}
+
+struct edit {
+	int64_t id, version;
+	const char *name, *kind, *description;
+	bool is_branch;
+};
+
+static int edit_tx(struct db_conn *c, void *arg)
+{
+	struct edit *e = arg;
+
+	return e->is_branch
+		       ? members_branch_update(c, e->id, e->name, e->kind, e->version)
+		       : members_union_update(c, e->id, e->name, e->kind,
+					      e->description, e->version);
+}
+
+/* Writes e (in a savepoint of its own: a taken name is a constraint)
+ * and audits what changed from was (the name and kind before, and an
+ * organization's description): DB_OK, DB_STALE, DB_CONSTRAINT, or an
+ * error. */
+static int edit_write(struct http_req *rq, struct edit *e, const char *was_name,
+		      const char *was_kind, const char *was_description)
+{
+	json_t *changed = json_object();
+	int rc = db_tx(platform_conn(), edit_tx, e);
+
+	if (rc != DB_OK) {
+		json_decref(changed);
+		return rc;
+	}
+	if (strcmp(e->name, was_name))
+		json_object_set_new(changed, "name",
+				    json_pack("{s:s, s:s}", "from", was_name, "to", e->name));
+	if (strcmp(e->kind, was_kind))
+		json_object_set_new(changed, "kind",
+				    json_pack("{s:s, s:s}", "from", was_kind, "to", e->kind));
+	if (!e->is_branch && strcmp(e->description, was_description))
+		json_object_set_new(changed, "description", json_true());
+	if (e->is_branch)
+		members_branch_renamed(e->id);
+	return audit_rq(rq, platform_conn(),
+			e->is_branch ? "branch.updated" : "union.updated",
+			arena_printf(rq->arena, e->is_branch ? "scope:%lld" : "union:%lld",
+				     (long long)e->id),
+			changed);
+}
+
+void members_branches_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct branch b, now;
+	struct edit e = {.is_branch = true};
+	int rc;
+
+	if (load_branch(rq, rs, &b) != 0)
+		return;
+	if (!may_edit_branch(rq, &b)) {
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
+			   N_("Only an organizer of the branch it is part of can rename a branch."));
+		return;
+	}
+	e.id = b.id;
+	e.name = http_field(rq, "name");
+	e.kind = http_field(rq, "kind") && *http_field(rq, "kind") ? http_field(rq, "kind")
+								  : b.kind;
+	e.version = http_field_int(rq, "version", 0);
+	if (!kind_label(branch_kinds, branch_kind_labels, ARRAY_LEN(branch_kinds),
+			e.kind)) {
+		edit_page(rq, rs, 422, &b, NULL, true, "kind", N_("That kind of branch does not exist."));
+		return;
+	}
+	rc = edit_write(rq, &e, b.name, b.kind, "");
+	if (rc == DB_STALE &&
+	    members_branch_get(platform_conn(), rq->arena, b.id, &now) == DB_OK) {
+		edit_page(rq, rs, 409, &now, NULL, true, NULL, NULL);
+		return;
+	}
+	if (rc == DB_CONSTRAINT) {
+		edit_page(rq, rs, 409, &b, NULL, true, "name",
+			  N_("A branch with that name exists already there."));
+		return;
+	}
+	if (rc != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	http_flash(rq, rs, N_("The branch was saved."));
+	http_redirect(rs, arena_printf(rq->arena, "/branches/%lld", (long long)b.id));
+}
+
+static bool may_edit_union(struct http_req *rq, struct http_resp *rs)
+{
+	if (can(rq, PERM_MEMBERS_WRITE, 0))
+		return true;
+	http_error(rq, rs, HTTP_E_FORBIDDEN,
+		   N_("Only an organization-wide organizer can change an affiliated organization."));
+	return false;
+}
+
+void members_unions_edit(struct http_req *rq, struct http_resp *rs)
+{
+	struct union_org u;
+
+	if (load_union(rq, rs, &u) == 0 && may_edit_union(rq, rs))
+		edit_page(rq, rs, 200, NULL, &u, false, NULL, NULL);
+}
+
+void members_unions_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct union_org u, now;
+	struct edit e = {0};
+	int rc;
+
+	if (load_union(rq, rs, &u) != 0 || !may_edit_union(rq, rs))
+		return;
+	e.id = u.id;
+	e.name = http_field(rq, "name");
+	e.kind = http_field(rq, "kind") && *http_field(rq, "kind") ? http_field(rq, "kind")
+								  : u.kind;
+	e.description = http_field(rq, "description") ? http_field(rq, "description") : "";
+	e.version = http_field_int(rq, "version", 0);
+	if (!kind_label(union_kinds, union_kind_labels, ARRAY_LEN(union_kinds),
+			e.kind)) {
+		edit_page(rq, rs, 422, NULL, &u, true, "kind",
+			  N_("That kind of organization does not exist."));
+		return;
+	}
+	rc = edit_write(rq, &e, u.name, u.kind, u.description);
+	if (rc == DB_STALE &&
+	    members_union_get(platform_conn(), rq->arena, u.id, &now) == DB_OK) {
+		edit_page(rq, rs, 409, NULL, &now, true, NULL, NULL);
+		return;
+	}
+	if (rc == DB_CONSTRAINT) {
+		edit_page(rq, rs, 409, NULL, &u, true, "name",
+			  N_("An organization with that name exists already."));
+		return;
+	}
+	if (rc != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	http_flash(rq, rs, N_("The organization was saved."));
+	http_redirect(rs, arena_printf(rq->arena, "/unions/%lld", (long long)u.id));
+}
+
+/* ---- the same over the API ---- */
+
+void members_api_branch(struct http_req *rq, struct http_resp *rs)
+{
+	struct branch b;
+
+	if (load_branch(rq, rs, &b) != 0)
+		return;
+	http_etag(rq, rs, b.version);
+	http_json(rs, 200, members_branch_json(rq, &b));
+}
+
+/* The answer to a PATCH of a branch or an organization: the record as it
+ * is after rc (the write's outcome), with its ETag. */
+static void api_edited(struct http_req *rq, struct http_resp *rs, int rc,
+		       bool is_branch, int64_t id)
+{
+	struct branch b;
+	struct union_org u;
+	int got = is_branch ? members_branch_get(platform_conn(), rq->arena, id, &b)
+			    : members_union_get(platform_conn(), rq->arena, id, &u);
+	json_t *now = got != DB_OK ? NULL
+		      : is_branch  ? members_branch_json(rq, &b)
+				   : members_union_json(rq, &u);
+
+	if (now)
+		http_etag(rq, rs, is_branch ? b.version : u.version);
+	if (rc == DB_STALE && now) {
+		http_error_with(rq, rs, HTTP_E_CONFLICT,
+				N_("Someone else changed this since the version you sent; nothing was changed. The record as it is now is in \"current\"."),
+				"current", now);
+		return;
+	}
+	if (rc == DB_CONSTRAINT) {
+		json_decref(now);
+		http_error(rq, rs, HTTP_E_CONFLICT,
+			   is_branch ? N_("A branch with that name exists already there.")
+				     : N_("An organization with that name exists already."));
+		return;
+	}
+	if (rc != DB_OK || !now) {
+		json_decref(now);
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	http_json(rs, 200, now);
+}
+
+/* A field of the body when sent, else what the record has. */
+static const char *sent_or(struct http_req *rq, const char *name,
+			   const char *current)
+{
+	const char *v = http_field(rq, name);
+	return v ? v : current;
+}
+
+void members_api_branch_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct branch b;
+	struct edit e = {.is_branch = true};
+
+	if (load_branch(rq, rs, &b) != 0)
+		return;
+	if (!may_edit_branch(rq, &b)) {
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
+			   N_("Only an organizer of the branch it is part of can rename a branch."));
+		return;
+	}
+	e.id = b.id;
+	e.name = sent_or(rq, "name", b.name);
+	e.kind = sent_or(rq, "kind", b.kind);
+	e.version = http_if_match(rq);
+	if (!*e.name) {
+		http_error_field(rq, rs, "name", tr_rq(rq, N_("Name")), N_("is required"));
+		return;
+	}
+	if (!kind_label(branch_kinds, branch_kind_labels, ARRAY_LEN(branch_kinds),
+			e.kind)) {
+		http_error_field(rq, rs, "kind", tr_rq(rq, N_("Kind")),
+				 N_("is not one of: region, city, cell, branch"));
+		return;
+	}
+	api_edited(rq, rs, edit_write(rq, &e, b.name, b.kind, ""), true, b.id);
+}
+
+void members_api_union(struct http_req *rq, struct http_resp *rs)
+{
+	struct union_org u;
+
+	if (load_union(rq, rs, &u) != 0)
+		return;
+	http_etag(rq, rs, u.version);
+	http_json(rs, 200, members_union_json(rq, &u));
+}
+
+void members_api_union_update(struct http_req *rq, struct http_resp *rs)
+{
+	struct union_org u;
+	struct edit e = {0};
+
+	if (load_union(rq, rs, &u) != 0 || !may_edit_union(rq, rs))
+		return;
+	e.id = u.id;
+	e.name = sent_or(rq, "name", u.name);
+	e.kind = sent_or(rq, "kind", u.kind);
+	e.description = sent_or(rq, "description", u.description);
+	e.version = http_if_match(rq);
+	if (!*e.name) {
+		http_error_field(rq, rs, "name", tr_rq(rq, N_("Name")), N_("is required"));
+		return;
+	}
+	if (!kind_label(union_kinds, union_kind_labels, ARRAY_LEN(union_kinds),
+			e.kind)) {
+		http_error_field(rq, rs, "kind", tr_rq(rq, N_("Kind")),
+				 N_("is not one of: union, group"));
+		return;
+	}
+	api_edited(rq, rs, edit_write(rq, &e, u.name, u.kind, u.description), false,
+		   u.id);
 }

@@ -100,6 +100,11 @@ json_t *members_person_json(struct http_req *rq, const struct person *p,
  * page; -1 when a filter names a branch outside the caller's reach. */
 int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r);
 const char *members_branch_name(struct http_req *rq, int64_t id);
+/* Branch id was renamed (in the request's transaction): once it
+ * commits, this process and the others read the names again. */
+void members_branch_renamed(int64_t id);
+/* Forgets the names members_branch_name read (the "branch" event). */
+void members_branch_names_forget(void);
 /* "person:12", the audit log's name for a person (arena-owned). */
 char *members_person_ref(struct arena *a, int64_t id);
 /* Writes a text search (q) to the audit log: by whom, the text sealed,
@@ -107,14 +112,9 @@ char *members_person_ref(struct arena *a, int64_t id);
  * caller then shows nothing. */
 int members_search_audit(struct http_req *rq, const struct mindex_page *pg);
 
-/* Versions over the API (api.c): the ETag of a record at version, as
- * "v3"; the version a PATCH names by If-Match ("v3", W/"v3"; "*" and
- * no header are 0, any; without the header the body's "version"), or
- * -1 for a tag that names no version of ours (matches none); and the
- * answer to a write against an old version: 409 conflict with the
- * person as they are now in "current" (audited as a reading). */
-void members_etag(struct http_req *rq, struct http_resp *rs, int64_t version);
-int64_t members_if_match(struct http_req *rq);
+/* The answer to an API write against an old version of a person (the
+ * version from http_if_match): 409 conflict with the person as they are
+ * now in "current" (audited as a reading), and their ETag. */
 void members_stale(struct http_req *rq, struct http_resp *rs, int64_t id);
 
 /* branches.c */
@@ -158,6 +158,14 @@ void members_unions_list(struct http_req *rq, struct http_resp *rs);
 void members_unions_create(struct http_req *rq, struct http_resp *rs);
 void members_unions_show(struct http_req *rq, struct http_resp *rs);
 void members_unions_rep(struct http_req *rq, struct http_resp *rs);
+void members_branches_edit(struct http_req *rq, struct http_resp *rs);
+void members_branches_update(struct http_req *rq, struct http_resp *rs);
+void members_unions_edit(struct http_req *rq, struct http_resp *rs);
+void members_unions_update(struct http_req *rq, struct http_resp *rs);
+void members_api_branch(struct http_req *rq, struct http_resp *rs);
+void members_api_branch_update(struct http_req *rq, struct http_resp *rs);
+void members_api_union(struct http_req *rq, struct http_resp *rs);
+void members_api_union_update(struct http_req *rq, struct http_resp *rs);
 void members_api_members_list(struct http_req *rq, struct http_resp *rs);
 void members_api_members_create(struct http_req *rq, struct http_resp *rs);
 void members_api_members_get(struct http_req *rq, struct http_resp *rs);

@@ -190,6 +190,11 @@ int members_branch_ensure(struct db_conn *c, int64_t scope_id,
  * "cell"): DB_OK and *id_r, DB_CONSTRAINT when the name is taken there. */
 int members_branch_create(struct db_conn *c, int64_t parent, const char *name,
 			  const char *kind, int64_t *id_r);
+/* Renames branch id and sets its kind, while its version is version (0:
+ * any): DB_OK, DB_STALE (another writer's version), DB_NOTFOUND, or
+ * DB_CONSTRAINT when a sibling has the name (run it in a savepoint). */
+int members_branch_update(struct db_conn *c, int64_t id, const char *name,
+			  const char *kind, int64_t version);
 /* Every branch, as a tree in depth-first order (arena array). */
 int members_branch_list(struct db_conn *c, struct arena *a,
 			struct branch **out_r, size_t *n_r);
@@ -216,6 +221,12 @@ int members_union_create(struct db_conn *c, const char *name, const char *kind,
 			 const char *description, int64_t *id_r);
 int members_union_list(struct db_conn *c, struct arena *a,
 		       struct union_org **out_r, size_t *n_r);
+/* Writes union id while its version is version (0: any): DB_OK,
+ * DB_STALE, DB_NOTFOUND, or DB_CONSTRAINT when the name is taken (run it
+ * in a savepoint). */
+int members_union_update(struct db_conn *c, int64_t id, const char *name,
+			 const char *kind, const char *description,
+			 int64_t version);
 int members_union_get(struct db_conn *c, struct arena *a, int64_t id,
 		      struct union_org *out);
 int members_union_find(struct db_conn *c, struct arena *a, const char *name,

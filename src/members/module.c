@@ -41,11 +41,16 @@ static const struct nav_item nav[] = {
 	{0},
 };
 
-/* Another process (or this one) changed a person: read them again. */
+/* Another process (or this one) changed a person: read them again; or
+ * renamed a branch: read the names again. */
 static void on_event(const char *event, const char *data)
 {
 	int64_t id;
 
+	if (strcmp(event, "branch") == 0) {
+		members_branch_names_forget();
+		return;
+	}
 	if (strcmp(event, "person") == 0 && str_to_i64(data, &id) == 0) {
 		struct db_conn *c = platform_conn_fresh();
 		if (c)
@@ -69,6 +74,20 @@ void members_changed(struct http_req *rq, int64_t person)
 {
 	(void)rq;
 	db_on_commit(platform_conn(), after_commit, (void *)(intptr_t)person);
+}
+
+static void after_rename(void *arg)
+{
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)(intptr_t)arg);
+	on_event("branch", id);
+	http_sse_publish(CHANNEL, "branch", id);
+}
+
+void members_branch_renamed(int64_t id)
+{
+	db_on_commit(platform_conn(), after_rename, (void *)(intptr_t)id);
 }
 
 static _Atomic int64_t generation;

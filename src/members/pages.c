@@ -169,6 +169,17 @@ static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
 static char **names;
 static size_t nnames;
 
+void members_branch_names_forget(void)
+{
+	pthread_mutex_lock(&names_lock);
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	names = NULL;
+	nnames = 0;
+	pthread_mutex_unlock(&names_lock);
+}
+
 const char *members_branch_name(struct http_req *rq, int64_t id)
 {
 	const char *out = NULL;

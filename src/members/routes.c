@@ -131,6 +131,39 @@ static const struct field union_fields[] = {
 	{0},
 };
 
+/* an edit names the version it was drawn from (see VERSION_FIELD) */
+static const struct field branch_edit_fields[] = {
+	{.name = "name", .type = F_LINE, .required = true, .max_len = 200,
+	 .label = N_("Name")},
+	{.name = "kind", .type = F_TOKEN, .max_len = 16, .label = N_("Kind")},
+	VERSION_FIELD,
+	{0},
+};
+static const struct field union_edit_fields[] = {
+	{.name = "name", .type = F_LINE, .required = true, .max_len = 200,
+	 .label = N_("Name")},
+	{.name = "kind", .type = F_TOKEN, .max_len = 16, .label = N_("Kind")},
+	{.name = "description", .type = F_TEXT, .max_len = 2000,
+	 .label = N_("Description")},
+	VERSION_FIELD,
+	{0},
+};
+/* a PATCH sends what it changes: nothing is required */
+static const struct field branch_patch_fields[] = {
+	{.name = "name", .type = F_LINE, .max_len = 200, .label = N_("Name")},
+	{.name = "kind", .type = F_TOKEN, .max_len = 16, .label = N_("Kind")},
+	VERSION_FIELD,
+	{0},
+};
+static const struct field union_patch_fields[] = {
+	{.name = "name", .type = F_LINE, .max_len = 200, .label = N_("Name")},
+	{.name = "kind", .type = F_TOKEN, .max_len = 16, .label = N_("Kind")},
+	{.name = "description", .type = F_TEXT, .max_len = 2000,
+	 .label = N_("Description")},
+	VERSION_FIELD,
+	{0},
+};
+
 static const struct field rep_fields[] = {
 	{.name = "person", .type = F_INT, .required = true,
 	 .label = N_("Member")},
@@ -322,6 +355,13 @@ static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/branches/{id:int}",
 	 .handler = members_branches_show, .perm = PERM_MEMBERS_READ,
 	 .summary = "a branch and its sub-branches"},
+	{.method = HTTP_GET, .pattern = "/branches/{id:int}/edit",
+	 .handler = members_branches_edit, .perm = PERM_MEMBERS_WRITE,
+	 .summary = "the form to rename a branch or change its kind"},
+	{.method = HTTP_POST, .pattern = "/branches/{id:int}",
+	 .handler = members_branches_update, .perm = PERM_MEMBERS_WRITE,
+	 .fields = branch_edit_fields,
+	 .summary = "rename a branch or change its kind (409 on another's version)"},
 	{.method = HTTP_GET, .pattern = "/unions", .handler = members_unions_list,
 	 .perm = PERM_MEMBERS_READ, .summary = "affiliated unions and groups"},
 	{.method = HTTP_POST, .pattern = "/unions", .handler = members_unions_create,
@@ -330,6 +370,13 @@ static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/unions/{id:int}",
 	 .handler = members_unions_show, .perm = PERM_MEMBERS_READ,
 	 .summary = "an affiliated union and its members in reach"},
+	{.method = HTTP_GET, .pattern = "/unions/{id:int}/edit",
+	 .handler = members_unions_edit, .perm = PERM_MEMBERS_WRITE,
+	 .summary = "the form to change an affiliated union or group"},
+	{.method = HTTP_POST, .pattern = "/unions/{id:int}",
+	 .handler = members_unions_update, .perm = PERM_MEMBERS_WRITE,
+	 .fields = union_edit_fields,
+	 .summary = "change an affiliated union or group (409 on another's version)"},
 	{.method = HTTP_POST, .pattern = "/unions/{id:int}/reps",
 	 .handler = members_unions_rep, .perm = PERM_MEMBERS_WRITE, .fields = rep_fields,
 	 .summary = "name or remove a union's representative"},
@@ -373,9 +420,23 @@ static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/api/v1/branches",
 	 .handler = members_api_branches, .perm = PERM_MEMBERS_READ, .flags = ROUTE_API,
 	 .summary = "the branches in reach"},
+	{.method = HTTP_GET, .pattern = "/api/v1/branches/{id:int}",
+	 .handler = members_api_branch, .perm = PERM_MEMBERS_READ, .flags = ROUTE_API,
+	 .summary = "a branch, with its version in ETag"},
+	{.method = HTTP_PATCH, .pattern = "/api/v1/branches/{id:int}",
+	 .handler = members_api_branch_update, .perm = PERM_MEMBERS_WRITE,
+	 .flags = ROUTE_API, .fields = branch_patch_fields,
+	 .summary = "rename a branch or change its kind (If-Match)"},
 	{.method = HTTP_GET, .pattern = "/api/v1/unions", .handler = members_api_unions,
 	 .perm = PERM_MEMBERS_READ, .flags = ROUTE_API,
 	 .summary = "affiliated unions and groups"},
+	{.method = HTTP_GET, .pattern = "/api/v1/unions/{id:int}",
+	 .handler = members_api_union, .perm = PERM_MEMBERS_READ, .flags = ROUTE_API,
+	 .summary = "an affiliated union or group, with its version in ETag"},
+	{.method = HTTP_PATCH, .pattern = "/api/v1/unions/{id:int}",
+	 .handler = members_api_union_update, .perm = PERM_MEMBERS_WRITE,
+	 .flags = ROUTE_API, .fields = union_patch_fields,
+	 .summary = "change an affiliated union or group (If-Match)"},
 };
 
 const struct route_table members_routes = {"members", routes,

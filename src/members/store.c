@@ -715,6 +715,28 @@ static const struct db_map BRANCH[] = {
 	DB_COL(struct branch, kind), DB_COL(struct branch, depth),
 	DB_COL(struct branch, version), DB_COLS_END};
 
+/* the kind, and the version that covers the name (kept by the scope) */
+static const char SQL_BRANCH_UPDATE[] =
+	"UPDATE branches SET kind = $2, version = version + 1 "
+	"WHERE scope_id = $1 AND (version = $3 OR $3 = 0)";
+static const char SQL_BRANCH_VERSION[] =
+	"SELECT version FROM branches WHERE scope_id = $1";
+
+int members_branch_update(struct db_conn *c, int64_t id, const char *name,
+			  const char *kind, int64_t version)
+{
+	int64_t v;
+	int rc = db_run(c, SQL_BRANCH_UPDATE, "iti", id, kind, version);
+
+	if (rc == 0) /* the record is there at another version, or is not */
+		return (rc = db_int(c, &v, SQL_BRANCH_VERSION, "i", id)) == DB_OK
+			       ? DB_STALE
+			       : rc;
+	if (rc < 0)
+		return rc;
+	return scope_rename(c, id, name);
+}
+
 int members_branch_ensure(struct db_conn *c, int64_t scope_id, const char *kind)
 {
 	int rc = db_run(c, SQL_BRANCH_ENSURE, "iti", scope_id,
@@ -781,6 +803,26 @@ int members_union_create(struct db_conn *c, const char *name, const char *kind,
 	return db_int(c, id_r, SQL_UNION_ADD, "ttti", name,
 		      kind ? kind : "union", description ? description : "",
 		      (int64_t)time_now());
+}
+
+static const char SQL_UNION_UPDATE[] =
+	"UPDATE unions SET name = $2, kind = $3, description = $4, "
+	"version = version + 1 WHERE id = $1 AND (version = $5 OR $5 = 0)";
+static const char SQL_UNION_VERSION[] = "SELECT version FROM unions WHERE id = $1";
+
+int members_union_update(struct db_conn *c, int64_t id, const char *name,
+			 const char *kind, const char *description,
+			 int64_t version)
+{
+	int64_t v;
+	int rc = db_run(c, SQL_UNION_UPDATE, "ittti", id, name, kind,
+			description ? description : "", version);
+
+	if (rc == 0)
+		return (rc = db_int(c, &v, SQL_UNION_VERSION, "i", id)) == DB_OK
+			       ? DB_STALE
+			       : rc;
+	return rc < 0 ? rc : DB_OK;
 }
 
 int members_union_list(struct db_conn *c, struct arena *a,

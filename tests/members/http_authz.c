@@ -23,9 +23,17 @@ static const struct walk_foreign foreign[] = {
 	{"/members/{id:int}/invite", "1"},
 	{"/api/v1/members/{id:int}", "1"},
 	{"/branches/{id:int}", "1"},
+	{"/branches/{id:int}/edit", "1"},
+	{"/api/v1/branches/{id:int}", "1"},
 	/* affiliated unions belong to the whole organization; their page
 	 * lists only members in reach (tests/members/http_members.c) */
 	{"/unions/{id:int}", WALK_SHARED},
+	{"/api/v1/unions/{id:int}", WALK_SHARED},
+	/* changing one is organization-wide: the coordinator of Aktau is
+	 * refused every union (403), union 1 as any; the POST and PATCH of
+	 * the shared patterns above are refused them in
+	 * tests/members/http_versions.c */
+	{"/unions/{id:int}/edit", "1"},
 	/* the union is shared; the member named in the body (1) is not */
 	{"/unions/{id:int}/reps", "1"},
 	/* the demo's first application is to Almaty */

@@ -7,7 +7,8 @@
  * lost, and saving again from that page (which names the new version)
  * goes through. The same for a status change, and over the API with
  * ETag and If-Match (409 "conflict" with the record as it is now in
- * "current").
+ * "current"). And the same for a branch (renamed by whoever could have
+ * added it) and an affiliated organization (changed organization-wide).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -348,4 +349,214 @@ Test(members_versions, branches_and_unions_say_their_version)
 	cr_assert(strstr(r->body, "\"version\""), "%s", r->body);
 	resp_free(r);
 	cl_free(c);
+}
+
+/* The body and status of a branch's or union's edit page drawn for c. */
+static char *edit_version(struct client *c, const char *edit)
+{
+	struct resp *r = cl_get(c, edit);
+	char *v;
+
+	cr_assert_eq(r->status, 200, "%s %s", edit, r->body);
+	v = form_version(r->body);
+	resp_free(r);
+	return v;
+}
+
+Test(members_versions, two_officers_renaming_one_branch)
+{
+	struct client *a = cl_as(&S, "aktau", "en");
+	struct client *b = cl_as(&S, "coordinator", "en");
+	char *cell = srv_value(&S, "SELECT id FROM scopes WHERE name LIKE 'Aktau: oil%%'");
+	char *path = xasprintf("/branches/%s", cell), *edit = xasprintf("%s/edit", path);
+	char *va = edit_version(a, edit), *vb = edit_version(b, edit), *v, *now, *x;
+	char *member, *mpath;
+	struct resp *r;
+
+	cr_assert_str_eq(va, vb);
+	/* a member of the cell read first: its branch's name is cached */
+	member = srv_value(&S, "SELECT min(id) FROM people WHERE branch_id = %s "
+			   "AND erased_at IS NULL", cell);
+	mpath = xasprintf("/api/v1/members/%s", member);
+	r = cl_api(a, "GET", mpath, NULL);
+	cr_assert(strstr(r->body, "Aktau: oil workers"), "%s", r->body);
+	resp_free(r);
+	r = cl_post(a, path, "name=Aktau+oil+cell&kind=cell&version=%s", va);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+
+	/* the second, from the form drawn before: refused, nothing written */
+	r = cl_post(b, path, "name=Aktau+oil+workers&kind=city&version=%s", vb);
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "Someone else saved this while you were editing it"),
+		  "%s", r->body);
+	cr_assert(strstr(r->body, "value=\"Aktau oil workers\""), "%s", r->body);
+	now = now_beside(r->body, "name");
+	cr_assert(now && strstr(now, "Aktau oil cell"), "%s", now ? now : r->body);
+	free(now);
+	now = now_beside(r->body, "kind");
+	cr_assert(now && strstr(now, "Cell"), "%s", now ? now : r->body);
+	free(now);
+	v = form_version(r->body);
+	cr_assert_eq(atoi(v), atoi(va) + 1);
+	resp_free(r);
+	x = srv_value(&S, "SELECT s.name || ' ' || b.kind FROM scopes s JOIN branches b "
+		      "ON b.scope_id = s.id WHERE s.id = %s", cell);
+	cr_assert_str_eq(x, "Aktau oil cell cell");
+	free(x);
+
+	/* with both in view, saving again goes through */
+	r = cl_post(b, path, "name=Aktau+oil+workers&kind=cell&version=%s", v);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	/* the new name is everywhere at once (names are cached, and
+	 * forgotten at a rename) */
+	r = cl_api(a, "GET", mpath, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "\"branch\": \"Aktau oil workers\"") ||
+		  strstr(r->body, "\"branch\":\"Aktau oil workers\""), "%s", r->body);
+	resp_free(r);
+	/* audited, old and new name */
+	x = srv_value(&S, "SELECT count(*) FROM audit_log WHERE action = 'branch.updated' "
+		      "AND object = 'scope:%s'", cell);
+	cr_assert_eq(atoi(x), 2);
+	free(x);
+
+	free(v);
+	free(va);
+	free(vb);
+	free(mpath);
+	free(member);
+	free(edit);
+	free(path);
+	free(cell);
+	cl_free(a);
+	cl_free(b);
+}
+
+Test(members_versions, a_branch_is_renamed_only_from_above)
+{
+	struct client *a = cl_as(&S, "aktau", "en");
+	struct client *k = cl_as(&S, "karaganda", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *cell = srv_value(&S, "SELECT id FROM scopes WHERE name LIKE 'Aktau: oil%%'");
+	char *sib = NULL, *path, *x;
+	struct resp *r;
+
+	/* Aktau's organizer renames inside Aktau, not Aktau itself */
+	path = xasprintf("/branches/%s/edit", aktau);
+	r = cl_get(a, path);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	free(path);
+	path = xasprintf("/branches/%s", aktau);
+	r = cl_post(a, path, "name=Renamed&kind=city&version=0");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	free(path);
+	x = srv_value(&S, "SELECT count(*) FROM scopes WHERE name = 'Aktau'");
+	cr_assert_str_eq(x, "1");
+	free(x);
+
+	/* another branch's registrar: no such branch, form or API */
+	path = xasprintf("/branches/%s/edit", cell);
+	r = cl_get(k, path);
+	cr_assert_eq(r->status, 404, "%s", r->body);
+	resp_free(r);
+	free(path);
+	path = xasprintf("/api/v1/branches/%s", cell);
+	r = cl_api(k, "GET", path, NULL);
+	cr_assert_eq(r->status, 404, "%s", r->body);
+	resp_free(r);
+	r = cl_api(k, "PATCH", path, "{\"name\": \"Taken Over\"}");
+	cr_assert_eq(r->status, 404, "%s", r->body);
+	resp_free(r);
+	free(path);
+
+	/* a sibling's name is refused beside the field, nothing written */
+	r = cl_post(a, "/branches", "parent=%s&name=Aktau+sibling+cell&kind=cell", aktau);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	sib = xstrdup(resp_header(r, "Location") + strlen("/branches/"));
+	resp_free(r);
+	path = xasprintf("/branches/%s", sib);
+	r = cl_post(a, path, "name=Aktau%%3A+oil+workers%%27+cell&kind=cell&version=1");
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "A branch with that name exists already there"), "%s", r->body);
+	resp_free(r);
+	free(path);
+	path = xasprintf("/api/v1/branches/%s", sib);
+	r = cl_api(a, "PATCH", path, "{\"kind\": \"planet\"}");
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	cr_assert(strstr(r->body, "\"kind\""), "%s", r->body);
+	resp_free(r);
+	free(path);
+	x = srv_value(&S, "SELECT s.name || ' ' || b.version FROM scopes s JOIN branches b "
+		      "ON b.scope_id = s.id WHERE s.id = %s", sib);
+	cr_assert_str_eq(x, "Aktau sibling cell 1");
+	free(x);
+
+	free(sib);
+	free(cell);
+	free(aktau);
+	cl_free(a);
+	cl_free(k);
+}
+
+Test(members_versions, a_union_changed_twice_over_the_api_and_the_form)
+{
+	struct client *a = cl_as(&S, "aktau", "en");
+	struct client *b = cl_as(&S, "coordinator", "en");
+	char *uid = srv_value(&S, "SELECT min(id) FROM unions");
+	char *api = xasprintf("/api/v1/unions/%s", uid), *path = xasprintf("/unions/%s", uid);
+	char *edit = xasprintf("%s/edit", path), *etag, *v, *now, *x;
+	struct resp *r;
+
+	/* only organization-wide */
+	r = cl_get(a, edit);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	r = cl_api(a, "PATCH", api, "{\"description\": \"by a branch\"}");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	r = cl_post(a, path, "name=By+A+Branch&kind=union&version=0");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+
+	/* the form drawn, then a script writes with the tag it read */
+	v = edit_version(b, edit);
+	r = cl_api(b, "GET", api, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	etag = xstrdup(resp_header(r, "ETag"));
+	resp_free(r);
+	r = patch(b, api, "{\"description\": \"Written by a script\"}", etag);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_str_neq(resp_header(r, "ETag"), etag);
+	resp_free(r);
+	/* the same old tag again: 409, "current" holds what the script wrote */
+	r = patch(b, api, "{\"description\": \"stale\"}", etag);
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "\"current\"") && strstr(r->body, "Written by a script"),
+		  "%s", r->body);
+	resp_free(r);
+
+	/* the form from before the script: 409, what was typed kept */
+	r = cl_post(b, path, "name=Typed+Union+Name&kind=union&description=typed+here&version=%s", v);
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "value=\"Typed Union Name\""), "%s", r->body);
+	now = now_beside(r->body, "description");
+	cr_assert(now && strstr(now, "Written by a script"), "%s", now ? now : r->body);
+	free(now);
+	resp_free(r);
+	x = srv_value(&S, "SELECT description FROM unions WHERE id = %s", uid);
+	cr_assert_str_eq(x, "Written by a script");
+	free(x);
+
+	free(etag);
+	free(v);
+	free(edit);
+	free(path);
+	free(api);
+	free(uid);
+	cl_free(a);
+	cl_free(b);
 }

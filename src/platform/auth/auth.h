@@ -59,6 +59,9 @@ struct scope {
  * DB_CONSTRAINT when a sibling has that name. */
 int scope_create(struct db_conn *c, int64_t parent, const char *name,
 		 int64_t *id_r);
+/* Renames scope id: DB_OK, DB_NOTFOUND, or DB_CONSTRAINT when a sibling
+ * has that name (run it in a savepoint: the constraint aborts it). */
+int scope_rename(struct db_conn *c, int64_t id, const char *name);
 /* DB_OK, DB_NOTFOUND or an error. Strings are arena-owned. */
 int scope_get(struct db_conn *c, struct arena *a, int64_t id,
 	      struct scope *out);

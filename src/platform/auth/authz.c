@@ -64,6 +64,8 @@ static const char SQL_SCOPE_INSERT[] =
 	"RETURNING id";
 static const char SQL_SCOPE_SET_PATH[] =
 	"UPDATE scopes SET path = $1 WHERE id = $2";
+static const char SQL_SCOPE_RENAME[] =
+	"UPDATE scopes SET name = $2 WHERE id = $1";
 static const char SQL_SCOPE_GET[] =
 	"SELECT id, coalesce(parent_id, 0), name, path FROM scopes WHERE id = $1";
 static const char SQL_SCOPE_FIND[] =
@@ -117,6 +119,13 @@ int scope_create(struct db_conn *c, int64_t parent, const char *name,
 	}
 	arena_free(a);
 	return rc;
+}
+
+int scope_rename(struct db_conn *c, int64_t id, const char *name)
+{
+	int rc = db_run(c, SQL_SCOPE_RENAME, "it", id, name);
+
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
 }
 
 static const struct db_map SCOPE[] = {

@@ -318,6 +318,15 @@ bool http_confirmed(struct http_req *rq, struct http_resp *rs,
 		    const char *title, const char *what, const char *button,
 		    const char *back);
 
+/* No lost updates (versions.c): the ETag header naming a record's
+ * version ("v3"); and the version a write names, from If-Match or else
+ * the body's "version": 0 when neither (the write goes ahead whatever
+ * the version), -1 when If-Match names no version of ours (refused as
+ * stale), else the version. A store's write matches it in its WHERE
+ * clause ("version = $n OR $n = 0") and answers DB_STALE otherwise. */
+void http_etag(struct http_req *rq, struct http_resp *rs, int64_t version);
+int64_t http_if_match(struct http_req *rq);
+
 /* The home page lists what waits for the reader (platform.c asks each
  * part and module): one line each, text already translated, href a path
  * of ours; warn marks what is wrong rather than merely waiting. */
