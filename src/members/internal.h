@@ -112,6 +112,13 @@ char *members_person_ref(struct arena *a, int64_t id);
  * caller then shows nothing. */
 int members_search_audit(struct http_req *rq, const struct mindex_page *pg);
 
+/* The conflict's marks on a person's form (the member form, /me) shown
+ * again over now, the record as another writer left it: beside each
+ * field the form has whose typed value differs, what now says; the
+ * form's version becomes now's, so that saving again is a choice made
+ * with both in view. */
+void members_conflict_marks(struct http_req *rq, json_t *form,
+			    const struct person *now);
 /* The answer to an API write against an old version of a person (the
  * version from http_if_match): 409 conflict with the person as they are
  * now in "current" (audited as a reading), and their ETag. */

@@ -807,11 +807,11 @@ static const char *unions_differ(struct http_req *rq, const struct person *now)
 	return out;
 }
 
-/* The conflict's marks on a member form shown again over now, the
- * record as another officer left it; the form's version becomes now's,
- * so that saving again is a choice made with both in view. */
-static void conflict_marks(struct http_req *rq, json_t *form,
-			   const struct person *now)
+/* only the fields the form has (/me has fewer): a field its route does
+ * not declare is never read */
+#define HAS(name) (json_object_get(form, name) != NULL)
+void members_conflict_marks(struct http_req *rq, json_t *form,
+			    const struct person *now)
 {
 	static const char *const text[] = {"display_name", "legal_name",
 					   "email", "address", "birth_date",
@@ -823,26 +823,28 @@ static void conflict_marks(struct http_req *rq, json_t *form,
 					      "consent_email"};
 	const bool given[] = {now->consent_phone, now->consent_sms,
 			      now->consent_email};
-	const char *phone = http_field(rq, "phone"), *norm, *unions;
+	const char *phone = HAS("phone") ? http_field(rq, "phone") : NULL, *norm, *unions;
 
 	for (size_t i = 0; i < ARRAY_LEN(text); i++)
-		if (strcmp(or_empty(http_field(rq, text[i])), or_empty(cur[i])))
+		if (HAS(text[i]) &&
+		    strcmp(or_empty(http_field(rq, text[i])), or_empty(cur[i])))
 			http_form_now(rq, form, text[i], cur[i]);
 	/* a phone compares as stored: "8 702 555 17 58" is +77025551758 */
 	norm = phone && *phone ? members_phone_normalize(rq->arena, phone) : "";
-	if (strcmp(norm ? norm : phone, or_empty(now->phone)))
+	if (HAS("phone") && strcmp(norm ? norm : phone, or_empty(now->phone)))
 		http_form_now(rq, form, "phone",
 			 members_phone_display(rq->arena, now->phone));
-	if (http_field_int(rq, "branch", 0) != now->branch_id)
+	if (HAS("branch") && http_field_int(rq, "branch", 0) != now->branch_id)
 		http_form_now(rq, form, "branch", members_branch_name(rq, now->branch_id));
-	if ((unions = unions_differ(rq, now)))
+	if (HAS("unions") && (unions = unions_differ(rq, now)))
 		http_form_now(rq, form, "unions", unions);
 	for (size_t i = 0; i < ARRAY_LEN(consent); i++)
-		if (http_field_bool(rq, consent[i]) != given[i])
+		if (HAS(consent[i]) && http_field_bool(rq, consent[i]) != given[i])
 			http_form_now(rq, form, consent[i],
 				 tr_rq(rq, given[i] ? N_("yes") : N_("no")));
 	http_form_value(form, "version",
 			arena_printf(rq->arena, "%lld", (long long)now->version));
+#undef HAS
 }
 
 /* The member form: new (p NULL) or p's; again when it is the request's
@@ -920,7 +922,7 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 		http_form_error(rq, form, taken,
 				N_("Someone with this phone or email is registered already."));
 	if (now)
-		conflict_marks(rq, form, now);
+		members_conflict_marks(rq, form, now);
 	members_form_settle(form);
 	members_form_input(form, "phone", "tel");
 	members_form_input(form, "email", "email");

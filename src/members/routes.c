@@ -244,6 +244,9 @@ static const struct field me_fields[] = {
 	{ADDRESS_FIELD},
 	{WORKPLACE_FIELD},
 	CONSENT_FIELDS,
+	/* an organizer may correct the record meanwhile: neither loses
+	 * what the other saved */
+	VERSION_FIELD,
 	{0},
 };
 static const struct field leave_fields[] = {

@@ -97,7 +97,8 @@ static void me_input(struct http_req *rq, const struct person *p,
  * each refusal beside its field; taken: the field whose value another
  * record holds). */
 static void me_page(struct http_req *rq, struct http_resp *rs, int status,
-		    const struct person *p, bool again, const char *taken)
+		    const struct person *p, bool again, const char *taken,
+		    bool stale)
 {
 	json_t *form = http_form(rq, HTTP_POST, "/me");
 	json_t *data, *dues, *d;
@@ -124,6 +125,13 @@ static void me_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (taken)
 		http_form_error(rq, form, taken,
 				N_("Someone with this phone or email is registered already."));
+	/* an organizer saved the record meanwhile: what they saved beside
+	 * what was typed, and the form at their version */
+	if (stale)
+		members_conflict_marks(rq, form, p);
+	else if (!again) /* again: the version the form was drawn from */
+		http_form_value(form, "version",
+				arena_printf(rq->arena, "%lld", (long long)p->version));
 	members_form_settle(form);
 	members_form_required(form, "display_name");
 	members_form_input(form, "phone", "tel");
@@ -138,6 +146,8 @@ static void me_page(struct http_req *rq, struct http_resp *rs, int status,
 			json_string(members_money(rq->arena,
 						  json_integer_value(json_object_get(d, "amount_minor")),
 						  json_string_value(json_object_get(d, "currency")))));
+	if (stale)
+		json_object_set_new(data, "conflict", json_true());
 	http_page(rq, rs, status, "members/me", N_("My membership"), data);
 }
 
@@ -150,7 +160,7 @@ void members_me_show(struct http_req *rq, struct http_resp *rs)
 	audit_rq(rq, platform_conn(), "person.viewed",
 		 members_person_ref(rq->arena, p.id),
 		 json_pack("{s:b}", "self", 1));
-	me_page(rq, rs, 200, &p, false, NULL);
+	me_page(rq, rs, 200, &p, false, NULL, false);
 }
 
 void members_me_refused(struct http_req *rq, struct http_resp *rs)
@@ -159,7 +169,7 @@ void members_me_refused(struct http_req *rq, struct http_resp *rs)
 
 	if (load_me(rq, rs, true, &p) != 0)
 		return;
-	me_page(rq, rs, 422, &p, true, NULL);
+	me_page(rq, rs, 422, &p, true, NULL, false);
 }
 
 /* A member changes their name, contacts, address, workplace and
@@ -177,7 +187,7 @@ void members_me_update(struct http_req *rq, struct http_resp *rs)
 		return;
 	me_input(rq, &p, &in);
 	if (members_person_check(rq->arena, &in, &field)) {
-		me_page(rq, rs, 422, &p, true, NULL);
+		me_page(rq, rs, 422, &p, true, NULL, false);
 		return;
 	}
 	if (members_person_unions(platform_conn(), rq->arena, p.id, &uids,
@@ -186,7 +196,18 @@ void members_me_update(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	id = p.id;
+	in.version = http_field_int(rq, "version", 0);
 	rc = members_write(rq, &in, uids, nu, &id);
+	if (rc == DB_STALE) {
+		struct person now;
+		if (members_person_get(platform_conn(), rq->arena, p.id, true,
+				       &now) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return;
+		}
+		me_page(rq, rs, 409, &now, true, NULL, true);
+		return;
+	}
 	if (rc == DB_CONSTRAINT) {
 		field = in.email && *in.email &&
 				members_person_find_contact(platform_conn(), rq->arena,
@@ -194,7 +215,7 @@ void members_me_update(struct http_req *rq, struct http_resp *rs)
 				found != p.id
 			? "email"
 			: "phone";
-		me_page(rq, rs, 409, &p, true, field);
+		me_page(rq, rs, 409, &p, true, field, false);
 		return;
 	}
 	if (rc != DB_OK) {

@@ -560,3 +560,52 @@ Test(members_versions, a_union_changed_twice_over_the_api_and_the_form)
 	cl_free(a);
 	cl_free(b);
 }
+
+Test(members_versions, a_member_and_an_organizer_on_one_record)
+{
+	struct client *m = cl_as(&S, "member", "en");
+	struct client *o = cl_as(&S, "coordinator", "en");
+	char *id = srv_value(&S, "SELECT p.id FROM people p JOIN users u ON u.id = p.account_id "
+			     "WHERE u.display_name LIKE 'Saule%%'");
+	char *api = xasprintf("/api/v1/members/%s", id), *v, *v2, *now, *x;
+	struct resp *r = cl_get(m, "/me");
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	v = form_version(r->body);
+	resp_free(r);
+	/* the organizer corrects the workplace meanwhile */
+	r = patch(o, api, "{\"workplace\": \"Set by the organizer\"}", NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+
+	/* the member's form, drawn before: refused, both kept */
+	r = cl_post(m, "/me", "display_name=Saule&workplace=Typed+by+the+member&version=%s", v);
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "An organizer saved your record while you were editing it"),
+		  "%s", r->body);
+	cr_assert(strstr(r->body, "value=\"Typed by the member\""), "%s", r->body);
+	now = now_beside(r->body, "workplace");
+	cr_assert(now && strstr(now, "Set by the organizer"), "%s", now ? now : r->body);
+	free(now);
+	v2 = form_version(r->body);
+	cr_assert_eq(atoi(v2), atoi(v) + 1);
+	resp_free(r);
+	x = srv_value(&S, "SELECT version FROM people WHERE id = %s", id);
+	cr_assert_str_eq(x, v2, "nothing written by the refused save");
+	free(x);
+
+	/* saving again, both in view, goes through */
+	r = cl_post(m, "/me", "display_name=Saule&workplace=Typed+by+the+member&version=%s", v2);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_api(o, "GET", api, NULL);
+	cr_assert(strstr(r->body, "Typed by the member"), "%s", r->body);
+	resp_free(r);
+
+	free(v);
+	free(v2);
+	free(api);
+	free(id);
+	cl_free(m);
+	cl_free(o);
+}
