@@ -21,6 +21,8 @@
 #include "platform/platform.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const col_names[COL__MAX] = {
@@ -771,6 +773,77 @@ static void merge_match(struct one *x, struct db_conn *c, struct arena *a,
 			    union_names(c, a, x->uids, x->nu));
 }
 
+/* ---- what a preview saw ---- */
+
+/* The list grows in its own storage (malloc'd, freed with
+ * members_import_seen_free): a row's arena is gone before it is read. */
+static void seen_add(struct import_seen *s, int64_t id, int64_t version)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->id = xrealloc(s->id, s->cap * sizeof(*s->id));
+		s->version = xrealloc(s->version, s->cap * sizeof(*s->version));
+	}
+	s->id[s->n] = id;
+	s->version[s->n++] = version;
+}
+
+static bool seen_has(const struct import_seen *s, int64_t id, int64_t version)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->id[i] == id && s->version[i] == version)
+			return true;
+	return false;
+}
+
+void members_import_seen_free(struct import_seen *s)
+{
+	free(s->id);
+	free(s->version);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *members_import_seen_text(struct arena *a, const struct import_seen *s)
+{
+	struct buf b;
+	const char *out;
+
+	buf_init(&b);
+	buf_puts(&b, "v1:");
+	for (size_t i = 0; i < s->n; i++)
+		buf_printf(&b, "%s%lld.%lld", i ? "," : "", (long long)s->id[i],
+			   (long long)s->version[i]);
+	out = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+int members_import_seen_parse(const char *text, struct import_seen *s)
+{
+	const char *p = text;
+
+	memset(s, 0, sizeof(*s));
+	if (strncmp(p, "v1:", 3) != 0)
+		return -1;
+	for (p += 3; *p;) {
+		long long id, v;
+		int used = 0;
+		if (sscanf(p, "%lld.%lld%n", &id, &v, &used) != 2 || used <= 0) {
+			members_import_seen_free(s);
+			return -1;
+		}
+		seen_add(s, (int64_t)id, (int64_t)v);
+		p += used;
+		if (*p == ',')
+			p++;
+		else if (*p) {
+			members_import_seen_free(s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* One row: it matches a person the importer sees by email or phone (and
  * updates them), or makes a new one. People the importer may not see
  * never match and never refuse a row: the row goes in as if they did not
@@ -832,6 +905,15 @@ static int row_tx(struct db_conn *c, void *arg)
 	}
 	if (x->o->may_write && !x->o->may_write(x->o->arg, e.branch_id)) {
 		refuse(r, COL_EMAIL, N_("belongs to a member you may not change"));
+		rc = DB_CONSTRAINT;
+		goto out;
+	}
+	if (x->o->seen && x->o->dry_run) {
+		seen_add(x->o->seen, e.id, e.version);
+	} else if (x->o->seen && !seen_has(x->o->seen, e.id, e.version)) {
+		/* another writer's since the preview: nothing of theirs is
+		 * overwritten unseen */
+		refuse(r, -1, N_("matches a member changed (or added) since your preview: preview the file again to see what it would do now"));
 		rc = DB_CONSTRAINT;
 		goto out;
 	}

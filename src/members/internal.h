@@ -446,8 +446,24 @@ struct import_plan {
 	size_t fatal_line;
 	const char *fatal_detail;
 };
+/* The members a preview's rows matched, each at the version it read
+ * (a person matched by two rows is there twice). */
+struct import_seen {
+	int64_t *id, *version;
+	size_t n, cap;
+};
+/* As text for import_uploads.seen, and back: "v1:12.3,40.1"; parsing
+ * anything else (an upload never previewed) gives -1. */
+const char *members_import_seen_text(struct arena *a, const struct import_seen *s);
+int members_import_seen_parse(const char *text, struct import_seen *s);
+void members_import_seen_free(struct import_seen *s);
 struct import_opts {
 	bool dry_run, all_or_nothing;
+	/* a dry run records in seen the members its rows match; a run
+	 * with seen refuses a row whose member is not there at the version
+	 * it has now (written since the preview, or matched only now).
+	 * NULL: neither (the command line, which has no preview) */
+	struct import_seen *seen;
 	/* a row matching a member: update, fill blanks only, or skip; an
 	 * empty cell clears the field only with clear_blank (else it leaves
 	 * it); the member moves to the row's branch only with move */
@@ -479,11 +495,14 @@ int members_import_map_parse(const char *choice, struct import_map *m);
 int members_import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 			      const char *data, size_t n, const char *options,
 			      int64_t ttl, int64_t *id_r);
-/* DB_OK with the text and options (arena-owned), DB_NOTFOUND when gone
- * or not theirs, DB_ERROR when it does not open. */
+/* DB_OK with the text, options and what its preview saw (arena-owned),
+ * DB_NOTFOUND when gone or not theirs, DB_ERROR when it does not open. */
 int members_import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
 			      int64_t user, int64_t ttl, const char **text_r,
-			      const char **options_r);
+			      const char **options_r, const char **seen_r);
+/* Keeps what the preview of user's upload id saw (members_import_seen_text). */
+int members_import_upload_set_seen(struct db_conn *c, int64_t id, int64_t user,
+				   const char *seen);
 /* Keeps new options with user's upload id (the columns they mapped):
  * DB_OK, DB_NOTFOUND when it is not theirs, or negative. */
 int members_import_upload_set_options(struct db_conn *c, int64_t id,

@@ -1653,19 +1653,22 @@ static const char SQL_UP_ADD[] =
 	"INSERT INTO import_uploads (user_id, data_sealed, created_at, options) "
 	"VALUES ($1, $2, $3, $4) RETURNING id";
 static const char SQL_UP_GET[] =
-	"SELECT data_sealed, options FROM import_uploads WHERE id = $1 "
+	"SELECT data_sealed, options, seen FROM import_uploads WHERE id = $1 "
 	"AND user_id = $2 AND created_at > $3";
 static const char SQL_UP_OPTIONS[] =
 	"UPDATE import_uploads SET options = $1 WHERE id = $2 AND user_id = $3";
+static const char SQL_UP_SEEN[] =
+	"UPDATE import_uploads SET seen = $1 WHERE id = $2 AND user_id = $3";
 static const char SQL_UP_DEL[] =
 	"DELETE FROM import_uploads WHERE id = $1 OR created_at <= $2";
 struct upload_row {
-	const char *text, *options;
+	const char *text, *options, *seen;
 };
 static const struct db_map UPLOAD[] = {
 	DB_COL_FN(struct upload_row, text, col_opened_or_null,
 		  "import_uploads.data"),
-	DB_COL(struct upload_row, options), DB_COLS_END};
+	DB_COL(struct upload_row, options), DB_COL(struct upload_row, seen),
+	DB_COLS_END};
 
 int members_import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 			      const char *data, size_t n, const char *options,
@@ -1683,7 +1686,7 @@ int members_import_upload_add(struct db_conn *c, struct arena *a, int64_t user,
 
 int members_import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
 			      int64_t user, int64_t ttl, const char **text_r,
-			      const char **options_r)
+			      const char **options_r, const char **seen_r)
 {
 	struct upload_row u;
 	int rc = db_row(c, a, UPLOAD, &u, SQL_UP_GET, "iii", id, user,
@@ -1691,13 +1694,22 @@ int members_import_upload_get(struct db_conn *c, struct arena *a, int64_t id,
 
 	*text_r = NULL;
 	*options_r = "";
+	*seen_r = "";
 	if (rc != DB_OK)
 		return rc;
 	if (!u.text)
 		return DB_ERROR; /* sealed with another key, or damaged */
 	*text_r = u.text;
 	*options_r = u.options;
+	*seen_r = u.seen;
 	return DB_OK;
+}
+
+int members_import_upload_set_seen(struct db_conn *c, int64_t id, int64_t user,
+				   const char *seen)
+{
+	int rc = db_run(c, SQL_UP_SEEN, "tii", seen, id, user);
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
 }
 
 int members_import_upload_set_options(struct db_conn *c, int64_t id,

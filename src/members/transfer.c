@@ -211,10 +211,17 @@ static void preview(struct http_req *rq, struct http_resp *rs,
 		    const char *data, size_t n)
 {
 	struct db_conn *c = platform_conn();
-	const char *opts = members_import_opts_text(rq->arena, o);
+	const char *opts = members_import_opts_text(rq->arena, o), *seen_text;
+	struct import_seen seen = {0};
 	json_t *page;
+	int rc;
 
-	if (members_import_apply(c, p, o) != DB_OK) {
+	o->seen = &seen; /* the members the rows match, and their versions */
+	rc = members_import_apply(c, p, o);
+	seen_text = members_import_seen_text(rq->arena, &seen);
+	members_import_seen_free(&seen);
+	o->seen = NULL;
+	if (rc != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -228,7 +235,8 @@ static void preview(struct http_req *rq, struct http_resp *rs,
 			       (json_int_t)p->refused)) != DB_OK ||
 	    (id ? members_import_upload_set_options(c, id, rq->user.id, opts)
 		: members_import_upload_add(c, rq->arena, rq->user.id, data, n, opts,
-					    UPLOAD_TTL, &id)) != DB_OK) {
+					    UPLOAD_TTL, &id)) != DB_OK ||
+	    members_import_upload_set_seen(c, id, rq->user.id, seen_text) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
@@ -284,11 +292,12 @@ void members_import_map(struct http_req *rq, struct http_resp *rs)
 	struct import_opts o = {.dry_run = true, .by = rq->user.id,
 				.may_write = may_write, .arg = rq,
 				.view = &view, .changes = PREVIEW_ROWS};
-	const char *text = NULL, *options, **choices;
+	const char *text = NULL, *options, *seen, **choices;
 	size_t nchoices = 0;
 	struct import_plan p;
 	int rc = members_import_upload_get(platform_conn(), rq->arena, id,
-					   rq->user.id, UPLOAD_TTL, &text, &options);
+					   rq->user.id, UPLOAD_TTL, &text, &options,
+					   &seen);
 
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
@@ -336,10 +345,11 @@ void members_import_run(struct http_req *rq, struct http_resp *rs)
 				.by = rq->user.id, .may_write = may_write, .arg = rq,
 				.view = &view};
 	struct import_plan p;
-	const char *text = NULL, *options;
+	struct import_seen seen;
+	const char *text = NULL, *options, *seen_text;
 	json_t *data;
 	int rc = members_import_upload_get(c, rq->arena, id, rq->user.id,
-					   UPLOAD_TTL, &text, &options);
+					   UPLOAD_TTL, &text, &options, &seen_text);
 
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
@@ -361,8 +371,14 @@ void members_import_run(struct http_req *rq, struct http_resp *rs)
 			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	/* the members as the preview saw them: a row whose member another
+	 * writer has changed since is refused, not written over */
+	if (members_import_seen_parse(seen_text, &seen) == 0)
+		o.seen = &seen;
+	rc = members_import_apply(c, &p, &o);
+	members_import_seen_free(&seen);
 	/* an import undone (all or nothing) keeps the upload for another try */
-	if (members_import_apply(c, &p, &o) != DB_OK ||
+	if (rc != DB_OK ||
 	    members_import_upload_drop(c, p.undone ? 0 : id, UPLOAD_TTL) !=
 		DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);

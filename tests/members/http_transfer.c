@@ -510,3 +510,79 @@ Test(transfer, an_import_never_destroys_what_it_does_not_mention)
 	free(miners);
 	cl_free(c);
 }
+
+/* The preview shows what an import would do; what it does must not
+ * overwrite what another officer saved after it (no lost updates). */
+Test(transfer, an_import_never_overwrites_what_was_saved_after_its_preview)
+{
+	struct client *a = cl_as(&S, "aktau", "en");
+	struct client *o = cl_as(&S, "coordinator", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	const char *file = "display_name,phone,workplace,branch\n"
+			   "Preview Target,+77017770300,From the file,Aktau\n"
+			   "Appears Later,+77017770302,From the file,Aktau\n"
+			   "Plain New,+77017770301,From the file,Aktau\n";
+	char *id, *api, *up, *path;
+	struct resp *r;
+
+	r = cl_post(a, "/members", "display_name=Preview+Target&phone=%%2B77017770300"
+		    "&workplace=Before&branch=%s", aktau);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	id = xstrdup(resp_header(r, "Location") + strlen("/members/"));
+	api = xasprintf("/api/v1/members/%s", id);
+	resp_free(r);
+
+	r = upload(a, file);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "data-created=\"2\"") && strstr(r->body, "data-updated=\"1\""),
+		  "%s", r->body);
+	resp_free(r);
+	up = srv_value(&S, "SELECT max(id) FROM import_uploads");
+	path = xasprintf("/members/import/%s/run", up);
+
+	/* meanwhile: another officer corrects the target, and someone adds
+	 * the person of the second row */
+	r = cl_api(o, "PATCH", api, "{\"workplace\": \"Saved meanwhile\"}");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	r = cl_post(o, "/members", "display_name=Appears+Later&phone=%%2B77017770302&branch=%s",
+		    aktau);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+
+	/* the import: both refused with the reason, the third made */
+	r = cl_post(a, path, "%s", "");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "data-created=\"1\"") && strstr(r->body, "data-refused=\"2\""),
+		  "%s", r->body);
+	cr_assert(strstr(r->body, "changed (or added) since your preview"), "%s", r->body);
+	resp_free(r);
+	r = cl_api(o, "GET", api, NULL);
+	cr_assert(strstr(r->body, "Saved meanwhile"), "the correction stands: %s", r->body);
+	resp_free(r);
+
+	/* previewed again (the officer now sees the correction), it goes in */
+	r = upload(a, "display_name,phone,workplace,branch\n"
+		      "Preview Target,+77017770300,From the file,Aktau\n");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	free(up);
+	free(path);
+	up = srv_value(&S, "SELECT max(id) FROM import_uploads");
+	path = xasprintf("/members/import/%s/run", up);
+	r = cl_post(a, path, "%s", "");
+	cr_assert(strstr(r->body, "data-updated=\"1\"") && strstr(r->body, "data-refused=\"0\""),
+		  "%s", r->body);
+	resp_free(r);
+	r = cl_api(o, "GET", api, NULL);
+	cr_assert(strstr(r->body, "From the file"), "%s", r->body);
+	resp_free(r);
+
+	free(path);
+	free(up);
+	free(api);
+	free(id);
+	free(aktau);
+	cl_free(a);
+	cl_free(o);
+}
