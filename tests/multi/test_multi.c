@@ -5,10 +5,13 @@
  * its CSRF token and a live update all work whichever process a request
  * reaches. And a database connection killed mid-run: the request fails
  * with 503, the next one reconnects, and no acknowledged write is lost.
+ * A personal access token made on one process works on the other, and
+ * once revoked is refused there at once.
  * These run in the PostgreSQL phase of `make test` (tests/pg/run).
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -205,6 +208,62 @@ Test(multi, a_lost_connection_fails_with_503_reconnects_and_loses_nothing)
 	cr_assert_eq(atoi(n), nacked, "%s accounts for %d acknowledged", n, nacked);
 	free(n);
 	free(csrf);
+	free(secret);
+	cl_free(c);
+}
+
+/* A request carrying only a token (no cookie, no CSRF) to server s. */
+static long with_token(struct srv *s, const char *token, const char *path)
+{
+	struct client *c = cl_new(s);
+	char *h = xasprintf("Authorization: Bearer %s", token);
+	const char *hs[] = {h, NULL};
+	struct resp *r = cl_req(c, "GET", path, NULL, NULL, 0, hs);
+	long status = r->status;
+
+	resp_free(r);
+	free(h);
+	cl_free(c);
+	return status;
+}
+
+Test(multi, a_token_made_on_one_process_works_and_dies_on_the_other)
+{
+	struct client *c = cl_new(&A);
+	char *secret = cl_admin(c);
+	char *grant = srv_value(&A, "SELECT min(id) FROM grants");
+	char *body = xasprintf("{\"name\": \"both processes\", \"days\": 30, "
+			       "\"read_only\": true, \"grants\": [%s]}", grant);
+	struct resp *r = cl_api(c, "POST", "/api/v1/tokens", body);
+	json_t *j;
+	char *token, *path;
+	long id;
+
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	j = json_loads(r->body, 0, NULL);
+	cr_assert_not_null(j, "%s", r->body);
+	token = xstrdup(json_string_value(json_object_get(j, "token")));
+	id = (long)json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	resp_free(r);
+
+	/* made on A, it works on B (and through nginx, on either) */
+	cr_assert_eq(with_token(&B, token, "/api/v1/session"), 200);
+	cr_assert_eq(with_token(&N, token, "/api/v1/users"), 200);
+	cr_assert_eq(with_token(&N, token, "/api/v1/users"), 200);
+
+	/* revoked on A: refused on B at its next request, nothing cached */
+	path = xasprintf("/api/v1/tokens/%ld", id);
+	r = cl_api(c, "DELETE", path, NULL);
+	cr_assert(r->status == 200 || r->status == 204, "%ld %s", r->status, r->body);
+	resp_free(r);
+	cr_assert_eq(with_token(&B, token, "/api/v1/session"), 401);
+	cr_assert_eq(with_token(&A, token, "/api/v1/session"), 401);
+
+	free(path);
+	free(token);
+	free(body);
+	free(grant);
 	free(secret);
 	cl_free(c);
 }
