@@ -5,8 +5,10 @@
  * nowhere else: the platform knows modules only through this list.
  */
 #include "modules.h"
+#include "congress/congress.h"
 #include "members/members.h"
 #include "platform/platform.h"
 
-const struct module *const rudder_modules[] = {&members_module};
+const struct module *const rudder_modules[] = {&members_module,
+						&congress_module};
 const size_t rudder_modules_count = ARRAY_LEN(rudder_modules);

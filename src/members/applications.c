@@ -155,8 +155,8 @@ static void join_page(struct http_req *rq, struct http_resp *rs, int status,
 	assert(form);
 	members_form_choices(form, "branch",
 			     join_branches(rq, again ? 0 : http_field_int(rq, "branch", 0)));
-	members_form_required(form, "display_name");
-	members_form_required(form, "branch");
+	http_form_required(form, "display_name");
+	http_form_required(form, "branch");
 	if (again) {
 		struct person_input in;
 		join_input(rq, &in);
@@ -168,8 +168,8 @@ static void join_page(struct http_req *rq, struct http_resp *rs, int status,
 			members_form_refuse(rq, form, "branch", N_("is required"));
 	}
 	members_form_settle(form);
-	members_form_input(form, "phone", "tel");
-	members_form_input(form, "email", "email");
+	http_form_control(form, "phone", "tel");
+	http_form_control(form, "email", "email");
 	data = json_pack("{s:o, s:s, s:b, s:s}", "form", form, "t",
 			 join_token(rq->arena, time_now()), "open", open, "org",
 			 setting_get(platform_conn(), rq->arena, "org.name", "rudder"));

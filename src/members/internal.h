@@ -59,16 +59,10 @@ char *members_person_merge_notes(struct arena *a, const struct person *keep,
 /* Shared by the pages and the API (pages.c) */
 const char *members_field_label(struct http_req *rq, const char *name);
 /* Forms as the module's pages show them (http_form): a refusal the
- * module found, beside its field as "Label: why" (why a msgid); the
- * input's type ("tel", "date") unless the field was refused, when it
- * stays text so that what was typed shows as typed; a field required on
- * the page though not in the API (a PATCH may leave it out); choices for
- * a select from rows of {id, name, selected}. */
+ * module found, beside its field as "Label: why" (why a msgid); choices
+ * for a select from rows of {id, name, selected}. */
 void members_form_refuse(struct http_req *rq, json_t *form,
 			 const char *field, const char *why);
-void members_form_input(json_t *form, const char *field,
-			const char *type);
-void members_form_required(json_t *form, const char *field);
 void members_form_choices(json_t *form, const char *field,
 			  json_t *rows);
 /* The module's refusals of a person as typed in a form

@@ -141,6 +141,18 @@ int members_person_update(struct db_conn *c, struct arena *a, int64_t id,
 struct http_req;
 int members_person_for(struct http_req *rq, const char *perm, int64_t id,
 		       bool unseal, struct person *out);
+/* The active people of a branch (with the branches under it; 0: every
+ * branch) and of a union (0: any), as far as the request's account holds
+ * perm over their branches, by name, at most limit: DB_OK (maybe none),
+ * DB_NOTFOUND when the branch is outside the reader's reach (one answer
+ * with "no such branch"), or an error. Names arena-owned. */
+struct members_hit {
+	int64_t id, branch_id;
+	const char *display_name;
+};
+int members_people_in(struct http_req *rq, const char *perm, int64_t branch,
+		      int64_t union_id, size_t limit, struct members_hit **out_r,
+		      size_t *n_r);
 /* Reads a person, whoever asks (the module's own code; other modules use
  * members_person_for); sealed fields are opened only when unseal is set. */
 int members_person_get(struct db_conn *c, struct arena *a, int64_t id,

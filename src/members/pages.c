@@ -50,22 +50,6 @@ void members_form_refuse(struct http_req *rq, json_t *form,
 				     tr_rq(rq, why)));
 }
 
-void members_form_input(json_t *form, const char *field, const char *type)
-{
-	json_t *o = json_object_get(form, field);
-
-	if (o && !json_is_true(json_object_get(o, "invalid")))
-		json_object_set_new(o, "control", json_string(type));
-}
-
-void members_form_required(json_t *form, const char *field)
-{
-	json_t *o = json_object_get(form, field);
-
-	if (o)
-		json_object_set_new(o, "required", json_true());
-}
-
 void members_form_choices(json_t *form, const char *field, json_t *rows)
 {
 	json_t *options = json_array(), *row;
@@ -656,10 +640,10 @@ static void show_page(struct http_req *rq, struct http_resp *rs, int status,
 				  "paid_on", dup->paid_on));
 	}
 	members_form_settle(dues_form);
-	members_form_required(dues_form, "amount");
-	members_form_required(dues_form, "period");
-	members_form_required(dues_form, "paid_on");
-	members_form_input(dues_form, "paid_on", "date");
+	http_form_required(dues_form, "amount");
+	http_form_required(dues_form, "period");
+	http_form_required(dues_form, "paid_on");
+	http_form_control(dues_form, "paid_on", "date");
 	json_object_set_new(data, "dues_form", dues_form);
 	json_object_set_new(data, "self_service", json_boolean(p->account_id != 0));
 	/* a record's own reviews only for an officer of the whole
@@ -901,8 +885,8 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 				  tr_rq(rq, members_status_label((enum mstatus)i)),
 				  "selected", i == MS_ACTIVE));
 	http_form_options(form, "status", statuses);
-	members_form_required(form, "display_name");
-	members_form_required(form, "branch");
+	http_form_required(form, "display_name");
+	http_form_required(form, "branch");
 	if (again) {
 		/* every reason at once: the router's (kinds, limits) are in
 		 * the form already, the module's join them */
@@ -924,10 +908,10 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (now)
 		members_conflict_marks(rq, form, now);
 	members_form_settle(form);
-	members_form_input(form, "phone", "tel");
-	members_form_input(form, "email", "email");
-	members_form_input(form, "birth_date", "date");
-	members_form_input(form, "joined", "date");
+	http_form_control(form, "phone", "tel");
+	http_form_control(form, "email", "email");
+	http_form_control(form, "birth_date", "date");
+	http_form_control(form, "joined", "date");
 	data = json_pack("{s:o, s:s}", "form", form, "back", action);
 	if (!p)
 		json_object_set_new(data, "is_new", json_true());
@@ -1262,7 +1246,7 @@ static void due_page(struct http_req *rq, struct http_resp *rs, int status,
 	}
 	members_form_settle(form);
 	members_form_settle(remove);
-	members_form_input(form, "paid_on", "date");
+	http_form_control(form, "paid_on", "date");
 	data = json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:s}", "form", form,
 			 "remove", remove, "person", p->display_name, "back",
 			 arena_printf(rq->arena, "/members/%lld", (long long)p->id),

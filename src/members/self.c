@@ -133,9 +133,9 @@ static void me_page(struct http_req *rq, struct http_resp *rs, int status,
 		http_form_value(form, "version",
 				arena_printf(rq->arena, "%lld", (long long)p->version));
 	members_form_settle(form);
-	members_form_required(form, "display_name");
-	members_form_input(form, "phone", "tel");
-	members_form_input(form, "email", "email");
+	http_form_required(form, "display_name");
+	http_form_control(form, "phone", "tel");
+	http_form_control(form, "email", "email");
 	data = json_pack("{s:o, s:o, s:o}", "person", members_person_json(rq, p, true),
 			 "dues", dues_of(rq, p->id), "form", form);
 	dues = json_object_get(data, "dues");

@@ -180,6 +180,22 @@ void http_form_now(struct http_req *rq, json_t *form, const char *name,
 	describe(o);
 }
 
+void http_form_control(json_t *form, const char *name, const char *type)
+{
+	json_t *o = json_object_get(form, name);
+
+	if (o && !json_is_true(json_object_get(o, "invalid")))
+		json_object_set_new(o, "control", json_string(type));
+}
+
+void http_form_required(json_t *form, const char *name)
+{
+	json_t *o = json_object_get(form, name);
+
+	if (o)
+		json_object_set_new(o, "required", json_true());
+}
+
 void http_form_checked(json_t *form, const char *name, bool checked)
 {
 	json_t *o = json_object_get(form, name);

@@ -302,6 +302,12 @@ void http_form_options(json_t *form, const char *name, json_t *options);
  * which takes the focus when it is the first. msgid is translated. */
 void http_form_error(struct http_req *rq, json_t *form, const char *name,
 		     const char *msgid);
+/* The input's type ("tel", "date", "number") unless the field was
+ * refused, when it stays text so that what was typed shows as typed. */
+void http_form_control(json_t *form, const char *name, const char *type);
+/* A field required on the page though not by its route (a PATCH of the
+ * API may leave it out). */
+void http_form_required(json_t *form, const char *name);
 /* How many fields of form were refused. */
 size_t http_form_errors(json_t *form);
 

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The congress module inside: its store (all its SQL, store.c), routes
+ * and handlers. Other modules include congress.h only.
+ */
+#ifndef RUDDER_CONGRESS_INTERNAL_H
+#define RUDDER_CONGRESS_INTERNAL_H
+
+#include "congress.h"
+#include "platform/audit/audit.h"
+#include "platform/auth/auth.h"
+#include "platform/core/core.h"
+#include "platform/crypto/crypto.h"
+#include "platform/db/db.h"
+#include "platform/http/http.h"
+#include "platform/platform.h"
+
+#include <jansson.h>
+
+#define CONGRESS_MAX_NAME 200
+#define CONGRESS_MAX_PLACE 200
+
+/* ---- congresses ---- */
+/* A new congress and its scope ("Congress: <name>"): DB_OK and *id_r,
+ * DB_CONSTRAINT when a congress (a top-level scope) has the name. */
+int congress_create(struct db_conn *c, const struct congress *in,
+		    int64_t *id_r);
+/* Every congress, newest first (arena array). */
+int congress_list(struct db_conn *c, struct arena *a, struct congress **out_r,
+		  size_t *n_r);
+/* Writes in's settings over congress in->id while its version is
+ * in->version (0: any): DB_OK, DB_STALE, DB_NOTFOUND, DB_CONSTRAINT (the
+ * name is another congress's). */
+int congress_update(struct db_conn *c, const struct congress *in);
+enum congress_state congress_state_of(const char *name);
+const char *congress_state_label(const char *name); /* msgid */
+
+/* ---- participants ---- */
+struct participant {
+	int64_t id, congress_id;
+	const char *kind; /* "delegate", "visitor", "guest" */
+	int64_t person_id, account_id; /* 0: none */
+	const char *display_name;
+	bool may_speak, present;
+	int64_t present_since;
+	int64_t version;
+	int64_t weight;	  /* sum of checked mandates */
+	int64_t mandates; /* how many, checked or not */
+	int64_t removed_at;
+};
+/* Registers someone: DB_OK and *id_r (a participant removed before comes
+ * back, as they were), DB_CONSTRAINT when the person is registered
+ * already. A new badge code is made and sealed. */
+int congress_participant_add(struct db_conn *c, struct arena *a,
+			     const struct participant *in, int64_t *id_r);
+/* The congress's participants not removed, by name (arena array). */
+int congress_participants(struct db_conn *c, struct arena *a, int64_t congress,
+			  struct participant **out_r, size_t *n_r);
+int congress_participant_get(struct db_conn *c, struct arena *a, int64_t id,
+			     struct participant *out);
+/* The request's own participant in congress (by account), or DB_NOTFOUND. */
+int congress_participant_of(struct db_conn *c, struct arena *a,
+			    int64_t congress, int64_t account,
+			    struct participant *out);
+int congress_participant_remove(struct db_conn *c, int64_t id);
+/* Sets a participant's speaking right (visitors may be given it). */
+int congress_participant_set_speak(struct db_conn *c, int64_t id, bool may);
+/* The badge code of participant id (arena-owned text), or NULL. */
+const char *congress_badge_code(struct db_conn *c, struct arena *a, int64_t id);
+
+struct mandate {
+	int64_t id, participant_id;
+	const char *source; /* "branch", "union" */
+	int64_t source_id;
+	int64_t weight;
+	int64_t checked_by, checked_at; /* 0: not checked */
+};
+/* A mandate (DB_CONSTRAINT when the participant has it already). */
+int congress_mandate_add(struct db_conn *c, int64_t participant,
+			 const char *source, int64_t source_id, int64_t weight,
+			 int64_t *id_r);
+int congress_mandates(struct db_conn *c, struct arena *a, int64_t participant,
+		      struct mandate **out_r, size_t *n_r);
+int congress_mandate_get(struct db_conn *c, struct arena *a, int64_t id,
+			 struct mandate *out);
+/* Checks a mandate (by 0 un-checks it) with its weight. */
+int congress_mandate_check(struct db_conn *c, int64_t id, int64_t weight,
+			   int64_t by);
+int congress_mandate_remove(struct db_conn *c, int64_t id);
+
+/* ---- handlers ---- */
+extern const struct route_table congress_routes;
+extern const struct audit_words congress_audit_words;
+void congress_list_page(struct http_req *rq, struct http_resp *rs);
+void congress_new(struct http_req *rq, struct http_resp *rs);
+void congress_create_post(struct http_req *rq, struct http_resp *rs);
+void congress_show(struct http_req *rq, struct http_resp *rs);
+void congress_edit(struct http_req *rq, struct http_resp *rs);
+void congress_update_post(struct http_req *rq, struct http_resp *rs);
+void congress_participants_page(struct http_req *rq, struct http_resp *rs);
+void congress_participants_add(struct http_req *rq, struct http_resp *rs);
+void congress_participant_page(struct http_req *rq, struct http_resp *rs);
+void congress_participant_post(struct http_req *rq, struct http_resp *rs);
+void congress_api_list(struct http_req *rq, struct http_resp *rs);
+void congress_api_get(struct http_req *rq, struct http_resp *rs);
+void congress_api_participants(struct http_req *rq, struct http_resp *rs);
+
+/* The congress of the request's {c} when the reader holds perm over it
+ * (else 404 answered, as for a congress that does not exist): 0 or -1. */
+int congress_load(struct http_req *rq, struct http_resp *rs, const char *perm,
+		  struct congress *out);
+json_t *congress_json(struct http_req *rq, const struct congress *k);
+json_t *congress_participant_json(struct http_req *rq,
+				  const struct participant *p);
+
+#endif

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Congresses: the list, preparing one, its overview (state, presence and
+ * quorum) and its settings, as pages and as JSON. Every congress is
+ * checked against the reader's grants over its own scope before anything
+ * of it is read: a congress the reader holds nothing over is 404.
+ */
+#include "internal.h"
+#include "platform/i18n/i18n.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+int congress_load(struct http_req *rq, struct http_resp *rs, const char *perm,
+		  struct congress *out)
+{
+	int64_t id = http_param_int(rq, "c");
+
+	if (!id || congress_get(platform_conn(), rq->arena, id, out) != DB_OK ||
+	    !can(rq, perm, out->scope_id)) {
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such congress."));
+		return -1;
+	}
+	return 0;
+}
+
+json_t *congress_json(struct http_req *rq, const struct congress *k)
+{
+	return json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:I}", "id",
+		(json_int_t)k->id, "name", k->name, "place", k->place, "starts_on",
+		k->starts_on, "ends_on", k->ends_on, "state", k->state, "state_label",
+		tr_rq(rq, congress_state_label(k->state)), "quorum_pct", k->quorum_pct,
+		"min_supporters", k->min_supporters, "speak_seconds", k->speak_seconds,
+		"first_speakers_first", k->first_speakers_first, "version",
+		(json_int_t)k->version);
+}
+
+/* The presence of congress k, and whether it has its quorum. */
+static json_t *presence_json(const struct congress *k)
+{
+	struct congress_presence p = {0};
+
+	congress_presence(platform_conn(), k->id, &p);
+	return json_pack("{s:I, s:I, s:I, s:I, s:b}", "weight_present",
+			 (json_int_t)p.weight_present, "weight_total",
+			 (json_int_t)p.weight_total, "people_present",
+			 (json_int_t)p.people_present, "people_total",
+			 (json_int_t)p.people_total, "quorum",
+			 p.weight_total > 0 &&
+				 p.weight_present * 100 >=
+					 (int64_t)k->quorum_pct * p.weight_total);
+}
+
+/* The congresses rq takes part in (holds congress.participate over). */
+static json_t *visible(struct http_req *rq)
+{
+	struct congress *k;
+	size_t n;
+	json_t *arr = json_array();
+
+	if (congress_list(platform_conn(), rq->arena, &k, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++)
+			if (can(rq, PERM_CONGRESS_PARTICIPATE, k[i].scope_id))
+				json_array_append_new(arr, congress_json(rq, &k[i]));
+	return arr;
+}
+
+void congress_list_page(struct http_req *rq, struct http_resp *rs)
+{
+	http_page(rq, rs, 200, "congress/list", N_("Congress"),
+		  json_pack("{s:o, s:b}", "congresses", visible(rq), "may_create",
+			    can(rq, PERM_CONGRESS_MANAGE, 0)));
+}
+
+void congress_api_list(struct http_req *rq, struct http_resp *rs)
+{
+	http_json(rs, 200, json_pack("{s:o}", "congresses", visible(rq)));
+}
+
+/* ---- the settings form ---- */
+
+/* The settings typed in rq over k's (a new congress: k's defaults), each
+ * refusal beside its field in form (NULL: none kept): how many. */
+static size_t settings_from(struct http_req *rq, json_t *form,
+			    struct congress *k)
+{
+	size_t bad = 0;
+	/* a new congress is prepared first: only its settings form has one */
+	const char *state = k->id ? http_field(rq, "state") : NULL;
+	struct {
+		const char *name;
+		int *out;
+		int lo, hi;
+	} nums[] = {{"quorum_pct", &k->quorum_pct, 0, 100},
+		    {"min_supporters", &k->min_supporters, 0, 10000},
+		    {"speak_seconds", &k->speak_seconds, 0, 86400}};
+
+	k->name = http_field(rq, "name");
+	k->place = http_field(rq, "place") ? http_field(rq, "place") : "";
+	k->starts_on = http_field(rq, "starts_on") ? http_field(rq, "starts_on") : "";
+	k->ends_on = http_field(rq, "ends_on") ? http_field(rq, "ends_on") : "";
+	k->first_speakers_first = http_field_bool(rq, "first_speakers_first");
+	for (size_t i = 0; i < ARRAY_LEN(nums); i++) {
+		int64_t v = http_field_int(rq, nums[i].name, *nums[i].out);
+		if (v < nums[i].lo || v > nums[i].hi) {
+			if (form)
+				http_form_error(rq, form, nums[i].name,
+						N_("is out of range"));
+			bad++;
+		} else {
+			*nums[i].out = (int)v;
+		}
+	}
+	if (*k->starts_on && !date_valid(k->starts_on, false)) {
+		if (form)
+			http_form_error(rq, form, "starts_on", N_("is not a date"));
+		bad++;
+	}
+	if (*k->ends_on && (!date_valid(k->ends_on, false) ||
+			    (*k->starts_on && strcmp(k->ends_on, k->starts_on) < 0))) {
+		if (form)
+			http_form_error(rq, form, "ends_on",
+					N_("is not a date on or after the first day"));
+		bad++;
+	}
+	if (state && *state) {
+		if (congress_state_of(state) == CS__MAX) {
+			if (form)
+				http_form_error(rq, form, "state",
+						N_("is not one of the congress's states"));
+			bad++;
+		} else {
+			k->state = state;
+		}
+	}
+	return bad;
+}
+
+/* The form page: a new congress (k->id 0) or k's settings; again when
+ * the request's own post comes back; now, when it met another writer's
+ * version (k is then the congress as it is). */
+static void form_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const struct congress *k, bool again, bool stale,
+		      const char *taken)
+{
+	const char *action =
+		k->id ? arena_printf(rq->arena, "/congress/%lld", (long long)k->id)
+		      : "/congress";
+	json_t *form = http_form(rq, HTTP_POST, action), *states = json_array();
+	struct congress scratch = *k;
+
+	assert(form);
+	if (!again) {
+		char num[3][16];
+		snprintf(num[0], sizeof(num[0]), "%d", k->quorum_pct);
+		snprintf(num[1], sizeof(num[1]), "%d", k->min_supporters);
+		snprintf(num[2], sizeof(num[2]), "%d", k->speak_seconds);
+		http_form_value(form, "name", k->name);
+		http_form_value(form, "place", k->place);
+		http_form_value(form, "starts_on", k->starts_on);
+		http_form_value(form, "ends_on", k->ends_on);
+		http_form_value(form, "quorum_pct", num[0]);
+		http_form_value(form, "min_supporters", num[1]);
+		http_form_value(form, "speak_seconds", num[2]);
+		http_form_checked(form, "first_speakers_first", k->first_speakers_first);
+	} else if (!stale) {
+		settings_from(rq, form, &scratch);
+	}
+	for (int i = 0; i < CS__MAX; i++) {
+		static const char *const names[] = {"preparing", "open", "closed"};
+		const char *sel = again && k->id && http_field(rq, "state")
+					  ? http_field(rq, "state")
+					  : k->state;
+		json_array_append_new(
+			states, json_pack("{s:s, s:s, s:b}", "value", names[i], "label",
+					  tr_rq(rq, congress_state_label(names[i])),
+					  "selected", sel && strcmp(sel, names[i]) == 0));
+	}
+	http_form_options(form, "state", states);
+	if (stale) {
+		static const char *const text[] = {"name", "place", "starts_on",
+						   "ends_on"};
+		const char *cur[] = {k->name, k->place, k->starts_on, k->ends_on};
+		for (size_t i = 0; i < ARRAY_LEN(text); i++)
+			if (strcmp(http_field(rq, text[i]) ? http_field(rq, text[i]) : "",
+				   cur[i]))
+				http_form_now(rq, form, text[i], cur[i]);
+		if (k->id && http_field(rq, "state") &&
+		    strcmp(http_field(rq, "state"), k->state))
+			http_form_now(rq, form, "state",
+				      tr_rq(rq, congress_state_label(k->state)));
+		if (http_field_int(rq, "quorum_pct", -1) != k->quorum_pct)
+			http_form_now(rq, form, "quorum_pct",
+				      arena_printf(rq->arena, "%d", k->quorum_pct));
+	}
+	if (taken)
+		http_form_error(rq, form, "name", taken);
+	if (k->id)
+		http_form_value(form, "version",
+				arena_printf(rq->arena, "%lld", (long long)k->version));
+	http_form_control(form, "starts_on", "date");
+	http_form_control(form, "ends_on", "date");
+	http_form_control(form, "quorum_pct", "number");
+	http_form_control(form, "min_supporters", "number");
+	http_form_control(form, "speak_seconds", "number");
+	http_page(rq, rs, status, "congress/form",
+		  k->id ? N_("Congress settings") : N_("Prepare a congress"),
+		  json_pack("{s:o, s:s, s:b}", "form", form, "back",
+			    k->id ? action : "/congress", "conflict", stale));
+}
+
+static const struct congress defaults = {.name = "", .place = "",
+					 .starts_on = "", .ends_on = "",
+					 .state = "preparing", .quorum_pct = 50,
+					 .speak_seconds = 180,
+					 .first_speakers_first = true};
+
+void congress_new(struct http_req *rq, struct http_resp *rs)
+{
+	form_page(rq, rs, 200, &defaults, false, false, NULL);
+}
+
+struct create {
+	struct congress k;
+	int64_t id;
+};
+
+static int create_tx(struct db_conn *c, void *arg)
+{
+	struct create *x = arg;
+	return congress_create(c, &x->k, &x->id);
+}
+
+void congress_create_post(struct http_req *rq, struct http_resp *rs)
+{
+	struct create x = {.k = defaults};
+	int rc;
+
+	if (!can(rq, PERM_CONGRESS_MANAGE, 0)) {
+		http_error(rq, rs, HTTP_E_FORBIDDEN,
+			   N_("Only an organization-wide congress organizer can prepare a congress."));
+		return;
+	}
+	if (settings_from(rq, NULL, &x.k)) {
+		form_page(rq, rs, 422, &defaults, true, false, NULL);
+		return;
+	}
+	x.k.state = "preparing";
+	rc = db_tx(platform_conn(), create_tx, &x);
+	if (rc == DB_CONSTRAINT) {
+		form_page(rq, rs, 409, &defaults, true, false,
+			  N_("A congress with that name exists already."));
+		return;
+	}
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), "congress.created",
+			      arena_printf(rq->arena, "congress:%lld", (long long)x.id),
+			      NULL);
+	if (rc != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	http_flash(rq, rs, N_("The congress was prepared. Grant its roles to the people who run it."));
+	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld", (long long)x.id));
+}
+
+void congress_edit(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_CHAIR, &k) == 0)
+		form_page(rq, rs, 200, &k, false, false, NULL);
+}
+
+static int update_tx(struct db_conn *c, void *arg)
+{
+	return congress_update(c, arg);
+}
+
+void congress_update_post(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k, in, now;
+	int rc;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_CHAIR, &k) != 0)
+		return;
+	in = k;
+	if (settings_from(rq, NULL, &in)) {
+		form_page(rq, rs, 422, &k, true, false, NULL);
+		return;
+	}
+	in.version = http_field_int(rq, "version", 0);
+	rc = db_tx(platform_conn(), update_tx, &in);
+	if (rc == DB_STALE &&
+	    congress_get(platform_conn(), rq->arena, k.id, &now) == DB_OK) {
+		form_page(rq, rs, 409, &now, true, true, NULL);
+		return;
+	}
+	if (rc == DB_CONSTRAINT) {
+		form_page(rq, rs, 409, &k, true, false,
+			  N_("A congress with that name exists already."));
+		return;
+	}
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), "congress.updated",
+			      arena_printf(rq->arena, "congress:%lld", (long long)k.id),
+			      strcmp(in.state, k.state)
+				      ? json_pack("{s:s, s:s}", "from", k.state, "to", in.state)
+				      : NULL);
+	if (rc != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	http_flash(rq, rs, N_("The settings were saved."));
+	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld", (long long)k.id));
+}
+
+/* ---- the overview ---- */
+
+void congress_show(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+	struct participant me;
+	json_t *data;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0)
+		return;
+	data = json_pack("{s:o, s:o, s:b, s:b}", "congress", congress_json(rq, &k),
+			 "presence", presence_json(&k), "may_chair",
+			 can(rq, PERM_CONGRESS_CHAIR, k.scope_id), "may_register",
+			 can(rq, PERM_CONGRESS_REGISTER, k.scope_id));
+	if (congress_participant_of(platform_conn(), rq->arena, k.id, rq->user.id,
+				    &me) == DB_OK)
+		json_object_set_new(data, "me", congress_participant_json(rq, &me));
+	http_page(rq, rs, 200, "congress/show", N_("Congress"), data);
+}
+
+void congress_api_get(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+	json_t *j;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0)
+		return;
+	j = congress_json(rq, &k);
+	json_object_set_new(j, "presence", presence_json(&k));
+	http_etag(rq, rs, k.version);
+	http_json(rs, 200, j);
+}

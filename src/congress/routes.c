@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The congress module's routes: every one names its permission, checked
+ * over the congress's own scope by the handler's congress_load (a
+ * congress the reader holds nothing over does not exist for them), and
+ * the fields it accepts.
+ */
+#include "internal.h"
+#include "platform/i18n/i18n.h"
+
+#define CONGRESS_FIELDS                                                        \
+	{.name = "name", .type = F_LINE, .required = true,                     \
+	 .max_len = CONGRESS_MAX_NAME, .label = N_("Name")},                   \
+	{.name = "place", .type = F_LINE, .max_len = CONGRESS_MAX_PLACE,       \
+	 .label = N_("Place")},                                                \
+	{.name = "starts_on", .type = F_LINE, .max_len = 10,                  \
+	 .label = N_("First day")},                                            \
+	{.name = "ends_on", .type = F_LINE, .max_len = 10,                    \
+	 .label = N_("Last day")},                                             \
+	{.name = "quorum_pct", .type = F_INT,            \
+	 .label = N_("Quorum: percent of delegates' weight present")},              \
+	{.name = "min_supporters", .type = F_INT,      \
+	 .label = N_("Supporters a motion needs")},                            \
+	{.name = "speak_seconds", .type = F_INT,       \
+	 .label = N_("Speaking time (seconds)")},                              \
+	{.name = "first_speakers_first", .type = F_BOOL,                       \
+	 .label = N_("First-time speakers go first")}
+
+static const struct field create_fields[] = {
+	CONGRESS_FIELDS,
+	{0},
+};
+static const struct field update_fields[] = {
+	CONGRESS_FIELDS,
+	{.name = "state", .type = F_TOKEN, .max_len = 16, .label = N_("State")},
+	{.name = "version", .type = F_INT, .label = N_("Version")},
+	{0},
+};
+/* delegates from the registry (a whole branch's, or one person), a
+ * visitor, or a guest at the door */
+static const struct field add_fields[] = {
+	{.name = "kind", .type = F_TOKEN, .required = true, .max_len = 16,
+	 .label = N_("Kind")},
+	{.name = "branch", .type = F_INT, .label = N_("Branch")},
+	{.name = "union", .type = F_INT, .label = N_("Union")},
+	{.name = "person", .type = F_INT, .label = N_("Member")},
+	{.name = "display_name", .type = F_LINE, .max_len = 200,
+	 .label = N_("Name")},
+	{0},
+};
+static const struct field participant_fields[] = {
+	{.name = "action", .type = F_TOKEN, .required = true, .max_len = 16,
+	 .label = N_("Action")},
+	{.name = "mandate", .type = F_INT, .label = N_("Mandate")},
+	{.name = "weight", .type = F_INT,
+	 .label = N_("Weight")},
+	{.name = "source", .type = F_TOKEN, .max_len = 8, .label = N_("From")},
+	{.name = "source_id", .type = F_INT, .label = N_("Branch or union")},
+	{.name = "confirm", .type = F_TOKEN, .max_len = 3},
+	{0},
+};
+
+static const struct route routes[] = {
+	{.method = HTTP_GET, .pattern = "/congress", .handler = congress_list_page,
+	 .perm = PERM_LOGIN, .summary = "the congresses the reader takes part in"},
+	{.method = HTTP_GET, .pattern = "/congress/new", .handler = congress_new,
+	 .perm = PERM_CONGRESS_MANAGE, .summary = "the form to prepare a congress"},
+	{.method = HTTP_POST, .pattern = "/congress", .handler = congress_create_post,
+	 .perm = PERM_CONGRESS_MANAGE, .fields = create_fields,
+	 .summary = "prepare a congress (its own scope for its roles)"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}", .handler = congress_show,
+	 .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "a congress: its state, presence and quorum"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/edit",
+	 .handler = congress_edit, .perm = PERM_CONGRESS_CHAIR,
+	 .summary = "the congress's settings"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}",
+	 .handler = congress_update_post, .perm = PERM_CONGRESS_CHAIR,
+	 .fields = update_fields,
+	 .summary = "change the congress's settings (409 on another's version)"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/participants",
+	 .handler = congress_participants_page, .perm = PERM_CONGRESS_REGISTER,
+	 .summary = "the participants, and registering them"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/participants",
+	 .handler = congress_participants_add, .perm = PERM_CONGRESS_REGISTER,
+	 .fields = add_fields,
+	 .summary = "register delegates from the registry, a visitor or a guest"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/participants/{p:int}",
+	 .handler = congress_participant_page, .perm = PERM_CONGRESS_REGISTER,
+	 .summary = "a participant and their mandates"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/participants/{p:int}",
+	 .handler = congress_participant_post, .perm = PERM_CONGRESS_REGISTER,
+	 .fields = participant_fields,
+	 .summary = "check a mandate, set a weight, add a mandate, give the floor right, remove"},
+	{.method = HTTP_GET, .pattern = "/api/v1/congresses",
+	 .handler = congress_api_list, .perm = PERM_LOGIN, .flags = ROUTE_API,
+	 .summary = "the congresses the caller takes part in"},
+	{.method = HTTP_GET, .pattern = "/api/v1/congresses/{c:int}",
+	 .handler = congress_api_get, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .flags = ROUTE_API, .summary = "a congress with its presence"},
+	{.method = HTTP_GET, .pattern = "/api/v1/congresses/{c:int}/participants",
+	 .handler = congress_api_participants, .perm = PERM_CONGRESS_REGISTER,
+	 .flags = ROUTE_API, .summary = "a congress's participants"},
+};
+
+const struct route_table congress_routes = {"congress", routes,
+					    ARRAY_LEN(routes)};

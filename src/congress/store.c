@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * All the congress module's SQL (docs/congress.md, "Tables"): one function
+ * per operation, bound parameters only, rows read through db_map.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/* ---- congresses ---- */
+
+#define CONGRESS_COLS                                                          \
+	"SELECT id, scope_id, name, place, starts_on, ends_on, state, "        \
+	"quorum_pct, min_supporters, speak_seconds, first_speakers_first, "    \
+	"version FROM congresses "
+static const char SQL_CONGRESS_ADD[] =
+	"INSERT INTO congresses (scope_id, name, place, starts_on, ends_on, "
+	"quorum_pct, min_supporters, speak_seconds, first_speakers_first, "
+	"created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+	"RETURNING id";
+static const char SQL_CONGRESS_GET[] = CONGRESS_COLS "WHERE id = $1";
+static const char SQL_CONGRESS_LIST[] = CONGRESS_COLS "ORDER BY id DESC";
+static const char SQL_CONGRESS_UPDATE[] =
+	"UPDATE congresses SET name = $2, place = $3, starts_on = $4, "
+	"ends_on = $5, state = $6, quorum_pct = $7, min_supporters = $8, "
+	"speak_seconds = $9, first_speakers_first = $10, version = version + 1 "
+	"WHERE id = $1 AND (version = $11 OR $11 = 0)";
+static const char SQL_CONGRESS_VERSION[] =
+	"SELECT version FROM congresses WHERE id = $1";
+
+static const struct db_map CONGRESS[] = {
+	DB_COL(struct congress, id),
+	DB_COL(struct congress, scope_id),
+	DB_COL(struct congress, name),
+	DB_COL(struct congress, place),
+	DB_COL(struct congress, starts_on),
+	DB_COL(struct congress, ends_on),
+	DB_COL(struct congress, state),
+	DB_COL(struct congress, quorum_pct),
+	DB_COL(struct congress, min_supporters),
+	DB_COL(struct congress, speak_seconds),
+	DB_COL(struct congress, first_speakers_first),
+	DB_COL(struct congress, version),
+	DB_COLS_END,
+};
+
+static const char *scope_name(struct arena *a, const char *name)
+{
+	return arena_printf(a, "Congress: %s", name);
+}
+
+int congress_create(struct db_conn *c, const struct congress *in, int64_t *id_r)
+{
+	struct arena *a = arena_new();
+	int64_t scope;
+	int rc = scope_create(c, 0, scope_name(a, in->name), &scope);
+
+	if (rc == DB_OK)
+		rc = db_int(c, id_r, SQL_CONGRESS_ADD, "itttiiiiii", scope,
+			    in->name, in->place, in->starts_on, in->ends_on,
+			    (int64_t)in->quorum_pct, (int64_t)in->min_supporters,
+			    (int64_t)in->speak_seconds,
+			    (int64_t)in->first_speakers_first, (int64_t)time_now());
+	arena_free(a);
+	return rc;
+}
+
+int congress_get(struct db_conn *c, struct arena *a, int64_t id,
+		 struct congress *out)
+{
+	return db_row(c, a, CONGRESS, out, SQL_CONGRESS_GET, "i", id);
+}
+
+int congress_list(struct db_conn *c, struct arena *a, struct congress **out_r,
+		  size_t *n_r)
+{
+	return db_rows(c, a, CONGRESS, sizeof(**out_r), out_r, n_r,
+		       SQL_CONGRESS_LIST, "");
+}
+
+int congress_update(struct db_conn *c, const struct congress *in)
+{
+	struct arena *a;
+	struct congress now;
+	int64_t v;
+	int rc = db_run(c, SQL_CONGRESS_UPDATE, "itttttiiiii", in->id, in->name,
+			in->place, in->starts_on, in->ends_on, in->state,
+			(int64_t)in->quorum_pct, (int64_t)in->min_supporters,
+			(int64_t)in->speak_seconds,
+			(int64_t)in->first_speakers_first, in->version);
+
+	if (rc == 0)
+		return (rc = db_int(c, &v, SQL_CONGRESS_VERSION, "i", in->id)) == DB_OK
+			       ? DB_STALE
+			       : rc;
+	if (rc < 0)
+		return rc;
+	/* its scope carries the name the roles pages show */
+	a = arena_new();
+	rc = congress_get(c, a, in->id, &now);
+	if (rc == DB_OK)
+		rc = scope_rename(c, now.scope_id, scope_name(a, in->name));
+	arena_free(a);
+	return rc;
+}
+
+static const char *const state_names[CS__MAX] = {"preparing", "open", "closed"};
+static const char *const state_labels[CS__MAX] = {N_("Preparing"), N_("Open"),
+						  N_("Closed")};
+
+enum congress_state congress_state_of(const char *name)
+{
+	for (int i = 0; i < CS__MAX; i++)
+		if (name && strcmp(name, state_names[i]) == 0)
+			return (enum congress_state)i;
+	return CS__MAX;
+}
+
+const char *congress_state_label(const char *name)
+{
+	enum congress_state s = congress_state_of(name);
+	return s < CS__MAX ? state_labels[s] : state_labels[CS_PREPARING];
+}
+
+/* ---- participants ---- */
+
+#define PARTICIPANT_COLS                                                       \
+	"SELECT p.id, p.congress_id, p.kind, coalesce(p.person_id, 0), "       \
+	"coalesce(p.account_id, 0), p.display_name, p.may_speak, p.present, "  \
+	"p.present_since, p.version, "                                         \
+	"coalesce((SELECT sum(m.weight) FROM mandates m WHERE "                \
+	"m.participant_id = p.id AND m.checked_at IS NOT NULL), 0), "          \
+	"(SELECT count(*) FROM mandates m WHERE m.participant_id = p.id), "    \
+	"coalesce(p.removed_at, 0) FROM participants p "
+static const char SQL_P_ADD[] =
+	"INSERT INTO participants (congress_id, kind, person_id, account_id, "
+	"display_name, may_speak, badge_sealed, badge_index, created_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+/* a person removed before comes back as they were */
+static const char SQL_P_RESTORE[] =
+	"UPDATE participants SET removed_at = NULL, version = version + 1 "
+	"WHERE congress_id = $1 AND person_id = $2 AND removed_at IS NOT NULL "
+	"RETURNING id";
+static const char SQL_P_LIST[] =
+	PARTICIPANT_COLS "WHERE p.congress_id = $1 AND p.removed_at IS NULL "
+	"ORDER BY p.display_name, p.id";
+static const char SQL_P_GET[] = PARTICIPANT_COLS "WHERE p.id = $1";
+static const char SQL_P_OF[] =
+	PARTICIPANT_COLS "WHERE p.congress_id = $1 AND p.account_id = $2 "
+	"AND p.removed_at IS NULL";
+static const char SQL_P_REMOVE[] =
+	"UPDATE participants SET removed_at = $2, present = 0, "
+	"version = version + 1 WHERE id = $1 AND removed_at IS NULL";
+static const char SQL_P_SPEAK[] =
+	"UPDATE participants SET may_speak = $2, version = version + 1 "
+	"WHERE id = $1";
+static const char SQL_P_BADGE[] =
+	"SELECT badge_sealed FROM participants WHERE id = $1";
+
+static const struct db_map PARTICIPANT[] = {
+	DB_COL(struct participant, id),
+	DB_COL(struct participant, congress_id),
+	DB_COL(struct participant, kind),
+	DB_COL(struct participant, person_id),
+	DB_COL(struct participant, account_id),
+	DB_COL(struct participant, display_name),
+	DB_COL(struct participant, may_speak),
+	DB_COL(struct participant, present),
+	DB_COL(struct participant, present_since),
+	DB_COL(struct participant, version),
+	DB_COL(struct participant, weight),
+	DB_COL(struct participant, mandates),
+	DB_COL(struct participant, removed_at),
+	DB_COLS_END,
+};
+
+#define BADGE_CTX "participants.badge"
+
+int congress_participant_add(struct db_conn *c, struct arena *a,
+			     const struct participant *in, int64_t *id_r)
+{
+	const char *code;
+	unsigned char *sealed, idx[BLIND_LEN];
+	size_t slen;
+	int rc;
+
+	if (in->person_id) {
+		rc = db_int(c, id_r, SQL_P_RESTORE, "ii", in->congress_id,
+			    in->person_id);
+		if (rc != DB_NOTFOUND)
+			return rc;
+	}
+	code = random_token(a, 16);
+	sealed = seal_str(a, BADGE_CTX, code, &slen);
+	blind_index(BADGE_CTX, code, strlen(code), idx);
+	if (in->person_id && in->account_id)
+		return db_int(c, id_r, SQL_P_ADD, "itiitibbi", in->congress_id,
+			      in->kind, in->person_id, in->account_id,
+			      in->display_name, (int64_t)in->may_speak, sealed,
+			      slen, idx, (size_t)BLIND_LEN, (int64_t)time_now());
+	if (in->person_id)
+		return db_int(c, id_r, SQL_P_ADD, "itintibbi", in->congress_id,
+			      in->kind, in->person_id, in->display_name,
+			      (int64_t)in->may_speak, sealed, slen, idx,
+			      (size_t)BLIND_LEN, (int64_t)time_now());
+	return db_int(c, id_r, SQL_P_ADD, "itnntibbi", in->congress_id, in->kind,
+		      in->display_name, (int64_t)in->may_speak, sealed, slen, idx,
+		      (size_t)BLIND_LEN, (int64_t)time_now());
+}
+
+int congress_participants(struct db_conn *c, struct arena *a, int64_t congress,
+			  struct participant **out_r, size_t *n_r)
+{
+	return db_rows(c, a, PARTICIPANT, sizeof(**out_r), out_r, n_r, SQL_P_LIST,
+		       "i", congress);
+}
+
+int congress_participant_get(struct db_conn *c, struct arena *a, int64_t id,
+			     struct participant *out)
+{
+	return db_row(c, a, PARTICIPANT, out, SQL_P_GET, "i", id);
+}
+
+int congress_participant_of(struct db_conn *c, struct arena *a,
+			    int64_t congress, int64_t account,
+			    struct participant *out)
+{
+	return db_row(c, a, PARTICIPANT, out, SQL_P_OF, "ii", congress, account);
+}
+
+int congress_participant_remove(struct db_conn *c, int64_t id)
+{
+	int rc = db_run(c, SQL_P_REMOVE, "ii", id, (int64_t)time_now());
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
+}
+
+int congress_participant_set_speak(struct db_conn *c, int64_t id, bool may)
+{
+	int rc = db_run(c, SQL_P_SPEAK, "ii", id, (int64_t)may);
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
+}
+
+struct badge_row {
+	const char *code;
+};
+static const struct db_map BADGE[] = {
+	DB_COL_FN(struct badge_row, code, unseal_col, BADGE_CTX),
+	DB_COLS_END,
+};
+
+const char *congress_badge_code(struct db_conn *c, struct arena *a, int64_t id)
+{
+	struct badge_row b;
+
+	if (db_row(c, a, BADGE, &b, SQL_P_BADGE, "i", id) != DB_OK || !*b.code)
+		return NULL;
+	return b.code;
+}
+
+/* ---- mandates ---- */
+
+static const char SQL_M_ADD[] =
+	"INSERT INTO mandates (participant_id, source, source_id, weight, "
+	"created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+#define MANDATE_COLS                                                           \
+	"SELECT id, participant_id, source, source_id, weight, "               \
+	"coalesce(checked_by, 0), coalesce(checked_at, 0) FROM mandates "
+static const char SQL_M_LIST[] =
+	MANDATE_COLS "WHERE participant_id = $1 ORDER BY id";
+static const char SQL_M_GET[] = MANDATE_COLS "WHERE id = $1";
+static const char SQL_M_CHECK[] =
+	"UPDATE mandates SET weight = $2, checked_by = $3, checked_at = $4 "
+	"WHERE id = $1";
+static const char SQL_M_UNCHECK[] =
+	"UPDATE mandates SET weight = $2, checked_by = NULL, checked_at = NULL "
+	"WHERE id = $1";
+static const char SQL_M_DEL[] = "DELETE FROM mandates WHERE id = $1";
+
+static const struct db_map MANDATE[] = {
+	DB_COL(struct mandate, id),	      DB_COL(struct mandate, participant_id),
+	DB_COL(struct mandate, source),	      DB_COL(struct mandate, source_id),
+	DB_COL(struct mandate, weight),	      DB_COL(struct mandate, checked_by),
+	DB_COL(struct mandate, checked_at),   DB_COLS_END,
+};
+
+int congress_mandate_add(struct db_conn *c, int64_t participant,
+			 const char *source, int64_t source_id, int64_t weight,
+			 int64_t *id_r)
+{
+	int64_t id;
+
+	return db_int(c, id_r ? id_r : &id, SQL_M_ADD, "itiii", participant,
+		      source, source_id, weight, (int64_t)time_now());
+}
+
+int congress_mandates(struct db_conn *c, struct arena *a, int64_t participant,
+		      struct mandate **out_r, size_t *n_r)
+{
+	return db_rows(c, a, MANDATE, sizeof(**out_r), out_r, n_r, SQL_M_LIST, "i",
+		       participant);
+}
+
+int congress_mandate_get(struct db_conn *c, struct arena *a, int64_t id,
+			 struct mandate *out)
+{
+	return db_row(c, a, MANDATE, out, SQL_M_GET, "i", id);
+}
+
+int congress_mandate_check(struct db_conn *c, int64_t id, int64_t weight,
+			   int64_t by)
+{
+	int rc = by ? db_run(c, SQL_M_CHECK, "iiii", id, weight, by,
+			     (int64_t)time_now())
+		    : db_run(c, SQL_M_UNCHECK, "ii", id, weight);
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
+}
+
+int congress_mandate_remove(struct db_conn *c, int64_t id)
+{
+	int rc = db_run(c, SQL_M_DEL, "i", id);
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
+}
+
+/* ---- presence ---- */
+
+static const char SQL_PRESENCE[] =
+	"SELECT "
+	"coalesce(sum(CASE WHEN p.present = 1 THEN w.weight ELSE 0 END), 0), "
+	"coalesce(sum(w.weight), 0), "
+	"(SELECT count(*) FROM participants q WHERE q.congress_id = $1 "
+	" AND q.removed_at IS NULL AND q.present = 1), "
+	"(SELECT count(*) FROM participants q WHERE q.congress_id = $1 "
+	" AND q.removed_at IS NULL) "
+	"FROM participants p JOIN (SELECT participant_id, sum(weight) AS weight "
+	" FROM mandates WHERE checked_at IS NOT NULL GROUP BY participant_id) w "
+	"ON w.participant_id = p.id "
+	"WHERE p.congress_id = $1 AND p.removed_at IS NULL AND p.kind = 'delegate'";
+
+static const struct db_map PRESENCE[] = {
+	DB_COL(struct congress_presence, weight_present),
+	DB_COL(struct congress_presence, weight_total),
+	DB_COL(struct congress_presence, people_present),
+	DB_COL(struct congress_presence, people_total),
+	DB_COLS_END,
+};
+
+int congress_presence(struct db_conn *c, int64_t congress,
+		      struct congress_presence *out)
+{
+	struct arena *a = arena_new();
+	int rc = db_row(c, a, PRESENCE, out, SQL_PRESENCE, "i", congress);
+
+	arena_free(a);
+	if (rc == DB_NOTFOUND) {
+		memset(out, 0, sizeof(*out));
+		rc = DB_OK;
+	}
+	return rc;
+}

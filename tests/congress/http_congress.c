@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Congresses and their participants over real HTTP on the demo
+ * organization: preparing a congress needs the organization-wide
+ * congress organizer; its roles are granted over its own scope, so a
+ * registrar of it registers delegates only from the registry they may
+ * read (someone outside it is "no such member"), a chair of another
+ * congress is nobody here, and a participant with an account finds the
+ * congress on their phone; mandates count once checked; the quorum
+ * follows the checked weight present; settings are versioned.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../http/harness.h"
+#include "platform/core/core.h"
+
+static struct srv S;
+static void up(void)
+{
+	srv_up(&S, SRV_DEMO, NULL);
+}
+static void down(void)
+{
+	srv_down(&S);
+}
+TestSuite(congress, .init = up, .fini = down, .timeout = 180);
+
+/* The administrator grants who's account role over scope ("0": the
+ * organization). */
+static void grant(const char *who, const char *role, const char *scope)
+{
+	struct client *ad = cl_as(&S, "admin", "en");
+	char *id = srv_value(&S, "SELECT min(id) FROM users WHERE display_name LIKE '%s%%'",
+			     who);
+	char *path = xasprintf("/admin/users/%s/grants", id);
+	struct resp *r = cl_post(ad, path, "role=%s&scope=%s", role, scope);
+
+	cr_assert_eq(r->status, 303, "%s %s: %ld %s", who, role, r->status, r->body);
+	resp_free(r);
+	free(path);
+	free(id);
+	cl_free(ad);
+}
+
+/* A congress prepared by the national coordinator made its organizer:
+ * its id (malloc'd). */
+static char *prepare(struct client *c, const char *name)
+{
+	char *enc = urlenc(name), *id;
+	struct resp *r = cl_post(c, "/congress", "name=%s&place=Almaty&starts_on=2026-12-12"
+				 "&ends_on=2026-12-13&quorum_pct=50&speak_seconds=180", enc);
+
+	cr_assert_eq(r->status, 303, "%ld %s", r->status, r->body);
+	id = xstrdup(resp_header(r, "Location") + strlen("/congress/"));
+	resp_free(r);
+	free(enc);
+	return id;
+}
+
+Test(congress, a_congress_is_prepared_and_its_delegates_registered_within_reach)
+{
+	struct client *co = cl_as(&S, "coordinator", "en");
+	struct client *ak, *mem, *kg;
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *kar = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Karaganda'");
+	char *almaty_person = srv_value(&S, "SELECT min(p.id) FROM people p JOIN scopes s "
+					"ON s.id = p.branch_id WHERE s.path LIKE (SELECT path FROM "
+					"scopes WHERE name = 'Almaty') || '%%'");
+	char *k, *scope, *path, *x, *want;
+	struct resp *r;
+
+	/* the members module's organizer is no congress organizer */
+	r = cl_get(co, "/congress/new");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	grant("Ainur", "congress_organizer", "0");
+	k = prepare(co, "Fourth conference");
+	scope = srv_value(&S, "SELECT scope_id FROM congresses WHERE id = %s", k);
+	x = srv_value(&S, "SELECT name FROM scopes WHERE id = %s", scope);
+	cr_assert_str_eq(x, "Congress: Fourth conference", "its own scope, for its roles");
+	free(x);
+	path = xasprintf("/congress/%s", k);
+	r = cl_get(co, path);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "does not have its quorum"), "%s", r->body);
+	resp_free(r);
+	free(path);
+
+	/* Aktau's organizer is made the congress's registrar */
+	grant("Yerlan", "congress_registrar", scope);
+	ak = cl_as(&S, "aktau", "en");
+	path = xasprintf("/congress/%s/participants", k);
+	/* a branch outside their registry: no such branch, nobody registered */
+	r = cl_post(ak, path, "kind=delegate&branch=%s", kar);
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	cr_assert(strstr(r->body, "There is no such branch"), "%s", r->body);
+	resp_free(r);
+	/* a member outside it: no such member */
+	r = cl_post(ak, path, "kind=delegate&person=%s", almaty_person);
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	cr_assert(strstr(r->body, "There is no such member"), "%s", r->body);
+	resp_free(r);
+	x = srv_value(&S, "SELECT count(*) FROM participants WHERE congress_id = %s", k);
+	cr_assert_str_eq(x, "0");
+	free(x);
+
+	/* their own branch: every active member in it, with a mandate from it */
+	r = cl_post(ak, path, "kind=delegate&branch=%s", aktau);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	want = srv_value(&S, "SELECT count(*) FROM people p JOIN scopes s ON s.id = p.branch_id "
+			 "WHERE p.status = 'active' AND p.erased_at IS NULL AND "
+			 "s.path LIKE (SELECT path FROM scopes WHERE id = %s) || '%%'", aktau);
+	x = srv_value(&S, "SELECT count(*) FROM participants p JOIN mandates m ON "
+		      "m.participant_id = p.id WHERE p.congress_id = %s AND p.kind = 'delegate' "
+		      "AND m.source = 'branch' AND m.source_id = %s", k, aktau);
+	cr_assert_gt(atoi(want), 1);
+	cr_assert(*almaty_person);
+	cr_assert_str_eq(x, want, "every active member of Aktau, once");
+	free(x);
+	/* again: nobody twice */
+	r = cl_post(ak, path, "kind=delegate&branch=%s", aktau);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	x = srv_value(&S, "SELECT count(*) FROM participants WHERE congress_id = %s", k);
+	cr_assert_str_eq(x, want);
+	free(x);
+	/* a guest at the door, by the name they give */
+	r = cl_post(ak, path, "kind=guest&display_name=A+journalist+from+abroad");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_get(ak, path);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "A journalist from abroad"), "%s", r->body);
+	resp_free(r);
+	free(path);
+
+	/* the same over the API: the registrar lists them, the ETag is the
+	 * congress's version */
+	{
+		char *api = xasprintf("/api/v1/congresses/%s", k);
+		char *apip = xasprintf("%s/participants", api);
+		r = cl_api(ak, "GET", api, NULL);
+		cr_assert_eq(r->status, 200, "%s", r->body);
+		cr_assert_str_eq(resp_header(r, "ETag"), "\"v1\"");
+		cr_assert(strstr(r->body, "\"presence\""), "%s", r->body);
+		resp_free(r);
+		r = cl_api(ak, "GET", apip, NULL);
+		cr_assert_eq(r->status, 200, "%s", r->body);
+		cr_assert(strstr(r->body, "A journalist from abroad"), "%s", r->body);
+		resp_free(r);
+		r = cl_api(ak, "GET", "/api/v1/congresses", NULL);
+		cr_assert(strstr(r->body, "Fourth conference"), "%s", r->body);
+		resp_free(r);
+		free(apip);
+		free(api);
+	}
+
+	/* the member with an account takes part through the congress's scope */
+	mem = cl_as(&S, "member", "en");
+	r = cl_get(mem, "/congress");
+	cr_assert(strstr(r->body, "Fourth conference"), "%s", r->body);
+	resp_free(r);
+	path = xasprintf("/congress/%s", k);
+	r = cl_get(mem, path);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "Delegate"), "%s", r->body);
+	resp_free(r);
+	/* Karaganda's registrar holds no congress role: refused, whatever
+	 * the congress */
+	kg = cl_as(&S, "karaganda", "en");
+	r = cl_get(kg, path);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	/* a participant of another congress: this one does not exist for them */
+	{
+		char *k2 = prepare(co, "Karaganda regional meeting");
+		char *scope2 = srv_value(&S, "SELECT scope_id FROM congresses WHERE id = %s", k2);
+		char *p2 = xasprintf("/congress/%s", k2);
+		grant("Galina", "congress_participant", scope2);
+		cl_free(kg);
+		kg = cl_as(&S, "karaganda", "en");
+		r = cl_get(kg, p2);
+		cr_assert_eq(r->status, 200, "%s", r->body);
+		resp_free(r);
+		r = cl_get(kg, path);
+		cr_assert_eq(r->status, 404, "%s", r->body);
+		cr_assert(strstr(r->body, "There is no such congress"), "%s", r->body);
+		resp_free(r);
+		r = cl_get(kg, "/congress/999999");
+		cr_assert_eq(r->status, 404, "the same as one that does not exist");
+		resp_free(r);
+		free(p2);
+		free(scope2);
+		free(k2);
+	}
+	r = cl_get(kg, "/congress");
+	cr_assert(!strstr(r->body, "Fourth conference"), "%s", r->body);
+	resp_free(r);
+	free(path);
+
+	free(want);
+	free(scope);
+	free(k);
+	free(almaty_person);
+	free(kar);
+	free(aktau);
+	cl_free(co);
+	cl_free(ak);
+	cl_free(mem);
+	cl_free(kg);
+}
+
+Test(congress, checked_mandates_make_the_quorum_and_settings_are_versioned)
+{
+	struct client *co = cl_as(&S, "coordinator", "en");
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *k, *path, *pid, *mid, *ppath, *x, *v;
+	struct resp *r;
+
+	grant("Ainur", "congress_organizer", "0");
+	k = prepare(co, "Quorum congress");
+	path = xasprintf("/congress/%s/participants", k);
+	r = cl_post(co, path, "kind=delegate&branch=%s", aktau);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	free(path);
+
+	/* unchecked mandates weigh nothing */
+	path = xasprintf("/congress/%s", k);
+	r = cl_get(co, path);
+	cr_assert(strstr(r->body, "data-weight-total=\"0\""), "%s", r->body);
+	resp_free(r);
+	/* one checked, with weight 3 */
+	pid = srv_value(&S, "SELECT min(id) FROM participants WHERE congress_id = %s", k);
+	mid = srv_value(&S, "SELECT id FROM mandates WHERE participant_id = %s", pid);
+	ppath = xasprintf("/congress/%s/participants/%s", k, pid);
+	r = cl_post(co, ppath, "action=check&mandate=%s&weight=3", mid);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_post(co, ppath, "action=check&mandate=%s&weight=0", mid);
+	cr_assert_eq(r->status, 422, "a weight below 1: %s", r->body);
+	resp_free(r);
+	/* a mandate of another participant is none of this one's */
+	{
+		char *other = srv_value(&S, "SELECT max(m.id) FROM mandates m JOIN participants p "
+					"ON p.id = m.participant_id WHERE p.congress_id = %s", k);
+		r = cl_post(co, ppath, "action=check&mandate=%s&weight=1", other);
+		cr_assert_eq(r->status, 404, "%s", r->body);
+		resp_free(r);
+		free(other);
+	}
+	r = cl_get(co, path);
+	cr_assert(strstr(r->body, "data-weight-total=\"3\"") &&
+		  strstr(r->body, "data-weight-present=\"0\"") &&
+		  strstr(r->body, "data-quorum=\"0\""), "%s", r->body);
+	resp_free(r);
+	/* present (the door comes in the next slice): the quorum is there */
+	free(srv_sql(&S, "UPDATE participants SET present = 1 WHERE id = %s", pid));
+	r = cl_get(co, path);
+	cr_assert(strstr(r->body, "data-weight-present=\"3\"") &&
+		  strstr(r->body, "data-quorum=\"1\""), "%s", r->body);
+	resp_free(r);
+
+	/* settings: two saves from one form, the second refused */
+	{
+		char *edit = xasprintf("%s/edit", path);
+		r = cl_get(co, edit);
+		cr_assert_eq(r->status, 200, "%s", r->body);
+		v = between(r->body, "name=\"version\" value=\"", "\"");
+		cr_assert_not_null(v, "%s", r->body);
+		resp_free(r);
+		r = cl_post(co, path, "name=Quorum+congress&state=open&quorum_pct=60&version=%s", v);
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		r = cl_post(co, path, "name=Renamed+meanwhile&state=preparing&quorum_pct=50&version=%s", v);
+		cr_assert_eq(r->status, 409, "%s", r->body);
+		cr_assert(strstr(r->body, "Someone else saved this"), "%s", r->body);
+		cr_assert(strstr(r->body, "value=\"Renamed meanwhile\""), "%s", r->body);
+		resp_free(r);
+		x = srv_value(&S, "SELECT name || ' ' || state || ' ' || quorum_pct FROM congresses "
+			      "WHERE id = %s", k);
+		cr_assert_str_eq(x, "Quorum congress open 60");
+		free(x);
+		/* a quorum out of range is refused beside its field */
+		r = cl_post(co, path, "name=Quorum+congress&quorum_pct=101&version=0");
+		cr_assert_eq(r->status, 422, "%s", r->body);
+		resp_free(r);
+		free(edit);
+		free(v);
+	}
+
+	/* removing a participant with an account takes their grant away */
+	{
+		char *member_pid = srv_value(&S, "SELECT p.id FROM participants p WHERE "
+					     "p.congress_id = %s AND p.account_id IS NOT NULL", k);
+		char *acc = srv_value(&S, "SELECT account_id FROM participants WHERE id = %s",
+				      member_pid);
+		char *rp = xasprintf("/congress/%s/participants/%s", k, member_pid);
+		char *scope = srv_value(&S, "SELECT scope_id FROM congresses WHERE id = %s", k);
+		x = srv_value(&S, "SELECT count(*) FROM grants WHERE user_id = %s AND "
+			      "role = 'congress_participant' AND scope_id = %s", acc, scope);
+		cr_assert_str_eq(x, "1");
+		free(x);
+		r = cl_post(co, rp, "action=remove&confirm=yes");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		x = srv_value(&S, "SELECT count(*) FROM grants WHERE user_id = %s AND "
+			      "role = 'congress_participant' AND scope_id = %s", acc, scope);
+		cr_assert_str_eq(x, "0");
+		free(x);
+		r = cl_get(co, rp);
+		cr_assert_eq(r->status, 404, "removed: %s", r->body);
+		resp_free(r);
+		free(scope);
+		free(rp);
+		free(acc);
+		free(member_pid);
+	}
+
+	free(ppath);
+	free(mid);
+	free(pid);
+	free(path);
+	free(k);
+	free(aktau);
+	cl_free(co);
+}
