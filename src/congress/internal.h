@@ -68,6 +68,14 @@ int congress_participant_set_speak(struct db_conn *c, int64_t id, bool may);
 /* The badge code of participant id (arena-owned text), or NULL. */
 const char *congress_badge_code(struct db_conn *c, struct arena *a, int64_t id);
 
+/* The participant whose badge code this is (any congress's), or
+ * DB_NOTFOUND. */
+int congress_participant_by_badge(struct db_conn *c, struct arena *a,
+				  const char *code, struct participant *out);
+/* Checks participant id in (or out), logged: DB_OK, DB_CONSTRAINT when
+ * they are in already (out already), or an error. */
+int congress_check(struct db_conn *c, int64_t id, bool in, int64_t by);
+
 struct mandate {
 	int64_t id, participant_id;
 	const char *source; /* "branch", "union" */
@@ -101,6 +109,9 @@ void congress_participants_page(struct http_req *rq, struct http_resp *rs);
 void congress_participants_add(struct http_req *rq, struct http_resp *rs);
 void congress_participant_page(struct http_req *rq, struct http_resp *rs);
 void congress_participant_post(struct http_req *rq, struct http_resp *rs);
+void congress_badge(struct http_req *rq, struct http_resp *rs);
+void congress_door(struct http_req *rq, struct http_resp *rs);
+void congress_door_check(struct http_req *rq, struct http_resp *rs);
 void congress_api_list(struct http_req *rq, struct http_resp *rs);
 void congress_api_get(struct http_req *rq, struct http_resp *rs);
 void congress_api_participants(struct http_req *rq, struct http_resp *rs);
@@ -112,5 +123,8 @@ int congress_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 json_t *congress_json(struct http_req *rq, const struct congress *k);
 json_t *congress_participant_json(struct http_req *rq,
 				  const struct participant *p);
+/* p's badge: {qr (inline SVG), link}, or null when it does not open. */
+json_t *congress_badge_json(struct http_req *rq, const struct congress *k,
+			    const struct participant *p);
 
 #endif

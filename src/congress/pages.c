@@ -327,10 +327,11 @@ void congress_show(struct http_req *rq, struct http_resp *rs)
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0)
 		return;
-	data = json_pack("{s:o, s:o, s:b, s:b}", "congress", congress_json(rq, &k),
-			 "presence", presence_json(&k), "may_chair",
-			 can(rq, PERM_CONGRESS_CHAIR, k.scope_id), "may_register",
-			 can(rq, PERM_CONGRESS_REGISTER, k.scope_id));
+	data = json_pack("{s:o, s:o, s:b, s:b, s:b}", "congress",
+			 congress_json(rq, &k), "presence", presence_json(&k),
+			 "may_chair", can(rq, PERM_CONGRESS_CHAIR, k.scope_id),
+			 "may_register", can(rq, PERM_CONGRESS_REGISTER, k.scope_id),
+			 "may_door", can(rq, PERM_CONGRESS_DOOR, k.scope_id));
 	if (congress_participant_of(platform_conn(), rq->arena, k.id, rq->user.id,
 				    &me) == DB_OK)
 		json_object_set_new(data, "me", congress_participant_json(rq, &me));

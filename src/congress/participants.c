@@ -349,6 +349,7 @@ static void participant_page(struct http_req *rq, struct http_resp *rs,
 			 json_array_size(mandates) > 0, "mandates", mandates,
 			 "is_delegate", strcmp(p->kind, "delegate") == 0, "branches",
 			 sources(rq, false), "unions", sources(rq, true));
+	json_object_set_new(data, "badge", congress_badge_json(rq, k, p));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "congress/participant", N_("Participant"), data);

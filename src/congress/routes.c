@@ -60,6 +60,19 @@ static const struct field participant_fields[] = {
 	{0},
 };
 
+static const struct field door_fields[] = {
+	{.name = "q", .type = F_LINE, .max_len = 200, .label = N_("Name")},
+	{.name = "code", .type = F_TOKEN, .max_len = 64, .label = N_("Badge")},
+	{0},
+};
+static const struct field check_fields[] = {
+	{.name = "participant", .type = F_INT, .required = true,
+	 .label = N_("Participant")},
+	{.name = "went", .type = F_TOKEN, .required = true, .max_len = 3,
+	 .label = N_("In or out")},
+	{0},
+};
+
 static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/congress", .handler = congress_list_page,
 	 .perm = PERM_LOGIN, .summary = "the congresses the reader takes part in"},
@@ -92,6 +105,15 @@ static const struct route routes[] = {
 	 .handler = congress_participant_post, .perm = PERM_CONGRESS_REGISTER,
 	 .fields = participant_fields,
 	 .summary = "check a mandate, set a weight, add a mandate, give the floor right, remove"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/badge",
+	 .handler = congress_badge, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "my badge: a QR code the door scans"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/door",
+	 .handler = congress_door, .perm = PERM_CONGRESS_DOOR, .fields = door_fields,
+	 .summary = "the door: a scanned badge, or a name searched"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/door",
+	 .handler = congress_door_check, .perm = PERM_CONGRESS_DOOR,
+	 .fields = check_fields, .summary = "check someone in or out"},
 	{.method = HTTP_GET, .pattern = "/api/v1/congresses",
 	 .handler = congress_api_list, .perm = PERM_LOGIN, .flags = ROUTE_API,
 	 .summary = "the congresses the caller takes part in"},

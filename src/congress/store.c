@@ -357,3 +357,43 @@ int congress_presence(struct db_conn *c, int64_t congress,
 	}
 	return rc;
 }
+
+/* ---- the door ---- */
+
+static const char SQL_P_BY_BADGE[] =
+	PARTICIPANT_COLS "WHERE p.badge_index = $1 AND p.removed_at IS NULL";
+/* the condition is the write's own: two door phones scanning one badge
+ * at once check them in once */
+static const char SQL_P_IN[] =
+	"UPDATE participants SET present = 1, present_since = $2 "
+	"WHERE id = $1 AND present = 0 AND removed_at IS NULL";
+static const char SQL_P_OUT[] =
+	"UPDATE participants SET present = 0 "
+	"WHERE id = $1 AND present = 1 AND removed_at IS NULL";
+static const char SQL_PRESENCE_LOG[] =
+	"INSERT INTO presence_log (participant_id, at, went, by_user) "
+	"VALUES ($1, $2, $3, $4)";
+
+int congress_participant_by_badge(struct db_conn *c, struct arena *a,
+				  const char *code, struct participant *out)
+{
+	unsigned char idx[BLIND_LEN];
+
+	blind_index(BADGE_CTX, code, strlen(code), idx);
+	return db_row(c, a, PARTICIPANT, out, SQL_P_BY_BADGE, "b", idx,
+		      (size_t)BLIND_LEN);
+}
+
+int congress_check(struct db_conn *c, int64_t id, bool in, int64_t by)
+{
+	int64_t now = time_now();
+	int rc = in ? db_run(c, SQL_P_IN, "ii", id, now)
+		    : db_run(c, SQL_P_OUT, "i", id);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return DB_CONSTRAINT;
+	rc = db_run(c, SQL_PRESENCE_LOG, "iiti", id, now, in ? "in" : "out", by);
+	return rc < 0 ? rc : DB_OK;
+}

@@ -43,6 +43,8 @@ static const struct audit_phrase phrases[] = {
 	{"congress.mandate.checked", N_("{actor} checked a mandate of {object}")},
 	{"congress.mandate.unchecked", N_("{actor} unchecked a mandate of {object}")},
 	{"congress.mandate.removed", N_("{actor} removed a mandate of {object}")},
+	{"congress.checked_in", N_("{actor} checked {object} in")},
+	{"congress.checked_out", N_("{actor} checked {object} out")},
 	{"congress.speaking_right", N_("{actor} changed the speaking right of {object}")},
 	{0},
 };

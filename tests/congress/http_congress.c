@@ -329,3 +329,130 @@ Test(congress, checked_mandates_make_the_quorum_and_settings_are_versioned)
 	free(aktau);
 	cl_free(co);
 }
+
+/* The badge link of participant pid, from the registrar's page. */
+static char *badge_code(struct client *c, const char *k, const char *pid)
+{
+	char *path = xasprintf("/congress/%s/participants/%s", k, pid);
+	struct resp *r = cl_get(c, path);
+	char *code = between(r->body, "door?code=", "<");
+
+	cr_assert_not_null(code, "%s", r->body);
+	resp_free(r);
+	free(path);
+	return code;
+}
+
+Test(congress, the_door_checks_badges_in_and_out_once)
+{
+	struct client *co = cl_as(&S, "coordinator", "en");
+	struct client *mem;
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *k, *k2, *pid, *gid, *code, *gcode, *door, *path, *x;
+	struct resp *r;
+
+	grant("Ainur", "congress_organizer", "0");
+	k = prepare(co, "Door congress");
+	k2 = prepare(co, "Another congress");
+	path = xasprintf("/congress/%s/participants", k);
+	r = cl_post(co, path, "kind=delegate&branch=%s", aktau);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	free(path);
+	path = xasprintf("/congress/%s/participants", k2);
+	r = cl_post(co, path, "kind=guest&display_name=Elsewhere+Guest");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	free(path);
+	pid = srv_value(&S, "SELECT p.id FROM participants p WHERE p.congress_id = %s "
+			"AND p.account_id IS NOT NULL", k);
+	gid = srv_value(&S, "SELECT id FROM participants WHERE congress_id = %s", k2);
+	code = badge_code(co, k, pid);
+	gcode = badge_code(co, k2, gid);
+	cr_assert_str_neq(code, gcode);
+	x = srv_value(&S, "SELECT count(*) FROM participants WHERE badge_index IS NOT NULL "
+		      "AND congress_id = %s", k);
+	cr_assert_neq(atoi(x), 0);
+	free(x);
+
+	/* a scanned badge opens the door page with its holder */
+	door = xasprintf("/congress/%s/door", k);
+	path = xasprintf("%s?code=%s", door, code);
+	r = cl_get(co, path);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "Saule"), "%s", r->body);
+	resp_free(r);
+	free(path);
+	/* another congress's badge, and one that is no badge */
+	path = xasprintf("%s?code=%s", door, gcode);
+	r = cl_get(co, path);
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "This badge is for another congress"), "%s", r->body);
+	resp_free(r);
+	free(path);
+	path = xasprintf("%s?code=notabadge", door);
+	r = cl_get(co, path);
+	cr_assert_eq(r->status, 404, "%s", r->body);
+	resp_free(r);
+	free(path);
+
+	/* in, once */
+	r = cl_post(co, door, "participant=%s&went=in", pid);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_post(co, door, "participant=%s&went=in", pid);
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "is checked in already"), "%s", r->body);
+	resp_free(r);
+	r = cl_get(co, door);
+	cr_assert(strstr(r->body, "data-present=\"1\""), "%s", r->body);
+	resp_free(r);
+	/* another congress's participant does not exist at this door */
+	r = cl_post(co, door, "participant=%s&went=in", gid);
+	cr_assert_eq(r->status, 404, "%s", r->body);
+	resp_free(r);
+	/* out, once */
+	r = cl_post(co, door, "participant=%s&went=out", pid);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_post(co, door, "participant=%s&went=out", pid);
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	resp_free(r);
+	x = srv_value(&S, "SELECT count(*) FROM presence_log WHERE participant_id = %s", pid);
+	cr_assert_str_eq(x, "2", "one in, one out");
+	free(x);
+	/* found by name too */
+	path = xasprintf("%s?q=saule", door);
+	r = cl_get(co, path);
+	cr_assert(strstr(r->body, "Saule") && strstr(r->body, "Check in"), "%s", r->body);
+	resp_free(r);
+	free(path);
+
+	/* the member sees their own badge; the code stays sealed at rest */
+	mem = cl_as(&S, "member", "en");
+	path = xasprintf("/congress/%s/badge", k);
+	r = cl_get(mem, path);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "<svg") && strstr(r->body, "class=\"qr\""), "%s", r->body);
+	resp_free(r);
+	free(path);
+	/* the door is not theirs */
+	r = cl_get(mem, door);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	{
+		const char *needles[] = {code, gcode, NULL};
+		srv_assert_no_plaintext(&S, "Elsewhere Guest", needles);
+	}
+
+	free(door);
+	free(gcode);
+	free(code);
+	free(gid);
+	free(pid);
+	free(k2);
+	free(k);
+	free(aktau);
+	cl_free(mem);
+	cl_free(co);
+}
