@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Personal access tokens (docs/api/tokens.md): a token carries only the
- * grants it was given, a read-only one cannot write, every token that
- * cannot be used gets one and the same 401, it never opens a page, gets
- * no cookie and needs no CSRF token, what it reads is audited under its
- * name, and its text is nowhere in plain text. */
+/* Personal access tokens (docs/api/tokens.md): only an account with a
+ * second factor, proved in the session, makes one; a token carries only
+ * the grants it was given, a read-only one cannot write, every token
+ * that cannot be used gets one and the same 401, and a flood of them
+ * from one address 429 without locking out good tokens or passwords
+ * there; it never opens a page, gets no cookie and needs no CSRF token,
+ * what it reads and writes is audited under its name, every reset of
+ * the account revokes it (a change of password by its owner does not),
+ * and its text is nowhere in plain text. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "platform/core/core.h"
@@ -25,6 +30,21 @@ static void down(void)
 TestSuite(tokens, .init = up, .fini = down, .timeout = 180);
 
 #define AKTAU_NAME "Yerlan (Aktau coordinator)"
+
+/* who of the demo, signed in with a second factor turned on and proved
+ * in this session: what making a token needs. The secret goes to
+ * *secret_r when not NULL (malloc'd). */
+static struct client *maker(const char *who, char **secret_r)
+{
+	struct client *c = cl_as(&S, who, "en");
+	char *secret = cl_enrol(c);
+
+	if (secret_r)
+		*secret_r = secret;
+	else
+		free(secret);
+	return c;
+}
 
 /* The id of one of the Aktau coordinator's grants (malloc'd). */
 static char *aktau_grant(const char *role)
@@ -88,7 +108,7 @@ static long total_of(const char *body)
 
 Test(tokens, a_token_scoped_to_aktau_sees_only_aktau_and_nothing_more)
 {
-	struct client *c = cl_as(&S, "aktau", "en");
+	struct client *c = maker("aktau", NULL);
 	char *organizer = aktau_grant("organizer");
 	char *tok = make_token(c, "door lists", organizer, false, NULL);
 	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
@@ -135,7 +155,7 @@ Test(tokens, a_token_scoped_to_aktau_sees_only_aktau_and_nothing_more)
 
 Test(tokens, a_token_holds_only_grants_of_its_own_account)
 {
-	struct client *c = cl_as(&S, "aktau", "en");
+	struct client *c = maker("aktau", NULL);
 	char *foreign = srv_value(&S,
 		"SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id "
 		"WHERE u.display_name <> '" AKTAU_NAME "' LIMIT 1");
@@ -156,7 +176,7 @@ Test(tokens, a_token_holds_only_grants_of_its_own_account)
 
 Test(tokens, a_read_only_token_cannot_write)
 {
-	struct client *c = cl_as(&S, "aktau", "en");
+	struct client *c = maker("aktau", NULL);
 	char *organizer = aktau_grant("organizer");
 	char *tok = make_token(c, "reader", organizer, true, NULL);
 	char *mine = srv_value(&S,
@@ -186,7 +206,7 @@ Test(tokens, a_read_only_token_cannot_write)
 
 Test(tokens, a_token_writes_without_csrf_and_gets_no_cookie)
 {
-	struct client *c = cl_as(&S, "aktau", "en");
+	struct client *c = maker("aktau", NULL);
 	long first = 0;
 	char *one = make_token(c, "one", "", false, &first);
 	char *two = make_token(c, "two", "", false, NULL);
@@ -213,7 +233,7 @@ Test(tokens, a_token_writes_without_csrf_and_gets_no_cookie)
 
 Test(tokens, every_unusable_token_gets_the_same_401)
 {
-	struct client *c = cl_as(&S, "aktau", "en");
+	struct client *c = maker("aktau", NULL);
 	long expired_id = 0, revoked_id = 0;
 	char *expired = make_token(c, "expired", "", false, &expired_id);
 	char *revoked = make_token(c, "revoked", "", false, &revoked_id);
@@ -253,7 +273,7 @@ Test(tokens, every_unusable_token_gets_the_same_401)
 
 Test(tokens, a_role_revoked_from_the_account_is_gone_from_its_token)
 {
-	struct client *c = cl_as(&S, "aktau", "en"), *admin;
+	struct client *c = maker("aktau", NULL), *admin;
 	char *organizer = aktau_grant("organizer");
 	char *tok = make_token(c, "gateway", organizer, false, NULL);
 	char *uid = srv_value(&S, "SELECT id FROM users WHERE display_name = '" AKTAU_NAME "'");
@@ -280,7 +300,7 @@ Test(tokens, a_role_revoked_from_the_account_is_gone_from_its_token)
 
 Test(tokens, a_personal_read_through_a_token_is_audited_with_its_name)
 {
-	struct client *c = cl_as(&S, "aktau", "en"), *admin;
+	struct client *c = maker("aktau", NULL), *admin;
 	char *organizer = aktau_grant("organizer");
 	long id = 0;
 	char *tok = make_token(c, "SMS gateway", organizer, true, &id);
@@ -319,7 +339,7 @@ Test(tokens, a_personal_read_through_a_token_is_audited_with_its_name)
 
 Test(tokens, a_token_never_opens_a_page)
 {
-	struct client *c = cl_as(&S, "aktau", "en");
+	struct client *c = maker("aktau", NULL);
 	char *organizer = aktau_grant("organizer");
 	char *tok = make_token(c, "pages", organizer, false, NULL);
 	const char *pages[] = {"/members", "/account/tokens", "/account", NULL};
@@ -337,7 +357,7 @@ Test(tokens, a_token_never_opens_a_page)
 
 Test(tokens, made_on_the_page_shown_once_revoked_after_asking)
 {
-	struct client *c = cl_as(&S, "aktau", "en"), *admin;
+	struct client *c = maker("aktau", NULL), *admin;
 	char *organizer = aktau_grant("organizer");
 	struct resp *r = cl_get(c, "/account/tokens");
 	char *tok, *id, *revoke;
@@ -410,7 +430,7 @@ Test(tokens, made_on_the_page_shown_once_revoked_after_asking)
 
 Test(tokens, another_accounts_token_is_not_found)
 {
-	struct client *admin = cl_as(&S, "admin", "en"), *c = cl_as(&S, "aktau", "en");
+	struct client *admin = maker("admin", NULL), *c = cl_as(&S, "aktau", "en");
 	long id = 0;
 	char *tok = make_token(admin, "admin's", "", false, &id);
 	char *api = xasprintf("/api/v1/tokens/%ld", id);
@@ -440,3 +460,54 @@ Test(tokens, another_accounts_token_is_not_found)
 	cl_free(c);
 	cl_free(admin);
 }
+
+/* ---- making a token needs a second factor ---- */
+
+Test(tokens, a_password_alone_makes_no_token)
+{
+	/* the demo asks no second factor of anyone (auth.require_totp is
+	 * off there): still, no token without one */
+	struct client *c = cl_as(&S, "aktau", "ru");
+	struct resp *r = cl_get(c, "/account/tokens");
+	const char *body = "{\"name\": \"gateway\", \"days\": 30}";
+	char *secret;
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_null(strstr(r->body, "name=\"grant\""), "no form: %s", r->body);
+	cr_assert(strstr(r->body, "id=\"needs-factor\""), "%s", r->body);
+	cr_assert(strstr(r->body, "href=\"/account/totp?next=/account/tokens\""), "%s", r->body);
+	resp_free(r);
+	r = cl_post(c, "/account/tokens", "name=gateway&days=7");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	cr_assert(strstr(r->body, "href=\"/account/totp?next=/account/tokens\""), "%s", r->body);
+	resp_free(r);
+	r = cl_api(c, "POST", "/api/v1/tokens", body);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	cr_assert(strstr(r->body, "\"code\":\"totp_required\""), "%s", r->body);
+	/* in the account's language */
+	cr_assert_null(strstr(r->body, "Only an account"), "%s", r->body);
+	cr_assert(strstr(r->body, "двухэтапн"), "%s", r->body);
+	resp_free(r);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM api_tokens"), "0");
+
+	/* turned on, and proved in this session: made */
+	secret = cl_enrol(c);
+	r = cl_api(c, "POST", "/api/v1/tokens", body);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+	r = cl_get(c, "/account/tokens");
+	cr_assert(strstr(r->body, "name=\"grant\""), "the form: %s", r->body);
+	resp_free(r);
+	/* turned off again: no more */
+	r = cl_post(c, "/account/totp/disable", "password=%s", DEMO_PASSWORD);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_api(c, "POST", "/api/v1/tokens", body);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	cr_assert(strstr(r->body, "\"code\":\"totp_required\""), "%s", r->body);
+	resp_free(r);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM api_tokens"), "1");
+	free(secret);
+	cl_free(c);
+}
+

@@ -236,16 +236,15 @@ static int load_token(struct http_req *rq, struct http_resp *rs,
 	return 0;
 }
 
-bool auth_fully_signed_in(struct http_req *rq)
+bool auth_factor_proved(struct http_req *rq)
 {
 	struct auth_session *s = rq->user.session;
 
 	if (!rq->user.id || rq->user.bearer || !s || !s->id)
 		return false;
-	/* the second factor, whenever the organization asks for one or the
-	 * account has one */
-	return rq->user.second_factor ||
-	       (!conf_bool("auth.require_totp") && !s->totp_enabled);
+	/* the account has a second factor and this session gave its code
+	 * (or set it up): whatever the organization requires of others */
+	return s->totp_enabled && rq->user.second_factor;
 }
 
 /* Does any role the user holds require a second factor? */
@@ -578,6 +577,7 @@ int session_complete(struct http_req *rq, struct db_conn *c)
 	if (rc < 0)
 		return rc;
 	s->pending_totp = false;
+	s->totp_enabled = true; /* proved it, or set it up: it has one */
 	s->second_factor = true;
 	rq->user.second_factor = true;
 	return DB_OK;
