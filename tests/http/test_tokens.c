@@ -511,3 +511,150 @@ Test(tokens, a_password_alone_makes_no_token)
 	cl_free(c);
 }
 
+/* ---- a reset revokes every token; a change by the owner keeps them ---- */
+
+static char *aktau_id(void)
+{
+	return srv_value(&S, "SELECT id FROM users WHERE display_name = '" AKTAU_NAME "'");
+}
+
+/* The status a token gets from GET /api/v1/tokens. */
+static long status_of(const char *token)
+{
+	struct resp *r = with_token(token, "GET", "/api/v1/tokens", NULL);
+	long st = r->status;
+
+	resp_free(r);
+	return st;
+}
+
+#define NEW_PASSWORD "a new password of the coordinator"
+
+Test(tokens, a_password_link_revokes_every_token)
+{
+	struct client *c = maker("aktau", NULL), *admin = cl_as(&S, "admin", "en");
+	struct client *anon = cl_new(&S);
+	char *one = make_token(c, "door lists", "", false, NULL);
+	char *two = make_token(c, "SMS gateway", "", true, NULL);
+	char *uid = aktau_id(), *path = xasprintf("/admin/users/%s/link", uid);
+	char *pw = urlenc(NEW_PASSWORD), *link, *page, *detail;
+	struct resp *r = cl_post(admin, path, "%s", "");
+
+	/* an administrator of the whole organization is shown the link */
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	link = between(r->body, "/account/set-password?token=", "<");
+	cr_assert_not_null(link, "%s", r->body);
+	resp_free(r);
+	/* a link made changes nothing until it is used */
+	cr_assert_eq(status_of(one), 200);
+	page = xasprintf("/account/set-password?token=%s", link);
+	r = cl_get(anon, page);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "revokes its access tokens"), "it says so first: %s", r->body);
+	resp_free(r);
+	r = cl_post(anon, "/account/set-password", "token=%s&password=%s&password2=%s",
+		    link, pw, pw);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(status_of(one), 401);
+	cr_assert_eq(status_of(two), 401);
+	/* and the session of whoever held the old password is over, as ever */
+	r = cl_get(c, "/api/v1/session");
+	cr_assert(strstr(r->body, "\"user\":null"), "%s", r->body);
+	resp_free(r);
+	/* one entry says how many, and why */
+	detail = srv_value(&S, "SELECT detail FROM audit_log WHERE action = 'tokens.revoked_all' "
+			       "AND object = 'user:%s'", uid);
+	cr_assert_str_eq(detail, "{\"reason\":\"password.set\",\"tokens\":2}");
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL"), "0");
+	r = cl_get(admin, "/audit");
+	cr_assert(strstr(r->body, "every access token of"), "%s", r->body);
+	resp_free(r);
+	free(detail);
+	free(page);
+	free(link);
+	free(pw);
+	free(path);
+	free(uid);
+	free(two);
+	free(one);
+	cl_free(anon);
+	cl_free(admin);
+	cl_free(c);
+}
+
+Test(tokens, a_second_factor_reset_revokes_every_token)
+{
+	struct client *c = maker("aktau", NULL), *admin = maker("admin", NULL);
+	long other_id = 0;
+	char *mine = make_token(c, "door lists", "", false, NULL);
+	char *other = make_token(admin, "the administrator's", "", false, &other_id);
+	char *uid = aktau_id(), *path = xasprintf("/admin/users/%s/totp/reset", uid);
+	char *admin_id, *row;
+	struct resp *r;
+
+	cr_assert_eq(status_of(mine), 200);
+	r = cl_post(admin, path, "%s", "");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(status_of(mine), 401);
+	/* another account's token is no business of this reset */
+	cr_assert_eq(status_of(other), 200);
+	/* by the administrator who reset it */
+	admin_id = srv_value(&S, "SELECT actor_id FROM audit_log WHERE action = 'totp.reset' "
+				 "AND object = 'user:%s'", uid);
+	cr_assert_str_neq(admin_id, "");
+	row = srv_value(&S, "SELECT actor_id || ' ' || detail FROM audit_log "
+			    "WHERE action = 'tokens.revoked_all' AND object = 'user:%s'", uid);
+	{
+		char *want = xasprintf("%s {\"reason\":\"totp.reset\",\"tokens\":1}", admin_id);
+		cr_assert_str_eq(row, want);
+		free(want);
+	}
+	free(row);
+	free(admin_id);
+	free(path);
+	free(uid);
+	free(other);
+	free(mine);
+	cl_free(admin);
+	cl_free(c);
+}
+
+Test(tokens, a_password_changed_by_its_owner_keeps_tokens_and_says_how_many)
+{
+	struct client *c = maker("aktau", NULL);
+	long revoked = 0, expired = 0;
+	char *one = make_token(c, "door lists", "", false, NULL);
+	char *two = make_token(c, "SMS gateway", "", true, NULL);
+	char *three = make_token(c, "revoked", "", false, &revoked);
+	char *four = make_token(c, "expired", "", false, &expired);
+	char *del = xasprintf("/api/v1/tokens/%ld", revoked);
+	char *cur = urlenc(DEMO_PASSWORD), *pw = urlenc(NEW_PASSWORD);
+	struct resp *r = cl_api(c, "DELETE", del, NULL);
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	free(srv_sql(&S, "UPDATE api_tokens SET expires_at = 1 WHERE id = %ld", expired));
+	r = cl_post(c, "/account/password", "current=%s&password=%s&password2=%s", cur, pw, pw);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "Your password is changed"), "%s", r->body);
+	/* the two that still work, counted, and where to revoke them */
+	cr_assert(strstr(r->body, "2 access tokens of yours still work"), "%s", r->body);
+	cr_assert(strstr(r->body, "href=\"/account/tokens\""), "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(status_of(one), 200);
+	cr_assert_eq(status_of(two), 200);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM audit_log "
+				       "WHERE action = 'tokens.revoked_all'"), "0");
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM audit_log "
+				       "WHERE action = 'password.changed'"), "1");
+	free(pw);
+	free(cur);
+	free(del);
+	free(four);
+	free(three);
+	free(two);
+	free(one);
+	cl_free(c);
+}
