@@ -658,3 +658,29 @@ Test(tokens, a_password_changed_by_its_owner_keeps_tokens_and_says_how_many)
 	free(one);
 	cl_free(c);
 }
+
+Test(tokens, the_command_line_resets_a_password_and_every_token)
+{
+	struct client *c = maker("aktau", NULL);
+	char *tok = make_token(c, "door lists", "", false, NULL);
+	char *uid = aktau_id(), *pw = xasprintf("%s/new-password", S.root);
+	char *out = NULL, *err = NULL, *row;
+
+	cr_assert_eq(status_of(tok), 200);
+	cr_assert_eq(sh("echo '" NEW_PASSWORD "' > '%s'", pw), 0);
+	/* on the server, while it serves */
+	cr_assert_eq(run_rudder(NULL, &out, &err, "user", "passwd", "aktau@example.org",
+				"--password-file", pw, "--data", S.dir, "--passphrase-file",
+				S.pass, NULL), 0, "%s", err);
+	cr_assert_eq(status_of(tok), 401);
+	row = srv_value(&S, "SELECT actor_label || ' ' || detail FROM audit_log "
+			    "WHERE action = 'tokens.revoked_all' AND object = 'user:%s'", uid);
+	cr_assert_str_eq(row, "cli {\"reason\":\"password.set\",\"tokens\":1}");
+	free(row);
+	free(err);
+	free(out);
+	free(pw);
+	free(uid);
+	free(tok);
+	cl_free(c);
+}
