@@ -744,3 +744,79 @@ Test(tokens, bad_tokens_are_throttled_apart_from_good_tokens_and_passwords)
 	free(organizer);
 	free(secret);
 }
+
+/* ---- what a token does is audited under its name ---- */
+
+/* The newest entry of action: "actor_label|detail", waiting up to 3 s for
+ * it (a search is written within AUDIT_SOON_MS). */
+static char *entry_of(const char *action)
+{
+	for (int i = 0; i < 30; i++) {
+		char *v = srv_value(&S, "SELECT actor_label || '|' || detail FROM audit_log "
+					"WHERE action = '%s' ORDER BY id DESC LIMIT 1", action);
+		if (*v)
+			return v;
+		free(v);
+		usleep(100 * 1000);
+	}
+	cr_assert_fail("no %s entry", action);
+	return NULL;
+}
+
+Test(tokens, a_search_and_a_write_through_a_token_are_audited_with_its_name)
+{
+	struct client *c = maker("aktau", NULL), *admin;
+	char *organizer = aktau_grant("organizer");
+	long id = 0;
+	char *tok = make_token(c, "door lists", organizer, false, &id);
+	char *mine = srv_value(&S,
+		"SELECT p.id FROM people p JOIN scopes s ON s.id = p.branch_id "
+		"WHERE s.name = 'Aktau' AND p.erased_at IS NULL ORDER BY p.id LIMIT 1");
+	char *name = srv_value(&S, "SELECT display_name FROM people WHERE id = %s", mine);
+	char *q = urlenc(name);
+	char *search = xasprintf("/api/v1/members?q=%s", q);
+	char *path = xasprintf("/api/v1/members/%s", mine);
+	char *want = xasprintf("token:door lists|"), *tid = xasprintf("\"token\":%ld", id);
+	char *e;
+	struct resp *r = with_token(tok, "GET", search, NULL);
+	const char *p;
+	int n = 0;
+
+	/* a read: a search of the register */
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_gt(total_of(r->body), 0, "%s", r->body);
+	resp_free(r);
+	e = entry_of("members.searched");
+	cr_assert(str_starts(e, want), "%s", e);
+	cr_assert(strstr(e, tid), "%s", e);
+	free(e);
+	/* a write: a change of a record */
+	r = with_token(tok, "PATCH", path, "{\"notes\": \"met at the depot gate\"}");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	e = entry_of("person.updated");
+	cr_assert(str_starts(e, want), "%s", e);
+	cr_assert(strstr(e, tid), "%s", e);
+	free(e);
+	/* the audit page says it in words, for each */
+	admin = cl_as(&S, "admin", "en");
+	r = cl_get(admin, "/audit");
+	cr_assert_eq(r->status, 200);
+	for (p = r->body; (p = strstr(p, "through the access token “door lists”")); p++)
+		n++;
+	cr_assert_geq(n, 2, "%s", r->body);
+	cr_assert(strstr(r->body, "searched the register"), "%s", r->body);
+	cr_assert(strstr(r->body, "changed the record of"), "%s", r->body);
+	resp_free(r);
+	free(tid);
+	free(want);
+	free(path);
+	free(search);
+	free(q);
+	free(name);
+	free(mine);
+	free(tok);
+	free(organizer);
+	cl_free(admin);
+	cl_free(c);
+}
