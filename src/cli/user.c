@@ -210,11 +210,14 @@ static int change_tx(struct db_conn *c, void *arg)
 
 	if (strcmp(x->what, "passwd") == 0) {
 		rc = account_set_password(c, x->a, x->acc->id, x->password);
-		if (rc == DB_OK && account_revoke_sessions(c, x->acc->id) < 0)
-			rc = DB_ERROR;
 		if (rc == DB_OK)
 			rc = audit_add(c, 0, "cli", "password.set",
 				       obj(x->a, x->acc->id), NULL);
+		/* a reset, as a password link is: every session and every
+		 * access token of the account ends (docs/api/tokens.md) */
+		if (rc == DB_OK)
+			rc = account_reset_access(c, x->acc->id, 0, "cli",
+						  "password.set");
 	} else if (strcmp(x->what, "grant") == 0) {
 		rc = grant_add(c, x->acc->id, x->role, x->scope, 0, NULL);
 		if (rc == DB_OK)

@@ -147,6 +147,12 @@ long cl_login(struct client *c, const char *email, const char *password,
 /* Signs in as the administrator of a fresh (non-demo) server, enrolling
  * the second factor; returns the TOTP secret (malloc'd). */
 char *cl_admin(struct client *c);
+/* Turns on the second factor of the account c is signed in as, in c's
+ * session (which so proves it, as a person does on /account/totp);
+ * returns the TOTP secret (malloc'd). The account's other sessions end,
+ * and it signs in with the secret from now on (cl_login). What making
+ * an access token needs (docs/api/tokens.md). */
+char *cl_enrol(struct client *c);
 /* A new client signed in as who, with the account's language set to
  * lang ("en", "ru", "kk"; NULL leaves the account's own). who is an
  * email or, for the demo's logins, the part before "@example.org":

@@ -9,6 +9,7 @@
 #include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define EMAIL_CTX "users.email"
@@ -208,7 +209,7 @@ int account_erase(struct db_conn *c, struct arena *a, int64_t id)
 	    db_run(c, "DELETE FROM grants WHERE user_id = $1", "i", id) < 0 ||
 	    db_run(c, "DELETE FROM account_tokens WHERE user_id = $1", "i", id) < 0 ||
 	    db_run(c, "DELETE FROM user_keys WHERE user_id = $1", "i", id) < 0 ||
-	    api_token_revoke_user(c, id) != DB_OK)
+	    api_token_revoke_user(c, id, 0) < 0)
 		return DB_ERROR;
 	return DB_OK;
 }
@@ -216,6 +217,26 @@ int account_erase(struct db_conn *c, struct arena *a, int64_t id)
 int account_revoke_sessions(struct db_conn *c, int64_t id)
 {
 	return db_run(c, SQL_REVOKE_ALL, "i", id);
+}
+
+int account_reset_access(struct db_conn *c, int64_t id, int64_t actor,
+			 const char *label, const char *reason)
+{
+	char object[32];
+	int tokens;
+
+	if (account_revoke_sessions(c, id) < 0)
+		return DB_ERROR;
+	/* whoever took the account over may have made tokens with it: a
+	 * reset that left them would leave them the way in */
+	tokens = api_token_revoke_user(c, id, actor);
+	if (tokens < 0)
+		return tokens;
+	if (tokens == 0)
+		return DB_OK;
+	snprintf(object, sizeof(object), "user:%lld", (long long)id);
+	return audit_add(c, actor, label, "tokens.revoked_all", object,
+			 json_pack("{s:i, s:s}", "tokens", tokens, "reason", reason));
 }
 
 /* ---- ties between accounts (two-person rules) ---- */

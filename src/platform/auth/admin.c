@@ -718,10 +718,36 @@ void admin_user_link(struct http_req *rq, struct http_resp *rs)
 	user_page(rq, rs, 200, &acc, NULL, r.link);
 }
 
+struct totp_reset {
+	struct http_req *rq;
+	const struct account *acc;
+};
+
+/* A reset is how an account lost to someone else is taken back: its
+ * factor, every session and every access token go together. */
+static int totp_reset_tx(struct db_conn *c, void *arg)
+{
+	struct totp_reset *x = arg;
+	struct http_req *rq = x->rq;
+	int64_t id = x->acc->id;
+	int rc;
+
+	/* who reset an account's factor (and might know its password) is
+	 * not its second officer */
+	if ((rc = account_totp_clear(c, id)) != DB_OK ||
+	    (rc = account_tie(c, rq->user.id, id, "reset")) != DB_OK ||
+	    (rc = audit_rq(rq, c, "totp.reset", obj(rq->arena, "user", id),
+			   NULL)) != DB_OK)
+		return rc;
+	return account_reset_access(c, id, rq->user.id, audit_rq_label(rq),
+				    "totp.reset");
+}
+
 void admin_user_totp_reset(struct http_req *rq, struct http_resp *rs)
 {
 	struct db_conn *c = platform_conn();
 	struct account acc;
+	struct totp_reset x = {.rq = rq};
 
 	if (load_managed(rq, rs, &acc) != 0)
 		return;
@@ -731,16 +757,12 @@ void admin_user_totp_reset(struct http_req *rq, struct http_resp *rs)
 			  NULL);
 		return;
 	}
-	/* who reset an account's factor (and might know its password) is
-	 * not its second officer */
-	if (account_totp_clear(c, acc.id) != DB_OK ||
-	    account_revoke_sessions(c, acc.id) < 0 ||
-	    account_tie(c, rq->user.id, acc.id, "reset") != DB_OK) {
+	x.acc = &acc;
+	if (db_tx(c, totp_reset_tx, &x) != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	audit_rq(rq, c, "totp.reset", obj(rq->arena, "user", acc.id), NULL);
-	http_flash(rq, rs, N_("Two-step sign-in was reset. The account must set it up again at its next sign-in."));
+	http_flash(rq, rs, N_("Two-step sign-in was reset and every access token of the account revoked. The account must set it up again at its next sign-in."));
 	http_redirect(rs, arena_printf(rq->arena, "/admin/users/%lld",
 				       (long long)acc.id));
 }

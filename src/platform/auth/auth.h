@@ -164,6 +164,18 @@ int account_erase(struct db_conn *c, struct arena *a, int64_t id);
 
 /* Ends every session of the account; returns how many. */
 int account_revoke_sessions(struct db_conn *c, int64_t id);
+/* What every reset does, the way back for an account taken over: a
+ * password set from a one-time link or by the command line, a second
+ * factor reset by an administrator. Ends every session of the account
+ * and revokes every access token of it (docs/api/tokens.md), and audits
+ * "tokens.revoked_all" with how many and why (reason: the action of the
+ * reset, "password.set" or "totp.reset") when there was one to revoke,
+ * as actor (0 with label "cli" for the command line). Runs in the
+ * caller's transaction when there is one. DB_OK or an error. A password
+ * changed by its signed-in owner is no reset: it ends the other
+ * sessions and keeps the tokens. */
+int account_reset_access(struct db_conn *c, int64_t id, int64_t actor,
+			 const char *label, const char *reason);
 
 struct grant {
 	int64_t id;
@@ -298,8 +310,13 @@ int api_token_grants(struct db_conn *c, struct arena *a, int64_t id,
 /* Revokes one (by: who, 0 for the command line); DB_NOTFOUND when it is
  * not there or already revoked. */
 int api_token_revoke(struct db_conn *c, int64_t id, int64_t by);
-/* Revokes every token of an account (it is erased). */
-int api_token_revoke_user(struct db_conn *c, int64_t user);
+/* Revokes every token of an account not revoked yet (by: who, 0 for
+ * the command line or the system); how many (>= 0), or an error (< 0).
+ * What erasing an account and every reset (account_reset_access) do. */
+int api_token_revoke_user(struct db_conn *c, int64_t user, int64_t by);
+/* How many of the account's tokens work now (neither revoked nor
+ * expired), in *n_r. DB_OK or an error. */
+int api_token_count_active(struct db_conn *c, int64_t user, int64_t *n_r);
 /* Notes that the token was used now. */
 int api_token_touch(struct db_conn *c, int64_t id);
 

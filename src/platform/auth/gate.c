@@ -162,16 +162,47 @@ static const char *bearer_of(struct http_req *rq)
 	return h;
 }
 
+/* Answers a token that cannot be used (unknown, revoked, expired, or its
+ * account not active): one answer for all, 401, and a failure counted
+ * against the client address in a bucket of its own, "token" — never
+ * the failed sign-ins' "client" — and only for tokens that fail. Many
+ * people may share one address (a union office behind one router, a
+ * Tor exit): a flood of bad tokens from it then locks out bad tokens
+ * alone, never a valid token (load_token looks a token up before it
+ * asks the bucket) nor anyone's password. Past auth.throttle_client
+ * failures within 15 minutes, 429 with Retry-After, nothing more
+ * counted. Behind a shared address (no rq->client) there is no bucket:
+ * a token is 256 random bits, which no rate of guessing reaches. */
+static void token_refused(struct http_req *rq, struct http_resp *rs,
+			  struct db_conn *c)
+{
+	int64_t locked = 0;
+
+	if (rq->client) {
+		locked = throttle_locked(c, "token", rq->client);
+		if (!locked)
+			locked = throttle_fail(c, "token", rq->client,
+					       conf_int("auth.throttle_client"));
+	}
+	if (locked > 0) {
+		http_error(rq, rs, HTTP_E_THROTTLED,
+			   N_("Too many access tokens that do not work came from your address. Try again later."));
+		http_set_header(rs, "Retry-After",
+				arena_printf(rq->arena, "%lld", (long long)locked));
+		return;
+	}
+	http_error(rq, rs, HTTP_E_UNAUTHENTICATED,
+		   N_("This access token is not valid."));
+}
+
 /* A request carrying a token: the account is the token's, its grants
- * only the token's. Unknown, revoked, expired, or an account not
- * active: one answer for all, and a failure counted against the client
- * address as a failed sign-in is. Returns 0 to go on, -1 when answered. */
+ * only the token's. A token that cannot be used is answered by
+ * token_refused. Returns 0 to go on, -1 when answered. */
 static int load_token(struct http_req *rq, struct http_resp *rs,
 		      struct db_conn *c, const char *text)
 {
 	struct auth_session *s = sess_of(rq);
 	struct api_token t;
-	int64_t locked;
 	size_t nl;
 	const struct lang_info *li;
 	int rc;
@@ -184,24 +215,14 @@ static int load_token(struct http_req *rq, struct http_resp *rs,
 			   N_("An access token is for the API only."));
 		return -1;
 	}
-	locked = rq->client ? throttle_locked(c, "client", rq->client) : 0;
-	if (locked > 0) {
-		http_error(rq, rs, HTTP_E_THROTTLED,
-			   N_("Too many failed attempts. Try again later."));
-		http_set_header(rs, "Retry-After",
-				arena_printf(rq->arena, "%lld", (long long)locked));
-		return -1;
-	}
+	/* a valid token is served whatever came from its address before;
+	 * the bucket is asked only for one that fails */
 	rc = api_token_find(c, rq->arena, text, &t);
 	if (rc == DB_OK)
 		rc = api_token_grants(c, rq->arena, t.id, &s->grants,
 				      &s->ngrants);
 	if (rc == DB_NOTFOUND) {
-		if (rq->client)
-			throttle_fail(c, "client", rq->client,
-				      conf_int("auth.throttle_client"));
-		http_error(rq, rs, HTTP_E_UNAUTHENTICATED,
-			   N_("This access token is not valid."));
+		token_refused(rq, rs, c);
 		return -1;
 	}
 	if (rc != DB_OK) {
@@ -236,16 +257,15 @@ static int load_token(struct http_req *rq, struct http_resp *rs,
 	return 0;
 }
 
-bool auth_fully_signed_in(struct http_req *rq)
+bool auth_factor_proved(struct http_req *rq)
 {
 	struct auth_session *s = rq->user.session;
 
 	if (!rq->user.id || rq->user.bearer || !s || !s->id)
 		return false;
-	/* the second factor, whenever the organization asks for one or the
-	 * account has one */
-	return rq->user.second_factor ||
-	       (!conf_bool("auth.require_totp") && !s->totp_enabled);
+	/* the account has a second factor and this session gave its code
+	 * (or set it up): whatever the organization requires of others */
+	return s->totp_enabled && rq->user.second_factor;
 }
 
 /* Does any role the user holds require a second factor? */
@@ -578,6 +598,7 @@ int session_complete(struct http_req *rq, struct db_conn *c)
 	if (rc < 0)
 		return rc;
 	s->pending_totp = false;
+	s->totp_enabled = true; /* proved it, or set it up: it has one */
 	s->second_factor = true;
 	rq->user.second_factor = true;
 	return DB_OK;

@@ -36,10 +36,10 @@ const char *auth_csrf_token(struct http_req *rq, struct http_resp *rs);
 void auth_nav(struct http_req *rq, json_t *page,
 	      const struct nav_item *items, size_t n);
 void auth_after(struct http_req *rq, struct http_resp *rs);
-/* Is rq a session (never a token) fully signed in: the second factor
- * proved whenever the organization requires one or the account has one?
- * What making an access token asks. */
-bool auth_fully_signed_in(struct http_req *rq);
+/* Is rq a session (never a token) of an account with a second factor,
+ * that proved it in this session? What making an access token asks,
+ * whatever auth.require_totp says (docs/api/tokens.md). */
+bool auth_factor_proved(struct http_req *rq);
 /* A safe local redirect target from a "next" value ("/" otherwise). */
 const char *auth_safe_next(const char *next);
 /* The short browser label stored with a session ("Firefox", "curl"). */

@@ -352,11 +352,13 @@ static int setpw_tx(struct db_conn *c, void *arg)
 	rc = account_token_use(c, s->token);
 	if (rc == DB_OK)
 		rc = account_set_password(c, s->rq->arena, s->user, s->password);
-	if (rc == DB_OK && account_revoke_sessions(c, s->user) < 0)
-		rc = DB_ERROR;
 	if (rc == DB_OK)
 		rc = audit_add(c, s->user, "", "password.set",
 			       obj(s->rq->arena, "user", s->user), NULL);
+	/* a link is how an account is taken back (an administrator sent
+	 * it): every session and every access token of it ends */
+	if (rc == DB_OK)
+		rc = account_reset_access(c, s->user, s->user, "", "password.set");
 	return rc;
 }
 
@@ -497,6 +499,32 @@ static void password_page(struct http_req *rq, struct http_resp *rs,
 		  data);
 }
 
+/* The answer to a password changed by its signed-in owner. Not a reset:
+ * the account's access tokens keep working (a program is not signed out
+ * because its owner chose a new password), so the page says how many
+ * do, and where to revoke them for an owner who fears that whoever knew
+ * the old password made some (docs/api/tokens.md). */
+static void password_changed_page(struct http_req *rq, struct http_resp *rs)
+{
+	int64_t n = 0;
+	json_t *data = json_object();
+
+	if (api_token_count_active(platform_conn(), rq->user.id, &n) != DB_OK)
+		n = 0;
+	if (n > 0)
+		json_object_set_new(
+			data, "tokens",
+			json_string(arena_printf(
+				rq->arena,
+				trn(rq->lang,
+				    "%lu access token of yours still works: a new password does not stop it.",
+				    "%lu access tokens of yours still work: a new password does not stop them.",
+				    (unsigned long)n),
+				(unsigned long)n)));
+	http_page(rq, rs, 200, "auth/password_changed",
+		  N_("Your password is changed"), data);
+}
+
 void auth_password_form(struct http_req *rq, struct http_resp *rs)
 {
 	password_page(rq, rs, 200, NULL);
@@ -543,8 +571,7 @@ void auth_password_save(struct http_req *rq, struct http_resp *rs)
 	db_run(c, SQL_REVOKE_OTHERS, "ii", rq->user.id, session_id(rq));
 	audit_rq(rq, c, "password.changed", obj(rq->arena, "user", rq->user.id),
 		 NULL);
-	http_flash(rq, rs, N_("Your password is changed. Your other sessions were signed out."));
-	http_redirect(rs, "/account");
+	password_changed_page(rq, rs);
 }
 
 /* ---- the second factor ---- */

@@ -3,9 +3,10 @@
  * Personal access tokens, the pages and the API (docs/api/tokens.md):
  * an account's own on /account/tokens and /api/v1/tokens, every
  * account's on /admin/tokens for a manager of the whole organization.
- * A token is made only by a session that proved the second factor (a
- * page, or the API through a session: never through a token), is shown
- * once, and its grants are a subset of the account's own.
+ * A token is made only by a session of an account with a second factor
+ * that proved it (a page, or the API through a session: never through a
+ * token), is shown once, and its grants are a subset of the account's
+ * own.
  */
 #include "auth.h"
 #include "internal.h"
@@ -133,6 +134,25 @@ static json_t *grant_choices(struct http_req *rq, const char **chosen,
 	return arr;
 }
 
+/* Why rq may not make a token (a msgid, the error to answer in *err_r),
+ * or NULL when it may. A token outlives the session that made it (up to
+ * a year) and needs no second factor to be used, so a password alone
+ * must never make one: only a session, never a token, of an account
+ * with a second factor, that gave its code, whatever
+ * auth.require_totp asks of others. */
+static const char *may_not_make(struct http_req *rq, enum http_err *err_r)
+{
+	if (rq->user.bearer) {
+		*err_r = HTTP_E_FORBIDDEN;
+		return N_("Access tokens are made only by a person signed in, never through a token.");
+	}
+	if (!auth_factor_proved(rq)) {
+		*err_r = HTTP_E_TOTP_REQUIRED;
+		return N_("Only an account with two-step sign-in makes access tokens, so that a stolen password alone cannot make one. Turn it on under Your account, Two-step sign-in, then make the token.");
+	}
+	return NULL;
+}
+
 static void tokens_page(struct http_req *rq, struct http_resp *rs, int status,
 			const char *field, const char *why)
 {
@@ -159,7 +179,7 @@ static void tokens_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (why && field)
 		http_form_error(rq, form, field, why);
 	data = json_pack("{s:o, s:b, s:o, s:b}", "tokens", list, "has_tokens",
-			 n > 0, "form", form, "may_create", auth_fully_signed_in(rq));
+			 n > 0, "form", form, "may_create", auth_factor_proved(rq));
 	if (why && !field)
 		json_object_set_new(data, "error", json_string(tr_rq(rq, why)));
 	http_page(rq, rs, status, "auth/tokens", N_("Access tokens"), data);
@@ -177,10 +197,10 @@ void auth_tokens_refused(struct http_req *rq, struct http_resp *rs)
 
 /* Makes a token from the request's fields; the status to answer, with
  * the token in *t_r and its text in *text_r, or a refusal in
- * *field_r and *why_r. */
+ * *field_r and *why_r (for 403, its error in *err_r). */
 static int create(struct http_req *rq, const int64_t *grants, size_t ngrants,
 		  struct api_token *t_r, char **text_r, const char **field_r,
-		  const char **why_r)
+		  const char **why_r, enum http_err *err_r)
 {
 	struct db_conn *c = platform_conn();
 	const char *name = http_field(rq, "name");
@@ -189,10 +209,8 @@ static int create(struct http_req *rq, const int64_t *grants, size_t ngrants,
 	int rc;
 
 	*field_r = *why_r = NULL;
-	if (!auth_fully_signed_in(rq)) {
-		*why_r = N_("Access tokens are made only by a session signed in with two-step sign-in, never through a token.");
+	if ((*why_r = may_not_make(rq, err_r)))
 		return 403;
-	}
 	if (days < 1 || days > API_TOKEN_MAX_DAYS) {
 		*field_r = "days";
 		*why_r = N_("Between 1 and 365 days.");
@@ -222,12 +240,13 @@ void auth_token_create(struct http_req *rq, struct http_resp *rs)
 	struct api_token t;
 	char *text = NULL;
 	const char *field, *why;
+	enum http_err err;
 	int status;
 
 	for (size_t i = 0; i < n; i++)
 		if (str_to_i64(ids[i], &grants[i]) != 0)
 			grants[i] = 0;
-	status = create(rq, grants, n, &t, &text, &field, &why);
+	status = create(rq, grants, n, &t, &text, &field, &why, &err);
 	if (status == 500) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
@@ -348,6 +367,7 @@ void api_tokens_create(struct http_req *rq, struct http_resp *rs)
 	struct api_token t;
 	char *text = NULL;
 	const char *field, *why;
+	enum http_err err;
 	int status;
 	json_t *out;
 
@@ -364,9 +384,9 @@ void api_tokens_create(struct http_req *rq, struct http_resp *rs)
 		}
 		grants[i] = json_integer_value(v);
 	}
-	status = create(rq, grants, n, &t, &text, &field, &why);
+	status = create(rq, grants, n, &t, &text, &field, &why, &err);
 	if (status == 403) {
-		http_error(rq, rs, HTTP_E_FORBIDDEN, why);
+		http_error(rq, rs, err, why);
 		return;
 	}
 	if (status == 422) {

@@ -47,8 +47,11 @@ static const char SQL_REVOKE[] =
 	"UPDATE api_tokens SET revoked_at = $2, revoked_by = $3 "
 	"WHERE id = $1 AND revoked_at IS NULL";
 static const char SQL_REVOKE_USER[] =
-	"UPDATE api_tokens SET revoked_at = $2 "
+	"UPDATE api_tokens SET revoked_at = $2, revoked_by = $3 "
 	"WHERE user_id = $1 AND revoked_at IS NULL";
+static const char SQL_COUNT_ACTIVE[] =
+	"SELECT count(*) FROM api_tokens "
+	"WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2";
 static const char SQL_TOUCH[] =
 	"UPDATE api_tokens SET last_used_at = $2 WHERE id = $1";
 static const char SQL_GRANTS[] =
@@ -170,11 +173,17 @@ int api_token_revoke(struct db_conn *c, int64_t id, int64_t by)
 	return rc < 0 ? rc : (rc == 0 ? DB_NOTFOUND : DB_OK);
 }
 
-int api_token_revoke_user(struct db_conn *c, int64_t user)
+int api_token_revoke_user(struct db_conn *c, int64_t user, int64_t by)
 {
-	int rc = db_run(c, SQL_REVOKE_USER, "ii", user, (int64_t)time_now());
+	/* the expired ones too: revoked_at says when they were ended */
+	return by ? db_run(c, SQL_REVOKE_USER, "iii", user, (int64_t)time_now(), by)
+		  : db_run(c, SQL_REVOKE_USER, "iin", user, (int64_t)time_now());
+}
 
-	return rc < 0 ? rc : DB_OK;
+int api_token_count_active(struct db_conn *c, int64_t user, int64_t *n_r)
+{
+	*n_r = 0;
+	return db_int(c, n_r, SQL_COUNT_ACTIVE, "ii", user, (int64_t)time_now());
 }
 
 int api_token_touch(struct db_conn *c, int64_t id)

@@ -87,6 +87,7 @@ static const struct audit_phrase phrases[] = {
 	{"invitation.cancelled", N_("{actor} cancelled an invitation")},
 	{"token.created", N_("{actor} made the access token {object}")},
 	{"token.revoked", N_("{actor} revoked the access token {object}")},
+	{"tokens.revoked_all", N_("With the reset by {actor}, every access token of {object} was revoked ({tokens})")},
 	{0},
 };
 
