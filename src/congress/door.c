@@ -32,7 +32,10 @@ json_t *congress_badge_json(struct http_req *rq, const struct congress *k,
 
 	if (!code)
 		return json_null();
-	return json_pack("{s:s, s:s}", "qr", qr_svg(rq->arena, badge_link(rq, k, code)),
+	return json_pack("{s:s, s:s}", "qr",
+			 qr_svg(rq->arena, badge_link(rq, k, code),
+				arena_printf(rq->arena, tr_rq(rq, N_("The badge of %s")),
+					     p->display_name)),
 			 "link", badge_link(rq, k, code));
 }
 

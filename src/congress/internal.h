@@ -72,8 +72,9 @@ const char *congress_badge_code(struct db_conn *c, struct arena *a, int64_t id);
  * DB_NOTFOUND. */
 int congress_participant_by_badge(struct db_conn *c, struct arena *a,
 				  const char *code, struct participant *out);
-/* Checks participant id in (or out), logged: DB_OK, DB_CONSTRAINT when
- * they are in already (out already), or an error. */
+/* Checks participant id in (or out), logged (by 0: the command line or
+ * the demo): DB_OK, DB_CONSTRAINT when they are in already (out
+ * already), or an error. */
 int congress_check(struct db_conn *c, int64_t id, bool in, int64_t by);
 
 struct mandate {
@@ -91,10 +92,14 @@ int congress_mandates(struct db_conn *c, struct arena *a, int64_t participant,
 		      struct mandate **out_r, size_t *n_r);
 int congress_mandate_get(struct db_conn *c, struct arena *a, int64_t id,
 			 struct mandate *out);
-/* Checks a mandate (by 0 un-checks it) with its weight. */
+/* Checks a mandate (or not) with its weight; by 0: the command line or
+ * the demo. */
 int congress_mandate_check(struct db_conn *c, int64_t id, int64_t weight,
-			   int64_t by);
+			   bool checked, int64_t by);
 int congress_mandate_remove(struct db_conn *c, int64_t id);
+
+/* The demo's congress (module .demo). */
+int congress_demo(struct db_conn *c, char *err, size_t cap);
 
 /* ---- handlers ---- */
 extern const struct route_table congress_routes;

@@ -49,8 +49,16 @@ static const struct nav_item nav[] = {
 	{0},
 };
 
+static const char *const demo_logins[][2] = {
+	{"chair@example.org", "Esen (chair of the demo congress)"},
+	{"door@example.org", "Dina (door team of the demo congress)"},
+	{NULL, NULL},
+};
+
 const struct module congress_module = {
 	.name = "congress",
+	.demo = congress_demo,
+	.demo_logins = demo_logins,
 	.routes = &congress_routes,
 	.nav = nav,
 	.roles = roles,

@@ -46,8 +46,10 @@ static json_t *participants_json(struct http_req *rq, const struct congress *k)
 	return arr;
 }
 
-/* The branches and unions the registrar may register from. */
-static json_t *sources(struct http_req *rq, bool unions)
+/* The branches (only those whose members the reader may read, when
+ * readable) or the unions, as choices. Their names are no one's personal
+ * data: a mandate may name any branch. */
+static json_t *sources(struct http_req *rq, bool unions, bool readable)
 {
 	json_t *arr = json_array();
 
@@ -64,7 +66,7 @@ static json_t *sources(struct http_req *rq, bool unions)
 		size_t n;
 		if (members_branch_list(platform_conn(), rq->arena, &b, &n) == DB_OK)
 			for (size_t i = 0; i < n; i++)
-				if (can(rq, PERM_MEMBERS_READ, b[i].id))
+				if (!readable || can(rq, PERM_MEMBERS_READ, b[i].id))
 					json_array_append_new(
 						arr, json_pack("{s:I, s:s}", "id",
 							       (json_int_t)b[i].id, "name",
@@ -80,7 +82,8 @@ static void list_page(struct http_req *rq, struct http_resp *rs, int status,
 	json_t *data = json_pack(
 		"{s:o, s:b, s:o, s:o, s:o}", "congress", congress_json(rq, k),
 		"any", json_array_size(people) > 0, "participants", people,
-		"branches", sources(rq, false), "unions", sources(rq, true));
+		"branches", sources(rq, false, true), "unions",
+		sources(rq, true, true));
 
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
@@ -348,7 +351,7 @@ static void participant_page(struct http_req *rq, struct http_resp *rs,
 			 congress_participant_json(rq, p), "any_mandate",
 			 json_array_size(mandates) > 0, "mandates", mandates,
 			 "is_delegate", strcmp(p->kind, "delegate") == 0, "branches",
-			 sources(rq, false), "unions", sources(rq, true));
+			 sources(rq, false, false), "unions", sources(rq, true, false));
 	json_object_set_new(data, "badge", congress_badge_json(rq, k, p));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
@@ -413,7 +416,7 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs)
 		if (!load_mandate(rq, rs, &p, &m))
 			return;
 		rc = congress_mandate_check(platform_conn(), m.id, weight,
-					    strcmp(action, "check") == 0 ? rq->user.id : 0);
+					    strcmp(action, "check") == 0, rq->user.id);
 		what = action[0] == 'c' ? "congress.mandate.checked"
 					: "congress.mandate.unchecked";
 	} else if (strcmp(action, "drop") == 0) {

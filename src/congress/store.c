@@ -271,6 +271,9 @@ static const char SQL_M_GET[] = MANDATE_COLS "WHERE id = $1";
 static const char SQL_M_CHECK[] =
 	"UPDATE mandates SET weight = $2, checked_by = $3, checked_at = $4 "
 	"WHERE id = $1";
+static const char SQL_M_CHECK_SYSTEM[] =
+	"UPDATE mandates SET weight = $2, checked_by = NULL, checked_at = $3 "
+	"WHERE id = $1";
 static const char SQL_M_UNCHECK[] =
 	"UPDATE mandates SET weight = $2, checked_by = NULL, checked_at = NULL "
 	"WHERE id = $1";
@@ -307,11 +310,13 @@ int congress_mandate_get(struct db_conn *c, struct arena *a, int64_t id,
 }
 
 int congress_mandate_check(struct db_conn *c, int64_t id, int64_t weight,
-			   int64_t by)
+			   bool checked, int64_t by)
 {
-	int rc = by ? db_run(c, SQL_M_CHECK, "iiii", id, weight, by,
-			     (int64_t)time_now())
-		    : db_run(c, SQL_M_UNCHECK, "ii", id, weight);
+	int rc = !checked ? db_run(c, SQL_M_UNCHECK, "ii", id, weight)
+		 : by	  ? db_run(c, SQL_M_CHECK, "iiii", id, weight, by,
+				   (int64_t)time_now())
+			  : db_run(c, SQL_M_CHECK_SYSTEM, "iii", id, weight,
+				   (int64_t)time_now());
 	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
 }
 
@@ -373,6 +378,8 @@ static const char SQL_P_OUT[] =
 static const char SQL_PRESENCE_LOG[] =
 	"INSERT INTO presence_log (participant_id, at, went, by_user) "
 	"VALUES ($1, $2, $3, $4)";
+static const char SQL_PRESENCE_LOG_SYSTEM[] =
+	"INSERT INTO presence_log (participant_id, at, went) VALUES ($1, $2, $3)";
 
 int congress_participant_by_badge(struct db_conn *c, struct arena *a,
 				  const char *code, struct participant *out)
@@ -394,6 +401,7 @@ int congress_check(struct db_conn *c, int64_t id, bool in, int64_t by)
 		return rc;
 	if (rc == 0)
 		return DB_CONSTRAINT;
-	rc = db_run(c, SQL_PRESENCE_LOG, "iiti", id, now, in ? "in" : "out", by);
+	rc = by ? db_run(c, SQL_PRESENCE_LOG, "iiti", id, now, in ? "in" : "out", by)
+		: db_run(c, SQL_PRESENCE_LOG_SYSTEM, "iit", id, now, in ? "in" : "out");
 	return rc < 0 ? rc : DB_OK;
 }

@@ -329,8 +329,9 @@ int64_t totp_check(const char *secret_b32, const char *code, int64_t now);
 /* The code for a secret at a time (tests and the CLI). */
 int totp_code(const char *secret_b32, int64_t now, char out[7]);
 /* An inline SVG of a QR code for text (arena-owned, made only of our own
- * markup: safe to output raw). */
-char *qr_svg(struct arena *a, const char *text);
+ * markup and label, escaped: safe to output raw); label (translated
+ * text) is what a screen reader says of it. */
+char *qr_svg(struct arena *a, const char *text, const char *label);
 
 /* ---- sessions ---- */
 #define SESSION_COOKIE "rudder_session"

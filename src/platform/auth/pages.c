@@ -630,7 +630,10 @@ static void enrol_page(struct http_req *rq, struct http_resp *rs, int status,
 		uri = arena_strdup(rq->arena, b.data);
 		buf_free(&b);
 		json_object_set_new(data, "secret", json_string(secret));
-		json_object_set_new(data, "qr", json_string(qr_svg(rq->arena, uri)));
+		json_object_set_new(
+			data, "qr",
+			json_string(qr_svg(rq->arena, uri,
+					   tr_rq(rq, N_("A QR code to scan with the authenticator app")))));
 	}
 	if (error)
 		json_object_set_new(data, "error", json_string(error));

@@ -73,7 +73,7 @@ int totp_code(const char *secret_b32, int64_t now, char out[7])
 	return rc == OATH_OK ? 0 : -1;
 }
 
-char *qr_svg(struct arena *a, const char *text)
+char *qr_svg(struct arena *a, const char *text, const char *label)
 {
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	struct buf b;
@@ -84,9 +84,15 @@ char *qr_svg(struct arena *a, const char *text)
 		return arena_strdup(a, "");
 	w = q->width;
 	buf_init(&b);
+	buf_puts(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" "
+		     "role=\"img\" aria-label=\"");
+	for (const char *p = label; *p; p++) /* an attribute: escaped */
+		if (*p == '&' || *p == '<' || *p == '>' || *p == '"')
+			buf_printf(&b, "&#%d;", *p);
+		else
+			buf_append(&b, p, 1);
 	buf_printf(&b,
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" "
-		   "viewBox=\"0 0 %d %d\" role=\"img\" "
+		   "\" viewBox=\"0 0 %d %d\" "
 		   "shape-rendering=\"crispEdges\">"
 		   "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
 		   "<path fill=\"#000\" d=\"",

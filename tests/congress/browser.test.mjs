@@ -1,0 +1,96 @@
+// The congress in a real browser on the demo organization, at 360 px
+// with JavaScript off and on: the chair's overview and participants, a
+// delegate's mandates and badge, the door team scanning a badge (its
+// link, as a phone's camera opens it) and checking the delegate in, the
+// delegate's own badge. Nothing wider than the screen, axe-core finding
+// nothing serious or critical, a screenshot of each in
+// build/test-output/browser/congress-*.png.
+import { axe, browser, check, shot, signIn, startServer, watch } from "../browser/lib.mjs";
+
+const srv = await startServer({ demo: true });
+const b = await browser();
+const W = 360;
+let failed = false;
+
+async function look(page, label, problems, js) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > W) problems.push(`${label}: ${width} px wide on a ${W} px screen`);
+  await shot(page, `congress-${js ? "js" : "nojs"}-${label}`);
+  if (js) problems.push(...(await axe(page, label)));
+}
+
+async function run(js) {
+  const problems = [];
+  const opts = { viewport: { width: W, height: 760 }, javaScriptEnabled: js, bypassCSP: js };
+  // the chair
+  const cc = await b.newContext(opts);
+  const chair = await cc.newPage();
+  problems.push(...watch(chair, "chair"));
+  await signIn(chair, srv.base, "chair@example.org");
+  await chair.goto(srv.base + "/congress");
+  await Promise.all([chair.waitForNavigation(), chair.click("ul.rows a")]);
+  const congress = chair.url().replace(srv.base, "");
+  check(/^\/congress\/\d+$/.test(congress), "the congress opens: " + congress);
+  check((await chair.textContent("#presence")).length > 0, "presence is shown");
+  const quorum = await chair.getAttribute("#presence", "data-quorum");
+  check(quorum === "1", "the demo congress has its quorum: " + quorum);
+  await look(chair, "overview", problems, js);
+  await chair.goto(srv.base + congress + "/participants");
+  const rows = await chair.locator("table.stack tbody tr").count();
+  check(rows > 40, "the demo's delegates are registered: " + rows);
+  await look(chair, "participants", problems, js);
+  await chair.click("table.stack tbody a.row >> text=Saule");
+  await chair.waitForURL(/\/participants\/\d+$/);
+  check(await chair.locator("svg.qr").count() === 1, "the badge is shown to the registrar");
+  const link = (await chair.textContent("#badge-link")).trim();
+  check(link.includes("/door?code="), "its link opens the door: " + link);
+  await look(chair, "participant", problems, js);
+  await cc.close();
+
+  // the door team opens the badge's link and checks her in or out
+  const dc = await b.newContext(opts);
+  const door = await dc.newPage();
+  problems.push(...watch(door, "door"));
+  await signIn(door, srv.base, "door@example.org");
+  await door.goto(link.replace(/^https?:\/\/[^/]+/, srv.base));
+  check((await door.textContent("main")).includes("Saule"), "the badge's holder is shown");
+  await look(door, "door-scanned", problems, js);
+  const before = Number(await door.getAttribute("#in-hall", "data-present"));
+  const button = door.locator("ul.rows form button");
+  const going = await button.getAttribute("value");
+  await Promise.all([door.waitForNavigation(), button.click()]);
+  const after = Number(await door.getAttribute("#in-hall", "data-present"));
+  check(after === before + (going === "in" ? 1 : -1), `in the hall: ${before} → ${after} (${going})`);
+  await door.fill("#q", "sau");
+  await Promise.all([door.waitForNavigation(), door.click("form[role=search] button")]);
+  check((await door.textContent("ul.rows")).includes("Saule"), "found by part of her name");
+  await look(door, "door-search", problems, js);
+  await dc.close();
+
+  // the delegate
+  const mc = await b.newContext(opts);
+  const me = await mc.newPage();
+  problems.push(...watch(me, "delegate"));
+  await signIn(me, srv.base, "member@example.org");
+  await me.goto(srv.base + congress);
+  check(await me.locator("#h-me").count() === 1, "she sees herself among the participants");
+  await look(me, "delegate-overview", problems, js);
+  await me.goto(srv.base + congress + "/badge");
+  check(await me.locator("svg.qr").count() === 1, "her badge");
+  await look(me, "delegate-badge", problems, js);
+  await mc.close();
+  return problems;
+}
+
+try {
+  const problems = [...(await run(false)), ...(await run(true))];
+  check(problems.length === 0, "\n" + problems.join("\n"));
+  console.log("browser: congress flow passed");
+} catch (e) {
+  failed = true;
+  console.error(e);
+} finally {
+  await b.close();
+  await srv.stop();
+}
+process.exit(failed ? 1 : 0);
