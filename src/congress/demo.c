@@ -70,7 +70,7 @@ int congress_demo(struct db_conn *c, char *err, size_t cap)
 			     .quorum_pct = 50, .min_supporters = 5,
 			     .speak_seconds = 180, .first_speakers_first = true};
 	int64_t chair, door, id;
-	int rc = congress_create(c, &k, &id), n = 0;
+	int rc = congress_create(c, &k, 0, &id), n = 0;
 
 	if (rc == DB_OK)
 		rc = congress_get(c, a, id, &k);
@@ -118,6 +118,27 @@ int congress_demo(struct db_conn *c, char *err, size_t cap)
 		rc = congress_participant_add(c, a, &in, &pid);
 		if (rc == DB_OK && i % 2 == 0)
 			rc = congress_check(c, pid, true, 0);
+	}
+	/* a second, smaller one, Aktau's own (its scope inside Aktau), that
+	 * Aktau's coordinator chairs: a congress's roles reach only it (the
+	 * authorization walk tries the first congress's things as theirs) */
+	if (rc == DB_OK) {
+		struct scope aktau;
+		struct congress r = {.name = "Aktau regional conference",
+				     .place = "Aktau", .starts_on = "2027-02-06",
+				     .ends_on = "2027-02-06", .state = "preparing",
+				     .quorum_pct = 50, .speak_seconds = 120,
+				     .first_speakers_first = true};
+		struct account ak;
+		int64_t rid;
+		rc = scope_find(c, a, "Aktau", &aktau);
+		if (rc == DB_OK)
+			rc = congress_create(c, &r, aktau.id, &rid);
+		if (rc == DB_OK)
+			rc = congress_get(c, a, rid, &r);
+		if (rc == DB_OK &&
+		    account_find_email(c, a, "aktau@example.org", &ak) == DB_OK)
+			rc = grant_add(c, ak.id, "congress_chair", r.scope_id, 0, NULL);
 	}
 	if (rc != DB_OK)
 		snprintf(err, cap, "cannot load the demo congress (%d)", rc);

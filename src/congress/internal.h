@@ -21,10 +21,12 @@
 #define CONGRESS_MAX_PLACE 200
 
 /* ---- congresses ---- */
-/* A new congress and its scope ("Congress: <name>"): DB_OK and *id_r,
- * DB_CONSTRAINT when a congress (a top-level scope) has the name. */
+/* A new congress and its scope ("Congress: <name>") under parent (0: at
+ * the top; a branch's scope for a branch's own conference, whose roles
+ * then lie inside the branch): DB_OK and *id_r, DB_CONSTRAINT when a
+ * sibling scope has the name. */
 int congress_create(struct db_conn *c, const struct congress *in,
-		    int64_t *id_r);
+		    int64_t parent, int64_t *id_r);
 /* Every congress, newest first (arena array). */
 int congress_list(struct db_conn *c, struct arena *a, struct congress **out_r,
 		  size_t *n_r);

@@ -230,7 +230,7 @@ struct create {
 static int create_tx(struct db_conn *c, void *arg)
 {
 	struct create *x = arg;
-	return congress_create(c, &x->k, &x->id);
+	return congress_create(c, &x->k, 0, &x->id);
 }
 
 void congress_create_post(struct http_req *rq, struct http_resp *rs)

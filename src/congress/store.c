@@ -49,11 +49,12 @@ static const char *scope_name(struct arena *a, const char *name)
 	return arena_printf(a, "Congress: %s", name);
 }
 
-int congress_create(struct db_conn *c, const struct congress *in, int64_t *id_r)
+int congress_create(struct db_conn *c, const struct congress *in,
+		    int64_t parent, int64_t *id_r)
 {
 	struct arena *a = arena_new();
 	int64_t scope;
-	int rc = scope_create(c, 0, scope_name(a, in->name), &scope);
+	int rc = scope_create(c, parent, scope_name(a, in->name), &scope);
 
 	if (rc == DB_OK)
 		rc = db_int(c, id_r, SQL_CONGRESS_ADD, "itttiiiiii", scope,

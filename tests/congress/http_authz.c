@@ -1,19 +1,31 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * The congress module's part of the authorization walk
- * (tests/http/test_authz.c). The demo's Aktau coordinator holds no
- * congress role, so every congress route but the list answers them 403
- * (the walk checks that); a congress's roles are granted over its own
- * scope, and a participant of another congress is refused in
+ * (tests/http/test_authz.c). The demo's Aktau coordinator chairs the
+ * demo's second congress (the Aktau regional conference) and holds
+ * nothing over the first (the national one, id 1, with its
+ * participants): every route that takes a congress or a participant is
+ * tried on the first's, and must refuse. A participant of another
+ * congress under one's own congress's path is refused in
  * tests/congress/http_congress.c.
  */
 #include <stddef.h>
 
 #include "../http/harness.h"
 
-static const char *const held[] = {NULL};
+static const char *const held[] = {"congress.chair", "congress.register",
+				   "congress.door", "congress.participate",
+				   NULL};
 
 static const struct walk_foreign foreign[] = {
+	{"/congress/{c:int}", "1"},
+	{"/congress/{c:int}/edit", "1"},
+	{"/congress/{c:int}/participants", "1"},
+	{"/congress/{c:int}/participants/{p:int}", "1"},
+	{"/congress/{c:int}/badge", "1"},
+	{"/congress/{c:int}/door", "1"},
+	{"/api/v1/congresses/{c:int}", "1"},
+	{"/api/v1/congresses/{c:int}/participants", "1"},
 	{0},
 };
 

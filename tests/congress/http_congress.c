@@ -407,6 +407,17 @@ Test(congress, the_door_checks_badges_in_and_out_once)
 	r = cl_get(co, door);
 	cr_assert(strstr(r->body, "data-present=\"1\""), "%s", r->body);
 	resp_free(r);
+	/* nor on this congress's participant pages */
+	{
+		char *pp = xasprintf("/congress/%s/participants/%s", k, gid);
+		r = cl_get(co, pp);
+		cr_assert_eq(r->status, 404, "%s", r->body);
+		resp_free(r);
+		r = cl_post(co, pp, "action=speak");
+		cr_assert_eq(r->status, 404, "%s", r->body);
+		resp_free(r);
+		free(pp);
+	}
 	/* another congress's participant does not exist at this door */
 	r = cl_post(co, door, "participant=%s&went=in", gid);
 	cr_assert_eq(r->status, 404, "%s", r->body);
