@@ -136,12 +136,16 @@ const char *congress_state_label(const char *name)
 static const char SQL_P_ADD[] =
 	"INSERT INTO participants (congress_id, kind, person_id, account_id, "
 	"display_name, may_speak, badge_sealed, badge_index, created_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+	"ON CONFLICT DO NOTHING RETURNING id";
+/* a person registered before: there (or removed) already */
+static const char SQL_P_OF_PERSON[] =
+	"SELECT id, coalesce(removed_at, 0) FROM participants "
+	"WHERE congress_id = $1 AND person_id = $2";
 /* a person removed before comes back as they were */
 static const char SQL_P_RESTORE[] =
 	"UPDATE participants SET removed_at = NULL, version = version + 1 "
-	"WHERE congress_id = $1 AND person_id = $2 AND removed_at IS NOT NULL "
-	"RETURNING id";
+	"WHERE id = $1";
 static const char SQL_P_LIST[] =
 	PARTICIPANT_COLS "WHERE p.congress_id = $1 AND p.removed_at IS NULL "
 	"ORDER BY p.display_name, p.id";
@@ -177,20 +181,46 @@ static const struct db_map PARTICIPANT[] = {
 
 #define BADGE_CTX "participants.badge"
 
+static int add_new(struct db_conn *c, struct arena *a,
+		   const struct participant *in, int64_t *id_r);
+
 int congress_participant_add(struct db_conn *c, struct arena *a,
 			     const struct participant *in, int64_t *id_r)
+{
+	int rc;
+
+	if (in->person_id) {
+		/* asked first, not left to the unique index: on PostgreSQL a
+		 * refused insert would spoil the transaction it runs in */
+		struct was {
+			int64_t id, removed_at;
+		} w;
+		static const struct db_map WAS[] = {
+			DB_COL(struct was, id), DB_COL(struct was, removed_at),
+			DB_COLS_END};
+		rc = db_row(c, a, WAS, &w, SQL_P_OF_PERSON, "ii", in->congress_id,
+			    in->person_id);
+		if (rc == DB_OK && !w.removed_at)
+			return DB_CONSTRAINT;
+		if (rc == DB_OK) {
+			*id_r = w.id;
+			rc = db_run(c, SQL_P_RESTORE, "i", w.id);
+			return rc < 0 ? rc : DB_OK;
+		}
+		if (rc != DB_NOTFOUND)
+			return rc;
+	}
+	rc = add_new(c, a, in, id_r);
+	return rc == DB_NOTFOUND ? DB_CONSTRAINT : rc;
+}
+
+static int add_new(struct db_conn *c, struct arena *a,
+		   const struct participant *in, int64_t *id_r)
 {
 	const char *code;
 	unsigned char *sealed, idx[BLIND_LEN];
 	size_t slen;
-	int rc;
 
-	if (in->person_id) {
-		rc = db_int(c, id_r, SQL_P_RESTORE, "ii", in->congress_id,
-			    in->person_id);
-		if (rc != DB_NOTFOUND)
-			return rc;
-	}
 	code = random_token(a, 16);
 	sealed = seal_str(a, BADGE_CTX, code, &slen);
 	blind_index(BADGE_CTX, code, strlen(code), idx);
@@ -260,9 +290,12 @@ const char *congress_badge_code(struct db_conn *c, struct arena *a, int64_t id)
 
 /* ---- mandates ---- */
 
+/* a conflict is no row, not an error: on PostgreSQL a refused insert
+ * would spoil the transaction it runs in */
 static const char SQL_M_ADD[] =
 	"INSERT INTO mandates (participant_id, source, source_id, weight, "
-	"created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+	"created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING "
+	"RETURNING id";
 #define MANDATE_COLS                                                           \
 	"SELECT id, participant_id, source, source_id, weight, "               \
 	"coalesce(checked_by, 0), coalesce(checked_at, 0) FROM mandates "
@@ -292,9 +325,10 @@ int congress_mandate_add(struct db_conn *c, int64_t participant,
 			 int64_t *id_r)
 {
 	int64_t id;
+	int rc = db_int(c, id_r ? id_r : &id, SQL_M_ADD, "itiii", participant,
+			source, source_id, weight, (int64_t)time_now());
 
-	return db_int(c, id_r ? id_r : &id, SQL_M_ADD, "itiii", participant,
-		      source, source_id, weight, (int64_t)time_now());
+	return rc == DB_NOTFOUND ? DB_CONSTRAINT : rc;
 }
 
 int congress_mandates(struct db_conn *c, struct arena *a, int64_t participant,
