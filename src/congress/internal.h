@@ -100,6 +100,64 @@ int congress_mandate_check(struct db_conn *c, int64_t id, int64_t weight,
 			   bool checked, int64_t by);
 int congress_mandate_remove(struct db_conn *c, int64_t id);
 
+/* ---- the agenda ---- */
+struct agenda_item {
+	int64_t id, congress_id;
+	int64_t position;
+	const char *title;
+	int planned_minutes, speak_seconds; /* 0: the congress's */
+	const char *state;		    /* "waiting", "current", "done" */
+	int64_t started_at, ended_at;
+	const char *minutes_note;
+	int64_t version;
+	int64_t waiting; /* speakers in the queue */
+};
+int congress_items(struct db_conn *c, struct arena *a, int64_t congress,
+		   struct agenda_item **out_r, size_t *n_r);
+int congress_item_get(struct db_conn *c, struct arena *a, int64_t id,
+		      struct agenda_item *out);
+/* A new item at the end of the agenda. */
+int congress_item_add(struct db_conn *c, int64_t congress, const char *title,
+		      int planned_minutes, int speak_seconds, int64_t *id_r);
+/* Swaps it with the item above (up) or below; at the end, nothing. */
+int congress_item_move(struct db_conn *c, const struct agenda_item *it, bool up);
+/* "current" (the one current before is done) or "done". */
+int congress_item_set_state(struct db_conn *c, const struct agenda_item *it,
+			    const char *state);
+int congress_item_note(struct db_conn *c, int64_t id, const char *note);
+
+/* A speaker of an item: speaking (started, not ended), waiting (not
+ * started; position 1..n in the queue) or done. */
+struct speaker {
+	int64_t id, item_id, participant_id;
+	const char *display_name;
+	bool point_of_order;
+	int64_t position;
+	bool first_time;
+	int64_t requested_at, started_at, ended_at;
+};
+/* Who speaks, the queue, then who spoke (arena array). */
+int congress_speakers(struct db_conn *c, struct arena *a, int64_t item,
+		      struct speaker **out_r, size_t *n_r);
+int congress_speaker_get(struct db_conn *c, struct arena *a, int64_t id,
+			 struct speaker *out);
+/* Asks to speak on it: a point of order goes after the waiting points of
+ * order, a first-time speaker (with first_first) after them and the other
+ * first-time speakers, anyone else at the end. DB_CONSTRAINT when the
+ * participant has an open request or the floor on it already. */
+int congress_speaker_request(struct db_conn *c, const struct agenda_item *it,
+			     int64_t participant, bool point_of_order,
+			     bool first_first, int64_t *id_r);
+/* Gives s the floor (whoever had it ends): DB_CONSTRAINT when s is not
+ * waiting. */
+int congress_speaker_floor(struct db_conn *c, const struct speaker *s);
+/* Ends s's speech: DB_CONSTRAINT when s is not speaking. */
+int congress_speaker_end(struct db_conn *c, const struct speaker *s);
+/* Takes a waiting request off the queue: DB_CONSTRAINT when not waiting. */
+int congress_speaker_remove(struct db_conn *c, const struct speaker *s);
+/* Moves a waiting speaker to position to: 1 (the top), or one step. */
+int congress_speaker_move(struct db_conn *c, const struct speaker *s, int to);
+
 /* The demo's congress (module .demo). */
 int congress_demo(struct db_conn *c, char *err, size_t cap);
 
@@ -119,6 +177,12 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs);
 void congress_badge(struct http_req *rq, struct http_resp *rs);
 void congress_door(struct http_req *rq, struct http_resp *rs);
 void congress_door_check(struct http_req *rq, struct http_resp *rs);
+void congress_agenda(struct http_req *rq, struct http_resp *rs);
+void congress_agenda_add(struct http_req *rq, struct http_resp *rs);
+void congress_item(struct http_req *rq, struct http_resp *rs);
+void congress_item_post(struct http_req *rq, struct http_resp *rs);
+void congress_speak(struct http_req *rq, struct http_resp *rs);
+void congress_speaker_post(struct http_req *rq, struct http_resp *rs);
 void congress_api_list(struct http_req *rq, struct http_resp *rs);
 void congress_api_get(struct http_req *rq, struct http_resp *rs);
 void congress_api_participants(struct http_req *rq, struct http_resp *rs);

@@ -73,6 +73,34 @@ static const struct field check_fields[] = {
 	{0},
 };
 
+static const struct field item_add_fields[] = {
+	{.name = "title", .type = F_LINE, .required = true, .max_len = 300,
+	 .label = N_("Title")},
+	{.name = "planned_minutes", .type = F_INT, .label = N_("Planned minutes")},
+	{.name = "speak_seconds", .type = F_INT,
+	 .label = N_("Speaking time (seconds)"),
+	 .hint = N_("0: the congress's.")},
+	{0},
+};
+static const struct field item_fields[] = {
+	{.name = "action", .type = F_TOKEN, .required = true, .max_len = 8,
+	 .label = N_("Action")},
+	{.name = "note", .type = F_TEXT, .max_len = 4000,
+	 .label = N_("Note for the minutes")},
+	{0},
+};
+static const struct field speak_fields[] = {
+	{.name = "point_of_order", .type = F_BOOL, .label = N_("Point of order")},
+	/* the chair's: a hand raised in the hall */
+	{.name = "participant", .type = F_INT, .label = N_("Participant")},
+	{0},
+};
+static const struct field speaker_fields[] = {
+	{.name = "action", .type = F_TOKEN, .required = true, .max_len = 8,
+	 .label = N_("Action")},
+	{0},
+};
+
 static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/congress", .handler = congress_list_page,
 	 .perm = PERM_LOGIN, .summary = "the congresses the reader takes part in"},
@@ -114,6 +142,27 @@ static const struct route routes[] = {
 	{.method = HTTP_POST, .pattern = "/congress/{c:int}/door",
 	 .handler = congress_door_check, .perm = PERM_CONGRESS_DOOR,
 	 .fields = check_fields, .summary = "check someone in or out"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/agenda",
+	 .handler = congress_agenda, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "the agenda"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/agenda",
+	 .handler = congress_agenda_add, .perm = PERM_CONGRESS_CHAIR,
+	 .fields = item_add_fields, .summary = "add an item to the agenda"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/agenda/{i:int}",
+	 .handler = congress_item, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "an agenda item and its speakers"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/agenda/{i:int}",
+	 .handler = congress_item_post, .perm = PERM_CONGRESS_CHAIR,
+	 .fields = item_fields,
+	 .summary = "make an item current or done, move it, note it for the minutes"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/agenda/{i:int}/speakers",
+	 .handler = congress_speak, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .fields = speak_fields, .summary = "ask to speak, or raise a point of order"},
+	{.method = HTTP_POST,
+	 .pattern = "/congress/{c:int}/agenda/{i:int}/speakers/{s:int}",
+	 .handler = congress_speaker_post, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .fields = speaker_fields,
+	 .summary = "run the list (the chair); take one's own request off"},
 	{.method = HTTP_GET, .pattern = "/api/v1/congresses",
 	 .handler = congress_api_list, .perm = PERM_LOGIN, .flags = ROUTE_API,
 	 .summary = "the congresses the caller takes part in"},

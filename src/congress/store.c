@@ -440,3 +440,292 @@ int congress_check(struct db_conn *c, int64_t id, bool in, int64_t by)
 		: db_run(c, SQL_PRESENCE_LOG_SYSTEM, "iit", id, now, in ? "in" : "out");
 	return rc < 0 ? rc : DB_OK;
 }
+
+/* ---- the agenda ---- */
+
+#define ITEM_COLS                                                              \
+	"SELECT i.id, i.congress_id, i.position, i.title, i.planned_minutes, " \
+	"i.speak_seconds, i.state, coalesce(i.started_at, 0), "                \
+	"coalesce(i.ended_at, 0), i.minutes_note, i.version, "                 \
+	"(SELECT count(*) FROM speakers s WHERE s.item_id = i.id AND "         \
+	"s.started_at IS NULL AND s.removed_at IS NULL) FROM agenda_items i "
+static const char SQL_ITEMS[] =
+	ITEM_COLS "WHERE i.congress_id = $1 ORDER BY i.position, i.id";
+static const char SQL_ITEM_GET[] = ITEM_COLS "WHERE i.id = $1";
+static const char SQL_ITEM_ADD[] =
+	"INSERT INTO agenda_items (congress_id, position, title, "
+	"planned_minutes, speak_seconds, created_at) VALUES ($1, "
+	"(SELECT coalesce(max(position), 0) + 1 FROM agenda_items WHERE "
+	"congress_id = $1), $2, $3, $4, $5) RETURNING id";
+/* the neighbour above (up) or below an item */
+static const char SQL_ITEM_ABOVE[] =
+	"SELECT id FROM agenda_items WHERE congress_id = $1 AND position < $2 "
+	"ORDER BY position DESC LIMIT 1";
+static const char SQL_ITEM_BELOW[] =
+	"SELECT id FROM agenda_items WHERE congress_id = $1 AND position > $2 "
+	"ORDER BY position LIMIT 1";
+static const char SQL_ITEM_POS[] =
+	"UPDATE agenda_items SET position = $2, version = version + 1 WHERE id = $1";
+/* the item that was current is done once another is */
+static const char SQL_ITEM_UNCURRENT[] =
+	"UPDATE agenda_items SET state = 'done', ended_at = $2, "
+	"version = version + 1 WHERE congress_id = $1 AND state = 'current'";
+static const char SQL_ITEM_CURRENT[] =
+	"UPDATE agenda_items SET state = 'current', "
+	"started_at = coalesce(started_at, $2), ended_at = NULL, "
+	"version = version + 1 WHERE id = $1";
+static const char SQL_ITEM_DONE[] =
+	"UPDATE agenda_items SET state = 'done', ended_at = $2, "
+	"version = version + 1 WHERE id = $1 AND state <> 'done'";
+static const char SQL_ITEM_NOTE[] =
+	"UPDATE agenda_items SET minutes_note = $2, version = version + 1 "
+	"WHERE id = $1";
+
+static const struct db_map ITEM[] = {
+	DB_COL(struct agenda_item, id),
+	DB_COL(struct agenda_item, congress_id),
+	DB_COL(struct agenda_item, position),
+	DB_COL(struct agenda_item, title),
+	DB_COL(struct agenda_item, planned_minutes),
+	DB_COL(struct agenda_item, speak_seconds),
+	DB_COL(struct agenda_item, state),
+	DB_COL(struct agenda_item, started_at),
+	DB_COL(struct agenda_item, ended_at),
+	DB_COL(struct agenda_item, minutes_note),
+	DB_COL(struct agenda_item, version),
+	DB_COL(struct agenda_item, waiting),
+	DB_COLS_END,
+};
+
+int congress_items(struct db_conn *c, struct arena *a, int64_t congress,
+		   struct agenda_item **out_r, size_t *n_r)
+{
+	return db_rows(c, a, ITEM, sizeof(**out_r), out_r, n_r, SQL_ITEMS, "i",
+		       congress);
+}
+
+int congress_item_get(struct db_conn *c, struct arena *a, int64_t id,
+		      struct agenda_item *out)
+{
+	return db_row(c, a, ITEM, out, SQL_ITEM_GET, "i", id);
+}
+
+int congress_item_add(struct db_conn *c, int64_t congress, const char *title,
+		      int planned_minutes, int speak_seconds, int64_t *id_r)
+{
+	return db_int(c, id_r, SQL_ITEM_ADD, "itiii", congress, title,
+		      (int64_t)planned_minutes, (int64_t)speak_seconds,
+		      (int64_t)time_now());
+}
+
+int congress_item_move(struct db_conn *c, const struct agenda_item *it, bool up)
+{
+	struct arena *a = arena_new();
+	struct agenda_item other;
+	int64_t oid;
+	int rc = db_int(c, &oid, up ? SQL_ITEM_ABOVE : SQL_ITEM_BELOW, "ii",
+			it->congress_id, it->position);
+
+	if (rc == DB_OK)
+		rc = congress_item_get(c, a, oid, &other);
+	if (rc == DB_OK && db_run(c, SQL_ITEM_POS, "ii", other.id, it->position) < 0)
+		rc = DB_ERROR;
+	if (rc == DB_OK && db_run(c, SQL_ITEM_POS, "ii", it->id, other.position) < 0)
+		rc = DB_ERROR;
+	arena_free(a);
+	return rc == DB_NOTFOUND ? DB_OK : rc; /* at the top (bottom) already */
+}
+
+int congress_item_set_state(struct db_conn *c, const struct agenda_item *it,
+			    const char *state)
+{
+	int64_t now = time_now();
+	int rc;
+
+	if (strcmp(state, "current") == 0) {
+		if (db_run(c, SQL_ITEM_UNCURRENT, "ii", it->congress_id, now) < 0)
+			return DB_ERROR;
+		rc = db_run(c, SQL_ITEM_CURRENT, "ii", it->id, now);
+	} else {
+		rc = db_run(c, SQL_ITEM_DONE, "ii", it->id, now);
+	}
+	return rc < 0 ? rc : DB_OK;
+}
+
+int congress_item_note(struct db_conn *c, int64_t id, const char *note)
+{
+	int rc = db_run(c, SQL_ITEM_NOTE, "it", id, note);
+	return rc < 0 ? rc : DB_OK;
+}
+
+/* ---- speakers ---- */
+
+#define SPEAKER_COLS                                                           \
+	"SELECT s.id, s.item_id, s.participant_id, p.display_name, "           \
+	"s.point_of_order, s.position, s.first_time, s.requested_at, "         \
+	"coalesce(s.started_at, 0), coalesce(s.ended_at, 0) FROM speakers s "  \
+	"JOIN participants p ON p.id = s.participant_id "
+/* who speaks, then the queue, then who spoke */
+static const char SQL_SPEAKERS[] =
+	SPEAKER_COLS "WHERE s.item_id = $1 AND s.removed_at IS NULL ORDER BY "
+	"CASE WHEN s.started_at IS NOT NULL AND s.ended_at IS NULL THEN 0 "
+	"WHEN s.started_at IS NULL THEN 1 ELSE 2 END, s.position, "
+	"s.started_at, s.id";
+static const char SQL_SPEAKER_GET[] =
+	SPEAKER_COLS "WHERE s.id = $1 AND s.removed_at IS NULL";
+/* spoken at this congress before: not a first-time speaker */
+static const char SQL_SPOKEN[] =
+	"SELECT count(*) FROM speakers s JOIN agenda_items i ON i.id = s.item_id "
+	"WHERE s.participant_id = $1 AND i.congress_id = $2 AND "
+	"s.started_at IS NOT NULL AND s.removed_at IS NULL";
+/* where a new request goes: after the waiting points of order (a point
+ * of order), after them and the waiting first-time speakers (a
+ * first-time speaker, with the rule), else at the end */
+static const char SQL_WAITING_POO[] =
+	"SELECT count(*) FROM speakers WHERE item_id = $1 AND "
+	"started_at IS NULL AND removed_at IS NULL AND point_of_order = 1";
+static const char SQL_WAITING_FIRST[] =
+	"SELECT count(*) FROM speakers WHERE item_id = $1 AND "
+	"started_at IS NULL AND removed_at IS NULL AND "
+	"(point_of_order = 1 OR first_time = 1)";
+static const char SQL_WAITING[] =
+	"SELECT count(*) FROM speakers WHERE item_id = $1 AND "
+	"started_at IS NULL AND removed_at IS NULL";
+static const char SQL_MAKE_ROOM[] =
+	"UPDATE speakers SET position = position + 1 WHERE item_id = $1 AND "
+	"started_at IS NULL AND removed_at IS NULL AND position >= $2";
+static const char SQL_CLOSE_GAP[] =
+	"UPDATE speakers SET position = position - 1 WHERE item_id = $1 AND "
+	"started_at IS NULL AND removed_at IS NULL AND position > $2";
+/* a conflict (an open request already) is no row, not an error */
+static const char SQL_SPEAKER_ADD[] =
+	"INSERT INTO speakers (item_id, participant_id, point_of_order, "
+	"position, first_time, requested_at) VALUES ($1, $2, $3, $4, $5, $6) "
+	"ON CONFLICT DO NOTHING RETURNING id";
+static const char SQL_SPEAKER_ENDS[] =
+	"UPDATE speakers SET ended_at = $2 WHERE item_id = $1 AND "
+	"started_at IS NOT NULL AND ended_at IS NULL AND removed_at IS NULL";
+static const char SQL_SPEAKER_STARTS[] =
+	"UPDATE speakers SET started_at = $2, position = 0 WHERE id = $1 AND "
+	"started_at IS NULL AND removed_at IS NULL";
+static const char SQL_SPEAKER_END[] =
+	"UPDATE speakers SET ended_at = $2 WHERE id = $1 AND "
+	"started_at IS NOT NULL AND ended_at IS NULL";
+static const char SQL_SPEAKER_REMOVE[] =
+	"UPDATE speakers SET removed_at = $2 WHERE id = $1 AND "
+	"started_at IS NULL AND removed_at IS NULL";
+static const char SQL_SPEAKER_POS[] =
+	"UPDATE speakers SET position = $2 WHERE id = $1";
+static const char SQL_SPEAKER_AT[] =
+	"SELECT id FROM speakers WHERE item_id = $1 AND started_at IS NULL AND "
+	"removed_at IS NULL AND position = $2";
+
+static const struct db_map SPEAKER[] = {
+	DB_COL(struct speaker, id),
+	DB_COL(struct speaker, item_id),
+	DB_COL(struct speaker, participant_id),
+	DB_COL(struct speaker, display_name),
+	DB_COL(struct speaker, point_of_order),
+	DB_COL(struct speaker, position),
+	DB_COL(struct speaker, first_time),
+	DB_COL(struct speaker, requested_at),
+	DB_COL(struct speaker, started_at),
+	DB_COL(struct speaker, ended_at),
+	DB_COLS_END,
+};
+
+int congress_speakers(struct db_conn *c, struct arena *a, int64_t item,
+		      struct speaker **out_r, size_t *n_r)
+{
+	return db_rows(c, a, SPEAKER, sizeof(**out_r), out_r, n_r, SQL_SPEAKERS,
+		       "i", item);
+}
+
+int congress_speaker_get(struct db_conn *c, struct arena *a, int64_t id,
+			 struct speaker *out)
+{
+	return db_row(c, a, SPEAKER, out, SQL_SPEAKER_GET, "i", id);
+}
+
+int congress_speaker_request(struct db_conn *c, const struct agenda_item *it,
+			     int64_t participant, bool point_of_order,
+			     bool first_first, int64_t *id_r)
+{
+	int64_t spoken, before, pos;
+	int rc = db_int(c, &spoken, SQL_SPOKEN, "ii", participant, it->congress_id);
+	bool first = rc == DB_OK && spoken == 0;
+
+	if (rc != DB_OK)
+		return rc;
+	rc = db_int(c, &before,
+		    point_of_order	    ? SQL_WAITING_POO
+		    : first && first_first ? SQL_WAITING_FIRST
+					   : SQL_WAITING,
+		    "i", it->id);
+	if (rc != DB_OK)
+		return rc;
+	pos = before + 1;
+	if (db_run(c, SQL_MAKE_ROOM, "ii", it->id, pos) < 0)
+		return DB_ERROR;
+	rc = db_int(c, id_r, SQL_SPEAKER_ADD, "iiiiii", it->id, participant,
+		    (int64_t)point_of_order, pos, (int64_t)first, (int64_t)time_now());
+	return rc == DB_NOTFOUND ? DB_CONSTRAINT : rc;
+}
+
+int congress_speaker_floor(struct db_conn *c, const struct speaker *s)
+{
+	int64_t now = time_now();
+	int rc;
+
+	if (s->started_at)
+		return DB_CONSTRAINT; /* speaking, or spoke: not in the queue */
+	if (db_run(c, SQL_SPEAKER_ENDS, "ii", s->item_id, now) < 0)
+		return DB_ERROR;
+	rc = db_run(c, SQL_SPEAKER_STARTS, "ii", s->id, now);
+	if (rc <= 0)
+		return rc < 0 ? rc : DB_CONSTRAINT;
+	rc = db_run(c, SQL_CLOSE_GAP, "ii", s->item_id, s->position);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int congress_speaker_end(struct db_conn *c, const struct speaker *s)
+{
+	int rc = db_run(c, SQL_SPEAKER_END, "ii", s->id, (int64_t)time_now());
+	return rc < 0 ? rc : rc == 0 ? DB_CONSTRAINT : DB_OK;
+}
+
+int congress_speaker_remove(struct db_conn *c, const struct speaker *s)
+{
+	int rc = db_run(c, SQL_SPEAKER_REMOVE, "ii", s->id, (int64_t)time_now());
+
+	if (rc <= 0)
+		return rc < 0 ? rc : DB_CONSTRAINT;
+	rc = db_run(c, SQL_CLOSE_GAP, "ii", s->item_id, s->position);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int congress_speaker_move(struct db_conn *c, const struct speaker *s, int to)
+{
+	int64_t other;
+	int rc;
+
+	if (s->started_at || to < 1 || to == s->position)
+		return DB_OK;
+	if (to == 1 && s->position > 2) { /* to the top: the rest move down */
+		if (db_run(c, SQL_CLOSE_GAP, "ii", s->item_id, s->position) < 0 ||
+		    db_run(c, SQL_SPEAKER_POS, "ii", s->id, (int64_t)0) < 0 ||
+		    db_run(c, SQL_MAKE_ROOM, "ii", s->item_id, (int64_t)1) < 0)
+			return DB_ERROR;
+		rc = db_run(c, SQL_SPEAKER_POS, "ii", s->id, (int64_t)1);
+		return rc < 0 ? rc : DB_OK;
+	}
+	/* one step: swap with the neighbour */
+	rc = db_int(c, &other, SQL_SPEAKER_AT, "ii", s->item_id, (int64_t)to);
+	if (rc == DB_NOTFOUND)
+		return DB_OK;
+	if (rc != DB_OK ||
+	    db_run(c, SQL_SPEAKER_POS, "ii", other, (int64_t)s->position) < 0 ||
+	    db_run(c, SQL_SPEAKER_POS, "ii", s->id, (int64_t)to) < 0)
+		return DB_ERROR;
+	return DB_OK;
+}

@@ -30,6 +30,7 @@ async function run(js) {
   await chair.goto(srv.base + "/congress");
   await Promise.all([chair.waitForNavigation(), chair.click("ul.rows a")]);
   const congress = chair.url().replace(srv.base, "");
+  let item;
   check(/^\/congress\/\d+$/.test(congress), "the congress opens: " + congress);
   check((await chair.textContent("#presence")).length > 0, "presence is shown");
   const quorum = await chair.getAttribute("#presence", "data-quorum");
@@ -45,6 +46,15 @@ async function run(js) {
   const link = (await chair.textContent("#badge-link")).trim();
   check(link.includes("/door?code="), "its link opens the door: " + link);
   await look(chair, "participant", problems, js);
+  // the agenda: an item added and made current
+  await chair.goto(srv.base + congress + "/agenda");
+  await chair.fill("#title", "Report " + (js ? "with" : "without") + " JavaScript");
+  await Promise.all([chair.waitForNavigation(), chair.click("form[action*='/agenda?'] button[type=submit]")]);
+  await look(chair, "agenda", problems, js);
+  await Promise.all([chair.waitForNavigation(), chair.click("ol.agenda li:last-child a")]);
+  item = chair.url().replace(srv.base, "");
+  await Promise.all([chair.waitForNavigation(), chair.click("button[value=current]")]);
+  check(await chair.getAttribute("#item-state", "data-state") === "current", "the item is current");
   await cc.close();
 
   // the door team opens the badge's link and checks her in or out
@@ -78,7 +88,22 @@ async function run(js) {
   await me.goto(srv.base + congress + "/badge");
   check(await me.locator("svg.qr").count() === 1, "her badge");
   await look(me, "delegate-badge", problems, js);
+  // she asks to speak on the current item
+  await me.goto(srv.base + item);
+  await Promise.all([me.waitForNavigation(), me.click("form[action$='/speakers?_csrf=' i] button, form[action*='/speakers?'] button:not([name])")]);
+  check(await me.locator("#queue li.mine").count() === 1, "she is on the list");
+  await look(me, "delegate-item", problems, js);
   await mc.close();
+  // the chair sees her and gives her the floor
+  const cc2 = await b.newContext(opts);
+  const ch2 = await cc2.newPage();
+  problems.push(...watch(ch2, "chair"));
+  await signIn(ch2, srv.base, "chair@example.org");
+  await ch2.goto(srv.base + item);
+  await Promise.all([ch2.waitForNavigation(), ch2.click("#queue li.mine button[value=floor], #queue li button[value=floor]")]);
+  check(await ch2.locator("#speaking").count() === 1, "she has the floor");
+  await look(ch2, "chair-item", problems, js);
+  await cc2.close();
   return problems;
 }
 

@@ -140,6 +140,8 @@ const char *time_zone(void); /* "UTC" until set */
 /* "2026-11-29 19:03" in the organization's time zone into out (at least
  * 32 bytes). */
 void time_format(int64_t t, char *out, size_t cap);
+/* "19:03:10" there (a clock on a page; out at least 9 bytes). */
+void time_format_clock(int64_t t, char *out, size_t cap);
 /* Today's date there, "2026-11-29" (out: at least 11 bytes). */
 void date_today(char *out, size_t cap);
 /* A real calendar date YYYY-MM-DD (no 2026-02-30), not after today in

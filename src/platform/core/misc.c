@@ -77,6 +77,15 @@ void time_format(int64_t t, char *out, size_t cap)
 	strftime(out, cap, "%Y-%m-%d %H:%M", &tm);
 }
 
+void time_format_clock(int64_t t, char *out, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(out, cap, "%H:%M:%S", &tm);
+}
+
 void date_today(char *out, size_t cap)
 {
 	time_t now = time(NULL);

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * The agenda and the speakers' lists of the demo's national congress
+ * over real HTTP: the chair adds an item and makes it current; a
+ * delegate asks to speak from her phone, once; hands raised in the hall
+ * are put on the list by the chair; a point of order goes ahead of the
+ * queue and a first-time speaker ahead of those who spoke before (the
+ * congress's rule); the floor passes one speaker at a time; a delegate
+ * without the speaking right and a closed item are refused with a
+ * reason; another congress's item does not exist here.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../http/harness.h"
+#include "platform/core/core.h"
+
+static struct srv S;
+static void up(void)
+{
+	srv_up(&S, SRV_DEMO, NULL);
+}
+static void down(void)
+{
+	srv_down(&S);
+}
+TestSuite(agenda, .init = up, .fini = down, .timeout = 180);
+
+/* The display names of an item page's queue, in order, "A|B|C". */
+static char *queue_of(const char *body)
+{
+	char *q = between(body, "<ol class=\"rows\" id=\"queue\">", "</ol>");
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	for (const char *p = q ? q : ""; (p = strstr(p, "<li"));) {
+		char *name = between(p, "<strong>", "</strong>");
+		buf_printf(&b, "%s%s", b.len ? "|" : "", name ? name : "?");
+		free(name);
+		p += 3;
+	}
+	out = xstrndup(b.data ? b.data : "", b.len);
+	buf_free(&b);
+	free(q);
+	return out;
+}
+
+/* Participant ids and names of the national congress (1) with the right
+ * to speak and no account: hands raised in the hall. */
+static char *hand(int n, char **name_r)
+{
+	char *id = srv_value(&S, "SELECT id FROM participants WHERE congress_id = 1 AND "
+			     "may_speak = 1 AND account_id IS NULL ORDER BY id LIMIT 1 OFFSET %d", n);
+	*name_r = srv_value(&S, "SELECT display_name FROM participants WHERE id = %s", id);
+	return id;
+}
+
+Test(agenda, the_floor_passes_in_the_order_the_rules_give)
+{
+	struct client *ch = cl_as(&S, "chair@example.org", "en");
+	struct client *mem = cl_as(&S, "member", "en");
+	char *n1, *n2, *n3, *h1 = hand(0, &n1), *h2 = hand(1, &n2), *h3 = hand(2, &n3);
+	char *item, *path, *speak, *q, *want, *saule;
+	struct resp *r;
+
+	r = cl_post(ch, "/congress/1/agenda", "title=Report+of+the+leadership&planned_minutes=40");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	item = srv_value(&S, "SELECT max(id) FROM agenda_items WHERE congress_id = 1");
+	path = xasprintf("/congress/1/agenda/%s", item);
+	speak = xasprintf("%s/speakers", path);
+	r = cl_post(ch, path, "action=current");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+
+	/* two hands, then the delegate from her phone, then a point of order */
+	r = cl_post(ch, speak, "participant=%s", h1);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	/* the first has spoken before (on this item's earlier speech) */
+	{
+		char *sid = srv_value(&S, "SELECT id FROM speakers WHERE participant_id = %s", h1);
+		char *sp = xasprintf("%s/speakers/%s", path, sid);
+		r = cl_post(ch, sp, "action=floor");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		r = cl_post(ch, sp, "action=end");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		free(sp);
+		free(sid);
+	}
+	r = cl_post(ch, speak, "participant=%s", h1); /* again: not a first time */
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_post(mem, speak, "%s", "");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_post(mem, speak, "%s", "");
+	cr_assert_eq(r->status, 409, "once: %s", r->body);
+	cr_assert(strstr(r->body, "s list already"), "%s", r->body);
+	resp_free(r);
+	r = cl_post(ch, speak, "participant=%s&point_of_order=1", h2);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_post(ch, speak, "participant=%s", h3);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+
+	/* the point of order first; first-time speakers ahead of one who
+	 * spoke before (the congress's rule) */
+	saule = srv_value(&S, "SELECT display_name FROM participants WHERE congress_id = 1 "
+			  "AND account_id IS NOT NULL AND kind = 'delegate'");
+	r = cl_get(mem, path);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	q = queue_of(r->body);
+	want = xasprintf("%s|%s|%s|%s", n2, saule, n3, n1);
+	cr_assert_str_eq(q, want, "%s", r->body);
+	cr_assert(strstr(r->body, "Withdraw my request"), "she may take hers off");
+	cr_assert(!strstr(r->body, "Give the floor"), "the chair's buttons are the chair's");
+	resp_free(r);
+	free(q);
+	free(want);
+
+	/* the chair moves the last to the top, and gives the floor */
+	{
+		char *sid = srv_value(&S, "SELECT id FROM speakers WHERE participant_id = %s "
+				      "AND started_at IS NULL", h1);
+		char *sp = xasprintf("%s/speakers/%s", path, sid);
+		r = cl_post(ch, sp, "action=top");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		r = cl_get(ch, path);
+		q = queue_of(r->body);
+		want = xasprintf("%s|%s|%s|%s", n1, n2, saule, n3);
+		cr_assert_str_eq(q, want);
+		free(q);
+		free(want);
+		resp_free(r);
+		r = cl_post(ch, sp, "action=floor");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		/* a waiting speaker's request cannot be ended, nor a speech
+		 * given twice */
+		r = cl_post(ch, sp, "action=floor");
+		cr_assert_eq(r->status, 409, "%s", r->body);
+		resp_free(r);
+		free(sp);
+		free(sid);
+	}
+	r = cl_get(mem, path);
+	cr_assert(strstr(r->body, "id=\"speaking\""), "%s", r->body);
+	q = queue_of(r->body);
+	want = xasprintf("%s|%s|%s", n2, saule, n3);
+	cr_assert_str_eq(q, want);
+	free(q);
+	free(want);
+	cr_assert(strstr(r->body, "until "), "the clock: when the speech ends");
+	resp_free(r);
+	/* the next one takes the floor: whoever had it ends */
+	{
+		char *sid = srv_value(&S, "SELECT id FROM speakers WHERE participant_id = %s "
+				      "AND started_at IS NULL", h2);
+		char *sp = xasprintf("%s/speakers/%s", path, sid);
+		r = cl_post(ch, sp, "action=floor");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		free(sp);
+		free(sid);
+	}
+	q = srv_value(&S, "SELECT count(*) FROM speakers s JOIN agenda_items i ON i.id = "
+		      "s.item_id WHERE i.id = %s AND s.started_at IS NOT NULL AND s.ended_at "
+		      "IS NULL", item);
+	cr_assert_str_eq(q, "1", "one speaker has the floor");
+	free(q);
+	/* a delegate is not the chair */
+	{
+		char *sid = srv_value(&S, "SELECT min(id) FROM speakers WHERE item_id = %s "
+				      "AND started_at IS NULL", item);
+		char *sp = xasprintf("%s/speakers/%s", path, sid);
+		r = cl_post(mem, sp, "action=floor");
+		cr_assert_eq(r->status, 403, "%s", r->body);
+		resp_free(r);
+		free(sp);
+		free(sid);
+	}
+
+	free(saule);
+	free(speak);
+	free(path);
+	free(item);
+	free(h1);
+	free(h2);
+	free(h3);
+	free(n1);
+	free(n2);
+	free(n3);
+	cl_free(ch);
+	cl_free(mem);
+}
+
+Test(agenda, a_request_is_refused_with_its_reason)
+{
+	struct client *ch = cl_as(&S, "chair@example.org", "en");
+	struct client *mem = cl_as(&S, "member", "en");
+	struct client *ak = cl_as(&S, "aktau", "en");
+	char *me = srv_value(&S, "SELECT id FROM participants WHERE congress_id = 1 AND "
+			     "account_id IS NOT NULL");
+	char *item, *path, *speak, *pp, *x;
+	struct resp *r;
+
+	r = cl_post(ch, "/congress/1/agenda", "title=Draft+programme");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	item = srv_value(&S, "SELECT max(id) FROM agenda_items WHERE congress_id = 1");
+	path = xasprintf("/congress/1/agenda/%s", item);
+	speak = xasprintf("%s/speakers", path);
+
+	/* without the speaking right */
+	pp = xasprintf("/congress/1/participants/%s", me);
+	r = cl_post(ch, pp, "action=mute");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_post(mem, speak, "%s", "");
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	cr_assert(strstr(r->body, "No speaking right at this congress"), "%s", r->body);
+	resp_free(r);
+	r = cl_post(ch, pp, "action=speak");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	/* a closed item */
+	r = cl_post(ch, path, "action=done");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	r = cl_post(mem, speak, "%s", "");
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "This item is closed"), "%s", r->body);
+	resp_free(r);
+	x = srv_value(&S, "SELECT count(*) FROM speakers WHERE item_id = %s", item);
+	cr_assert_str_eq(x, "0", "nothing written");
+	free(x);
+	/* only the chair puts someone else on the list */
+	r = cl_post(mem, speak, "participant=%s", me);
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	/* the Aktau conference's chair: the national congress's item does
+	 * not exist for them, nor under their own congress's path */
+	r = cl_get(ak, path);
+	cr_assert(r->status == 404 || r->status == 403, "%ld", r->status);
+	resp_free(r);
+	{
+		char *own = srv_value(&S, "SELECT id FROM congresses WHERE name LIKE 'Aktau%%'");
+		char *p2 = xasprintf("/congress/%s/agenda/%s", own, item);
+		r = cl_get(ak, p2);
+		cr_assert_eq(r->status, 404, "%s", r->body);
+		resp_free(r);
+		r = cl_post(ak, p2, "action=current");
+		cr_assert_eq(r->status, 404, "%s", r->body);
+		resp_free(r);
+		free(p2);
+		free(own);
+	}
+
+	free(pp);
+	free(speak);
+	free(path);
+	free(item);
+	free(me);
+	cl_free(ch);
+	cl_free(mem);
+	cl_free(ak);
+}
