@@ -124,6 +124,7 @@ void congress_agenda_add(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	congress_changed(k.id);
 	http_flash(rq, rs, N_("The item was added to the agenda."));
 	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld/agenda", (long long)k.id));
 }
@@ -163,6 +164,7 @@ static void item_page(struct http_req *rq, struct http_resp *rs, int status,
 					    strcmp(it->state, "done") != 0,
 			 "asked", asked, "any_queue", json_array_size(queue) > 0,
 			 "limit", limit);
+	json_object_set_new(data, "now", json_integer(time_now()));
 	if (can(rq, PERM_CONGRESS_CHAIR, k->scope_id)) {
 		/* the chair puts a hand raised in the hall on the list */
 		struct participant *p;
@@ -231,6 +233,7 @@ void congress_item_post(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	congress_changed(k.id);
 	http_redirect(rs, strcmp(action, "up") == 0 || strcmp(action, "down") == 0
 				  ? arena_printf(rq->arena, "/congress/%lld/agenda",
 						 (long long)k.id)
@@ -332,6 +335,7 @@ void congress_speak(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	congress_changed(k.id);
 	http_flash(rq, rs, poo ? N_("Your point of order is first in the queue.")
 			       : N_("You are on the list of speakers."));
 	http_redirect(rs, item_path(rq, &k, &it));
@@ -393,5 +397,6 @@ void congress_speaker_post(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	congress_changed(k.id);
 	http_redirect(rs, item_path(rq, &k, &it));
 }

@@ -168,6 +168,7 @@ void congress_door_check(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	congress_changed(k.id);
 	http_flash(rq, rs, in ? N_("Checked in.") : N_("Checked out."));
 	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld/door", (long long)k.id));
 }

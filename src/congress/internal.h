@@ -183,6 +183,11 @@ void congress_item(struct http_req *rq, struct http_resp *rs);
 void congress_item_post(struct http_req *rq, struct http_resp *rs);
 void congress_speak(struct http_req *rq, struct http_resp *rs);
 void congress_speaker_post(struct http_req *rq, struct http_resp *rs);
+void congress_events(struct http_req *rq, struct http_resp *rs);
+void congress_projector(struct http_req *rq, struct http_resp *rs);
+/* Congress id changed: once the request's transaction commits, its open
+ * pages (on every process) are told to fetch themselves again. */
+void congress_changed(int64_t congress);
 void congress_api_list(struct http_req *rq, struct http_resp *rs);
 void congress_api_get(struct http_req *rq, struct http_resp *rs);
 void congress_api_participants(struct http_req *rq, struct http_resp *rs);

@@ -291,6 +291,7 @@ void congress_participants_add(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	congress_changed(k.id);
 	http_flash(rq, rs, r.added ? N_("Registered.") : N_("Everyone chosen was registered already."));
 	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld/participants", (long long)k.id));
 }
@@ -477,6 +478,7 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
+	congress_changed(k.id);
 	http_flash(rq, rs, N_("Saved."));
 	http_redirect(rs, strcmp(action, "remove") == 0
 				  ? arena_printf(rq->arena, "/congress/%lld/participants",

@@ -94,6 +94,14 @@ async function run(js) {
   check(await me.locator("#queue li.mine").count() === 1, "she is on the list");
   await look(me, "delegate-item", problems, js);
   await mc.close();
+  // the hall's screen, open before the chair acts
+  const pc = await b.newContext({ ...opts, viewport: { width: 1280, height: 720 } });
+  const proj = await pc.newPage();
+  problems.push(...watch(proj, "projector"));
+  await signIn(proj, srv.base, "member@example.org");
+  await proj.goto(srv.base + congress + "/projector");
+  check(await proj.locator(".projector-speaker").count() === 0, "nobody speaks yet");
+  check((await proj.textContent(".projector-next")).includes("Saule"), "she is next");
   // the chair sees her and gives her the floor
   const cc2 = await b.newContext(opts);
   const ch2 = await cc2.newPage();
@@ -104,6 +112,19 @@ async function run(js) {
   check(await ch2.locator("#speaking").count() === 1, "she has the floor");
   await look(ch2, "chair-item", problems, js);
   await cc2.close();
+  if (js) {
+    // the projector follows without a reload, and counts down
+    await proj.waitForFunction(() => ((document.querySelector(".projector-speaker") || {}).textContent || "").includes("Saule"),
+      null, { timeout: 10000 });
+    await proj.waitForFunction(() => /\d+:\d\d/.test((document.querySelector(".clock-text") || {}).textContent || ""),
+      null, { timeout: 5000 });
+  } else {
+    await proj.reload();
+    check((await proj.textContent(".projector-speaker")).includes("Saule"), "a reload shows her");
+  }
+  await shot(proj, `congress-${js ? "js" : "nojs"}-projector`);
+  if (js) problems.push(...(await axe(proj, "projector")));
+  await pc.close();
   return problems;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../http/harness.h"
 #include "platform/core/core.h"
@@ -272,4 +273,68 @@ Test(agenda, a_request_is_refused_with_its_reason)
 	cl_free(ch);
 	cl_free(mem);
 	cl_free(ak);
+}
+
+Test(agenda, the_projector_shows_the_floor_and_follows_the_chair)
+{
+	struct client *ch = cl_as(&S, "chair@example.org", "en");
+	struct client *mem = cl_as(&S, "member", "en");
+	char *token = cl_cookie(mem, "rudder_session");
+	char *item, *path;
+	struct resp *r;
+	int fd;
+
+	cr_assert_not_null(token);
+	r = cl_post(ch, "/congress/1/agenda", "title=Re-launch+under+a+new+name");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	item = srv_value(&S, "SELECT max(id) FROM agenda_items WHERE congress_id = 1");
+	path = xasprintf("/congress/1/agenda/%s", item);
+
+	/* the delegate's phone follows the congress */
+	fd = open_stream(&S, "/congress/1/events", token);
+	cr_assert(stream_until(fd, "text/event-stream", 5));
+	r = cl_post(ch, path, "action=current");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	cr_assert(stream_until(fd, "event: changed", 10), "the change reached the stream");
+	close(fd);
+
+	/* the projector shows it, and who speaks until when */
+	r = cl_get(mem, "/congress/1/projector");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "Re-launch under a new name"), "%s", r->body);
+	resp_free(r);
+	{
+		char *speak = xasprintf("%s/speakers", path), *sid, *sp;
+		r = cl_post(mem, speak, "%s", "");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		sid = srv_value(&S, "SELECT id FROM speakers WHERE item_id = %s", item);
+		sp = xasprintf("%s/%s", speak, sid);
+		r = cl_post(ch, sp, "action=floor");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		free(sp);
+		free(sid);
+		free(speak);
+	}
+	r = cl_get(mem, "/congress/1/projector");
+	cr_assert(strstr(r->body, "class=\"projector-clock\" data-ends-at="), "%s", r->body);
+	cr_assert(strstr(r->body, "Saule"), "%s", r->body);
+	resp_free(r);
+	/* a stream of a congress the reader is not in is refused */
+	{
+		struct client *kg = cl_as(&S, "karaganda", "en");
+		r = cl_get(kg, "/congress/1/events");
+		cr_assert(r->status == 403 || r->status == 404, "%ld", r->status);
+		resp_free(r);
+		cl_free(kg);
+	}
+
+	free(path);
+	free(item);
+	free(token);
+	cl_free(ch);
+	cl_free(mem);
 }

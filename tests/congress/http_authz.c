@@ -28,6 +28,8 @@ static const struct walk_foreign foreign[] = {
 	{"/congress/{c:int}/agenda/{i:int}", "1"},
 	{"/congress/{c:int}/agenda/{i:int}/speakers", "1"},
 	{"/congress/{c:int}/agenda/{i:int}/speakers/{s:int}", "1"},
+	{"/congress/{c:int}/projector", "1"},
+	{"/congress/{c:int}/events", "1"},
 	{"/api/v1/congresses/{c:int}", "1"},
 	{"/api/v1/congresses/{c:int}/participants", "1"},
 	{0},

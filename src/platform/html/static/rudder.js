@@ -40,6 +40,63 @@
       });
     });
 
+    /* live pages (a congress's projector, an item, the door): on each
+       event of their stream, fetch the page again and put the parts
+       marked data-live-region in place, so a live update and a reload
+       show the same */
+    var stream = document.querySelector("[data-live-stream]");
+    if (stream && window.EventSource && window.DOMParser) {
+      var busy = false, again = false;
+      var refresh = function () {
+        if (busy) { again = true; return; }
+        busy = true;
+        fetch(window.location.href, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : ""; })
+          .then(function (html) {
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            document.querySelectorAll("[data-live-region][id]").forEach(function (el) {
+              var fresh = doc.getElementById(el.id);
+              if (fresh) { el.replaceWith(document.importNode(fresh, true)); }
+            });
+            clocks();
+          })
+          .catch(function () {})
+          .then(function () {
+            busy = false;
+            if (again) { again = false; refresh(); }
+          });
+      };
+      new EventSource(stream.getAttribute("data-live-stream"))
+        .addEventListener("changed", refresh);
+    }
+
+    /* a speech's clock counts down: its end and the server's now, so a
+       phone's wrong clock does not matter */
+    var ticking = null;
+    function clocks() {
+      var els = document.querySelectorAll("[data-ends-at]");
+      if (ticking) { clearInterval(ticking); ticking = null; }
+      if (!els.length) { return; }
+      var skew = 0;
+      els.forEach(function (el) {
+        skew = parseInt(el.getAttribute("data-now"), 10) * 1000 - Date.now();
+      });
+      var tick = function () {
+        els.forEach(function (el) {
+          var left = Math.round((parseInt(el.getAttribute("data-ends-at"), 10) * 1000 -
+                                 (Date.now() + skew)) / 1000);
+          var neg = left < 0, s = Math.abs(left);
+          var text = (neg ? "+" : "") + Math.floor(s / 60) + ":" + ("0" + s % 60).slice(-2);
+          var t = el.querySelector(".clock-text") || el;
+          t.textContent = text;
+          el.classList.toggle("over", neg);
+        });
+      };
+      tick();
+      ticking = setInterval(tick, 1000);
+    }
+    clocks();
+
     /* the audit log grows while it is open */
     var live = document.querySelector("[data-live-audit]");
     if (live && window.EventSource) {

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * Live: every change of a congress (its list of speakers, its agenda, who
+ * is in) is published on the channel "congress:<id>" once its transaction
+ * commits, carrying nothing but "it changed"; an open page (the
+ * projector, an item, the door, the overview) fetches itself again and
+ * puts the parts marked data-live-region in place, so a reload and a
+ * live update show the same. The projector is the hall's screen: the
+ * current item, who speaks and until when, who is next, and presence.
+ */
+#include "internal.h"
+#include "platform/i18n/i18n.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static void publish(void *arg)
+{
+	char ch[32], id[24];
+	int64_t k = (int64_t)(intptr_t)arg;
+
+	snprintf(ch, sizeof(ch), "congress:%lld", (long long)k);
+	snprintf(id, sizeof(id), "%lld", (long long)k);
+	http_sse_publish(ch, "changed", id);
+}
+
+void congress_changed(int64_t congress)
+{
+	/* once per transaction would do; twice costs a fetch */
+	db_on_commit(platform_conn(), publish, (void *)(intptr_t)congress);
+}
+
+void congress_events(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) == 0)
+		http_sse_start(rq, rs,
+			       arena_printf(rq->arena, "congress:%lld", (long long)k.id));
+}
+
+void congress_projector(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+	struct agenda_item *it, *cur = NULL;
+	struct congress_presence pr = {0};
+	size_t n;
+	json_t *data;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0)
+		return;
+	congress_presence(platform_conn(), k.id, &pr);
+	data = json_pack("{s:o, s:I, s:I, s:I, s:I}", "congress",
+			 congress_json(rq, &k), "weight_present",
+			 (json_int_t)pr.weight_present, "weight_total",
+			 (json_int_t)pr.weight_total, "people_present",
+			 (json_int_t)pr.people_present, "now", (json_int_t)time_now());
+	json_object_set_new(data, "quorum",
+			    json_boolean(pr.weight_total > 0 &&
+					 pr.weight_present * 100 >=
+						 (int64_t)k.quorum_pct * pr.weight_total));
+	if (congress_items(platform_conn(), rq->arena, k.id, &it, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(it[i].state, "current") == 0)
+				cur = &it[i];
+	if (cur) {
+		struct speaker *s;
+		size_t ns, next = 0;
+		int limit = cur->speak_seconds ? cur->speak_seconds : k.speak_seconds;
+		json_t *upcoming = json_array();
+		json_object_set_new(data, "item", json_pack("{s:I, s:s}", "id",
+							    (json_int_t)cur->id,
+							    "title", cur->title));
+		if (congress_speakers(platform_conn(), rq->arena, cur->id, &s, &ns) ==
+		    DB_OK)
+			for (size_t i = 0; i < ns; i++) {
+				if (s[i].started_at && !s[i].ended_at) {
+					json_t *sp = json_pack(
+						"{s:s, s:b}", "display_name",
+						s[i].display_name, "point_of_order",
+						s[i].point_of_order);
+					if (limit > 0) {
+						char clock[16];
+						time_format_clock(s[i].started_at + limit,
+								  clock, sizeof(clock));
+						json_object_set_new(
+							sp, "ends_at",
+							json_integer(s[i].started_at + limit));
+						json_object_set_new(sp, "ends_at_text",
+								    json_string(clock));
+					}
+					json_object_set_new(data, "speaking", sp);
+				} else if (!s[i].started_at && next < 3) {
+					json_array_append_new(
+						upcoming,
+						json_pack("{s:s, s:b}", "display_name",
+							  s[i].display_name, "point_of_order",
+							  s[i].point_of_order));
+					next++;
+				}
+			}
+		json_object_set_new(data, "next", upcoming);
+		json_object_set_new(data, "any_next", json_boolean(next > 0));
+	}
+	http_page(rq, rs, 200, "congress/projector", N_("Projector"), data);
+}
