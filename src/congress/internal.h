@@ -158,6 +158,37 @@ int congress_speaker_remove(struct db_conn *c, const struct speaker *s);
 /* Moves a waiting speaker to position to: 1 (the top), or one step. */
 int congress_speaker_move(struct db_conn *c, const struct speaker *s, int to);
 
+/* ---- the rules of lines and amendments (rules.c) ---- */
+/* A motion's Markdown as stored: lines longer than width wrapped at
+ * spaces (a continuation indented to stay in its list item or quote,
+ * never a break before a word that would open a block), headings, table
+ * rows, code and HTML left whole, no carriage returns, no trailing
+ * blanks. Line n of the result is line n everywhere. */
+#define CONGRESS_LINE_WIDTH 80
+char *congress_wrap(struct arena *a, const char *text, size_t width);
+/* The lines of text (arena array of arena strings): how many. */
+size_t congress_lines(struct arena *a, const char *text, const char ***lines_r);
+enum { AMEND_REPLACE, AMEND_INSERT, AMEND_DELETE };
+/* An amendment's change: replace or delete lines first..last, or insert
+ * text after line first (= last; 0: at the top). */
+struct amend {
+	int op;
+	int64_t first, last;
+	const char *text;
+};
+int congress_amend_op(const char *name); /* -1: none */
+const char *congress_amend_op_name(int op);
+/* Why m cannot be made to a text of nlines lines (a msgid, the field in
+ * *field_r), or NULL. */
+const char *congress_amend_check(const struct amend *m, size_t nlines,
+				 const char **field_r);
+/* Do a and b touch the same lines (an insert after l touches a range
+ * holding l, and another insert after l)? */
+bool congress_amend_conflict(const struct amend *a, const struct amend *b);
+/* text with ms applied (none in conflict), wrapped again. */
+char *congress_apply(struct arena *a, const char *text, const struct amend *ms,
+		     size_t n, size_t width);
+
 /* The demo's congress (module .demo). */
 int congress_demo(struct db_conn *c, char *err, size_t cap);
 
