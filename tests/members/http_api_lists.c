@@ -6,8 +6,9 @@
  * name would skip one and repeat another — everyone present at the start
  * comes exactly once, the added at the end; a search matching more than
  * the count stops at says its total is a lower bound and still walks to
- * the end; branches and unions page by id; a limit out of range and a
- * cursor rudder did not give are refused, naming the field.
+ * the end; a cursor made up for someone out of reach tells nothing;
+ * branches and unions page by id; a limit out of range and a cursor
+ * rudder did not give are refused, naming the field.
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -18,6 +19,7 @@
 
 #include "../http/harness.h"
 #include "platform/core/core.h"
+#include "platform/http/http.h"
 
 static struct srv S;
 static void up(void)
@@ -388,5 +390,41 @@ Test(members_lists, a_limit_out_of_range_or_a_cursor_not_given_is_refused)
 	r = cl_get(c, "/members?page=2");
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	resp_free(r);
+	cl_free(c);
+}
+
+/* A cursor is easy to make up for any id: one naming someone outside the
+ * caller's branches answers exactly as one naming the last person in
+ * reach before them — nothing says whether the id is anyone's. */
+Test(members_lists, a_cursor_made_up_for_someone_out_of_reach_tells_nothing)
+{
+	struct client *c = cl_as(&S, "aktau", "en");
+	struct arena *a = arena_new();
+	char *aktau = srv_value(&S, "SELECT id FROM scopes WHERE name = 'Aktau'");
+	char *foreign = srv_value(&S, "SELECT min(p.id) FROM people p JOIN scopes s ON "
+				      "s.id = p.branch_id WHERE s.path NOT LIKE "
+				      "(SELECT path FROM scopes WHERE id = %s) || '%%' "
+				      "AND p.id > (SELECT min(p.id) " IN_BRANCH ")",
+			       aktau, aktau);
+	char *before = srv_value(&S, "SELECT max(p.id) " IN_BRANCH " AND p.id < %s",
+				 aktau, foreign);
+	char *p1 = xasprintf("/api/v1/members?limit=5&cursor=%s",
+			     http_list_cursor(a, atol(foreign)));
+	char *p2 = xasprintf("/api/v1/members?limit=5&cursor=%s",
+			     http_list_cursor(a, atol(before)));
+	struct resp *r1 = cl_get(c, p1), *r2 = cl_get(c, p2);
+
+	cr_assert(*foreign && *before, "the demo has people on both sides");
+	cr_assert_eq(r1->status, 200, "%s", r1->body);
+	cr_assert_str_eq(r1->body, r2->body);
+	cr_assert(strstr(r1->body, "\"people\":[{"), "%s", r1->body);
+	resp_free(r1);
+	resp_free(r2);
+	free(p1);
+	free(p2);
+	free(before);
+	free(foreign);
+	free(aktau);
+	arena_free(a);
 	cl_free(c);
 }
