@@ -819,22 +819,30 @@ static size_t first_after(const struct idx *x, const uint32_t *pos, size_t n,
 	return lo;
 }
 
-/* A fragment of three bytes or more: the base positions in the rarest
- * trigram's postings, as a bitmap of base_n bits (malloc'd), and the
- * matches counted into pg (the overlay's ov[0..nov) too), up to
- * q->count_cap: past it pg->at_least says the total is a lower bound.
- * The postings run in name order, not by id, so all of them are read
- * into the bitmap whatever the count; the page is then found by walking
- * by id (walk_by_id). */
-static uint8_t *candidates(struct idx *x, const struct members_index_query *q,
-			   const char *frag, size_t flen, const uint32_t *ov,
-			   size_t nov, struct mindex_page *pg)
+/* A fragment's candidates in the base, for a walk by id: a bitmap of
+ * base positions (base_n bits, malloc'd) and how many of those set lie
+ * after the cursor (the walk stops once it has met them all). */
+struct cands {
+	uint8_t *bits;
+	size_t left;
+};
+
+/* A fragment of three bytes or more: the rarest trigram's postings read
+ * into c, counting the matches into pg (the overlay's ov[0..nov) too) up
+ * to q->count_cap, past which pg->at_least says the total is a lower
+ * bound. The postings run in name order, not by id, so all of them are
+ * read whatever the count: a posting counted is set only if it matches;
+ * one past the cap is set unchecked, for the walk to check. */
+static void candidates(struct idx *x, const struct members_index_query *q,
+		       const char *frag, size_t flen, const uint32_t *ov,
+		       size_t nov, struct cands *c, struct mindex_page *pg)
 {
-	uint8_t *cand = xcalloc(x->base_n / 8 + 1, 1);
 	uint32_t bk[256];
 	size_t nb = buckets_of(frag, flen, bk, 256), best = 0, total = 0;
 	size_t cap = q->count_cap ? q->count_cap : SIZE_MAX;
 
+	c->bits = xcalloc(x->base_n / 8 + 1, 1);
+	c->left = 0;
 	for (size_t i = 0; i < nov; i++)
 		if (rec_ok(x, &x->recs[ov[i]], q) && text_ok(x, &x->recs[ov[i]], frag, flen))
 			total++;
@@ -855,28 +863,32 @@ static uint8_t *candidates(struct idx *x, const struct members_index_query *q,
 			d = 0;
 			shift = 0;
 			uint32_t p = pos - 1;
-			cand[p >> 3] |= (uint8_t)(1u << (p & 7));
-			if (pg->at_least)
-				continue;
-			if (total >= cap)
+			const struct rec *r = &x->recs[p];
+			if (!pg->at_least && total >= cap)
 				pg->at_least = true; /* more wait uncounted */
-			else if (rec_ok(x, &x->recs[p], q) &&
-				 text_ok(x, &x->recs[p], frag, flen))
+			if (!pg->at_least) {
+				if (!rec_ok(x, r, q) || !text_ok(x, r, frag, flen))
+					continue;
 				total++;
+				c->left += r->id > q->after;
+			} else {
+				c->left++; /* unread: maybe after the cursor */
+			}
+			c->bits[p >> 3] |= (uint8_t)(1u << (p & 7));
 		}
 	}
 	pg->total = total;
-	return cand;
 }
 
 /* The page in id order from the first id above q->after: base (by_id)
- * and overlay (ov, by id) merged; a base record only when cand holds it
- * (a fragment's candidates), when cand is given. With counted (the
- * total known already) the walk starts at q->after and stops at the
- * end of the page; otherwise it walks everyone, counting into total. */
+ * and overlay (ov, by id) merged; a base record only when c holds it
+ * (a fragment's candidates), when c is given. With counted (the total
+ * known already) the walk starts at q->after and stops at the end of
+ * the page, or once no candidate is left; otherwise it walks everyone,
+ * counting into total. */
 static void walk_by_id(struct arena *a, struct idx *x,
 		       const struct members_index_query *q, const char *frag,
-		       size_t flen, const uint8_t *cand, const uint32_t *ov,
+		       size_t flen, struct cands *c, const uint32_t *ov,
 		       size_t nov, bool counted, struct mindex_page *pg)
 {
 	size_t ib = counted ? first_after(x, x->by_id, x->base_n, q->after) : 0;
@@ -885,13 +897,21 @@ static void walk_by_id(struct arena *a, struct idx *x,
 
 	while ((ib < x->base_n || io < nov) && !(counted && nh == q->limit)) {
 		uint32_t pos;
+		if (c && c->left == 0)
+			ib = x->base_n; /* no candidate further on */
 		if (io >= nov || (ib < x->base_n && x->recs[x->by_id[ib]].id <
-						    x->recs[ov[io]].id))
+						    x->recs[ov[io]].id)) {
+			if (ib >= x->base_n)
+				break;
 			pos = x->by_id[ib++];
-		else
+			if (c) {
+				if (!bit(c->bits, x->base_n, pos))
+					continue;
+				c->left--;
+			}
+		} else {
 			pos = ov[io++];
-		if (cand && pos < x->base_n && !bit(cand, x->base_n, pos))
-			continue;
+		}
 		const struct rec *r = &x->recs[pos];
 		if (!rec_ok(x, r, q) || !text_ok(x, r, frag, flen))
 			continue;
@@ -910,18 +930,17 @@ static void query_by_id(struct arena *a, struct idx *x,
 {
 	size_t nov = 0, total = 0;
 	uint32_t *ov = overlay_by_id(x, &nov);
-	uint8_t *cand = NULL;
-	bool counted;
+	struct cands c = {0};
 
 	if (flen >= 3) {
-		cand = candidates(x, q, frag, flen, ov, nov, pg);
-		counted = true;
+		candidates(x, q, frag, flen, ov, nov, &c, pg);
+		walk_by_id(a, x, q, frag, flen, &c, ov, nov, true, pg);
 	} else {
-		counted = total_from_counts(x, q, &total);
+		bool counted = total_from_counts(x, q, &total);
 		pg->total = total;
+		walk_by_id(a, x, q, frag, flen, NULL, ov, nov, counted, pg);
 	}
-	walk_by_id(a, x, q, frag, flen, cand, ov, nov, counted, pg);
-	free(cand);
+	free(c.bits);
 	free(ov);
 }
 

@@ -418,6 +418,12 @@ Test(members, index_walks_by_id_whoever_is_renamed_or_added)
 	cr_assert_eq(by_id(&q, bolat, ids, &total, &at_least), 2);
 	cr_assert_eq(ids[0], aliya);
 	cr_assert_eq(ids[1], zhanna);
+	cr_assert_eq(by_id(&q, zhanna, ids, &total, &at_least), 0);
+	cr_assert_eq(total, 4);
+	q.text = "nobody";
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 0);
+	cr_assert_eq(total, 0);
+	q.text = "555";
 	/* counting stops at the cap: "at least", the page whole */
 	q.count_cap = 2;
 	cr_assert_eq(by_id(&q, galina, ids, &total, &at_least), 2);
