@@ -74,9 +74,13 @@ void congress_list_page(struct http_req *rq, struct http_resp *rs)
 			    can(rq, PERM_CONGRESS_MANAGE, 0)));
 }
 
+/* paged by id like every list of the API (http.h, "lists") */
 void congress_api_list(struct http_req *rq, struct http_resp *rs)
 {
-	http_json(rs, 200, json_pack("{s:o}", "congresses", visible(rq)));
+	struct http_list l;
+
+	if (http_list_args(rq, rs, &l) == 0)
+		http_list_array(rs, &l, "congresses", visible(rq));
 }
 
 /* ---- the settings form ---- */

@@ -98,13 +98,16 @@ void congress_participants_page(struct http_req *rq, struct http_resp *rs)
 		list_page(rq, rs, 200, &k, NULL);
 }
 
+/* paged by id like every list of the API (http.h, "lists"); the page
+ * keeps its order by name */
 void congress_api_participants(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
+	struct http_list l;
 
-	if (congress_load(rq, rs, PERM_CONGRESS_REGISTER, &k) == 0)
-		http_json(rs, 200, json_pack("{s:o}", "participants",
-					     participants_json(rq, &k)));
+	if (congress_load(rq, rs, PERM_CONGRESS_REGISTER, &k) == 0 &&
+	    http_list_args(rq, rs, &l) == 0)
+		http_list_array(rs, &l, "participants", participants_json(rq, &k));
 }
 
 /* One registration, and what it did. */

@@ -171,13 +171,14 @@ static const struct route routes[] = {
 	 .flags = ROUTE_SSE, .summary = "an event each time the congress changes"},
 	{.method = HTTP_GET, .pattern = "/api/v1/congresses",
 	 .handler = congress_api_list, .perm = PERM_LOGIN, .flags = ROUTE_API,
-	 .summary = "the congresses the caller takes part in"},
+	 .fields = http_list_fields, .summary = "the congresses the caller takes part in"},
 	{.method = HTTP_GET, .pattern = "/api/v1/congresses/{c:int}",
 	 .handler = congress_api_get, .perm = PERM_CONGRESS_PARTICIPATE,
 	 .flags = ROUTE_API, .summary = "a congress with its presence"},
 	{.method = HTTP_GET, .pattern = "/api/v1/congresses/{c:int}/participants",
 	 .handler = congress_api_participants, .perm = PERM_CONGRESS_REGISTER,
-	 .flags = ROUTE_API, .summary = "a congress's participants"},
+	 .flags = ROUTE_API, .fields = http_list_fields,
+	 .summary = "a congress's participants"},
 };
 
 const struct route_table congress_routes = {"congress", routes,

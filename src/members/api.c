@@ -35,13 +35,20 @@ static void field_invalid(struct http_req *rq, struct http_resp *rs,
 	http_error_field(rq, rs, field, members_field_label(rq, field), why);
 }
 
+/* People in ascending id, a page at a time (http.h, "lists"): the
+ * cursor is the last id a page held, so a walk sees everyone present
+ * when it began exactly once, whoever is renamed or added meanwhile (the
+ * added come last); the filters go with every page. */
 void members_api_members_list(struct http_req *rq, struct http_resp *rs)
 {
+	struct http_list l;
 	struct mindex_page pg;
-	size_t page;
 	json_t *arr;
 
-	if (members_query(rq, &pg, &page) != 0) {
+	if (http_list_args(rq, rs, &l) != 0)
+		return;
+	/* one more than the page: whether another follows */
+	if (members_query_after(rq, l.id, l.limit + 1, &pg) != 0) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such branch."));
 		return;
 	}
@@ -50,7 +57,7 @@ void members_api_members_list(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	arr = json_array();
-	for (size_t i = 0; i < pg.n; i++) {
+	for (size_t i = 0; i < pg.n && i < l.limit; i++) {
 		const struct mindex_hit *h = &pg.hits[i];
 		json_array_append_new(
 		    arr, json_pack(
@@ -60,11 +67,9 @@ void members_api_members_list(struct http_req *rq, struct http_resp *rs)
 			     members_branch_name(rq, h->branch_id), "status",
 			     members_status_name((enum mstatus)h->status)));
 	}
-	http_json(rs, 200,
-		  json_pack("{s:I, s:b, s:I, s:I, s:o}", "total",
-			    (json_int_t)pg.total, "total_is_lower_bound",
-			    pg.at_least, "page", (json_int_t)page, "page_size",
-			    (json_int_t)MEMBERS_PAGE_SIZE, "people", arr));
+	http_list_reply(rs, &l, "people", arr,
+			pg.n > l.limit ? pg.hits[l.limit - 1].id : 0, pg.total,
+			pg.at_least);
 }
 
 /* "unions": [1, 2] in the body: each must exist. NULL/0 when absent;
@@ -216,12 +221,20 @@ void members_api_members_update(struct http_req *rq, struct http_resp *rs)
 	write_and_answer(rq, rs, &in, uids, nu, p.id);
 }
 
+/* Branches and unions are few: their whole lists, paged by id (a
+ * branch's parent_id and depth rebuild the tree). */
 void members_api_branches(struct http_req *rq, struct http_resp *rs)
 {
-	http_json(rs, 200, json_pack("{s:o}", "branches", members_branches_json(rq)));
+	struct http_list l;
+
+	if (http_list_args(rq, rs, &l) == 0)
+		http_list_array(rs, &l, "branches", members_branches_json(rq));
 }
 
 void members_api_unions(struct http_req *rq, struct http_resp *rs)
 {
-	http_json(rs, 200, json_pack("{s:o}", "unions", members_unions_json(rq)));
+	struct http_list l;
+
+	if (http_list_args(rq, rs, &l) == 0)
+		http_list_array(rs, &l, "unions", members_unions_json(rq));
 }

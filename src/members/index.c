@@ -15,8 +15,10 @@
  *
  * A query walks the sorted records (merging the sorted overlay), testing
  * visibility and filters, and for a text query a bitmap of candidates from
- * the rarest trigram of the fragment, then the text itself. Everything is
- * under one read-write lock.
+ * the rarest trigram of the fragment, then the text itself. The API walks
+ * in id order instead (by_id[], the base positions by id, and the overlay
+ * sorted by id), from the id its cursor names. Everything is under one
+ * read-write lock.
  */
 #include "internal.h"
 #include "platform/core/core.h"
@@ -55,6 +57,7 @@ struct idx {
 	size_t unions_len, unions_cap;
 	uint32_t *order; /* base positions by name */
 	uint32_t *rank;  /* base position -> its place in order */
+	uint32_t *by_id; /* base positions by id */
 	/* live people by branch and status: counts[branch * MS__MAX + s] */
 	int64_t *counts;
 	size_t ncount_branches;
@@ -107,6 +110,7 @@ static void idx_free(struct idx *x)
 	free(x->unions);
 	free(x->order);
 	free(x->rank);
+	free(x->by_id);
 	free(x->counts);
 	free(x->hkeys);
 	free(x->hvals);
@@ -249,6 +253,16 @@ static int cmp_pos(const void *pa, const void *pb, void *arg)
 			break;
 	}
 	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Compares records by id. */
+static int cmp_id(const void *pa, const void *pb, void *arg)
+{
+	const struct idx *x = arg;
+	int64_t a = x->recs[*(const uint32_t *)pa].id;
+	int64_t b = x->recs[*(const uint32_t *)pb].id;
+
+	return a < b ? -1 : a > b;
 }
 
 /* Distinct buckets of a text's trigrams, sorted, into out (cap). */
@@ -436,6 +450,10 @@ static struct idx *build(struct db_conn *c)
 	x->rank = xmalloc((x->n + 1) * sizeof(*x->rank));
 	for (size_t i = 0; i < x->n; i++)
 		x->rank[x->order[i]] = (uint32_t)i;
+	x->by_id = xmalloc((x->n + 1) * sizeof(*x->by_id));
+	for (size_t i = 0; i < x->n; i++)
+		x->by_id[i] = (uint32_t)i;
+	qsort_r(x->by_id, x->n, sizeof(*x->by_id), cmp_id, x);
 	for (size_t i = 0; i < x->n; i++)
 		count(x, &x->recs[i], 1);
 	build_postings(x);
@@ -765,6 +783,167 @@ static void query_text3(struct arena *a, struct idx *x,
 	pg->at_least = stopped;
 }
 
+/* ---- in id order (the API) ---- */
+
+/* Live overlay positions in id order (malloc'd). */
+static uint32_t *overlay_by_id(struct idx *x, size_t *n_r)
+{
+	uint32_t *o = NULL;
+	size_t n = 0;
+
+	if (x->n > x->base_n) {
+		o = xmalloc((x->n - x->base_n) * sizeof(*o));
+		for (size_t p = x->base_n; p < x->n; p++)
+			if (!x->recs[p].dead)
+				o[n++] = (uint32_t)p;
+		qsort_r(o, n, sizeof(*o), cmp_id, x);
+	}
+	*n_r = n;
+	return o;
+}
+
+/* The first place in pos[0..n), positions in id order, whose record's
+ * id is above after (n when none is). */
+static size_t first_after(const struct idx *x, const uint32_t *pos, size_t n,
+			  int64_t after)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->recs[pos[mid]].id <= after)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A fragment's candidates in the base, for a walk by id: a bitmap of
+ * base positions (base_n bits, malloc'd) and how many of those set lie
+ * after the cursor (the walk stops once it has met them all). */
+struct cands {
+	uint8_t *bits;
+	size_t left;
+};
+
+/* A fragment of three bytes or more: the rarest trigram's postings read
+ * into c, counting the matches into pg (the overlay's ov[0..nov) too) up
+ * to q->count_cap, past which pg->at_least says the total is a lower
+ * bound. The postings run in name order, not by id, so all of them are
+ * read whatever the count: a posting counted is set only if it matches;
+ * one past the cap is set unchecked, for the walk to check. */
+static void candidates(struct idx *x, const struct members_index_query *q,
+		       const char *frag, size_t flen, const uint32_t *ov,
+		       size_t nov, struct cands *c, struct mindex_page *pg)
+{
+	uint32_t bk[256];
+	size_t nb = buckets_of(frag, flen, bk, 256), best = 0, total = 0;
+	size_t cap = q->count_cap ? q->count_cap : SIZE_MAX;
+
+	c->bits = xcalloc(x->base_n / 8 + 1, 1);
+	c->left = 0;
+	for (size_t i = 0; i < nov; i++)
+		if (rec_ok(x, &x->recs[ov[i]], q) && text_ok(x, &x->recs[ov[i]], frag, flen))
+			total++;
+	for (size_t i = 1; i < nb; i++)
+		if (x->boff[bk[i] + 1] - x->boff[bk[i]] <
+		    x->boff[bk[best] + 1] - x->boff[bk[best]])
+			best = i;
+	if (nb) {
+		uint32_t pos = 0, d = 0;
+		int shift = 0;
+		for (uint32_t k = x->boff[bk[best]]; k < x->boff[bk[best] + 1]; k++) {
+			d |= (uint32_t)(x->post[k] & 0x7F) << shift;
+			if (x->post[k] & 0x80) {
+				shift += 7;
+				continue;
+			}
+			pos += d;
+			d = 0;
+			shift = 0;
+			uint32_t p = pos - 1;
+			const struct rec *r = &x->recs[p];
+			if (!pg->at_least && total >= cap)
+				pg->at_least = true; /* more wait uncounted */
+			if (!pg->at_least) {
+				if (!rec_ok(x, r, q) || !text_ok(x, r, frag, flen))
+					continue;
+				total++;
+				c->left += r->id > q->after;
+			} else {
+				c->left++; /* unread: maybe after the cursor */
+			}
+			c->bits[p >> 3] |= (uint8_t)(1u << (p & 7));
+		}
+	}
+	pg->total = total;
+}
+
+/* The page in id order from the first id above q->after: base (by_id)
+ * and overlay (ov, by id) merged; a base record only when c holds it
+ * (a fragment's candidates), when c is given. With counted (the total
+ * known already) the walk starts at q->after and stops at the end of
+ * the page, or once no candidate is left; otherwise it walks everyone,
+ * counting into total. */
+static void walk_by_id(struct arena *a, struct idx *x,
+		       const struct members_index_query *q, const char *frag,
+		       size_t flen, struct cands *c, const uint32_t *ov,
+		       size_t nov, bool counted, struct mindex_page *pg)
+{
+	size_t ib = counted ? first_after(x, x->by_id, x->base_n, q->after) : 0;
+	size_t io = counted ? first_after(x, ov, nov, q->after) : 0;
+	size_t nh = 0, seen = 0;
+
+	while ((ib < x->base_n || io < nov) && !(counted && nh == q->limit)) {
+		uint32_t pos;
+		if (c && c->left == 0)
+			ib = x->base_n; /* no candidate further on */
+		if (io >= nov || (ib < x->base_n && x->recs[x->by_id[ib]].id <
+						    x->recs[ov[io]].id)) {
+			if (ib >= x->base_n)
+				break;
+			pos = x->by_id[ib++];
+			if (c) {
+				if (!bit(c->bits, x->base_n, pos))
+					continue;
+				c->left--;
+			}
+		} else {
+			pos = ov[io++];
+		}
+		const struct rec *r = &x->recs[pos];
+		if (!rec_ok(x, r, q) || !text_ok(x, r, frag, flen))
+			continue;
+		seen++;
+		if (r->id > q->after && nh < q->limit)
+			hit(a, x, pos, &pg->hits[nh++]);
+	}
+	pg->n = nh;
+	if (!counted)
+		pg->total = seen;
+}
+
+static void query_by_id(struct arena *a, struct idx *x,
+			const struct members_index_query *q, const char *frag,
+			size_t flen, struct mindex_page *pg)
+{
+	size_t nov = 0, total = 0;
+	uint32_t *ov = overlay_by_id(x, &nov);
+	struct cands c = {0};
+
+	if (flen >= 3) {
+		candidates(x, q, frag, flen, ov, nov, &c, pg);
+		walk_by_id(a, x, q, frag, flen, &c, ov, nov, true, pg);
+	} else {
+		bool counted = total_from_counts(x, q, &total);
+		pg->total = total;
+		walk_by_id(a, x, q, frag, flen, NULL, ov, nov, counted, pg);
+	}
+	free(c.bits);
+	free(ov);
+}
+
 int members_index_query(struct arena *a, const struct members_index_query *q,
 			struct mindex_page *pg)
 {
@@ -788,6 +967,11 @@ int members_index_query(struct arena *a, const struct members_index_query *q,
 	if (q->text && *q->text) {
 		frag = query_text(a, q->text);
 		flen = strlen(frag);
+	}
+	if (q->by_id) {
+		query_by_id(a, x, q, frag, flen, pg);
+		pthread_rwlock_unlock(&lock);
+		return 0;
 	}
 	overlay = overlay_sorted(x, &no);
 	if (flen >= 3) {

@@ -29,6 +29,11 @@ struct members_index_query {
 	size_t offset, limit;      /* the page */
 	size_t count_cap;          /* a text search counts up to this (0:
 				    * all); the total is then "at least" */
+	/* in ascending id rather than by name, from the first id above
+	 * after (offset unused): the API's walk, which a rename or an
+	 * addition never makes skip nor repeat anyone */
+	bool by_id;
+	int64_t after;
 };
 
 struct mindex_hit {
@@ -54,8 +59,8 @@ struct mindex_page {
 	bool at_least;           /* counting stopped at q->count_cap */
 };
 
-/* The page of people matching q, sorted by display name, and how many
- * match in all. */
+/* The page of people matching q, sorted by display name (or by id, from
+ * q->after), and how many match in all (after or not). */
 int members_index_query(struct arena *a, const struct members_index_query *q,
 			struct mindex_page *page_r);
 /* Active people per branch id (counts[branch], n slots). */

@@ -91,8 +91,14 @@ int members_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 json_t *members_person_json(struct http_req *rq, const struct person *p,
 			    bool sealed);
 /* The search/list query from the request's q, branch, status, union and
- * page; -1 when a filter names a branch outside the caller's reach. */
+ * page, by name (the list page); -1 when a filter names a branch outside
+ * the caller's reach. */
 int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r);
+/* The same filters, in ascending id from the first id above after, at
+ * most limit people (the API's walk, whose order no rename or addition
+ * disturbs); the total counts them all, after or not. */
+int members_query_after(struct http_req *rq, int64_t after, size_t limit,
+			struct mindex_page *pg);
 const char *members_branch_name(struct http_req *rq, int64_t id);
 /* Branch id was renamed (in the request's transaction): once it
  * commits, this process and the others read the names again. */

@@ -306,45 +306,68 @@ json_t *members_status_options(struct http_req *rq, const char *selected)
 
 /* ---- the list ---- */
 
-/* Runs the query the list page and the API share. -1 when a filter
- * names something outside the caller's reach. */
-int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r)
+/* The filters the list page and the API share (q, branch, status,
+ * union) into q, within the caller's scopes. -1 when a filter names
+ * something outside the caller's reach. */
+static int query_filters(struct http_req *rq, struct members_index_query *q)
 {
 	struct mscope s;
-	struct members_index_query q = {0};
 	int64_t branch = http_field_int(rq, "branch", 0);
-	int64_t page = http_field_int(rq, "page", 1);
 	const char *status = http_field(rq, "status");
 	enum mstatus st;
 
+	memset(q, 0, sizeof(*q));
 	members_index_current();
 	members_scope_for(rq, PERM_MEMBERS_READ, &s);
-	q.text = http_field(rq, "q");
-	q.org = s.org;
-	q.visible = s.bits;
-	q.nvisible = s.nbits;
-	q.status = -1;
+	q->text = http_field(rq, "q");
+	q->org = s.org;
+	q->visible = s.bits;
+	q->nvisible = s.nbits;
+	q->status = -1;
 	if (status && *status) {
 		if (members_status_parse(status, &st) != 0)
 			return -1;
-		q.status = (int)st;
+		q->status = (int)st;
 	}
-	q.union_id = http_field_int(rq, "union", 0);
+	q->union_id = http_field_int(rq, "union", 0);
 	if (branch) {
 		uint8_t *bits;
 		size_t nbits;
 		if (!can(rq, PERM_MEMBERS_READ, branch))
 			return -1;
 		members_scope_subtree(rq, branch, &bits, &nbits);
-		q.in_branch = bits;
-		q.nin_branch = nbits;
+		q->in_branch = bits;
+		q->nin_branch = nbits;
 	}
+	q->count_cap = MEMBERS_COUNT_CAP;
+	return 0;
+}
+
+int members_query(struct http_req *rq, struct mindex_page *pg, size_t *page_r)
+{
+	struct members_index_query q;
+	int64_t page = http_field_int(rq, "page", 1);
+
+	if (query_filters(rq, &q) != 0)
+		return -1;
 	if (page < 1 || page > 100000)
 		page = 1;
 	q.offset = (size_t)(page - 1) * MEMBERS_PAGE_SIZE;
 	q.limit = MEMBERS_PAGE_SIZE;
-	q.count_cap = MEMBERS_COUNT_CAP;
 	*page_r = (size_t)page;
+	return members_index_query(rq->arena, &q, pg);
+}
+
+int members_query_after(struct http_req *rq, int64_t after, size_t limit,
+			struct mindex_page *pg)
+{
+	struct members_index_query q;
+
+	if (query_filters(rq, &q) != 0)
+		return -1;
+	q.by_id = true;
+	q.after = after;
+	q.limit = limit;
 	return members_index_query(rq->arena, &q, pg);
 }
 

@@ -65,13 +65,21 @@ static const struct field update_fields[] = {
 	VERSION_FIELD,
 	{0},
 };
+#define LIST_FILTER_FIELDS \
+	{.name = "q", .type = F_LINE, .max_len = 200, .label = N_("Search")}, \
+	{.name = "branch", .type = F_INT, .label = N_("Branch")}, \
+	{.name = "status", .type = F_TOKEN, .max_len = 16, \
+	 .label = N_("Status")}, \
+	{.name = "union", .type = F_INT, .label = N_("Union")}
 static const struct field list_fields[] = {
-	{.name = "q", .type = F_LINE, .max_len = 200, .label = N_("Search")},
-	{.name = "branch", .type = F_INT, .label = N_("Branch")},
-	{.name = "status", .type = F_TOKEN, .max_len = 16,
-	 .label = N_("Status")},
-	{.name = "union", .type = F_INT, .label = N_("Union")},
+	LIST_FILTER_FIELDS,
 	{.name = "page", .type = F_INT, .label = N_("Page")},
+	{0},
+};
+/* the API pages by cursor, in id order (api.c), never by number */
+static const struct field api_list_fields[] = {
+	LIST_FILTER_FIELDS,
+	HTTP_LIST_FIELDS,
 	{0},
 };
 static const struct field status_fields[] = {
@@ -407,7 +415,7 @@ static const struct route routes[] = {
 
 	{.method = HTTP_GET, .pattern = "/api/v1/members",
 	 .handler = members_api_members_list, .perm = PERM_MEMBERS_READ,
-	 .flags = ROUTE_API, .fields = list_fields,
+	 .flags = ROUTE_API, .fields = api_list_fields,
 	 .summary = "search and list members"},
 	{.method = HTTP_POST, .pattern = "/api/v1/members",
 	 .handler = members_api_members_create, .perm = PERM_MEMBERS_WRITE,
@@ -422,7 +430,7 @@ static const struct route routes[] = {
 	 .summary = "change some of a member's record"},
 	{.method = HTTP_GET, .pattern = "/api/v1/branches",
 	 .handler = members_api_branches, .perm = PERM_MEMBERS_READ, .flags = ROUTE_API,
-	 .summary = "the branches in reach"},
+	 .fields = http_list_fields, .summary = "the branches in reach"},
 	{.method = HTTP_GET, .pattern = "/api/v1/branches/{id:int}",
 	 .handler = members_api_branch, .perm = PERM_MEMBERS_READ, .flags = ROUTE_API,
 	 .summary = "a branch, with its version in ETag"},
@@ -431,7 +439,7 @@ static const struct route routes[] = {
 	 .flags = ROUTE_API, .fields = branch_patch_fields,
 	 .summary = "rename a branch or change its kind (If-Match)"},
 	{.method = HTTP_GET, .pattern = "/api/v1/unions", .handler = members_api_unions,
-	 .perm = PERM_MEMBERS_READ, .flags = ROUTE_API,
+	 .perm = PERM_MEMBERS_READ, .flags = ROUTE_API, .fields = http_list_fields,
 	 .summary = "affiliated unions and groups"},
 	{.method = HTTP_GET, .pattern = "/api/v1/unions/{id:int}",
 	 .handler = members_api_union, .perm = PERM_MEMBERS_READ, .flags = ROUTE_API,

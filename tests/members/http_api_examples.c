@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* docs/api/README.md's examples, run as written (tests/api/examples)
- * against a real server: make a token, list a branch page by page, add a
- * member, and check a real webhook delivery's signature. */
+ * against a real server: make a token, list a branch page by page
+ * (following next_cursor), add a member, and check a real webhook
+ * delivery's signature. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <signal.h>
@@ -98,7 +99,8 @@ Test(api_examples, the_readme_examples_work_as_written)
 	char *factor = cl_enrol(ak), code[7];
 	cl_free(ak);
 	totp_now(factor, code);
-	int rc = sh("RUDDER='%s' EMAIL=aktau@example.org PASSWORD='%s' CODE=%s BRANCH=%s "
+	/* a small page, so that the list turns over several */
+	int rc = sh("RUDDER='%s' EMAIL=aktau@example.org PASSWORD='%s' CODE=%s BRANCH=%s LIMIT=5 "
 		    "WEBHOOK_BODY='%s' WEBHOOK_TIMESTAMP='%s' WEBHOOK_SIGNATURE='%s' "
 		    "WEBHOOK_SECRET='%s' tests/api/examples docs/api/README.md > '%s' 2>&1",
 		    S.base, DEMO_PASSWORD, code, aktau, body, ts, sig, secret, out);
@@ -122,6 +124,7 @@ Test(api_examples, the_readme_examples_work_as_written)
 		lines++;
 	cr_assert_eq(lines, atoi(count) - 1,
 		     "listed %d, the branch holds %s before the one added", lines, count);
+	cr_assert_gt(lines, 2 * 5, "the walk took three pages of 5 at least");
 
 	/* the webhook example refuses a delivery checked with another
 	 * secret: it is the last block, run alone */

@@ -331,6 +331,140 @@ Test(members, index_follows_changes_and_pages)
 	arena_free(a);
 }
 
+/* The ids of a page in id order after `after` (the API's walk). */
+static size_t by_id(struct members_index_query *q, int64_t after,
+		    int64_t *ids, size_t *total_r, bool *at_least_r)
+{
+	struct arena *a = arena_new();
+	struct mindex_page pg;
+
+	q->by_id = true;
+	q->after = after;
+	cr_assert_eq(members_index_query(a, q, &pg), 0);
+	for (size_t i = 0; i < pg.n; i++)
+		ids[i] = pg.hits[i].id;
+	*total_r = pg.total;
+	*at_least_r = pg.at_least;
+	arena_free(a);
+	return pg.n;
+}
+
+/* The id of the one person a fragment finds. */
+static int64_t find(const char *text)
+{
+	struct members_index_query q = {.text = text, .org = true, .status = -1,
+					.limit = 2};
+	int64_t ids[2];
+	size_t total;
+	bool at_least;
+
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 1, "%s", text);
+	return ids[0];
+}
+
+Test(members, index_walks_by_id_whoever_is_renamed_or_added)
+{
+	struct arena *a = arena_new();
+	struct world w;
+	struct person_input in = {0};
+	struct members_index_query q = {.org = true, .status = -1, .limit = 2};
+	int64_t ids[8], galina, bolat, kairat, aliya, zhanna;
+	size_t total;
+	bool at_least;
+	uint8_t karaganda[8] = {0};
+
+	world(&w, a);
+	cr_assert_eq(members_index_load(platform_conn()), 0);
+	galina = find("galina");
+	bolat = find("bolat");
+	kairat = find("kairat");
+	aliya = find("aliya");
+	/* made in that order */
+	cr_assert(galina < bolat && bolat < kairat && kairat < aliya);
+	/* by id, not by name (Aliya would come first) */
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 2);
+	cr_assert_eq(ids[0], galina);
+	cr_assert_eq(ids[1], bolat);
+	cr_assert_eq(total, 4);
+	cr_assert(!at_least);
+	/* Bolat renamed to sort last by name, and someone new: the walk
+	 * after Bolat goes on where it was, the newcomer at the end */
+	in.display_name = "Zzz";
+	in.legal_name = "Bolat Sadykov";
+	in.phone = "8 702 555 00 02";
+	in.branch_id = w.cell;
+	cr_assert_eq(members_person_update(platform_conn(), a, bolat, &in, 0), DB_OK);
+	members_index_refresh(platform_conn(), bolat);
+	zhanna = add(platform_conn(), a, "Aaa Zhanna", "Zhanna Ermekova",
+		     "+7 707 555 77 77", NULL, w.cell, NULL);
+	members_index_refresh(platform_conn(), zhanna);
+	cr_assert_eq(by_id(&q, bolat, ids, &total, &at_least), 2);
+	cr_assert_eq(ids[0], kairat);
+	cr_assert_eq(ids[1], aliya);
+	cr_assert_eq(total, 5);
+	cr_assert_eq(by_id(&q, aliya, ids, &total, &at_least), 1);
+	cr_assert_eq(ids[0], zhanna);
+	cr_assert_eq(by_id(&q, zhanna, ids, &total, &at_least), 0);
+	/* the renamed record (in the overlay now) keeps its place */
+	cr_assert_eq(by_id(&q, galina, ids, &total, &at_least), 2);
+	cr_assert_eq(ids[0], bolat);
+	/* a fragment of three bytes: the candidates walked by id, the
+	 * overlay's too */
+	q.text = "555";
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 2);
+	cr_assert_eq(ids[0], galina);
+	cr_assert_eq(ids[1], bolat);
+	cr_assert_eq(total, 4);
+	cr_assert_eq(by_id(&q, bolat, ids, &total, &at_least), 2);
+	cr_assert_eq(ids[0], aliya);
+	cr_assert_eq(ids[1], zhanna);
+	cr_assert_eq(by_id(&q, zhanna, ids, &total, &at_least), 0);
+	cr_assert_eq(total, 4);
+	q.text = "nobody";
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 0);
+	cr_assert_eq(total, 0);
+	q.text = "555";
+	/* counting stops at the cap: "at least", the page whole */
+	q.count_cap = 2;
+	cr_assert_eq(by_id(&q, galina, ids, &total, &at_least), 2);
+	cr_assert_eq(ids[0], bolat);
+	cr_assert_eq(ids[1], aliya);
+	cr_assert(at_least);
+	cr_assert_eq(total, 2);
+	q.count_cap = 0;
+	/* two letters: every record read, counted exactly */
+	q.text = "ga";
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 1);
+	cr_assert_eq(ids[0], galina);
+	cr_assert_eq(total, 1);
+	/* within the caller's branches, and after a filter */
+	q.text = NULL;
+	q.org = false;
+	karaganda[w.region >> 3] |= (uint8_t)(1u << (w.region & 7));
+	karaganda[w.cell >> 3] |= (uint8_t)(1u << (w.cell & 7));
+	q.visible = karaganda;
+	q.nvisible = 64;
+	q.limit = 8;
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 4);
+	cr_assert_eq(ids[3], zhanna);
+	cr_assert_eq(total, 4);
+	q.status = MS_LAPSED;
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 1);
+	cr_assert_eq(ids[0], kairat);
+	cr_assert_eq(total, 1);
+	q.status = -1;
+	cr_assert_eq(members_person_set_unions(platform_conn(), zhanna, &w.miners, 1),
+		     DB_OK);
+	members_index_refresh(platform_conn(), zhanna);
+	q.union_id = w.miners;
+	cr_assert_eq(by_id(&q, 0, ids, &total, &at_least), 1);
+	cr_assert_eq(ids[0], zhanna);
+	cr_assert_eq(total, 1);
+	cr_assert_eq(by_id(&q, zhanna, ids, &total, &at_least), 0);
+	cr_assert_eq(total, 1, "the total counts those before the cursor too");
+	arena_free(a);
+}
+
 /* An import larger than a few sealing chunks (the sealer runs ahead of
  * the writer on a second thread and reuses its arenas): every row lands
  * with its own sealed fields, a refused row in the middle is skipped,

@@ -29,6 +29,11 @@
 /* newest first, older than $1; or the oldest newer than $2 */
 static const char SQL_OLDER[] = COLUMNS FILTERS "ORDER BY a.id DESC LIMIT $8";
 static const char SQL_NEWER[] = COLUMNS FILTERS "ORDER BY a.id ASC LIMIT $8";
+/* how many match, up to $8 */
+static const char SQL_COUNT[] =
+	"SELECT count(*) FROM (SELECT 1 " FILTERS "LIMIT $8) AS c";
+/* the API counts up to this many entries, then says "at least" */
+#define COUNT_CAP 1000
 static const char SQL_ACTIONS[] =
 	"SELECT DISTINCT action FROM audit_log ORDER BY action";
 static const char SQL_ACTORS[] =
@@ -127,8 +132,6 @@ static int query_of(struct http_req *rq, struct query *q, json_t *form)
 	int bad = 0;
 
 	memset(q, 0, sizeof(*q));
-	q->before = http_field_int(rq, "before", 0);
-	q->after = http_field_int(rq, "after", 0);
 	q->action = http_field(rq, "action");
 	q->object = http_field(rq, "object");
 	q->actor = http_field_int(rq, "actor", 0);
@@ -206,8 +209,11 @@ static void audit_page(struct http_req *rq, struct http_resp *rs)
 	struct query q;
 	size_t n;
 	bool filtered, more_older, more_newer;
+	int bad = query_of(rq, &q, form);
 
-	if (query_of(rq, &q, form) == 0)
+	q.before = http_field_int(rq, "before", 0);
+	q.after = http_field_int(rq, "after", 0);
+	if (bad == 0)
 		list = entries(rq, &q);
 	else
 		list = json_array();
@@ -261,25 +267,54 @@ static void audit_page(struct http_req *rq, struct http_resp *rs)
 		  N_("Audit log"), data);
 }
 
+/* How many entries q's filters match, up to COUNT_CAP + 1; -1 when
+ * they cannot be counted. */
+static int64_t count_of(const struct query *q)
+{
+	int64_t n = -1;
+
+	if (db_int(platform_conn(), &n, SQL_COUNT, "iititiii", INT64_MAX,
+		   (int64_t)0, q->action ? q->action : "", q->actor,
+		   q->object ? q->object : "", q->from,
+		   q->to > 0 ? q->to : INT64_MAX, (int64_t)COUNT_CAP + 1) != DB_OK)
+		return -1;
+	return n;
+}
+
+/* The API walks the log newest first, as the page does (http.h,
+ * "lists"): a cursor is the id the last page ended at, and the next
+ * page the entries older than it. The log only grows, at the new end,
+ * so a walk neither skips nor repeats an entry; what is written while
+ * it goes is newer than its first page (a walk begun again sees it). */
 static void audit_api(struct http_req *rq, struct http_resp *rs)
 {
+	struct http_list l;
 	struct query q;
 	json_t *list;
+	int64_t total, next = 0;
 
+	if (http_list_args(rq, rs, &l) != 0)
+		return;
 	if (query_of(rq, &q, NULL) != 0) {
 		http_error(rq, rs, HTTP_E_INVALID_FIELD,
 			   N_("Give a date like 2026-11-30."));
 		return;
 	}
-	q.limit = http_field_int(rq, "limit", PAGE);
-	if (q.limit < 1 || q.limit > 500)
-		q.limit = PAGE;
+	q.before = l.id; /* 0: from the newest */
+	q.limit = (int64_t)l.limit + 1; /* one more: whether more follow */
 	list = entries(rq, &q);
-	if (!list) {
+	if (!list || (total = count_of(&q)) < 0) {
+		json_decref(list);
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	http_json(rs, 200, json_pack("{s:o}", "entries", list));
+	if (json_array_size(list) > l.limit) {
+		json_array_remove(list, l.limit);
+		next = id_at(list, l.limit - 1);
+	}
+	http_list_reply(rs, &l, "entries", list, next,
+			(size_t)(total > COUNT_CAP ? COUNT_CAP : total),
+			total > COUNT_CAP);
 }
 
 static void audit_stream(struct http_req *rq, struct http_resp *rs)
@@ -287,9 +322,11 @@ static void audit_stream(struct http_req *rq, struct http_resp *rs)
 	http_sse_start(rq, rs, "audit");
 }
 
-#define FILTER_FIELDS                                                        \
+/* the page goes back and forth by ids; the API by cursor */
+#define PAGE_FIELDS                                                          \
 	{.name = "before", .type = F_INT, .label = N_("Older than")},        \
-	{.name = "after", .type = F_INT, .label = N_("Newer than")},         \
+	{.name = "after", .type = F_INT, .label = N_("Newer than")}
+#define FILTER_FIELDS                                                        \
 	{.name = "action", .type = F_TOKEN, .max_len = 64,                   \
 	 .label = N_("Action")},                                             \
 	{.name = "actor", .type = F_INT, .label = N_("Who")},                \
@@ -301,12 +338,13 @@ static void audit_stream(struct http_req *rq, struct http_resp *rs)
 	 .placeholder = N_("2026-11-30")}
 
 static const struct field list_fields[] = {
+	PAGE_FIELDS,
 	FILTER_FIELDS,
 	{0},
 };
 static const struct field api_fields[] = {
 	FILTER_FIELDS,
-	{.name = "limit", .type = F_INT, .label = N_("Limit")},
+	HTTP_LIST_FIELDS,
 	{0},
 };
 

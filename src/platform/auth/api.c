@@ -126,8 +126,10 @@ void api_session_logout(struct http_req *rq, struct http_resp *rs)
 
 void api_users_list(struct http_req *rq, struct http_resp *rs)
 {
-	http_json(rs, 200,
-		  json_pack("{s:o}", "users", admin_accounts_json(rq, true)));
+	struct http_list l;
+
+	if (http_list_args(rq, rs, &l) == 0)
+		http_list_array(rs, &l, "users", admin_accounts_json(rq, true));
 }
 
 void api_users_create(struct http_req *rq, struct http_resp *rs)

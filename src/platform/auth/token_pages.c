@@ -344,10 +344,13 @@ void admin_tokens(struct http_req *rq, struct http_resp *rs)
 
 void api_tokens_list(struct http_req *rq, struct http_resp *rs)
 {
+	struct http_list l;
 	struct api_token *t;
 	size_t n;
 	json_t *list;
 
+	if (http_list_args(rq, rs, &l) != 0)
+		return;
 	if (api_token_list(platform_conn(), rq->arena, rq->user.id, &t, &n) !=
 	    DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
@@ -356,7 +359,7 @@ void api_tokens_list(struct http_req *rq, struct http_resp *rs)
 	list = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, token_json(rq, &t[i], NULL));
-	http_json(rs, 200, json_pack("{s:o}", "items", list));
+	http_list_array(rs, &l, "items", list);
 }
 
 void api_tokens_create(struct http_req *rq, struct http_resp *rs)

@@ -270,6 +270,53 @@ void http_error_with(struct http_req *rq, struct http_resp *rs,
  * naming it as the route declares it. */
 void http_error_field(struct http_req *rq, struct http_resp *rs,
 		      const char *field, const char *label, const char *why);
+/* ---- lists under /api/v1/: one way to page (list.c) ----
+ * Every JSON list walks its records in one stable order of their ids
+ * and answers a page at a time:
+ *   {NAME: [...], "next_cursor": "..." or null, "limit": n,
+ *    "total": n, "total_is_lower_bound": false}
+ * The request may carry "cursor" (a page's next_cursor, opaque to
+ * clients: base64url of "1:<id>", the id the page ended at) and "limit"
+ * (records on a page, 1 to HTTP_LIST_MAX, HTTP_LIST_DEFAULT when
+ * absent). A record written while a client walks is never skipped nor
+ * shown twice: ids never change, and new ones come after those seen in
+ * the list's order. The route declares the two fields: http_list_fields
+ * when it takes no others, HTTP_LIST_FIELDS among its own. */
+#define HTTP_LIST_DEFAULT 50
+#define HTTP_LIST_MAX 200
+/* the labels are msgids (list.c names them for the catalogs) */
+#define HTTP_LIST_FIELDS                                                     \
+	{.name = "cursor", .type = F_TOKEN, .max_len = 64, .label = "Cursor"}, \
+	{.name = "limit", .type = F_INT, .label = "Limit"}
+extern const struct field http_list_fields[];
+
+struct http_list {
+	int64_t id;   /* where the cursor says the last page ended; 0: start */
+	size_t limit; /* 1..HTTP_LIST_MAX */
+};
+/* Reads the request's cursor and limit into *l_r: 0, or -1 having
+ * answered 422 invalid_field naming the one refused (a limit out of
+ * range, a cursor rudder did not make). */
+int http_list_args(struct http_req *rq, struct http_resp *rs,
+		   struct http_list *l_r);
+/* The cursor that goes on after the record id (arena-owned). */
+char *http_list_cursor(struct arena *a, int64_t id);
+/* The id a cursor names: 0, or -1 when it is not exactly one that
+ * http_list_cursor makes. */
+int http_list_cursor_read(const char *cursor, int64_t *id_r);
+/* Answers 200 with a page in the envelope above: items (taken) under
+ * name, at most l->limit of them; next_id the id the page ended at when
+ * more follow (next_cursor), 0 on the last page (null); total, or with
+ * lower_bound the count where counting stopped. */
+void http_list_reply(struct http_resp *rs, const struct http_list *l,
+		     const char *name, json_t *items, int64_t next_id,
+		     size_t total, bool lower_bound);
+/* A list held whole (all, taken: objects each with an integer "id"):
+ * answers its page after l->id in ascending id, the total exact. For
+ * lists of tens or hundreds (accounts, tokens, branches), not people. */
+void http_list_array(struct http_resp *rs, const struct http_list *l,
+		     const char *name, json_t *all);
+
 /* ---- forms as pages show them ----
  * The form that posts to METHOD PATH, for a template: an object with a
  * member per field the route there declares:
