@@ -10,6 +10,7 @@
  * reason; another congress's item does not exist here.
  */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,23 @@ static char *queue_of(const char *body)
 	return out;
 }
 
+/* c does action to the request of participant on the item at path (its
+ * waiting one when waiting, else its latest): the status. */
+static long act(struct client *c, const char *path, const char *participant,
+		bool waiting, const char *action)
+{
+	char *sid = srv_value(&S, "SELECT max(id) FROM speakers WHERE participant_id = %s%s",
+			      participant, waiting ? " AND started_at IS NULL" : "");
+	char *sp = xasprintf("%s/speakers/%s", path, sid);
+	struct resp *r = cl_post(c, sp, "action=%s", action);
+	long status = r->status;
+
+	resp_free(r);
+	free(sp);
+	free(sid);
+	return status;
+}
+
 /* Participant ids and names of the national congress (1) with the right
  * to speak and no account: hands raised in the hall. */
 static char *hand(int n, char **name_r)
@@ -82,18 +100,8 @@ Test(agenda, the_floor_passes_in_the_order_the_rules_give)
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
 	/* the first has spoken before (on this item's earlier speech) */
-	{
-		char *sid = srv_value(&S, "SELECT id FROM speakers WHERE participant_id = %s", h1);
-		char *sp = xasprintf("%s/speakers/%s", path, sid);
-		r = cl_post(ch, sp, "action=floor");
-		cr_assert_eq(r->status, 303, "%s", r->body);
-		resp_free(r);
-		r = cl_post(ch, sp, "action=end");
-		cr_assert_eq(r->status, 303, "%s", r->body);
-		resp_free(r);
-		free(sp);
-		free(sid);
-	}
+	cr_assert_eq(act(ch, path, h1, true, "floor"), 303);
+	cr_assert_eq(act(ch, path, h1, false, "end"), 303);
 	r = cl_post(ch, speak, "participant=%s", h1); /* again: not a first time */
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
@@ -162,32 +170,14 @@ Test(agenda, the_floor_passes_in_the_order_the_rules_give)
 	cr_assert(strstr(r->body, "until "), "the clock: when the speech ends");
 	resp_free(r);
 	/* the next one takes the floor: whoever had it ends */
-	{
-		char *sid = srv_value(&S, "SELECT id FROM speakers WHERE participant_id = %s "
-				      "AND started_at IS NULL", h2);
-		char *sp = xasprintf("%s/speakers/%s", path, sid);
-		r = cl_post(ch, sp, "action=floor");
-		cr_assert_eq(r->status, 303, "%s", r->body);
-		resp_free(r);
-		free(sp);
-		free(sid);
-	}
+	cr_assert_eq(act(ch, path, h2, true, "floor"), 303);
 	q = srv_value(&S, "SELECT count(*) FROM speakers s JOIN agenda_items i ON i.id = "
 		      "s.item_id WHERE i.id = %s AND s.started_at IS NOT NULL AND s.ended_at "
 		      "IS NULL", item);
 	cr_assert_str_eq(q, "1", "one speaker has the floor");
 	free(q);
 	/* a delegate is not the chair */
-	{
-		char *sid = srv_value(&S, "SELECT min(id) FROM speakers WHERE item_id = %s "
-				      "AND started_at IS NULL", item);
-		char *sp = xasprintf("%s/speakers/%s", path, sid);
-		r = cl_post(mem, sp, "action=floor");
-		cr_assert_eq(r->status, 403, "%s", r->body);
-		resp_free(r);
-		free(sp);
-		free(sid);
-	}
+	cr_assert_eq(act(mem, path, h3, true, "floor"), 403);
 
 	free(saule);
 	free(speak);

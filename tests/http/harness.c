@@ -811,6 +811,30 @@ struct resp *cl_get(struct client *c, const char *path)
 	return cl_req(c, "GET", path, NULL, NULL, 0, NULL);
 }
 
+json_t *cl_page(struct client *c, const char *path, const char *cursor,
+		int limit)
+{
+	const char *sep = path[strlen(path) - 1] == '?' ? "" : "&";
+	char *p = cursor ? xasprintf("%s%slimit=%d&cursor=%s", path, sep, limit, cursor)
+			 : xasprintf("%s%slimit=%d", path, sep, limit);
+	struct resp *r = cl_get(c, p);
+	json_t *j, *next;
+
+	cr_assert_eq(r->status, 200, "%s: %s", p, r->body);
+	j = json_loads(r->body, 0, NULL);
+	cr_assert_not_null(j, "%s", r->body);
+	next = json_object_get(j, "next_cursor");
+	cr_assert(json_is_string(next) || json_is_null(next), "%s", r->body);
+	cr_assert_eq(json_integer_value(json_object_get(j, "limit")), limit, "%s",
+		     r->body);
+	cr_assert(json_is_integer(json_object_get(j, "total")), "%s", r->body);
+	cr_assert(json_is_boolean(json_object_get(j, "total_is_lower_bound")),
+		  "%s", r->body);
+	resp_free(r);
+	free(p);
+	return j;
+}
+
 void unversion(char *html)
 {
 	for (char *p = html; (p = strstr(p, "?v=")); p += 3)

@@ -14,6 +14,7 @@
 #ifndef RUDDER_TEST_HARNESS_H
 #define RUDDER_TEST_HARNESS_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -136,6 +137,12 @@ struct resp *cl_post(struct client *c, const char *path, const char *fmt, ...)
 struct resp *cl_req(struct client *c, const char *method, const char *path,
 		    const char *content_type, const char *body, size_t len,
 		    const char *const *headers);
+/* One page of an API list: path (ending in its query, or '?') after
+ * cursor (NULL: the first), limit at a time; the answer (the caller's),
+ * its envelope checked (next_cursor, limit, total, total_is_lower_bound,
+ * docs/platform.md "Lists"). */
+json_t *cl_page(struct client *c, const char *path, const char *cursor,
+		int limit);
 /* The CSRF token for this client's cookies (GET /api/v1/session). */
 char *cl_csrf(struct client *c);
 /* The value of a cookie in this client's jar (malloc'd), or NULL. */

@@ -28,32 +28,6 @@ static void down(void)
 }
 TestSuite(lists, .init = up, .fini = down, .timeout = 240);
 
-/* One page of path (ending in its query, or '?') after cursor (NULL:
- * the first), limit at a time: the answer, its envelope checked. */
-static json_t *page(struct client *c, const char *path, const char *cursor,
-		    int limit)
-{
-	const char *sep = path[strlen(path) - 1] == '?' ? "" : "&";
-	char *p = cursor ? xasprintf("%s%slimit=%d&cursor=%s", path, sep, limit, cursor)
-			 : xasprintf("%s%slimit=%d", path, sep, limit);
-	struct resp *r = cl_get(c, p);
-	json_t *j, *next;
-
-	cr_assert_eq(r->status, 200, "%s: %s", p, r->body);
-	j = json_loads(r->body, 0, NULL);
-	cr_assert_not_null(j, "%s", r->body);
-	next = json_object_get(j, "next_cursor");
-	cr_assert(json_is_string(next) || json_is_null(next), "%s", r->body);
-	cr_assert_eq(json_integer_value(json_object_get(j, "limit")), limit, "%s",
-		     r->body);
-	cr_assert(json_is_integer(json_object_get(j, "total")), "%s", r->body);
-	cr_assert(json_is_boolean(json_object_get(j, "total_is_lower_bound")),
-		  "%s", r->body);
-	resp_free(r);
-	free(p);
-	return j;
-}
-
 /* Walks list `name` of path to its end, limit at a time, calling
  * meanwhile(arg) between pages: the ids as given (malloc'd, *n_r), every
  * page but the last full; the last page's answer in *last_r. */
@@ -67,7 +41,7 @@ static int64_t *walk(struct client *c, const char *path, const char *name,
 	int pages = 0;
 
 	for (;;) {
-		json_t *j = page(c, path, cursor, limit), *o;
+		json_t *j = cl_page(c, path, cursor, limit), *o;
 		json_t *arr = json_object_get(j, name);
 		const char *next = json_string_value(json_object_get(j, "next_cursor"));
 		size_t i;
@@ -102,7 +76,7 @@ static int64_t *walk(struct client *c, const char *path, const char *name,
 static void same_as_whole(struct client *c, const char *path, const char *name,
 			  int limit, long want)
 {
-	json_t *all = page(c, path, NULL, 200), *last, *o;
+	json_t *all = cl_page(c, path, NULL, 200), *last, *o;
 	json_t *arr = json_object_get(all, name);
 	size_t n, i;
 	int pages;
@@ -230,7 +204,7 @@ Test(lists, the_audit_log_pages_its_filters_and_counts_to_a_thousand)
 		usleep(100 * 1000);
 	}
 	free(have);
-	j = page(c, "/api/v1/audit?action=members.searched", NULL, 3);
+	j = cl_page(c, "/api/v1/audit?action=members.searched", NULL, 3);
 	cr_assert_eq(json_integer_value(json_object_get(j, "total")), 1000);
 	cr_assert(json_is_true(json_object_get(j, "total_is_lower_bound")));
 	json_decref(j);

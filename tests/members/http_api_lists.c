@@ -32,32 +32,6 @@ static void down(void)
 }
 TestSuite(members_lists, .init = up, .fini = down, .timeout = 240);
 
-/* One page of path (ending in its query, or '?') from cursor (NULL:
- * the first), limit at a time: the answer, its envelope checked. */
-static json_t *page(struct client *c, const char *path, const char *cursor,
-		    int limit)
-{
-	const char *sep = path[strlen(path) - 1] == '?' ? "" : "&";
-	char *p = cursor ? xasprintf("%s%slimit=%d&cursor=%s", path, sep, limit, cursor)
-			 : xasprintf("%s%slimit=%d", path, sep, limit);
-	struct resp *r = cl_get(c, p);
-	json_t *j, *next;
-
-	cr_assert_eq(r->status, 200, "%s: %s", p, r->body);
-	j = json_loads(r->body, 0, NULL);
-	cr_assert_not_null(j, "%s", r->body);
-	next = json_object_get(j, "next_cursor");
-	cr_assert(json_is_string(next) || json_is_null(next), "%s", r->body);
-	cr_assert_eq(json_integer_value(json_object_get(j, "limit")), limit, "%s",
-		     r->body);
-	cr_assert(json_is_integer(json_object_get(j, "total")), "%s", r->body);
-	cr_assert(json_is_boolean(json_object_get(j, "total_is_lower_bound")),
-		  "%s", r->body);
-	resp_free(r);
-	free(p);
-	return j;
-}
-
 static const char *next_of(json_t *j)
 {
 	return json_string_value(json_object_get(j, "next_cursor"));
@@ -75,7 +49,7 @@ static int64_t *walk(struct client *c, const char *path, const char *name,
 	int pages = 0;
 
 	for (;;) {
-		json_t *j = page(c, path, cursor, limit), *arr = json_object_get(j, name), *o;
+		json_t *j = cl_page(c, path, cursor, limit), *arr = json_object_get(j, name), *o;
 		size_t i;
 
 		cr_assert(json_is_array(arr), "no %s", name);
@@ -167,7 +141,7 @@ Test(members_lists, a_walk_sees_everyone_once_while_others_add_and_rename)
 	cr_assert_gt(start, 3 * 7, "%ld people", start);
 
 	for (;;) {
-		json_t *j = page(c, path, cursor, 7), *o;
+		json_t *j = cl_page(c, path, cursor, 7), *o;
 		json_t *arr = json_object_get(j, "people");
 		size_t i;
 
@@ -258,7 +232,7 @@ Test(members_lists, a_search_past_the_count_says_at_least_and_walks_to_the_end)
 	free(err);
 	/* the server learns of the import (another process) */
 	for (int tries = 0;; tries++) {
-		j = page(c, "/api/v1/members?q=cursorwalk", NULL, 200);
+		j = cl_page(c, "/api/v1/members?q=cursorwalk", NULL, 200);
 		if (json_integer_value(json_object_get(j, "total")) >= 1000)
 			break;
 		json_decref(j);
@@ -277,7 +251,7 @@ Test(members_lists, a_search_past_the_count_says_at_least_and_walks_to_the_end)
 		cr_assert_gt(ids[i], ids[i - 1]);
 	free(ids);
 	/* a search that counts everyone says so */
-	j = page(c, "/api/v1/members?q=cursorwalk+0001", NULL, 5);
+	j = cl_page(c, "/api/v1/members?q=cursorwalk+0001", NULL, 5);
 	cr_assert_eq(json_integer_value(json_object_get(j, "total")), 1);
 	cr_assert(json_is_false(json_object_get(j, "total_is_lower_bound")));
 	cr_assert(json_is_null(json_object_get(j, "next_cursor")));
@@ -291,7 +265,7 @@ Test(members_lists, a_search_past_the_count_says_at_least_and_walks_to_the_end)
 static void pages_by_id(struct client *c, const char *path, const char *name,
 			const char *count_sql)
 {
-	json_t *all = page(c, path, NULL, 200), *o;
+	json_t *all = cl_page(c, path, NULL, 200), *o;
 	json_t *arr = json_object_get(all, name);
 	char *count = srv_value(&S, "%s", count_sql);
 	int64_t *ids;
