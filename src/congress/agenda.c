@@ -106,12 +106,15 @@ void congress_agenda_add(struct http_req *rq, struct http_resp *rs)
 	int64_t id;
 	int rc;
 
-	if (congress_load(rq, rs, PERM_CONGRESS_CHAIR, &k) != 0)
+	if (congress_load(rq, rs, PERM_CONGRESS_CHAIR, &k) != 0 ||
+	    !congress_writable(rq, rs, &k))
 		return;
 	if (minutes < 0 || minutes > 1440 || seconds < 0 || seconds > 86400) {
-		http_error_field(rq, rs, minutes < 0 || minutes > 1440 ? "planned_minutes"
-								       : "speak_seconds",
-				 NULL, N_("is out of range"));
+		bool m = minutes < 0 || minutes > 1440;
+		http_error_field(rq, rs, m ? "planned_minutes" : "speak_seconds",
+				 tr_rq(rq, m ? N_("Planned minutes")
+					     : N_("Speaking time (seconds)")),
+				 N_("is out of range"));
 		return;
 	}
 	rc = congress_item_add(platform_conn(), k.id, http_field(rq, "title"),
@@ -211,7 +214,7 @@ void congress_item_post(struct http_req *rq, struct http_resp *rs)
 	int rc;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_CHAIR, &k) != 0 ||
-	    load_item(rq, rs, &k, &it) != 0)
+	    load_item(rq, rs, &k, &it) != 0 || !congress_writable(rq, rs, &k))
 		return;
 	if (strcmp(action, "current") == 0 || strcmp(action, "done") == 0)
 		rc = congress_item_set_state(platform_conn(), &it, action);
@@ -283,6 +286,11 @@ void congress_speak(struct http_req *rq, struct http_resp *rs)
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
 	    load_item(rq, rs, &k, &it) != 0)
 		return;
+	if (strcmp(k.state, "open") != 0) {
+		item_page(rq, rs, 409, &k, &it,
+			  tr_rq(rq, N_("The congress is not open: nobody can ask to speak.")));
+		return;
+	}
 	if (http_field_int(rq, "participant", 0)) {
 		/* the chair puts a hand raised in the hall on the list */
 		if (!can(rq, PERM_CONGRESS_CHAIR, k.scope_id)) {
@@ -354,7 +362,7 @@ void congress_speaker_post(struct http_req *rq, struct http_resp *rs)
 	int rc;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
-	    load_item(rq, rs, &k, &it) != 0)
+	    load_item(rq, rs, &k, &it) != 0 || !congress_writable(rq, rs, &k))
 		return;
 	if (congress_speaker_get(platform_conn(), rq->arena, http_param_int(rq, "s"),
 				 &s) != DB_OK ||

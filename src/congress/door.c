@@ -135,7 +135,8 @@ void congress_door_check(struct http_req *rq, struct http_resp *rs)
 	bool in = went && strcmp(went, "in") == 0;
 	int rc;
 
-	if (congress_load(rq, rs, PERM_CONGRESS_DOOR, &k) != 0)
+	if (congress_load(rq, rs, PERM_CONGRESS_DOOR, &k) != 0 ||
+	    !congress_writable(rq, rs, &k))
 		return;
 	if (!went || (!in && strcmp(went, "out"))) {
 		door_page(rq, rs, 422, &k, NULL, NULL, tr_rq(rq, N_("Choose in or out.")));

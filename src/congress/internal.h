@@ -228,6 +228,10 @@ void congress_api_participants(struct http_req *rq, struct http_resp *rs);
 int congress_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 		  struct congress *out);
 json_t *congress_json(struct http_req *rq, const struct congress *k);
+/* A closed congress changes no more (but for its chair's settings):
+ * false, with 409 answered. */
+bool congress_writable(struct http_req *rq, struct http_resp *rs,
+		       const struct congress *k);
 json_t *congress_participant_json(struct http_req *rq,
 				  const struct participant *p);
 /* p's badge: {qr (inline SVG), link}, or null when it does not open. */

@@ -25,6 +25,16 @@ int congress_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 	return 0;
 }
 
+bool congress_writable(struct http_req *rq, struct http_resp *rs,
+		       const struct congress *k)
+{
+	if (strcmp(k->state, "closed") != 0)
+		return true;
+	http_error(rq, rs, HTTP_E_CONFLICT,
+		   N_("This congress is closed: nothing in it can change any more. Its chair can open it again in its settings."));
+	return false;
+}
+
 json_t *congress_json(struct http_req *rq, const struct congress *k)
 {
 	return json_pack(

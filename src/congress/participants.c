@@ -218,6 +218,20 @@ static int guest_tx(struct db_conn *c, void *arg)
 	return rc;
 }
 
+/* Is person a member of union u? */
+static bool in_union(struct http_req *rq, int64_t person, int64_t u)
+{
+	int64_t *ids;
+	size_t n;
+
+	if (members_person_unions(platform_conn(), rq->arena, person, &ids, &n) != DB_OK)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == u)
+			return true;
+	return false;
+}
+
 /* The most people registered from one branch or union at once. */
 #define REGISTER_MAX 2000
 
@@ -233,7 +247,8 @@ void congress_participants_add(struct http_req *rq, struct http_resp *rs)
 	struct reg_many m = {.r = &r};
 	int rc;
 
-	if (congress_load(rq, rs, PERM_CONGRESS_REGISTER, &k) != 0)
+	if (congress_load(rq, rs, PERM_CONGRESS_REGISTER, &k) != 0 ||
+	    !congress_writable(rq, rs, &k))
 		return;
 	if (strcmp(kind, "delegate") && strcmp(kind, "visitor") &&
 	    strcmp(kind, "guest")) {
@@ -267,6 +282,17 @@ void congress_participants_add(struct http_req *rq, struct http_resp *rs)
 			list_page(rq, rs, 422, &k, tr_rq(rq, N_("There is no such member.")));
 			return;
 		}
+		/* the same rule as a branch's registration: members only */
+		if (p.status != MS_ACTIVE) {
+			list_page(rq, rs, 422, &k,
+				  tr_rq(rq, N_("Only an active member can be registered from the registry; register a guest instead.")));
+			return;
+		}
+		if (union_id && !in_union(rq, p.id, union_id)) {
+			list_page(rq, rs, 422, &k,
+				  tr_rq(rq, N_("A mandate from a union needs a member of that union.")));
+			return;
+		}
 		struct members_hit hit = {p.id, p.branch_id, p.display_name};
 		m.hits = &hit;
 		m.n = 1;
@@ -276,9 +302,20 @@ void congress_participants_add(struct http_req *rq, struct http_resp *rs)
 		}
 		rc = db_tx(platform_conn(), one_tx, &m);
 	} else if (branch || union_id) {
+		struct union_org u;
+		if (union_id &&
+		    members_union_get(platform_conn(), rq->arena, union_id, &u) != DB_OK) {
+			list_page(rq, rs, 422, &k, tr_rq(rq, N_("There is no such union.")));
+			return;
+		}
 		if (members_people_in(rq, PERM_MEMBERS_READ, branch, union_id,
-				      REGISTER_MAX, &m.hits, &m.n) != DB_OK) {
+				      REGISTER_MAX + 1, &m.hits, &m.n) != DB_OK) {
 			list_page(rq, rs, 422, &k, tr_rq(rq, N_("There is no such branch.")));
+			return;
+		}
+		if (m.n > REGISTER_MAX) {
+			list_page(rq, rs, 422, &k,
+				  tr_rq(rq, N_("More than 2000 people at once: register the branches under it one by one.")));
 			return;
 		}
 		if (strcmp(kind, "delegate") == 0) {
@@ -356,7 +393,10 @@ static void participant_page(struct http_req *rq, struct http_resp *rs,
 			 json_array_size(mandates) > 0, "mandates", mandates,
 			 "is_delegate", strcmp(p->kind, "delegate") == 0, "branches",
 			 sources(rq, false, false), "unions", sources(rq, true, false));
-	json_object_set_new(data, "badge", congress_badge_json(rq, k, p));
+	/* someone with an account has their badge on their phone: the
+	 * capability is shown (to print or send) only for a guest */
+	if (!p->account_id)
+		json_object_set_new(data, "badge", congress_badge_json(rq, k, p));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "congress/participant", N_("Participant"), data);
@@ -409,9 +449,10 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs)
 	int rc = DB_OK;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_REGISTER, &k) != 0 ||
-	    load_participant(rq, rs, &k, &p) != 0)
+	    load_participant(rq, rs, &k, &p) != 0 || !congress_writable(rq, rs, &k))
 		return;
-	if (weight < 1 || weight > 1000) {
+	if ((!strcmp(action, "check") || !strcmp(action, "mandate")) &&
+	    (weight < 1 || weight > 1000)) {
 		participant_page(rq, rs, 422, &k, &p,
 				 tr_rq(rq, N_("A mandate's weight is a whole number from 1 to 1000.")));
 		return;

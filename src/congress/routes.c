@@ -75,7 +75,7 @@ static const struct field check_fields[] = {
 
 static const struct field item_add_fields[] = {
 	{.name = "title", .type = F_LINE, .required = true, .max_len = 300,
-	 .label = N_("Title")},
+	 .label = N_("Agenda item")},
 	{.name = "planned_minutes", .type = F_INT, .label = N_("Planned minutes")},
 	{.name = "speak_seconds", .type = F_INT,
 	 .label = N_("Speaking time (seconds)"),

@@ -286,6 +286,11 @@ char *congress_apply(struct arena *a, const char *text, const struct amend *ms,
 	 * marks its lines gone, and what comes in their place */
 	for (size_t i = 0; i < n; i++) {
 		const struct amend *m = &sorted[i];
+		const char *field;
+		/* one written against other lines (another version) is no
+		 * amendment of these: left out, never written past the end */
+		if (congress_amend_check(m, nl, &field))
+			continue;
 		if (m->op == AMEND_INSERT) {
 			after[m->first] = m->text;
 			continue;

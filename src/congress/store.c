@@ -57,7 +57,7 @@ int congress_create(struct db_conn *c, const struct congress *in,
 	int rc = scope_create(c, parent, scope_name(a, in->name), &scope);
 
 	if (rc == DB_OK)
-		rc = db_int(c, id_r, SQL_CONGRESS_ADD, "itttiiiiii", scope,
+		rc = db_int(c, id_r, SQL_CONGRESS_ADD, "ittttiiiii", scope,
 			    in->name, in->place, in->starts_on, in->ends_on,
 			    (int64_t)in->quorum_pct, (int64_t)in->min_supporters,
 			    (int64_t)in->speak_seconds,
@@ -142,10 +142,16 @@ static const char SQL_P_ADD[] =
 static const char SQL_P_OF_PERSON[] =
 	"SELECT id, coalesce(removed_at, 0) FROM participants "
 	"WHERE congress_id = $1 AND person_id = $2";
-/* a person removed before comes back as they were */
+/* a person removed before comes back as registered now: their kind, a
+ * new badge (an old one may have been photographed), their mandates to
+ * be checked again */
 static const char SQL_P_RESTORE[] =
-	"UPDATE participants SET removed_at = NULL, version = version + 1 "
+	"UPDATE participants SET removed_at = NULL, kind = $2, may_speak = $3, "
+	"badge_sealed = $4, badge_index = $5, version = version + 1 "
 	"WHERE id = $1";
+static const char SQL_M_UNCHECK_ALL[] =
+	"UPDATE mandates SET checked_by = NULL, checked_at = NULL "
+	"WHERE participant_id = $1";
 static const char SQL_P_LIST[] =
 	PARTICIPANT_COLS "WHERE p.congress_id = $1 AND p.removed_at IS NULL "
 	"ORDER BY p.display_name, p.id";
@@ -203,8 +209,17 @@ int congress_participant_add(struct db_conn *c, struct arena *a,
 		if (rc == DB_OK && !w.removed_at)
 			return DB_CONSTRAINT;
 		if (rc == DB_OK) {
+			const char *code = random_token(a, 16);
+			size_t slen;
+			unsigned char *sealed = seal_str(a, BADGE_CTX, code, &slen),
+				      idx[BLIND_LEN];
+			blind_index(BADGE_CTX, code, strlen(code), idx);
 			*id_r = w.id;
-			rc = db_run(c, SQL_P_RESTORE, "i", w.id);
+			rc = db_run(c, SQL_P_RESTORE, "itibb", w.id, in->kind,
+				    (int64_t)in->may_speak, sealed, slen, idx,
+				    (size_t)BLIND_LEN);
+			if (rc >= 0)
+				rc = db_run(c, SQL_M_UNCHECK_ALL, "i", w.id);
 			return rc < 0 ? rc : DB_OK;
 		}
 		if (rc != DB_NOTFOUND)
@@ -257,12 +272,6 @@ int congress_participant_of(struct db_conn *c, struct arena *a,
 			    struct participant *out)
 {
 	return db_row(c, a, PARTICIPANT, out, SQL_P_OF, "ii", congress, account);
-}
-
-int congress_participant_remove(struct db_conn *c, int64_t id)
-{
-	int rc = db_run(c, SQL_P_REMOVE, "ii", id, (int64_t)time_now());
-	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
 }
 
 int congress_participant_set_speak(struct db_conn *c, int64_t id, bool may)
@@ -728,4 +737,30 @@ int congress_speaker_move(struct db_conn *c, const struct speaker *s, int to)
 	    db_run(c, SQL_SPEAKER_POS, "ii", s->id, (int64_t)to) < 0)
 		return DB_ERROR;
 	return DB_OK;
+}
+
+/* ---- a participant leaves (after the speakers: they leave the lists) ---- */
+
+static const char SQL_P_SPEAKERS[] =
+	SPEAKER_COLS "WHERE s.participant_id = $1 AND s.removed_at IS NULL "
+	"AND s.ended_at IS NULL";
+
+int congress_participant_remove(struct db_conn *c, int64_t id)
+{
+	struct arena *a;
+	struct speaker *s;
+	size_t n;
+	int rc = db_run(c, SQL_P_REMOVE, "ii", id, (int64_t)time_now());
+
+	if (rc <= 0)
+		return rc < 0 ? rc : DB_NOTFOUND;
+	/* off every list: a waiting request goes (its queue closing up),
+	 * a speech under way ends */
+	a = arena_new();
+	rc = db_rows(c, a, SPEAKER, sizeof(*s), &s, &n, SQL_P_SPEAKERS, "i", id);
+	for (size_t i = 0; rc == DB_OK && i < n; i++)
+		rc = s[i].started_at ? congress_speaker_end(c, &s[i])
+				     : congress_speaker_remove(c, &s[i]);
+	arena_free(a);
+	return rc;
 }

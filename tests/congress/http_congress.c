@@ -364,8 +364,15 @@ Test(congress, the_door_checks_badges_in_and_out_once)
 	cr_assert_eq(r->status, 303, "%s", r->body);
 	resp_free(r);
 	free(path);
-	pid = srv_value(&S, "SELECT p.id FROM participants p WHERE p.congress_id = %s "
-			"AND p.account_id IS NOT NULL", k);
+	/* a guest's badge is the one the registrar's page shows (someone with
+	 * an account has theirs on their phone) */
+	path = xasprintf("/congress/%s/participants", k);
+	r = cl_post(co, path, "kind=guest&display_name=Saule%%27s+neighbour");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	free(path);
+	pid = srv_value(&S, "SELECT id FROM participants WHERE congress_id = %s AND "
+			"kind = 'guest'", k);
 	gid = srv_value(&S, "SELECT id FROM participants WHERE congress_id = %s", k2);
 	code = badge_code(co, k, pid);
 	gcode = badge_code(co, k2, gid);
@@ -466,4 +473,190 @@ Test(congress, the_door_checks_badges_in_and_out_once)
 	free(aktau);
 	cl_free(mem);
 	cl_free(co);
+}
+
+Test(congress, a_congress_keeps_its_dates_its_name_and_its_state)
+{
+	struct client *co = cl_as(&S, "coordinator", "en");
+	struct client *ak = cl_as(&S, "aktau", "en");
+	struct client *mem = cl_as(&S, "member", "en");
+	char *k, *x, *aktau_k, *path;
+	struct resp *r;
+
+	grant("Ainur", "congress_organizer", "0");
+	k = prepare(co, "Dated congress");
+	/* the dates as typed (the last day was once stored as a pointer) */
+	x = srv_value(&S, "SELECT starts_on || ' ' || ends_on FROM congresses WHERE id = %s", k);
+	cr_assert_str_eq(x, "2026-12-12 2026-12-13");
+	free(x);
+	/* a branch's conference cannot take another congress's name */
+	aktau_k = srv_value(&S, "SELECT id FROM congresses WHERE name LIKE 'Aktau%%'");
+	path = xasprintf("/congress/%s", aktau_k);
+	r = cl_post(ak, path, "name=Fourth+conference+of+Kazakhstan+2012&state=preparing"
+		    "&quorum_pct=50&version=0");
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	cr_assert(strstr(r->body, "A congress with that name exists already"), "%s", r->body);
+	resp_free(r);
+	r = cl_post(co, "/congress", "name=Dated+congress");
+	cr_assert_eq(r->status, 409, "%s", r->body);
+	resp_free(r);
+	free(path);
+
+	/* preparing: nobody asks to speak yet */
+	{
+		char *item, *ip, *sp;
+		r = cl_post(ak, "/congress/1/agenda", "title=x");
+		cr_assert_eq(r->status, 404, "not theirs: %s", r->body);
+		resp_free(r);
+		path = xasprintf("/congress/%s/agenda", aktau_k);
+		r = cl_post(ak, path, "title=Local+report");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		item = srv_value(&S, "SELECT max(id) FROM agenda_items WHERE congress_id = %s",
+				 aktau_k);
+		ip = xasprintf("%s/%s", path, item);
+		sp = xasprintf("%s/speakers", ip);
+		r = cl_post(ak, "/congress", "%s", ""); /* not an organizer */
+		cr_assert_eq(r->status, 403, "%s", r->body);
+		resp_free(r);
+		{
+			char *pid;
+			char *pp = xasprintf("/congress/%s/participants", aktau_k);
+			char *scope = srv_value(&S, "SELECT scope_id FROM congresses WHERE "
+						"id = %s", aktau_k);
+			grant("Yerlan", "congress_registrar", scope);
+			free(scope);
+			cl_free(ak);
+			ak = cl_as(&S, "aktau", "en");
+			r = cl_post(ak, pp, "kind=guest&display_name=Early+guest");
+			cr_assert_eq(r->status, 303, "%s", r->body);
+			resp_free(r);
+			pid = srv_value(&S, "SELECT id FROM participants WHERE display_name = "
+					"'Early guest'");
+			free(srv_sql(&S, "UPDATE participants SET may_speak = 1 WHERE id = %s", pid));
+			r = cl_post(ak, sp, "participant=%s", pid);
+			cr_assert_eq(r->status, 409, "%s", r->body);
+			cr_assert(strstr(r->body, "The congress is not open"), "%s", r->body);
+			resp_free(r);
+			free(pid);
+			free(pp);
+		}
+		/* closed: nothing changes any more */
+		free(srv_sql(&S, "UPDATE congresses SET state = 'closed' WHERE id = %s", aktau_k));
+		r = cl_post(ak, path, "title=Too+late");
+		cr_assert_eq(r->status, 409, "%s", r->body);
+		cr_assert(strstr(r->body, "This congress is closed"), "%s", r->body);
+		resp_free(r);
+		{
+			char *pp = xasprintf("/congress/%s/participants", aktau_k);
+			r = cl_post(ak, pp, "kind=guest&display_name=Late+guest");
+			cr_assert_eq(r->status, 409, "%s", r->body);
+			resp_free(r);
+			free(pp);
+		}
+		x = srv_value(&S, "SELECT count(*) FROM agenda_items WHERE title = 'Too late'");
+		cr_assert_str_eq(x, "0");
+		free(x);
+		free(sp);
+		free(ip);
+		free(item);
+		free(path);
+	}
+	free(aktau_k);
+	free(k);
+	cl_free(co);
+	cl_free(ak);
+	cl_free(mem);
+}
+
+Test(congress, registering_again_and_removing_leave_nothing_behind)
+{
+	struct client *co = cl_as(&S, "coordinator", "en");
+	struct client *mem = cl_as(&S, "member", "en");
+	char *pid = srv_value(&S, "SELECT id FROM participants WHERE congress_id = 1 AND "
+			      "account_id IS NOT NULL");
+	char *person = srv_value(&S, "SELECT person_id FROM participants WHERE id = %s", pid);
+	char *applicant = srv_value(&S, "SELECT min(id) FROM people WHERE status = 'applicant'");
+	char *pp = xasprintf("/congress/1/participants/%s", pid), *old, *fresh, *x;
+	struct resp *r;
+
+	/* a participant with an account: their badge is on their phone, not
+	 * on the registrar's page */
+	r = cl_get(co, pp);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_null(strstr(r->body, "door?code="), "%s", r->body);
+	resp_free(r);
+	r = cl_get(mem, "/congress/1/badge");
+	cr_assert(strstr(r->body, "<svg"), "%s", r->body);
+	resp_free(r);
+	old = srv_value(&S, "SELECT hex(badge_index) FROM participants WHERE id = %s", pid);
+
+	/* she asks to speak, then is removed: off the list */
+	{
+		char *item, *sp;
+		struct client *ch = cl_as(&S, "chair@example.org", "en");
+		r = cl_post(ch, "/congress/1/agenda", "title=Removal+item");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		cl_free(ch);
+		item = srv_value(&S, "SELECT max(id) FROM agenda_items WHERE congress_id = 1");
+		sp = xasprintf("/congress/1/agenda/%s/speakers", item);
+		r = cl_post(mem, sp, "%s", "");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		r = cl_post(co, pp, "action=remove&confirm=yes");
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		x = srv_value(&S, "SELECT count(*) FROM speakers WHERE item_id = %s AND "
+			      "removed_at IS NULL", item);
+		cr_assert_str_eq(x, "0", "a removed participant waits on no list");
+		free(x);
+		free(sp);
+		free(item);
+	}
+	/* registered again, as a visitor: a new badge, her kind, her mandate
+	 * to be checked again */
+	r = cl_post(co, "/congress/1/participants", "kind=visitor&person=%s", person);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	fresh = srv_value(&S, "SELECT hex(badge_index) FROM participants WHERE id = %s", pid);
+	cr_assert_str_neq(fresh, old, "the old badge is no badge any more");
+	x = srv_value(&S, "SELECT kind || ' ' || (SELECT count(*) FROM mandates WHERE "
+		      "participant_id = %s AND checked_at IS NOT NULL) FROM participants "
+		      "WHERE id = %s", pid, pid);
+	cr_assert_str_eq(x, "visitor 0");
+	free(x);
+
+	/* from the registry: an active member only, a union's mandate for its
+	 * members, an unknown union is none */
+	if (*applicant) {
+		r = cl_post(co, "/congress/1/participants", "kind=delegate&person=%s", applicant);
+		cr_assert_eq(r->status, 422, "%s", r->body);
+		cr_assert(strstr(r->body, "Only an active member"), "%s", r->body);
+		resp_free(r);
+	}
+	r = cl_post(co, "/congress/1/participants", "kind=delegate&union=999999");
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	cr_assert(strstr(r->body, "There is no such union"), "%s", r->body);
+	resp_free(r);
+	{
+		char *outsider = srv_value(&S, "SELECT min(p.id) FROM people p WHERE p.status = "
+					   "'active' AND p.id NOT IN (SELECT person_id FROM "
+					   "person_unions WHERE union_id = 1)");
+		r = cl_post(co, "/congress/1/participants", "kind=delegate&person=%s&union=1",
+			    outsider);
+		cr_assert_eq(r->status, 422, "%s", r->body);
+		cr_assert(strstr(r->body, "needs a member of that union"), "%s", r->body);
+		resp_free(r);
+		free(outsider);
+	}
+
+	free(fresh);
+	free(old);
+	free(pp);
+	free(applicant);
+	free(person);
+	free(pid);
+	cl_free(co);
+	cl_free(mem);
 }

@@ -171,6 +171,14 @@ Test(congress_rules, as_amended_applies_each_at_its_lines)
 	cr_assert_str_eq(congress_apply(a, text, ms, 4, 80),
 			 "zero\none\nTWO AND THREE\nfour\nfour and a half");
 	cr_assert_str_eq(congress_apply(a, text, NULL, 0, 80), text, "none: the text");
+	/* one of other lines (written against another version) is left
+	 * out, never written past the end */
+	{
+		struct amend far[] = {{AMEND_REPLACE, 4, 9, "beyond"},
+				      {AMEND_INSERT, 60, 60, "beyond"},
+				      {AMEND_DELETE, 0, 1, ""}};
+		cr_assert_str_eq(congress_apply(a, text, far, 3, 80), text);
+	}
 	/* the order they come in does not matter */
 	{
 		struct amend rev[] = {ms[3], ms[2], ms[1], ms[0]};

@@ -378,11 +378,37 @@ static void bind_va(struct db_stmt *st, const char *types, va_list ap)
 	}
 }
 
+/* The highest $n of sql (outside quoted text). */
+static int placeholders(const char *sql)
+{
+	int most = 0;
+	bool quoted = false;
+
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		else if (!quoted && *p == '$' && p[1] >= '1' && p[1] <= '9') {
+			int n = (int)strtol(p + 1, NULL, 10);
+			most = n > most ? n : most;
+		}
+	}
+	return most;
+}
+
 /* The prepared, bound statement, or NULL with *rc_r set. */
 static struct db_stmt *start(struct db_conn *c, const char *sql,
 			     const char *types, va_list ap, int *rc_r)
 {
-	struct db_stmt *st = db_prepare(c, sql);
+	struct db_stmt *st;
+
+	/* one value per placeholder: a letter too few binds the next value
+	 * as the wrong type (a pointer stored as a number, once) */
+	if ((int)strlen(types) != placeholders(sql)) {
+		log_error("db", "%d values for %d placeholders in: %.80s",
+			  (int)strlen(types), placeholders(sql), sql);
+		abort();
+	}
+	st = db_prepare(c, sql);
 
 	if (!st) {
 		*rc_r = lost(c) ? DB_UNAVAILABLE : DB_ERROR;
