@@ -82,7 +82,7 @@ void congress_agenda(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
 	struct agenda_item *it;
-	size_t n;
+	size_t n = 0;
 	json_t *items = json_array();
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0) {

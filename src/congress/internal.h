@@ -51,8 +51,10 @@ struct participant {
 	int64_t removed_at;
 };
 /* Registers someone: DB_OK and *id_r (a participant removed before comes
- * back, as they were), DB_CONSTRAINT when the person is registered
- * already. A new badge code is made and sealed. */
+ * back as registered now, with a new badge and their mandates to check
+ * again), DB_CONSTRAINT (and *id_r) when the person is registered
+ * already — linked to their account if they made one since. A new badge
+ * code is made and sealed. */
 int congress_participant_add(struct db_conn *c, struct arena *a,
 			     const struct participant *in, int64_t *id_r);
 /* The congress's participants not removed, by name (arena array). */
@@ -64,7 +66,9 @@ int congress_participant_get(struct db_conn *c, struct arena *a, int64_t id,
 int congress_participant_of(struct db_conn *c, struct arena *a,
 			    int64_t congress, int64_t account,
 			    struct participant *out);
-int congress_participant_remove(struct db_conn *c, int64_t id);
+/* Removes participant id (by: the account; 0 the command line): checked
+ * out first when in the hall, taken off every list of speakers. */
+int congress_participant_remove(struct db_conn *c, int64_t id, int64_t by);
 /* Sets a participant's speaking right (visitors may be given it). */
 int congress_participant_set_speak(struct db_conn *c, int64_t id, bool may);
 /* The badge code of participant id (arena-owned text), or NULL. */

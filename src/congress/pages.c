@@ -208,6 +208,15 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 		if (http_field_int(rq, "quorum_pct", -1) != k->quorum_pct)
 			http_form_now(rq, form, "quorum_pct",
 				      arena_printf(rq->arena, "%d", k->quorum_pct));
+		if (http_field_int(rq, "min_supporters", -1) != k->min_supporters)
+			http_form_now(rq, form, "min_supporters",
+				      arena_printf(rq->arena, "%d", k->min_supporters));
+		if (http_field_int(rq, "speak_seconds", -1) != k->speak_seconds)
+			http_form_now(rq, form, "speak_seconds",
+				      arena_printf(rq->arena, "%d", k->speak_seconds));
+		if (http_field_bool(rq, "first_speakers_first") != k->first_speakers_first)
+			http_form_now(rq, form, "first_speakers_first",
+				      tr_rq(rq, k->first_speakers_first ? N_("yes") : N_("no")));
 	}
 	if (taken)
 		http_form_error(rq, form, "name", taken);

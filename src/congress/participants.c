@@ -120,6 +120,25 @@ struct reg {
 	size_t added, already;
 };
 
+/* The congress_participant grant of account over k's scope, unless it
+ * holds it already (a refused insert would spoil the transaction on
+ * PostgreSQL). */
+static int participant_grant(struct http_req *rq, const struct congress *k,
+			     int64_t account)
+{
+	struct grant *g;
+	size_t n;
+	int rc = grants_of(platform_conn(), rq->arena, account, &g, &n);
+
+	for (size_t i = 0; rc == DB_OK && i < n; i++)
+		if (g[i].scope_id == k->scope_id &&
+		    strcmp(g[i].role, "congress_participant") == 0)
+			return DB_OK;
+	return rc == DB_OK ? grant_add(platform_conn(), account, "congress_participant",
+				       k->scope_id, rq->user.id, NULL)
+			   : rc;
+}
+
 /* Registers member id (read as the registrar may read them): DB_OK,
  * DB_NOTFOUND (not theirs to see), or an error. */
 static int register_member(struct reg *r, int64_t id)
@@ -127,7 +146,7 @@ static int register_member(struct reg *r, int64_t id)
 	struct http_req *rq = r->rq;
 	struct person p;
 	struct participant in = {0};
-	int64_t pid, gid;
+	int64_t pid;
 	int rc = members_person_for(rq, PERM_MEMBERS_READ, id, false, &p);
 
 	if (rc != DB_OK)
@@ -149,8 +168,10 @@ static int register_member(struct reg *r, int64_t id)
 	}
 	rc = congress_participant_add(platform_conn(), rq->arena, &in, &pid);
 	if (rc == DB_CONSTRAINT) {
+		/* registered already: their account (made since, maybe)
+		 * takes part */
 		r->already++;
-		return DB_OK;
+		return p.account_id ? participant_grant(rq, r->k, p.account_id) : DB_OK;
 	}
 	if (rc == DB_OK && r->source)
 		rc = congress_mandate_add(platform_conn(), pid, r->source,
@@ -159,8 +180,7 @@ static int register_member(struct reg *r, int64_t id)
 		rc = DB_OK;
 	/* their account takes part through the congress's scope */
 	if (rc == DB_OK && p.account_id)
-		rc = grant_add(platform_conn(), p.account_id, "congress_participant",
-			       r->k->scope_id, rq->user.id, &gid);
+		rc = participant_grant(rq, r->k, p.account_id);
 	if (rc == DB_OK) {
 		r->added++;
 		rc = audit_rq(rq, platform_conn(), "congress.registered",
@@ -451,7 +471,8 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs)
 	if (congress_load(rq, rs, PERM_CONGRESS_REGISTER, &k) != 0 ||
 	    load_participant(rq, rs, &k, &p) != 0 || !congress_writable(rq, rs, &k))
 		return;
-	if ((!strcmp(action, "check") || !strcmp(action, "mandate")) &&
+	if ((!strcmp(action, "check") || !strcmp(action, "uncheck") ||
+	     !strcmp(action, "mandate")) &&
 	    (weight < 1 || weight > 1000)) {
 		participant_page(rq, rs, 422, &k, &p,
 				 tr_rq(rq, N_("A mandate's weight is a whole number from 1 to 1000.")));
@@ -506,7 +527,7 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs)
 			    arena_printf(rq->arena, "/congress/%lld/participants/%lld",
 					 (long long)k.id, (long long)p.id)))
 			return;
-		rc = congress_participant_remove(platform_conn(), p.id);
+		rc = congress_participant_remove(platform_conn(), p.id, rq->user.id);
 		if (rc == DB_OK && p.account_id)
 			rc = ungrant(rq, &k, p.account_id);
 		what = "congress.unregistered";

@@ -147,8 +147,16 @@ static const char SQL_P_OF_PERSON[] =
  * be checked again */
 static const char SQL_P_RESTORE[] =
 	"UPDATE participants SET removed_at = NULL, kind = $2, may_speak = $3, "
-	"badge_sealed = $4, badge_index = $5, version = version + 1 "
-	"WHERE id = $1";
+	"badge_sealed = $4, badge_index = $5, account_id = $6, "
+	"display_name = $7, version = version + 1 WHERE id = $1";
+static const char SQL_P_RESTORE_NO_ACCOUNT[] =
+	"UPDATE participants SET removed_at = NULL, kind = $2, may_speak = $3, "
+	"badge_sealed = $4, badge_index = $5, account_id = NULL, "
+	"display_name = $6, version = version + 1 WHERE id = $1";
+/* a participant who made an account since they were registered */
+static const char SQL_P_LINK[] =
+	"UPDATE participants SET account_id = $2, version = version + 1 "
+	"WHERE id = $1 AND account_id IS NULL";
 static const char SQL_M_UNCHECK_ALL[] =
 	"UPDATE mandates SET checked_by = NULL, checked_at = NULL "
 	"WHERE participant_id = $1";
@@ -206,8 +214,15 @@ int congress_participant_add(struct db_conn *c, struct arena *a,
 			DB_COLS_END};
 		rc = db_row(c, a, WAS, &w, SQL_P_OF_PERSON, "ii", in->congress_id,
 			    in->person_id);
-		if (rc == DB_OK && !w.removed_at)
+		if (rc == DB_OK && !w.removed_at) {
+			/* there already; linked to their account if they made
+			 * one since (then asked again: not a second row) */
+			if (in->account_id &&
+			    db_run(c, SQL_P_LINK, "ii", w.id, in->account_id) < 0)
+				return DB_ERROR;
+			*id_r = w.id;
 			return DB_CONSTRAINT;
+		}
 		if (rc == DB_OK) {
 			const char *code = random_token(a, 16);
 			size_t slen;
@@ -215,9 +230,15 @@ int congress_participant_add(struct db_conn *c, struct arena *a,
 				      idx[BLIND_LEN];
 			blind_index(BADGE_CTX, code, strlen(code), idx);
 			*id_r = w.id;
-			rc = db_run(c, SQL_P_RESTORE, "itibb", w.id, in->kind,
-				    (int64_t)in->may_speak, sealed, slen, idx,
-				    (size_t)BLIND_LEN);
+			rc = in->account_id
+				     ? db_run(c, SQL_P_RESTORE, "itibbit", w.id, in->kind,
+					      (int64_t)in->may_speak, sealed, slen, idx,
+					      (size_t)BLIND_LEN, in->account_id,
+					      in->display_name)
+				     : db_run(c, SQL_P_RESTORE_NO_ACCOUNT, "itibbt", w.id,
+					      in->kind, (int64_t)in->may_speak, sealed,
+					      slen, idx, (size_t)BLIND_LEN,
+					      in->display_name);
 			if (rc >= 0)
 				rc = db_run(c, SQL_M_UNCHECK_ALL, "i", w.id);
 			return rc < 0 ? rc : DB_OK;
@@ -745,12 +766,18 @@ static const char SQL_P_SPEAKERS[] =
 	SPEAKER_COLS "WHERE s.participant_id = $1 AND s.removed_at IS NULL "
 	"AND s.ended_at IS NULL";
 
-int congress_participant_remove(struct db_conn *c, int64_t id)
+int congress_participant_remove(struct db_conn *c, int64_t id, int64_t by)
 {
 	struct arena *a;
 	struct speaker *s;
 	size_t n;
-	int rc = db_run(c, SQL_P_REMOVE, "ii", id, (int64_t)time_now());
+	int rc;
+
+	/* someone in the hall is checked out first: the log has no gap */
+	rc = congress_check(c, id, false, by);
+	if (rc != DB_OK && rc != DB_CONSTRAINT)
+		return rc;
+	rc = db_run(c, SQL_P_REMOVE, "ii", id, (int64_t)time_now());
 
 	if (rc <= 0)
 		return rc < 0 ? rc : DB_NOTFOUND;

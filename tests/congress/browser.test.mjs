@@ -127,6 +127,26 @@ async function run(js) {
   await shot(proj, `congress-${js ? "js" : "nojs"}-projector`);
   if (js) problems.push(...(await axe(proj, "projector")));
   await pc.close();
+  if (js) {
+    // the audit log grows while it is open (it pages by cursor now)
+    const ac = await b.newContext({ viewport: { width: 1024, height: 768 } });
+    const adm = await ac.newPage();
+    problems.push(...watch(adm, "audit"));
+    await signIn(adm, srv.base, "admin@example.org");
+    await adm.goto(srv.base + "/audit");
+    const before = await adm.locator("[data-live-audit] tbody tr").count();
+    await adm.waitForSelector("#live-status:not([hidden])", { timeout: 5000 });
+    const other = await b.newContext();
+    const op = await other.newPage();
+    await op.goto(srv.base + "/login");
+    await op.fill("#email", "nobody@example.org");
+    await op.fill("#password", "wrong password");
+    await Promise.all([op.waitForNavigation(), op.click("main button[type=submit]")]);
+    await other.close();
+    await adm.waitForFunction((n) => document.querySelectorAll("[data-live-audit] tbody tr").length > n,
+      before, { timeout: 10000 });
+    await ac.close();
+  }
   return problems;
 }
 

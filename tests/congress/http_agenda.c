@@ -310,7 +310,7 @@ Test(agenda, the_projector_shows_the_floor_and_follows_the_chair)
 		free(speak);
 	}
 	r = cl_get(mem, "/congress/1/projector");
-	cr_assert(strstr(r->body, "class=\"projector-clock\" data-ends-at="), "%s", r->body);
+	cr_assert(strstr(r->body, "class=\"projector-clock\" role=\"timer\" aria-live=\"off\" data-ends-at="), "%s", r->body);
 	cr_assert(strstr(r->body, "Saule"), "%s", r->body);
 	resp_free(r);
 	/* a stream of a congress the reader is not in is refused */

@@ -667,3 +667,52 @@ Test(congress, registering_again_and_removing_leave_nothing_behind)
 	cl_free(co);
 	cl_free(mem);
 }
+
+Test(congress, the_secretariat_s_slips_are_refused_or_harmless)
+{
+	struct client *co = cl_as(&S, "coordinator", "en");
+	char *pid = srv_value(&S, "SELECT id FROM participants WHERE congress_id = 1 AND "
+			      "account_id IS NOT NULL");
+	char *person = srv_value(&S, "SELECT person_id FROM participants WHERE id = %s", pid);
+	char *mid = srv_value(&S, "SELECT min(id) FROM mandates WHERE participant_id = %s", pid);
+	char *scope = srv_value(&S, "SELECT scope_id FROM congresses WHERE id = 1");
+	char *pp = xasprintf("/congress/1/participants/%s", pid), *x;
+	struct resp *r;
+
+	/* unchecking with a weight out of range is refused, the weight kept */
+	r = cl_post(co, pp, "action=uncheck&mandate=%s&weight=0", mid);
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	resp_free(r);
+	x = srv_value(&S, "SELECT weight FROM mandates WHERE id = %s AND checked_at IS NOT NULL",
+		      mid);
+	cr_assert_str_eq(x, "1");
+	free(x);
+	/* removing someone in the hall checks them out first: the log has
+	 * no gap */
+	free(srv_sql(&S, "UPDATE participants SET present = 1 WHERE id = %s", pid));
+	r = cl_post(co, pp, "action=remove&confirm=yes");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	x = srv_value(&S, "SELECT went FROM presence_log WHERE participant_id = %s "
+		      "ORDER BY id DESC LIMIT 1", pid);
+	cr_assert_str_eq(x, "out");
+	free(x);
+	/* an administrator grants her the participant role by hand; then
+	 * the secretariat registers her: one grant, no error */
+	grant("Saule", "congress_participant", scope);
+	r = cl_post(co, "/congress/1/participants", "kind=delegate&person=%s", person);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	x = srv_value(&S, "SELECT count(*) FROM grants g JOIN participants p ON "
+		      "p.account_id = g.user_id WHERE p.id = %s AND g.role = "
+		      "'congress_participant' AND g.scope_id = %s", pid, scope);
+	cr_assert_str_eq(x, "1");
+	free(x);
+
+	free(pp);
+	free(scope);
+	free(mid);
+	free(person);
+	free(pid);
+	cl_free(co);
+}

@@ -402,11 +402,14 @@ static struct db_stmt *start(struct db_conn *c, const char *sql,
 	struct db_stmt *st;
 
 	/* one value per placeholder: a letter too few binds the next value
-	 * as the wrong type (a pointer stored as a number, once) */
+	 * as the wrong type (a pointer stored as a number, once). Our bug:
+	 * refused loudly (the log names the statement; the request is a
+	 * 500), never run */
 	if ((int)strlen(types) != placeholders(sql)) {
 		log_error("db", "%d values for %d placeholders in: %.80s",
 			  (int)strlen(types), placeholders(sql), sql);
-		abort();
+		*rc_r = DB_ERROR;
+		return NULL;
 	}
 	st = db_prepare(c, sql);
 

@@ -47,16 +47,29 @@
     var stream = document.querySelector("[data-live-stream]");
     if (stream && window.EventSource && window.DOMParser) {
       var busy = false, again = false;
+      /* the page's own address (a refused post leaves another in the
+         address bar) */
+      var url = stream.getAttribute("data-live-page") || window.location.pathname;
       var refresh = function () {
         if (busy) { again = true; return; }
         busy = true;
-        fetch(window.location.href, { credentials: "same-origin" })
+        fetch(url, { credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.text() : ""; })
           .then(function (html) {
+            if (!html) { return; }
             var doc = new DOMParser().parseFromString(html, "text/html");
             document.querySelectorAll("[data-live-region][id]").forEach(function (el) {
               var fresh = doc.getElementById(el.id);
-              if (fresh) { el.replaceWith(document.importNode(fresh, true)); }
+              /* not under someone's hands: a region holding the focus
+                 waits for the next event */
+              if (!fresh || el.contains(document.activeElement)) { return; }
+              /* the children, in place: a live region announced is the
+                 one already there */
+              el.replaceChildren.apply(el, Array.prototype.map.call(
+                fresh.childNodes, function (n) { return document.importNode(n, true); }));
+              Array.prototype.forEach.call(fresh.attributes, function (a) {
+                el.setAttribute(a.name, a.value);
+              });
             });
             clocks();
           })
@@ -118,10 +131,13 @@
         if (status) { status.hidden = false; }
       });
       es.addEventListener("audit", function () {
-        fetch("/api/v1/audit?after=" + newest(), { credentials: "same-origin" })
+        /* the newest page (newest first); those not shown yet */
+        var seen = newest();
+        fetch("/api/v1/audit?limit=50", { credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.json() : { entries: [] }; })
           .then(function (j) {
-            j.entries.slice().reverse().forEach(function (e) {
+            j.entries.filter(function (e) { return e.id > seen; })
+              .reverse().forEach(function (e) {
               var tr = document.createElement("tr");
               tr.setAttribute("data-id", String(e.id));
               cell(tr, labels[0] || "", String(e.id));
