@@ -280,8 +280,10 @@ char *congress_apply(struct arena *a, const char *text, const struct amend *ms,
 	memset(gone, 0, (nl + 2) * sizeof(*gone));
 	memset(after, 0, (nl + 2) * sizeof(*after));
 	memset(instead, 0, (nl + 2) * sizeof(*instead));
-	memcpy(sorted, ms, n * sizeof(*ms));
-	qsort(sorted, n, sizeof(*sorted), by_first_desc);
+	if (n) { /* none: ms may be NULL */
+		memcpy(sorted, ms, n * sizeof(*ms));
+		qsort(sorted, n, sizeof(*sorted), by_first_desc);
+	}
 	/* adopted amendments never overlap (congress_amend_conflict); each
 	 * marks its lines gone, and what comes in their place */
 	for (size_t i = 0; i < n; i++) {
