@@ -111,10 +111,15 @@ static size_t settings_from(struct http_req *rq, json_t *form,
 		    {"min_supporters", &k->min_supporters, 0, 10000},
 		    {"speak_seconds", &k->speak_seconds, 0, 86400}};
 
+	/* a field not sent keeps what the congress has (a post that does
+	 * not mention the place does not blank it) */
 	k->name = http_field(rq, "name");
-	k->place = http_field(rq, "place") ? http_field(rq, "place") : "";
-	k->starts_on = http_field(rq, "starts_on") ? http_field(rq, "starts_on") : "";
-	k->ends_on = http_field(rq, "ends_on") ? http_field(rq, "ends_on") : "";
+	if (http_field(rq, "place"))
+		k->place = http_field(rq, "place");
+	if (http_field(rq, "starts_on"))
+		k->starts_on = http_field(rq, "starts_on");
+	if (http_field(rq, "ends_on"))
+		k->ends_on = http_field(rq, "ends_on");
 	k->first_speakers_first = http_field_bool(rq, "first_speakers_first");
 	for (size_t i = 0; i < ARRAY_LEN(nums); i++) {
 		int64_t v = http_field_int(rq, nums[i].name, *nums[i].out);

@@ -120,11 +120,10 @@ struct reg {
 	size_t added, already;
 };
 
-/* The congress_participant grant of account over k's scope, unless it
- * holds it already (a refused insert would spoil the transaction on
- * PostgreSQL). */
-static int participant_grant(struct http_req *rq, const struct congress *k,
-			     int64_t account)
+/* The id of account's congress_participant grant over k's scope in
+ * *id_r: DB_OK, DB_NOTFOUND, or an error. */
+static int participant_grant_of(struct http_req *rq, const struct congress *k,
+				int64_t account, int64_t *id_r)
 {
 	struct grant *g;
 	size_t n;
@@ -132,11 +131,26 @@ static int participant_grant(struct http_req *rq, const struct congress *k,
 
 	for (size_t i = 0; rc == DB_OK && i < n; i++)
 		if (g[i].scope_id == k->scope_id &&
-		    strcmp(g[i].role, "congress_participant") == 0)
+		    strcmp(g[i].role, "congress_participant") == 0) {
+			*id_r = g[i].id;
 			return DB_OK;
-	return rc == DB_OK ? grant_add(platform_conn(), account, "congress_participant",
-				       k->scope_id, rq->user.id, NULL)
-			   : rc;
+		}
+	return rc == DB_OK ? DB_NOTFOUND : rc;
+}
+
+/* The congress_participant grant of account over k's scope, unless it
+ * holds it already (a refused insert would spoil the transaction on
+ * PostgreSQL). */
+static int participant_grant(struct http_req *rq, const struct congress *k,
+			     int64_t account)
+{
+	int64_t id;
+	int rc = participant_grant_of(rq, k, account, &id);
+
+	return rc == DB_NOTFOUND ? grant_add(platform_conn(), account,
+					     "congress_participant", k->scope_id,
+					     rq->user.id, NULL)
+				 : rc;
 }
 
 /* Registers member id (read as the registrar may read them): DB_OK,
@@ -448,15 +462,12 @@ static bool load_mandate(struct http_req *rq, struct http_resp *rs,
 /* The congress_participant grant of account over k's scope goes. */
 static int ungrant(struct http_req *rq, const struct congress *k, int64_t account)
 {
-	struct grant *g;
-	size_t n;
-	int rc = grants_of(platform_conn(), rq->arena, account, &g, &n);
+	int64_t id;
+	int rc = participant_grant_of(rq, k, account, &id);
 
-	for (size_t i = 0; rc == DB_OK && i < n; i++)
-		if (g[i].scope_id == k->scope_id &&
-		    strcmp(g[i].role, "congress_participant") == 0)
-			rc = grant_remove(platform_conn(), g[i].id);
-	return rc;
+	return rc == DB_OK ? grant_remove(platform_conn(), id)
+	       : rc == DB_NOTFOUND ? DB_OK
+				   : rc;
 }
 
 void congress_participant_post(struct http_req *rq, struct http_resp *rs)

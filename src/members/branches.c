@@ -744,6 +744,24 @@ static void api_edited(struct http_req *rq, struct http_resp *rs, int rc,
 	http_json(rs, 200, now);
 }
 
+/* An edit the API sent that cannot be made (no name, a kind not of
+ * names): true, with 422 answered beside the field. */
+static bool api_edit_refused(struct http_req *rq, struct http_resp *rs,
+			     const struct edit *e, const char *const *names,
+			     const char *const *labels, size_t n,
+			     const char *kinds_msgid)
+{
+	if (!*e->name) {
+		http_error_field(rq, rs, "name", tr_rq(rq, N_("Name")), N_("is required"));
+		return true;
+	}
+	if (!kind_label(names, labels, n, e->kind)) {
+		http_error_field(rq, rs, "kind", tr_rq(rq, N_("Kind")), kinds_msgid);
+		return true;
+	}
+	return false;
+}
+
 /* A field of the body when sent, else what the record has. */
 static const char *sent_or(struct http_req *rq, const char *name,
 			   const char *current)
@@ -768,16 +786,10 @@ void members_api_branch_update(struct http_req *rq, struct http_resp *rs)
 	e.name = sent_or(rq, "name", b.name);
 	e.kind = sent_or(rq, "kind", b.kind);
 	e.version = http_if_match(rq);
-	if (!*e.name) {
-		http_error_field(rq, rs, "name", tr_rq(rq, N_("Name")), N_("is required"));
+	if (api_edit_refused(rq, rs, &e, branch_kinds, branch_kind_labels,
+			     ARRAY_LEN(branch_kinds),
+			     N_("is not one of: region, city, cell, branch")))
 		return;
-	}
-	if (!kind_label(branch_kinds, branch_kind_labels, ARRAY_LEN(branch_kinds),
-			e.kind)) {
-		http_error_field(rq, rs, "kind", tr_rq(rq, N_("Kind")),
-				 N_("is not one of: region, city, cell, branch"));
-		return;
-	}
 	api_edited(rq, rs, edit_write(rq, &e, b.name, b.kind, ""), true, b.id);
 }
 
@@ -803,16 +815,9 @@ void members_api_union_update(struct http_req *rq, struct http_resp *rs)
 	e.kind = sent_or(rq, "kind", u.kind);
 	e.description = sent_or(rq, "description", u.description);
 	e.version = http_if_match(rq);
-	if (!*e.name) {
-		http_error_field(rq, rs, "name", tr_rq(rq, N_("Name")), N_("is required"));
+	if (api_edit_refused(rq, rs, &e, union_kinds, union_kind_labels,
+			     ARRAY_LEN(union_kinds), N_("is not one of: union, group")))
 		return;
-	}
-	if (!kind_label(union_kinds, union_kind_labels, ARRAY_LEN(union_kinds),
-			e.kind)) {
-		http_error_field(rq, rs, "kind", tr_rq(rq, N_("Kind")),
-				 N_("is not one of: union, group"));
-		return;
-	}
 	api_edited(rq, rs, edit_write(rq, &e, u.name, u.kind, u.description), false,
 		   u.id);
 }

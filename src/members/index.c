@@ -694,8 +694,10 @@ static void hit(struct arena *a, const struct idx *x, uint32_t pos,
 	h->display_name = arena_strdup(a, x->names + r->name);
 }
 
-/* Live overlay positions in name order (malloc'd). */
-static uint32_t *overlay_sorted(struct idx *x, size_t *n_r)
+/* Live overlay positions sorted by cmp (name or id order; malloc'd). */
+static uint32_t *overlay_sorted(struct idx *x,
+				int (*cmp)(const void *, const void *, void *),
+				size_t *n_r)
 {
 	uint32_t *o = NULL;
 	size_t n = 0;
@@ -705,7 +707,7 @@ static uint32_t *overlay_sorted(struct idx *x, size_t *n_r)
 		for (size_t p = x->base_n; p < x->n; p++)
 			if (!x->recs[p].dead)
 				o[n++] = (uint32_t)p;
-		qsort_r(o, n, sizeof(*o), cmp_pos, x);
+		qsort_r(o, n, sizeof(*o), cmp, x);
 	}
 	*n_r = n;
 	return o;
@@ -784,23 +786,6 @@ static void query_text3(struct arena *a, struct idx *x,
 }
 
 /* ---- in id order (the API) ---- */
-
-/* Live overlay positions in id order (malloc'd). */
-static uint32_t *overlay_by_id(struct idx *x, size_t *n_r)
-{
-	uint32_t *o = NULL;
-	size_t n = 0;
-
-	if (x->n > x->base_n) {
-		o = xmalloc((x->n - x->base_n) * sizeof(*o));
-		for (size_t p = x->base_n; p < x->n; p++)
-			if (!x->recs[p].dead)
-				o[n++] = (uint32_t)p;
-		qsort_r(o, n, sizeof(*o), cmp_id, x);
-	}
-	*n_r = n;
-	return o;
-}
 
 /* The first place in pos[0..n), positions in id order, whose record's
  * id is above after (n when none is). */
@@ -929,7 +914,7 @@ static void query_by_id(struct arena *a, struct idx *x,
 			size_t flen, struct mindex_page *pg)
 {
 	size_t nov = 0, total = 0;
-	uint32_t *ov = overlay_by_id(x, &nov);
+	uint32_t *ov = overlay_sorted(x, cmp_id, &nov);
 	struct cands c = {0};
 
 	if (flen >= 3) {
@@ -973,7 +958,7 @@ int members_index_query(struct arena *a, const struct members_index_query *q,
 		pthread_rwlock_unlock(&lock);
 		return 0;
 	}
-	overlay = overlay_sorted(x, &no);
+	overlay = overlay_sorted(x, cmp_pos, &no);
 	if (flen >= 3) {
 		query_text3(a, x, q, frag, flen, overlay, no, pg);
 		pthread_rwlock_unlock(&lock);

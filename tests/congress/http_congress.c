@@ -285,6 +285,11 @@ Test(congress, checked_mandates_make_the_quorum_and_settings_are_versioned)
 			      "WHERE id = %s", k);
 		cr_assert_str_eq(x, "Quorum congress open 60");
 		free(x);
+		/* the posts named no place nor dates: those stand */
+		x = srv_value(&S, "SELECT place || ' ' || starts_on || ' ' || ends_on FROM "
+			      "congresses WHERE id = %s", k);
+		cr_assert_str_eq(x, "Almaty 2026-12-12 2026-12-13");
+		free(x);
 		/* a quorum out of range is refused beside its field */
 		r = cl_post(co, path, "name=Quorum+congress&quorum_pct=101&version=0");
 		cr_assert_eq(r->status, 422, "%s", r->body);

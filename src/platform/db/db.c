@@ -32,6 +32,7 @@ struct db_stmt {
 	struct db_conn *conn;
 	struct db_driver_stmt *ds;
 	const char *sql; /* cache key: the address of the constant string */
+	int nparams;	 /* its highest $n, counted once when prepared */
 };
 
 struct db_conn {
@@ -240,6 +241,23 @@ static void cache_grow(struct db_conn *c)
 	free(old);
 }
 
+/* The highest $n of sql (outside quoted text). */
+static int placeholders(const char *sql)
+{
+	int most = 0;
+	bool quoted = false;
+
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		else if (!quoted && *p == '$' && p[1] >= '1' && p[1] <= '9') {
+			int n = (int)strtol(p + 1, NULL, 10);
+			most = n > most ? n : most;
+		}
+	}
+	return most;
+}
+
 struct db_stmt *db_prepare(struct db_conn *c, const char *sql)
 {
 	struct db_driver_stmt *ds;
@@ -262,6 +280,7 @@ struct db_stmt *db_prepare(struct db_conn *c, const char *sql)
 	s->ds = ds;
 	s->sql = sql;
 	s->conn = c;
+	s->nparams = placeholders(sql);
 	c->cache[i] = s;
 	c->nused++;
 	return s;
@@ -277,6 +296,7 @@ struct db_stmt *db_prepare_once(struct db_conn *c, const char *sql)
 	st = xcalloc(1, sizeof(*st));
 	st->conn = c;
 	st->ds = ds;
+	st->nparams = placeholders(sql);
 	return st;
 }
 
@@ -378,43 +398,25 @@ static void bind_va(struct db_stmt *st, const char *types, va_list ap)
 	}
 }
 
-/* The highest $n of sql (outside quoted text). */
-static int placeholders(const char *sql)
-{
-	int most = 0;
-	bool quoted = false;
-
-	for (const char *p = sql; *p; p++) {
-		if (*p == '\'')
-			quoted = !quoted;
-		else if (!quoted && *p == '$' && p[1] >= '1' && p[1] <= '9') {
-			int n = (int)strtol(p + 1, NULL, 10);
-			most = n > most ? n : most;
-		}
-	}
-	return most;
-}
-
 /* The prepared, bound statement, or NULL with *rc_r set. */
 static struct db_stmt *start(struct db_conn *c, const char *sql,
 			     const char *types, va_list ap, int *rc_r)
 {
-	struct db_stmt *st;
-
-	/* one value per placeholder: a letter too few binds the next value
-	 * as the wrong type (a pointer stored as a number, once). Our bug:
-	 * refused loudly (the log names the statement; the request is a
-	 * 500), never run */
-	if ((int)strlen(types) != placeholders(sql)) {
-		log_error("db", "%d values for %d placeholders in: %.80s",
-			  (int)strlen(types), placeholders(sql), sql);
-		*rc_r = DB_ERROR;
-		return NULL;
-	}
-	st = db_prepare(c, sql);
+	struct db_stmt *st = db_prepare(c, sql);
 
 	if (!st) {
 		*rc_r = lost(c) ? DB_UNAVAILABLE : DB_ERROR;
+		return NULL;
+	}
+	/* one value per placeholder (counted when the statement was
+	 * prepared, not at each run): a letter too few binds the next value
+	 * as the wrong type (a pointer stored as a number, once). Our bug:
+	 * refused loudly (the log names the statement; the request is a
+	 * 500), never run */
+	if ((int)strlen(types) != st->nparams) {
+		log_error("db", "%d values for %d placeholders in: %.80s",
+			  (int)strlen(types), st->nparams, sql);
+		*rc_r = DB_ERROR;
 		return NULL;
 	}
 	bind_va(st, types, ap);
