@@ -37,6 +37,9 @@ struct congress {
 	int min_supporters;
 	int speak_seconds;
 	bool first_speakers_first;
+	/* after it (unix time; 0: none) only the chair enters motions
+	 * (amendments) */
+	int64_t motion_deadline, amendment_deadline;
 	int64_t version;
 };
 

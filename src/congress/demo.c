@@ -107,7 +107,12 @@ int congress_demo(struct db_conn *c, char *err, size_t cap)
 		misses = 0;
 		if (p.status != MS_ACTIVE || p.erased_at)
 			continue;
-		rc = delegate(c, a, &k, &p, n, n % 5 != 4);
+		/* a second delegate who signs in: she supports and amends */
+		if (n == 1 && !p.account_id)
+			rc = account(c, a, "delegate@example.org", p.display_name, "kk",
+				     &p.account_id);
+		if (rc == DB_OK)
+			rc = delegate(c, a, &k, &p, n, n % 5 != 4);
 		n++;
 	}
 	for (size_t i = 0; i < sizeof(guests) / sizeof(*guests) && rc == DB_OK; i++) {

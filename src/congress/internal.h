@@ -162,6 +162,94 @@ int congress_speaker_remove(struct db_conn *c, const struct speaker *s);
 /* Moves a waiting speaker to position to: 1 (the top), or one step. */
 int congress_speaker_move(struct db_conn *c, const struct speaker *s, int to);
 
+/* ---- motions and amendments (store_motions.c) ---- */
+#define CONGRESS_MAX_TITLE 300
+#define CONGRESS_MAX_BODY 60000
+#define CONGRESS_MAX_REASON 10000
+struct motion {
+	int64_t id, congress_id;
+	int64_t seq; /* its number M<seq> once admitted; 0 before */
+	const char *kind; /* "motion", "resolution", "programme", "statute" */
+	const char *title, *body, *reason, *state;
+	int64_t item_id;      /* the agenda item it is debated under; 0 */
+	int64_t submitted_by; /* a participant; 0: entered by the chair */
+	const char *submitter_name; /* "" when none */
+	int64_t text_version;
+	const char *final_body; /* "as amended", once adopted so; "" */
+	int64_t version, created_at;
+	int64_t supporters, amendments; /* how many (amendments: not withdrawn) */
+};
+/* A new motion, submitted (its submitter on its list of people, the
+ * first line of its history): DB_OK and *id_r. */
+int congress_motion_add(struct db_conn *c, const struct motion *in,
+			int64_t by_user, int64_t *id_r);
+/* The congress's motions: numbered ones by number, then the others by
+ * when they came (arena array). */
+int congress_motions(struct db_conn *c, struct arena *a, int64_t congress,
+		     struct motion **out_r, size_t *n_r);
+int congress_motion_get(struct db_conn *c, struct arena *a, int64_t id,
+			struct motion *out);
+/* Moves m from its state to to (admitted: numbered, if not yet;
+ * final_body: the text as amended, NULL to clear it), in its history
+ * with note: DB_OK, or DB_STALE when m changed meanwhile. */
+int congress_motion_move(struct db_conn *c, const struct motion *m,
+			 const char *to, const char *final_body, int64_t by_user,
+			 const char *note);
+/* Writes in's title, body and reason over motion in->id while its
+ * version is in->version: a new body is a new text version, the old one
+ * kept in the history. DB_OK, DB_STALE. */
+int congress_motion_edit(struct db_conn *c, const struct motion *in,
+			 int64_t by_user);
+/* The text motion m had at text version version (arena-owned), or
+ * DB_NOTFOUND. */
+int congress_motion_text(struct db_conn *c, struct arena *a,
+			 const struct motion *m, int64_t version,
+			 const char **text_r);
+/* Puts m under agenda item item (0: none). */
+int congress_motion_set_item(struct db_conn *c, int64_t id, int64_t item);
+/* A participant supports motion id (or no longer): DB_CONSTRAINT when
+ * they do already (do not), or submitted it. */
+int congress_motion_support(struct db_conn *c, int64_t id, int64_t participant,
+			    bool on);
+struct motion_person {
+	int64_t participant_id;
+	const char *display_name, *role; /* "submitter", "supporter" */
+	int64_t at;
+};
+int congress_motion_people(struct db_conn *c, struct arena *a, int64_t id,
+			   struct motion_person **out_r, size_t *n_r);
+struct motion_change {
+	int64_t at;
+	const char *from_state, *to_state, *note;
+	int64_t text_version;
+	bool text_changed;
+};
+/* Motion id's history, oldest first (arena array). */
+int congress_motion_history(struct db_conn *c, struct arena *a, int64_t id,
+			    struct motion_change **out_r, size_t *n_r);
+
+struct amendment {
+	int64_t id, motion_id, seq;
+	int64_t text_version; /* of the motion's text it names lines of */
+	int64_t first_line, last_line;
+	const char *op, *new_text, *reason;
+	const char *state; /* submitted, admitted, adopted, rejected, withdrawn */
+	int64_t submitted_by;
+	const char *submitter_name;
+	int64_t version, created_at;
+};
+/* A new amendment of motion in->motion_id, numbered: DB_OK, *id_r. */
+int congress_amendment_add(struct db_conn *c, const struct amendment *in,
+			   int64_t *id_r);
+/* Motion id's amendments by number (arena array). */
+int congress_amendments(struct db_conn *c, struct arena *a, int64_t motion,
+			struct amendment **out_r, size_t *n_r);
+int congress_amendment_get(struct db_conn *c, struct arena *a, int64_t id,
+			   struct amendment *out);
+/* Moves am from its state to to: DB_OK, or DB_STALE when it changed. */
+int congress_amendment_move(struct db_conn *c, const struct amendment *am,
+			    const char *to);
+
 /* ---- the rules of lines and amendments (rules.c) ---- */
 /* A motion's Markdown as stored: lines longer than width wrapped at
  * spaces (a continuation indented to stay in its list item or quote,
@@ -193,8 +281,45 @@ bool congress_amend_conflict(const struct amend *a, const struct amend *b);
 char *congress_apply(struct arena *a, const char *text, const struct amend *ms,
 		     size_t n, size_t width);
 
+/* ---- workflows (rules.c) ---- */
+/* May the chair move a motion (an amendment) from state from to to? */
+bool congress_motion_move_ok(const char *from, const char *to);
+bool congress_amendment_move_ok(const char *from, const char *to);
+/* Is a motion in state done with (adopted, rejected, ...)? */
+bool congress_motion_final(const char *state);
+const char *congress_motion_state_label(const char *state);    /* msgid */
+const char *congress_motion_kind_label(const char *kind);      /* msgid */
+const char *congress_amendment_state_label(const char *state); /* msgid */
+/* An amendment's change as struct amend. */
+struct amend congress_amend_of(const struct amendment *am);
+
 /* The demo's congress (module .demo). */
 int congress_demo(struct db_conn *c, char *err, size_t cap);
+
+/* ---- motions and amendments as pages (motions.c, amendments.c) ---- */
+const char *congress_motion_number(struct arena *a, const struct motion *m);
+const char *congress_amendment_number(struct arena *a, const struct motion *m,
+				      const struct amendment *am);
+const char *congress_motion_path(struct arena *a, const struct motion *m);
+json_t *congress_motion_json(struct http_req *rq, const struct motion *m);
+/* am as JSON, its conflicts among all (n of them) named. */
+json_t *congress_amendment_json(struct http_req *rq, const struct motion *m,
+				const struct amendment *am,
+				const struct amendment *all, size_t n);
+/* m's text with the adopted amendments of its version applied, or NULL
+ * when none is adopted. */
+const char *congress_as_amended(struct arena *a, const struct motion *m,
+				const struct amendment *all, size_t n);
+/* Motion {m} of congress k (404 answered when it is another's): 0, -1. */
+int congress_motion_load(struct http_req *rq, struct http_resp *rs,
+			 const struct congress *k, struct motion *m);
+/* May the reader amend m now? Why not in *why_r (a msgid). */
+bool congress_may_amend(struct http_req *rq, const struct congress *k,
+			const struct motion *m, const char **why_r);
+/* The motion's page with status (and an error above it). */
+void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
+			  const struct congress *k, const struct motion *m,
+			  const char *error);
 
 /* ---- handlers ---- */
 extern const struct route_table congress_routes;
@@ -219,6 +344,19 @@ void congress_item_post(struct http_req *rq, struct http_resp *rs);
 void congress_speak(struct http_req *rq, struct http_resp *rs);
 void congress_speaker_post(struct http_req *rq, struct http_resp *rs);
 void congress_events(struct http_req *rq, struct http_resp *rs);
+void congress_motions_page(struct http_req *rq, struct http_resp *rs);
+void congress_motion_submit(struct http_req *rq, struct http_resp *rs);
+void congress_motion_show(struct http_req *rq, struct http_resp *rs);
+void congress_motion_post(struct http_req *rq, struct http_resp *rs);
+void congress_motion_edit_page(struct http_req *rq, struct http_resp *rs);
+void congress_motion_edit_post(struct http_req *rq, struct http_resp *rs);
+void congress_amend_page(struct http_req *rq, struct http_resp *rs);
+void congress_amendment_submit(struct http_req *rq, struct http_resp *rs);
+void congress_amendment_show(struct http_req *rq, struct http_resp *rs);
+void congress_amendment_post(struct http_req *rq, struct http_resp *rs);
+void congress_amendment_of_amendment(struct http_req *rq, struct http_resp *rs);
+void congress_api_motions(struct http_req *rq, struct http_resp *rs);
+void congress_api_motion(struct http_req *rq, struct http_resp *rs);
 void congress_projector(struct http_req *rq, struct http_resp *rs);
 /* Congress id changed: once the request's transaction commits, its open
  * pages (on every process) are told to fetch themselves again. */

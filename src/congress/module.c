@@ -52,6 +52,7 @@ static const struct nav_item nav[] = {
 static const char *const demo_logins[][2] = {
 	{"chair@example.org", "Esen (chair of the demo congress)"},
 	{"door@example.org", "Dina (door team of the demo congress)"},
+	{"delegate@example.org", "a delegate to the demo congress"},
 	{NULL, NULL},
 };
 

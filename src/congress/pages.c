@@ -35,9 +35,46 @@ bool congress_writable(struct http_req *rq, struct http_resp *rs,
 	return false;
 }
 
+/* "2026-12-01T18:00" (what a datetime-local field shows), or "" for 0. */
+static const char *deadline_text(struct http_req *rq, int64_t t)
+{
+	char buf[32];
+	char *sp;
+
+	if (!t)
+		return "";
+	time_format(t, buf, sizeof(buf));
+	if ((sp = strchr(buf, ' ')))
+		*sp = 'T';
+	return arena_strdup(rq->arena, buf);
+}
+
+/* A deadline typed as "YYYY-MM-DD HH:MM" (or with a T, or a day alone:
+ * its end) in the organization's time zone: the unix time, 0 for "",
+ * -1 when it is not one. */
+static int64_t deadline_parse(const char *s)
+{
+	char day[11];
+	unsigned h = 23, m = 59;
+	int64_t t;
+
+	if (!s || !*s)
+		return 0;
+	if (strlen(s) < 10)
+		return -1;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (s[10] && ((s[10] != ' ' && s[10] != 'T') || strlen(s) != 16 ||
+		      sscanf(s + 11, "%2u:%2u", &h, &m) != 2 || h > 23 || m > 59 ||
+		      s[13] != ':'))
+		return -1;
+	t = date_start(day, 0);
+	return t < 0 ? -1 : t + h * 3600 + m * 60;
+}
+
 json_t *congress_json(struct http_req *rq, const struct congress *k)
 {
-	return json_pack(
+	json_t *j = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:I}", "id",
 		(json_int_t)k->id, "name", k->name, "place", k->place, "starts_on",
 		k->starts_on, "ends_on", k->ends_on, "state", k->state, "state_label",
@@ -45,6 +82,17 @@ json_t *congress_json(struct http_req *rq, const struct congress *k)
 		"min_supporters", k->min_supporters, "speak_seconds", k->speak_seconds,
 		"first_speakers_first", k->first_speakers_first, "version",
 		(json_int_t)k->version);
+
+	json_object_set_new(j, "motion_deadline", json_integer(k->motion_deadline));
+	json_object_set_new(j, "amendment_deadline",
+			    json_integer(k->amendment_deadline));
+	if (k->motion_deadline)
+		json_object_set_new(j, "motion_deadline_text",
+				    json_string(deadline_text(rq, k->motion_deadline)));
+	if (k->amendment_deadline)
+		json_object_set_new(j, "amendment_deadline_text",
+				    json_string(deadline_text(rq, k->amendment_deadline)));
+	return j;
 }
 
 /* The presence of congress k, and whether it has its quorum. */
@@ -144,6 +192,21 @@ static size_t settings_from(struct http_req *rq, json_t *form,
 					N_("is not a date on or after the first day"));
 		bad++;
 	}
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? "amendment_deadline" : "motion_deadline";
+		int64_t *out = i ? &k->amendment_deadline : &k->motion_deadline;
+		int64_t t;
+		if (!http_field(rq, name))
+			continue;
+		if ((t = deadline_parse(http_field(rq, name))) < 0) {
+			if (form)
+				http_form_error(rq, form, name,
+						N_("is not a day and a time (2026-12-01 18:00)"));
+			bad++;
+		} else {
+			*out = t;
+		}
+	}
 	if (state && *state) {
 		if (congress_state_of(state) == CS__MAX) {
 			if (form)
@@ -184,6 +247,10 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 		http_form_value(form, "min_supporters", num[1]);
 		http_form_value(form, "speak_seconds", num[2]);
 		http_form_checked(form, "first_speakers_first", k->first_speakers_first);
+		http_form_value(form, "motion_deadline",
+				deadline_text(rq, k->motion_deadline));
+		http_form_value(form, "amendment_deadline",
+				deadline_text(rq, k->amendment_deadline));
 	} else if (!stale) {
 		settings_from(rq, form, &scratch);
 	}
@@ -219,6 +286,15 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 		if (http_field_int(rq, "speak_seconds", -1) != k->speak_seconds)
 			http_form_now(rq, form, "speak_seconds",
 				      arena_printf(rq->arena, "%d", k->speak_seconds));
+		if (http_field(rq, "motion_deadline") &&
+		    deadline_parse(http_field(rq, "motion_deadline")) != k->motion_deadline)
+			http_form_now(rq, form, "motion_deadline",
+				      deadline_text(rq, k->motion_deadline));
+		if (http_field(rq, "amendment_deadline") &&
+		    deadline_parse(http_field(rq, "amendment_deadline")) !=
+			    k->amendment_deadline)
+			http_form_now(rq, form, "amendment_deadline",
+				      deadline_text(rq, k->amendment_deadline));
 		if (http_field_bool(rq, "first_speakers_first") != k->first_speakers_first)
 			http_form_now(rq, form, "first_speakers_first",
 				      tr_rq(rq, k->first_speakers_first ? N_("yes") : N_("no")));
@@ -233,6 +309,8 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 	http_form_control(form, "quorum_pct", "number");
 	http_form_control(form, "min_supporters", "number");
 	http_form_control(form, "speak_seconds", "number");
+	http_form_control(form, "motion_deadline", "datetime-local");
+	http_form_control(form, "amendment_deadline", "datetime-local");
 	http_page(rq, rs, status, "congress/form",
 		  k->id ? N_("Congress settings") : N_("Prepare a congress"),
 		  json_pack("{s:o, s:s, s:b}", "form", form, "back",

@@ -24,7 +24,13 @@
 	{.name = "speak_seconds", .type = F_INT,       \
 	 .label = N_("Speaking time (seconds)")},                              \
 	{.name = "first_speakers_first", .type = F_BOOL,                       \
-	 .label = N_("First-time speakers go first")}
+	 .label = N_("First-time speakers go first")},                         \
+	{.name = "motion_deadline", .type = F_LINE, .max_len = 16,             \
+	 .label = N_("Deadline for motions"),                                  \
+	 .hint = N_("A day and a time; empty: none. After it only the chair enters motions.")}, \
+	{.name = "amendment_deadline", .type = F_LINE, .max_len = 16,          \
+	 .label = N_("Deadline for amendments"),                               \
+	 .hint = N_("A day and a time; empty: none. After it only the chair enters amendments.")}
 
 static const struct field create_fields[] = {
 	CONGRESS_FIELDS,
@@ -101,6 +107,55 @@ static const struct field speaker_fields[] = {
 	{0},
 };
 
+#define MOTION_TEXT_FIELDS                                                     \
+	{.name = "title", .type = F_LINE, .required = true,                    \
+	 .max_len = CONGRESS_MAX_TITLE, .label = N_("Heading")},                 \
+	{.name = "body", .type = F_TEXT, .required = true,                     \
+	 .max_len = CONGRESS_MAX_BODY, .label = N_("Text"),                    \
+	 .hint = N_("Markdown. Lines are numbered as saved; amendments name them.")}, \
+	{.name = "reason", .type = F_TEXT, .max_len = CONGRESS_MAX_REASON,     \
+	 .label = N_("Reason")}
+static const struct field motion_fields[] = {
+	{.name = "kind", .type = F_TOKEN, .required = true, .max_len = 16,
+	 .label = N_("Kind")},
+	MOTION_TEXT_FIELDS,
+	{0},
+};
+static const struct field motion_edit_fields[] = {
+	MOTION_TEXT_FIELDS,
+	{.name = "version", .type = F_INT, .label = N_("Version")},
+	{0},
+};
+static const struct field motion_action_fields[] = {
+	{.name = "action", .type = F_TOKEN, .required = true, .max_len = 16,
+	 .label = N_("Action")},
+	{.name = "to", .type = F_TOKEN, .max_len = 16, .label = N_("New state")},
+	{.name = "note", .type = F_LINE, .max_len = 500,
+	 .label = N_("Note for the history")},
+	{.name = "item", .type = F_INT, .label = N_("Agenda item")},
+	{0},
+};
+static const struct field amendment_fields[] = {
+	{.name = "op", .type = F_TOKEN, .required = true, .max_len = 8,
+	 .label = N_("Change")},
+	{.name = "first_line", .type = F_INT, .required = true,
+	 .label = N_("First line"),
+	 .hint = N_("To insert at the very top, 0.")},
+	{.name = "last_line", .type = F_INT, .label = N_("Last line"),
+	 .hint = N_("The same as the first for one line; not used to insert.")},
+	{.name = "new_text", .type = F_TEXT, .max_len = CONGRESS_MAX_BODY,
+	 .label = N_("New text"), .hint = N_("Markdown; empty to delete.")},
+	{.name = "reason", .type = F_TEXT, .max_len = CONGRESS_MAX_REASON,
+	 .label = N_("Reason")},
+	{.name = "text_version", .type = F_INT, .label = N_("Text version")},
+	{0},
+};
+static const struct field amendment_action_fields[] = {
+	{.name = "to", .type = F_TOKEN, .required = true, .max_len = 16,
+	 .label = N_("New state")},
+	{0},
+};
+
 static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/congress", .handler = congress_list_page,
 	 .perm = PERM_LOGIN, .summary = "the congresses the reader takes part in"},
@@ -163,6 +218,49 @@ static const struct route routes[] = {
 	 .handler = congress_speaker_post, .perm = PERM_CONGRESS_PARTICIPATE,
 	 .fields = speaker_fields,
 	 .summary = "run the list (the chair); take one's own request off"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/motions",
+	 .handler = congress_motions_page, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "the motions, and submitting one"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/motions",
+	 .handler = congress_motion_submit, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .fields = motion_fields,
+	 .summary = "submit a motion (a delegate before the deadline, the chair)"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/motions/{m:int}",
+	 .handler = congress_motion_show, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "a motion: its numbered text, amendments in place, history"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/motions/{m:int}",
+	 .handler = congress_motion_post, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .fields = motion_action_fields,
+	 .summary = "support a motion, withdraw one's own; the chair's workflow"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/motions/{m:int}/edit",
+	 .handler = congress_motion_edit_page, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "the form to edit a motion (its submitter, the chair)"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/motions/{m:int}/edit",
+	 .handler = congress_motion_edit_post, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .fields = motion_edit_fields,
+	 .summary = "save a motion's text (409 on another's version)"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/motions/{m:int}/amend",
+	 .handler = congress_amend_page, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "a motion's numbered lines and the form to amend them"},
+	{.method = HTTP_POST,
+	 .pattern = "/congress/{c:int}/motions/{m:int}/amendments",
+	 .handler = congress_amendment_submit, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .fields = amendment_fields,
+	 .summary = "amend lines of a motion: replace, delete, insert"},
+	{.method = HTTP_GET,
+	 .pattern = "/congress/{c:int}/motions/{m:int}/amendments/{a:int}",
+	 .handler = congress_amendment_show, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "an amendment as a diff of the motion's lines"},
+	{.method = HTTP_POST,
+	 .pattern = "/congress/{c:int}/motions/{m:int}/amendments/{a:int}",
+	 .handler = congress_amendment_post, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .fields = amendment_action_fields,
+	 .summary = "admit, adopt or reject an amendment; withdraw one's own"},
+	{.method = HTTP_POST,
+	 .pattern = "/congress/{c:int}/motions/{m:int}/amendments/{a:int}/amendments",
+	 .handler = congress_amendment_of_amendment,
+	 .perm = PERM_CONGRESS_PARTICIPATE, .fields = amendment_fields,
+	 .summary = "refused: an amendment is never amended (amend the motion)"},
 	{.method = HTTP_GET, .pattern = "/congress/{c:int}/projector",
 	 .handler = congress_projector, .perm = PERM_CONGRESS_PARTICIPATE,
 	 .summary = "the hall's screen: the current item, who speaks, who is next"},
@@ -179,6 +277,14 @@ static const struct route routes[] = {
 	 .handler = congress_api_participants, .perm = PERM_CONGRESS_REGISTER,
 	 .flags = ROUTE_API, .fields = http_list_fields,
 	 .summary = "a congress's participants"},
+	{.method = HTTP_GET, .pattern = "/api/v1/congresses/{c:int}/motions",
+	 .handler = congress_api_motions, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .flags = ROUTE_API, .fields = http_list_fields,
+	 .summary = "a congress's motions"},
+	{.method = HTTP_GET, .pattern = "/api/v1/congresses/{c:int}/motions/{m:int}",
+	 .handler = congress_api_motion, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .flags = ROUTE_API,
+	 .summary = "a motion with its text, supporters and amendments"},
 };
 
 const struct route_table congress_routes = {"congress", routes,

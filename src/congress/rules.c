@@ -317,3 +317,106 @@ char *congress_apply(struct arena *a, const char *text, const struct amend *ms,
 	buf_free(&out);
 	return congress_wrap(a, res, width);
 }
+
+/* ---- workflows ---- */
+
+/* A motion: submitted → admitted (numbered) → debated → one outcome;
+ * withdrawn, referred or rejected on the way; an outcome set by mistake
+ * goes back to debated (its history keeps both). */
+static const char *const motion_moves[][2] = {
+	{"submitted", "admitted"},	 {"submitted", "rejected"},
+	{"submitted", "withdrawn"},	 {"submitted", "referred"},
+	{"admitted", "debated"},	 {"admitted", "adopted"},
+	{"admitted", "adopted_amended"}, {"admitted", "rejected"},
+	{"admitted", "withdrawn"},	 {"admitted", "referred"},
+	{"debated", "adopted"},		 {"debated", "adopted_amended"},
+	{"debated", "rejected"},	 {"debated", "withdrawn"},
+	{"debated", "referred"},	 {"adopted", "debated"},
+	{"adopted_amended", "debated"},	 {"rejected", "debated"},
+	{"referred", "debated"},
+};
+static const char *const amendment_moves[][2] = {
+	{"submitted", "admitted"}, {"submitted", "rejected"},
+	{"submitted", "withdrawn"}, {"admitted", "adopted"},
+	{"admitted", "rejected"},  {"admitted", "withdrawn"},
+	{"adopted", "admitted"},   {"rejected", "admitted"},
+};
+
+static bool move_in(const char *const (*moves)[2], size_t n, const char *from,
+		    const char *to)
+{
+	for (size_t i = 0; i < n; i++)
+		if (from && to && strcmp(moves[i][0], from) == 0 &&
+		    strcmp(moves[i][1], to) == 0)
+			return true;
+	return false;
+}
+
+bool congress_motion_move_ok(const char *from, const char *to)
+{
+	return move_in(motion_moves, ARRAY_LEN(motion_moves), from, to);
+}
+
+bool congress_amendment_move_ok(const char *from, const char *to)
+{
+	return move_in(amendment_moves, ARRAY_LEN(amendment_moves), from, to);
+}
+
+bool congress_motion_final(const char *state)
+{
+	return strcmp(state, "submitted") && strcmp(state, "admitted") &&
+	       strcmp(state, "debated");
+}
+
+static const char *label_of(const char *const (*names)[2], size_t n,
+			    const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name && strcmp(names[i][0], name) == 0)
+			return names[i][1];
+	return name ? name : "";
+}
+
+const char *congress_motion_state_label(const char *state)
+{
+	static const char *const labels[][2] = {
+		{"submitted", N_("Submitted")},
+		{"admitted", N_("Admitted")},
+		{"debated", N_("In debate")},
+		{"adopted", N_("Adopted")},
+		{"adopted_amended", N_("Adopted as amended")},
+		{"rejected", N_("Rejected")},
+		{"withdrawn", N_("Withdrawn")},
+		{"referred", N_("Referred")},
+	};
+	return label_of(labels, ARRAY_LEN(labels), state);
+}
+
+const char *congress_motion_kind_label(const char *kind)
+{
+	static const char *const labels[][2] = {
+		{"motion", N_("Motion")},
+		{"resolution", N_("Resolution")},
+		{"programme", N_("Programme chapter")},
+		{"statute", N_("Statute change")},
+	};
+	return label_of(labels, ARRAY_LEN(labels), kind);
+}
+
+const char *congress_amendment_state_label(const char *state)
+{
+	static const char *const labels[][2] = {
+		{"submitted", N_("Submitted")}, {"admitted", N_("Admitted")},
+		{"adopted", N_("Adopted")},	{"rejected", N_("Rejected")},
+		{"withdrawn", N_("Withdrawn")},
+	};
+	return label_of(labels, ARRAY_LEN(labels), state);
+}
+
+struct amend congress_amend_of(const struct amendment *am)
+{
+	return (struct amend){.op = congress_amend_op(am->op),
+			      .first = am->first_line,
+			      .last = am->last_line,
+			      .text = am->new_text};
+}

@@ -12,18 +12,20 @@
 #define CONGRESS_COLS                                                          \
 	"SELECT id, scope_id, name, place, starts_on, ends_on, state, "        \
 	"quorum_pct, min_supporters, speak_seconds, first_speakers_first, "    \
-	"version FROM congresses "
+	"motion_deadline, amendment_deadline, version FROM congresses "
 static const char SQL_CONGRESS_ADD[] =
 	"INSERT INTO congresses (scope_id, name, place, starts_on, ends_on, "
 	"quorum_pct, min_supporters, speak_seconds, first_speakers_first, "
-	"created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+	"motion_deadline, amendment_deadline, created_at) VALUES ($1, $2, $3, "
+	"$4, $5, $6, $7, $8, $9, $10, $11, $12) "
 	"RETURNING id";
 static const char SQL_CONGRESS_GET[] = CONGRESS_COLS "WHERE id = $1";
 static const char SQL_CONGRESS_LIST[] = CONGRESS_COLS "ORDER BY id DESC";
 static const char SQL_CONGRESS_UPDATE[] =
 	"UPDATE congresses SET name = $2, place = $3, starts_on = $4, "
 	"ends_on = $5, state = $6, quorum_pct = $7, min_supporters = $8, "
-	"speak_seconds = $9, first_speakers_first = $10, version = version + 1 "
+	"speak_seconds = $9, first_speakers_first = $10, motion_deadline = $12, "
+	"amendment_deadline = $13, version = version + 1 "
 	"WHERE id = $1 AND (version = $11 OR $11 = 0)";
 static const char SQL_CONGRESS_VERSION[] =
 	"SELECT version FROM congresses WHERE id = $1";
@@ -40,6 +42,8 @@ static const struct db_map CONGRESS[] = {
 	DB_COL(struct congress, min_supporters),
 	DB_COL(struct congress, speak_seconds),
 	DB_COL(struct congress, first_speakers_first),
+	DB_COL(struct congress, motion_deadline),
+	DB_COL(struct congress, amendment_deadline),
 	DB_COL(struct congress, version),
 	DB_COLS_END,
 };
@@ -57,11 +61,13 @@ int congress_create(struct db_conn *c, const struct congress *in,
 	int rc = scope_create(c, parent, scope_name(a, in->name), &scope);
 
 	if (rc == DB_OK)
-		rc = db_int(c, id_r, SQL_CONGRESS_ADD, "ittttiiiii", scope,
+		rc = db_int(c, id_r, SQL_CONGRESS_ADD, "ittttiiiiiii", scope,
 			    in->name, in->place, in->starts_on, in->ends_on,
 			    (int64_t)in->quorum_pct, (int64_t)in->min_supporters,
 			    (int64_t)in->speak_seconds,
-			    (int64_t)in->first_speakers_first, (int64_t)time_now());
+			    (int64_t)in->first_speakers_first,
+			    in->motion_deadline, in->amendment_deadline,
+			    (int64_t)time_now());
 	arena_free(a);
 	return rc;
 }
@@ -84,11 +90,12 @@ int congress_update(struct db_conn *c, const struct congress *in)
 	struct arena *a;
 	struct congress now;
 	int64_t v;
-	int rc = db_run(c, SQL_CONGRESS_UPDATE, "itttttiiiii", in->id, in->name,
+	int rc = db_run(c, SQL_CONGRESS_UPDATE, "itttttiiiiiii", in->id, in->name,
 			in->place, in->starts_on, in->ends_on, in->state,
 			(int64_t)in->quorum_pct, (int64_t)in->min_supporters,
 			(int64_t)in->speak_seconds,
-			(int64_t)in->first_speakers_first, in->version);
+			(int64_t)in->first_speakers_first, in->version,
+			in->motion_deadline, in->amendment_deadline);
 
 	if (rc == 0)
 		return (rc = db_int(c, &v, SQL_CONGRESS_VERSION, "i", in->id)) == DB_OK

@@ -49,6 +49,11 @@ static const struct audit_phrase phrases[] = {
 	{"congress.speaker.changed", N_("{actor} changed the list of speakers: {object}")},
 	{"congress.checked_in", N_("{actor} checked {object} in")},
 	{"congress.checked_out", N_("{actor} checked {object} out")},
+	{"congress.motion.submitted", N_("{actor} submitted a motion to {object}")},
+	{"congress.motion.changed", N_("{actor} changed a motion of {object}")},
+	{"congress.motion.edited", N_("{actor} edited a motion of {object}")},
+	{"congress.amendment.submitted", N_("{actor} submitted an amendment to {object}")},
+	{"congress.amendment.changed", N_("{actor} changed an amendment of {object}")},
 	{"congress.speaking_right", N_("{actor} changed the speaking right of {object}")},
 	{0},
 };
