@@ -36,7 +36,7 @@ static int account(struct db_conn *c, struct arena *a, const char *email,
 /* Registers person (the registry's) as a delegate of k, their mandate
  * from their branch checked; every third also from their first union. */
 static int delegate(struct db_conn *c, struct arena *a, const struct congress *k,
-		    const struct person *p, int n, bool present)
+		    const struct person *p, int n, bool present, int64_t *pid_r)
 {
 	struct participant in = {.congress_id = k->id, .kind = "delegate",
 				 .person_id = p->id, .account_id = p->account_id,
@@ -58,6 +58,7 @@ static int delegate(struct db_conn *c, struct arena *a, const struct congress *k
 			       0, NULL);
 	if (rc == DB_OK && present)
 		rc = congress_check(c, pid, true, 0);
+	*pid_r = pid;
 	return rc;
 }
 
@@ -70,7 +71,12 @@ int congress_demo(struct db_conn *c, char *err, size_t cap)
 			     .quorum_pct = 50, .min_supporters = 5,
 			     .speak_seconds = 180, .first_speakers_first = true};
 	int64_t chair, door, id;
+	/* the delegates, those who sign in first (they submit and amend) */
+	struct buf signs, others;
 	int rc = congress_create(c, &k, 0, &id), n = 0;
+
+	buf_init(&signs);
+	buf_init(&others);
 
 	if (rc == DB_OK)
 		rc = congress_get(c, a, id, &k);
@@ -111,8 +117,11 @@ int congress_demo(struct db_conn *c, char *err, size_t cap)
 		if (n == 1 && !p.account_id)
 			rc = account(c, a, "delegate@example.org", p.display_name, "kk",
 				     &p.account_id);
-		if (rc == DB_OK)
-			rc = delegate(c, a, &k, &p, n, n % 5 != 4);
+		if (rc == DB_OK) {
+			int64_t part = 0;
+			rc = delegate(c, a, &k, &p, n, n % 5 != 4, &part);
+			buf_append(p.account_id ? &signs : &others, &part, sizeof(part));
+		}
 		n++;
 	}
 	for (size_t i = 0; i < sizeof(guests) / sizeof(*guests) && rc == DB_OK; i++) {
@@ -124,6 +133,14 @@ int congress_demo(struct db_conn *c, char *err, size_t cap)
 		if (rc == DB_OK && i % 2 == 0)
 			rc = congress_check(c, pid, true, 0);
 	}
+	if (rc == DB_OK) {
+		if (others.len)
+			buf_append(&signs, others.data, others.len);
+		rc = congress_demo_business(c, a, &k, (const int64_t *)(void *)signs.data,
+					    signs.len / sizeof(int64_t));
+	}
+	buf_free(&signs);
+	buf_free(&others);
 	/* a second, smaller one, Aktau's own (its scope inside Aktau), that
 	 * Aktau's coordinator chairs: a congress's roles reach only it (the
 	 * authorization walk tries the first congress's things as theirs) */

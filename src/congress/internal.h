@@ -295,6 +295,11 @@ struct amend congress_amend_of(const struct amendment *am);
 
 /* The demo's congress (module .demo). */
 int congress_demo(struct db_conn *c, char *err, size_t cap);
+/* Its agenda, speakers, motions and amendments, the n delegates (ids)
+ * submitting and supporting them, those who sign in first. */
+int congress_demo_business(struct db_conn *c, struct arena *a,
+			   const struct congress *k, const int64_t *delegates,
+			   size_t n);
 
 /* ---- motions and amendments as pages (motions.c, amendments.c) ---- */
 const char *congress_motion_number(struct arena *a, const struct motion *m);

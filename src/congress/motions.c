@@ -293,6 +293,7 @@ json_t *congress_amendment_json(struct http_req *rq, const struct motion *m,
 			    conflicts ? json_string(conflicts) : json_null());
 	json_object_set_new(j, "is_insert", json_boolean(strcmp(am->op, "insert") == 0));
 	json_object_set_new(j, "is_delete", json_boolean(strcmp(am->op, "delete") == 0));
+	json_object_set_new(j, "one_line", json_boolean(am->first_line == am->last_line));
 	return j;
 }
 
@@ -483,6 +484,8 @@ void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
 			 people_json(rq, m), "history", history_json(rq, m), "reason_html",
 			 md_html(rq->arena, m->reason), "needed", k->min_supporters);
 	json_object_set_new(data, "has_reason", json_boolean(*m->reason != '\0'));
+	json_object_set_new(data, "gathering",
+			    json_boolean(strcmp(m->state, "submitted") == 0));
 	if (*m->final_body)
 		json_object_set_new(data, "final_html",
 				    json_string(md_html(rq->arena, m->final_body)));

@@ -7,6 +7,7 @@
 #include "markdown.h"
 
 #include <cmark.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,21 @@ char *md_html(struct arena *a, const char *text)
 	return r;
 }
 
+/* Is line n (1-based) of text blank? */
+static bool blank_line(const char *text, int n)
+{
+	const char *p = text;
+
+	for (int i = 1; i < n && p; i++)
+		if ((p = strchr(p, '\n')))
+			p++;
+	if (!p)
+		return true;
+	while (*p == ' ' || *p == '\t' || *p == '\r')
+		p++;
+	return *p == '\n' || *p == '\0';
+}
+
 size_t md_blocks(struct arena *a, const char *text, struct md_block **out_r)
 {
 	cmark_node *doc = parse(text);
@@ -49,6 +65,10 @@ size_t md_blocks(struct arena *a, const char *text, struct md_block **out_r)
 	for (cmark_node *b = cmark_node_first_child(doc); b; b = cmark_node_next(b)) {
 		v[i].first_line = cmark_node_get_start_line(b);
 		v[i].last_line = cmark_node_get_end_line(b);
+		/* a list ends where the blank line after it does */
+		while (v[i].last_line > v[i].first_line &&
+		       blank_line(text, v[i].last_line))
+			v[i].last_line--;
 		v[i].html = render(a, b);
 		i++;
 	}
