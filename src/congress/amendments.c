@@ -186,8 +186,8 @@ static int load_amendment(struct http_req *rq, struct http_resp *rs,
 
 /* The diff: two lines either side as they are, the lines it takes away
  * struck through, the ones it brings marked as inserted. */
-static json_t *diff_json(struct http_req *rq, const char *text,
-			 const struct amendment *am)
+json_t *congress_diff_json(struct http_req *rq, const char *text,
+			   const struct amendment *am)
 {
 	const char **lines, **added;
 	size_t n = congress_lines(rq->arena, text, &lines);
@@ -253,7 +253,7 @@ static void amendment_page(struct http_req *rq, struct http_resp *rs,
 	data = json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "congress",
 			 congress_json(rq, k), "motion", congress_motion_json(rq, m),
 			 "amendment", congress_amendment_json(rq, m, am, all, n), "diff",
-			 diff_json(rq, text, am), "moves", moves, "may_chair",
+			 congress_diff_json(rq, text, am), "moves", moves, "may_chair",
 			 json_array_size(moves) > 0, "may_withdraw",
 			 open && mine && !chair &&
 				 congress_amendment_move_ok(am->state, "withdrawn"));

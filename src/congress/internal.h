@@ -321,6 +321,14 @@ int congress_motion_load(struct http_req *rq, struct http_resp *rs,
 /* May the reader amend m now? Why not in *why_r (a msgid). */
 bool congress_may_amend(struct http_req *rq, const struct congress *k,
 			const struct motion *m, const char **why_r);
+/* m's text block by block with the lines each covers and the n
+ * amendments am touching them. */
+json_t *congress_blocks_json(struct http_req *rq, const struct motion *m,
+			     const struct amendment *am, size_t n);
+/* am as a diff of text (the motion's at am's version): rows {n, text,
+ * del} and {text, ins}. */
+json_t *congress_diff_json(struct http_req *rq, const char *text,
+			   const struct amendment *am);
 /* The motion's page with status (and an error above it). */
 void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
 			  const struct congress *k, const struct motion *m,
@@ -361,6 +369,10 @@ void congress_amendment_show(struct http_req *rq, struct http_resp *rs);
 void congress_amendment_post(struct http_req *rq, struct http_resp *rs);
 void congress_amendment_of_amendment(struct http_req *rq, struct http_resp *rs);
 void congress_api_motions(struct http_req *rq, struct http_resp *rs);
+void congress_book(struct http_req *rq, struct http_resp *rs);
+void congress_book_md(struct http_req *rq, struct http_resp *rs);
+void congress_minutes(struct http_req *rq, struct http_resp *rs);
+void congress_minutes_md(struct http_req *rq, struct http_resp *rs);
 void congress_api_motion(struct http_req *rq, struct http_resp *rs);
 void congress_projector(struct http_req *rq, struct http_resp *rs);
 /* Congress id changed: once the request's transaction commits, its open

@@ -399,8 +399,8 @@ static json_t *people_json(struct http_req *rq, const struct motion *m)
 /* The text block by block, each with the lines it covers and the
  * amendments touching them; an amendment of another version goes under
  * the last block, marked as written against it. */
-static json_t *blocks_json(struct http_req *rq, const struct motion *m,
-			   const struct amendment *am, size_t n)
+json_t *congress_blocks_json(struct http_req *rq, const struct motion *m,
+			     const struct amendment *am, size_t n)
 {
 	struct md_block *b;
 	size_t nb = md_blocks(rq->arena, m->body, &b);
@@ -480,7 +480,7 @@ void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
 		n = 0;
 	data = json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:i}", "congress",
 			 congress_json(rq, k), "motion", congress_motion_json(rq, m),
-			 "blocks", blocks_json(rq, m, am, n), "supporters",
+			 "blocks", congress_blocks_json(rq, m, am, n), "supporters",
 			 people_json(rq, m), "history", history_json(rq, m), "reason_html",
 			 md_html(rq->arena, m->reason), "needed", k->min_supporters);
 	json_object_set_new(data, "has_reason", json_boolean(*m->reason != '\0'));

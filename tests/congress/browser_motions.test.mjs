@@ -91,6 +91,17 @@ async function run(js) {
   await look(chair, "chair-amendment", problems, js);
   await chair.goto(srv.base + motion);
   await look(chair, "chair-motion", problems, js);
+  // the motion book and the minutes, on the phone and printed
+  await chair.goto(srv.base + congress + "/book");
+  check(await chair.locator("article.book-motion").count() >= 5, "a page per motion");
+  await look(chair, "book", problems, js);
+  await chair.emulateMedia({ media: "print" });
+  check(!(await chair.locator("nav.main").isVisible()), "printed without the navigation");
+  await shot(chair, `motions-${js ? "js" : "nojs"}-book-print`);
+  await chair.emulateMedia({ media: "screen" });
+  await chair.goto(srv.base + congress + "/minutes");
+  check(await chair.locator("section.minutes-item").count() >= 4, "the minutes follow the agenda");
+  await look(chair, "minutes", problems, js);
   await cc.close();
   return problems;
 }

@@ -341,3 +341,56 @@ Test(motions, deadlines_versions_and_other_congresses)
 	cl_free(ch);
 	cl_free(ak);
 }
+
+Test(motions, the_book_and_the_minutes_follow_the_day)
+{
+	struct client *mem = cl_as(&S, "member", "en");
+	struct client *ch = cl_as(&S, "chair@example.org", "en");
+	char *relaunch = srv_value(&S, "SELECT id FROM motions WHERE congress_id = 1 AND "
+				   "kind = 'statute'");
+	const char *path = at("/congress/1/motions/%s", relaunch);
+	struct resp *r;
+
+	/* the book: every motion but the withdrawn, amendments as diffs */
+	r = cl_get(mem, "/congress/1/book");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "M1: Re-launch as the Socialist Movement of Kazakhstan"), "%s", r->body);
+	cr_assert(strstr(r->body, "M3-A1"), "%s", r->body);
+	cr_assert(strstr(r->body, "<del>- the nationalization of the banks under democratic control;</del>"),
+		  "%s", r->body);
+	cr_assert(!strstr(r->body, "M4-A1"), "a withdrawn amendment is not in the book");
+	cr_assert(strstr(r->body, "class=\"card book-motion\""), "a page per motion");
+	resp_free(r);
+	r = cl_get(mem, "/congress/1/book.md");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(resp_header(r, "Content-Type"), "text/markdown"), "markdown");
+	cr_assert(strstr(resp_header(r, "Content-Disposition"), "attachment"), "a download");
+	cr_assert(strstr(r->body, "# M1: Re-launch as the Socialist Movement of Kazakhstan\n"), "%s", r->body);
+	cr_assert(strstr(r->body, "## M3-A4 · Admitted · insert after line 12"), "%s", r->body);
+	cr_assert(strstr(r->body, "> - rent controls"), "%s", r->body);
+	resp_free(r);
+
+	/* the minutes: what was said and decided, as it happens */
+	r = cl_get(mem, "/congress/1/minutes");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "The report was received"), "the chair's note: %s", r->body);
+	cr_assert(!strstr(r->body, "Adopted"), "nothing adopted yet");
+	resp_free(r);
+	cr_assert_eq(post_status(ch, path, "action=move&to=debated", NULL), 303);
+	cr_assert_eq(post_status(ch, path, "action=move&to=adopted&note=unanimously", NULL), 303);
+	r = cl_get(mem, "/congress/1/minutes");
+	cr_assert(strstr(r->body, "Adopted"), "%s", r->body);
+	cr_assert(strstr(r->body, "<strong>Socialist Movement of Kazakhstan</strong>"),
+		  "the adopted text: %s", r->body);
+	resp_free(r);
+	r = cl_get(mem, "/congress/1/minutes.md");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "## 3. Re-launch as the Socialist Movement of Kazakhstan\n"), "%s", r->body);
+	cr_assert(strstr(r->body, "- **M1 Re-launch as the Socialist Movement of Kazakhstan**: Adopted"),
+		  "%s", r->body);
+	cr_assert(strstr(r->body, "> The fourth conference of Kazakhstan 2012 decides:"), "%s", r->body);
+	resp_free(r);
+	free(relaunch);
+	cl_free(mem);
+	cl_free(ch);
+}
