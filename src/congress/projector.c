@@ -6,7 +6,8 @@
  * projector, an item, the door, the overview) fetches itself again and
  * puts the parts marked data-live-region in place, so a reload and a
  * live update show the same. The projector is the hall's screen: the
- * current item, who speaks and until when, who is next, and presence.
+ * current item and the motion in debate under it, who speaks and until
+ * when, who is next, and presence.
  */
 #include "internal.h"
 #include "platform/i18n/i18n.h"
@@ -102,6 +103,20 @@ void congress_projector(struct http_req *rq, struct http_resp *rs)
 			}
 		json_object_set_new(data, "next", upcoming);
 		json_object_set_new(data, "any_next", json_boolean(next > 0));
+		{
+			/* the motion in debate under it */
+			struct motion *m;
+			size_t nm;
+			if (congress_motions(platform_conn(), rq->arena, k.id, &m, &nm) ==
+			    DB_OK)
+				for (size_t i = 0; i < nm; i++)
+					if (m[i].item_id == cur->id &&
+					    strcmp(m[i].state, "debated") == 0) {
+						json_object_set_new(data, "motion",
+								    congress_motion_json(rq, &m[i]));
+						break;
+					}
+		}
 	}
 	http_page(rq, rs, 200, "congress/projector", N_("Projector"), data);
 }

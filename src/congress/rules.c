@@ -75,8 +75,32 @@ static bool keep_whole(const char *line)
 	return false;
 }
 
-/* Appends line, wrapped at width (its continuation indented to stay in
- * its block; never a break before a word that would open a block). */
+/* Widths count characters, not bytes: a line of Cyrillic wraps where a
+ * line of Latin does. */
+static size_t chars(const char *p, const char *end)
+{
+	size_t n = 0;
+
+	for (; p < end; p++)
+		n += ((unsigned char)*p & 0xC0) != 0x80;
+	return n;
+}
+
+/* The place n characters after p (end at most). */
+static const char *ahead(const char *p, const char *end, size_t n)
+{
+	while (p < end && n) {
+		p++;
+		while (p < end && ((unsigned char)*p & 0xC0) == 0x80)
+			p++;
+		n--;
+	}
+	return p;
+}
+
+/* Appends line, wrapped at width characters (its continuation indented
+ * to stay in its block; never a break before a word that would open a
+ * block). */
 static void wrap_line(struct buf *out, const char *line, size_t len,
 		      size_t width)
 {
@@ -94,15 +118,16 @@ static void wrap_line(struct buf *out, const char *line, size_t len,
 		buf_append(out, line, len);
 		return;
 	}
-	while ((size_t)(end - p) > room) {
-		const char *cut = NULL;
+	while (chars(p, end) > room) {
+		const char *cut = NULL, *limit = ahead(p, end, room);
 		/* the last space within room whose next word opens no block */
-		for (const char *q = p + from; q <= p + room && q < end; q++)
+		for (const char *q = ahead(p, end, from); q <= limit && q < end; q++)
 			if (*q == ' ' && q + 1 < end && !isblank((unsigned char)q[1]) &&
 			    !starts_block(q + 1))
 				cut = q;
 		/* a word longer than the room: the break comes after it */
-		for (const char *q = p + (room > from ? room : from); !cut && q < end; q++)
+		for (const char *q = ahead(p, end, room > from ? room : from); !cut && q < end;
+		     q++)
 			if (*q == ' ' && q + 1 < end && !isblank((unsigned char)q[1]) &&
 			    !starts_block(q + 1))
 				cut = q;
@@ -159,7 +184,7 @@ char *congress_wrap(struct arena *a, const char *text, size_t width)
 		if (strncmp(t, "```", 3) == 0 || strncmp(t, "~~~", 3) == 0) {
 			buf_append(&out, p, len);
 			fence = !fence;
-		} else if (fence || len <= width || keep_whole(p)) {
+		} else if (fence || chars(p, p + len) <= width || keep_whole(p)) {
 			buf_append(&out, p, len);
 		} else {
 			wrap_line(&out, p, len, width);

@@ -72,7 +72,8 @@ static long act(struct client *c, const char *path, const char *participant,
 static char *hand(int n, char **name_r)
 {
 	char *id = srv_value(&S, "SELECT id FROM participants WHERE congress_id = 1 AND "
-			     "may_speak = 1 AND account_id IS NULL ORDER BY id LIMIT 1 OFFSET %d", n);
+			     "may_speak = 1 AND account_id IS NULL AND id NOT IN (SELECT participant_id "
+			     "FROM speakers) ORDER BY id LIMIT 1 OFFSET %d", n);
 	*name_r = srv_value(&S, "SELECT display_name FROM participants WHERE id = %s", id);
 	return id;
 }

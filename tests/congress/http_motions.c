@@ -370,6 +370,13 @@ Test(motions, the_book_and_the_minutes_follow_the_day)
 	cr_assert(strstr(r->body, "> - rent controls"), "%s", r->body);
 	resp_free(r);
 
+	/* the hall's screen shows the motion in debate under the current item */
+	r = cl_get(mem, "/congress/1/projector");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strstr(r->body, "<strong>M3: Draft programme, chapter 2: Banks, homes and deposits</strong>"),
+		  "%s", r->body);
+	resp_free(r);
+
 	/* the minutes: what was said and decided, as it happens */
 	r = cl_get(mem, "/congress/1/minutes");
 	cr_assert_eq(r->status, 200, "%s", r->body);

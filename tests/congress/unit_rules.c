@@ -16,6 +16,16 @@ static char *html(const char *md)
 	return cmark_markdown_to_html(md, strlen(md), CMARK_OPT_DEFAULT);
 }
 
+/* Characters (not bytes) in s. */
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 /* Every line of s at most width long, unless it is one word, or kept
  * whole (a heading, a table row, code). */
 static void within(const char *s, size_t width)
@@ -31,8 +41,8 @@ static void within(const char *s, size_t width)
 			fence = !fence;
 		if (fence || l[i][0] == '#' || l[i][0] == '|')
 			continue;
-		cr_assert(strlen(l[i]) <= width || !strchr(l[i] + lead, ' '),
-			  "line %zu is %zu long: %s", i + 1, strlen(l[i]), l[i]);
+		cr_assert(chars(l[i]) <= width || !strchr(l[i] + lead, ' '),
+			  "line %zu is %zu long: %s", i + 1, chars(l[i]), l[i]);
 	}
 	arena_free(a);
 }
@@ -196,4 +206,37 @@ Test(congress_rules, as_amended_applies_each_at_its_lines)
 		cr_assert_leq(strlen(l[0]), 40);
 	}
 	arena_free(a);
+}
+
+Test(congress_rules, cyrillic_wraps_where_latin_does)
+{
+	struct arena *a = arena_new();
+	const char *ru = "Конференция решает перезапустить организацию как "
+			 "Социалистическое движение Казахстана, членскую организацию "
+			 "с открыто социалистической программой, и зарегистрировать её заново.";
+	char *w = congress_wrap(a, ru, CONGRESS_LINE_WIDTH);
+	const char **l;
+	size_t n = congress_lines(a, w, &l);
+
+	within(w, CONGRESS_LINE_WIDTH);
+	cr_assert_eq(n, 3, "%s", w);
+	cr_assert_gt(chars(l[0]), 60, "the first line is filled in characters: %s", l[0]);
+	cr_assert_str_eq(congress_wrap(a, w, CONGRESS_LINE_WIDTH), w, "wrapping twice moves nothing");
+	arena_free(a);
+}
+
+Test(congress_rules, the_workflows_allow_what_a_congress_does)
+{
+	cr_assert(congress_motion_move_ok("submitted", "admitted"));
+	cr_assert(congress_motion_move_ok("debated", "adopted_amended"));
+	cr_assert(congress_motion_move_ok("adopted", "debated"), "a mistake is corrected");
+	cr_assert(!congress_motion_move_ok("withdrawn", "debated"), "withdrawn is withdrawn");
+	cr_assert(!congress_motion_move_ok("submitted", "adopted"), "never adopted unadmitted");
+	cr_assert(!congress_motion_move_ok("admitted", "submitted"));
+	cr_assert(!congress_motion_move_ok(NULL, "admitted"));
+	cr_assert(congress_amendment_move_ok("admitted", "adopted"));
+	cr_assert(!congress_amendment_move_ok("submitted", "adopted"), "admitted first");
+	cr_assert(!congress_amendment_move_ok("withdrawn", "admitted"));
+	cr_assert(congress_motion_final("referred"));
+	cr_assert(!congress_motion_final("debated"));
 }
