@@ -64,6 +64,23 @@ static json_t *speaker_json(struct http_req *rq, const struct speaker *s,
 	return j;
 }
 
+/* it with its speakers (who speaks, the queue, who spoke), as the API
+ * gives it. */
+static json_t *item_api_json(struct http_req *rq, const struct congress *k,
+			     const struct agenda_item *it)
+{
+	struct speaker *s;
+	size_t n;
+	int limit = it->speak_seconds ? it->speak_seconds : k->speak_seconds;
+	json_t *j = item_json(rq, it), *arr = json_array();
+
+	if (congress_speakers(platform_conn(), rq->arena, it->id, &s, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, speaker_json(rq, &s[i], limit));
+	json_object_set_new(j, "speakers", arr);
+	return j;
+}
+
 /* Agenda item {i} of congress k (404 answered when it is another
  * congress's or none). */
 static int load_item(struct http_req *rq, struct http_resp *rs,
@@ -133,9 +150,9 @@ void congress_agenda_add(struct http_req *rq, struct http_resp *rs)
 }
 
 /* The item page: the item, its speakers, what the reader may do. */
-static void item_page(struct http_req *rq, struct http_resp *rs, int status,
-		      const struct congress *k, const struct agenda_item *it,
-		      const char *error)
+static void item_render(struct http_req *rq, struct http_resp *rs, int status,
+			const struct congress *k, const struct agenda_item *it,
+			const char *error)
 {
 	struct speaker *s;
 	struct participant me;
@@ -186,6 +203,15 @@ static void item_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "congress/item", N_("Agenda item"), data);
+}
+
+/* The item page with status, or (to the API) the refusal alone. */
+static void item_page(struct http_req *rq, struct http_resp *rs, int status,
+		      const struct congress *k, const struct agenda_item *it,
+		      const char *error)
+{
+	if (!congress_api_refused(rq, rs, status, NULL, error))
+		item_render(rq, rs, status, k, it, error);
 }
 
 void congress_item(struct http_req *rq, struct http_resp *rs)
@@ -344,6 +370,10 @@ void congress_speak(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		http_json(rs, 201, item_api_json(rq, &k, &it));
+		return;
+	}
 	http_flash(rq, rs, poo ? N_("Your point of order is first in the queue.")
 			       : N_("You are on the list of speakers."));
 	http_redirect(rs, item_path(rq, &k, &it));
@@ -406,5 +436,39 @@ void congress_speaker_post(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		http_json(rs, 200, item_api_json(rq, &k, &it));
+		return;
+	}
 	http_redirect(rs, item_path(rq, &k, &it));
+}
+
+void congress_api_agenda(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+	struct agenda_item *it;
+	struct http_list l;
+	size_t n = 0;
+	json_t *items;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
+	    http_list_args(rq, rs, &l) != 0)
+		return;
+	items = json_array();
+	if (congress_items(platform_conn(), rq->arena, k.id, &it, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(items, item_json(rq, &it[i]));
+	http_list_array(rs, &l, "items", items);
+}
+
+void congress_api_item(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+	struct agenda_item it;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
+	    load_item(rq, rs, &k, &it) != 0)
+		return;
+	http_etag(rq, rs, it.version);
+	http_json(rs, 200, item_api_json(rq, &k, &it));
 }

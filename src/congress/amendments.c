@@ -50,7 +50,11 @@ static void amend_page(struct http_req *rq, struct http_resp *rs, int status,
 		       const struct congress *k, const struct motion *m,
 		       const char *field, const char *why)
 {
-	json_t *form = http_form(rq, HTTP_POST,
+	json_t *form;
+
+	if (congress_api_refused(rq, rs, status, field, why))
+		return;
+	form = http_form(rq, HTTP_POST,
 				 arena_printf(rq->arena, "%s/amendments",
 					      congress_motion_path(rq->arena, m)));
 
@@ -86,6 +90,25 @@ void congress_amend_page(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	amend_page(rq, rs, 200, &k, &m, NULL, NULL);
+}
+
+/* To the API: amendment id of m as it is now, with status. */
+static void answer(struct http_req *rq, struct http_resp *rs, int status,
+		   const struct motion *m, int64_t id)
+{
+	struct amendment *all;
+	size_t n;
+
+	if (congress_amendments(platform_conn(), rq->arena, m->id, &all, &n) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (all[i].id == id) {
+			http_json(rs, status, congress_amendment_json(rq, m, &all[i], all, n));
+			return;
+		}
+	http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 }
 
 struct add {
@@ -165,6 +188,10 @@ void congress_amendment_submit(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		answer(rq, rs, 201, &m, x.id);
+		return;
+	}
 	http_flash(rq, rs, N_("The amendment was submitted."));
 	http_redirect(rs, arena_printf(rq->arena, "%s/amendments/%lld",
 				       congress_motion_path(rq->arena, &m),
@@ -233,8 +260,11 @@ static void amendment_page(struct http_req *rq, struct http_resp *rs,
 		    me.id == am->submitted_by;
 	bool open = strcmp(k->state, "closed") != 0 &&
 		    !congress_motion_final(m->state);
-	json_t *data, *moves = json_array();
+	json_t *data, *moves;
 
+	if (congress_api_refused(rq, rs, status, NULL, error))
+		return;
+	moves = json_array();
 	if (congress_amendments(platform_conn(), rq->arena, m->id, &all, &n) != DB_OK)
 		n = 0;
 	if (congress_motion_text(platform_conn(), rq->arena, m, am->text_version,
@@ -366,6 +396,10 @@ void congress_amendment_post(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		answer(rq, rs, 200, &m, am.id);
+		return;
+	}
 	http_flash(rq, rs, N_("The amendment's state was changed."));
 	http_redirect(rs, arena_printf(rq->arena, "%s/amendments/%lld",
 				       congress_motion_path(rq->arena, &m),

@@ -369,6 +369,8 @@ void congress_amendment_show(struct http_req *rq, struct http_resp *rs);
 void congress_amendment_post(struct http_req *rq, struct http_resp *rs);
 void congress_amendment_of_amendment(struct http_req *rq, struct http_resp *rs);
 void congress_api_motions(struct http_req *rq, struct http_resp *rs);
+void congress_api_agenda(struct http_req *rq, struct http_resp *rs);
+void congress_api_item(struct http_req *rq, struct http_resp *rs);
 void congress_book(struct http_req *rq, struct http_resp *rs);
 void congress_book_md(struct http_req *rq, struct http_resp *rs);
 void congress_minutes(struct http_req *rq, struct http_resp *rs);
@@ -387,6 +389,11 @@ void congress_api_participants(struct http_req *rq, struct http_resp *rs);
 int congress_load(struct http_req *rq, struct http_resp *rs, const char *perm,
 		  struct congress *out);
 json_t *congress_json(struct http_req *rq, const struct congress *k);
+/* A request to the API that a page would refuse with status (>= 400):
+ * answered as JSON (why beside field, when given) and true; false for a
+ * page, which then shows the refusal itself. */
+bool congress_api_refused(struct http_req *rq, struct http_resp *rs, int status,
+			  const char *field, const char *why);
 /* A closed congress changes no more (but for its chair's settings):
  * false, with 409 answered. */
 bool congress_writable(struct http_req *rq, struct http_resp *rs,

@@ -129,9 +129,14 @@ static void list_page(struct http_req *rq, struct http_resp *rs, int status,
 					     rq->user.id, &me) == DB_OK;
 	const char *cannot;
 	json_t *motions = motions_json(rq, k);
-	json_t *data = json_pack("{s:o, s:o, s:b}", "congress", congress_json(rq, k),
-				 "motions", motions, "any",
-				 json_array_size(motions) > 0);
+	json_t *data;
+
+	if (congress_api_refused(rq, rs, status, field, why)) {
+		json_decref(motions);
+		return;
+	}
+	data = json_pack("{s:o, s:o, s:b}", "congress", congress_json(rq, k),
+			 "motions", motions, "any", json_array_size(motions) > 0);
 
 	if (may_submit(rq, k, &me, is_me, &cannot)) {
 		json_t *form = http_form(rq, HTTP_POST,
@@ -224,6 +229,14 @@ void congress_motion_submit(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		struct motion now;
+		if (congress_motion_get(platform_conn(), rq->arena, x.id, &now) == DB_OK)
+			http_json(rs, 201, congress_motion_json(rq, &now));
+		else
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
 	http_flash(rq, rs, N_("The motion was submitted."));
 	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld/motions/%lld",
 				       (long long)k.id, (long long)x.id));
@@ -475,6 +488,8 @@ void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
 	const char *why, *amended;
 	json_t *data;
 
+	if (congress_api_refused(rq, rs, status, NULL, error))
+		return;
 	standing_of(rq, k, m, &s);
 	if (congress_amendments(platform_conn(), rq->arena, m->id, &am, &n) != DB_OK)
 		n = 0;
@@ -673,6 +688,14 @@ void congress_motion_post(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		struct motion now;
+		if (congress_motion_get(platform_conn(), rq->arena, m.id, &now) == DB_OK)
+			http_json(rs, 200, congress_motion_json(rq, &now));
+		else
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
 	http_flash(rq, rs, done);
 	http_redirect(rs, congress_motion_path(rq->arena, &m));
 }

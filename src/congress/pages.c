@@ -72,6 +72,23 @@ static int64_t deadline_parse(const char *s)
 	return t < 0 ? -1 : t + h * 3600 + m * 60;
 }
 
+bool congress_api_refused(struct http_req *rq, struct http_resp *rs, int status,
+			  const char *field, const char *why)
+{
+	if (!rq->api || status < 400)
+		return false;
+	if (field)
+		http_error_field(rq, rs, field, field, why);
+	else
+		http_error(rq, rs,
+			   status == 403   ? HTTP_E_FORBIDDEN
+			   : status == 404 ? HTTP_E_NOT_FOUND
+			   : status == 422 ? HTTP_E_INVALID_FIELD
+					   : HTTP_E_CONFLICT,
+			   why);
+	return true;
+}
+
 json_t *congress_json(struct http_req *rq, const struct congress *k)
 {
 	json_t *j = json_pack(

@@ -45,6 +45,12 @@ static const struct walk_foreign foreign[] = {
 	{"/api/v1/congresses/{c:int}/participants", "1"},
 	{"/api/v1/congresses/{c:int}/motions", "1"},
 	{"/api/v1/congresses/{c:int}/motions/{m:int}", "1"},
+	{"/api/v1/congresses/{c:int}/motions/{m:int}/amendments", "1"},
+	{"/api/v1/congresses/{c:int}/motions/{m:int}/amendments/{a:int}", "1"},
+	{"/api/v1/congresses/{c:int}/agenda", "1"},
+	{"/api/v1/congresses/{c:int}/agenda/{i:int}", "1"},
+	{"/api/v1/congresses/{c:int}/agenda/{i:int}/speakers", "1"},
+	{"/api/v1/congresses/{c:int}/agenda/{i:int}/speakers/{s:int}", "1"},
 	{0},
 };
 

@@ -401,3 +401,96 @@ Test(motions, the_book_and_the_minutes_follow_the_day)
 	cl_free(mem);
 	cl_free(ch);
 }
+
+/* A member of an API answer's JSON (borrowed from j). */
+static const char *jstr(json_t *j, const char *name)
+{
+	json_t *v = json_object_get(j, name);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static json_t *api(struct client *c, const char *method, const char *path,
+		   const char *body, long want)
+{
+	struct resp *r = cl_api(c, method, path, body);
+	json_t *j;
+
+	cr_assert_eq(r->status, want, "%s %s %s → %ld: %s", method, path,
+		     body ? body : "", r->status, r->body);
+	j = json_loads(r->body, 0, NULL);
+	cr_assert(j, "%s", r->body);
+	resp_free(r);
+	return j;
+}
+
+Test(motions, the_api_submits_supports_amends_and_asks_to_speak)
+{
+	struct client *mem = cl_as(&S, "member", "en");
+	struct client *del = cl_as(&S, "delegate", "en");
+	struct client *ch = cl_as(&S, "chair@example.org", "en");
+	json_t *j, *items, *it;
+	char path[128], am[160];
+	int64_t id, item = 0;
+	size_t i;
+
+	j = api(mem, "POST", "/api/v1/congresses/1/motions",
+		"{\"kind\": \"resolution\", \"title\": \"For the miners of Karaganda\", "
+		"\"body\": \"The conference supports the miners' strike.\"}", 201);
+	cr_assert_str_eq(jstr(j, "state"), "submitted");
+	id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/congresses/1/motions/%lld", (long long)id);
+	j = api(mem, "POST", "/api/v1/congresses/1/motions",
+		"{\"kind\": \"manifesto\", \"title\": \"x\", \"body\": \"y\"}", 422);
+	cr_assert_str_eq(jstr(j, "field"), "kind");
+	json_decref(j);
+
+	j = api(del, "POST", path, "{\"action\": \"support\"}", 200);
+	cr_assert_eq(json_integer_value(json_object_get(j, "supporters")), 1);
+	json_decref(j);
+	j = api(del, "POST", path, "{\"action\": \"support\"}", 409);
+	cr_assert_str_eq(jstr(j, "code"), "conflict");
+	json_decref(j);
+	free(srv_sql(&S, "UPDATE congresses SET min_supporters = 1 WHERE id = 1"));
+	j = api(ch, "POST", path, "{\"action\": \"move\", \"to\": \"admitted\"}", 200);
+	cr_assert(jstr(j, "number")[0] == 'M', "numbered: %s", jstr(j, "number"));
+	json_decref(j);
+	free(srv_sql(&S, "UPDATE congresses SET min_supporters = 5 WHERE id = 1"));
+
+	snprintf(am, sizeof(am), "%s/amendments", path);
+	j = api(del, "POST", am, "{\"op\": \"replace\", \"first_line\": 9, \"new_text\": \"x\"}", 422);
+	cr_assert_str_eq(jstr(j, "field"), "first_line");
+	json_decref(j);
+	j = api(del, "POST", am,
+		"{\"op\": \"replace\", \"first_line\": 1, \"last_line\": 1, "
+		"\"new_text\": \"The conference supports the miners' strike and their union.\"}",
+		201);
+	cr_assert(strstr(jstr(j, "number"), "-A1"), "%s", jstr(j, "number"));
+	cr_assert_str_eq(jstr(j, "state"), "submitted");
+	snprintf(am + strlen(am), sizeof(am) - strlen(am), "/%lld",
+		 (long long)json_integer_value(json_object_get(j, "id")));
+	json_decref(j);
+	j = api(del, "POST", am, "{\"to\": \"admitted\"}", 403);
+	json_decref(j);
+	j = api(ch, "POST", am, "{\"to\": \"admitted\"}", 200);
+	cr_assert_str_eq(jstr(j, "state"), "admitted");
+	json_decref(j);
+
+	/* the agenda and a request to speak on the current item */
+	j = api(mem, "GET", "/api/v1/congresses/1/agenda", NULL, 200);
+	items = json_object_get(j, "items");
+	json_array_foreach(items, i, it)
+		if (json_is_true(json_object_get(it, "current")))
+			item = json_integer_value(json_object_get(it, "id"));
+	json_decref(j);
+	cr_assert(item, "an item is current");
+	snprintf(path, sizeof(path), "/api/v1/congresses/1/agenda/%lld/speakers", (long long)item);
+	j = api(mem, "POST", path, "{}", 201);
+	cr_assert(json_array_size(json_object_get(j, "speakers")) >= 2, "the list with her on it");
+	json_decref(j);
+	j = api(mem, "POST", path, "{}", 409);
+	json_decref(j);
+	cl_free(mem);
+	cl_free(del);
+	cl_free(ch);
+}
