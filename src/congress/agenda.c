@@ -45,22 +45,27 @@ static const char *clock_at(struct http_req *rq, int64_t t)
 static json_t *speaker_json(struct http_req *rq, const struct speaker *s,
 			    int limit)
 {
+	bool speaking = s->started_at && !s->ended_at;
 	json_t *j = json_pack(
-		"{s:I, s:I, s:s, s:b, s:I, s:b, s:b, s:b, s:b}", "id", (json_int_t)s->id,
-		"participant", (json_int_t)s->participant_id, "display_name",
-		s->display_name, "point_of_order", s->point_of_order, "position",
-		(json_int_t)s->position, "first_time", s->first_time, "speaking",
-		s->started_at && !s->ended_at, "waiting", !s->started_at, "spoke",
-		s->ended_at != 0);
+		"{s:I, s:I, s:s, s:b, s:I, s:b, s:b, s:b, s:b, s:b}", "id",
+		(json_int_t)s->id, "participant", (json_int_t)s->participant_id,
+		"display_name", s->display_name, "point_of_order", s->point_of_order,
+		"position", (json_int_t)s->position, "first_time", s->first_time,
+		"speaking", speaking, "waiting", !s->started_at, "spoke",
+		s->ended_at != 0, "paused", speaking && s->paused_at);
 
-	if (s->started_at && !s->ended_at && limit > 0) {
-		json_object_set_new(j, "ends_at", json_integer(s->started_at + limit));
-		json_object_set_new(j, "ends_at_text",
-				    json_string(clock_at(rq, s->started_at + limit)));
+	/* a running clock ends at a time; a paused one has seconds left */
+	if (speaking && limit > 0 && !s->paused_at) {
+		int64_t ends = s->started_at + limit + s->paused_seconds;
+		json_object_set_new(j, "ends_at", json_integer(ends));
+		json_object_set_new(j, "ends_at_text", json_string(clock_at(rq, ends)));
+	} else if (speaking && limit > 0) {
+		int64_t left = limit - congress_spoken(s, time_now());
+		json_object_set_new(j, "seconds_left", json_integer(left > 0 ? left : 0));
 	}
-	if (s->ended_at)
+	if (s->started_at)
 		json_object_set_new(j, "seconds",
-				    json_integer(s->ended_at - s->started_at));
+				    json_integer(congress_spoken(s, time_now())));
 	return j;
 }
 
@@ -293,6 +298,8 @@ static int list_tx(struct db_conn *c, void *arg)
 		return congress_speaker_end(c, o->s);
 	if (strcmp(o->action, "remove") == 0)
 		return congress_speaker_remove(c, o->s);
+	if (strcmp(o->action, "pause") == 0 || strcmp(o->action, "resume") == 0)
+		return congress_speaker_pause(c, o->s, o->action[0] == 'p');
 	if (strcmp(o->action, "top") == 0)
 		return congress_speaker_move(c, o->s, 1);
 	if (strcmp(o->action, "up") == 0)
@@ -411,6 +418,7 @@ void congress_speaker_post(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	if (strcmp(action, "floor") && strcmp(action, "end") &&
+	    strcmp(action, "pause") && strcmp(action, "resume") &&
 	    strcmp(action, "remove") && strcmp(action, "top") &&
 	    strcmp(action, "up") && strcmp(action, "down")) {
 		item_page(rq, rs, 422, &k, &it, tr_rq(rq, N_("Choose what to do.")));

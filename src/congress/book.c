@@ -233,9 +233,7 @@ static json_t *spoke(struct http_req *rq, int64_t item)
 					arr, json_pack("{s:s, s:b, s:I, s:b}", "name",
 						       s[i].display_name, "point_of_order",
 						       s[i].point_of_order, "seconds",
-						       (json_int_t)(s[i].ended_at
-									    ? s[i].ended_at - s[i].started_at
-									    : 0),
+						       (json_int_t)congress_spoken(&s[i], time_now()),
 						       "speaking", !s[i].ended_at));
 	return arr;
 }

@@ -139,7 +139,11 @@ struct speaker {
 	int64_t position;
 	bool first_time;
 	int64_t requested_at, started_at, ended_at;
+	int64_t paused_at;	/* the clock stands since; 0: it runs */
+	int64_t paused_seconds; /* it stood before */
 };
+/* Seconds of s's speech so far (or in all, once ended), pauses left out. */
+int64_t congress_spoken(const struct speaker *s, int64_t now);
 /* Who speaks, the queue, then who spoke (arena array). */
 int congress_speakers(struct db_conn *c, struct arena *a, int64_t item,
 		      struct speaker **out_r, size_t *n_r);
@@ -157,6 +161,10 @@ int congress_speaker_request(struct db_conn *c, const struct agenda_item *it,
 int congress_speaker_floor(struct db_conn *c, const struct speaker *s);
 /* Ends s's speech: DB_CONSTRAINT when s is not speaking. */
 int congress_speaker_end(struct db_conn *c, const struct speaker *s);
+/* Pauses s's speech (or resumes it): DB_CONSTRAINT when it is not
+ * speaking (paused already; not paused). */
+int congress_speaker_pause(struct db_conn *c, const struct speaker *s,
+			   bool pause);
 /* Takes a waiting request off the queue: DB_CONSTRAINT when not waiting. */
 int congress_speaker_remove(struct db_conn *c, const struct speaker *s);
 /* Moves a waiting speaker to position to: 1 (the top), or one step. */

@@ -78,18 +78,25 @@ void congress_projector(struct http_req *rq, struct http_resp *rs)
 			for (size_t i = 0; i < ns; i++) {
 				if (s[i].started_at && !s[i].ended_at) {
 					json_t *sp = json_pack(
-						"{s:s, s:b}", "display_name",
+						"{s:s, s:b, s:b}", "display_name",
 						s[i].display_name, "point_of_order",
-						s[i].point_of_order);
-					if (limit > 0) {
+						s[i].point_of_order, "paused",
+						s[i].paused_at != 0);
+					int64_t ends = s[i].started_at + limit +
+						       s[i].paused_seconds;
+					if (limit > 0 && !s[i].paused_at) {
 						char clock[16];
-						time_format_clock(s[i].started_at + limit,
-								  clock, sizeof(clock));
-						json_object_set_new(
-							sp, "ends_at",
-							json_integer(s[i].started_at + limit));
+						time_format_clock(ends, clock, sizeof(clock));
+						json_object_set_new(sp, "ends_at",
+								    json_integer(ends));
 						json_object_set_new(sp, "ends_at_text",
 								    json_string(clock));
+					} else if (limit > 0) {
+						int64_t left = limit - congress_spoken(&s[i],
+										       time_now());
+						json_object_set_new(
+							sp, "seconds_left",
+							json_integer(left > 0 ? left : 0));
 					}
 					json_object_set_new(data, "speaking", sp);
 				} else if (!s[i].started_at && next < 3) {

@@ -445,3 +445,11 @@ struct amend congress_amend_of(const struct amendment *am)
 			      .last = am->last_line,
 			      .text = am->new_text};
 }
+
+int64_t congress_spoken(const struct speaker *s, int64_t now)
+{
+	int64_t end = s->ended_at ? s->ended_at : s->paused_at ? s->paused_at : now;
+	int64_t t = s->started_at ? end - s->started_at - s->paused_seconds : 0;
+
+	return t > 0 ? t : 0;
+}

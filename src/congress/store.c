@@ -600,7 +600,8 @@ int congress_item_note(struct db_conn *c, int64_t id, const char *note)
 #define SPEAKER_COLS                                                           \
 	"SELECT s.id, s.item_id, s.participant_id, p.display_name, "           \
 	"s.point_of_order, s.position, s.first_time, s.requested_at, "         \
-	"coalesce(s.started_at, 0), coalesce(s.ended_at, 0) FROM speakers s "  \
+	"coalesce(s.started_at, 0), coalesce(s.ended_at, 0), "                 \
+	"coalesce(s.paused_at, 0), s.paused_seconds FROM speakers s "          \
 	"JOIN participants p ON p.id = s.participant_id "
 /* who speaks, then the queue, then who spoke */
 static const char SQL_SPEAKERS[] =
@@ -639,15 +640,26 @@ static const char SQL_SPEAKER_ADD[] =
 	"INSERT INTO speakers (item_id, participant_id, point_of_order, "
 	"position, first_time, requested_at) VALUES ($1, $2, $3, $4, $5, $6) "
 	"ON CONFLICT DO NOTHING RETURNING id";
+/* a speech paused when it ends counts its pause as paused */
+#define SPEAKER_STOPS                                                          \
+	"UPDATE speakers SET ended_at = $2, paused_seconds = paused_seconds + " \
+	"CASE WHEN paused_at IS NULL THEN 0 ELSE $2 - paused_at END, "         \
+	"paused_at = NULL "
 static const char SQL_SPEAKER_ENDS[] =
-	"UPDATE speakers SET ended_at = $2 WHERE item_id = $1 AND "
-	"started_at IS NOT NULL AND ended_at IS NULL AND removed_at IS NULL";
+	SPEAKER_STOPS "WHERE item_id = $1 AND started_at IS NOT NULL AND "
+	"ended_at IS NULL AND removed_at IS NULL";
 static const char SQL_SPEAKER_STARTS[] =
 	"UPDATE speakers SET started_at = $2, position = 0 WHERE id = $1 AND "
 	"started_at IS NULL AND removed_at IS NULL";
 static const char SQL_SPEAKER_END[] =
-	"UPDATE speakers SET ended_at = $2 WHERE id = $1 AND "
-	"started_at IS NOT NULL AND ended_at IS NULL";
+	SPEAKER_STOPS "WHERE id = $1 AND started_at IS NOT NULL AND ended_at IS NULL";
+static const char SQL_SPEAKER_PAUSE[] =
+	"UPDATE speakers SET paused_at = $2 WHERE id = $1 AND started_at IS NOT "
+	"NULL AND ended_at IS NULL AND paused_at IS NULL";
+static const char SQL_SPEAKER_RESUME[] =
+	"UPDATE speakers SET paused_seconds = paused_seconds + ($2 - paused_at), "
+	"paused_at = NULL WHERE id = $1 AND paused_at IS NOT NULL AND "
+	"ended_at IS NULL";
 static const char SQL_SPEAKER_REMOVE[] =
 	"UPDATE speakers SET removed_at = $2 WHERE id = $1 AND "
 	"started_at IS NULL AND removed_at IS NULL";
@@ -668,6 +680,8 @@ static const struct db_map SPEAKER[] = {
 	DB_COL(struct speaker, requested_at),
 	DB_COL(struct speaker, started_at),
 	DB_COL(struct speaker, ended_at),
+	DB_COL(struct speaker, paused_at),
+	DB_COL(struct speaker, paused_seconds),
 	DB_COLS_END,
 };
 
@@ -728,6 +742,14 @@ int congress_speaker_floor(struct db_conn *c, const struct speaker *s)
 int congress_speaker_end(struct db_conn *c, const struct speaker *s)
 {
 	int rc = db_run(c, SQL_SPEAKER_END, "ii", s->id, (int64_t)time_now());
+	return rc < 0 ? rc : rc == 0 ? DB_CONSTRAINT : DB_OK;
+}
+
+int congress_speaker_pause(struct db_conn *c, const struct speaker *s,
+			   bool pause)
+{
+	int rc = db_run(c, pause ? SQL_SPEAKER_PAUSE : SQL_SPEAKER_RESUME, "ii",
+			s->id, (int64_t)time_now());
 	return rc < 0 ? rc : rc == 0 ? DB_CONSTRAINT : DB_OK;
 }
 

@@ -329,3 +329,55 @@ Test(agenda, the_projector_shows_the_floor_and_follows_the_chair)
 	cl_free(ch);
 	cl_free(mem);
 }
+
+Test(agenda, a_paused_speech_keeps_its_time)
+{
+	struct client *ch = cl_as(&S, "chair@example.org", "en");
+	char *name, *h = hand(0, &name), *item, *path, *sid, *x, *want;
+	struct resp *r;
+
+	r = cl_post(ch, "/congress/1/agenda", "title=Paused+item&speak_seconds=120");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	item = srv_value(&S, "SELECT max(id) FROM agenda_items WHERE congress_id = 1");
+	path = xasprintf("/congress/1/agenda/%s", item);
+	r = cl_post(ch, path, "action=current");
+	resp_free(r);
+	x = xasprintf("%s/speakers", path);
+	r = cl_post(ch, x, "participant=%s", h);
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	free(x);
+	cr_assert_eq(act(ch, path, h, true, "floor"), 303);
+	cr_assert_eq(act(ch, path, h, false, "resume"), 409, "not paused");
+	cr_assert_eq(act(ch, path, h, false, "pause"), 303);
+	cr_assert_eq(act(ch, path, h, false, "pause"), 409, "paused already");
+	r = cl_get(ch, path);
+	cr_assert(strstr(r->body, "id=\"paused\""), "%s", r->body);
+	cr_assert(!strstr(r->body, "data-ends-at"), "a paused clock stands: %s", r->body);
+	cr_assert(strstr(r->body, "value=\"resume\""), "%s", r->body);
+	resp_free(r);
+	/* it stood for half a minute */
+	sid = srv_value(&S, "SELECT max(id) FROM speakers WHERE participant_id = %s", h);
+	free(srv_sql(&S, "UPDATE speakers SET paused_at = paused_at - 30 WHERE id = %s", sid));
+	cr_assert_eq(act(ch, path, h, false, "resume"), 303);
+	x = srv_value(&S, "SELECT paused_seconds >= 30 AND paused_seconds < 40 FROM speakers "
+		      "WHERE id = %s", sid);
+	cr_assert(strcmp(x, "1") == 0 || strcmp(x, "t") == 0, "the pause counted: %s", x);
+	free(x);
+	/* the clock ends as much later */
+	want = srv_value(&S, "SELECT started_at + 120 + paused_seconds FROM speakers WHERE id = %s", sid);
+	r = cl_get(ch, path);
+	x = xasprintf("data-ends-at=\"%s\"", want);
+	cr_assert(strstr(r->body, x), "%s in %s", x, r->body);
+	resp_free(r);
+	free(x);
+	cr_assert_eq(act(ch, path, h, false, "end"), 303);
+	free(want);
+	free(sid);
+	free(item);
+	free(path);
+	free(h);
+	free(name);
+	cl_free(ch);
+}
