@@ -71,6 +71,9 @@ int congress_participant_of(struct db_conn *c, struct arena *a,
 int congress_participant_remove(struct db_conn *c, int64_t id, int64_t by);
 /* Sets a participant's speaking right (visitors may be given it). */
 int congress_participant_set_speak(struct db_conn *c, int64_t id, bool may);
+/* A new badge for participant id: the old code opens nothing any more
+ * (a lost phone, a photographed badge). DB_NOTFOUND when removed. */
+int congress_badge_reissue(struct db_conn *c, int64_t id);
 /* The badge code of participant id (arena-owned text), or NULL. */
 const char *congress_badge_code(struct db_conn *c, struct arena *a, int64_t id);
 

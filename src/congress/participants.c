@@ -528,6 +528,9 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs)
 		rc = congress_participant_set_speak(platform_conn(), p.id,
 						    action[0] == 's');
 		what = "congress.speaking_right";
+	} else if (strcmp(action, "badge") == 0) {
+		rc = congress_badge_reissue(platform_conn(), p.id);
+		what = "congress.badge.reissued";
 	} else if (strcmp(action, "remove") == 0) {
 		if (!http_confirmed(
 			    rq, rs, N_("Remove a participant?"),

@@ -202,6 +202,33 @@ static const struct db_map PARTICIPANT[] = {
 
 #define BADGE_CTX "participants.badge"
 
+/* A new badge code, sealed, and its blind index (idx: BLIND_LEN bytes). */
+static unsigned char *new_badge(struct arena *a, size_t *slen_r,
+				unsigned char *idx)
+{
+	const char *code = random_token(a, 16);
+
+	blind_index(BADGE_CTX, code, strlen(code), idx);
+	return seal_str(a, BADGE_CTX, code, slen_r);
+}
+
+static const char SQL_P_REBADGE[] =
+	"UPDATE participants SET badge_sealed = $2, badge_index = $3, "
+	"version = version + 1 WHERE id = $1 AND removed_at IS NULL";
+
+int congress_badge_reissue(struct db_conn *c, int64_t id)
+{
+	struct arena *a = arena_new();
+	unsigned char idx[BLIND_LEN];
+	size_t slen;
+	unsigned char *sealed = new_badge(a, &slen, idx);
+	int rc = db_run(c, SQL_P_REBADGE, "ibb", id, sealed, slen, idx,
+			(size_t)BLIND_LEN);
+
+	arena_free(a);
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
+}
+
 static int add_new(struct db_conn *c, struct arena *a,
 		   const struct participant *in, int64_t *id_r);
 
@@ -231,11 +258,9 @@ int congress_participant_add(struct db_conn *c, struct arena *a,
 			return DB_CONSTRAINT;
 		}
 		if (rc == DB_OK) {
-			const char *code = random_token(a, 16);
 			size_t slen;
-			unsigned char *sealed = seal_str(a, BADGE_CTX, code, &slen),
-				      idx[BLIND_LEN];
-			blind_index(BADGE_CTX, code, strlen(code), idx);
+			unsigned char idx[BLIND_LEN],
+				*sealed = new_badge(a, &slen, idx);
 			*id_r = w.id;
 			rc = in->account_id
 				     ? db_run(c, SQL_P_RESTORE, "itibbit", w.id, in->kind,
@@ -260,13 +285,10 @@ int congress_participant_add(struct db_conn *c, struct arena *a,
 static int add_new(struct db_conn *c, struct arena *a,
 		   const struct participant *in, int64_t *id_r)
 {
-	const char *code;
-	unsigned char *sealed, idx[BLIND_LEN];
+	unsigned char idx[BLIND_LEN];
 	size_t slen;
+	unsigned char *sealed = new_badge(a, &slen, idx);
 
-	code = random_token(a, 16);
-	sealed = seal_str(a, BADGE_CTX, code, &slen);
-	blind_index(BADGE_CTX, code, strlen(code), idx);
 	if (in->person_id && in->account_id)
 		return db_int(c, id_r, SQL_P_ADD, "itiitibbi", in->congress_id,
 			      in->kind, in->person_id, in->account_id,

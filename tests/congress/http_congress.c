@@ -407,6 +407,24 @@ Test(congress, the_door_checks_badges_in_and_out_once)
 	cr_assert_eq(r->status, 404, "%s", r->body);
 	resp_free(r);
 	free(path);
+	/* a new badge: the old code opens nothing, the new one the door */
+	path = xasprintf("/congress/%s/participants/%s", k, pid);
+	r = cl_post(co, path, "action=badge");
+	cr_assert_eq(r->status, 303, "%s", r->body);
+	resp_free(r);
+	free(path);
+	path = xasprintf("%s?code=%s", door, code);
+	r = cl_get(co, path);
+	cr_assert_eq(r->status, 404, "the old badge: %s", r->body);
+	resp_free(r);
+	free(path);
+	free(code);
+	code = badge_code(co, k, pid);
+	path = xasprintf("%s?code=%s", door, code);
+	r = cl_get(co, path);
+	cr_assert_eq(r->status, 200, "the new badge: %s", r->body);
+	resp_free(r);
+	free(path);
 
 	/* in, once */
 	r = cl_post(co, door, "participant=%s&went=in", pid);
