@@ -79,8 +79,18 @@
             if (again) { again = false; refresh(); }
           });
       };
+      /* a hall of phones does not fetch in the same millisecond: each
+         waits a moment of its own (data-live-spread, ms; the projector
+         none), and the events of that moment make one fetch */
+      var spread = parseInt(stream.getAttribute("data-live-spread") || "1000", 10);
+      var pending = false;
+      var soon = function () {
+        if (pending) { return; }
+        pending = true;
+        setTimeout(function () { pending = false; refresh(); }, Math.random() * spread);
+      };
       new EventSource(stream.getAttribute("data-live-stream"))
-        .addEventListener("changed", refresh);
+        .addEventListener("changed", soon);
     }
 
     /* a speech's clock counts down: its end and the server's now, so a
