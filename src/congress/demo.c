@@ -3,7 +3,8 @@
  * The demo's congress, modelled on the seed: the fourth conference of
  * "Kazakhstan 2012", open, every active member of the demo registry a
  * delegate with a checked mandate from their branch (some with a second
- * from their union), a few visitors and guests, about half checked in.
+ * from their union), 140 visitors from the unions and campaigns and a
+ * few guests — nearly 200, as in the seed — most of them checked in.
  * Its chair, its door team and a delegate can sign in (printed by
  * `rudder demo`).
  */
@@ -14,6 +15,8 @@
 #include <string.h>
 
 #define DEMO_PASSWORD "rudder-demo"
+/* the seed's hall: nearly 200 delegates and visitors */
+#define DEMO_VISITORS 140
 
 static const char *const guests[] = {
 	"A journalist from Vlast.kz", "An observer from the CWI",
@@ -123,6 +126,30 @@ int congress_demo(struct db_conn *c, char *err, size_t cap)
 			buf_append(p.account_id ? &signs : &others, &part, sizeof(part));
 		}
 		n++;
+	}
+	/* the hall was nearly 200: visitors from the unions and the
+	 * campaigns who are no members of the movement, most of them in */
+	for (int i = 0; rc == DB_OK && i < DEMO_VISITORS; i++) {
+		static const char *const firsts[] = {
+			"Askar", "Aigerim", "Bolat", "Dana", "Yerzhan", "Gulnara",
+			"Marat", "Nurlan", "Zhanna", "Timur", "Aliya", "Sergei",
+			"Natalia", "Daniyar", "Madina", "Viktor", "Irina", "Serik"};
+		static const char *const lasts = "AKBDEIKNOPSTZUMRGL";
+		static const char *const from[] = {
+			"Mangystau oil workers", "Shakhtinsk miners",
+			"students' union", "scientific workers",
+			"Leave people's homes alone!", "depositors of Almaty",
+			"Temirtau steelworkers"};
+		struct participant in = {
+			.congress_id = k.id, .kind = "visitor",
+			.display_name = arena_printf(a, "%s %c. (%s)",
+						     firsts[i % ARRAY_LEN(firsts)],
+						     lasts[(i * 7) % 17],
+						     from[i % ARRAY_LEN(from)])};
+		int64_t pid;
+		rc = congress_participant_add(c, a, &in, &pid);
+		if (rc == DB_OK && i % 5 != 0)
+			rc = congress_check(c, pid, true, 0);
 	}
 	for (size_t i = 0; i < sizeof(guests) / sizeof(*guests) && rc == DB_OK; i++) {
 		struct participant in = {.congress_id = k.id,
