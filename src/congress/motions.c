@@ -169,6 +169,18 @@ static bool kind_ok(const char *kind)
 	return false;
 }
 
+/* To the API: motion id as it is now, with status. */
+static void answer(struct http_req *rq, struct http_resp *rs, int status,
+		   int64_t id)
+{
+	struct motion now;
+
+	if (congress_motion_get(platform_conn(), rq->arena, id, &now) == DB_OK)
+		http_json(rs, status, congress_motion_json(rq, &now));
+	else
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+}
+
 struct add {
 	struct motion m;
 	int64_t by, id;
@@ -230,11 +242,7 @@ void congress_motion_submit(struct http_req *rq, struct http_resp *rs)
 	}
 	congress_changed(k.id);
 	if (rq->api) {
-		struct motion now;
-		if (congress_motion_get(platform_conn(), rq->arena, x.id, &now) == DB_OK)
-			http_json(rs, 201, congress_motion_json(rq, &now));
-		else
-			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		answer(rq, rs, 201, x.id);
 		return;
 	}
 	http_flash(rq, rs, N_("The motion was submitted."));
@@ -689,11 +697,7 @@ void congress_motion_post(struct http_req *rq, struct http_resp *rs)
 	}
 	congress_changed(k.id);
 	if (rq->api) {
-		struct motion now;
-		if (congress_motion_get(platform_conn(), rq->arena, m.id, &now) == DB_OK)
-			http_json(rs, 200, congress_motion_json(rq, &now));
-		else
-			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		answer(rq, rs, 200, m.id);
 		return;
 	}
 	http_flash(rq, rs, done);
