@@ -145,6 +145,26 @@ void congress_amendment_submit(struct http_req *rq, struct http_resp *rs)
 				     &k, &m, tr_rq(rq, why));
 		return;
 	}
+	{
+		struct participant who;
+		bool chair = can(rq, PERM_CONGRESS_CHAIR, k.scope_id);
+		bool is_me = congress_participant_of(platform_conn(), rq->arena, k.id,
+						     rq->user.id, &who) == DB_OK;
+		struct motion_counts n;
+		if (congress_motion_counts(platform_conn(), k.id, is_me ? who.id : 0,
+					   m.id, &n) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return;
+		}
+		if (n.amendments_of >= CONGRESS_MAX_AMENDMENTS ||
+		    (!chair && n.amendments_by >= CONGRESS_MAX_AMENDMENTS_EACH)) {
+			congress_motion_page(rq, rs, 409, &k, &m,
+					     tr_rq(rq, n.amendments_of >= CONGRESS_MAX_AMENDMENTS
+							       ? N_("This motion has as many amendments as a motion may take.")
+							       : N_("You have submitted as many amendments as one delegate may; the chair can enter more.")));
+			return;
+		}
+	}
 	if (http_field_int(rq, "text_version", m.text_version) != m.text_version) {
 		amend_page(rq, rs, 409, &k, &m, NULL,
 			   N_("The motion's text changed since you read it: here are its lines as they are now."));

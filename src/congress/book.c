@@ -170,9 +170,17 @@ void congress_book_md(struct http_req *rq, struct http_resp *rs)
 			   tr_rq(rq, congress_motion_state_label(m->state)));
 		if (*m->submitter_name)
 			buf_printf(&b, " · %s", m->submitter_name);
-		buf_printf(&b, "*\n\n%s\n\n", m->body);
-		if (*m->reason)
-			buf_printf(&b, "**%s.** %s\n\n", tr_rq(rq, N_("Reason")), m->reason);
+		/* the text quoted: whatever it holds, it stays inside its
+		 * motion (a heading in it cannot pass for the next one) */
+		buf_puts(&b, "*\n\n");
+		quote(&b, m->body);
+		buf_puts(&b, "\n");
+		/* a reason is quoted: it cannot pass for another motion */
+		if (*m->reason) {
+			buf_printf(&b, "**%s:**\n\n", tr_rq(rq, N_("Reason")));
+			quote(&b, m->reason);
+			buf_puts(&b, "\n");
+		}
 		for (size_t a = 0; a < e[i].n; a++) {
 			const struct amendment *am = &e[i].am[a];
 			if (strcmp(am->state, "withdrawn") == 0)
@@ -182,15 +190,19 @@ void congress_book_md(struct http_req *rq, struct http_resp *rs)
 				quote(&b, am->new_text);
 				buf_puts(&b, "\n");
 			}
-			if (*am->reason)
-				buf_printf(&b, "**%s.** %s\n\n", tr_rq(rq, N_("Reason")),
-					   am->reason);
+			if (*am->reason) {
+				buf_printf(&b, "**%s:**\n\n", tr_rq(rq, N_("Reason")));
+				quote(&b, am->reason);
+				buf_puts(&b, "\n");
+			}
 		}
-		if (e[i].amended)
-			buf_printf(&b, "## %s\n\n%s\n\n",
+		if (e[i].amended) {
+			buf_printf(&b, "## %s\n\n",
 				   tr_rq(rq, *m->final_body ? N_("As adopted with its amendments")
-							    : N_("As amended so far")),
-				   e[i].amended);
+							    : N_("As amended so far")));
+			quote(&b, e[i].amended);
+			buf_puts(&b, "\n");
+		}
 	}
 	download(rq, rs, &b, "motion-book.md");
 }

@@ -208,7 +208,8 @@ int congress_motion_move(struct db_conn *c, const struct motion *m,
 			 const char *note);
 /* Writes in's title, body and reason over motion in->id while its
  * version is in->version: a new body is a new text version, the old one
- * kept in the history. DB_OK, DB_STALE. */
+ * kept in the history; a new title or body of a motion not yet admitted
+ * drops its supporters (they supported another text). DB_OK, DB_STALE. */
 int congress_motion_edit(struct db_conn *c, const struct motion *in,
 			 int64_t by_user);
 /* The text motion m had at text version version (arena-owned), or
@@ -222,6 +223,20 @@ int congress_motion_set_item(struct db_conn *c, int64_t id, int64_t item);
  * they do already (do not), or submitted it. */
 int congress_motion_support(struct db_conn *c, int64_t id, int64_t participant,
 			    bool on);
+/* What one person may add is bounded: a hall of phones fetches every
+ * motion page again at each change, and a thousand amendments from one
+ * delegate would be a thousand fetches of a page grown for each. The
+ * chair is bound only by the motion's limit. */
+#define CONGRESS_MAX_MOTIONS_EACH 20
+#define CONGRESS_MAX_AMENDMENTS_EACH 100
+#define CONGRESS_MAX_AMENDMENTS 1000
+struct motion_counts {
+	int64_t motions_by, amendments_by; /* participant's, in the congress */
+	int64_t amendments_of;		   /* motion's */
+};
+int congress_motion_counts(struct db_conn *c, int64_t congress,
+			   int64_t participant, int64_t motion,
+			   struct motion_counts *out);
 struct motion_person {
 	int64_t participant_id;
 	const char *display_name, *role; /* "submitter", "supporter" */

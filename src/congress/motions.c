@@ -213,6 +213,18 @@ void congress_motion_submit(struct http_req *rq, struct http_resp *rs)
 			   cannot);
 		return;
 	}
+	if (is_me && !can(rq, PERM_CONGRESS_CHAIR, k.scope_id)) {
+		struct motion_counts n;
+		if (congress_motion_counts(platform_conn(), k.id, me.id, 0, &n) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return;
+		}
+		if (n.motions_by >= CONGRESS_MAX_MOTIONS_EACH) {
+			list_page(rq, rs, 409, &k, NULL,
+				  N_("You have submitted as many motions as one delegate may; the chair can enter more."));
+			return;
+		}
+	}
 	if (!kind_ok(http_field(rq, "kind"))) {
 		list_page(rq, rs, 422, &k, "kind", N_("is not one of the kinds of motion"));
 		return;
@@ -273,6 +285,8 @@ static const char *conflicts_of(struct arena *a, const struct motion *m,
 
 	if (strcmp(am->state, "withdrawn") == 0 || strcmp(am->state, "rejected") == 0)
 		return NULL;
+	size_t more = 0, named = 0;
+
 	buf_init(&b);
 	for (size_t i = 0; i < n; i++) {
 		struct amend y = congress_amend_of(&all[i]);
@@ -281,9 +295,16 @@ static const char *conflicts_of(struct arena *a, const struct motion *m,
 		    strcmp(all[i].state, "rejected") == 0 ||
 		    !congress_amend_conflict(&x, &y))
 			continue;
-		buf_printf(&b, "%s%s", b.len ? ", " : "",
-			   congress_amendment_number(a, m, &all[i]));
+		/* a few named, the rest counted: a page stays the size of its
+		 * amendments, not of their square */
+		if (named++ < 5)
+			buf_printf(&b, "%s%s", b.len ? ", " : "",
+				   congress_amendment_number(a, m, &all[i]));
+		else
+			more++;
 	}
+	if (more)
+		buf_printf(&b, " +%zu", more);
 	r = b.len ? arena_strndup(a, b.data, b.len) : NULL;
 	buf_free(&b);
 	return r;
@@ -486,6 +507,20 @@ static json_t *items_json(struct http_req *rq, const struct congress *k,
 	return arr;
 }
 
+static bool may_edit(struct http_req *rq, const struct congress *k,
+		     const struct motion *m)
+{
+	struct standing s;
+
+	standing_of(rq, k, m, &s);
+	/* after the deadline its submitter changes it no more: else a
+	 * placeholder submitted in time would be written afterwards */
+	return strcmp(k->state, "closed") != 0 &&
+	       ((s.chair && !congress_motion_final(m->state)) ||
+		(s.submitter && strcmp(m->state, "submitted") == 0 &&
+		 !past(k->motion_deadline)));
+}
+
 void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
 			  const struct congress *k, const struct motion *m,
 			  const char *error)
@@ -525,11 +560,7 @@ void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
 			    json_boolean(s.supporter && strcmp(m->state, "submitted") == 0));
 	json_object_set_new(data, "may_withdraw",
 			    json_boolean(s.submitter && !congress_motion_final(m->state)));
-	json_object_set_new(
-		data, "may_edit",
-		json_boolean(strcmp(k->state, "closed") != 0 &&
-			     ((s.chair && !congress_motion_final(m->state)) ||
-			      (s.submitter && strcmp(m->state, "submitted") == 0))));
+	json_object_set_new(data, "may_edit", json_boolean(may_edit(rq, k, m)));
 	json_object_set_new(data, "may_amend",
 			    json_boolean(congress_may_amend(rq, k, m, &why)));
 	if (s.chair) {
@@ -570,6 +601,12 @@ static const char *move_refused(struct http_req *rq, const struct congress *k,
 		return N_("The motion cannot go from its state to that one.");
 	if (strcmp(to, "admitted") == 0 && m->supporters < k->min_supporters)
 		return N_("The motion has fewer supporters than the congress asks for.");
+	/* a motion rejected before admission comes back only through
+	 * admission, with its supporters: never straight to a debate */
+	if (!m->seq && (strcmp(to, "debated") == 0 || strncmp(to, "adopted", 7) == 0))
+		return N_("The motion was never admitted: admit it first.");
+	if (m->seq && strcmp(m->state, "rejected") == 0 && strcmp(to, "admitted") == 0)
+		return N_("The motion cannot go from its state to that one.");
 	if (congress_amendments(platform_conn(), rq->arena, m->id, &am, &n) != DB_OK)
 		n = 0;
 	amended = congress_as_amended(rq->arena, m, am, n);
@@ -603,7 +640,7 @@ void congress_motion_post(struct http_req *rq, struct http_resp *rs)
 	struct motion m;
 	struct standing s;
 	const char *action = http_field(rq, "action");
-	const char *done = NULL;
+	const char *done = NULL, *applied = ""; /* the state it went to */
 	int rc = DB_OK;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
@@ -654,6 +691,7 @@ void congress_motion_post(struct http_req *rq, struct http_resp *rs)
 			return;
 		}
 		rc = db_tx(platform_conn(), move_tx, &x);
+		applied = x.to;
 		done = N_("The motion's state was changed.");
 	} else if (strcmp(action, "item") == 0) {
 		struct agenda_item it;
@@ -689,8 +727,7 @@ void congress_motion_post(struct http_req *rq, struct http_resp *rs)
 		rc = audit_rq(rq, platform_conn(), "congress.motion.changed",
 			      arena_printf(rq->arena, "congress:%lld", (long long)k.id),
 			      json_pack("{s:I, s:s, s:s}", "motion", (json_int_t)m.id,
-					"action", action, "to",
-					http_field(rq, "to") ? http_field(rq, "to") : ""));
+					"action", action, "to", applied));
 	if (rc != DB_OK) {
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
@@ -705,17 +742,6 @@ void congress_motion_post(struct http_req *rq, struct http_resp *rs)
 }
 
 /* ---- editing a motion's text ---- */
-
-static bool may_edit(struct http_req *rq, const struct congress *k,
-		     const struct motion *m)
-{
-	struct standing s;
-
-	standing_of(rq, k, m, &s);
-	return strcmp(k->state, "closed") != 0 &&
-	       ((s.chair && !congress_motion_final(m->state)) ||
-		(s.submitter && strcmp(m->state, "submitted") == 0));
-}
 
 static void edit_page(struct http_req *rq, struct http_resp *rs, int status,
 		      const struct congress *k, const struct motion *m,
@@ -791,8 +817,7 @@ void congress_motion_edit_post(struct http_req *rq, struct http_resp *rs)
 	x.m.title = http_field(rq, "title");
 	x.m.body = congress_wrap(rq->arena, http_field(rq, "body"),
 				 CONGRESS_LINE_WIDTH);
-	if (http_field(rq, "reason"))
-		x.m.reason = http_field(rq, "reason");
+	x.m.reason = http_field_or(rq, "reason", m.reason);
 	x.m.version = http_field_int(rq, "version", 0);
 	x.by = rq->user.id;
 	if (!*x.m.body) {

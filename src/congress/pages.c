@@ -9,6 +9,7 @@
 #include "platform/i18n/i18n.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,8 +66,10 @@ static int64_t deadline_parse(const char *s)
 	memcpy(day, s, 10);
 	day[10] = '\0';
 	if (s[10] && ((s[10] != ' ' && s[10] != 'T') || strlen(s) != 16 ||
-		      sscanf(s + 11, "%2u:%2u", &h, &m) != 2 || h > 23 || m > 59 ||
-		      s[13] != ':'))
+		      !isdigit((unsigned char)s[11]) || !isdigit((unsigned char)s[12]) ||
+		      s[13] != ':' || !isdigit((unsigned char)s[14]) ||
+		      !isdigit((unsigned char)s[15]) ||
+		      sscanf(s + 11, "%2u:%2u", &h, &m) != 2 || h > 23 || m > 59))
 		return -1;
 	t = date_start(day, 0);
 	return t < 0 ? -1 : t + h * 3600 + m * 60;
@@ -177,14 +180,12 @@ static size_t settings_from(struct http_req *rq, json_t *form,
 		    {"speak_seconds", &k->speak_seconds, 0, 86400}};
 
 	/* a field not sent keeps what the congress has (a post that does
-	 * not mention the place does not blank it) */
+	 * not mention the place does not blank it); one sent empty is
+	 * blanked. A checkbox is not sent when unticked: it is off. */
 	k->name = http_field(rq, "name");
-	if (http_field(rq, "place"))
-		k->place = http_field(rq, "place");
-	if (http_field(rq, "starts_on"))
-		k->starts_on = http_field(rq, "starts_on");
-	if (http_field(rq, "ends_on"))
-		k->ends_on = http_field(rq, "ends_on");
+	k->place = http_field_or(rq, "place", k->place);
+	k->starts_on = http_field_or(rq, "starts_on", k->starts_on);
+	k->ends_on = http_field_or(rq, "ends_on", k->ends_on);
 	k->first_speakers_first = http_field_bool(rq, "first_speakers_first");
 	for (size_t i = 0; i < ARRAY_LEN(nums); i++) {
 		int64_t v = http_field_int(rq, nums[i].name, *nums[i].out);
@@ -213,9 +214,9 @@ static size_t settings_from(struct http_req *rq, json_t *form,
 		const char *name = i ? "amendment_deadline" : "motion_deadline";
 		int64_t *out = i ? &k->amendment_deadline : &k->motion_deadline;
 		int64_t t;
-		if (!http_field(rq, name))
+		if (!http_field_sent(rq, name))
 			continue;
-		if ((t = deadline_parse(http_field(rq, name))) < 0) {
+		if ((t = deadline_parse(http_field_or(rq, name, ""))) < 0) {
 			if (form)
 				http_form_error(rq, form, name,
 						N_("is not a day and a time (2026-12-01 18:00)"));
@@ -414,7 +415,14 @@ void congress_update_post(struct http_req *rq, struct http_resp *rs)
 		form_page(rq, rs, 422, &k, true, false, NULL);
 		return;
 	}
+	/* a settings post names the version it was read at: without one it
+	 * would overwrite whatever another chair saved meanwhile */
 	in.version = http_field_int(rq, "version", 0);
+	if (in.version < 1) {
+		http_error_field(rq, rs, "version", tr_rq(rq, N_("Version")),
+				 N_("is required"));
+		return;
+	}
 	rc = db_tx(platform_conn(), update_tx, &in);
 	if (rc == DB_STALE &&
 	    congress_get(platform_conn(), rq->arena, k.id, &now) == DB_OK) {

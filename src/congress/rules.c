@@ -358,7 +358,7 @@ static const char *const motion_moves[][2] = {
 	{"debated", "rejected"},	 {"debated", "withdrawn"},
 	{"debated", "referred"},	 {"adopted", "debated"},
 	{"adopted_amended", "debated"},	 {"rejected", "debated"},
-	{"referred", "debated"},
+	{"referred", "debated"},	 {"rejected", "admitted"},
 };
 static const char *const amendment_moves[][2] = {
 	{"submitted", "admitted"}, {"submitted", "rejected"},

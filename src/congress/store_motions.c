@@ -17,8 +17,10 @@
 	"m.body, m.reason, m.state, coalesce(m.item_id, 0), "                  \
 	"coalesce(m.submitted_by, 0), coalesce(p.display_name, ''), "          \
 	"m.text_version, coalesce(m.final_body, ''), m.version, m.created_at, " \
-	"(SELECT count(*) FROM motion_people s WHERE s.motion_id = m.id AND "  \
-	"s.role = 'supporter'), (SELECT count(*) FROM amendments a WHERE "     \
+	"(SELECT count(*) FROM motion_people s JOIN participants sp ON "      \
+	"sp.id = s.participant_id WHERE s.motion_id = m.id AND "              \
+	"s.role = 'supporter' AND sp.removed_at IS NULL), "                   \
+	"(SELECT count(*) FROM amendments a WHERE "                           \
 	"a.motion_id = m.id AND a.state <> 'withdrawn') FROM motions m "       \
 	"LEFT JOIN participants p ON p.id = m.submitted_by "
 static const char SQL_MOTIONS[] =
@@ -54,7 +56,18 @@ static const char SQL_MOTION_ITEM[] =
 static const char SQL_MOTION_PEOPLE[] =
 	"SELECT s.participant_id, p.display_name, s.role, s.at FROM "
 	"motion_people s JOIN participants p ON p.id = s.participant_id "
-	"WHERE s.motion_id = $1 ORDER BY s.role DESC, s.at, s.participant_id";
+	"WHERE s.motion_id = $1 AND (s.role = 'submitter' OR p.removed_at IS NULL) "
+	"ORDER BY s.role DESC, s.at, s.participant_id";
+/* a new title or text is not what the supporters supported */
+static const char SQL_MOTION_UNSUPPORT_ALL[] =
+	"DELETE FROM motion_people WHERE motion_id = $1 AND role = 'supporter'";
+static const char SQL_MOTIONS_BY[] =
+	"SELECT count(*) FROM motions WHERE congress_id = $1 AND submitted_by = $2";
+static const char SQL_AMENDMENTS_BY[] =
+	"SELECT count(*) FROM amendments a JOIN motions m ON m.id = a.motion_id "
+	"WHERE m.congress_id = $1 AND a.submitted_by = $2";
+static const char SQL_AMENDMENTS_OF[] =
+	"SELECT count(*) FROM amendments WHERE motion_id = $1";
 static const char SQL_MOTION_HISTORY[] =
 	"SELECT at, from_state, to_state, note, text_version, "
 	"CASE WHEN old_body IS NULL THEN 0 ELSE 1 END FROM motion_history WHERE motion_id = $1 "
@@ -174,6 +187,10 @@ int congress_motion_edit(struct db_conn *c, const struct motion *in,
 			    in->body, in->reason, (int64_t)text, in->version);
 		rc = rc == 0 ? DB_STALE : rc < 0 ? rc : DB_OK;
 	}
+	if (rc == DB_OK && strcmp(old.state, "submitted") == 0 &&
+	    (text || strcmp(old.title, in->title) != 0) &&
+	    db_run(c, SQL_MOTION_UNSUPPORT_ALL, "i", in->id) < 0)
+		rc = DB_ERROR;
 	/* the old text stays in the history: nothing is lost */
 	if (rc == DB_OK)
 		rc = history(c, in->id, by_user, old.state, old.state,
@@ -293,4 +310,19 @@ int congress_amendment_move(struct db_conn *c, const struct amendment *am,
 	int rc = db_run(c, SQL_AMENDMENT_MOVE, "itti", am->id, am->state, to,
 			am->version);
 	return rc < 0 ? rc : rc == 0 ? DB_STALE : DB_OK;
+}
+
+int congress_motion_counts(struct db_conn *c, int64_t congress,
+			   int64_t participant, int64_t motion,
+			   struct motion_counts *out)
+{
+	int rc = db_int(c, &out->motions_by, SQL_MOTIONS_BY, "ii", congress,
+			participant);
+
+	if (rc == DB_OK)
+		rc = db_int(c, &out->amendments_by, SQL_AMENDMENTS_BY, "ii",
+			    congress, participant);
+	if (rc == DB_OK)
+		rc = db_int(c, &out->amendments_of, SQL_AMENDMENTS_OF, "i", motion);
+	return rc;
 }

@@ -515,11 +515,38 @@ Test(congress, a_congress_keeps_its_dates_its_name_and_its_state)
 	/* a branch's conference cannot take another congress's name */
 	aktau_k = srv_value(&S, "SELECT id FROM congresses WHERE name LIKE 'Aktau%%'");
 	path = xasprintf("/congress/%s", aktau_k);
-	r = cl_post(ak, path, "name=Fourth+conference+of+Kazakhstan+2012&state=preparing"
-		    "&quorum_pct=50&version=0");
-	cr_assert_eq(r->status, 409, "%s", r->body);
-	cr_assert(strstr(r->body, "A congress with that name exists already"), "%s", r->body);
-	resp_free(r);
+	{
+		char *v = srv_value(&S, "SELECT version FROM congresses WHERE id = %s", aktau_k);
+		r = cl_post(ak, path, "name=Fourth+conference+of+Kazakhstan+2012&state=preparing"
+			    "&quorum_pct=50&version=%s", v);
+		cr_assert_eq(r->status, 409, "%s", r->body);
+		cr_assert(strstr(r->body, "A congress with that name exists already"), "%s", r->body);
+		resp_free(r);
+		/* no version named: refused, never "whatever is there" */
+		r = cl_post(ak, path, "name=Aktau+regional+conference&quorum_pct=50");
+		cr_assert_eq(r->status, 422, "%s", r->body);
+		resp_free(r);
+		/* a place and a deadline sent empty are blanked; a deadline
+		 * not a time is refused */
+		free(srv_sql(&S, "UPDATE congresses SET motion_deadline = 1000 WHERE id = %s", aktau_k));
+		free(v);
+		v = srv_value(&S, "SELECT version FROM congresses WHERE id = %s", aktau_k);
+		r = cl_post(ak, path, "name=Aktau+regional+conference&place=&motion_deadline=&"
+			    "amendment_deadline=2027-02-06T18:00&version=%s", v);
+		cr_assert_eq(r->status, 303, "%s", r->body);
+		resp_free(r);
+		free(v);
+		x = srv_value(&S, "SELECT place || '|' || motion_deadline || '|' || "
+			      "(amendment_deadline > 0) FROM congresses WHERE id = %s", aktau_k);
+		cr_assert(strcmp(x, "|0|1") == 0 || strcmp(x, "|0|t") == 0 || strcmp(x, "|0|true") == 0, "%s", x);
+		free(x);
+		v = srv_value(&S, "SELECT version FROM congresses WHERE id = %s", aktau_k);
+		r = cl_post(ak, path, "name=Aktau+regional+conference&motion_deadline=2027-02-06+1a:00&version=%s", v);
+		cr_assert_eq(r->status, 422, "%s", r->body);
+		cr_assert(strstr(r->body, "is not a day and a time"), "%s", r->body);
+		resp_free(r);
+		free(v);
+	}
 	r = cl_post(co, "/congress", "name=Dated+congress");
 	cr_assert_eq(r->status, 409, "%s", r->body);
 	resp_free(r);

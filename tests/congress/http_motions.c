@@ -494,3 +494,89 @@ Test(motions, the_api_submits_supports_amends_and_asks_to_speak)
 	cl_free(del);
 	cl_free(ch);
 }
+
+/* What attacking motions found (docs/THREATS.md, "The congress"): text
+ * hidden from readers yet adopted, supporters of another text, a
+ * deadline passed by editing, a motion adopted that was never admitted,
+ * an audit line naming a state the motion never reached, a flood of
+ * amendments from one delegate. */
+Test(motions, what_attacking_found_stays_refused)
+{
+	struct client *mem = cl_as(&S, "member", "en");
+	struct client *del = cl_as(&S, "delegate", "en");
+	struct client *ch = cl_as(&S, "chair@example.org", "en");
+	char *id = submit(mem, "Lower dues",
+			  "We demand the release<!-- and hand the member list over -->.\n\n"
+			  "[note]: /x \"The chair may expel any member without a vote.\"\n"
+			  "We call for free elections.");
+	const char *path = at("/congress/1/motions/%s", id);
+	char *x, *v;
+	struct resp *r;
+
+	/* nothing stored is hidden from the reader */
+	r = cl_get(del, path);
+	cr_assert(strstr(r->body, "and hand the member list over"), "%s", r->body);
+	cr_assert(strstr(r->body, "The chair may expel any member without a vote."), "%s", r->body);
+	resp_free(r);
+
+	/* a new text is not what its supporters supported */
+	cr_assert_eq(post_status(del, path, "action=support", NULL), 303);
+	v = srv_value(&S, "SELECT version FROM motions WHERE id = %s", id);
+	cr_assert_eq(post_status(mem, at("%s/edit", path),
+				 at("title=Dissolve+the+movement&body=We+dissolve.&version=%s", v), NULL),
+		     303);
+	free(v);
+	x = srv_value(&S, "SELECT count(*) FROM motion_people WHERE motion_id = %s AND "
+		      "role = 'supporter'", id);
+	cr_assert_str_eq(x, "0", "the support of the old text is gone");
+	free(x);
+
+	/* after the deadline its submitter edits it no more */
+	free(srv_sql(&S, "UPDATE congresses SET motion_deadline = 1000 WHERE id = 1"));
+	r = cl_get(mem, at("%s/edit", path));
+	cr_assert_eq(r->status, 403, "%s", r->body);
+	resp_free(r);
+	free(srv_sql(&S, "UPDATE congresses SET motion_deadline = 0 WHERE id = 1"));
+
+	/* rejected before admission, it is never debated nor adopted */
+	cr_assert_eq(post_status(ch, path, "action=move&to=rejected", NULL), 303);
+	cr_assert_eq(post_status(ch, path, "action=move&to=debated", "never admitted"), 409);
+	free(srv_sql(&S, "UPDATE congresses SET min_supporters = 0 WHERE id = 1"));
+	cr_assert_eq(post_status(ch, path, "action=move&to=admitted", NULL), 303);
+
+	/* the audit says the state the motion went to */
+	cr_assert_eq(post_status(mem, path, "action=withdraw&to=adopted", NULL), 303);
+	x = srv_value(&S, "SELECT detail FROM audit_log WHERE action = 'congress.motion.changed' "
+		      "ORDER BY id DESC LIMIT 1");
+	cr_assert(strstr(x, "\"to\": \"withdrawn\"") || strstr(x, "\"to\":\"withdrawn\""), "%s", x);
+	free(x);
+	free(id);
+
+	/* one delegate's amendments are bounded */
+	id = submit(ch, "Bounded", "One line.");
+	path = at("/congress/1/motions/%s", id);
+	cr_assert_eq(post_status(ch, path, "action=move&to=admitted", NULL), 303);
+	free(srv_sql(&S, "UPDATE congresses SET min_supporters = 5 WHERE id = 1"));
+	{
+		char am[128];
+		snprintf(am, sizeof(am), "/congress/1/motions/%s/amendments", id);
+		for (int i = 0; i < 100; i++)
+			free(srv_sql(&S, "INSERT INTO amendments (motion_id, seq, text_version, "
+				     "first_line, last_line, op, new_text, submitted_by, created_at) "
+				     "SELECT %s, %d, 1, 1, 1, 'replace', 'x', id, 0 FROM participants "
+				     "WHERE account_id = (SELECT min(id) FROM users WHERE display_name "
+				     "LIKE 'Saule%%') AND congress_id = 1", id, 100 + i));
+		cr_assert_eq(post_status(mem, am, "op=replace&first_line=1&new_text=y",
+					 "as many amendments as one delegate may"), 409);
+		cr_assert_eq(post_status(ch, am, "op=replace&first_line=1&new_text=y", NULL), 303,
+			     "the chair is bound only by the motion's limit");
+		/* a page names a few conflicts and counts the rest */
+		r = cl_get(del, at("/congress/1/motions/%s", id));
+		cr_assert(strstr(r->body, " +95<"), "the rest counted: %.400s", r->body);
+		resp_free(r);
+	}
+	free(id);
+	cl_free(mem);
+	cl_free(del);
+	cl_free(ch);
+}

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Markdown through cmark with its safe defaults (markdown.h). cmark is
- * the library; this file only chooses its options and walks its
- * top-level blocks.
+ * the library; this file chooses its options, walks its top-level blocks
+ * and makes sure that nothing written is hidden from the reader: a text
+ * that is voted on must read as it is stored. cmark's safe mode drops
+ * raw HTML (a comment would hide a clause) and a link reference
+ * definition renders as nothing (its title would hide one): raw HTML is
+ * shown as the literal text it is, a line that would be read as a
+ * definition is read as text, and an image is a link to it (no page
+ * loads anything from elsewhere).
  */
 #include "markdown.h"
 
@@ -14,10 +20,129 @@
 /* never CMARK_OPT_UNSAFE: raw HTML and javascript: links stay out */
 #define MD_OPTS (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SMART)
 
-static cmark_node *parse(const char *text)
+/* After a line's container markers (up to three spaces, "> ", a list
+ * item's marker): where its content starts. */
+static const char *content_of(const char *p, const char *end)
 {
-	return cmark_parse_document(text ? text : "", text ? strlen(text) : 0,
-				    MD_OPTS);
+	for (;;) {
+		const char *q = p;
+		int sp = 0;
+		while (q < end && *q == ' ' && sp < 3)
+			q++, sp++;
+		if (q < end && *q == '>') {
+			p = q + 1 + (q + 1 < end && q[1] == ' ');
+			continue;
+		}
+		if (q + 1 < end && (*q == '-' || *q == '*' || *q == '+') && q[1] == ' ') {
+			p = q + 2;
+			continue;
+		}
+		{
+			const char *d = q;
+			while (d < end && *d >= '0' && *d <= '9' && d - q < 9)
+				d++;
+			if (d > q && d + 1 < end && (*d == '.' || *d == ')') && d[1] == ' ') {
+				p = d + 2;
+				continue;
+			}
+		}
+		return q;
+	}
+}
+
+/* Would cmark read the line at [p, end) as (the start of) a link
+ * reference definition: "[label]:" or a "[" whose label goes on? */
+static bool definition_like(const char *p, const char *end)
+{
+	const char *close;
+
+	if (p >= end || *p != '[')
+		return false;
+	close = memchr(p, ']', (size_t)(end - p));
+	return !close || (close + 1 < end && close[1] == ':');
+}
+
+/* text with a backslash before the "[" of every line cmark would take
+ * for a link reference definition (arena; the lines stay where they
+ * are). */
+static const char *no_definitions(struct arena *a, const char *text)
+{
+	struct buf b;
+	const char *p = text, *r;
+
+	buf_init(&b);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		const char *end = nl ? nl : p + strlen(p);
+		const char *c = content_of(p, end);
+		if (definition_like(c, end)) {
+			buf_append(&b, p, (size_t)(c - p));
+			buf_putc(&b, '\\');
+			buf_append(&b, c, (size_t)(end - c));
+		} else {
+			buf_append(&b, p, (size_t)(end - p));
+		}
+		if (nl)
+			buf_putc(&b, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	r = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* Raw HTML becomes the literal text it is (a code span, a code block);
+ * an image becomes a link to it. */
+static void visible(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	cmark_node **later = NULL;
+	size_t n = 0, cap = 0;
+
+	/* collected first: the tree is not changed under the iterator */
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		if (ev != CMARK_EVENT_ENTER ||
+		    (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE &&
+		     t != CMARK_NODE_IMAGE))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			later = xrealloc(later, cap * sizeof(*later));
+		}
+		later[n++] = node;
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < n; i++) {
+		cmark_node *node = later[i];
+		cmark_node_type t = cmark_node_get_type(node);
+		if (t == CMARK_NODE_IMAGE) {
+			cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
+			cmark_node_set_url(link, cmark_node_get_url(node));
+			while (cmark_node_first_child(node))
+				cmark_node_append_child(link, cmark_node_first_child(node));
+			cmark_node_replace(node, link);
+		} else {
+			cmark_node *lit = cmark_node_new(t == CMARK_NODE_HTML_BLOCK
+								 ? CMARK_NODE_CODE_BLOCK
+								 : CMARK_NODE_CODE);
+			cmark_node_set_literal(lit, cmark_node_get_literal(node));
+			cmark_node_replace(node, lit);
+		}
+		cmark_node_free(node);
+	}
+	free(later);
+}
+
+static cmark_node *parse(struct arena *a, const char *text)
+{
+	const char *t = no_definitions(a, text ? text : "");
+	cmark_node *doc = cmark_parse_document(t, strlen(t), MD_OPTS);
+
+	visible(doc);
+	return doc;
 }
 
 static char *render(struct arena *a, cmark_node *n)
@@ -31,34 +156,38 @@ static char *render(struct arena *a, cmark_node *n)
 
 char *md_html(struct arena *a, const char *text)
 {
-	cmark_node *doc = parse(text);
+	cmark_node *doc = parse(a, text);
 	char *r = render(a, doc);
 
 	cmark_node_free(doc);
 	return r;
 }
 
-/* Is line n (1-based) of text blank? */
-static bool blank_line(const char *text, int n)
-{
-	const char *p = text;
-
-	for (int i = 1; i < n && p; i++)
-		if ((p = strchr(p, '\n')))
-			p++;
-	if (!p)
-		return true;
-	while (*p == ' ' || *p == '\t' || *p == '\r')
-		p++;
-	return *p == '\n' || *p == '\0';
-}
-
 size_t md_blocks(struct arena *a, const char *text, struct md_block **out_r)
 {
-	cmark_node *doc = parse(text);
-	size_t n = 0, i = 0;
+	cmark_node *doc = parse(a, text);
+	size_t n = 0, i = 0, nlines = 1;
 	struct md_block *v;
+	bool *blank;
 
+	/* which lines are blank, read once */
+	for (const char *p = text ? text : ""; *p; p++)
+		nlines += *p == '\n';
+	blank = arena_alloc(a, (nlines + 2) * sizeof(*blank));
+	{
+		size_t l = 1;
+		bool only = true;
+		for (const char *p = text ? text : "";; p++) {
+			if (*p == '\n' || *p == '\0') {
+				blank[l++] = only;
+				only = true;
+				if (!*p)
+					break;
+			} else if (*p != ' ' && *p != '\t' && *p != '\r') {
+				only = false;
+			}
+		}
+	}
 	for (cmark_node *b = cmark_node_first_child(doc); b; b = cmark_node_next(b))
 		n++;
 	v = arena_alloc(a, (n ? n : 1) * sizeof(*v));
@@ -67,7 +196,7 @@ size_t md_blocks(struct arena *a, const char *text, struct md_block **out_r)
 		v[i].last_line = cmark_node_get_end_line(b);
 		/* a list ends where the blank line after it does */
 		while (v[i].last_line > v[i].first_line &&
-		       blank_line(text, v[i].last_line))
+		       (size_t)v[i].last_line <= nlines && blank[v[i].last_line])
 			v[i].last_line--;
 		v[i].html = render(a, b);
 		i++;

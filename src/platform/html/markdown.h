@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * markdown: CommonMark (cmark) to HTML for what people write (motions,
- * statements, articles). Raw HTML is never passed through (cmark's safe
- * default writes a comment in its place) and links or images with a
- * dangerous scheme (javascript:, data: but images) lose their target.
- * The result is the one thing a page prints unescaped ({{raw ...}}).
+ * statements, articles). Raw HTML is never passed through and never
+ * hidden either: it shows as the literal text it is; a line that would
+ * be a link reference definition (which renders as nothing) is read as
+ * text; an image is a link to it; links with a dangerous scheme
+ * (javascript:, data:) lose their target. What is stored is what a
+ * reader sees. The result is the one thing a page prints unescaped
+ * ({{raw ...}}).
  */
 #ifndef RUDDER_MARKDOWN_H
 #define RUDDER_MARKDOWN_H

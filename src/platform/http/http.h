@@ -179,8 +179,14 @@ struct http_resp {
 const char *http_param(struct http_req *rq, const char *name);
 int64_t http_param_int(struct http_req *rq, const char *name);
 const char *http_query(struct http_req *rq, const char *name);
-/* A declared form field, validated; NULL when absent. */
+/* A declared form field, validated; NULL when absent or empty. */
 const char *http_field(struct http_req *rq, const char *name);
+/* Was the field in the request at all, even empty? (A form that sends a
+ * field empty blanks it; one that does not mention it keeps it.) */
+bool http_field_sent(struct http_req *rq, const char *name);
+/* The field as sent ("" when sent empty), or keep when not sent. */
+const char *http_field_or(struct http_req *rq, const char *name,
+			  const char *keep);
 bool http_field_bool(struct http_req *rq, const char *name);
 int64_t http_field_int(struct http_req *rq, const char *name, int64_t def);
 /* All values of a multi field; arena-owned array. */

@@ -164,6 +164,22 @@ const char *http_field(struct http_req *rq, const char *name)
 	return v && *v ? v : NULL;
 }
 
+bool http_field_sent(struct http_req *rq, const char *name)
+{
+	assert(declared(rq, name));
+	if (rq->method == HTTP_GET || rq->method == HTTP_HEAD)
+		return kv_get(rq->query, rq->nquery, name) != NULL;
+	return kv_get(rq->form, rq->nform, name) != NULL;
+}
+
+const char *http_field_or(struct http_req *rq, const char *name,
+			  const char *keep)
+{
+	const char *v = http_field(rq, name);
+
+	return v ? v : http_field_sent(rq, name) ? "" : keep;
+}
+
 bool http_field_bool(struct http_req *rq, const char *name)
 {
 	const char *v = http_field(rq, name);
