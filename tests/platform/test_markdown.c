@@ -69,6 +69,10 @@ Test(markdown, nothing_written_is_hidden)
 	cr_assert(!strstr(h, "<img"), "no image loads: %s", h);
 	cr_assert(strstr(h, "href=\"https://example.org/t.png\""), "an image is a link: %s", h);
 	cr_assert(strstr(h, "<a href=\"https://example.org\">a link</a>"), "%s", h);
+	cr_assert_eq(md_blocks(a, "a\n\n<div>\nx\n</div>\n", &b), 2);
+	cr_assert_eq(b[1].first_line, 3, "shown HTML keeps its lines (fuzzing found 0)");
+	cr_assert_eq(b[1].last_line, 5);
+	cr_assert(strstr(b[1].html, "&lt;div&gt;"), "%s", b[1].html);
 	cr_assert_eq(md_blocks(a, "[note]: /x \"hidden\"\n", &b), 1, "a block, not nothing");
 	cr_assert(strstr(b[0].html, "hidden"), "%s", b[0].html);
 	arena_free(a);

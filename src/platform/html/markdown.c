@@ -136,10 +136,18 @@ static void visible(cmark_node *doc)
 	free(later);
 }
 
-static cmark_node *parse(struct arena *a, const char *text)
+/* text parsed, nothing in it hidden yet (visible() makes nodes without
+ * source positions: read them first) */
+static cmark_node *parse_only(struct arena *a, const char *text)
 {
 	const char *t = no_definitions(a, text ? text : "");
-	cmark_node *doc = cmark_parse_document(t, strlen(t), MD_OPTS);
+
+	return cmark_parse_document(t, strlen(t), MD_OPTS);
+}
+
+static cmark_node *parse(struct arena *a, const char *text)
+{
+	cmark_node *doc = parse_only(a, text);
 
 	visible(doc);
 	return doc;
@@ -165,7 +173,7 @@ char *md_html(struct arena *a, const char *text)
 
 size_t md_blocks(struct arena *a, const char *text, struct md_block **out_r)
 {
-	cmark_node *doc = parse(a, text);
+	cmark_node *doc = parse_only(a, text);
 	size_t n = 0, i = 0, nlines = 1;
 	struct md_block *v;
 	bool *blank;
@@ -198,9 +206,14 @@ size_t md_blocks(struct arena *a, const char *text, struct md_block **out_r)
 		while (v[i].last_line > v[i].first_line &&
 		       (size_t)v[i].last_line <= nlines && blank[v[i].last_line])
 			v[i].last_line--;
-		v[i].html = render(a, b);
 		i++;
 	}
+	/* then made visible: a node replaced stands where it stood */
+	visible(doc);
+	i = 0;
+	for (cmark_node *b = cmark_node_first_child(doc); b && i < n;
+	     b = cmark_node_next(b))
+		v[i++].html = render(a, b);
 	cmark_node_free(doc);
 	*out_r = v;
 	return n;
