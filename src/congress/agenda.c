@@ -150,8 +150,16 @@ void congress_agenda_add(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
-	http_flash(rq, rs, N_("The item was added to the agenda."));
-	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld/agenda", (long long)k.id));
+	{
+		struct agenda_item it;
+		if (congress_item_get(platform_conn(), rq->arena, id, &it) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return;
+		}
+		congress_done(rq, rs, 201, item_json(rq, &it),
+			      N_("The item was added to the agenda."),
+			      arena_printf(rq->arena, "/congress/%lld/agenda", (long long)k.id));
+	}
 }
 
 /* The item page: the item, its speakers, what the reader may do. */
@@ -268,6 +276,15 @@ void congress_item_post(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		struct agenda_item now;
+		if (congress_item_get(platform_conn(), rq->arena, it.id, &now) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return;
+		}
+		http_json(rs, 200, item_api_json(rq, &k, &now));
+		return;
+	}
 	http_redirect(rs, strcmp(action, "up") == 0 || strcmp(action, "down") == 0
 				  ? arena_printf(rq->arena, "/congress/%lld/agenda",
 						 (long long)k.id)

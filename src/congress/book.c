@@ -292,6 +292,14 @@ void congress_minutes(struct http_req *rq, struct http_resp *rs)
 			  minutes_json(rq, &k));
 }
 
+void congress_api_minutes(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) == 0)
+		http_json(rs, 200, minutes_json(rq, &k));
+}
+
 static void motions_md(struct http_req *rq, struct buf *b, json_t *mo,
 		       const struct entry *e, size_t n)
 {

@@ -86,6 +86,10 @@ static void door_page(struct http_req *rq, struct http_resp *rs, int status,
 	struct congress_presence pr = {0};
 	json_t *data;
 
+	if (congress_api_refused(rq, rs, status, NULL, error)) {
+		json_decref(found);
+		return;
+	}
 	congress_presence(platform_conn(), k->id, &pr);
 	data = json_pack("{s:o, s:s, s:o, s:b, s:I, s:I}", "congress",
 			 congress_json(rq, k), "q", q ? q : "", "found",
@@ -170,6 +174,11 @@ void congress_door_check(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
-	http_flash(rq, rs, in ? N_("Checked in.") : N_("Checked out."));
-	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld/door", (long long)k.id));
+	if (congress_participant_get(platform_conn(), rq->arena, p.id, &p) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	congress_done(rq, rs, 200, congress_participant_json(rq, &p),
+		      in ? N_("Checked in.") : N_("Checked out."),
+		      arena_printf(rq->arena, "/congress/%lld/door", (long long)k.id));
 }

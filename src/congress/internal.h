@@ -209,7 +209,8 @@ int congress_motion_move(struct db_conn *c, const struct motion *m,
 /* Writes in's title, body and reason over motion in->id while its
  * version is in->version: a new body is a new text version, the old one
  * kept in the history; a new title or body of a motion not yet admitted
- * drops its supporters (they supported another text). DB_OK, DB_STALE. */
+ * drops its supporters (they supported another text). Version 0: any
+ * (an API write without If-Match). DB_OK, DB_STALE. */
 int congress_motion_edit(struct db_conn *c, const struct motion *in,
 			 int64_t by_user);
 /* The text motion m had at text version version (arena-owned), or
@@ -401,6 +402,7 @@ void congress_book(struct http_req *rq, struct http_resp *rs);
 void congress_book_md(struct http_req *rq, struct http_resp *rs);
 void congress_minutes(struct http_req *rq, struct http_resp *rs);
 void congress_minutes_md(struct http_req *rq, struct http_resp *rs);
+void congress_api_minutes(struct http_req *rq, struct http_resp *rs);
 void congress_api_motion(struct http_req *rq, struct http_resp *rs);
 void congress_projector(struct http_req *rq, struct http_resp *rs);
 /* Congress id changed: once the request's transaction commits, its open
@@ -420,6 +422,10 @@ json_t *congress_json(struct http_req *rq, const struct congress *k);
  * page, which then shows the refusal itself. */
 bool congress_api_refused(struct http_req *rq, struct http_resp *rs, int status,
 			  const char *field, const char *why);
+/* A change done: to the API the record (taken) with status; to a page,
+ * flash (a msgid, or NULL) and the way to path. */
+void congress_done(struct http_req *rq, struct http_resp *rs, int status,
+		   json_t *record, const char *flash, const char *path);
 /* A closed congress changes no more (but for its chair's settings):
  * false, with 409 answered. */
 bool congress_writable(struct http_req *rq, struct http_resp *rs,

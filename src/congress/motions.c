@@ -747,6 +747,8 @@ static void edit_page(struct http_req *rq, struct http_resp *rs, int status,
 		      const struct congress *k, const struct motion *m,
 		      bool again, bool stale)
 {
+	if (congress_api_refused(rq, rs, status, NULL, NULL))
+		return;
 	json_t *form = http_form(rq, HTTP_POST,
 				 arena_printf(rq->arena, "%s/edit",
 					      congress_motion_path(rq->arena, m)));
@@ -818,7 +820,8 @@ void congress_motion_edit_post(struct http_req *rq, struct http_resp *rs)
 	x.m.body = congress_wrap(rq->arena, http_field(rq, "body"),
 				 CONGRESS_LINE_WIDTH);
 	x.m.reason = http_field_or(rq, "reason", m.reason);
-	x.m.version = http_field_int(rq, "version", 0);
+	/* the API names the version it read in If-Match */
+	x.m.version = rq->api ? http_if_match(rq) : http_field_int(rq, "version", -1);
 	x.by = rq->user.id;
 	if (!*x.m.body) {
 		http_error_field(rq, rs, "body", tr_rq(rq, N_("Text")), N_("is required"));
@@ -840,6 +843,10 @@ void congress_motion_edit_post(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		answer(rq, rs, 200, m.id);
+		return;
+	}
 	http_flash(rq, rs,
 		   strcmp(x.m.body, m.body) && strcmp(m.state, "submitted")
 			   ? N_("The motion was saved as a new version of its text; amendments to the old one must be written again.")

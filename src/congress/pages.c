@@ -92,6 +92,19 @@ bool congress_api_refused(struct http_req *rq, struct http_resp *rs, int status,
 	return true;
 }
 
+void congress_done(struct http_req *rq, struct http_resp *rs, int status,
+		   json_t *record, const char *flash, const char *path)
+{
+	if (rq->api) {
+		http_json(rs, status, record ? record : json_object());
+		return;
+	}
+	json_decref(record);
+	if (flash)
+		http_flash(rq, rs, flash);
+	http_redirect(rs, path);
+}
+
 json_t *congress_json(struct http_req *rq, const struct congress *k)
 {
 	json_t *j = json_pack(
@@ -163,10 +176,21 @@ void congress_api_list(struct http_req *rq, struct http_resp *rs)
 
 /* ---- the settings form ---- */
 
+/* One refused setting: beside its field in form (NULL: none kept), the
+ * first one's name in *first (NULL: not wanted). */
+static void refused(struct http_req *rq, json_t *form, const char **first,
+		    const char *name, const char *why)
+{
+	if (form)
+		http_form_error(rq, form, name, why);
+	if (first && !*first)
+		*first = name;
+}
+
 /* The settings typed in rq over k's (a new congress: k's defaults), each
- * refusal beside its field in form (NULL: none kept): how many. */
+ * refusal said by refused(): how many. */
 static size_t settings_from(struct http_req *rq, json_t *form,
-			    struct congress *k)
+			    struct congress *k, const char **first)
 {
 	size_t bad = 0;
 	/* a new congress is prepared first: only its settings form has one */
@@ -190,24 +214,19 @@ static size_t settings_from(struct http_req *rq, json_t *form,
 	for (size_t i = 0; i < ARRAY_LEN(nums); i++) {
 		int64_t v = http_field_int(rq, nums[i].name, *nums[i].out);
 		if (v < nums[i].lo || v > nums[i].hi) {
-			if (form)
-				http_form_error(rq, form, nums[i].name,
-						N_("is out of range"));
+			refused(rq, form, first, nums[i].name, N_("is out of range"));
 			bad++;
 		} else {
 			*nums[i].out = (int)v;
 		}
 	}
 	if (*k->starts_on && !date_valid(k->starts_on, false)) {
-		if (form)
-			http_form_error(rq, form, "starts_on", N_("is not a date"));
+		refused(rq, form, first, "starts_on", N_("is not a date"));
 		bad++;
 	}
 	if (*k->ends_on && (!date_valid(k->ends_on, false) ||
 			    (*k->starts_on && strcmp(k->ends_on, k->starts_on) < 0))) {
-		if (form)
-			http_form_error(rq, form, "ends_on",
-					N_("is not a date on or after the first day"));
+		refused(rq, form, first, "ends_on", N_("is not a date on or after the first day"));
 		bad++;
 	}
 	for (int i = 0; i < 2; i++) {
@@ -217,9 +236,8 @@ static size_t settings_from(struct http_req *rq, json_t *form,
 		if (!http_field_sent(rq, name))
 			continue;
 		if ((t = deadline_parse(http_field_or(rq, name, ""))) < 0) {
-			if (form)
-				http_form_error(rq, form, name,
-						N_("is not a day and a time (2026-12-01 18:00)"));
+			refused(rq, form, first, name,
+				N_("is not a day and a time (2026-12-01 18:00)"));
 			bad++;
 		} else {
 			*out = t;
@@ -227,9 +245,7 @@ static size_t settings_from(struct http_req *rq, json_t *form,
 	}
 	if (state && *state) {
 		if (congress_state_of(state) == CS__MAX) {
-			if (form)
-				http_form_error(rq, form, "state",
-						N_("is not one of the congress's states"));
+			refused(rq, form, first, "state", N_("is not one of the congress's states"));
 			bad++;
 		} else {
 			k->state = state;
@@ -270,7 +286,7 @@ static void form_page(struct http_req *rq, struct http_resp *rs, int status,
 		http_form_value(form, "amendment_deadline",
 				deadline_text(rq, k->amendment_deadline));
 	} else if (!stale) {
-		settings_from(rq, form, &scratch);
+		settings_from(rq, form, &scratch, NULL);
 	}
 	for (int i = 0; i < CS__MAX; i++) {
 		static const char *const names[] = {"preparing", "open", "closed"};
@@ -360,6 +376,7 @@ static int create_tx(struct db_conn *c, void *arg)
 void congress_create_post(struct http_req *rq, struct http_resp *rs)
 {
 	struct create x = {.k = defaults};
+	const char *bad = NULL;
 	int rc;
 
 	if (!can(rq, PERM_CONGRESS_MANAGE, 0)) {
@@ -367,15 +384,18 @@ void congress_create_post(struct http_req *rq, struct http_resp *rs)
 			   N_("Only an organization-wide congress organizer can prepare a congress."));
 		return;
 	}
-	if (settings_from(rq, NULL, &x.k)) {
-		form_page(rq, rs, 422, &defaults, true, false, NULL);
+	if (settings_from(rq, NULL, &x.k, &bad)) {
+		if (!congress_api_refused(rq, rs, 422, bad, N_("is not valid")))
+			form_page(rq, rs, 422, &defaults, true, false, NULL);
 		return;
 	}
 	x.k.state = "preparing";
 	rc = db_tx(platform_conn(), create_tx, &x);
 	if (rc == DB_CONSTRAINT) {
-		form_page(rq, rs, 409, &defaults, true, false,
-			  N_("A congress with that name exists already."));
+		if (!congress_api_refused(rq, rs, 409, NULL,
+					  N_("A congress with that name exists already.")))
+			form_page(rq, rs, 409, &defaults, true, false,
+				  N_("A congress with that name exists already."));
 		return;
 	}
 	if (rc == DB_OK)
@@ -386,8 +406,16 @@ void congress_create_post(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	http_flash(rq, rs, N_("The congress was prepared. Grant its roles to the people who run it."));
-	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld", (long long)x.id));
+	{
+		struct congress made;
+		if (congress_get(platform_conn(), rq->arena, x.id, &made) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return;
+		}
+		congress_done(rq, rs, 201, congress_json(rq, &made),
+			      N_("The congress was prepared. Grant its roles to the people who run it."),
+			      arena_printf(rq->arena, "/congress/%lld", (long long)x.id));
+	}
 }
 
 void congress_edit(struct http_req *rq, struct http_resp *rs)
@@ -406,19 +434,26 @@ static int update_tx(struct db_conn *c, void *arg)
 void congress_update_post(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k, in, now;
+	const char *bad = NULL;
 	int rc;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_CHAIR, &k) != 0)
 		return;
 	in = k;
-	if (settings_from(rq, NULL, &in)) {
-		form_page(rq, rs, 422, &k, true, false, NULL);
+	if (settings_from(rq, NULL, &in, &bad)) {
+		if (!congress_api_refused(rq, rs, 422, bad, N_("is not valid")))
+			form_page(rq, rs, 422, &k, true, false, NULL);
 		return;
 	}
 	/* a settings post names the version it was read at: without one it
-	 * would overwrite whatever another chair saved meanwhile */
-	in.version = http_field_int(rq, "version", 0);
-	if (in.version < 1) {
+	 * would overwrite whatever another chair saved meanwhile (the API
+	 * names it in If-Match, as everywhere there) */
+	in.version = rq->api ? http_if_match(rq) : http_field_int(rq, "version", 0);
+	if (in.version < 0) {
+		congress_api_refused(rq, rs, 409, NULL, NULL);
+		return;
+	}
+	if (!rq->api && in.version < 1) {
 		http_error_field(rq, rs, "version", tr_rq(rq, N_("Version")),
 				 N_("is required"));
 		return;
@@ -426,12 +461,15 @@ void congress_update_post(struct http_req *rq, struct http_resp *rs)
 	rc = db_tx(platform_conn(), update_tx, &in);
 	if (rc == DB_STALE &&
 	    congress_get(platform_conn(), rq->arena, k.id, &now) == DB_OK) {
-		form_page(rq, rs, 409, &now, true, true, NULL);
+		if (!congress_api_refused(rq, rs, 409, NULL, NULL))
+			form_page(rq, rs, 409, &now, true, true, NULL);
 		return;
 	}
 	if (rc == DB_CONSTRAINT) {
-		form_page(rq, rs, 409, &k, true, false,
-			  N_("A congress with that name exists already."));
+		if (!congress_api_refused(rq, rs, 409, NULL,
+					  N_("A congress with that name exists already.")))
+			form_page(rq, rs, 409, &k, true, false,
+				  N_("A congress with that name exists already."));
 		return;
 	}
 	if (rc == DB_OK)
@@ -444,8 +482,14 @@ void congress_update_post(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 		return;
 	}
-	http_flash(rq, rs, N_("The settings were saved."));
-	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld", (long long)k.id));
+	if (congress_get(platform_conn(), rq->arena, k.id, &now) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	if (rq->api)
+		http_etag(rq, rs, now.version);
+	congress_done(rq, rs, 200, congress_json(rq, &now), N_("The settings were saved."),
+		      arena_printf(rq->arena, "/congress/%lld", (long long)k.id));
 }
 
 /* ---- the overview ---- */

@@ -78,6 +78,8 @@ static json_t *sources(struct http_req *rq, bool unions, bool readable)
 static void list_page(struct http_req *rq, struct http_resp *rs, int status,
 		      const struct congress *k, const char *error)
 {
+	if (congress_api_refused(rq, rs, status, NULL, error))
+		return;
 	json_t *people = participants_json(rq, k);
 	json_t *data = json_pack(
 		"{s:o, s:b, s:o, s:o, s:o}", "congress", congress_json(rq, k),
@@ -304,9 +306,21 @@ void congress_participants_add(struct http_req *rq, struct http_resp *rs)
 			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 			return;
 		}
-		http_flash(rq, rs, N_("The guest was registered."));
-		http_redirect(rs, arena_printf(rq->arena, "/congress/%lld/participants/%lld",
-					       (long long)k.id, (long long)g.id));
+		{
+			struct participant made;
+			if (congress_participant_get(platform_conn(), rq->arena, g.id,
+						     &made) != DB_OK) {
+				http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+				return;
+			}
+			congress_done(rq, rs, 201,
+				      json_pack("{s:i, s:i, s:o}", "registered", 1, "already", 0,
+						"participant",
+						congress_participant_json(rq, &made)),
+				      N_("The guest was registered."),
+				      arena_printf(rq->arena, "/congress/%lld/participants/%lld",
+						   (long long)k.id, (long long)g.id));
+		}
 		return;
 	}
 	if (person) {
@@ -366,8 +380,11 @@ void congress_participants_add(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
-	http_flash(rq, rs, r.added ? N_("Registered.") : N_("Everyone chosen was registered already."));
-	http_redirect(rs, arena_printf(rq->arena, "/congress/%lld/participants", (long long)k.id));
+	congress_done(rq, rs, 200,
+		      json_pack("{s:I, s:I}", "registered", (json_int_t)r.added,
+				"already", (json_int_t)r.already),
+		      r.added ? N_("Registered.") : N_("Everyone chosen was registered already."),
+		      arena_printf(rq->arena, "/congress/%lld/participants", (long long)k.id));
 }
 
 /* ---- one participant ---- */
@@ -408,6 +425,8 @@ static void participant_page(struct http_req *rq, struct http_resp *rs,
 			     int status, const struct congress *k,
 			     const struct participant *p, const char *error)
 {
+	if (congress_api_refused(rq, rs, status, NULL, error))
+		return;
 	struct mandate *m;
 	size_t n;
 	json_t *mandates = json_array(), *data;
@@ -558,6 +577,15 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs)
 		return;
 	}
 	congress_changed(k.id);
+	if (rq->api) {
+		struct participant now;
+		if (congress_participant_get(platform_conn(), rq->arena, p.id, &now) != DB_OK) {
+			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+			return;
+		}
+		http_json(rs, 200, congress_participant_json(rq, &now));
+		return;
+	}
 	http_flash(rq, rs, N_("Saved."));
 	http_redirect(rs, strcmp(action, "remove") == 0
 				  ? arena_printf(rq->arena, "/congress/%lld/participants",

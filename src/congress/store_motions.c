@@ -179,12 +179,15 @@ int congress_motion_edit(struct db_conn *c, const struct motion *in,
 	bool text;
 	int rc = congress_motion_get(c, a, in->id, &old);
 
-	if (rc == DB_OK && old.version != in->version)
+	/* version 0: whatever it is now (an API write without If-Match) */
+	int64_t want = rc == DB_OK && in->version == 0 ? old.version : in->version;
+
+	if (rc == DB_OK && old.version != want)
 		rc = DB_STALE;
 	text = rc == DB_OK && strcmp(old.body, in->body) != 0;
 	if (rc == DB_OK) {
 		rc = db_run(c, SQL_MOTION_EDIT, "itttii", in->id, in->title,
-			    in->body, in->reason, (int64_t)text, in->version);
+			    in->body, in->reason, (int64_t)text, want);
 		rc = rc == 0 ? DB_STALE : rc < 0 ? rc : DB_OK;
 	}
 	if (rc == DB_OK && strcmp(old.state, "submitted") == 0 &&
