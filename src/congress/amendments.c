@@ -307,6 +307,9 @@ static void amendment_page(struct http_req *rq, struct http_resp *rs,
 			 json_array_size(moves) > 0, "may_withdraw",
 			 open && mine && !chair &&
 				 congress_amendment_move_ok(am->state, "withdrawn"));
+	json_object_set_new(data, "projected",
+			    json_boolean(k->projected_amendment == am->id));
+	json_object_set_new(data, "chair", json_boolean(chair && strcmp(k->state, "closed")));
 	if (error)
 		json_object_set_new(data, "error", json_string(error));
 	http_page(rq, rs, status, "congress/amendment", N_("Amendment"), data);

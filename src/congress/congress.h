@@ -40,6 +40,7 @@ struct congress {
 	/* after it (unix time; 0: none) only the chair enters motions
 	 * (amendments) */
 	int64_t motion_deadline, amendment_deadline;
+	int64_t projected_amendment; /* on the projector; 0: none */
 	int64_t version;
 };
 

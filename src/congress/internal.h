@@ -34,6 +34,8 @@ int congress_list(struct db_conn *c, struct arena *a, struct congress **out_r,
  * in->version (0: any): DB_OK, DB_STALE, DB_NOTFOUND, DB_CONSTRAINT (the
  * name is another congress's). */
 int congress_update(struct db_conn *c, const struct congress *in);
+/* Puts amendment on congress id's projector (0: takes it off). */
+int congress_project(struct db_conn *c, int64_t id, int64_t amendment);
 enum congress_state congress_state_of(const char *name);
 const char *congress_state_label(const char *name); /* msgid */
 
@@ -405,6 +407,7 @@ void congress_minutes_md(struct http_req *rq, struct http_resp *rs);
 void congress_api_minutes(struct http_req *rq, struct http_resp *rs);
 void congress_api_motion(struct http_req *rq, struct http_resp *rs);
 void congress_projector(struct http_req *rq, struct http_resp *rs);
+void congress_projector_post(struct http_req *rq, struct http_resp *rs);
 /* Congress id changed: once the request's transaction commits, its open
  * pages (on every process) are told to fetch themselves again. */
 void congress_changed(int64_t congress);

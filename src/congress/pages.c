@@ -117,6 +117,9 @@ json_t *congress_json(struct http_req *rq, const struct congress *k)
 		(json_int_t)k->version);
 
 	json_object_set_new(j, "motion_deadline", json_integer(k->motion_deadline));
+	json_object_set_new(j, "projected_amendment",
+			    k->projected_amendment ? json_integer(k->projected_amendment)
+						   : json_null());
 	json_object_set_new(j, "amendment_deadline",
 			    json_integer(k->amendment_deadline));
 	if (k->motion_deadline)

@@ -125,5 +125,68 @@ void congress_projector(struct http_req *rq, struct http_resp *rs)
 					}
 		}
 	}
+	if (k.projected_amendment) {
+		/* the amendment the chair put up: its change as a diff */
+		struct amendment am;
+		struct motion m;
+		struct amendment *all;
+		size_t na;
+		const char *text;
+		if (congress_amendment_get(platform_conn(), rq->arena,
+					   k.projected_amendment, &am) == DB_OK &&
+		    congress_motion_get(platform_conn(), rq->arena, am.motion_id, &m) ==
+			    DB_OK &&
+		    m.congress_id == k.id &&
+		    congress_amendments(platform_conn(), rq->arena, m.id, &all, &na) ==
+			    DB_OK &&
+		    congress_motion_text(platform_conn(), rq->arena, &m, am.text_version,
+					 &text) == DB_OK) {
+			json_t *j = congress_amendment_json(rq, &m, &am, all, na);
+			json_object_set_new(j, "diff", congress_diff_json(rq, text, &am));
+			json_object_set_new(j, "motion_title", json_string(m.title));
+			json_object_set_new(data, "amendment", j);
+		}
+	}
 	http_page(rq, rs, 200, "congress/projector", N_("Projector"), data);
+}
+
+void congress_projector_post(struct http_req *rq, struct http_resp *rs)
+{
+	struct congress k;
+	struct amendment am;
+	struct motion m;
+	int64_t id = http_field_int(rq, "amendment", 0);
+	int rc;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_CHAIR, &k) != 0 ||
+	    !congress_writable(rq, rs, &k))
+		return;
+	/* another congress's amendment is none here */
+	if (id && (congress_amendment_get(platform_conn(), rq->arena, id, &am) != DB_OK ||
+		   congress_motion_get(platform_conn(), rq->arena, am.motion_id, &m) !=
+			   DB_OK ||
+		   m.congress_id != k.id)) {
+		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such amendment."));
+		return;
+	}
+	rc = congress_project(platform_conn(), k.id, id);
+	if (rc == DB_OK)
+		rc = audit_rq(rq, platform_conn(), "congress.projected",
+			      arena_printf(rq->arena, "congress:%lld", (long long)k.id),
+			      json_pack("{s:I}", "amendment", (json_int_t)id));
+	if (rc != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	congress_changed(k.id);
+	if (congress_get(platform_conn(), rq->arena, k.id, &k) != DB_OK) {
+		http_error(rq, rs, HTTP_E_INTERNAL, NULL);
+		return;
+	}
+	congress_done(rq, rs, 200, congress_json(rq, &k),
+		      id ? N_("The amendment is on the projector.")
+			 : N_("The projector shows the agenda again."),
+		      id ? arena_printf(rq->arena, "/congress/%lld/motions/%lld/amendments/%lld",
+					(long long)k.id, (long long)m.id, (long long)id)
+			 : arena_printf(rq->arena, "/congress/%lld/projector", (long long)k.id));
 }

@@ -156,6 +156,12 @@ static const struct field amendment_action_fields[] = {
 	{0},
 };
 
+static const struct field projector_fields[] = {
+	{.name = "amendment", .type = F_INT, .label = N_("Amendment"),
+	 .hint = N_("0: none.")},
+	{0},
+};
+
 static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/congress", .handler = congress_list_page,
 	 .perm = PERM_LOGIN, .summary = "the congresses the reader takes part in"},
@@ -276,6 +282,14 @@ static const struct route routes[] = {
 	{.method = HTTP_GET, .pattern = "/congress/{c:int}/projector",
 	 .handler = congress_projector, .perm = PERM_CONGRESS_PARTICIPATE,
 	 .summary = "the hall's screen: the current item, who speaks, who is next"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/projector",
+	 .handler = congress_projector_post, .perm = PERM_CONGRESS_CHAIR,
+	 .fields = projector_fields,
+	 .summary = "put an amendment on the projector, or take it off"},
+	{.method = HTTP_POST, .pattern = "/api/v1/congresses/{c:int}/projector",
+	 .handler = congress_projector_post, .perm = PERM_CONGRESS_CHAIR,
+	 .flags = ROUTE_API, .fields = projector_fields,
+	 .summary = "put an amendment on the projector, or take it off"},
 	{.method = HTTP_GET, .pattern = "/congress/{c:int}/events",
 	 .handler = congress_events, .perm = PERM_CONGRESS_PARTICIPATE,
 	 .flags = ROUTE_SSE, .summary = "an event each time the congress changes"},

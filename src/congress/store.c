@@ -12,7 +12,8 @@
 #define CONGRESS_COLS                                                          \
 	"SELECT id, scope_id, name, place, starts_on, ends_on, state, "        \
 	"quorum_pct, min_supporters, speak_seconds, first_speakers_first, "    \
-	"motion_deadline, amendment_deadline, version FROM congresses "
+	"motion_deadline, amendment_deadline, "                                \
+	"coalesce(projected_amendment, 0), version FROM congresses "
 static const char SQL_CONGRESS_ADD[] =
 	"INSERT INTO congresses (scope_id, name, place, starts_on, ends_on, "
 	"quorum_pct, min_supporters, speak_seconds, first_speakers_first, "
@@ -27,6 +28,8 @@ static const char SQL_CONGRESS_UPDATE[] =
 	"speak_seconds = $9, first_speakers_first = $10, motion_deadline = $12, "
 	"amendment_deadline = $13, version = version + 1 "
 	"WHERE id = $1 AND (version = $11 OR $11 = 0)";
+static const char SQL_CONGRESS_PROJECT[] =
+	"UPDATE congresses SET projected_amendment = NULLIF($2, 0) WHERE id = $1";
 static const char SQL_CONGRESS_VERSION[] =
 	"SELECT version FROM congresses WHERE id = $1";
 
@@ -44,6 +47,7 @@ static const struct db_map CONGRESS[] = {
 	DB_COL(struct congress, first_speakers_first),
 	DB_COL(struct congress, motion_deadline),
 	DB_COL(struct congress, amendment_deadline),
+	DB_COL(struct congress, projected_amendment),
 	DB_COL(struct congress, version),
 	DB_COLS_END,
 };
@@ -70,6 +74,12 @@ int congress_create(struct db_conn *c, const struct congress *in,
 			    (int64_t)time_now());
 	arena_free(a);
 	return rc;
+}
+
+int congress_project(struct db_conn *c, int64_t id, int64_t amendment)
+{
+	int rc = db_run(c, SQL_CONGRESS_PROJECT, "ii", id, amendment);
+	return rc < 0 ? rc : DB_OK;
 }
 
 int congress_get(struct db_conn *c, struct arena *a, int64_t id,

@@ -55,6 +55,7 @@ static const struct audit_phrase phrases[] = {
 	{"congress.amendment.submitted", N_("{actor} submitted an amendment to {object}")},
 	{"congress.amendment.changed", N_("{actor} changed an amendment of {object}")},
 	{"congress.badge.reissued", N_("{actor} issued a new badge to {object}")},
+	{"congress.projected", N_("{actor} changed what the projector of {object} shows")},
 	{"congress.speaking_right", N_("{actor} changed the speaking right of {object}")},
 	{0},
 };

@@ -89,6 +89,19 @@ async function run(js) {
   await Promise.all([chair.waitForNavigation(), chair.click("button[name=to][value=admitted]")]);
   check(await chair.getAttribute("#amendment-state", "data-state") === "admitted", "admitted");
   await look(chair, "chair-amendment", problems, js);
+  // and puts it on the hall's screen
+  await Promise.all([chair.waitForNavigation(), chair.click("#h-projector + form button")]);
+  const pc = await b.newContext({ ...opts, viewport: { width: 1280, height: 720 } });
+  const proj = await pc.newPage();
+  problems.push(...watch(proj, "projector"));
+  await signIn(proj, srv.base, "member@example.org");
+  await proj.goto(srv.base + congress + "/projector");
+  check(await proj.locator("#projector-amendment ol.diff ins").count() === 1, "the projector shows the amendment");
+  await shot(proj, `motions-${js ? "js" : "nojs"}-projector-amendment`);
+  if (js) problems.push(...(await axe(proj, "projector-amendment")));
+  await pc.close();
+  await chair.goto(srv.base + amendment);
+  await Promise.all([chair.waitForNavigation(), chair.click("#h-projector + form button")]);
   await chair.goto(srv.base + motion);
   await look(chair, "chair-motion", problems, js);
   // the motion book and the minutes, on the phone and printed

@@ -49,6 +49,7 @@ static const struct walk_foreign foreign[] = {
 	{"/api/v1/congresses/{c:int}/motions/{m:int}/amendments/{a:int}", "1"},
 	{"/api/v1/congresses/{c:int}/agenda", "1"},
 	{"/api/v1/congresses/{c:int}/door", "1"},
+	{"/api/v1/congresses/{c:int}/projector", "1"},
 	{"/api/v1/congresses/{c:int}/minutes", "1"},
 	{"/api/v1/congresses/{c:int}/participants/{p:int}", "1"},
 	{"/api/v1/congresses/{c:int}/agenda/{i:int}", "1"},

@@ -377,6 +377,30 @@ Test(motions, the_book_and_the_minutes_follow_the_day)
 		  "%s", r->body);
 	resp_free(r);
 
+	/* the chair puts an amendment on it: its diff; another congress's
+	 * chair cannot put this congress's amendment on theirs */
+	{
+		char *a1 = srv_value(&S, "SELECT a.id FROM amendments a JOIN motions m ON "
+				     "m.id = a.motion_id WHERE m.congress_id = 1 AND "
+				     "m.seq = 3 AND a.seq = 1");
+		struct client *ak = cl_as(&S, "aktau", "en");
+		cr_assert_eq(post_status(ch, "/congress/1/projector", at("amendment=%s", a1), NULL), 303);
+		r = cl_get(mem, "/congress/1/projector");
+		cr_assert(strstr(r->body, "id=\"projector-amendment\""), "%s", r->body);
+		cr_assert(strstr(r->body, "<del>- the nationalization of the banks under democratic control;</del>"),
+			  "%s", r->body);
+		resp_free(r);
+		cr_assert_eq(post_status(ak, "/congress/2/projector", at("amendment=%s", a1),
+					 "no such amendment"), 404);
+		cr_assert_eq(post_status(mem, "/congress/1/projector", "amendment=0", NULL), 403);
+		cr_assert_eq(post_status(ch, "/congress/1/projector", "amendment=0", NULL), 303);
+		r = cl_get(mem, "/congress/1/projector");
+		cr_assert(!strstr(r->body, "projector-amendment"), "taken off");
+		resp_free(r);
+		cl_free(ak);
+		free(a1);
+	}
+
 	/* the minutes: what was said and decided, as it happens */
 	r = cl_get(mem, "/congress/1/minutes");
 	cr_assert_eq(r->status, 200, "%s", r->body);
