@@ -85,6 +85,9 @@ int serve_run(const char *cmd)
 		cfg.threads = 1;
 	cfg.max_connections = (unsigned)conf_int("server.max_connections");
 	cfg.max_per_address = (unsigned)conf_int("server.max_per_address");
+	cfg.max_streams_per_account =
+		(unsigned)conf_int("server.max_streams_per_account");
+	cfg.stream_seconds = (unsigned)conf_int("server.stream_seconds");
 	cfg.timeout = (unsigned)conf_int("server.timeout");
 	cfg.header_timeout = (unsigned)conf_int("server.header_timeout");
 	cfg.max_body = (size_t)conf_int("server.max_body");

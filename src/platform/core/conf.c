@@ -22,6 +22,11 @@ static const struct conf_key keys[] = {
 	{"server.threads", CONF_INT, "4", "HTTP worker threads"},
 	{"server.max_connections", CONF_INT, "1024",
 	 "simultaneous connections"},
+	{"server.max_streams_per_account", CONF_INT, "16",
+	 "event streams (live pages) one account may hold open at once; 0: no limit"},
+	{"server.stream_seconds", CONF_INT, "600",
+	 "an event stream ends after this and the browser reconnects, signed in "
+	 "again (a signed-out reader's stream ends by then)"},
 	{"server.max_per_address", CONF_INT, "64",
 	 "connections one client address may hold at once; 0: no limit (off "
 	 "with server.trust_proxy or server.shared_address, where every "

@@ -462,6 +462,11 @@ struct http_config {
 	unsigned threads;
 	unsigned max_connections;
 	unsigned max_per_address; /* connections from one address; 0: any */
+	/* event streams: one account's at once (0: any), and how long one
+	 * lives before the browser reconnects and is asked again who it is
+	 * (a signed-out or removed reader's stream ends by then) */
+	unsigned max_streams_per_account;
+	unsigned stream_seconds;
 	unsigned timeout;        /* idle connection, seconds */
 	unsigned header_timeout; /* to send a whole header, seconds; 0: none */
 	size_t max_body;

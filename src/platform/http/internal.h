@@ -84,7 +84,7 @@ void deadlines_idle(struct deadlines *d, struct MHD_Connection *c);
  * NULL when the stream cannot start. */
 struct MHD_Response *sse_response(struct req_ctx *ctx);
 void sse_stop_all(void);
-void sse_init(void);
+void sse_init(const struct http_config *cfg);
 void sse_shutdown(void);
 
 /* reply.c */

@@ -1053,7 +1053,7 @@ struct http_server *http_start(const struct http_config *cfg, char *err,
 			return NULL;
 		}
 	}
-	sse_init();
+	sse_init(cfg);
 	http_hooks_current = &s->cfg.hooks;
 	s->deadlines = deadlines_start(cfg->header_timeout);
 	/* libmicrohttpd keeps a request's line and headers in a pool of its

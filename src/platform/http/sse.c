@@ -5,7 +5,11 @@
  * content reader suspends it and returns 0, as libmicrohttpd prescribes);
  * publishing an event resumes every suspended follower of the channel. A
  * timer resumes everyone every 15 s to send a keep-alive comment, which
- * also lets a stream notice that the server is stopping.
+ * also lets a stream notice that the server is stopping, or that it has
+ * lived its time (server.stream_seconds): it ends, and the browser's
+ * EventSource comes back through the gate, so a reader signed out or
+ * removed meanwhile hears nothing more. One account holds at most
+ * server.max_streams_per_account streams at once (429 beyond).
  */
 #include "internal.h"
 
@@ -29,6 +33,8 @@ struct channel {
 
 struct sse_sub {
 	struct MHD_Connection *conn;
+	int64_t account;
+	time_t ends; /* then the stream ends; the browser comes back */
 	struct channel *ch;
 	uint64_t cursor;
 	bool suspended;
@@ -41,7 +47,10 @@ struct sse_sub {
 /* what http_sse_start leaves in rs->sse */
 struct sse_start {
 	char channel[64];
+	int64_t account;
 };
+
+static unsigned per_account, lifetime = 600;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct channel *channels;
@@ -148,6 +157,12 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 	pthread_mutex_lock(&lock);
 	if (!s->pending) {
 		struct channel *c = s->ch;
+		/* lived its time: nothing more until the browser has come back
+		 * through the gate */
+		if (s->ends && time(NULL) >= s->ends) {
+			pthread_mutex_unlock(&lock);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
 		if (c->next_seq > RING && s->cursor < c->next_seq - RING) {
 			/* fell behind the ring: tell the page to reload */
 			s->pending = xstrdup("event: reset\ndata: \n\n");
@@ -204,9 +219,26 @@ static void reader_free(void *cls)
 void http_sse_start(struct http_req *rq, struct http_resp *rs,
 		    const char *channel)
 {
-	struct sse_start *st = arena_alloc(rq->arena, sizeof(*st));
+	struct sse_start *st;
+	unsigned held = 0;
 
+	/* one account's streams are bounded: a phone left open in every tab,
+	 * or a script, cannot hold the server's connections */
+	if (per_account && rq->user.id) {
+		pthread_mutex_lock(&lock);
+		for (struct sse_sub *s = subs; s; s = s->next)
+			held += s->account == rq->user.id;
+		pthread_mutex_unlock(&lock);
+		if (held >= per_account) {
+			http_set_header(rs, "Retry-After", "60");
+			http_error(rq, rs, HTTP_E_THROTTLED,
+				   N_("Too many live pages are open for this account: close some and reload."));
+			return;
+		}
+	}
+	st = arena_alloc(rq->arena, sizeof(*st));
 	snprintf(st->channel, sizeof(st->channel), "%s", channel);
+	st->account = rq->user.id;
 	rs->sse = st;
 	rs->status = 200;
 }
@@ -218,6 +250,8 @@ struct MHD_Response *sse_response(struct req_ctx *ctx)
 	struct MHD_Response *r;
 
 	s->conn = ctx->conn;
+	s->account = st->account;
+	s->ends = lifetime ? time(NULL) + (time_t)lifetime : 0;
 	pthread_mutex_lock(&lock);
 	s->ch = channel_get(st->channel);
 	s->cursor = s->ch->next_seq; /* only what happens from now on */
@@ -258,9 +292,11 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-void sse_init(void)
+void sse_init(const struct http_config *cfg)
 {
 	pthread_mutex_lock(&lock);
+	per_account = cfg->max_streams_per_account;
+	lifetime = cfg->stream_seconds;
 	stopping = false;
 	pthread_mutex_unlock(&lock);
 	if (!timer_running && pthread_create(&timer, NULL, timer_main, NULL) == 0)
