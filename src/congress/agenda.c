@@ -244,6 +244,22 @@ static const char *item_path(struct http_req *rq, const struct congress *k,
 			    (long long)k->id, (long long)it->id);
 }
 
+struct item_op {
+	const struct agenda_item *it;
+	const char *action, *note;
+};
+
+static int item_tx(struct db_conn *c, void *arg)
+{
+	struct item_op *o = arg;
+
+	if (strcmp(o->action, "current") == 0 || strcmp(o->action, "done") == 0)
+		return congress_item_set_state(c, o->it, o->action);
+	if (strcmp(o->action, "up") == 0 || strcmp(o->action, "down") == 0)
+		return congress_item_move(c, o->it, o->action[0] == 'u');
+	return congress_item_note(c, o->it->id, o->note);
+}
+
 /* The chair's changes to an item: made current or done, moved, noted. */
 void congress_item_post(struct http_req *rq, struct http_resp *rs)
 {
@@ -255,16 +271,17 @@ void congress_item_post(struct http_req *rq, struct http_resp *rs)
 	if (congress_load(rq, rs, PERM_CONGRESS_CHAIR, &k) != 0 ||
 	    load_item(rq, rs, &k, &it) != 0 || !congress_writable(rq, rs, &k))
 		return;
-	if (strcmp(action, "current") == 0 || strcmp(action, "done") == 0)
-		rc = congress_item_set_state(platform_conn(), &it, action);
-	else if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0)
-		rc = congress_item_move(platform_conn(), &it, action[0] == 'u');
-	else if (strcmp(action, "note") == 0)
-		rc = congress_item_note(platform_conn(), it.id,
-					http_field(rq, "note") ? http_field(rq, "note") : "");
-	else {
+	if (strcmp(action, "current") && strcmp(action, "done") &&
+	    strcmp(action, "up") && strcmp(action, "down") && strcmp(action, "note")) {
 		item_page(rq, rs, 422, &k, &it, tr_rq(rq, N_("Choose what to do.")));
 		return;
+	}
+	{
+		/* two statements each (the current item done, another
+		 * current; a swap): one transaction */
+		struct item_op o = {.it = &it, .action = action,
+				    .note = http_field_or(rq, "note", it.minutes_note)};
+		rc = db_tx(platform_conn(), item_tx, &o);
 	}
 	if (rc == DB_OK)
 		rc = audit_rq(rq, platform_conn(), "congress.item.changed",

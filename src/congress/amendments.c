@@ -362,13 +362,28 @@ static const char *move_refused(struct http_req *rq, const struct motion *m,
 }
 
 struct move {
+	struct http_req *rq;
+	int64_t motion;
 	const struct amendment *am;
 	const char *to;
+	const char *why, *other; /* refused: why (a msgid), naming other */
 };
 
+/* The motion's row first: a second chair adopting another amendment at
+ * once waits there, then reads this one as adopted — the rules are
+ * checked inside the write, on the motion as it is. */
 static int move_tx(struct db_conn *c, void *arg)
 {
 	struct move *x = arg;
+	struct motion m;
+	int rc = congress_motion_touch(c, x->motion);
+
+	if (rc == DB_OK)
+		rc = congress_motion_get(c, x->rq->arena, x->motion, &m);
+	if (rc != DB_OK)
+		return rc;
+	if ((x->why = move_refused(x->rq, &m, x->am, x->to, &x->other)))
+		return DB_CONSTRAINT;
 	return congress_amendment_move(c, x->am, x->to);
 }
 
@@ -379,14 +394,13 @@ void congress_amendment_post(struct http_req *rq, struct http_resp *rs)
 	struct amendment am, now;
 	struct participant me;
 	struct move x;
-	const char *why, *other;
 	int rc;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
 	    congress_motion_load(rq, rs, &k, &m) != 0 ||
 	    load_amendment(rq, rs, &m, &am) != 0 || !congress_writable(rq, rs, &k))
 		return;
-	x = (struct move){.am = &am, .to = http_field(rq, "to")};
+	x = (struct move){.rq = rq, .motion = m.id, .am = &am, .to = http_field(rq, "to")};
 	if (!can(rq, PERM_CONGRESS_CHAIR, k.scope_id) &&
 	    !(strcmp(x.to, "withdrawn") == 0 && am.submitted_by &&
 	      congress_participant_of(platform_conn(), rq->arena, k.id, rq->user.id,
@@ -396,13 +410,13 @@ void congress_amendment_post(struct http_req *rq, struct http_resp *rs)
 			   N_("Only the chair decides on an amendment; its submitter may withdraw it."));
 		return;
 	}
-	if ((why = move_refused(rq, &m, &am, x.to, &other))) {
+	rc = db_tx(platform_conn(), move_tx, &x);
+	if (rc == DB_CONSTRAINT && x.why) {
 		amendment_page(rq, rs, 409, &k, &m, &am,
-			       other ? arena_printf(rq->arena, tr_rq(rq, why), other)
-				     : tr_rq(rq, why));
+			       x.other ? arena_printf(rq->arena, tr_rq(rq, x.why), x.other)
+				       : tr_rq(rq, x.why));
 		return;
 	}
-	rc = db_tx(platform_conn(), move_tx, &x);
 	if (rc == DB_STALE &&
 	    congress_amendment_get(platform_conn(), rq->arena, am.id, &now) == DB_OK) {
 		amendment_page(rq, rs, 409, &k, &m, &now,

@@ -131,6 +131,17 @@ void congress_door(struct http_req *rq, struct http_resp *rs)
 	door_page(rq, rs, 200, &k, q, q && *q ? search(rq, &k, q, 20) : NULL, NULL);
 }
 
+struct check_op {
+	int64_t id, by;
+	bool in;
+};
+
+static int check_tx(struct db_conn *c, void *arg)
+{
+	struct check_op *o = arg;
+	return congress_check(c, o->id, o->in, o->by);
+}
+
 void congress_door_check(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
@@ -153,7 +164,11 @@ void congress_door_check(struct http_req *rq, struct http_resp *rs)
 		http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such participant."));
 		return;
 	}
-	rc = congress_check(platform_conn(), p.id, in, rq->user.id);
+	{
+		/* the check and its line in the presence log: one transaction */
+		struct check_op o = {.id = p.id, .in = in, .by = rq->user.id};
+		rc = db_tx(platform_conn(), check_tx, &o);
+	}
 	if (rc == DB_CONSTRAINT) {
 		json_t *one = json_array();
 		json_array_append_new(one, congress_participant_json(rq, &p));

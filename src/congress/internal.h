@@ -220,6 +220,9 @@ int congress_motion_edit(struct db_conn *c, const struct motion *in,
 int congress_motion_text(struct db_conn *c, struct arena *a,
 			 const struct motion *m, int64_t version,
 			 const char **text_r);
+/* A new version of motion id (its row written: a concurrent writer of
+ * it waits), for a change of its amendments. */
+int congress_motion_touch(struct db_conn *c, int64_t id);
 /* Puts m under agenda item item (0: none). */
 int congress_motion_set_item(struct db_conn *c, int64_t id, int64_t item);
 /* A participant supports motion id (or no longer): DB_CONSTRAINT when

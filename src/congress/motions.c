@@ -264,15 +264,6 @@ void congress_motion_submit(struct http_req *rq, struct http_resp *rs)
 
 /* ---- one motion ---- */
 
-/* The lines of the text an amendment touches: [first, last], an insert
- * after line l touching l (0: the first line). */
-static void touches(const struct amendment *am, int64_t *first_r,
-		    int64_t *last_r)
-{
-	*first_r = am->first_line ? am->first_line : 1;
-	*last_r = strcmp(am->op, "insert") == 0 ? *first_r : am->last_line;
-}
-
 /* The other live amendments am conflicts with: their numbers, ", "-joined,
  * or NULL. */
 static const char *conflicts_of(struct arena *a, const struct motion *m,
@@ -452,13 +443,15 @@ json_t *congress_blocks_json(struct http_req *rq, const struct motion *m,
 	for (size_t i = 0; i < nb; i++) {
 		json_t *here = json_array();
 		for (size_t j = 0; j < n; j++) {
-			int64_t f, l;
-			touches(&am[j], &f, &l);
+			/* the first line it touches (an insert after l touches l;
+			 * at the top, line 1) */
+			int64_t f = am[j].first_line ? am[j].first_line : 1;
+			/* under the first block it reaches (lines between blocks
+			 * belong to the next), the last block for what lies after
+			 * every block or names another version's lines */
 			if (placed[j] || strcmp(am[j].state, "withdrawn") == 0 ||
-			    (am[j].text_version == m->text_version &&
-			     !(f <= b[i].last_line && l >= b[i].first_line) &&
-			     !(i + 1 == nb && f > b[i].last_line)) ||
-			    (am[j].text_version != m->text_version && i + 1 < nb))
+			    (i + 1 < nb && (am[j].text_version != m->text_version ||
+					    f > b[i].last_line)))
 				continue;
 			placed[j] = true;
 			json_array_append_new(here,

@@ -213,7 +213,9 @@ static size_t settings_from(struct http_req *rq, json_t *form,
 	k->place = http_field_or(rq, "place", k->place);
 	k->starts_on = http_field_or(rq, "starts_on", k->starts_on);
 	k->ends_on = http_field_or(rq, "ends_on", k->ends_on);
-	k->first_speakers_first = http_field_bool(rq, "first_speakers_first");
+	/* the API keeps what it does not mention, the checkbox too */
+	if (!rq->api || http_field_sent(rq, "first_speakers_first"))
+		k->first_speakers_first = http_field_bool(rq, "first_speakers_first");
 	for (size_t i = 0; i < ARRAY_LEN(nums); i++) {
 		int64_t v = http_field_int(rq, nums[i].name, *nums[i].out);
 		if (v < nums[i].lo || v > nums[i].hi) {
@@ -452,7 +454,7 @@ void congress_update_post(struct http_req *rq, struct http_resp *rs)
 	 * would overwrite whatever another chair saved meanwhile (the API
 	 * names it in If-Match, as everywhere there) */
 	in.version = rq->api ? http_if_match(rq) : http_field_int(rq, "version", 0);
-	if (in.version < 0) {
+	if (rq->api && in.version < 0) {
 		congress_api_refused(rq, rs, 409, NULL, NULL);
 		return;
 	}

@@ -549,6 +549,10 @@ void congress_participant_post(struct http_req *rq, struct http_resp *rs)
 		what = "congress.speaking_right";
 	} else if (strcmp(action, "badge") == 0) {
 		rc = congress_badge_reissue(platform_conn(), p.id);
+		if (rc == DB_NOTFOUND) { /* removed meanwhile */
+			http_error(rq, rs, HTTP_E_NOT_FOUND, N_("There is no such participant."));
+			return;
+		}
 		what = "congress.badge.reissued";
 	} else if (strcmp(action, "remove") == 0) {
 		if (!http_confirmed(

@@ -50,6 +50,8 @@ static const char SQL_MOTION_EDIT[] =
 	"UPDATE motions SET title = $2, body = $3, reason = $4, "
 	"text_version = text_version + $5, version = version + 1 "
 	"WHERE id = $1 AND version = $6";
+static const char SQL_MOTION_TOUCH[] =
+	"UPDATE motions SET version = version + 1 WHERE id = $1";
 static const char SQL_MOTION_ITEM[] =
 	"UPDATE motions SET item_id = NULLIF($2, 0), version = version + 1 "
 	"WHERE id = $1";
@@ -216,6 +218,12 @@ int congress_motion_text(struct db_conn *c, struct arena *a,
 	}
 	return db_row(c, a, TEXT, text_r, SQL_MOTION_OLD_TEXT, "ii", m->id,
 		      version + 1);
+}
+
+int congress_motion_touch(struct db_conn *c, int64_t id)
+{
+	int rc = db_run(c, SQL_MOTION_TOUCH, "i", id);
+	return rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
 }
 
 int congress_motion_set_item(struct db_conn *c, int64_t id, int64_t item)

@@ -72,6 +72,8 @@ Test(congress_api, a_script_runs_the_congress)
 			  "{\"name\": \"Fourth conference of Kazakhstan 2012\", "
 			  "\"speak_seconds\": 150}", etag, &j, &etag2), 200);
 	cr_assert_eq(json_integer_value(json_object_get(j, "speak_seconds")), 150);
+	cr_assert(json_is_true(json_object_get(j, "first_speakers_first")),
+		  "a field not mentioned is kept, the checkbox's too");
 	cr_assert(etag2 && strcmp(etag, etag2), "a new version");
 	json_decref(j);
 	cr_assert_eq(call(ch, "PATCH", "/api/v1/congresses/1",

@@ -576,6 +576,17 @@ Test(motions, what_attacking_found_stays_refused)
 	free(x);
 	free(id);
 
+	/* an amendment of a line between blocks is shown (under the next) */
+	id = submit(ch, "Gaps", "First.\n\nSecond.");
+	path = at("/congress/1/motions/%s", id);
+	cr_assert_eq(post_status(ch, path, "action=move&to=admitted", NULL), 303);
+	cr_assert_eq(post_status(del, at("%s/amendments", path),
+				 "op=insert&first_line=2&new_text=Between.", NULL), 303);
+	r = cl_get(del, path);
+	cr_assert(strstr(r->body, "-A1</strong>"), "shown in place: %s", r->body);
+	resp_free(r);
+	free(id);
+
 	/* one delegate's amendments are bounded */
 	id = submit(ch, "Bounded", "One line.");
 	path = at("/congress/1/motions/%s", id);

@@ -69,6 +69,20 @@ Test(markdown, nothing_written_is_hidden)
 	cr_assert(!strstr(h, "<img"), "no image loads: %s", h);
 	cr_assert(strstr(h, "href=\"https://example.org/t.png\""), "an image is a link: %s", h);
 	cr_assert(strstr(h, "<a href=\"https://example.org\">a link</a>"), "%s", h);
+	/* found by reviewing it: an escaped bracket, a tab after a marker,
+	 * a link's title (a tooltip phones never show) */
+	h = md_html(a, "[a\\]b]: /u \"The fee is doubled\"\n\n"
+		       "-\t[x]: /u \"clause in a list\"\n\n"
+		       ">\t[y]: /u \"clause in a quote\"\n\n"
+		       "See [the statute](/s \"and the fee is doubled again\").\n");
+	cr_assert(strstr(h, "The fee is doubled"), "%s", h);
+	cr_assert(strstr(h, "clause in a list"), "%s", h);
+	cr_assert(strstr(h, "clause in a quote"), "%s", h);
+	cr_assert(strstr(h, "and the fee is doubled again"), "%s", h);
+	cr_assert(!strstr(h, "title="), "no tooltip: %s", h);
+	/* code in a fence is shown as it is stored */
+	h = md_html(a, "```\n[x]: y\n```\n");
+	cr_assert(strstr(h, "<code>[x]: y"), "%s", h);
 	cr_assert_eq(md_blocks(a, "a\n\n<div>\nx\n</div>\n", &b), 2);
 	cr_assert_eq(b[1].first_line, 3, "shown HTML keeps its lines (fuzzing found 0)");
 	cr_assert_eq(b[1].last_line, 5);

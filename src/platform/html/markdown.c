@@ -5,15 +5,18 @@
  * and makes sure that nothing written is hidden from the reader: a text
  * that is voted on must read as it is stored. cmark's safe mode drops
  * raw HTML (a comment would hide a clause) and a link reference
- * definition renders as nothing (its title would hide one): raw HTML is
- * shown as the literal text it is, a line that would be read as a
- * definition is read as text, and an image is a link to it (no page
- * loads anything from elsewhere).
+ * definition renders as nothing (its title would hide one), and a link's
+ * title is a tooltip no phone shows: raw HTML is shown as the literal
+ * text it is, a line that would be read as a definition is read as text
+ * (code in a fence is left as it is), a title is written out after its
+ * link's text, and an image is a link to it (no page loads anything
+ * from elsewhere).
  */
 #include "markdown.h"
 
 #include <cmark.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,19 +33,27 @@ static const char *content_of(const char *p, const char *end)
 		while (q < end && *q == ' ' && sp < 3)
 			q++, sp++;
 		if (q < end && *q == '>') {
-			p = q + 1 + (q + 1 < end && q[1] == ' ');
+			p = q + 1;
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
 			continue;
 		}
-		if (q + 1 < end && (*q == '-' || *q == '*' || *q == '+') && q[1] == ' ') {
+		if (q + 1 < end && (*q == '-' || *q == '*' || *q == '+') &&
+		    (q[1] == ' ' || q[1] == '\t')) {
 			p = q + 2;
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
 			continue;
 		}
 		{
 			const char *d = q;
 			while (d < end && *d >= '0' && *d <= '9' && d - q < 9)
 				d++;
-			if (d > q && d + 1 < end && (*d == '.' || *d == ')') && d[1] == ' ') {
+			if (d > q && d + 1 < end && (*d == '.' || *d == ')') &&
+			    (d[1] == ' ' || d[1] == '\t')) {
 				p = d + 2;
+				while (p < end && (*p == ' ' || *p == '\t'))
+					p++;
 				continue;
 			}
 		}
@@ -54,12 +65,28 @@ static const char *content_of(const char *p, const char *end)
  * reference definition: "[label]:" or a "[" whose label goes on? */
 static bool definition_like(const char *p, const char *end)
 {
-	const char *close;
-
 	if (p >= end || *p != '[')
 		return false;
-	close = memchr(p, ']', (size_t)(end - p));
-	return !close || (close + 1 < end && close[1] == ':');
+	/* the label's end: the first "]" not escaped */
+	for (const char *q = p + 1; q < end; q++) {
+		if (*q == '\\' && q + 1 < end) {
+			q++;
+			continue;
+		}
+		if (*q == ']')
+			return q + 1 < end && q[1] == ':';
+	}
+	return true; /* a label going on to the next line */
+}
+
+/* Does the line at p open or close a fence ("```", "~~~")? */
+static bool fence_line(const char *p, const char *end)
+{
+	int sp = 0;
+
+	while (p < end && *p == ' ' && sp < 3)
+		p++, sp++;
+	return end - p >= 3 && (strncmp(p, "```", 3) == 0 || strncmp(p, "~~~", 3) == 0);
 }
 
 /* text with a backslash before the "[" of every line cmark would take
@@ -70,12 +97,17 @@ static const char *no_definitions(struct arena *a, const char *text)
 	struct buf b;
 	const char *p = text, *r;
 
+	bool fenced = false;
+
 	buf_init(&b);
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		const char *end = nl ? nl : p + strlen(p);
 		const char *c = content_of(p, end);
-		if (definition_like(c, end)) {
+		/* code is code: a line in a fence is shown as it is */
+		if (fence_line(c, end))
+			fenced = !fenced;
+		if (!fenced && definition_like(c, end)) {
 			buf_append(&b, p, (size_t)(c - p));
 			buf_putc(&b, '\\');
 			buf_append(&b, c, (size_t)(end - c));
@@ -89,6 +121,24 @@ static const char *no_definitions(struct arena *a, const char *text)
 	r = arena_strndup(a, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return r;
+}
+
+/* from's title, if any, written after the text of link (a link). */
+static void title_shown(cmark_node *from, cmark_node *link)
+{
+	const char *title = cmark_node_get_title(from);
+	cmark_node *txt;
+	char *shown;
+
+	if (!title || !*title)
+		return;
+	txt = cmark_node_new(CMARK_NODE_TEXT);
+	shown = xmalloc(strlen(title) + 4);
+	sprintf(shown, " (%s)", title);
+	cmark_node_set_literal(txt, shown);
+	free(shown);
+	cmark_node_append_child(link, txt);
+	cmark_node_set_title(link, "");
 }
 
 /* Raw HTML becomes the literal text it is (a code span, a code block);
@@ -106,7 +156,7 @@ static void visible(cmark_node *doc)
 		cmark_node_type t = cmark_node_get_type(node);
 		if (ev != CMARK_EVENT_ENTER ||
 		    (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE &&
-		     t != CMARK_NODE_IMAGE))
+		     t != CMARK_NODE_IMAGE && t != CMARK_NODE_LINK))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -118,11 +168,18 @@ static void visible(cmark_node *doc)
 	for (size_t i = 0; i < n; i++) {
 		cmark_node *node = later[i];
 		cmark_node_type t = cmark_node_get_type(node);
+		if (t == CMARK_NODE_LINK) {
+			/* a link's title is a tooltip a phone never shows:
+			 * written out after its text instead */
+			title_shown(node, node);
+			continue;
+		}
 		if (t == CMARK_NODE_IMAGE) {
 			cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
 			cmark_node_set_url(link, cmark_node_get_url(node));
 			while (cmark_node_first_child(node))
 				cmark_node_append_child(link, cmark_node_first_child(node));
+			title_shown(node, link);
 			cmark_node_replace(node, link);
 		} else {
 			cmark_node *lit = cmark_node_new(t == CMARK_NODE_HTML_BLOCK

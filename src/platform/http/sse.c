@@ -157,12 +157,6 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 	pthread_mutex_lock(&lock);
 	if (!s->pending) {
 		struct channel *c = s->ch;
-		/* lived its time: nothing more until the browser has come back
-		 * through the gate */
-		if (s->ends && time(NULL) >= s->ends) {
-			pthread_mutex_unlock(&lock);
-			return MHD_CONTENT_READER_END_OF_STREAM;
-		}
 		if (c->next_seq > RING && s->cursor < c->next_seq - RING) {
 			/* fell behind the ring: tell the page to reload */
 			s->pending = xstrdup("event: reset\ndata: \n\n");
@@ -170,7 +164,9 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 		} else if (s->cursor < c->next_seq) {
 			s->pending = xstrdup(c->events[s->cursor % RING]);
 			s->cursor++;
-		} else if (stopping) {
+		} else if (stopping || (s->ends && time(NULL) >= s->ends)) {
+			/* caught up, and lived its time: it ends, and the
+			 * browser comes back through the gate */
 			pthread_mutex_unlock(&lock);
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		} else if (s->keepalive) {

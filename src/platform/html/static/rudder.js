@@ -89,8 +89,16 @@
         pending = true;
         setTimeout(function () { pending = false; refresh(); }, Math.random() * spread);
       };
-      new EventSource(stream.getAttribute("data-live-stream"))
-        .addEventListener("changed", soon);
+      var source = new EventSource(stream.getAttribute("data-live-stream"));
+      source.addEventListener("changed", soon);
+      /* fell behind, or came back after the stream ended: what changed
+         meanwhile is fetched too */
+      source.addEventListener("reset", soon);
+      var opened = false;
+      source.addEventListener("open", function () {
+        if (opened) { soon(); }
+        opened = true;
+      });
     }
 
     /* a speech's clock counts down: its end and the server's now, so a
