@@ -259,6 +259,10 @@ size_t md_blocks(struct arena *a, const char *text, struct md_block **out_r)
 	for (cmark_node *b = cmark_node_first_child(doc); b; b = cmark_node_next(b)) {
 		v[i].first_line = cmark_node_get_start_line(b);
 		v[i].last_line = cmark_node_get_end_line(b);
+		/* cmark may end an HTML block a line before it starts
+		 * (fuzzing found "<?>" so): it covers its first line at least */
+		if (v[i].last_line < v[i].first_line)
+			v[i].last_line = v[i].first_line;
 		/* a list ends where the blank line after it does */
 		while (v[i].last_line > v[i].first_line &&
 		       (size_t)v[i].last_line <= nlines && blank[v[i].last_line])
