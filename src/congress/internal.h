@@ -202,6 +202,10 @@ int congress_motions(struct db_conn *c, struct arena *a, int64_t congress,
 		     struct motion **out_r, size_t *n_r);
 int congress_motion_get(struct db_conn *c, struct arena *a, int64_t id,
 			struct motion *out);
+/* The motion in debate under agenda item item (the lowest number), or
+ * DB_NOTFOUND. */
+int congress_motion_debated(struct db_conn *c, struct arena *a,
+			    int64_t congress, int64_t item, struct motion *out);
 /* Moves m from its state to to (admitted: numbered, if not yet;
  * final_body: the text as amended, NULL to clear it), in its history
  * with note: DB_OK, or DB_STALE when m changed meanwhile. */

@@ -112,17 +112,11 @@ void congress_projector(struct http_req *rq, struct http_resp *rs)
 		json_object_set_new(data, "any_next", json_boolean(next > 0));
 		{
 			/* the motion in debate under it */
-			struct motion *m;
-			size_t nm;
-			if (congress_motions(platform_conn(), rq->arena, k.id, &m, &nm) ==
-			    DB_OK)
-				for (size_t i = 0; i < nm; i++)
-					if (m[i].item_id == cur->id &&
-					    strcmp(m[i].state, "debated") == 0) {
-						json_object_set_new(data, "motion",
-								    congress_motion_json(rq, &m[i]));
-						break;
-					}
+			struct motion m;
+			if (congress_motion_debated(platform_conn(), rq->arena, k.id,
+						    cur->id, &m) == DB_OK)
+				json_object_set_new(data, "motion",
+						    congress_motion_json(rq, &m));
 		}
 	}
 	if (k.projected_amendment) {

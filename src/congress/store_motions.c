@@ -26,6 +26,9 @@
 static const char SQL_MOTIONS[] =
 	MOTION_COLS "WHERE m.congress_id = $1 ORDER BY m.seq IS NULL, m.seq, m.id";
 static const char SQL_MOTION_GET[] = MOTION_COLS "WHERE m.id = $1";
+static const char SQL_MOTION_DEBATED[] =
+	MOTION_COLS "WHERE m.congress_id = $1 AND m.item_id = $2 AND "
+	"m.state = 'debated' ORDER BY m.seq LIMIT 1";
 static const char SQL_MOTION_ADD[] =
 	"INSERT INTO motions (congress_id, kind, title, body, reason, "
 	"submitted_by, created_at) VALUES ($1, $2, $3, $4, $5, NULLIF($6, 0), "
@@ -155,6 +158,12 @@ int congress_motion_get(struct db_conn *c, struct arena *a, int64_t id,
 			struct motion *out)
 {
 	return db_row(c, a, MOTION, out, SQL_MOTION_GET, "i", id);
+}
+
+int congress_motion_debated(struct db_conn *c, struct arena *a,
+			    int64_t congress, int64_t item, struct motion *out)
+{
+	return db_row(c, a, MOTION, out, SQL_MOTION_DEBATED, "ii", congress, item);
 }
 
 int congress_motion_move(struct db_conn *c, const struct motion *m,
