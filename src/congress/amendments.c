@@ -80,13 +80,19 @@ void congress_amend_page(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
 	struct motion m;
+	struct participant me;
 	const char *why;
+	bool is_me;
+	int status;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
 	    congress_motion_load(rq, rs, &k, &m) != 0)
 		return;
-	if (!congress_may_amend(rq, &k, &m, &why)) {
-		congress_motion_page(rq, rs, 409, &k, &m, tr_rq(rq, why));
+	is_me = congress_participant_of(platform_conn(), rq->arena, k.id, rq->user.id,
+					&me) == DB_OK;
+	if ((status = congress_amend_refused(&k, &m, can(rq, PERM_CONGRESS_CHAIR, k.scope_id),
+					     is_me ? &me : NULL, &why))) {
+		congress_motion_page(rq, rs, status, &k, &m, tr_rq(rq, why));
 		return;
 	}
 	amend_page(rq, rs, 200, &k, &m, NULL, NULL);
@@ -132,26 +138,22 @@ void congress_amendment_submit(struct http_req *rq, struct http_resp *rs)
 	const char **lines;
 	const char *why, *field;
 	const char *text = http_field(rq, "new_text");
-	int rc;
+	bool chair, is_me;
+	int rc, status;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
 	    congress_motion_load(rq, rs, &k, &m) != 0)
 		return;
-	if (!congress_may_amend(rq, &k, &m, &why)) {
-		congress_motion_page(rq, rs,
-				     strcmp(why, N_("Only a delegate or the chair submits amendments.")) == 0
-					     ? 403
-					     : 409,
-				     &k, &m, tr_rq(rq, why));
+	chair = can(rq, PERM_CONGRESS_CHAIR, k.scope_id);
+	is_me = congress_participant_of(platform_conn(), rq->arena, k.id, rq->user.id,
+					&me) == DB_OK;
+	if ((status = congress_amend_refused(&k, &m, chair, is_me ? &me : NULL, &why))) {
+		congress_motion_page(rq, rs, status, &k, &m, tr_rq(rq, why));
 		return;
 	}
 	{
-		struct participant who;
-		bool chair = can(rq, PERM_CONGRESS_CHAIR, k.scope_id);
-		bool is_me = congress_participant_of(platform_conn(), rq->arena, k.id,
-						     rq->user.id, &who) == DB_OK;
 		struct motion_counts n;
-		if (congress_motion_counts(platform_conn(), k.id, is_me ? who.id : 0,
+		if (congress_motion_counts(platform_conn(), k.id, is_me ? me.id : 0,
 					   m.id, &n) != DB_OK) {
 			http_error(rq, rs, HTTP_E_INTERNAL, NULL);
 			return;
@@ -192,10 +194,7 @@ void congress_amendment_submit(struct http_req *rq, struct http_resp *rs)
 		.op = congress_amend_op_name(change.op),
 		.new_text = change.text,
 		.reason = http_field(rq, "reason") ? http_field(rq, "reason") : "",
-		.submitted_by = congress_participant_of(platform_conn(), rq->arena,
-							k.id, rq->user.id, &me) == DB_OK
-					? me.id
-					: 0,
+		.submitted_by = is_me ? me.id : 0,
 	};
 	rc = db_tx(platform_conn(), add_tx, &x);
 	if (rc == DB_OK)

@@ -22,9 +22,10 @@ struct entry {
 	const char *amended; /* final_body, or as amended so far; NULL */
 };
 
-/* The congress's motions (withdrawn ones too when all) with their
- * amendments (arena). */
-static size_t entries(struct http_req *rq, const struct congress *k, bool all,
+/* The congress's motions (arena): for the book, all but the withdrawn,
+ * with their amendments; for the minutes (book false), every one, whose
+ * outcome is all they need. */
+static size_t entries(struct http_req *rq, const struct congress *k, bool book,
 		      struct entry **out_r)
 {
 	struct motion *m;
@@ -35,16 +36,16 @@ static size_t entries(struct http_req *rq, const struct congress *k, bool all,
 		n = 0;
 	e = arena_alloc(rq->arena, (n ? n : 1) * sizeof(*e));
 	for (size_t i = 0; i < n; i++) {
-		if (!all && strcmp(m[i].state, "withdrawn") == 0)
+		if (book && strcmp(m[i].state, "withdrawn") == 0)
 			continue;
 		e[k2].m = m[i];
-		if (congress_amendments(platform_conn(), rq->arena, m[i].id, &e[k2].am,
-					&e[k2].n) != DB_OK)
+		if (book && congress_amendments(platform_conn(), rq->arena, m[i].id,
+						&e[k2].am, &e[k2].n) != DB_OK)
 			e[k2].n = 0;
-		e[k2].amended = *m[i].final_body
-					? m[i].final_body
-					: congress_as_amended(rq->arena, &m[i], e[k2].am,
-							      e[k2].n);
+		e[k2].amended = *m[i].final_body ? m[i].final_body
+				: book		 ? congress_as_amended(rq->arena, &m[i],
+								       e[k2].am, e[k2].n)
+						 : NULL;
 		k2++;
 	}
 	*out_r = e;
@@ -74,7 +75,7 @@ void congress_book(struct http_req *rq, struct http_resp *rs)
 		json_decref(motions);
 		return;
 	}
-	n = entries(rq, &k, false, &e);
+	n = entries(rq, &k, true, &e);
 	for (size_t i = 0; i < n; i++) {
 		json_t *j = congress_motion_json(rq, &e[i].m), *ams = json_array();
 		for (size_t a = 0; a < e[i].n; a++) {
@@ -159,7 +160,7 @@ void congress_book_md(struct http_req *rq, struct http_resp *rs)
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0)
 		return;
-	n = entries(rq, &k, false, &e);
+	n = entries(rq, &k, true, &e);
 	buf_init(&b);
 	buf_printf(&b, "# %s: %s\n\n", tr_rq(rq, N_("Motion book")), k.name);
 	for (size_t i = 0; i < n; i++) {
@@ -250,12 +251,14 @@ static json_t *spoke(struct http_req *rq, int64_t item)
 	return arr;
 }
 
-static json_t *minutes_json(struct http_req *rq, const struct congress *k)
+/* The minutes of k, its motions e (n of them, as entries() reads them
+ * for the minutes). */
+static json_t *minutes_json(struct http_req *rq, const struct congress *k,
+			    const struct entry *e, size_t n)
 {
 	struct agenda_item *it;
-	struct entry *e;
 	struct congress_presence p = {0};
-	size_t ni = 0, n = entries(rq, k, true, &e);
+	size_t ni = 0;
 	json_t *items = json_array(), *rest;
 
 	if (congress_items(platform_conn(), rq->arena, k->id, &it, &ni) != DB_OK)
@@ -287,17 +290,27 @@ void congress_minutes(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
 
-	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) == 0)
-		http_page(rq, rs, 200, "congress/minutes", N_("Minutes"),
-			  minutes_json(rq, &k));
+	struct entry *e;
+	size_t n;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0)
+		return;
+	n = entries(rq, &k, false, &e);
+	http_page(rq, rs, 200, "congress/minutes", N_("Minutes"),
+		  minutes_json(rq, &k, e, n));
 }
 
 void congress_api_minutes(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
 
-	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) == 0)
-		http_json(rs, 200, minutes_json(rq, &k));
+	struct entry *e;
+	size_t n;
+
+	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0)
+		return;
+	n = entries(rq, &k, false, &e);
+	http_json(rs, 200, minutes_json(rq, &k, e, n));
 }
 
 static void motions_md(struct http_req *rq, struct buf *b, json_t *mo,
@@ -333,8 +346,8 @@ void congress_minutes_md(struct http_req *rq, struct http_resp *rs)
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0)
 		return;
-	n = entries(rq, &k, true, &e);
-	d = minutes_json(rq, &k);
+	n = entries(rq, &k, false, &e);
+	d = minutes_json(rq, &k, e, n);
 	buf_init(&b);
 	buf_printf(&b, "# %s: %s\n\n", tr_rq(rq, N_("Minutes")), k.name);
 	if (*k.place || *k.starts_on)

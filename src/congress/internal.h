@@ -354,9 +354,12 @@ const char *congress_as_amended(struct arena *a, const struct motion *m,
 /* Motion {m} of congress k (404 answered when it is another's): 0, -1. */
 int congress_motion_load(struct http_req *rq, struct http_resp *rs,
 			 const struct congress *k, struct motion *m);
-/* May the reader amend m now? Why not in *why_r (a msgid). */
-bool congress_may_amend(struct http_req *rq, const struct congress *k,
-			const struct motion *m, const char **why_r);
+/* Why someone (the chair, or me: their participant, NULL for none) may
+ * not amend m now: 0, or the status to answer (403 not theirs to do, 409
+ * not now) with the reason (a msgid) in *why_r. */
+int congress_amend_refused(const struct congress *k, const struct motion *m,
+			   bool chair, const struct participant *me,
+			   const char **why_r);
 /* m's text block by block with the lines each covers and the n
  * amendments am touching them. */
 json_t *congress_blocks_json(struct http_req *rq, const struct motion *m,

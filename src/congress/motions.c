@@ -370,24 +370,21 @@ static void standing_of(struct http_req *rq, const struct congress *k,
 				s->supporter = true;
 }
 
-bool congress_may_amend(struct http_req *rq, const struct congress *k,
-			const struct motion *m, const char **why_r)
+int congress_amend_refused(const struct congress *k, const struct motion *m,
+			   bool chair, const struct participant *me,
+			   const char **why_r)
 {
-	struct participant me;
-	bool chair = can(rq, PERM_CONGRESS_CHAIR, k->scope_id);
-	bool is_me = congress_participant_of(platform_conn(), rq->arena, k->id,
-					     rq->user.id, &me) == DB_OK;
-
 	*why_r = NULL;
 	if (strcmp(k->state, "closed") == 0)
 		*why_r = N_("This congress is closed: nothing in it can change any more. Its chair can open it again in its settings.");
 	else if (strcmp(m->state, "admitted") && strcmp(m->state, "debated"))
 		*why_r = N_("Amendments are made to an admitted motion, before its vote.");
-	else if (!chair && (!is_me || strcmp(me.kind, "delegate") != 0))
+	else if (!chair && (!me || strcmp(me->kind, "delegate") != 0)) {
 		*why_r = N_("Only a delegate or the chair submits amendments.");
-	else if (!chair && past(k->amendment_deadline))
+		return 403;
+	} else if (!chair && past(k->amendment_deadline))
 		*why_r = N_("The deadline for amendments has passed; only the chair can enter one now.");
-	return *why_r == NULL;
+	return *why_r ? 409 : 0;
 }
 
 static json_t *history_json(struct http_req *rq, const struct motion *m)
@@ -500,17 +497,15 @@ static json_t *items_json(struct http_req *rq, const struct congress *k,
 	return arr;
 }
 
-static bool may_edit(struct http_req *rq, const struct congress *k,
-		     const struct motion *m)
+/* May one of standing s edit m? After the deadline its submitter changes
+ * it no more: else a placeholder submitted in time would be written
+ * afterwards. */
+static bool may_edit(const struct congress *k, const struct motion *m,
+		     const struct standing *s)
 {
-	struct standing s;
-
-	standing_of(rq, k, m, &s);
-	/* after the deadline its submitter changes it no more: else a
-	 * placeholder submitted in time would be written afterwards */
 	return strcmp(k->state, "closed") != 0 &&
-	       ((s.chair && !congress_motion_final(m->state)) ||
-		(s.submitter && strcmp(m->state, "submitted") == 0 &&
+	       ((s->chair && !congress_motion_final(m->state)) ||
+		(s->submitter && strcmp(m->state, "submitted") == 0 &&
 		 !past(k->motion_deadline)));
 }
 
@@ -553,9 +548,10 @@ void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
 			    json_boolean(s.supporter && strcmp(m->state, "submitted") == 0));
 	json_object_set_new(data, "may_withdraw",
 			    json_boolean(s.submitter && !congress_motion_final(m->state)));
-	json_object_set_new(data, "may_edit", json_boolean(may_edit(rq, k, m)));
+	json_object_set_new(data, "may_edit", json_boolean(may_edit(k, m, &s)));
 	json_object_set_new(data, "may_amend",
-			    json_boolean(congress_may_amend(rq, k, m, &why)));
+			    json_boolean(!congress_amend_refused(k, m, s.chair,
+								 s.is_me ? &s.me : NULL, &why)));
 	if (s.chair) {
 		json_object_set_new(data, "may_chair", json_true());
 		json_t *moves = moves_json(rq, m);
@@ -770,11 +766,13 @@ void congress_motion_edit_page(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
 	struct motion m;
+	struct standing s;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
 	    congress_motion_load(rq, rs, &k, &m) != 0)
 		return;
-	if (!may_edit(rq, &k, &m)) {
+	standing_of(rq, &k, &m, &s);
+	if (!may_edit(&k, &m, &s)) {
 		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   N_("Its submitter edits a motion until it is admitted; the chair until its vote."));
 		return;
@@ -797,13 +795,15 @@ void congress_motion_edit_post(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
 	struct motion m, now;
+	struct standing s;
 	struct edit x;
 	int rc;
 
 	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
 	    congress_motion_load(rq, rs, &k, &m) != 0)
 		return;
-	if (!may_edit(rq, &k, &m)) {
+	standing_of(rq, &k, &m, &s);
+	if (!may_edit(&k, &m, &s)) {
 		http_error(rq, rs, HTTP_E_FORBIDDEN,
 			   N_("Its submitter edits a motion until it is admitted; the chair until its vote."));
 		return;

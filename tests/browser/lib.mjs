@@ -123,3 +123,13 @@ export async function axe(page, label) {
 export async function shot(page, name) {
   await page.screenshot({ path: join(OUT, name + ".png"), fullPage: true });
 }
+
+// A phone page looked at: nothing wider than `width`, a screenshot
+// PREFIX-js|nojs-LABEL.png, and (with JavaScript) axe's serious or
+// critical findings; every problem pushed onto problems.
+export async function look(page, prefix, label, problems, js, width = 360) {
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (wide > width) problems.push(`${label}: ${wide} px wide on a ${width} px screen`);
+  await shot(page, `${prefix}-${js ? "js" : "nojs"}-${label}`);
+  if (js) problems.push(...(await axe(page, label)));
+}

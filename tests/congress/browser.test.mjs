@@ -5,19 +5,13 @@
 // delegate's own badge. Nothing wider than the screen, axe-core finding
 // nothing serious or critical, a screenshot of each in
 // build/test-output/browser/congress-*.png.
-import { axe, browser, check, shot, signIn, startServer, watch } from "../browser/lib.mjs";
+import { axe, browser, check, look as lookAt, shot, signIn, startServer, watch } from "../browser/lib.mjs";
 
 const srv = await startServer({ demo: true });
 const b = await browser();
 const W = 360;
 let failed = false;
-
-async function look(page, label, problems, js) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (width > W) problems.push(`${label}: ${width} px wide on a ${W} px screen`);
-  await shot(page, `congress-${js ? "js" : "nojs"}-${label}`);
-  if (js) problems.push(...(await axe(page, label)));
-}
+const look = (page, label, problems, js) => lookAt(page, "congress", label, problems, js, W);
 
 async function run(js) {
   const problems = [];

@@ -6,19 +6,13 @@
 // the amendment. Nothing wider than the screen, axe-core finding nothing
 // serious or critical, a screenshot of each in
 // build/test-output/browser/motions-*.png.
-import { axe, browser, check, shot, signIn, startServer, watch } from "../browser/lib.mjs";
+import { axe, browser, check, look as lookAt, shot, signIn, startServer, watch } from "../browser/lib.mjs";
 
 const srv = await startServer({ demo: true });
 const b = await browser();
 const W = 360;
 let failed = false;
-
-async function look(page, label, problems, js) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (width > W) problems.push(`${label}: ${width} px wide on a ${W} px screen`);
-  await shot(page, `motions-${js ? "js" : "nojs"}-${label}`);
-  if (js) problems.push(...(await axe(page, label)));
-}
+const look = (page, label, problems, js) => lookAt(page, "motions", label, problems, js, W);
 
 async function run(js) {
   const problems = [];
