@@ -32,6 +32,7 @@ static const struct cli_command commands[] = {
 	{"passphrase", cmd_passphrase, "change the passphrase of a data directory"},
 	{"import", cmd_import, "import into a module (rudder import members FILE.csv)"},
 	{"export", cmd_export, "export from a module (rudder export members)"},
+	{"count", cmd_count, "count a BLT file by single transferable vote"},
 	{"routes", cmd_routes, "list every HTTP route and its permission"},
 	{"version", cmd_version, "print the version"},
 };

@@ -37,6 +37,7 @@ int cmd_version(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_count(int argc, char **argv);
 
 /* Prints "rudder CMD: message" to stderr (printf-style). */
 void cli_err(const char *cmd, const char *fmt, ...)
