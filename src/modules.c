@@ -8,7 +8,8 @@
 #include "congress/congress.h"
 #include "members/members.h"
 #include "platform/platform.h"
+#include "votes/votes.h"
 
 const struct module *const rudder_modules[] = {&members_module,
-						&congress_module};
+						&congress_module, &votes_module};
 const size_t rudder_modules_count = ARRAY_LEN(rudder_modules);
