@@ -259,27 +259,32 @@ static json_t *minutes_json(struct http_req *rq, const struct congress *k,
 	struct agenda_item *it;
 	struct congress_presence p = {0};
 	size_t ni = 0;
-	json_t *items = json_array(), *rest;
+	json_t *items = json_array(), *rest, *rest_panels;
 
 	if (congress_items(platform_conn(), rq->arena, k->id, &it, &ni) != DB_OK)
 		ni = 0;
 	for (size_t i = 0; i < ni; i++) {
 		json_t *sp = spoke(rq, it[i].id), *mo = item_motions(rq, e, n, it[i].id);
+		json_t *pa = congress_extension_minutes(rq, k, it[i].id);
 		json_array_append_new(
 			items,
-			json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:b}",
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:b, s:o, s:b}",
 				  "position", (json_int_t)it[i].position, "title",
 				  it[i].title, "state", it[i].state, "started",
 				  clock_of(rq, it[i].started_at), "ended",
 				  clock_of(rq, it[i].ended_at), "note", it[i].minutes_note,
 				  "spoke", sp, "any_spoke", json_array_size(sp) > 0,
-				  "motions", mo, "any_motions", json_array_size(mo) > 0));
+				  "motions", mo, "any_motions", json_array_size(mo) > 0,
+				  "panels", pa, "any_panels", json_array_size(pa) > 0));
 	}
 	rest = item_motions(rq, e, n, 0);
+	rest_panels = congress_extension_minutes(rq, k, 0);
 	congress_presence(platform_conn(), k->id, &p);
-	return json_pack("{s:o, s:o, s:o, s:b, s:I, s:I, s:I, s:I, s:b}", "congress",
-			 congress_json(rq, k), "items", items, "rest", rest, "any_rest",
-			 json_array_size(rest) > 0, "people_present",
+	return json_pack("{s:o, s:o, s:o, s:o, s:b, s:I, s:I, s:I, s:I, s:b}",
+			 "congress", congress_json(rq, k), "items", items, "rest",
+			 rest, "rest_panels", rest_panels, "any_rest",
+			 json_array_size(rest) + json_array_size(rest_panels) > 0,
+			 "people_present",
 			 (json_int_t)p.people_present, "people_total",
 			 (json_int_t)p.people_total, "weight_present",
 			 (json_int_t)p.weight_present, "weight_total",
@@ -381,11 +386,13 @@ void congress_minutes_md(struct http_req *rq, struct http_resp *rs)
 			buf_puts(&b, "\n");
 		}
 		motions_md(rq, &b, json_object_get(it, "motions"), e, n);
+		congress_panels_md(&b, json_object_get(it, "panels"));
 		buf_puts(&b, "\n");
 	}
-	if (json_array_size(json_object_get(d, "rest"))) {
-		buf_printf(&b, "## %s\n\n", tr_rq(rq, N_("Other motions")));
+	if (json_is_true(json_object_get(d, "any_rest"))) {
+		buf_printf(&b, "## %s\n\n", tr_rq(rq, N_("Other business")));
 		motions_md(rq, &b, json_object_get(d, "rest"), e, n);
+		congress_panels_md(&b, json_object_get(d, "rest_panels"));
 	}
 	json_decref(d);
 	download(rq, rs, &b, "minutes.md");

@@ -40,18 +40,6 @@ enum congress_state congress_state_of(const char *name);
 const char *congress_state_label(const char *name); /* msgid */
 
 /* ---- participants ---- */
-struct participant {
-	int64_t id, congress_id;
-	const char *kind; /* "delegate", "visitor", "guest" */
-	int64_t person_id, account_id; /* 0: none */
-	const char *display_name;
-	bool may_speak, present;
-	int64_t present_since;
-	int64_t version;
-	int64_t weight;	  /* sum of checked mandates */
-	int64_t mandates; /* how many, checked or not */
-	int64_t removed_at;
-};
 /* Registers someone: DB_OK and *id_r (a participant removed before comes
  * back as registered now, with a new badge and their mandates to check
  * again), DB_CONSTRAINT (and *id_r) when the person is registered
@@ -62,12 +50,6 @@ int congress_participant_add(struct db_conn *c, struct arena *a,
 /* The congress's participants not removed, by name (arena array). */
 int congress_participants(struct db_conn *c, struct arena *a, int64_t congress,
 			  struct participant **out_r, size_t *n_r);
-int congress_participant_get(struct db_conn *c, struct arena *a, int64_t id,
-			     struct participant *out);
-/* The request's own participant in congress (by account), or DB_NOTFOUND. */
-int congress_participant_of(struct db_conn *c, struct arena *a,
-			    int64_t congress, int64_t account,
-			    struct participant *out);
 /* Removes participant id (by: the account; 0 the command line): checked
  * out first when in the hall, taken off every list of speakers. */
 int congress_participant_remove(struct db_conn *c, int64_t id, int64_t by);
@@ -88,19 +70,10 @@ int congress_participant_by_badge(struct db_conn *c, struct arena *a,
  * already), or an error. */
 int congress_check(struct db_conn *c, int64_t id, bool in, int64_t by);
 
-struct mandate {
-	int64_t id, participant_id;
-	const char *source; /* "branch", "union" */
-	int64_t source_id;
-	int64_t weight;
-	int64_t checked_by, checked_at; /* 0: not checked */
-};
 /* A mandate (DB_CONSTRAINT when the participant has it already). */
 int congress_mandate_add(struct db_conn *c, int64_t participant,
 			 const char *source, int64_t source_id, int64_t weight,
 			 int64_t *id_r);
-int congress_mandates(struct db_conn *c, struct arena *a, int64_t participant,
-		      struct mandate **out_r, size_t *n_r);
 int congress_mandate_get(struct db_conn *c, struct arena *a, int64_t id,
 			 struct mandate *out);
 /* Checks a mandate (or not) with its weight; by 0: the command line or
@@ -373,6 +346,17 @@ void congress_motion_page(struct http_req *rq, struct http_resp *rs, int status,
 			  const struct congress *k, const struct motion *m,
 			  const char *error);
 
+/* ---- the extensions of modules built on the congress (extend.c) ---- */
+/* {href, label} for the congress's page */
+json_t *congress_extension_links(struct http_req *rq, const struct congress *k);
+/* the projector's panels, and the minutes' under item (0: under none) */
+json_t *congress_extension_projector(struct http_req *rq,
+				     const struct congress *k);
+json_t *congress_extension_minutes(struct http_req *rq, const struct congress *k,
+				   int64_t item);
+/* panels as Markdown list items */
+void congress_panels_md(struct buf *b, json_t *panels);
+
 /* ---- handlers ---- */
 extern const struct route_table congress_routes;
 extern const struct audit_words congress_audit_words;
@@ -418,31 +402,10 @@ void congress_api_minutes(struct http_req *rq, struct http_resp *rs);
 void congress_api_motion(struct http_req *rq, struct http_resp *rs);
 void congress_projector(struct http_req *rq, struct http_resp *rs);
 void congress_projector_post(struct http_req *rq, struct http_resp *rs);
-/* Congress id changed: once the request's transaction commits, its open
- * pages (on every process) are told to fetch themselves again. */
-void congress_changed(int64_t congress);
 void congress_api_list(struct http_req *rq, struct http_resp *rs);
 void congress_api_get(struct http_req *rq, struct http_resp *rs);
 void congress_api_participants(struct http_req *rq, struct http_resp *rs);
 
-/* The congress of the request's {c} when the reader holds perm over it
- * (else 404 answered, as for a congress that does not exist): 0 or -1. */
-int congress_load(struct http_req *rq, struct http_resp *rs, const char *perm,
-		  struct congress *out);
-json_t *congress_json(struct http_req *rq, const struct congress *k);
-/* A request to the API that a page would refuse with status (>= 400):
- * answered as JSON (why beside field, when given) and true; false for a
- * page, which then shows the refusal itself. */
-bool congress_api_refused(struct http_req *rq, struct http_resp *rs, int status,
-			  const char *field, const char *why);
-/* A change done: to the API the record (taken) with status; to a page,
- * flash (a msgid, or NULL) and the way to path. */
-void congress_done(struct http_req *rq, struct http_resp *rs, int status,
-		   json_t *record, const char *flash, const char *path);
-/* A closed congress changes no more (but for its chair's settings):
- * false, with 409 answered. */
-bool congress_writable(struct http_req *rq, struct http_resp *rs,
-		       const struct congress *k);
 json_t *congress_participant_json(struct http_req *rq,
 				  const struct participant *p);
 /* p's badge: {qr (inline SVG), link}, or null when it does not open. */

@@ -515,6 +515,7 @@ void congress_show(struct http_req *rq, struct http_resp *rs)
 	if (congress_participant_of(platform_conn(), rq->arena, k.id, rq->user.id,
 				    &me) == DB_OK)
 		json_object_set_new(data, "me", congress_participant_json(rq, &me));
+	json_object_set_new(data, "links", congress_extension_links(rq, &k));
 	http_page(rq, rs, 200, "congress/show", N_("Congress"), data);
 }
 

@@ -141,6 +141,7 @@ void congress_projector(struct http_req *rq, struct http_resp *rs)
 			json_object_set_new(data, "amendment", j);
 		}
 	}
+	json_object_set_new(data, "panels", congress_extension_projector(rq, &k));
 	http_page(rq, rs, 200, "congress/projector", N_("Projector"), data);
 }
 

@@ -439,8 +439,10 @@ static const char SQL_PRESENCE[] =
 	"(SELECT count(*) FROM participants q WHERE q.congress_id = $1 "
 	" AND q.removed_at IS NULL AND q.present = 1), "
 	"(SELECT count(*) FROM participants q WHERE q.congress_id = $1 "
-	" AND q.removed_at IS NULL) "
-	"FROM participants p JOIN (SELECT participant_id, sum(weight) AS weight "
+	" AND q.removed_at IS NULL), "
+	"coalesce(sum(CASE WHEN p.present = 1 THEN w.n ELSE 0 END), 0) "
+	"FROM participants p JOIN (SELECT participant_id, sum(weight) AS weight, "
+	" count(*) AS n "
 	" FROM mandates WHERE checked_at IS NOT NULL GROUP BY participant_id) w "
 	"ON w.participant_id = p.id "
 	"WHERE p.congress_id = $1 AND p.removed_at IS NULL AND p.kind = 'delegate'";
@@ -450,6 +452,7 @@ static const struct db_map PRESENCE[] = {
 	DB_COL(struct congress_presence, weight_total),
 	DB_COL(struct congress_presence, people_present),
 	DB_COL(struct congress_presence, people_total),
+	DB_COL(struct congress_presence, mandates_present),
 	DB_COLS_END,
 };
 

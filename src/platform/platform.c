@@ -197,7 +197,8 @@ static int invoke_tx(struct db_conn *c, void *arg)
 }
 
 /* A state-changing request is one transaction: all its writes and their
- * audit entries commit together, or none do. */
+ * audit entries commit together, or none do — but for a route that
+ * commits its own (ROUTE_OWN_TX). */
 static void invoke(struct http_req *rq, struct http_resp *rs,
 		   http_handler handler)
 {
@@ -213,7 +214,7 @@ static void invoke(struct http_req *rq, struct http_resp *rs,
 		s->lost_at_start = db_unavailable_count(c);
 
 	if (rq->method == HTTP_GET || rq->method == HTTP_HEAD || !c ||
-	    (rq->route->flags & ROUTE_SSE)) {
+	    (rq->route->flags & (ROUTE_SSE | ROUTE_OWN_TX))) {
 		handler(rq, rs);
 		return;
 	}

@@ -9,6 +9,7 @@
 #include "platform/core/assets.h"
 #include "platform/core/core.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -773,6 +774,21 @@ int db_tx_deferred(struct db_conn *c, db_tx_fn fn, void *ctx)
 const char *db_conn_backend(struct db_conn *c)
 {
 	return c->db->drv->name;
+}
+
+int db_compact(struct db_conn *c, const char *table)
+{
+	char sql[96];
+
+	assert(!c->in_tx);
+	for (const char *p = table; *p; p++)
+		assert((*p >= 'a' && *p <= 'z') || *p == '_');
+	if (strcmp(c->db->drv->name, "pg") == 0)
+		snprintf(sql, sizeof(sql), "VACUUM FULL \"%s\"", table);
+	else /* rows are in key order and deleted ones zeroed
+	      * (secure_delete): what is left is the write-ahead log */
+		snprintf(sql, sizeof(sql), "PRAGMA wal_checkpoint(TRUNCATE)");
+	return db_exec_script(c, sql);
 }
 
 int db_after_copy(struct db_conn *c, const char *table)

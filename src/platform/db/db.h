@@ -166,6 +166,12 @@ int db_each(struct db_conn *c, struct arena *a, const struct db_map *map,
 
 /* Rows changed by the last statement on this connection. */
 int db_changes(struct db_conn *c);
+/* Leaves nothing of table's insertion order or deleted rows in the
+ * database's files, outside any transaction (a closed secret poll's
+ * ballots): PostgreSQL rewrites the table (VACUUM FULL), SQLite empties
+ * its write-ahead log into the database (its rows are in key order,
+ * deleted ones zeroed). table is a constant name of our schema. */
+int db_compact(struct db_conn *c, const char *table);
 /* Runs a script of several statements without parameters (migrations). */
 int db_exec_script(struct db_conn *c, const char *sql);
 

@@ -67,6 +67,9 @@ struct field {
 #define ROUTE_PRE_2FA 0x04  /* reachable before the second factor */
 #define ROUTE_SSE 0x08      /* answers with an event stream */
 #define ROUTE_UPLOAD 0x10   /* accepts multipart up to server.max_upload */
+/* runs outside the request's transaction: its writes commit in
+ * transactions of its own (a group commit that many requests share) */
+#define ROUTE_OWN_TX 0x20
 
 /* Permissions every route declares. Modules add their own names. */
 #define PERM_PUBLIC "public" /* anyone, signed in or not */

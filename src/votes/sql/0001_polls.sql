@@ -16,6 +16,8 @@ CREATE TABLE polls (
     subject TEXT NOT NULL DEFAULT 'question'
         CHECK (subject IN ('question', 'motion', 'amendment', 'item')),
     subject_id INTEGER,
+    -- the agenda item it was taken under (the minutes list it there)
+    item_id INTEGER,
     question TEXT NOT NULL CHECK (length(question) BETWEEN 1 AND 500),
     kind TEXT NOT NULL DEFAULT 'yna'
         CHECK (kind IN ('yna', 'choice', 'approval', 'ranked')),
@@ -63,8 +65,8 @@ CREATE TABLE poll_marks (
 ) STRICT, WITHOUT ROWID;
 
 -- One row per unit of weight cast (a mandate of weight 3 casts three),
--- so a rare weight cannot single out its ballot. k is random; receipt is
--- derived from a secret only the voter is shown.
+-- so a rare weight cannot single out its ballot. k is random, and so is
+-- the receipt, which only the voter is shown.
 CREATE TABLE ballots (
     poll_id INTEGER NOT NULL REFERENCES polls(id),
     k BLOB NOT NULL CHECK (length(k) = 16),
@@ -77,6 +79,9 @@ CREATE TABLE ballots (
 CREATE TABLE named_votes (
     poll_id INTEGER NOT NULL REFERENCES polls(id),
     mandate_id INTEGER NOT NULL REFERENCES mandates(id),
+    -- as the minutes name them: the delegate and the mandate's weight
+    voter TEXT NOT NULL,
+    weight INTEGER NOT NULL,
     content TEXT NOT NULL CHECK (length(content) BETWEEN 1 AND 4000),
     PRIMARY KEY (poll_id, mandate_id)
 ) STRICT;

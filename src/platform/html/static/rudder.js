@@ -90,7 +90,12 @@
         setTimeout(function () { pending = false; refresh(); }, Math.random() * spread);
       };
       var source = new EventSource(stream.getAttribute("data-live-stream"));
+      /* every page follows "changed"; one that shows a count as it
+         happens names the events of that count too (data-live-also) */
       source.addEventListener("changed", soon);
+      (stream.getAttribute("data-live-also") || "").split(" ").forEach(function (e) {
+        if (e) { source.addEventListener(e, soon); }
+      });
       /* fell behind, or came back after the stream ended: what changed
          meanwhile is fetched too */
       source.addEventListener("reset", soon);
