@@ -82,6 +82,9 @@ int congress_participant_of(struct db_conn *c, struct arena *a,
 			    struct participant *out);
 int congress_participant_get(struct db_conn *c, struct arena *a, int64_t id,
 			     struct participant *out);
+/* The congress's participants not removed, by name (arena array). */
+int congress_participants(struct db_conn *c, struct arena *a, int64_t congress,
+			  struct participant **out_r, size_t *n_r);
 
 struct mandate {
 	int64_t id, participant_id;
@@ -152,6 +155,7 @@ int congress_item_current(struct db_conn *c, struct arena *a, int64_t congress,
  */
 struct congress_extension {
 	const char *link, *link_label; /* path below /congress/<id>; msgid */
+	const char *link_perm; /* who sees the link (over the congress); NULL: all */
 	/* the hall's screen: a panel or NULL */
 	json_t *(*projector)(struct http_req *rq, const struct congress *k);
 	/* the minutes: panels (an array, maybe empty) under item (0: under

@@ -153,7 +153,9 @@ json_t *congress_extension_links(struct http_req *rq, const struct congress *k)
 	json_t *arr = json_array();
 
 	for (size_t i = 0; i < nextensions; i++)
-		if (extensions[i]->link)
+		if (extensions[i]->link &&
+		    (!extensions[i]->link_perm ||
+		     can(rq, extensions[i]->link_perm, k->scope_id)))
 			json_array_append_new(
 				arr, json_pack("{s:s, s:s}", "href",
 					       arena_printf(rq->arena, "/congress/%lld%s",

@@ -47,9 +47,6 @@ const char *congress_state_label(const char *name); /* msgid */
  * code is made and sealed. */
 int congress_participant_add(struct db_conn *c, struct arena *a,
 			     const struct participant *in, int64_t *id_r);
-/* The congress's participants not removed, by name (arena array). */
-int congress_participants(struct db_conn *c, struct arena *a, int64_t congress,
-			  struct participant **out_r, size_t *n_r);
 /* Removes participant id (by: the account; 0 the command line): checked
  * out first when in the hall, taken off every list of speakers. */
 int congress_participant_remove(struct db_conn *c, int64_t id, int64_t by);

@@ -30,8 +30,8 @@ static const char SQL_STATE[] = "SELECT state FROM polls WHERE id = $1";
 static const char SQL_MARK[] =
 	"INSERT INTO poll_marks (poll_id, mandate_id) VALUES ($1, $2) "
 	"ON CONFLICT DO NOTHING RETURNING mandate_id";
-static const char SQL_UNMARK[] =
-	"DELETE FROM poll_marks WHERE poll_id = $1 AND mandate_id = $2";
+static const char SQL_CODE_USE[] =
+	"DELETE FROM vote_codes WHERE code_index = $1 AND participant_id = $2";
 static const char SQL_BALLOT[] =
 	"INSERT INTO ballots (poll_id, k, receipt, content) VALUES ($1, $2, "
 	"$3, $4)";
@@ -47,27 +47,16 @@ static struct {
 } queue = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL,
 	   &queue.head, false};
 
-/* Whether each mandate is marked by this cast (undone when one is not). */
+/* Marks each mandate: DB_CONSTRAINT when one has voted already. */
 static int mark(struct db_conn *c, struct votes_cast *v)
 {
-	size_t i;
-	int rc = DB_OK;
-
-	for (i = 0; i < v->n; i++) {
+	for (size_t i = 0; i < v->n; i++) {
 		int64_t got;
-		rc = db_int(c, &got, SQL_MARK, "ii", v->poll_id, v->mandates[i]);
+		int rc = db_int(c, &got, SQL_MARK, "ii", v->poll_id, v->mandates[i]);
 		if (rc != DB_OK)
-			break;
+			return rc == DB_NOTFOUND ? DB_CONSTRAINT : rc;
 	}
-	if (rc == DB_OK)
-		return DB_OK;
-	/* one of them has voted: this cast is none of it */
-	for (size_t k = 0; k < i; k++) {
-		int r = db_run(c, SQL_UNMARK, "ii", v->poll_id, v->mandates[k]);
-		if (r < 0)
-			return r;
-	}
-	return rc == DB_NOTFOUND ? DB_CONSTRAINT : rc;
+	return DB_OK;
 }
 
 static int ballots(struct db_conn *c, struct votes_cast *v)
@@ -103,35 +92,50 @@ struct group {
 	size_t n;
 };
 
+/* One cast, all or nothing (a savepoint in the group's transaction):
+ * the poll open, its booth code (if any) unused, each mandate marked,
+ * the ballots. A refusal is v->status and undoes only this cast. */
+static int one_cast(struct db_conn *c, void *arg)
+{
+	struct votes_cast *v = arg;
+	static const struct db_map TEXT[] = {DB_COL_SELF(const char *),
+					     DB_COLS_END};
+	struct arena *a = arena_new();
+	const char *state = NULL;
+	int rc = db_row(c, a, TEXT, &state, SQL_STATE, "i", v->poll_id);
+
+	if (rc == DB_NOTFOUND || (rc == DB_OK && strcmp(state, "open") != 0))
+		rc = DB_STALE;
+	arena_free(a);
+	if (rc == DB_OK && v->code_index) {
+		rc = db_run(c, SQL_CODE_USE, "bi", v->code_index, (size_t)BLIND_LEN,
+			    v->code_participant);
+		rc = rc < 0 ? rc : rc == 0 ? DB_NOTFOUND : DB_OK;
+	}
+	if (rc == DB_OK)
+		rc = mark(c, v);
+	if (rc == DB_OK)
+		rc = ballots(c, v);
+	v->status = rc;
+	return rc;
+}
+
 /* One transaction for the group; run again whole after a conflict. */
 static int write_group(struct db_conn *c, void *arg)
 {
 	struct group *g = arg;
-	struct arena *a = arena_new();
-	int rc = DB_OK;
 
-	for (size_t i = 0; i < g->n && rc == DB_OK; i++) {
+	for (size_t i = 0; i < g->n; i++) {
 		struct votes_cast *v = g->v[i];
-		static const struct db_map TEXT[] = {DB_COL_SELF(const char *),
-						     DB_COLS_END};
-		const char *state = NULL;
-		int r = db_row(c, a, TEXT, &state, SQL_STATE, "i", v->poll_id);
+		int rc = db_tx(c, one_cast, v); /* a savepoint */
 
-		if (r == DB_OK && strcmp(state, "open") != 0)
-			r = DB_STALE;
-		else if (r == DB_NOTFOUND)
-			r = DB_STALE;
-		if (r == DB_OK)
-			r = mark(c, v);
-		if (r == DB_OK)
-			r = ballots(c, v);
-		v->status = r;
+		v->status = rc;
 		/* refusals are the cast's; anything else fails the group */
-		if (r != DB_OK && r != DB_STALE && r != DB_CONSTRAINT)
-			rc = r;
+		if (rc != DB_OK && rc != DB_STALE && rc != DB_CONSTRAINT &&
+		    rc != DB_NOTFOUND)
+			return rc;
 	}
-	arena_free(a);
-	return rc;
+	return DB_OK;
 }
 
 static void shuffle(struct votes_cast **v, size_t n)

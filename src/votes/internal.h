@@ -11,6 +11,7 @@
 #include "platform/audit/audit.h"
 #include "platform/auth/auth.h"
 #include "platform/core/core.h"
+#include "platform/crypto/crypto.h"
 #include "platform/db/db.h"
 #include "platform/http/http.h"
 #include "platform/platform.h"
@@ -106,8 +107,13 @@ struct votes_cast {
 	 * the weights add up to (the caller's buffer, filled) */
 	unsigned char *receipts;
 	/* out: DB_OK, DB_CONSTRAINT (a mandate has voted), DB_STALE (the
-	 * poll is not open), or an error */
+	 * poll is not open), DB_NOTFOUND (the booth code is used or
+	 * replaced), or an error */
 	int status;
+	/* at the booth: the code's blind index (BLIND_LEN bytes), used up
+	 * by the cast, and whose it must be; NULL otherwise */
+	const unsigned char *code_index;
+	int64_t code_participant;
 	/* the queue's */
 	struct votes_cast *next;
 	bool done;
@@ -141,6 +147,48 @@ struct blt *votes_blt(const struct poll *p, const struct poll_option *opt,
 void votes_ballot_list(struct db_conn *c, struct arena *a, const struct poll *p,
 		       bool blt, struct buf *b);
 
+/* ---- the voter's side (ballot.c) ---- */
+/* Whose mandates vote: a delegate's checked ones, which have voted in
+ * the poll, and (after a cast) what it cast. */
+struct votes_standing {
+	bool delegate, present;
+	struct participant me;
+	struct mandate *m; /* the checked ones */
+	size_t n;
+	bool *voted;
+	size_t unvoted;
+	size_t cast;
+	int64_t cast_weight;
+};
+/* me: the voter (NULL: none); p: the poll (NULL: mandates only). */
+void votes_standing(struct http_req *rq, const struct poll *p,
+		    const struct participant *me, struct votes_standing *s);
+/* Why s cannot vote in an open poll now (a msgid), or NULL. */
+const char *votes_cannot_vote(const struct votes_standing *s);
+/* The ballot form's data; code: the booth's one-time code, sent again
+ * with it (NULL on a delegate's own page). */
+json_t *votes_ballot_json(struct http_req *rq, const struct poll *p,
+			  const struct poll_option *opt, size_t nopt,
+			  const struct votes_standing *s, const char *code);
+/* A receipt as shown: 26 letters in groups of five. */
+const char *votes_receipt_text(struct arena *a, const unsigned char *r);
+/* A page showing poll p again with status and a note (a msgid). */
+typedef void (*votes_page_fn)(struct http_req *rq, struct http_resp *rs,
+			      int status, const struct congress *k,
+			      const struct poll *p, json_t *receipts,
+			      const char *note);
+/* Casts the request's vote (fields vote, choice, rank, mandate) with s's
+ * mandates, using up the booth code code_index when not NULL: the
+ * receipts (new; empty when the poll gives none), or NULL with the
+ * refusal answered (a form's mistake through again). */
+json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
+			   const struct congress *k, const struct poll *p,
+			   struct votes_standing *s,
+			   const unsigned char *code_index, votes_page_fn again);
+/* A poll as JSON (opt: its options, for its page). */
+json_t *votes_poll_json(struct http_req *rq, const struct poll *p,
+			const struct poll_option *opt, size_t nopt);
+
 /* ---- pages ---- */
 extern const struct route_table votes_routes;
 extern const struct audit_words votes_audit_words;
@@ -154,7 +202,11 @@ void votes_ballots_csv(struct http_req *rq, struct http_resp *rs);
 void votes_ballots_blt(struct http_req *rq, struct http_resp *rs);
 void votes_receipt_check(struct http_req *rq, struct http_resp *rs);
 void votes_api_polls(struct http_req *rq, struct http_resp *rs);
-void votes_api_poll(struct http_req *rq, struct http_resp *rs);
+void votes_codes_page(struct http_req *rq, struct http_resp *rs);
+void votes_codes_issue(struct http_req *rq, struct http_resp *rs);
+void votes_booth_page(struct http_req *rq, struct http_resp *rs);
+void votes_booth_open(struct http_req *rq, struct http_resp *rs);
+void votes_booth_cast(struct http_req *rq, struct http_resp *rs);
 /* "/congress/<c>/polls/<p>" */
 const char *votes_poll_path(struct arena *a, const struct poll *p);
 /* A closed poll's result as people read it: {verdict, adopted,
@@ -163,6 +215,6 @@ const char *votes_poll_path(struct arena *a, const struct poll *p);
 json_t *votes_result_view(struct http_req *rq, const struct poll *p,
 			  const struct poll_option *opt, size_t nopt);
 /* the congress's projector and minutes (panels.c) */
-extern const struct congress_extension votes_extension;
+extern const struct congress_extension votes_extension, votes_codes_extension;
 
 #endif

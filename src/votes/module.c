@@ -10,6 +10,7 @@
 static int start(void)
 {
 	congress_extend(&votes_extension);
+	congress_extend(&votes_codes_extension);
 	return 0;
 }
 

@@ -170,6 +170,12 @@ static json_t *minutes(struct http_req *rq, const struct congress *k,
 	return arr;
 }
 
+const struct congress_extension votes_codes_extension = {
+	.link = "/codes",
+	.link_label = N_("Voting codes"),
+	.link_perm = PERM_CONGRESS_DOOR,
+};
+
 const struct congress_extension votes_extension = {
 	.link = "/polls",
 	.link_label = N_("Polls and elections"),

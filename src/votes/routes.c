@@ -46,7 +46,7 @@ static const struct field cast_fields[] = {
 	 .hint = N_("Y, N or A; an option's number; approvals \"1,4\"; a ranking \"3 1 2\".")},
 	{.name = "choice", .type = F_TOKEN, .max_len = 5, .multi = true,
 	 .label = N_("Choice")},
-	{.name = "rank", .type = F_TOKEN, .max_len = 5, .multi = true,
+	{.name = "rank", .type = F_TOKEN, .max_len = 12, .multi = true,
 	 .label = N_("Rank")},
 	{.name = "mandate", .type = F_INT, .multi = true, .label = N_("Mandate")},
 	{0},
@@ -54,6 +54,30 @@ static const struct field cast_fields[] = {
 static const struct field receipt_fields[] = {
 	{.name = "receipt", .type = F_LINE, .required = true, .max_len = 64,
 	 .label = N_("Receipt")},
+	{0},
+};
+
+static const struct field codes_fields[] = {
+	{.name = "participant", .type = F_INT, .required = true,
+	 .label = N_("Delegate")},
+	{.name = "count", .type = F_INT, .label = N_("Codes on the sheet"),
+	 .hint = N_("One for each poll the delegate may vote in; 1 to 20.")},
+	{0},
+};
+static const struct field booth_fields[] = {
+	{.name = "code", .type = F_LINE, .required = true, .max_len = 40,
+	 .label = N_("Your voting code")},
+	{0},
+};
+static const struct field booth_cast_fields[] = {
+	{.name = "code", .type = F_LINE, .required = true, .max_len = 40,
+	 .label = N_("Your voting code")},
+	{.name = "vote", .type = F_LINE, .max_len = 400, .label = N_("Vote")},
+	{.name = "choice", .type = F_TOKEN, .max_len = 5, .multi = true,
+	 .label = N_("Choice")},
+	{.name = "rank", .type = F_TOKEN, .max_len = 12, .multi = true,
+	 .label = N_("Rank")},
+	{.name = "mandate", .type = F_INT, .multi = true, .label = N_("Mandate")},
 	{0},
 };
 
@@ -86,6 +110,25 @@ static const struct route routes[] = {
 	 .handler = votes_receipt_check, .perm = PERM_CONGRESS_PARTICIPATE,
 	 .fields = receipt_fields,
 	 .summary = "is my receipt in the published list, with which ballot"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/codes",
+	 .handler = votes_codes_page, .perm = PERM_CONGRESS_DOOR,
+	 .summary = "print a delegate's sheet of one-time voting codes"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/codes",
+	 .handler = votes_codes_issue, .perm = PERM_CONGRESS_DOOR,
+	 .fields = codes_fields,
+	 .summary = "a new sheet of codes for a delegate (the old one's die)"},
+	/* the booth: a shared machine, no account; the one-time code is
+	 * the credential, checked by the handler before anything is shown */
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/booth",
+	 .handler = votes_booth_page, .perm = PERM_PUBLIC,
+	 .summary = "the voting booth: type a code"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/booth",
+	 .handler = votes_booth_open, .perm = PERM_PUBLIC,
+	 .fields = booth_fields, .summary = "the ballots a code opens"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/booth/{p:int}",
+	 .handler = votes_booth_cast, .perm = PERM_PUBLIC,
+	 .flags = ROUTE_OWN_TX, .fields = booth_cast_fields,
+	 .summary = "vote at the booth, using up the code"},
 
 	{.method = HTTP_GET, .pattern = "/api/v1/congresses/{c:int}/polls",
 	 .handler = votes_api_polls, .perm = PERM_CONGRESS_PARTICIPATE,

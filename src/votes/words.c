@@ -12,6 +12,7 @@ static const struct audit_phrase phrases[] = {
 	{"votes.poll.opened", N_("{actor} opened a poll in {object}")},
 	{"votes.poll.closed", N_("{actor} closed a poll in {object}")},
 	{"votes.poll.voided", N_("{actor} voided a poll in {object}")},
+	{"votes.codes.issued", N_("{actor} printed a sheet of voting codes for {object}")},
 	{0},
 };
 
