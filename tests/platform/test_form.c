@@ -183,3 +183,38 @@ Test(form, every_refused_value_is_named_once)
 	cr_assert_eq(form_check(A, decl, &kv, &n, NULL, 0, &bad, &why, &errs, &nerrs), -1);
 	cr_assert_str_eq(bad->name, "stranger");
 }
+
+/* A JSON list is the field sent once per item: a multi field takes every
+ * value, any other refuses it as sent twice — never dropped, so never
+ * read as "not sent" (a cast naming one mandate voted with all). */
+Test(form, json_lists_are_repeated_fields)
+{
+	static const struct field cast_decl[] = {
+		{.name = "mandate", .type = F_INT, .multi = true},
+		{.name = "vote", .type = F_LINE},
+		{0},
+	};
+	struct kv *kv;
+	size_t n, nerrs;
+	json_t *j;
+	const struct field *bad;
+	const char *why;
+	struct field_error *errs;
+	const char *body = "{\"vote\": \"Y\", \"mandate\": [12, \"14\"]}";
+
+	cr_assert_eq(form_from_json(A, body, strlen(body), &kv, &n, &j), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(form_check(A, cast_decl, &kv, &n, NULL, 0, &bad, &why, &errs, &nerrs), 0);
+	cr_assert_str_eq(kv[1].key, "mandate");
+	cr_assert_str_eq(kv[1].value, "12");
+	cr_assert_str_eq(kv[2].value, "14");
+	body = "{\"vote\": [\"Y\", \"N\"]}";
+	cr_assert_eq(form_from_json(A, body, strlen(body), &kv, &n, &j), 0);
+	cr_assert_eq(form_check(A, cast_decl, &kv, &n, NULL, 0, &bad, &why, &errs, &nerrs), -1);
+	cr_assert_str_eq(bad->name, "vote");
+	cr_assert_str_eq(why, "was sent more than once");
+	/* a list of objects stays the handler's */
+	body = "{\"mandate\": [{\"id\": 1}]}";
+	cr_assert_eq(form_from_json(A, body, strlen(body), &kv, &n, &j), 0);
+	cr_assert_eq(n, 0);
+}

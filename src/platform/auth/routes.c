@@ -176,6 +176,8 @@ static const struct field token_page_fields[] = {
 };
 static const struct field token_api_fields[] = {
 	TOKEN_FIELDS,
+	/* the grant ids (the handler reads the list itself, from the body) */
+	{.name = "grants", .type = F_INT, .multi = true, .label = N_("Roles")},
 	{0},
 };
 

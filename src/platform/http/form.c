@@ -308,6 +308,18 @@ int form_parse_multipart(struct arena *a, const char *content_type,
 
 /* ---- JSON bodies ---- */
 
+/* An array of strings and whole numbers only. */
+static bool scalars(json_t *arr)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(arr, i, e)
+		if (!json_is_string(e) && !json_is_integer(e))
+			return false;
+	return true;
+}
+
 int form_from_json(struct arena *a, const char *body, size_t n,
 		   struct kv **out_r, size_t *n_r, json_t **json_r)
 {
@@ -325,12 +337,42 @@ int form_from_json(struct arena *a, const char *body, size_t n,
 	arena_defer(a, (void (*)(void *))json_decref, j);
 	if (json_object_size(j) > MAX_FIELDS)
 		return -1;
-	kv = arena_alloc(a, (json_object_size(j) + 1) * sizeof(*kv));
+	{
+		/* room for every member, and for each item of an array */
+		size_t room = json_object_size(j) + 1;
+		json_object_foreach(j, k, v)
+			room += json_array_size(v);
+		if (room > 4 * MAX_FIELDS)
+			return -1;
+		kv = arena_alloc(a, room * sizeof(*kv));
+	}
 	json_object_foreach(j, k, v) {
 		const char *s;
 
 		if (!utf8_valid(k, strlen(k)))
 			return -1;
+		if (json_is_array(v) && scalars(v)) {
+			/* [1, 2] is the field sent twice, as a form repeats
+			 * a name: a multi field takes it, another refuses it
+			 * (never silently dropped, so never taken for "not
+			 * sent") */
+			size_t x;
+			json_t *e;
+			json_array_foreach(v, x, e) {
+				s = json_is_string(e)
+					    ? json_string_value(e)
+					    : arena_printf(a, "%" JSON_INTEGER_FORMAT,
+							   json_integer_value(e));
+				if (json_is_string(e) &&
+				    strlen(s) != json_string_length(e))
+					return -1;
+				kv[i].key = k;
+				kv[i].value = s;
+				kv[i].len = strlen(s);
+				i++;
+			}
+			continue;
+		}
 		if (json_is_string(v)) {
 			s = json_string_value(v);
 			if (strlen(s) != json_string_length(v))

@@ -521,8 +521,10 @@ int form_parse_multipart(struct arena *a, const char *content_type,
 			 size_t *nfiles_r, char *err, size_t cap);
 /* A JSON object body: its scalar members become fields (strings as they
  * are, numbers and booleans as text, null as empty) so that one validation
- * path serves forms and the API; arrays and objects stay in *json_r for
- * the handler. -1 unless the body is one JSON object without duplicate
+ * path serves forms and the API; an array of strings and whole numbers is
+ * the field sent once per item (a multi field's values; any other field
+ * refuses it as sent twice); other arrays and objects stay in *json_r for
+ * the handler (as every member does). -1 unless the body is one JSON object without duplicate
  * keys or NUL characters. json_r is arena-owned. */
 int form_from_json(struct arena *a, const char *body, size_t n,
 		   struct kv **out_r, size_t *n_r, json_t **json_r);
