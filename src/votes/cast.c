@@ -39,13 +39,14 @@ static const char SQL_NAMED[] =
 	"INSERT INTO named_votes (poll_id, mandate_id, voter, weight, content) "
 	"VALUES ($1, $2, $3, $4, $5)";
 
+/* The casts waiting to be written. Each waits on its own condition: a
+ * group's writer wakes the group's casts and the first of the next
+ * group, not every thread waiting. */
 static struct {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
 	struct votes_cast *head, **tail;
 	bool busy;
-} queue = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL,
-	   &queue.head, false};
+} queue = {PTHREAD_MUTEX_INITIALIZER, NULL, &queue.head, false};
 
 /* Marks each mandate: DB_CONSTRAINT when one has voted already. */
 static int mark(struct db_conn *c, struct votes_cast *v)
@@ -174,6 +175,7 @@ int votes_cast_run(struct db_conn *c, struct votes_cast *v)
 	v->done = false;
 	v->next = NULL;
 	v->status = DB_ERROR;
+	pthread_cond_init(&v->cv, NULL);
 	pthread_mutex_lock(&queue.mu);
 	*queue.tail = v;
 	queue.tail = &v->next;
@@ -182,7 +184,7 @@ int votes_cast_run(struct db_conn *c, struct votes_cast *v)
 		int rc;
 
 		if (queue.busy) {
-			pthread_cond_wait(&queue.cv, &queue.mu);
+			pthread_cond_wait(&v->cv, &queue.mu);
 			continue;
 		}
 		queue.busy = true;
@@ -203,12 +205,18 @@ int votes_cast_run(struct db_conn *c, struct votes_cast *v)
 			tell(list, g.n);
 
 		pthread_mutex_lock(&queue.mu);
-		for (size_t i = 0; i < g.n; i++)
+		for (size_t i = 0; i < g.n; i++) {
 			list[i]->done = true;
+			if (list[i] != v)
+				pthread_cond_signal(&list[i]->cv);
+		}
 		queue.busy = false;
-		pthread_cond_broadcast(&queue.cv);
+		/* the first waiting writes the next group */
+		if (queue.head)
+			pthread_cond_signal(&queue.head->cv);
 	}
 	pthread_mutex_unlock(&queue.mu);
+	pthread_cond_destroy(&v->cv);
 	return v->status;
 }
 

@@ -20,6 +20,7 @@
 #include "votes/votes.h"
 
 #include <jansson.h>
+#include <pthread.h>
 
 #define POLL_MAX_QUESTION 500
 #define POLL_MAX_OPTIONS 100
@@ -45,7 +46,7 @@ struct poll {
 	const char *result;	    /* the count (JSON), "" before the close */
 	const char *ballots_digest; /* hex SHA-256 of the ballot list; "" */
 	int64_t created_by, version, created_at;
-	int64_t marks; /* mandates that have voted */
+	int64_t marks; /* mandates that have voted (votes_polls'; votes_poll_get leaves 0) */
 };
 struct poll_option {
 	int64_t position;
@@ -57,8 +58,11 @@ int votes_poll_add(struct db_conn *c, const struct poll *in,
 /* Congress's polls, newest first (arena array). */
 int votes_polls(struct db_conn *c, struct arena *a, int64_t congress,
 		struct poll **out_r, size_t *n_r);
+/* Poll id, its marks left 0 (what casting reads). */
 int votes_poll_get(struct db_conn *c, struct arena *a, int64_t id,
 		   struct poll *out);
+/* How many mandates have voted in poll. */
+int64_t votes_marks_count(struct db_conn *c, int64_t poll);
 int votes_options(struct db_conn *c, struct arena *a, int64_t poll,
 		  struct poll_option **out_r, size_t *n_r);
 /* Moves p from its state to to ("open", "void"): DB_OK, DB_STALE when p
@@ -116,6 +120,7 @@ struct votes_cast {
 	int64_t code_participant;
 	/* the queue's */
 	struct votes_cast *next;
+	pthread_cond_t cv;
 	bool done;
 };
 /* Casts v with whatever else is being cast at that moment: one

@@ -602,6 +602,9 @@ static json_t *poll_view(struct http_req *rq, const struct congress *k,
 		congress_presence(platform_conn(), k->id, &pr);
 		json_object_set_new(j, "mandates_present",
 				    json_integer((json_int_t)pr.mandates_present));
+		json_object_set_new(j, "voted",
+				    json_integer((json_int_t)votes_marks_count(
+					    platform_conn(), p->id)));
 		votes_standing(rq, p,
 			       congress_participant_of(platform_conn(), rq->arena,
 						       k->id, rq->user.id, &me) == DB_OK

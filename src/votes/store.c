@@ -16,9 +16,7 @@
 	"coalesce(p.weight_present, 0), coalesce(p.weight_total, 0), "         \
 	"coalesce(p.quorum_pct, 0), coalesce(p.result, ''), "                  \
 	"coalesce(p.ballots_digest, ''), coalesce(p.created_by, 0), "          \
-	"p.version, p.created_at, "                                            \
-	"(SELECT count(*) FROM poll_marks m WHERE m.poll_id = p.id) "          \
-	"FROM polls p "
+	"p.version, p.created_at, "
 
 static const struct db_map POLL[] = {
 	DB_COL(struct poll, id),
@@ -57,9 +55,14 @@ static const char SQL_POLL_ADD[] =
 	"RETURNING id";
 static const char SQL_OPTION_ADD[] =
 	"INSERT INTO poll_options (poll_id, position, label) VALUES ($1, $2, $3)";
-static const char SQL_POLLS[] = POLL_COLS "WHERE p.congress_id = $1 "
-					  "ORDER BY p.id DESC";
-static const char SQL_POLL_GET[] = POLL_COLS "WHERE p.id = $1";
+/* how many mandates have voted: counted where it is shown, not for
+ * every cast (a hall of 10,000 would count 10,000 rows 10,000 times) */
+#define MARKS "(SELECT count(*) FROM poll_marks m WHERE m.poll_id = p.id) "
+static const char SQL_POLLS[] = POLL_COLS MARKS "FROM polls p "
+					  "WHERE p.congress_id = $1 ORDER BY p.id DESC";
+static const char SQL_POLL_GET[] = POLL_COLS "0 FROM polls p WHERE p.id = $1";
+static const char SQL_MARKS[] =
+	"SELECT count(*) FROM poll_marks WHERE poll_id = $1";
 static const char SQL_OPTIONS[] =
 	"SELECT position, label FROM poll_options WHERE poll_id = $1 "
 	"ORDER BY position";
@@ -110,6 +113,13 @@ int votes_poll_get(struct db_conn *c, struct arena *a, int64_t id,
 		   struct poll *out)
 {
 	return db_row(c, a, POLL, out, SQL_POLL_GET, "i", id);
+}
+
+int64_t votes_marks_count(struct db_conn *c, int64_t poll)
+{
+	int64_t n = 0;
+
+	return db_int(c, &n, SQL_MARKS, "i", poll) == DB_OK ? n : 0;
 }
 
 int votes_options(struct db_conn *c, struct arena *a, int64_t poll,
