@@ -60,6 +60,17 @@ static int mark(struct db_conn *c, struct votes_cast *v)
 	return DB_OK;
 }
 
+/* What unit ballot u (counting over the mandates in order) says. */
+static const char *unit_content(const struct votes_cast *v, int64_t u)
+{
+	for (size_t i = 0; i < v->nparts; i++) {
+		if (u < v->units[i])
+			return v->contents[i];
+		u -= v->units[i];
+	}
+	return v->content;
+}
+
 static int ballots(struct db_conn *c, struct votes_cast *v)
 {
 	int64_t unit = 0;
@@ -67,20 +78,22 @@ static int ballots(struct db_conn *c, struct votes_cast *v)
 	for (size_t i = 0; i < v->n; i++) {
 		for (int64_t w = 0; w < v->weights[i]; w++) {
 			unsigned char k[16];
+			const char *content = unit_content(v, unit);
 			unsigned char *r = v->receipts + RECEIPT_BYTES * unit++;
 			int rc;
 
 			randombytes_buf(k, sizeof(k));
 			randombytes_buf(r, RECEIPT_BYTES);
 			rc = db_run(c, SQL_BALLOT, "ibbt", v->poll_id, k, sizeof(k),
-				    r, (size_t)RECEIPT_BYTES, v->content);
+				    r, (size_t)RECEIPT_BYTES, content);
 			if (rc < 0)
 				return rc;
 		}
 		if (v->named) {
 			int rc = db_run(c, SQL_NAMED, "iitit", v->poll_id,
-					v->mandates[i], v->voter, v->weights[i],
-					v->content);
+					v->mandates[i],
+					v->voters && v->voters[i] ? v->voters[i] : v->voter,
+					v->weights[i], v->content);
 			if (rc < 0)
 				return rc;
 		}

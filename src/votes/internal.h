@@ -104,8 +104,20 @@ struct votes_cast {
 	int64_t poll_id, congress_id;
 	const int64_t *mandates, *weights;
 	size_t n;
-	const char *content; /* checked against the poll (votes_content_ok) */
-	const char *voter;   /* a named poll's: the delegate's name */
+	/* checked against the poll (votes_content_ok): every unit ballot's,
+	 * unless the vote is split; a named poll's record either way (a
+	 * split's is "Y:70 N:30 A:5") */
+	const char *content;
+	/* a split vote: contents[i] for units[i] units of weight, in turn
+	 * over the mandates in order (the units add up to their weights);
+	 * nparts 0: every unit votes content */
+	const char *const *contents;
+	const int64_t *units;
+	size_t nparts;
+	const char *voter; /* a named poll's: the delegate's name */
+	/* per mandate, the name a named poll records (a proxy's giver
+	 * beside its holder); NULL: voter for all */
+	const char *const *voters;
 	bool named;
 	/* the receipts of the unit ballots, RECEIPT_BYTES each, as many as
 	 * the weights add up to (the caller's buffer, filled) */
