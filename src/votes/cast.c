@@ -134,6 +134,12 @@ static int one_cast(struct db_conn *c, void *arg)
 	return rc;
 }
 
+int votes_cast_now(struct db_conn *c, struct votes_cast *v)
+{
+	assert(db_in_tx(c));
+	return db_tx(c, one_cast, v);
+}
+
 /* One transaction for the group; run again whole after a conflict. */
 static int write_group(struct db_conn *c, void *arg)
 {

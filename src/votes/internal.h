@@ -142,6 +142,9 @@ struct votes_cast {
  * once ("voted" on the congress's channel): a hall voting makes one
  * event per commit, not one per ballot. */
 int votes_cast_run(struct db_conn *c, struct votes_cast *v);
+/* Casts v inside the transaction open on c (a savepoint): the demo's
+ * way, and nothing a request may use (its order would be the voters'). */
+int votes_cast_now(struct db_conn *c, struct votes_cast *v);
 /* Is content a valid ballot for p (with nopt options)? NULL, or why (a
  * msgid). Contents: yna "Y", "N", "A"; choice "3" or "A"; approval
  * "1,4" (ascending) or "A"; ranked "3 1 2". */
