@@ -19,7 +19,10 @@ void votes_standing(struct http_req *rq, const struct poll *p,
 		    const struct participant *me, struct votes_standing *s)
 {
 	struct mandate *all;
-	size_t n;
+	struct vote_proxy *x = NULL;
+	const struct vote_proxy *mine;
+	const char **givers = NULL;
+	size_t n, nx = 0;
 
 	memset(s, 0, sizeof(*s));
 	if (!me || me->removed_at || strcmp(me->kind, "delegate") != 0)
@@ -29,10 +32,45 @@ void votes_standing(struct http_req *rq, const struct poll *p,
 	s->present = s->me.present;
 	if (congress_mandates(platform_conn(), rq->arena, s->me.id, &all, &n) != DB_OK)
 		return;
+	if (p && votes_proxies_live(platform_conn(), rq->arena, p->congress_id, &x,
+				    &nx) != DB_OK)
+		return;
+	/* a proxy given for this poll takes the own mandates away */
+	if ((mine = p ? votes_proxy_for(x, nx, s->me.id, p->id) : NULL)) {
+		s->handed_to = mine->holder;
+		n = 0;
+	}
+	/* the mandates of those whose vote here is held by the voter */
+	for (size_t i = 0; i < nx; i++) {
+		const struct vote_proxy *v = votes_proxy_for(x, nx, x[i].giver_id, p->id);
+		struct mandate *gm;
+		size_t ng;
+		if (v != &x[i] || v->holder_id != s->me.id ||
+		    congress_mandates(platform_conn(), rq->arena, v->giver_id, &gm,
+				      &ng) != DB_OK)
+			continue;
+		if (ng) {
+			struct mandate *more = arena_alloc(rq->arena, (n + ng) * sizeof(*more));
+			const char **via = arena_alloc(rq->arena, (n + ng) * sizeof(*via));
+			memcpy(more, all, n * sizeof(*more));
+			memcpy(more + n, gm, ng * sizeof(*more));
+			memset(via, 0, (n + ng) * sizeof(*via));
+			if (givers)
+				memcpy(via, givers, n * sizeof(*via));
+			for (size_t j = n; j < n + ng; j++)
+				via[j] = v->giver;
+			all = more;
+			givers = via;
+			n += ng;
+		}
+	}
 	s->m = arena_alloc(rq->arena, (n ? n : 1) * sizeof(*s->m));
+	s->via = arena_alloc(rq->arena, (n ? n : 1) * sizeof(*s->via));
 	for (size_t i = 0; i < n; i++)
-		if (all[i].checked_at && all[i].weight > 0)
+		if (all[i].checked_at && all[i].weight > 0) {
+			s->via[s->n] = givers ? givers[i] : NULL;
 			s->m[s->n++] = all[i];
+		}
 	s->voted = arena_alloc(rq->arena, (s->n ? s->n : 1) * sizeof(bool));
 	if (p) {
 		int64_t *ids = arena_alloc(rq->arena, (s->n ? s->n : 1) * sizeof(*ids));
@@ -43,7 +81,15 @@ void votes_standing(struct http_req *rq, const struct poll *p,
 				s->voted[i] = true;
 	}
 	for (size_t i = 0; i < s->n; i++)
-		s->unvoted += !s->voted[i];
+		if (!s->voted[i]) {
+			s->unvoted++;
+			s->unvoted_weight += s->m[i].weight;
+		}
+	if (p && s->unvoted_weight > 1 && strcmp(p->kind, "yna") == 0) {
+		struct vote_rules r;
+		s->split = votes_rules_get(platform_conn(), p->congress_id, &r) == DB_OK &&
+			   r.split_votes;
+	}
 }
 
 /* Why the reader cannot vote in open poll p now (a msgid), or NULL. */
@@ -51,6 +97,8 @@ const char *votes_cannot_vote(const struct votes_standing *s)
 {
 	if (!s->delegate)
 		return N_("Only the congress's delegates vote.");
+	if (!s->n && s->handed_to)
+		return N_("You have handed your vote on for this poll: its holder votes with it.");
 	if (!s->n)
 		return N_("You have no checked mandate to vote with: the registration desk checks mandates.");
 	if (!s->present)
@@ -103,12 +151,25 @@ json_t *votes_ballot_json(struct http_req *rq, const struct poll *p,
 		json_object_set_new(b, "ranks", ranks);
 	}
 	for (size_t i = 0; i < s->n; i++)
-		if (!s->voted[i])
-			json_array_append_new(
-				mandates, json_pack("{s:I, s:I}", "id",
-						    (json_int_t)s->m[i].id, "weight",
-						    (json_int_t)s->m[i].weight));
+		if (!s->voted[i]) {
+			json_t *m = json_pack("{s:I, s:I}", "id", (json_int_t)s->m[i].id,
+					      "weight", (json_int_t)s->m[i].weight);
+			if (s->via[i])
+				json_object_set_new(m, "via", json_string(s->via[i]));
+			json_array_append_new(mandates, m);
+		}
 	json_object_set_new(b, "mandates", mandates);
+	if (s->split) {
+		json_t *parts = json_array();
+		static const char *const ways[] = {"Y", "N", "A"};
+		static const char *const labels[] = {N_("Yes"), N_("No"), N_("Abstain")};
+		for (size_t i = 0; i < 3; i++)
+			json_array_append_new(parts, json_pack("{s:s, s:s}", "value", ways[i],
+							       "label", tr_rq(rq, labels[i])));
+		json_object_set_new(b, "split",
+				    json_pack("{s:o, s:I}", "parts", parts, "votes",
+					      (json_int_t)s->unvoted_weight));
+	}
 	if (code)
 		json_object_set_new(b, "code", json_string(code));
 	return b;
@@ -225,6 +286,57 @@ const char *votes_receipt_text(struct arena *a, const unsigned char *r)
 
 /* ---- the cast ---- */
 
+/* A split vote ("70 yes / 30 no / 5 abstain", yes/no polls only): the
+ * numbers split_Y, split_N, split_A into v's parts and its named record
+ * "Y:70 N:30 A:5". false: no split sent, or why. */
+static bool split_of(struct http_req *rq, const struct votes_standing *s,
+		     int64_t units, struct votes_cast *v, const char **why)
+{
+	static const char *const ways[] = {"Y", "N", "A"};
+	static const char *const names[] = {"split_Y", "split_N", "split_A"};
+	const char **contents = arena_alloc(rq->arena, 3 * sizeof(*contents));
+	int64_t *u = arena_alloc(rq->arena, 3 * sizeof(*u)), sum = 0;
+	size_t k = 0;
+	bool any = false;
+	struct buf b;
+
+	*why = NULL;
+	for (size_t i = 0; i < 3; i++)
+		any |= http_field(rq, names[i]) != NULL;
+	if (!any)
+		return false;
+	if (!s->split) {
+		*why = N_("This poll takes no split votes: the congress allows them in yes/no polls when its rules say so.");
+		return false;
+	}
+	buf_init(&b);
+	for (size_t i = 0; i < 3; i++) {
+		int64_t x = http_field_int(rq, names[i], 0);
+		if (x < 0 || x > units) {
+			*why = N_("A split vote shares out exactly the votes you cast: the parts must add up to them.");
+			buf_free(&b);
+			return false;
+		}
+		if (!x)
+			continue;
+		contents[k] = ways[i];
+		u[k++] = x;
+		sum += x;
+		buf_printf(&b, "%s%s:%lld", b.len ? " " : "", ways[i], (long long)x);
+	}
+	if (sum != units || !k) {
+		*why = N_("A split vote shares out exactly the votes you cast: the parts must add up to them.");
+		buf_free(&b);
+		return false;
+	}
+	v->contents = contents;
+	v->units = u;
+	v->nparts = k;
+	v->content = arena_strdup(rq->arena, b.data);
+	buf_free(&b);
+	return true;
+}
+
 json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 			   const struct congress *k, const struct poll *p,
 			   struct votes_standing *s,
@@ -235,7 +347,9 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 	struct votes_cast v = {0};
 	const char **sent, *why, *content;
 	int64_t *ids, *weights, units = 0;
+	const char **voters;
 	json_t *receipts;
+	bool split;
 	int rc;
 
 	if (strcmp(p->state, "open") != 0) {
@@ -270,6 +384,7 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 	}
 	ids = arena_alloc(rq->arena, (s->n ? s->n : 1) * sizeof(*ids));
 	weights = arena_alloc(rq->arena, (s->n ? s->n : 1) * sizeof(*weights));
+	voters = arena_alloc(rq->arena, (s->n ? s->n : 1) * sizeof(*voters));
 	for (size_t i = 0; i < s->n; i++) {
 		bool named = nsent == 0;
 		for (size_t j = 0; j < nsent && !named; j++) {
@@ -287,12 +402,18 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 			continue;
 		}
 		ids[n] = s->m[i].id;
+		/* a named poll records the mandate's delegate, the giver of a
+		 * proxy (the proxies are in the minutes) */
+		voters[n] = s->via[i] ? s->via[i] : s->me.display_name;
 		weights[n++] = s->m[i].weight;
 		units += s->m[i].weight;
 	}
 	votes_options(platform_conn(), rq->arena, p->id, &opt, &nopt);
-	content = content_of(rq, p, nopt, &why);
-	if (!why)
+	if ((split = split_of(rq, s, units, &v, &why)))
+		content = v.content;
+	else if (!why)
+		content = content_of(rq, p, nopt, &why);
+	if (!why && !split)
 		why = votes_content_ok(p, nopt, content);
 	if (why) {
 		if (rq->api)
@@ -302,6 +423,10 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 		return NULL;
 	}
 	v = (struct votes_cast){
+		.contents = v.contents,
+		.units = v.units,
+		.nparts = v.nparts,
+		.voters = voters,
 		.poll_id = p->id,
 		.congress_id = k->id,
 		.mandates = ids,

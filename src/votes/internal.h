@@ -173,10 +173,14 @@ void votes_ballot_list(struct db_conn *c, struct arena *a, const struct poll *p,
 struct votes_standing {
 	bool delegate, present;
 	struct participant me;
-	struct mandate *m; /* the checked ones */
+	struct mandate *m; /* the checked ones, the proxies' after the own */
+	const char **via;  /* per mandate: its giver's name (a proxy) or NULL */
 	size_t n;
+	const char *handed_to; /* the own vote's holder in this poll, or NULL */
+	bool split;	       /* may this voter split their votes here */
 	bool *voted;
 	size_t unvoted;
+	int64_t unvoted_weight;
 	size_t cast;
 	int64_t cast_weight;
 };
@@ -209,6 +213,38 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 json_t *votes_poll_json(struct http_req *rq, const struct poll *p,
 			const struct poll_option *opt, size_t nopt);
 
+/* ---- proxies and the voting rules (proxies.c) ---- */
+struct vote_rules {
+	int proxy_limit;  /* votes one delegate may hold for others; 0: none */
+	bool split_votes; /* may several votes be split among ways */
+	int64_t version;
+};
+/* The congress's rules (its defaults when it changed none). */
+int votes_rules_get(struct db_conn *c, int64_t congress, struct vote_rules *out);
+struct vote_proxy {
+	int64_t id, giver_id, holder_id;
+	int64_t poll_id; /* 0: every poll of the congress */
+	const char *giver, *holder; /* their names */
+	int64_t created_at;
+};
+/* The congress's proxies standing (neither revoked nor of someone
+ * removed), oldest first. */
+int votes_proxies_live(struct db_conn *c, struct arena *a, int64_t congress,
+		       struct vote_proxy **out_r, size_t *n_r);
+/* Of x (n), the proxy giver's vote follows in poll: the one for the
+ * poll, else the one for the congress; NULL: none. */
+const struct vote_proxy *votes_proxy_for(const struct vote_proxy *x, size_t n,
+					 int64_t giver, int64_t poll);
+/* The checked weight (and checked mandates) of delegates absent
+ * whose vote in poll is held by one present: it counts as present. */
+int64_t votes_proxied_present(struct db_conn *c, struct arena *a,
+			      int64_t congress, int64_t poll,
+			      int64_t *mandates_r);
+void votes_proxies_page(struct http_req *rq, struct http_resp *rs);
+void votes_proxy_give(struct http_req *rq, struct http_resp *rs);
+void votes_proxy_revoke(struct http_req *rq, struct http_resp *rs);
+void votes_rules_post(struct http_req *rq, struct http_resp *rs);
+
 /* ---- pages ---- */
 extern const struct route_table votes_routes;
 extern const struct audit_words votes_audit_words;
@@ -235,6 +271,7 @@ const char *votes_poll_path(struct arena *a, const struct poll *p);
 json_t *votes_result_view(struct http_req *rq, const struct poll *p,
 			  const struct poll_option *opt, size_t nopt);
 /* the congress's projector and minutes (panels.c) */
-extern const struct congress_extension votes_extension, votes_codes_extension;
+extern const struct congress_extension votes_extension, votes_codes_extension,
+	votes_proxies_extension;
 
 #endif

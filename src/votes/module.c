@@ -11,6 +11,7 @@ static int start(void)
 {
 	congress_extend(&votes_extension);
 	congress_extend(&votes_codes_extension);
+	congress_extend(&votes_proxies_extension);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "platform/i18n/i18n.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* A ballot's content in words: "Yes", an option's label, approvals
@@ -23,6 +24,25 @@ static const char *content_text(struct http_req *rq, const struct poll *p,
 	struct buf b;
 	const char *s = content, *out;
 
+	if (strchr(content, ':')) { /* a split: "Y:70 N:30 A:5" */
+		buf_init(&b);
+		while (*s) {
+			const char *colon = strchr(s, ':'), *sp;
+			if (!colon)
+				break;
+			sp = strchr(colon, ' ');
+			buf_printf(&b, "%s%s %.*s", b.len ? ", " : "",
+				   content_text(rq, p, opt, nopt,
+						arena_strndup(rq->arena, s,
+							      (size_t)(colon - s))),
+				   (int)(sp ? sp - colon - 1 : (ptrdiff_t)strlen(colon + 1)),
+				   colon + 1);
+			s = sp ? sp + 1 : colon + strlen(colon);
+		}
+		out = arena_strdup(rq->arena, b.data ? b.data : "");
+		buf_free(&b);
+		return out;
+	}
 	if (strcmp(content, "A") == 0)
 		return tr_rq(rq, N_("Abstain"));
 	if (strcmp(p->kind, "yna") == 0)
@@ -131,7 +151,11 @@ static json_t *projector(struct http_req *rq, const struct congress *k)
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(p[i].state, "open") == 0) {
 			struct congress_presence pr = {0};
+			int64_t proxied = 0;
 			congress_presence(platform_conn(), k->id, &pr);
+			votes_proxied_present(platform_conn(), rq->arena, k->id,
+					      p[i].id, &proxied);
+			pr.mandates_present += proxied;
 			return json_pack(
 				"{s:s, s:[s]}", "heading", p[i].question, "lines",
 				arena_printf(rq->arena, "%s %lld / %lld",
@@ -149,6 +173,32 @@ static json_t *projector(struct http_req *rq, const struct congress *k)
 	return NULL;
 }
 
+/* The minutes' record of proxies standing, before the items. */
+static json_t *proxies_panel(struct http_req *rq, const struct congress *k)
+{
+	struct vote_proxy *x;
+	size_t n;
+	json_t *items;
+
+	if (votes_proxies_live(platform_conn(), rq->arena, k->id, &x, &n) != DB_OK ||
+	    !n)
+		return NULL;
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct poll p;
+		const char *scope = tr_rq(rq, N_("every poll"));
+		if (x[i].poll_id &&
+		    votes_poll_get(platform_conn(), rq->arena, x[i].poll_id, &p) == DB_OK)
+			scope = p.question;
+		json_array_append_new(
+			items, json_string(arena_printf(rq->arena, "%s → %s (%s)",
+							x[i].giver, x[i].holder, scope)));
+	}
+	return json_pack("{s:s, s:{s:o}}", "heading",
+			 tr_rq(rq, N_("Proxies: whose vote, held by whom")), "list",
+			 "items", items);
+}
+
 /* The minutes: the polls taken under item (0: under none), in order. */
 static json_t *minutes(struct http_req *rq, const struct congress *k,
 		       int64_t item)
@@ -157,6 +207,11 @@ static json_t *minutes(struct http_req *rq, const struct congress *k,
 	size_t n;
 	json_t *arr = json_array();
 
+	if (!item) {
+		json_t *px = proxies_panel(rq, k);
+		if (px)
+			json_array_append_new(arr, px);
+	}
 	if (votes_polls(platform_conn(), rq->arena, k->id, &p, &n) != DB_OK)
 		return arr;
 	for (size_t i = n; i-- > 0;) {
@@ -169,6 +224,11 @@ static json_t *minutes(struct http_req *rq, const struct congress *k,
 	}
 	return arr;
 }
+
+const struct congress_extension votes_proxies_extension = {
+	.link = "/proxies",
+	.link_label = N_("Proxies"),
+};
 
 const struct congress_extension votes_codes_extension = {
 	.link = "/codes",

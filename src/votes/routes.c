@@ -48,7 +48,25 @@ static const struct field cast_fields[] = {
 	 .label = N_("Choice")},
 	{.name = "rank", .type = F_TOKEN, .max_len = 12, .multi = true,
 	 .label = N_("Rank")},
+	{.name = "split_Y", .type = F_INT, .label = N_("Yes")},
+	{.name = "split_N", .type = F_INT, .label = N_("No")},
+	{.name = "split_A", .type = F_INT, .label = N_("Abstain")},
 	{.name = "mandate", .type = F_INT, .multi = true, .label = N_("Mandate")},
+	{0},
+};
+static const struct field proxy_fields[] = {
+	{.name = "holder", .type = F_INT, .required = true,
+	 .label = N_("Hand my vote to")},
+	{.name = "poll", .type = F_INT, .label = N_("For"),
+	 .hint = N_("Every poll, or only one not yet closed.")},
+	{0},
+};
+static const struct field rules_fields[] = {
+	{.name = "proxy_limit", .type = F_INT,
+	 .label = N_("Votes one delegate may hold for others"),
+	 .hint = N_("0: no proxies.")},
+	{.name = "split_votes", .type = F_BOOL,
+	 .label = N_("One who votes with several votes may split them")},
 	{0},
 };
 static const struct field receipt_fields[] = {
@@ -77,6 +95,9 @@ static const struct field booth_cast_fields[] = {
 	 .label = N_("Choice")},
 	{.name = "rank", .type = F_TOKEN, .max_len = 12, .multi = true,
 	 .label = N_("Rank")},
+	{.name = "split_Y", .type = F_INT, .label = N_("Yes")},
+	{.name = "split_N", .type = F_INT, .label = N_("No")},
+	{.name = "split_A", .type = F_INT, .label = N_("Abstain")},
 	{.name = "mandate", .type = F_INT, .multi = true, .label = N_("Mandate")},
 	{0},
 };
@@ -117,6 +138,20 @@ static const struct route routes[] = {
 	 .handler = votes_codes_issue, .perm = PERM_CONGRESS_DOOR,
 	 .fields = codes_fields,
 	 .summary = "a new sheet of codes for a delegate (the old one's die)"},
+	{.method = HTTP_GET, .pattern = "/congress/{c:int}/proxies",
+	 .handler = votes_proxies_page, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "the proxies standing, handing on my vote, the rules"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/proxies",
+	 .handler = votes_proxy_give, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .fields = proxy_fields,
+	 .summary = "hand my vote to a delegate present"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/proxies/{x:int}/revoke",
+	 .handler = votes_proxy_revoke, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .summary = "end a proxy (its giver, its holder, the chair, the door)"},
+	{.method = HTTP_POST, .pattern = "/congress/{c:int}/vote-rules",
+	 .handler = votes_rules_post, .perm = PERM_CONGRESS_CHAIR,
+	 .fields = rules_fields,
+	 .summary = "the congress's proxy limit and split votes"},
 	/* the booth: a shared machine, no account; the one-time code is
 	 * the credential, checked by the handler before anything is shown */
 	{.method = HTTP_GET, .pattern = "/congress/{c:int}/booth",
@@ -163,5 +198,20 @@ static const struct route routes[] = {
 	 .handler = votes_receipt_check, .perm = PERM_CONGRESS_PARTICIPATE,
 	 .flags = ROUTE_API, .fields = receipt_fields,
 	 .summary = "find a receipt in the published list"},
+	{.method = HTTP_GET, .pattern = "/api/v1/congresses/{c:int}/proxies",
+	 .handler = votes_proxies_page, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .flags = ROUTE_API, .summary = "the proxies standing and the rules"},
+	{.method = HTTP_POST, .pattern = "/api/v1/congresses/{c:int}/proxies",
+	 .handler = votes_proxy_give, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .flags = ROUTE_API, .fields = proxy_fields,
+	 .summary = "hand my vote to a delegate present"},
+	{.method = HTTP_POST,
+	 .pattern = "/api/v1/congresses/{c:int}/proxies/{x:int}/revoke",
+	 .handler = votes_proxy_revoke, .perm = PERM_CONGRESS_PARTICIPATE,
+	 .flags = ROUTE_API, .summary = "end a proxy"},
+	{.method = HTTP_POST, .pattern = "/api/v1/congresses/{c:int}/vote-rules",
+	 .handler = votes_rules_post, .perm = PERM_CONGRESS_CHAIR,
+	 .flags = ROUTE_API, .fields = rules_fields,
+	 .summary = "set the proxy limit and split votes"},
 };
 const struct route_table votes_routes = {"votes", routes, ARRAY_LEN(routes)};

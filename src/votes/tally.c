@@ -304,6 +304,12 @@ static int close_tx(struct db_conn *c, void *arg)
 	randombytes_buf(seed, sizeof(seed));
 	if ((rc = congress_presence(c, p->congress_id, &pr)) != DB_OK)
 		return rc;
+	/* a vote held by proxy for one absent counts as present */
+	{
+		int64_t m;
+		pr.weight_present += votes_proxied_present(c, x->a, p->congress_id,
+							   p->id, &m);
+	}
 	rc = db_run(c, SQL_CLOSE, "iiiiiib", p->id, p->version,
 		    (int64_t)time_now(), pr.weight_present, pr.weight_total,
 		    (int64_t)x->k->quorum_pct, seed, sizeof(seed));

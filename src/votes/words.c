@@ -13,6 +13,9 @@ static const struct audit_phrase phrases[] = {
 	{"votes.poll.closed", N_("{actor} closed a poll in {object}")},
 	{"votes.poll.voided", N_("{actor} voided a poll in {object}")},
 	{"votes.codes.issued", N_("{actor} printed a sheet of voting codes for {object}")},
+	{"votes.proxy.given", N_("{actor} handed on the vote of {object}")},
+	{"votes.proxy.revoked", N_("{actor} ended the proxy of {object}")},
+	{"votes.rules.changed", N_("{actor} changed the voting rules of {object}")},
 	{0},
 };
 
