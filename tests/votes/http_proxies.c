@@ -191,6 +191,24 @@ Test(proxies, a_vote_handed_on_split_counted_present_and_taken_back)
 	cr_assert(strstr(r->body, "\"proxies\": []") || strstr(r->body, "\"proxies\":[]"),
 		  "%s", r->body);
 	resp_free(r);
+	/* and through the API, for one poll */
+	r = cl_api(del, "POST", "/api/v1/congresses/1/proxies",
+		   at("{\"holder\": %s, \"poll\": 999999}", m));
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	resp_free(r);
+	r = cl_api(del, "POST", "/api/v1/congresses/1/proxies", at("{\"holder\": %s}", m));
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+	free(proxy);
+	proxy = srv_value(&S, "SELECT id FROM vote_proxies WHERE giver_id = %s "
+			      "AND revoked_at IS NULL", d);
+	r = cl_api(mem, "POST", at("/api/v1/congresses/1/proxies/%s/revoke", proxy), "{}");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	r = cl_api(ch, "POST", "/api/v1/congresses/1/vote-rules",
+		   "{\"proxy_limit\": 101}");
+	cr_assert_eq(r->status, 422, "%s", r->body);
+	resp_free(r);
 	free(path);
 	free(proxy);
 	free(dname);
