@@ -2,7 +2,8 @@
 # The congress bench's client (bench/congress): "setup" grows the demo
 # congress through rudder's routes; "streams" holds N event streams open
 # while the chair gives the floor to 100 speakers and times each click
-# until the last stream has its event. Only the standard library.
+# until the last stream has its event; "closes" does the same for the
+# close of 20 polls (issue 12). Only the standard library.
 import asyncio, http.client, json, statistics, sys, time, urllib.parse
 
 PASSWORD = "rudder-demo"
@@ -147,13 +148,8 @@ async def stream(host, port, cookie, counts, i, ready, reached):
             reached(i)
 
 
-async def hall(base, work, n):
-    env = dict(l.strip().split("=", 1) for l in open(work + "/env"))
-    u = urllib.parse.urlparse(base)
-    chair = Client(base, "chair@example.org")
-    item = int(env["ITEM"])
-    waiting = [s for s in chair.get_json("/api/v1/congresses/1/agenda/%d" % item)["speakers"]
-               if s["waiting"]][:100]
+async def connect(u, cookie, n):
+    """n event streams on the congress: (counts, tasks, state, live)."""
     counts = [0] * n
     ready = asyncio.Semaphore(0)
     state = {"target": 0, "left": n, "done": None}
@@ -168,7 +164,7 @@ async def hall(base, work, n):
     t0 = time.monotonic()
     for i in range(n):
         tasks.append(asyncio.create_task(
-            stream(u.hostname, u.port, env["MEMBER"], counts, i, ready, reached)))
+            stream(u.hostname, u.port, cookie, counts, i, ready, reached)))
         if i % 200 == 199:
             await asyncio.sleep(0)
     for _ in range(n):
@@ -178,40 +174,99 @@ async def hall(base, work, n):
     print("streams: %d connected in %.1f s%s" % (live, time.monotonic() - t0,
                                                  ", %d refused" % bad if bad else ""))
     await asyncio.sleep(1)
+    return counts, tasks, state, live
+
+
+async def wave(counts, state, fn):
+    """Runs fn (blocking) and waits for every stream's next event: the
+    seconds from the start of fn to the last stream, and fn's own; None
+    when some stream had nothing after 10 s."""
     loop = asyncio.get_running_loop()
+    state["target"] = min(c for c in counts if c >= 0) + 1
+    state["left"] = sum(1 for c in counts if c >= 0 and c < state["target"])
+    state["done"] = asyncio.Event()
+    start = time.monotonic()
+    await loop.run_in_executor(None, fn)
+    took = time.monotonic() - start
+    try:
+        await asyncio.wait_for(state["done"].wait(), 10)
+    except asyncio.TimeoutError:
+        print("streams: %d streams had nothing after 10 s" % state["left"])
+        return None, took
+    return time.monotonic() - start, took
+
+
+def report(what, live, lat, clicks):
+    if not lat:
+        return
+    lat.sort()
+    print("%s answered: median %.1f ms, max %.1f ms" % (
+        what, statistics.median(clicks) * 1000, max(clicks) * 1000))
+    print("%s to the last of %d streams, %d times: median %.0f ms, p95 %.0f ms, "
+          "max %.0f ms (goal < 1000 ms)" % (
+              what, live, len(lat), statistics.median(lat) * 1000,
+              lat[max(int(len(lat) * 0.95) - 1, 0)] * 1000, lat[-1] * 1000))
+
+
+async def hall(base, work, n):
+    env = dict(l.strip().split("=", 1) for l in open(work + "/env"))
+    u = urllib.parse.urlparse(base)
+    chair = Client(base, "chair@example.org")
+    item = int(env["ITEM"])
+    waiting = [s for s in chair.get_json("/api/v1/congresses/1/agenda/%d" % item)["speakers"]
+               if s["waiting"]][:100]
+    counts, tasks, state, live = await connect(u, env["MEMBER"], n)
     lat, clicks = [], []
-    for k, s in enumerate(waiting):
-        base_counts = min(c for c in counts if c >= 0)
-        state["target"] = base_counts + 1
-        state["left"] = sum(1 for c in counts if c >= 0 and c < state["target"])
-        state["done"] = asyncio.Event()
-        start = time.monotonic()
-        click = loop.run_in_executor(None, chair.api,
-                                     "/api/v1/congresses/1/agenda/%d/speakers/%d" % (item, s["id"]),
-                                     {"action": "floor"})
-        await click
-        clicks.append(time.monotonic() - start)
-        try:
-            await asyncio.wait_for(state["done"].wait(), 10)
-        except asyncio.TimeoutError:
-            print("streams: click %d: %d streams had nothing after 10 s" % (k, state["left"]))
+    for s in waiting:
+        path = "/api/v1/congresses/1/agenda/%d/speakers/%d" % (item, s["id"])
+        t, took = await wave(counts, state, lambda: chair.api(path, {"action": "floor"}))
+        if t is None:
             break
-        lat.append(time.monotonic() - start)
+        lat.append(t)
+        clicks.append(took)
     for t in tasks:
         t.cancel()
-    if lat:
-        lat.sort()
-        print("the chair's click (POST floor) answered: median %.1f ms, max %.1f ms" % (
-            statistics.median(clicks) * 1000, max(clicks) * 1000))
-        print("click to the last of %d streams, %d clicks: median %.0f ms, p95 %.0f ms, "
-              "max %.0f ms (goal < 1000 ms)" % (
-                  live, len(lat), statistics.median(lat) * 1000,
-                  lat[int(len(lat) * 0.95) - 1] * 1000, lat[-1] * 1000))
+    report("the chair's click (POST floor)", live, lat, clicks)
+
+
+async def closes(base, work, n, rounds=20):
+    """The chair opens a poll, the two demo delegates vote, and the
+    chair closes it while n streams follow the congress: from the close
+    (counted, published) to the last stream's event."""
+    env = dict(l.strip().split("=", 1) for l in open(work + "/env"))
+    u = urllib.parse.urlparse(base)
+    chair = Client(base, "chair@example.org")
+    voters = [Client(base, "member@example.org"), Client(base, "delegate@example.org")]
+    counts, tasks, state, live = await connect(u, env["MEMBER"], n)
+    lat, clicks = [], []
+    for k in range(rounds):
+        made = {}
+        t, _ = await wave(counts, state, lambda: made.update(chair.api(
+            "/api/v1/congresses/1/polls", {"question": "Bench poll %d" % k, "kind": "yna"})))
+        if t is None:
+            break
+        path = "/api/v1/congresses/1/polls/%d" % made["id"]
+        t, _ = await wave(counts, state, lambda: chair.api(path, {"action": "open"}))
+        if t is None:
+            break
+        for v in voters:
+            v.api(path + "/ballots", {"vote": "Y"})
+        await asyncio.sleep(0.3)  # the "voted" events pass
+        t, took = await wave(counts, state, lambda: chair.api(path, {"action": "close"}))
+        if t is None:
+            break
+        lat.append(t)
+        clicks.append(took)
+    for t in tasks:
+        t.cancel()
+    report("the chair's close (POST close)", live, lat, clicks)
 
 
 def main():
     if sys.argv[1] == "setup":
         setup(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
+    elif sys.argv[1] == "closes":
+        asyncio.run(closes(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     else:
         asyncio.run(hall(sys.argv[2], sys.argv[3], int(sys.argv[4])))
 
