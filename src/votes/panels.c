@@ -173,13 +173,18 @@ static json_t *projector(struct http_req *rq, const struct congress *k)
 	return NULL;
 }
 
-/* The minutes' record of proxies standing, before the items. */
+/* The minutes' record of proxies standing, before the items: for the
+ * chair and the door, who see the participants anyway. */
 static json_t *proxies_panel(struct http_req *rq, const struct congress *k)
 {
 	struct vote_proxy *x;
 	size_t n;
 	json_t *items;
 
+	/* who attends is a secret: for those who see the participants */
+	if (!can(rq, PERM_CONGRESS_CHAIR, k->scope_id) &&
+	    !can(rq, PERM_CONGRESS_DOOR, k->scope_id))
+		return NULL;
 	if (votes_proxies_live(platform_conn(), rq->arena, k->id, &x, &n) != DB_OK ||
 	    !n)
 		return NULL;

@@ -5,8 +5,11 @@
  * whole congress or for one poll, within the congress's limit on votes
  * held for others; the holder then votes with the giver's checked
  * mandates beside their own (votes_standing), and the giver does not.
- * No chains: a proxy passes only the giver's own mandates. Proxies are
- * open records, like a named vote; a revoked one is kept with its end.
+ * No chains: a proxy passes only the giver's own mandates. Who attends
+ * is itself a secret, so a delegate sees no list of delegates here: the
+ * door team, who sees them anyway, records a proxy the two hand over in
+ * person (or on a signed form), and a delegate sees only the proxies
+ * they gave or hold. A revoked proxy is kept with its end.
  */
 #include "internal.h"
 #include "platform/i18n/i18n.h"
@@ -149,8 +152,10 @@ int64_t votes_proxied_present(struct db_conn *c, struct arena *a,
 
 /* ---- the page ---- */
 
-static json_t *delegates_present(struct http_req *rq, const struct congress *k,
-				 int64_t me)
+/* The delegates to choose from: givers (a checked mandate), or holders
+ * (present). For the door team, who sees them anyway. */
+static json_t *delegates(struct http_req *rq, const struct congress *k,
+			 bool holders)
 {
 	struct participant *p;
 	size_t n;
@@ -159,7 +164,7 @@ static json_t *delegates_present(struct http_req *rq, const struct congress *k,
 	if (congress_participants(platform_conn(), rq->arena, k->id, &p, &n) != DB_OK)
 		return arr;
 	for (size_t i = 0; i < n; i++)
-		if (p[i].id != me && p[i].present &&
+		if ((holders ? p[i].present : p[i].weight > 0) &&
 		    strcmp(p[i].kind, "delegate") == 0)
 			json_array_append_new(
 				arr, json_pack("{s:s, s:s, s:b}", "value",
@@ -245,10 +250,11 @@ static void proxies_page(struct http_req *rq, struct http_resp *rs, int status,
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool mine = is_me && (x[i].giver_id == me.id || x[i].holder_id == me.id);
-		json_array_append_new(list, proxy_json(rq, k, &x[i], mine || chair || door));
+		if (mine || chair || door)
+			json_array_append_new(list, proxy_json(rq, k, &x[i], true));
 	}
 	data = json_pack("{s:o, s:o, s:b, s:i, s:b}", "congress", congress_json(rq, k),
-			 "proxies", list, "any", n > 0, "limit", r.proxy_limit,
+			 "proxies", list, "any", json_array_size(list) > 0, "limit", r.proxy_limit,
 			 "split_votes", r.split_votes);
 	if (rq->api) {
 		json_object_del(data, "congress");
@@ -256,11 +262,13 @@ static void proxies_page(struct http_req *rq, struct http_resp *rs, int status,
 		http_json(rs, 200, data);
 		return;
 	}
-	if (is_me && me.weight > 0 && r.proxy_limit > 0) {
+	json_object_set_new(data, "everyone", json_boolean(chair || door));
+	if (door && r.proxy_limit > 0) {
 		json_t *form = http_form(rq, HTTP_POST,
 					 arena_printf(rq->arena, "/congress/%lld/proxies",
 						      (long long)k->id));
-		http_form_options(form, "holder", delegates_present(rq, k, me.id));
+		http_form_options(form, "giver", delegates(rq, k, false));
+		http_form_options(form, "holder", delegates(rq, k, true));
 		http_form_options(form, "poll", polls_choice(rq, k));
 		json_object_set_new(data, "form", form);
 	}
@@ -295,12 +303,14 @@ static void refuse(struct http_req *rq, struct http_resp *rs, int status,
 		proxies_page(rq, rs, status, k, why);
 }
 
-/* A delegate hands their vote to one present, for the congress or a
- * poll not yet closed; their earlier proxy for the same is replaced. */
+/* The door records a delegate handing their vote to one present, for
+ * the congress or a poll not yet closed; the giver's earlier proxy for
+ * the same is replaced. */
 void votes_proxy_give(struct http_req *rq, struct http_resp *rs)
 {
 	struct congress k;
 	struct participant me, h;
+	int64_t giver = http_field_int(rq, "giver", 0);
 	struct vote_rules r;
 	struct vote_proxy *x;
 	struct poll p;
@@ -309,13 +319,13 @@ void votes_proxy_give(struct http_req *rq, struct http_resp *rs)
 		poll = http_field_int(rq, "poll", 0), id = 0, now = time_now();
 	int rc;
 
-	if (congress_load(rq, rs, PERM_CONGRESS_PARTICIPATE, &k) != 0 ||
+	if (congress_load(rq, rs, PERM_CONGRESS_DOOR, &k) != 0 ||
 	    !congress_writable(rq, rs, &k))
 		return;
-	if (congress_participant_of(platform_conn(), rq->arena, k.id, rq->user.id,
-				    &me) != DB_OK ||
-	    me.removed_at || strcmp(me.kind, "delegate") != 0 || me.weight <= 0) {
-		refuse(rq, rs, 403, &k, NULL,
+	if (congress_participant_get(platform_conn(), rq->arena, giver, &me) != DB_OK ||
+	    me.congress_id != k.id || me.removed_at ||
+	    strcmp(me.kind, "delegate") != 0 || me.weight <= 0) {
+		refuse(rq, rs, 422, &k, "giver",
 		       N_("Only a delegate with a checked mandate hands on a vote."));
 		return;
 	}
@@ -364,7 +374,7 @@ void votes_proxy_give(struct http_req *rq, struct http_resp *rs)
 	congress_done(rq, rs, 201,
 		      json_pack("{s:I, s:I, s:I}", "id", (json_int_t)id, "holder_id",
 				(json_int_t)h.id, "poll_id", (json_int_t)poll),
-		      N_("Your vote is handed on: the delegate you chose votes with it."),
+		      N_("The vote is handed on: its holder votes with it."),
 		      arena_printf(rq->arena, "/congress/%lld/proxies", (long long)k.id));
 }
 

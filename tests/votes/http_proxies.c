@@ -74,7 +74,7 @@ static char *participant_of(struct client *c)
 	return id;
 }
 
-static void door(struct client *ch, const char *part, const char *went)
+static void door_in_out(struct client *ch, const char *part, const char *went)
 {
 	struct resp *r = cl_api(ch, "POST", "/api/v1/congresses/1/door",
 				at("{\"participant\": %s, \"went\": \"%s\"}", part, went));
@@ -87,6 +87,7 @@ Test(proxies, a_vote_handed_on_split_counted_present_and_taken_back)
 	struct client *ch = cl_as(&S, "chair@example.org", "en");
 	struct client *mem = cl_as(&S, "member", "en");
 	struct client *del = cl_as(&S, "delegate", "en");
+	struct client *door = cl_as(&S, "door@example.org", "en");
 	char *m = participant_of(mem), *d = participant_of(del), *path, *id,
 	     *dname, *proxy;
 	int mw, dw, total;
@@ -101,25 +102,52 @@ Test(proxies, a_vote_handed_on_split_counted_present_and_taken_back)
 
 	/* the chair takes no proxies: refused; then one each */
 	cr_assert_eq(post(ch, "/congress/1/vote-rules", "proxy_limit=0", NULL), 303);
-	cr_assert_eq(post(del, "/congress/1/proxies", at("holder=%s", m),
+	cr_assert_eq(post(door, "/congress/1/proxies", at("giver=%s&holder=%s", d, m),
 			  "This congress takes no proxies."), 409);
 	cr_assert_eq(post(del, "/congress/1/vote-rules", "proxy_limit=5", NULL), 403);
+	/* a delegate records no proxy: who attends is the door's to see */
+	cr_assert_eq(post(del, "/congress/1/proxies", at("giver=%s&holder=%s", d, m),
+			  NULL), 403);
+	r = cl_get(del, "/congress/1/proxies");
+	cr_assert_null(strstr(r->body, "name=\"holder\""), "%s", r->body);
+	resp_free(r);
 	cr_assert_eq(post(ch, "/congress/1/vote-rules", "proxy_limit=1&split_votes=on",
 			  NULL), 303);
 	/* not to oneself, not to one absent */
-	cr_assert_eq(post(del, "/congress/1/proxies", at("holder=%s", d),
+	cr_assert_eq(post(door, "/congress/1/proxies", at("giver=%s&holder=%s", d, d),
 			  "Choose another delegate who is present."), 422);
-	door(ch, m, "out");
-	cr_assert_eq(post(del, "/congress/1/proxies", at("holder=%s", m),
+	door_in_out(ch, m, "out");
+	cr_assert_eq(post(door, "/congress/1/proxies", at("giver=%s&holder=%s", d, m),
 			  "Choose another delegate who is present."), 422);
-	door(ch, m, "in");
-	cr_assert_eq(post(del, "/congress/1/proxies", at("holder=%s", m), NULL), 303);
+	door_in_out(ch, m, "in");
+	cr_assert_eq(post(door, "/congress/1/proxies", at("giver=%s&holder=%s", d, m), NULL), 303);
 	proxy = srv_value(&S, "SELECT id FROM vote_proxies WHERE giver_id = %s "
 			      "AND revoked_at IS NULL", d);
 	cr_assert(*proxy);
 	r = cl_get(mem, "/congress/1/proxies");
 	cr_assert(strstr(r->body, at("%s&#39;s vote, held by", dname)), "%s", r->body);
 	resp_free(r);
+	/* a delegate sees only the proxies they gave or hold */
+	srv_sql(&S, "INSERT INTO vote_proxies (congress_id, giver_id, holder_id, "
+		    "created_at) SELECT 1, id, %s, 0 FROM participants WHERE "
+		    "congress_id = 1 AND kind = 'delegate' AND removed_at IS NULL "
+		    "AND id NOT IN (%s, %s) ORDER BY id LIMIT 1", d, m, d);
+	{
+		char *other = srv_value(&S, "SELECT p.display_name FROM vote_proxies x "
+					    "JOIN participants p ON p.id = x.giver_id "
+					    "WHERE x.holder_id = %s", d);
+		r = cl_get(mem, "/congress/1/proxies");
+		cr_assert_null(strstr(r->body, other), "%s leaks: %s", other, r->body);
+		resp_free(r);
+		r = cl_get(mem, "/congress/1/minutes");
+		cr_assert_null(strstr(r->body, other), "%s leaks: %s", other, r->body);
+		resp_free(r);
+		r = cl_get(door, "/congress/1/proxies");
+		cr_assert(strstr(r->body, other), "%s", r->body);
+		resp_free(r);
+		free(other);
+	}
+	srv_sql(&S, "DELETE FROM vote_proxies WHERE holder_id = %s", d);
 
 	/* the limit: another delegate's vote held by the member already
 	 * (written here as the door team would record a paper proxy) makes
@@ -128,7 +156,7 @@ Test(proxies, a_vote_handed_on_split_counted_present_and_taken_back)
 		    "created_at) SELECT 1, id, %s, 0 FROM participants WHERE "
 		    "congress_id = 1 AND kind = 'delegate' AND removed_at IS NULL "
 		    "AND id NOT IN (%s, %s) ORDER BY id LIMIT 1", m, m, d);
-	cr_assert_eq(post(del, "/congress/1/proxies", at("holder=%s", m),
+	cr_assert_eq(post(door, "/congress/1/proxies", at("giver=%s&holder=%s", d, m),
 			  "holds as many votes for others"), 409);
 	srv_sql(&S, "DELETE FROM vote_proxies WHERE giver_id NOT IN (%s)", d);
 
@@ -167,7 +195,7 @@ Test(proxies, a_vote_handed_on_split_counted_present_and_taken_back)
 				       "AND d.participant_id = %s", id, d), dname);
 
 	/* the giver leaves: her vote, held by one present, counts present */
-	door(ch, d, "out");
+	door_in_out(ch, d, "out");
 	cr_assert_eq(post(ch, path, "action=close", NULL), 303);
 	cr_assert_eq(atoi(srv_value(&S, "SELECT weight_present FROM polls WHERE id = %s",
 				    id)),
@@ -176,13 +204,13 @@ Test(proxies, a_vote_handed_on_split_counted_present_and_taken_back)
 					"WHERE p.congress_id = 1 AND p.present = 1 AND "
 					"p.kind = 'delegate' AND p.removed_at IS NULL AND "
 					"d.checked_at IS NOT NULL")) + dw);
-	r = cl_get(mem, "/congress/1/minutes");
+	r = cl_get(ch, "/congress/1/minutes");
 	cr_assert(strstr(r->body, at("%s → ", dname)), "%s", r->body);
 	cr_assert(strstr(r->body, "Yes "), "the split in the minutes: %s", r->body);
 	resp_free(r);
 
 	/* ending it: the giver's vote is hers again */
-	door(ch, d, "in");
+	door_in_out(ch, d, "in");
 	cr_assert_eq(post(del, at("/congress/1/proxies/%s/revoke", proxy), "", NULL), 303);
 	cr_assert_eq(post(del, at("/congress/1/proxies/%s/revoke", proxy), "",
 			  "no such proxy"), 404);
@@ -192,11 +220,12 @@ Test(proxies, a_vote_handed_on_split_counted_present_and_taken_back)
 		  "%s", r->body);
 	resp_free(r);
 	/* and through the API, for one poll */
-	r = cl_api(del, "POST", "/api/v1/congresses/1/proxies",
-		   at("{\"holder\": %s, \"poll\": 999999}", m));
+	r = cl_api(door, "POST", "/api/v1/congresses/1/proxies",
+		   at("{\"giver\": %s, \"holder\": %s, \"poll\": 999999}", d, m));
 	cr_assert_eq(r->status, 422, "%s", r->body);
 	resp_free(r);
-	r = cl_api(del, "POST", "/api/v1/congresses/1/proxies", at("{\"holder\": %s}", m));
+	r = cl_api(door, "POST", "/api/v1/congresses/1/proxies",
+		   at("{\"giver\": %s, \"holder\": %s}", d, m));
 	cr_assert_eq(r->status, 201, "%s", r->body);
 	resp_free(r);
 	free(proxy);
@@ -215,4 +244,5 @@ Test(proxies, a_vote_handed_on_split_counted_present_and_taken_back)
 	cl_free(ch);
 	cl_free(mem);
 	cl_free(del);
+	cl_free(door);
 }
