@@ -403,7 +403,7 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 		}
 		ids[n] = s->m[i].id;
 		/* a named poll records the mandate's delegate, the giver of a
-		 * proxy (the proxies are in the minutes) */
+		 * proxy (the chair's minutes list the proxies) */
 		voters[n] = s->via[i] ? s->via[i] : s->me.display_name;
 		weights[n++] = s->m[i].weight;
 		units += s->m[i].weight;
