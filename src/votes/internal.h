@@ -270,6 +270,10 @@ const char *votes_poll_path(struct arena *a, const struct poll *p);
  * NULL before the close. */
 json_t *votes_result_view(struct http_req *rq, const struct poll *p,
 			  const struct poll_option *opt, size_t nopt);
+/* The demo's polls in its open congress (demo.c): the module's demo
+ * hook, run inside the demo's transaction after the congress's. 0, or
+ * -1 with why in err. */
+int votes_demo(struct db_conn *c, char *err, size_t cap);
 /* the congress's projector and minutes (panels.c) */
 extern const struct congress_extension votes_extension, votes_codes_extension,
 	votes_proxies_extension;

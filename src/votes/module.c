@@ -3,7 +3,8 @@
  * The votes module as the platform sees it: its routes and audit words,
  * and, once started, its part of the congress's pages (panels.c). Its
  * permissions are the congress's: the chair runs polls, participants
- * see them, delegates present vote.
+ * see them, delegates present vote. Its demo (demo.c) takes the demo
+ * congress's decisions.
  */
 #include "internal.h"
 
@@ -20,4 +21,5 @@ const struct module votes_module = {
 	.routes = &votes_routes,
 	.start = start,
 	.audit_words = &votes_audit_words,
+	.demo = votes_demo,
 };

@@ -9,7 +9,8 @@
  * majority, "unanimous" from the count), publishes the ballot list whose
  * digest is kept, and a receipt is found in it; a named poll's minutes
  * say who voted how; an election's BLT recounts to the same result; two
- * casts of one mandate at the same instant leave one ballot.
+ * casts of one mandate at the same instant leave one ballot; the demo
+ * holds the conference's decisions and a poll still open.
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -408,6 +409,111 @@ Test(polls, an_election_recounts_from_its_blt)
 	free(file);
 	free(path);
 	cl_free(ch);
+	cl_free(mem);
+	cl_free(del);
+}
+
+/* The demo's polls (src/votes/demo.c): the conference's decisions as
+ * its delegates took them — the re-launch adopted unanimously (the
+ * count's word), the programme by two thirds with some against, a
+ * committee of seven elected by STV whose published BLT recounts to
+ * the same seven, a poll still open — each poll's ballots as many as
+ * the weight of the mandates marked in it, and the delegates who sign
+ * in still free to vote in the open one. */
+Test(polls, the_demo_holds_the_conferences_decisions)
+{
+	struct client *mem = cl_as(&S, "member", "en");
+	struct client *del = cl_as(&S, "delegate", "en");
+	char *id, *file, *out = NULL, *polls, *p;
+	struct buf want;
+	struct resp *r;
+	json_t *j, *res, *el;
+
+	/* the re-launch: every ballot yes, and so "unanimous" */
+	id = srv_value(&S, "SELECT p.id FROM polls p JOIN motions m ON m.id = "
+			   "p.subject_id WHERE p.subject = 'motion' AND m.title = "
+			   "'Re-launch as the Socialist Movement of Kazakhstan'");
+	cr_assert(*id, "the demo has a poll on the re-launch");
+	j = api_get(mem, at("/api/v1/congresses/1/polls/%s", id));
+	cr_assert_str_eq(json_string_value(json_object_get(j, "state")), "closed");
+	res = json_object_get(json_object_get(j, "result"), "raw");
+	cr_assert_str_eq(json_string_value(json_object_get(res, "verdict")), "adopted");
+	cr_assert(json_is_true(json_object_get(res, "unanimous")), "%s", json_dumps(j, 0));
+	cr_assert(json_integer_value(json_object_get(res, "yes")) > 12);
+	json_decref(j);
+	free(id);
+
+	/* the programme: two thirds, carried with some against */
+	id = srv_value(&S, "SELECT id FROM polls WHERE congress_id = 1 AND "
+			   "majority = 'two_thirds' AND subject = 'item'");
+	cr_assert(*id, "the demo has a poll on the programme");
+	j = api_get(mem, at("/api/v1/congresses/1/polls/%s", id));
+	res = json_object_get(json_object_get(j, "result"), "raw");
+	cr_assert_str_eq(json_string_value(json_object_get(res, "verdict")), "adopted");
+	cr_assert(json_integer_value(json_object_get(res, "no")) > 0, "%s", json_dumps(j, 0));
+	cr_assert(json_is_false(json_object_get(res, "unanimous")));
+	json_decref(j);
+	free(id);
+
+	/* the election: seven elected, and the BLT says the same */
+	id = srv_value(&S, "SELECT id FROM polls WHERE congress_id = 1 AND "
+			   "kind = 'ranked' AND seats = 7 AND state = 'closed'");
+	cr_assert(*id, "the demo has an election of seven");
+	j = api_get(mem, at("/api/v1/congresses/1/polls/%s", id));
+	el = json_object_get(json_object_get(j, "result"), "elected");
+	cr_assert_eq(json_array_size(el), 7, "%s", json_dumps(j, 0));
+	cr_assert(atoi(srv_value(&S, "SELECT count(*) FROM ballots WHERE poll_id = %s",
+				 id)) >= 30);
+	cr_assert_str_neq(srv_value(&S, "SELECT ballots_digest FROM polls WHERE id = %s",
+				    id), "");
+	r = cl_get(mem, at("/congress/1/polls/%s/ballots.blt", id));
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	file = xasprintf("%s/demo-election.blt", S.root);
+	sh("rm -f %s", file);
+	{
+		FILE *f = fopen(file, "w");
+		fwrite(r->body, 1, r->len, f);
+		fclose(f);
+	}
+	resp_free(r);
+	cr_assert_eq(run_rudder(NULL, &out, NULL, "count", file, NULL), 0);
+	buf_init(&want);
+	for (size_t i = 0; i < json_array_size(el); i++)
+		buf_printf(&want, "%s\n", json_string_value(json_array_get(el, i)));
+	buf_reserve(&want, 0);
+	cr_assert_str_eq(out, want.data);
+	buf_free(&want);
+	json_decref(j);
+	free(out);
+	free(file);
+	free(id);
+
+	/* every poll: one ballot per unit of the weight of those marked */
+	polls = srv_sql(&S, "SELECT id FROM polls WHERE congress_id = 1");
+	for (p = strtok(polls, "\n"); p; p = strtok(NULL, "\n"))
+		cr_assert_str_eq(
+			srv_value(&S, "SELECT count(*) FROM ballots WHERE poll_id = %s", p),
+			srv_value(&S, "SELECT coalesce(sum(d.weight), 0) FROM poll_marks m "
+				      "JOIN mandates d ON d.id = m.mandate_id WHERE "
+				      "m.poll_id = %s", p),
+			"poll %s", p);
+	free(polls);
+
+	/* the open poll: some have voted, the two who sign in have not */
+	id = srv_value(&S, "SELECT id FROM polls WHERE congress_id = 1 AND "
+			   "state = 'open'");
+	cr_assert(*id, "the demo has an open poll");
+	cr_assert(atoi(srv_value(&S, "SELECT count(*) FROM poll_marks WHERE "
+				     "poll_id = %s", id)) > 0);
+	r = cl_api(del, "POST", at("/api/v1/congresses/1/polls/%s/ballots", id),
+		   "{\"vote\": \"Y\"}");
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+	r = cl_api(mem, "POST", at("/api/v1/congresses/1/polls/%s/ballots", id),
+		   "{\"vote\": \"A\"}");
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+	free(id);
 	cl_free(mem);
 	cl_free(del);
 }
