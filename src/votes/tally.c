@@ -204,9 +204,11 @@ static json_t *result_ranked(const struct poll *p, const struct poll_option *opt
 		json_array_append_new(elected, json_integer(r->elected[i] + 1));
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct stv_row *w = &r->rows[i];
-		json_t *votes = json_array(), *states = json_array();
+		json_t *votes, *states;
 		if (w->action == STV_LOG)
 			continue;
+		votes = json_array();
+		states = json_array();
 		for (int c = 0; c < b->ncand; c++) {
 			stv_format(w->vote[c], v);
 			json_array_append_new(votes, json_string(v));
