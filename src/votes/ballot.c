@@ -108,8 +108,32 @@ const char *votes_cannot_vote(const struct votes_standing *s)
 	return NULL;
 }
 
-/* The ballot: the options as the kind asks, and the mandates to vote
- * with when there are several. */
+/* A cast refused comes back with what it sent, and the ballot is filled
+ * in again: a blind voter does not rank five candidates twice. Only the
+ * casting routes have a "vote" field. */
+static bool cast_sent(const struct http_req *rq)
+{
+	const struct field *f = rq->route ? rq->route->fields : NULL;
+
+	if (rq->method != HTTP_POST)
+		return false;
+	for (; f && f->name; f++)
+		if (strcmp(f->name, "vote") == 0)
+			return true;
+	return false;
+}
+
+static bool among(const char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* The ballot: the options as the kind asks (as the voter filled them in
+ * when a cast comes back refused), and the mandates to vote with when
+ * there are several. */
 json_t *votes_ballot_json(struct http_req *rq, const struct poll *p,
 			  const struct poll_option *opt, size_t nopt,
 			  const struct votes_standing *s, const char *code)
@@ -123,8 +147,16 @@ json_t *votes_ballot_json(struct http_req *rq, const struct poll *p,
 			      "id", arena_printf(rq->arena, "ballot-%lld", (long long)p->id),
 			      "several", s->n > 1, "secret", p->secret, "receipts",
 			      p->secret && p->publish_receipts);
-	json_t *options = json_array(), *mandates = json_array(), *ranks;
+	json_t *options = json_array(), *mandates = json_array(), *o;
+	bool again = cast_sent(rq);
+	const char *vote = again ? http_field(rq, "vote") : NULL;
+	const char **chosen = NULL, **ranked = NULL;
+	size_t nchosen = 0, nranked = 0, at;
 
+	if (again) {
+		chosen = http_field_all(rq, "choice", &nchosen);
+		ranked = http_field_all(rq, "rank", &nranked);
+	}
 	if (strcmp(p->kind, "yna") == 0) {
 		json_array_append_new(options, json_pack("{s:s, s:s}", "value", "Y",
 							 "label", tr_rq(rq, N_("Yes"))));
@@ -138,18 +170,30 @@ json_t *votes_ballot_json(struct http_req *rq, const struct poll *p,
 								(long long)opt[i].position),
 						   "label", opt[i].label));
 	}
+	json_array_foreach(options, at, o) {
+		const char *value = json_string_value(json_object_get(o, "value"));
+		json_object_set_new(o, "checked",
+				    json_boolean((vote && strcmp(vote, value) == 0) ||
+						 among(chosen, nchosen, value)));
+		if (strcmp(p->kind, "ranked") == 0) {
+			json_t *ranks = json_array();
+			for (size_t r = 1; r <= nopt; r++)
+				json_array_append_new(
+					ranks, json_pack("{s:I, s:b}", "rank", (json_int_t)r,
+							 "selected",
+							 among(ranked, nranked,
+							       arena_printf(rq->arena, "%s-%zu",
+									    value, r))));
+			json_object_set_new(o, "ranks", ranks);
+		}
+	}
+	json_object_set_new(b, "abstained", json_boolean(vote && strcmp(vote, "A") == 0));
 	json_object_set_new(b, "options", options);
 	json_object_set_new(b, strcmp(p->kind, "yna") == 0 ||
 				       strcmp(p->kind, "choice") == 0
 				       ? "radio"
 				       : p->kind,
 			    json_true());
-	if (strcmp(p->kind, "ranked") == 0) {
-		ranks = json_array();
-		for (size_t i = 1; i <= nopt; i++)
-			json_array_append_new(ranks, json_integer((json_int_t)i));
-		json_object_set_new(b, "ranks", ranks);
-	}
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->voted[i]) {
 			json_t *m = json_pack("{s:I, s:I}", "id", (json_int_t)s->m[i].id,
@@ -337,6 +381,19 @@ static bool split_of(struct http_req *rq, const struct votes_standing *s,
 	return true;
 }
 
+/* A cast refused (403 or 409, why a msgid): to the API as an error, to a
+ * voter as the page of the poll again with why on it, so they can see
+ * where they stand and go on. */
+static void refuse(struct http_req *rq, struct http_resp *rs, int status,
+		   const struct congress *k, const struct poll *p,
+		   votes_page_fn again, const char *why)
+{
+	if (rq->api)
+		http_error(rq, rs, status == 409 ? HTTP_E_CONFLICT : HTTP_E_FORBIDDEN, why);
+	else
+		again(rq, rs, status, k, p, NULL, why);
+}
+
 json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 			   const struct congress *k, const struct poll *p,
 			   struct votes_standing *s,
@@ -353,19 +410,19 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 	int rc;
 
 	if (strcmp(p->state, "open") != 0) {
-		http_error(rq, rs, HTTP_E_CONFLICT,
-			   strcmp(p->state, "draft") == 0
-				   ? N_("This poll is not open yet.")
-				   : N_("This poll is closed: no more votes are taken."));
+		refuse(rq, rs, 409, k, p, again,
+		       strcmp(p->state, "draft") == 0
+			       ? N_("This poll is not open yet.")
+			       : N_("This poll is closed: no more votes are taken."));
 		return NULL;
 	}
 	why = votes_cannot_vote(s);
 	if (why && s->delegate && s->n && s->present) {
-		http_error(rq, rs, HTTP_E_CONFLICT, why); /* voted already */
+		refuse(rq, rs, 409, k, p, again, why); /* voted already */
 		return NULL;
 	}
 	if (why) {
-		http_error(rq, rs, HTTP_E_FORBIDDEN, why);
+		refuse(rq, rs, 403, k, p, again, why);
 		return NULL;
 	}
 	/* which mandates: those named, each the voter's and not yet voted;
@@ -377,8 +434,8 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 		for (size_t i = 0; i < s->n; i++)
 			mine |= str_to_i64(sent[j], &id) == 0 && id == s->m[i].id;
 		if (!mine) {
-			http_error(rq, rs, HTTP_E_FORBIDDEN,
-				   N_("That mandate is not yours to vote with."));
+			refuse(rq, rs, 403, k, p, again,
+			       N_("That mandate is not yours to vote with."));
 			return NULL;
 		}
 	}
@@ -395,8 +452,8 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 			continue;
 		if (s->voted[i]) {
 			if (nsent) {
-				http_error(rq, rs, HTTP_E_CONFLICT,
-					   N_("That mandate has voted in this poll already."));
+				refuse(rq, rs, 409, k, p, again,
+				       N_("That mandate has voted in this poll already."));
 				return NULL;
 			}
 			continue;
@@ -441,11 +498,11 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 	};
 	rc = votes_cast_run(platform_conn(), &v);
 	if (rc == DB_CONSTRAINT || rc == DB_STALE || rc == DB_NOTFOUND) {
-		http_error(rq, rs, rc == DB_NOTFOUND ? HTTP_E_FORBIDDEN : HTTP_E_CONFLICT,
-			   rc == DB_CONSTRAINT ? N_("You have voted in this poll.")
-			   : rc == DB_STALE
-				   ? N_("This poll is closed: no more votes are taken.")
-				   : N_("That code opens nothing: it was used, replaced, or mistyped."));
+		refuse(rq, rs, rc == DB_NOTFOUND ? 403 : 409, k, p, again,
+		       rc == DB_CONSTRAINT ? N_("You have voted in this poll.")
+		       : rc == DB_STALE
+			       ? N_("This poll is closed: no more votes are taken.")
+			       : N_("That code opens nothing: it was used, replaced, or mistyped."));
 		return NULL;
 	}
 	if (rc != DB_OK) {

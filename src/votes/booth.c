@@ -42,7 +42,9 @@ static bool code_norm(const char *in, char out[CODE_LEN + 1])
 			continue;
 		if (n == CODE_LEN)
 			return false;
-		out[n++] = (char)toupper((unsigned char)*s);
+		/* base32 has no 0, 1 or 8: one typed is the letter it looks like */
+		out[n++] = *s == '0' ? 'O' : *s == '1' ? 'I' : *s == '8' ? 'B'
+			 : (char)toupper((unsigned char)*s);
 	}
 	out[n] = '\0';
 	return n == CODE_LEN;
@@ -167,7 +169,10 @@ void votes_codes_issue(struct http_req *rq, struct http_resp *rs)
 		json_array_append_new(list, json_string(code_text(rq->arena, codes[i])));
 	data = json_pack("{s:o, s:s, s:o, s:s}", "congress", congress_json(rq, &k),
 			 "delegate", p.display_name, "codes", list, "booth",
-			 arena_printf(rq->arena, "/congress/%lld/booth", (long long)k.id));
+			 /* the sheet leaves the building: the whole address where
+			  * the organization has said it (server.base_url) */
+			 arena_printf(rq->arena, "%s/congress/%lld/booth",
+				      platform_base_url(), (long long)k.id));
 	http_set_header(rs, "Cache-Control", "no-store");
 	http_page(rq, rs, 200, "votes/sheet", N_("Voting codes"), data);
 }
@@ -222,20 +227,17 @@ static int booth_load(struct http_req *rq, struct http_resp *rs, struct booth *b
 	return 0;
 }
 
-/* The ballots of the polls open now, each carrying the code. */
-void votes_booth_open(struct http_req *rq, struct http_resp *rs)
+/* The ballots of the polls open now, each carrying b's code; note: a
+ * refusal to show above them (a msgid), or NULL. */
+static void ballots_page(struct http_req *rq, struct http_resp *rs, int status,
+			 const struct booth *b, const char *note)
 {
-	struct booth b;
 	struct poll *p;
 	size_t n = 0;
 	json_t *open = json_array(), *data;
 	const char *why = NULL;
 
-	if (booth_load(rq, rs, &b) != 0) {
-		json_decref(open);
-		return;
-	}
-	if (votes_polls(platform_conn(), rq->arena, b.k.id, &p, &n) != DB_OK)
+	if (votes_polls(platform_conn(), rq->arena, b->k.id, &p, &n) != DB_OK)
 		n = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct poll_option *opt = NULL;
@@ -246,31 +248,44 @@ void votes_booth_open(struct http_req *rq, struct http_resp *rs)
 		if (strcmp(p[i].state, "open") != 0)
 			continue;
 		votes_options(platform_conn(), rq->arena, p[i].id, &opt, &nopt);
-		votes_standing(rq, &p[i], &b.me, &s);
+		votes_standing(rq, &p[i], &b->me, &s);
 		j = votes_poll_json(rq, &p[i], opt, nopt);
 		if (!(why = votes_cannot_vote(&s)))
 			json_object_set_new(j, "ballot",
 					    votes_ballot_json(rq, &p[i], opt, nopt, &s,
-							      code_text(rq->arena, b.code)));
+							      code_text(rq->arena, b->code)));
 		else
 			json_object_set_new(j, "cannot", json_string(tr_rq(rq, why)));
 		json_array_append_new(open, j);
 	}
-	data = json_pack("{s:s, s:s, s:o, s:b}", "congress_name", b.k.name,
-			 "voter", b.me.display_name, "open", open, "any_open",
+	data = json_pack("{s:s, s:s, s:o, s:b}", "congress_name", b->k.name,
+			 "voter", b->me.display_name, "open", open, "any_open",
 			 json_array_size(open) > 0);
-	booth_page(rq, rs, 200, b.k.id, data, NULL);
+	booth_page(rq, rs, status, b->k.id, data, note);
 }
 
-/* A form's mistake at the booth: the ballots again, with why. */
+void votes_booth_open(struct http_req *rq, struct http_resp *rs)
+{
+	struct booth b;
+
+	if (booth_load(rq, rs, &b) == 0)
+		ballots_page(rq, rs, 200, &b, NULL);
+}
+
+/* A cast refused at the booth: the ballots again with why, while the
+ * code (which a refused cast keeps) still opens them; else the code's
+ * own refusal. */
 static void booth_again(struct http_req *rq, struct http_resp *rs, int status,
 			const struct congress *k, const struct poll *p,
 			json_t *receipts, const char *note)
 {
+	struct booth b;
+
+	(void)k;
 	(void)p;
 	(void)receipts;
-	json_t *data = json_pack("{s:s, s:b}", "congress_name", k->name, "retry", true);
-	booth_page(rq, rs, status, k->id, data, note);
+	if (booth_load(rq, rs, &b) == 0)
+		ballots_page(rq, rs, status, &b, note);
 }
 
 void votes_booth_cast(struct http_req *rq, struct http_resp *rs)

@@ -209,6 +209,11 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 			   const struct congress *k, const struct poll *p,
 			   struct votes_standing *s,
 			   const unsigned char *code_index, votes_page_fn again);
+/* A ballot's content as people read it: "Yes", an option's label,
+ * "A > B > C" for a ranking, "Yes 70, No 30" for a split (arena). */
+const char *votes_content_text(struct http_req *rq, const struct poll *p,
+			       const struct poll_option *opt, size_t nopt,
+			       const char *content);
 /* A poll as JSON (opt: its options, for its page). */
 json_t *votes_poll_json(struct http_req *rq, const struct poll *p,
 			const struct poll_option *opt, size_t nopt);

@@ -103,8 +103,27 @@ static const char *option_label(const struct poll_option *opt, size_t nopt,
 	return pos >= 1 && (size_t)pos <= nopt ? opt[pos - 1].label : "?";
 }
 
+/* A count's number for people: "12.50000" → "12.5", "3.00000" → "3"
+ * (the published rounds and `rudder count --tsv` keep all five places). */
+static json_t *number_text(struct arena *a, json_t *v)
+{
+	const char *s = json_string_value(v);
+	char *t;
+	size_t n;
+
+	if (!s || !strchr(s, '.'))
+		return json_incref(v);
+	t = arena_strdup(a, s);
+	n = strlen(t);
+	while (n && t[n - 1] == '0')
+		t[--n] = '\0';
+	if (n && t[n - 1] == '.')
+		t[--n] = '\0';
+	return json_string(t);
+}
+
 /* The rounds of an election's count: a table with a column per
- * candidate. */
+ * candidate, the rounds numbered from 1 (the end's row has none). */
 static json_t *rounds_view(struct http_req *rq, json_t *res,
 			   const struct poll_option *opt, size_t nopt)
 {
@@ -124,12 +143,19 @@ static json_t *rounds_view(struct http_req *rq, json_t *res,
 		if (cand >= 1)
 			what = arena_printf(rq->arena, "%s: %s", what,
 					    option_label(opt, nopt, cand));
+		json_int_t round = json_integer_value(json_object_get(row, "round"));
+		json_t *votes = json_array(), *v;
+		size_t j;
+		json_array_foreach(json_object_get(row, "votes"), j, v)
+			json_array_append_new(votes, number_text(rq->arena, v));
 		json_array_append_new(
-			rows, json_pack("{s:O, s:s, s:O, s:O}", "round",
-					json_object_get(row, "round"), "what", what,
-					"votes", json_object_get(row, "votes"),
-					"nontransferable",
-					json_object_get(row, "nontransferable")));
+			rows, json_pack("{s:s, s:s, s:o, s:o}", "round",
+					round >= 0 ? arena_printf(rq->arena, "%lld",
+								  (long long)round + 1)
+						   : "",
+					"what", what, "votes", votes, "nontransferable",
+					number_text(rq->arena,
+						    json_object_get(row, "nontransferable"))));
 	}
 	return json_pack("{s:o, s:o}", "head", head, "rows", rows);
 }
@@ -171,7 +197,7 @@ json_t *votes_result_view(struct http_req *rq, const struct poll *p,
 		json_object_set_new(v, "rounds", rounds_view(rq, res, opt, nopt));
 		json_object_set_new(
 			v, "quota",
-			json_string(json_string_value(json_object_get(res, "quota"))));
+			number_text(rq->arena, json_object_get(res, "quota")));
 		if (abstain)
 			json_array_append_new(bars, bar(rq, tr_rq(rq, N_("Abstain")),
 							abstain, units));
@@ -636,8 +662,10 @@ static void poll_page(struct http_req *rq, struct http_resp *rs, int status,
 				 "poll", poll_view(rq, k, p, receipts), "chair",
 				 can(rq, PERM_CONGRESS_CHAIR, k->scope_id));
 
-	if (note)
+	if (note) {
 		json_object_set_new(data, "note", json_string(tr_rq(rq, note)));
+		json_object_set_new(data, "note_refused", json_boolean(status >= 400));
+	}
 	http_page(rq, rs, status, "votes/poll", N_("Poll"), data);
 }
 
@@ -852,9 +880,12 @@ void votes_receipt_check(struct http_req *rq, struct http_resp *rs)
 
 	if (!published(rq, rs, &k, &p))
 		return;
+	/* typed loosely: any case, any dashes, and the digits base32 has
+	 * not read as the letters they look like */
 	for (const char *s = in ? in : ""; *s; s++)
 		if (isalnum((unsigned char)*s))
-			want[n++] = (char)toupper((unsigned char)*s);
+			want[n++] = *s == '0' ? 'O' : *s == '1' ? 'I' : *s == '8' ? 'B'
+				  : (char)toupper((unsigned char)*s);
 	want[n] = '\0';
 	if (!p.secret || !p.publish_receipts) {
 		http_error(rq, rs, HTTP_E_NOT_FOUND,
@@ -868,6 +899,12 @@ void votes_receipt_check(struct http_req *rq, struct http_resp *rs)
 		http_json(rs, 200, json_pack("{s:b, s:s?}", "found", f.content != NULL,
 					     "ballot", f.content));
 		return;
+	}
+	if (f.content) {
+		struct poll_option *opt = NULL;
+		size_t nopt = 0;
+		votes_options(platform_conn(), rq->arena, p.id, &opt, &nopt);
+		f.content = votes_content_text(rq, &p, opt, nopt, f.content);
 	}
 	data = json_pack("{s:o, s:o, s:b, s:s, s:s?}", "congress", congress_json(rq, &k),
 			 "poll", poll_view(rq, &k, &p, NULL), "chair", false,

@@ -17,7 +17,7 @@
 
 /* A ballot's content in words: "Yes", an option's label, approvals
  * joined, a ranking "B > A > C". */
-static const char *content_text(struct http_req *rq, const struct poll *p,
+const char *votes_content_text(struct http_req *rq, const struct poll *p,
 				const struct poll_option *opt, size_t nopt,
 				const char *content)
 {
@@ -32,7 +32,7 @@ static const char *content_text(struct http_req *rq, const struct poll *p,
 				break;
 			sp = strchr(colon, ' ');
 			buf_printf(&b, "%s%s %.*s", b.len ? ", " : "",
-				   content_text(rq, p, opt, nopt,
+				   votes_content_text(rq, p, opt, nopt,
 						arena_strndup(rq->arena, s,
 							      (size_t)(colon - s))),
 				   (int)(sp ? sp - colon - 1 : (ptrdiff_t)strlen(colon + 1)),
@@ -131,7 +131,7 @@ static json_t *result_panel(struct http_req *rq, const struct poll *p,
 					json_string(arena_printf(
 						rq->arena, "%s (%lld): %s", nv[i].voter,
 						(long long)nv[i].weight,
-						content_text(rq, p, opt, nopt, nv[i].content))));
+						votes_content_text(rq, p, opt, nopt, nv[i].content))));
 	}
 	json_decref(v);
 	return panel;

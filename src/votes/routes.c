@@ -12,7 +12,7 @@
 
 static const struct field poll_fields[] = {
 	{.name = "about", .type = F_TOKEN, .max_len = 40,
-	 .label = N_("About"),
+	 .label = N_("What the poll is about"),
 	 .hint = N_("A motion or an amendment puts its name in the minutes beside the result.")},
 	{.name = "question", .type = F_LINE, .max_len = POLL_MAX_QUESTION,
 	 .label = N_("Question"),

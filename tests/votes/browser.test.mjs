@@ -235,7 +235,7 @@ async function run(js) {
   };
   // typed as a person might: lower case, without the dashes
   await openWith(codes[0].replace(/-/g, "").toLowerCase());
-  check((await text(booth, "main")).includes(tr(BOOTH, "Voting as {voter}.").replace("{voter}", voter)),
+  check((await text(booth, "main")).includes(tr(BOOTH, "Voter: {voter}").replace("{voter}", voter)),
     "the booth says whose code it is");
   const section = (q) => booth.locator("main section", { has: booth.locator("h2", { hasText: q }) });
   check(await section(yna.question).locator("form.ballot").count() === 1, "the poll's ballot");

@@ -256,7 +256,7 @@ Test(polls, a_secret_poll_from_preparing_to_the_published_list)
 	free(csv);
 	/* a receipt is found, typed loosely */
 	cr_assert_eq(post(mem, at("%s/receipt", path),
-			  at("receipt=+%s+", rc[0]), "Found. Your ballot reads: Y"),
+			  at("receipt=+%s+", rc[0]), "Found. Your ballot reads: Yes"),
 		     200);
 	cr_assert_eq(post(mem, at("%s/receipt", path), "receipt=AAAA-BBBB",
 			  "not in the list"), 200);
@@ -376,6 +376,11 @@ Test(polls, an_election_recounts_from_its_blt)
 			  "one candidate only"), 422);
 	cr_assert_eq(post(mem, at("%s/ballots", path), "rank=1-1&rank=2-3",
 			  "without a gap"), 422);
+	/* the refused ballot comes back as it was filled in */
+	cr_assert_eq(post(mem, at("%s/ballots", path), "rank=1-1&rank=2-3",
+			  "value=\"2-3\" selected"), 422);
+	cr_assert_eq(post(mem, at("%s/ballots", path), "rank=1-1&rank=2-3",
+			  "value=\"1-1\" selected"), 422);
 	/* the member: Gulnar, Ainur (two mandates: two ballots) */
 	cr_assert_eq(post(mem, at("%s/ballots", path), "rank=1-2&rank=3-1", NULL),
 		     200);

@@ -63,6 +63,8 @@
               /* not under someone's hands: a region holding the focus
                  waits for the next event */
               if (!fresh || el.contains(document.activeElement)) { return; }
+              /* unchanged: nothing replaced, nothing read out again */
+              if (el.innerHTML === fresh.innerHTML) { return; }
               /* the children, in place: a live region announced is the
                  one already there */
               el.replaceChildren.apply(el, Array.prototype.map.call(
