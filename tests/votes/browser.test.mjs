@@ -181,8 +181,10 @@ async function run(js) {
   const [gap] = await Promise.all([me.waitForNavigation(),
     me.locator("form.ballot button[type=submit]:not([name])").click()]);
   check(gap.status() === 422, "a gap is refused: " + gap.status());
-  check((await text(me, ".notice")).includes(tr(KK, "Number your candidates 1, 2, 3 … without a gap.")),
-    "and says how to number");
+  check((await text(me, ".error-box")).includes(tr(KK, "Number your candidates 1, 2, 3 … without a gap.")),
+    "and says how to number, as a refusal");
+  check((await me.locator("form.ballot select[name=rank] option[selected]").count()) === 2,
+    "the ballot comes back as she filled it in");
   check(await me.locator("form.ballot select[name=rank]").count() === names.length, "the ballot is there again");
   await look(me, "ranked-refused", problems, js);
   const myRanking = { [names[0]]: 1, [names[2]]: 2, [names[1]]: 3, [names[4]]: 4 };

@@ -294,13 +294,13 @@ Test(booth, sigkill_during_hundreds_of_casts_loses_no_acknowledged_ballot)
 	for (int i = 0; i < POLLS; i++)
 		polls[i] = open_poll(ch, at("Poll+%d", i + 1));
 	/* every delegate present with a checked mandate: a sheet each */
-	ids = srv_sql(&S, "SELECT group_concat(id, ' ') FROM (SELECT DISTINCT "
-			  "p.id FROM participants p JOIN mandates m ON "
-			  "m.participant_id = p.id WHERE p.congress_id = 1 AND "
-			  "p.kind = 'delegate' AND p.present = 1 AND p.removed_at "
-			  "IS NULL AND m.checked_at IS NOT NULL ORDER BY p.id)");
-	if (on_pg()) {
-		free(ids);
+	if (!on_pg())
+		ids = srv_sql(&S, "SELECT group_concat(id, ' ') FROM (SELECT DISTINCT "
+				  "p.id FROM participants p JOIN mandates m ON "
+				  "m.participant_id = p.id WHERE p.congress_id = 1 AND "
+				  "p.kind = 'delegate' AND p.present = 1 AND p.removed_at "
+				  "IS NULL AND m.checked_at IS NOT NULL ORDER BY p.id)");
+	else {
 		ids = srv_sql(&S, "SELECT string_agg(id::text, ' ') FROM (SELECT "
 				  "DISTINCT p.id FROM participants p JOIN mandates m "
 				  "ON m.participant_id = p.id WHERE p.congress_id = 1 "
