@@ -127,6 +127,65 @@ Test(db, rows_are_read_into_structs_and_errors_are_not_the_end)
 	arena_free(a);
 }
 
+/* A statement over many rows: one text per power of two, kept (the
+ * same address each time, for the statement cache), its placeholders
+ * moved on a row at a time after the head's; and SQLite finds "$n"
+ * wherever it stands in the text. */
+static const char SQL_RT[] =
+	"CREATE TABLE IF NOT EXISTS rt (g INTEGER NOT NULL, i INTEGER NOT NULL, "
+	"v TEXT NOT NULL, PRIMARY KEY (g, i)) STRICT";
+static const struct db_rows RT_ROWS = {"INSERT INTO rt (g, i, v) VALUES ",
+				       "($1, $2, $3)", ", ", ""};
+static const struct db_rows RT_IN = {"SELECT count(*) FROM rt WHERE g = $1 AND i IN (",
+				     "$2", ", ", ")"};
+
+Test(db, statements_over_many_rows)
+{
+	struct db_conn *c = platform_conn();
+	size_t rows, n = 1000, done = 0;
+	const char *sql;
+	int64_t got;
+
+	sql = db_rows_sql(&RT_ROWS, 3, &rows);
+	cr_assert_eq(rows, 2);
+	cr_assert_str_eq(sql, "INSERT INTO rt (g, i, v) VALUES ($1, $2, $3), ($4, $5, $6)");
+	cr_assert_eq(db_rows_sql(&RT_ROWS, 2, &rows), sql);
+	cr_assert_str_eq(db_rows_sql(&RT_IN, 1, &rows), "SELECT count(*) FROM rt WHERE g = $1 AND i IN ($2)");
+	cr_assert_str_eq(db_rows_sql(&RT_IN, 7, &rows),
+			 "SELECT count(*) FROM rt WHERE g = $1 AND i IN ($2, $3, $4, $5)");
+	db_rows_sql(&RT_ROWS, 100000, &rows);
+	cr_assert_eq(rows, DB_ROWS_MAX);
+
+	cr_assert_eq(db_exec_script(c, SQL_RT), DB_OK);
+	while (done < n) {
+		struct db_stmt *st = db_prepare(c, db_rows_sql(&RT_ROWS, n - done, &rows));
+		cr_assert_not_null(st);
+		for (size_t j = 0; j < rows; j++) {
+			db_bind_int(st, 1 + 3 * (int)j, 7);
+			db_bind_int(st, 2 + 3 * (int)j, (int64_t)(done + j));
+			db_bind_text(st, 3 + 3 * (int)j, "x");
+		}
+		cr_assert_eq(db_step(st), DB_DONE);
+		db_reset(st);
+		cr_assert_eq(db_changes(c), (int)rows);
+		done += rows;
+	}
+	cr_assert_eq(db_int(c, &got, "SELECT count(*) FROM rt WHERE g = 7", ""), DB_OK);
+	cr_assert_eq(got, 1000);
+	struct db_stmt *st = db_prepare(c, db_rows_sql(&RT_IN, 4, &rows));
+	db_bind_int(st, 1, 7);
+	for (int j = 0; j < 4; j++)
+		db_bind_int(st, 2 + j, j == 3 ? 5000 : j * 300);
+	cr_assert_eq(db_step(st), DB_ROW);
+	cr_assert_eq(db_col_int(st, 0), 3);
+	db_reset(st);
+	/* "$n" out of order in the text */
+	cr_assert_eq(db_int(c, &got, "SELECT count(*) FROM rt WHERE i = $2 AND g = $1", "ii",
+			    (int64_t)7, (int64_t)999),
+		     DB_OK);
+	cr_assert_eq(got, 1);
+}
+
 /* Work after commit: once per commit, never for what was undone, never
  * twice when a transaction runs again. */
 static int ran[4];

@@ -9,8 +9,9 @@
  * majority, "unanimous" from the count), publishes the ballot list whose
  * digest is kept, and a receipt is found in it; a named poll's minutes
  * say who voted how; an election's BLT recounts to the same result; two
- * casts of one mandate at the same instant leave one ballot; the demo
- * holds the conference's decisions and a poll still open.
+ * casts of one mandate at the same instant leave one ballot, and so do
+ * casts of one mandate held up together into one group; the demo holds
+ * the conference's decisions and a poll still open.
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -352,6 +353,86 @@ Test(polls, two_casts_at_the_same_instant_leave_one_ballot)
 	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM poll_marks WHERE poll_id = %s",
 				   strrchr(path, '/') + 1), "1");
 	free(api);
+	free(path);
+	cl_free(ch);
+}
+
+/* Waits up to 10 s for a file: true once it is there. */
+static bool appears(const char *path)
+{
+	for (int i = 0; i < 200; i++) {
+		if (access(path, F_OK) == 0)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+/* Casts of one mandate that arrive while the writer waits (on a lock
+ * another session holds) make the next group together: decided
+ * together, one goes in and the rest are refused, without the group
+ * falling back to writing them one at a time. */
+Test(polls, casts_of_one_mandate_in_one_group_are_decided_together)
+{
+	struct client *ch = cl_as(&S, "chair@example.org", "en");
+	enum { N = 8 };
+	struct shot shots[N], first;
+	pthread_t t[N], tf;
+	char *path, *other, *api, *log, held[128], done[128];
+	const char *poll;
+	int created = 0, conflict = 0;
+
+	path = prepare(ch, "question=Held+up&kind=yna");
+	cr_assert_eq(post(ch, path, "action=open", NULL), 303);
+	other = prepare(ch, "question=Held+up+first&kind=yna");
+	cr_assert_eq(post(ch, other, "action=open", NULL), 303);
+	poll = strrchr(path, '/') + 1;
+	first = (struct shot){cl_as(&S, "delegate", "en"),
+			      xasprintf("/api/v1/congresses/1/polls/%s/ballots",
+					strrchr(other, '/') + 1), 0};
+	api = xasprintf("/api/v1/congresses/1/polls/%s/ballots", poll);
+	for (int i = 0; i < N; i++)
+		shots[i] = (struct shot){cl_as(&S, "delegate", "en"), api, 0};
+	snprintf(held, sizeof(held), "%s/lock.held", S.root);
+	snprintf(done, sizeof(done), "%s/lock.done", S.root);
+	/* another session holds the lock the casts' writer needs for 2 s */
+	if (on_pg())
+		sh("(psql -qAtX '%s' -c 'BEGIN' -c 'LOCK TABLE poll_marks IN "
+		   "EXCLUSIVE MODE' -c '\\! touch %s' -c 'SELECT pg_sleep(2)' "
+		   "-c 'COMMIT'; touch %s) >/dev/null 2>&1 &",
+		   S.db, held, done);
+	else
+		sh("(sqlite3 %s/rudder.db 'BEGIN IMMEDIATE;' '.shell touch %s' "
+		   "'.shell sleep 2' 'COMMIT;'; touch %s) >/dev/null 2>&1 &",
+		   S.dir, held, done);
+	cr_assert(appears(held), "the lock is held");
+	/* a cast in another poll becomes the writer and waits */
+	pthread_create(&tf, NULL, fire, &first);
+	usleep(300 * 1000);
+	for (int i = 0; i < N; i++)
+		pthread_create(&t[i], NULL, fire, &shots[i]);
+	for (int i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		created += shots[i].status == 201;
+		conflict += shots[i].status == 409;
+		cl_free(shots[i].c);
+	}
+	pthread_join(tf, NULL);
+	cl_free(first.c);
+	free((char *)first.path);
+	cr_assert_eq(first.status, 201);
+	cr_assert(appears(done), "the lock is let go");
+	cr_assert_eq(created, 1, "one cast goes in (%d, %d conflicts)", created, conflict);
+	cr_assert_eq(conflict, N - 1);
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM ballots WHERE poll_id = %s",
+				   poll), "1");
+	cr_assert_str_eq(srv_value(&S, "SELECT count(*) FROM poll_marks WHERE poll_id = %s",
+				   poll), "1");
+	log = srv_log(&S);
+	cr_assert(!strstr(log, "one at a time"), "%s", log);
+	free(log);
+	free(api);
+	free(other);
 	free(path);
 	cl_free(ch);
 }

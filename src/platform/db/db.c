@@ -587,6 +587,78 @@ int db_each(struct db_conn *c, struct arena *a, const struct db_map *map,
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
+/* Statements over many rows (db.h): their text by template and power of
+ * two, built once and kept for the process's life, so that each keeps
+ * one address (db_prepare's cache key). */
+#define ROWS_SIZES 9 /* 1, 2, 4 … DB_ROWS_MAX */
+_Static_assert(DB_ROWS_MAX == 1 << (ROWS_SIZES - 1), "one text per power of two");
+
+static struct rows_text {
+	const struct db_rows *t;
+	const char *sql[ROWS_SIZES];
+	struct rows_text *next;
+} *rows_texts;
+static pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* head, then rows copies of row (placeholders moved on by m a copy),
+ * then tail: only placeholders are written, never a value. */
+static char *rows_build(const struct db_rows *t, size_t rows)
+{
+	int h = placeholders(t->head), m = placeholders(t->row) - h;
+	struct buf b;
+
+	assert(m >= 1 && placeholders(t->tail) == 0);
+	buf_init(&b);
+	buf_puts(&b, t->head);
+	for (size_t j = 0; j < rows; j++) {
+		bool quoted = false;
+
+		if (j)
+			buf_puts(&b, t->sep);
+		for (const char *p = t->row; *p;) {
+			char *end;
+			long n;
+
+			if (*p == '\'')
+				quoted = !quoted;
+			if (quoted || *p != '$' || p[1] < '1' || p[1] > '9') {
+				buf_putc(&b, *p++);
+				continue;
+			}
+			n = strtol(p + 1, &end, 10);
+			assert(n > h);
+			buf_printf(&b, "$%ld", n + (long)j * m);
+			p = end;
+		}
+	}
+	buf_puts(&b, t->tail);
+	return buf_steal(&b, NULL);
+}
+
+const char *db_rows_sql(const struct db_rows *t, size_t n, size_t *rows_r)
+{
+	struct rows_text *r;
+	int size = 0;
+
+	assert(n >= 1);
+	while (size + 1 < ROWS_SIZES && (size_t)1 << (size + 1) <= n)
+		size++;
+	*rows_r = (size_t)1 << size;
+	pthread_mutex_lock(&rows_lock);
+	for (r = rows_texts; r && r->t != t; r = r->next)
+		;
+	if (!r) {
+		r = xcalloc(1, sizeof(*r));
+		r->t = t;
+		r->next = rows_texts;
+		rows_texts = r;
+	}
+	if (!r->sql[size])
+		r->sql[size] = rows_build(t, *rows_r);
+	pthread_mutex_unlock(&rows_lock);
+	return r->sql[size];
+}
+
 int db_changes(struct db_conn *c)
 {
 	return c->db->drv->changes(c->dc);

@@ -164,6 +164,35 @@ int db_each(struct db_conn *c, struct arena *a, const struct db_map *map,
 	    void *row, int (*fn)(void *row, void *arg), void *arg,
 	    const char *sql, const char *types, ...);
 
+/* ---- one statement for many rows ----
+ * An INSERT of many rows, or a lookup IN a list, as one statement: head
+ * (with its own placeholders $1..$h, if any), then row repeated and
+ * joined by sep, then tail (which has no placeholders). The template's
+ * row holds $h+1..$h+m; its copy j (from 0) holds them moved on by j*m,
+ * so the caller binds copy j's value for $p at $(p + j*m).
+ *
+ *   static const struct db_rows MARKS = {
+ *       "INSERT INTO poll_marks (poll_id, mandate_id) VALUES ",
+ *       "($1, $2)", ", ", ""};
+ *
+ * Only placeholders are ever put into the text; values are bound. */
+struct db_rows {
+	const char *head, *row, *sep, *tail;
+};
+/* most rows in one statement: bounds the values bound at once (well
+ * under SQLite's 32766 and PostgreSQL's 65535 for a row of 100) and the
+ * size of what each connection keeps prepared */
+#define DB_ROWS_MAX 256
+/* The SQL of t for as many of n rows (n >= 1) as one statement takes: a
+ * power of two, at most DB_ROWS_MAX, and *rows_r says how many. The text
+ * is built on first use and kept until the process ends, so its address
+ * does not change and db_prepare caches it like a constant's: n rows take
+ * one statement per bit of n (each DB_ROWS_MAX rows one more), and a
+ * connection prepares at most one per power of two. A lookup, whose
+ * rows may come twice (an IN list), can ask for the power of two above
+ * n instead and repeat its last value. t must be static. */
+const char *db_rows_sql(const struct db_rows *t, size_t n, size_t *rows_r);
+
 /* Rows changed by the last statement on this connection. */
 int db_changes(struct db_conn *c);
 /* Leaves nothing of table's insertion order or deleted rows in the

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PARAMS 32
+#define MAX_PARAMS 65535 /* the protocol's most bound values */
 #define MAX_COLS 64
 #define BYTEAOID 17
 
@@ -39,9 +39,10 @@ struct db_driver_stmt {
 	struct db_driver_conn *c;
 	char name[24];
 	int nparams;
-	char *values[MAX_PARAMS];
-	int lengths[MAX_PARAMS];
-	int formats[MAX_PARAMS];
+	/* nparams each (a statement of many rows binds thousands) */
+	char **values;
+	int *lengths;
+	int *formats;
 	PGresult *res;
 	int row, nrows;
 	bool executed;
@@ -232,12 +233,15 @@ static struct db_driver_stmt *pg_prepare(struct db_driver_conn *c,
 		return NULL;
 	}
 	PQclear(r);
+	s->values = xcalloc((size_t)s->nparams + 1, sizeof(*s->values));
+	s->lengths = xcalloc((size_t)s->nparams + 1, sizeof(*s->lengths));
+	s->formats = xcalloc((size_t)s->nparams + 1, sizeof(*s->formats));
 	return s;
 }
 
 static void clear_params(struct db_driver_stmt *s)
 {
-	for (int i = 0; i < MAX_PARAMS; i++) {
+	for (int i = 0; i < s->nparams; i++) {
 		free(s->values[i]);
 		s->values[i] = NULL;
 		s->lengths[i] = 0;
@@ -268,6 +272,9 @@ static void pg_finalize(struct db_driver_stmt *s)
 		r = PQexec(s->c->pg, sql);
 		PQclear(r);
 	}
+	free(s->values);
+	free(s->lengths);
+	free(s->formats);
 	free(s);
 }
 

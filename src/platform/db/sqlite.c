@@ -25,9 +25,15 @@ struct db_driver_conn {
 struct db_driver_stmt {
 	sqlite3_stmt *st;
 	sqlite3 *h;
+	/* SQLite's index of the parameter named "$n" at index[n] (0: none),
+	 * looked up once: SQLite's own lookup by name walks the list of
+	 * names, which a statement of many rows would do per value */
+	int *index;
+	int nindex;
 };
 
 #define BUSY_LIMIT_MS 5000
+#define PARAMS_MAX 32766 /* SQLite's default most bound values */
 
 static int busy_handler(void *arg, int count)
 {
@@ -121,6 +127,33 @@ static void sq_disconnect(struct db_driver_conn *c)
 	free(c);
 }
 
+/* n of a parameter named "$n", or 0 */
+static int param_number(sqlite3_stmt *st, int i)
+{
+	const char *name = sqlite3_bind_parameter_name(st, i);
+	long n = name && name[0] == '$' ? strtol(name + 1, NULL, 10) : 0;
+
+	return n > 0 && n <= PARAMS_MAX ? (int)n : 0;
+}
+
+/* SQLite's index of each "$n", looked up once: most often n itself
+ * (the $n come in order), but not always */
+static void map_params(struct db_driver_stmt *s)
+{
+	int count = sqlite3_bind_parameter_count(s->st);
+
+	for (int i = 1; i <= count; i++) {
+		int n = param_number(s->st, i);
+		s->nindex = n > s->nindex ? n : s->nindex;
+	}
+	s->index = xcalloc((size_t)s->nindex + 1, sizeof(int));
+	for (int i = 1; i <= count; i++) {
+		int n = param_number(s->st, i);
+		if (n)
+			s->index[n] = i;
+	}
+}
+
 static struct db_driver_stmt *sq_prepare(struct db_driver_conn *c,
 					 const char *sql)
 {
@@ -135,6 +168,7 @@ static struct db_driver_stmt *sq_prepare(struct db_driver_conn *c,
 	s = xcalloc(1, sizeof(*s));
 	s->st = st;
 	s->h = c->h;
+	map_params(s);
 	return s;
 }
 
@@ -143,6 +177,7 @@ static void sq_finalize(struct db_driver_stmt *s)
 	if (!s)
 		return;
 	sqlite3_finalize(s->st);
+	free(s->index);
 	free(s);
 }
 
@@ -150,8 +185,10 @@ static void sq_finalize(struct db_driver_stmt *s)
 static int param(struct db_driver_stmt *s, int idx)
 {
 	char name[16];
-	int i;
+	int i = idx >= 1 && idx <= s->nindex ? s->index[idx] : 0;
 
+	if (i)
+		return i;
 	snprintf(name, sizeof(name), "$%d", idx);
 	i = sqlite3_bind_parameter_index(s->st, name);
 	if (i == 0)
