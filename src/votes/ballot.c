@@ -402,7 +402,7 @@ json_t *votes_cast_request(struct http_req *rq, struct http_resp *rs,
 	struct poll_option *opt = NULL;
 	size_t nopt = 0, nsent = 0, n = 0;
 	struct votes_cast v = {0};
-	const char **sent, *why, *content;
+	const char **sent, *why, *content = NULL;
 	int64_t *ids, *weights, units = 0;
 	const char **voters;
 	json_t *receipts;

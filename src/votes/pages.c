@@ -105,15 +105,16 @@ static const char *option_label(const struct poll_option *opt, size_t nopt,
 
 /* A count's number for people: "12.50000" → "12.5", "3.00000" → "3"
  * (the published rounds and `rudder count --tsv` keep all five places). */
-static json_t *number_text(struct arena *a, json_t *v)
+static json_t *number_text(struct http_req *rq, json_t *v)
 {
 	const char *s = json_string_value(v);
 	char *t;
 	size_t n;
 
-	if (!s || !strchr(s, '.'))
+	/* the API gives the count's numbers as they are */
+	if (rq->api || !s || !strchr(s, '.'))
 		return json_incref(v);
-	t = arena_strdup(a, s);
+	t = arena_strdup(rq->arena, s);
 	n = strlen(t);
 	while (n && t[n - 1] == '0')
 		t[--n] = '\0';
@@ -147,15 +148,18 @@ static json_t *rounds_view(struct http_req *rq, json_t *res,
 		json_t *votes = json_array(), *v;
 		size_t j;
 		json_array_foreach(json_object_get(row, "votes"), j, v)
-			json_array_append_new(votes, number_text(rq->arena, v));
+			json_array_append_new(votes, number_text(rq, v));
 		json_array_append_new(
-			rows, json_pack("{s:s, s:s, s:o, s:o}", "round",
-					round >= 0 ? arena_printf(rq->arena, "%lld",
-								  (long long)round + 1)
-						   : "",
+			rows, json_pack("{s:o, s:s, s:o, s:o}", "round",
+					/* the API's rounds as the count numbers
+					 * them; a page's from 1, the end's none */
+					rq->api ? json_integer(round)
+					: round >= 0
+						? json_string(arena_printf(rq->arena, "%lld",
+									   (long long)round + 1))
+						: json_string(""),
 					"what", what, "votes", votes, "nontransferable",
-					number_text(rq->arena,
-						    json_object_get(row, "nontransferable"))));
+					number_text(rq, json_object_get(row, "nontransferable"))));
 	}
 	return json_pack("{s:o, s:o}", "head", head, "rows", rows);
 }
@@ -197,7 +201,7 @@ json_t *votes_result_view(struct http_req *rq, const struct poll *p,
 		json_object_set_new(v, "rounds", rounds_view(rq, res, opt, nopt));
 		json_object_set_new(
 			v, "quota",
-			number_text(rq->arena, json_object_get(res, "quota")));
+			number_text(rq, json_object_get(res, "quota")));
 		if (abstain)
 			json_array_append_new(bars, bar(rq, tr_rq(rq, N_("Abstain")),
 							abstain, units));
